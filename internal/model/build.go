@@ -1,0 +1,521 @@
+package model
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/scopegen/scopegen/internal/spec"
+)
+
+// Load reads, parses and validates the spec at file.
+func Load(file string) (*Model, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	f, err := spec.Parse(file, data)
+	if err != nil {
+		return nil, err
+	}
+	return Build(f)
+}
+
+// Build validates f and resolves it into a Model. On any problem it returns
+// spec.Errors listing all of them, sorted by position, and no model.
+func Build(f *spec.File) (*Model, error) {
+	b := &builder{
+		f: f,
+		m: &Model{
+			Source:         sourceName(f.Name),
+			scopeByName:    map[string]*Scope{},
+			endpointByName: map[string]*Endpoint{},
+		},
+		goNames: map[string]spec.Pos{},
+	}
+	b.outcomes()
+	b.reserved()
+	b.scopes()
+	b.prerequisites()
+	b.presets()
+	b.endpoints()
+	if len(b.errs) > 0 {
+		return nil, b.errs.Sorted()
+	}
+	b.m.Warnings = spec.Errors(b.m.Warnings).Sorted()
+	return b.m, nil
+}
+
+// sourceName is the spec's name as generated comments show it: relative and
+// slash-separated, so the output is the same on every machine.
+func sourceName(name string) string {
+	if filepath.IsAbs(name) {
+		name = filepath.Base(name)
+	}
+	return path.Clean(filepath.ToSlash(name))
+}
+
+type builder struct {
+	f       *spec.File
+	m       *Model
+	errs    spec.Errors
+	goNames map[string]spec.Pos // Go identifier → where it was first taken
+}
+
+func (b *builder) errorf(pos spec.Pos, format string, args ...any) {
+	b.errs.Add(pos, format, args...)
+}
+
+func (b *builder) warnf(pos spec.Pos, format string, args ...any) {
+	b.m.Warnings = append(b.m.Warnings, spec.Diagnostic{Pos: pos, Msg: "warning: " + fmt.Sprintf(format, args...)})
+}
+
+// claimGoName records that ident names what; a second claim is a collision.
+func (b *builder) claimGoName(ident, what string, pos spec.Pos) bool {
+	if !validGoName(ident) {
+		b.errorf(pos, "%s gives Go identifier %q, which is not an exported Go name; set go_name", what, ident)
+		return false
+	}
+	if ReservedGoNames[ident] {
+		b.errorf(pos, "%s gives Go identifier %q, which the generated package declares itself; set go_name to another name", what, ident)
+		return false
+	}
+	if prev, ok := b.goNames[ident]; ok {
+		b.errorf(pos, "%s gives Go identifier %q, which %s already uses; rename one or set go_name", what, ident, prev)
+		return false
+	}
+	b.goNames[ident] = pos
+	return true
+}
+
+func (b *builder) outcomes() {
+	seen := map[Role]bool{}
+	for _, o := range b.f.Outcomes {
+		r := Role(o.Role.Value)
+		if !slices.Contains(Roles, r) {
+			b.errorf(o.Role.Pos, "unknown outcome %q%s; the outcomes are %s", r, spec.DidYouMean(string(r), roleNames()), strings.Join(roleNames(), ", "))
+			continue
+		}
+		if seen[r] {
+			b.errorf(o.Role.Pos, "outcome %q is defined twice; keep one", r)
+			continue
+		}
+		seen[r] = true
+		out := &Outcome{Pos: o.Role.Pos, Role: r, GoName: "Outcome" + GoIdent(string(r)), Code: int(o.Code.Value),
+			Status: o.Status.Value, GRPCName: o.GRPC.Value, Message: o.Message.Value}
+		if !o.Code.Set || o.Code.Value <= 0 || o.Code.Value > 1<<31-1 {
+			b.errorf(pick(o.Code.Pos, o.Role.Pos), "outcome %q needs a code from 1 to 2147483647 (e.g. code: 11007)", r)
+		}
+		if !statusName.MatchString(o.Status.Value) {
+			b.errorf(pick(o.Status.Pos, o.Role.Pos), "outcome %q needs a status in upper case, e.g. status: CONN_INSUFFICIENT_SCOPES", r)
+		}
+		code, ok := grpcCodes[o.GRPC.Value]
+		if !ok {
+			b.errorf(pick(o.GRPC.Pos, o.Role.Pos), "outcome %q needs grpc: one of the canonical gRPC code names, e.g. PERMISSION_DENIED%s", r, spec.DidYouMean(o.GRPC.Value, grpcNames()))
+		}
+		out.GRPCCode = code
+		if o.Message.Value == "" {
+			b.errorf(o.Role.Pos, "outcome %q needs a message for the client", r)
+		}
+		b.m.Outcomes = append(b.m.Outcomes, out)
+	}
+	for _, r := range Roles {
+		if !seen[r] {
+			b.errorf(b.f.Pos, "outcomes: %q is missing; every spec defines %s", r, strings.Join(roleNames(), ", "))
+		}
+	}
+	sort.Slice(b.m.Outcomes, func(i, j int) bool {
+		return slices.Index(Roles, b.m.Outcomes[i].Role) < slices.Index(Roles, b.m.Outcomes[j].Role)
+	})
+}
+
+func pick(p, fallback spec.Pos) spec.Pos {
+	if p.Line == 0 {
+		return fallback
+	}
+	return p
+}
+
+func roleNames() []string {
+	out := make([]string, len(Roles))
+	for i, r := range Roles {
+		out[i] = string(r)
+	}
+	return out
+}
+
+func grpcNames() []string {
+	out := make([]string, 0, len(grpcCodes))
+	for n := range grpcCodes {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (b *builder) reserved() {
+	seenID := map[int64]bool{}
+	for _, id := range b.f.Reserved.IDs {
+		if id.Value < 1 || id.Value > MaxScopeID {
+			b.errorf(id.Pos, "reserved id %d is out of range; scope ids are 1 to %d", id.Value, MaxScopeID)
+			continue
+		}
+		if seenID[id.Value] {
+			b.errorf(id.Pos, "reserved id %d is listed twice; keep one", id.Value)
+			continue
+		}
+		seenID[id.Value] = true
+		b.m.Reserved.IDs = append(b.m.Reserved.IDs, int(id.Value))
+	}
+	seenName := map[string]bool{}
+	for _, n := range b.f.Reserved.Names {
+		if !scopeName.MatchString(n.Value) {
+			b.errorf(n.Pos, "reserved name %q is not a scope name (Resource:Op or a bare name)", n.Value)
+			continue
+		}
+		if seenName[n.Value] {
+			b.errorf(n.Pos, "reserved name %q is listed twice; keep one", n.Value)
+			continue
+		}
+		seenName[n.Value] = true
+		b.m.Reserved.Names = append(b.m.Reserved.Names, n.Value)
+	}
+	sort.Ints(b.m.Reserved.IDs)
+	sort.Strings(b.m.Reserved.Names)
+}
+
+func (b *builder) scopes() {
+	byID := map[int]*Scope{}
+	for _, s := range b.f.Scopes {
+		name := s.Name.Value
+		switch {
+		case s.Name.Pos.Line == 0:
+			b.errorf(s.Pos, "scope needs a name, e.g. name: Inputs:Get")
+			continue
+		case len(name) > MaxNameLength || !scopeName.MatchString(name):
+			b.errorf(s.Name.Pos, "scope name %q is malformed; write Resource:Op (e.g. Inputs:Get) or a bare name (e.g. Predict), using letters, digits and '_'", truncate(name))
+			continue
+		case b.m.scopeByName[name] != nil:
+			b.errorf(s.Name.Pos, "scope %q is defined twice (first at %s); rename or remove one", name, b.m.scopeByName[name].Pos)
+			continue
+		case slices.Contains(b.m.Reserved.Names, name):
+			b.errorf(s.Name.Pos, "scope name %q is reserved (a retired scope); choose a new name, since keys stored with the old one must not gain it", name)
+			continue
+		}
+		sc := &Scope{Pos: s.Name.Pos, Name: name, ID: int(s.ID.Value), Description: s.Description.Value,
+			Deprecated: s.Deprecated.Set, DeprecationReason: s.Deprecated.Reason, GrantsAll: s.GrantsAll.Value}
+		b.m.scopeByName[name] = sc
+		switch {
+		case !s.ID.Set:
+			b.errorf(s.Name.Pos, "scope %q needs an id: a number from 1 to %d that never changes (like a protobuf field number)", name, MaxScopeID)
+		case s.ID.Value < 1 || s.ID.Value > MaxScopeID:
+			b.errorf(s.ID.Pos, "scope %q has id %d, out of range; ids are 1 to %d", name, s.ID.Value, MaxScopeID)
+		case byID[sc.ID] != nil:
+			b.errorf(s.ID.Pos, "scope %q has id %d, which scope %q (%s) already has; give it an unused id", name, sc.ID, byID[sc.ID].Name, byID[sc.ID].Pos)
+		case slices.Contains(b.m.Reserved.IDs, sc.ID):
+			b.errorf(s.ID.Pos, "scope %q has id %d, which is reserved (a retired scope); give it an unused id", name, sc.ID)
+		default:
+			byID[sc.ID] = sc
+		}
+		if sc.Description == "" {
+			b.errorf(s.Name.Pos, "scope %q needs a description: one line saying what it lets a key do", name)
+		}
+		if sc.GrantsAll {
+			if b.m.AllScope != nil {
+				b.errorf(s.GrantsAll.Pos, "scope %q has grants_all, but %q already has it; only one scope can grant everything", name, b.m.AllScope.Name)
+			} else {
+				b.m.AllScope = sc
+			}
+			if len(s.Requires) > 0 {
+				b.errorf(s.Requires[0].Pos, "scope %q grants every scope, so it cannot have prerequisites; remove requires", name)
+			}
+		}
+		sc.GoName = GoIdent(name)
+		if s.GoName.Value != "" {
+			sc.GoName = s.GoName.Value
+		}
+		b.claimGoName(sc.GoName, fmt.Sprintf("scope %q", name), s.Name.Pos)
+		b.m.Scopes = append(b.m.Scopes, sc)
+	}
+	sort.SliceStable(b.m.Scopes, func(i, j int) bool { return b.m.Scopes[i].ID < b.m.Scopes[j].ID })
+	for _, s := range b.m.Scopes {
+		b.m.MaxID = max(b.m.MaxID, s.ID)
+	}
+	b.m.Words = b.m.MaxID/64 + 1
+	if len(b.m.Scopes) == 0 {
+		b.errorf(b.f.Pos, "the spec defines no scopes; add a scopes: list")
+	}
+}
+
+func truncate(s string) string {
+	if len(s) > 60 {
+		return s[:60] + "..."
+	}
+	return s
+}
+
+// refs resolves a list of scope names; what says where they are used.
+func (b *builder) refs(names []spec.Str, what string) []*Scope {
+	var out []*Scope
+	seen := map[*Scope]bool{}
+	for _, n := range names {
+		s := b.m.scopeByName[n.Value]
+		if s == nil {
+			b.unknownScope(n, what)
+			continue
+		}
+		if seen[s] {
+			b.errorf(n.Pos, "%s lists %q twice; remove one", what, n.Value)
+			continue
+		}
+		seen[s] = true
+		out = append(out, s)
+	}
+	sortByID(out)
+	return out
+}
+
+func (b *builder) unknownScope(n spec.Str, what string) {
+	hint := spec.DidYouMean(n.Value, b.m.ScopeNames())
+	if slices.Contains(b.m.Reserved.Names, n.Value) {
+		hint = "; it is reserved (retired) and can no longer be used"
+	}
+	b.errorf(n.Pos, "%s names scope %q, which is not defined%s", what, n.Value, hint)
+}
+
+func sortByID(s []*Scope) {
+	sort.Slice(s, func(i, j int) bool { return s[i].ID < s[j].ID })
+}
+
+func (b *builder) prerequisites() {
+	for _, s := range b.f.Scopes {
+		sc := b.m.scopeByName[s.Name.Value]
+		if sc == nil || sc.Pos != s.Name.Pos {
+			continue
+		}
+		sc.Requires = b.refs(s.Requires, fmt.Sprintf("scope %q requires", sc.Name))
+		for _, r := range s.Requires {
+			if r.Value == sc.Name {
+				b.errorf(r.Pos, "scope %q requires itself; remove it from requires", sc.Name)
+			}
+		}
+	}
+	// Closures by depth-first search; a scope on the stack seen again is a cycle.
+	const (
+		unvisited = iota
+		onStack
+		done
+	)
+	state := map[*Scope]int{}
+	var stack []*Scope
+	var visit func(s *Scope) bool
+	visit = func(s *Scope) bool {
+		switch state[s] {
+		case done:
+			return true
+		case onStack:
+			i := slices.Index(stack, s)
+			cycle := append(Names(stack[i:]), s.Name)
+			b.errorf(s.Pos, "prerequisite cycle: %s; a scope cannot depend on itself, remove one of these requires", strings.Join(cycle, " → "))
+			return false
+		}
+		state[s] = onStack
+		stack = append(stack, s)
+		ok := true
+		set := map[*Scope]bool{}
+		for _, r := range s.Requires {
+			if r == s {
+				continue
+			}
+			if !visit(r) {
+				ok = false
+				break
+			}
+			set[r] = true
+			for _, c := range r.Closure {
+				set[c] = true
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[s] = done
+		delete(set, s)
+		for c := range set {
+			s.Closure = append(s.Closure, c)
+		}
+		sortByID(s.Closure)
+		return ok
+	}
+	for _, s := range b.m.Scopes {
+		if !visit(s) {
+			return // one cycle report is enough; its members are on the message
+		}
+	}
+}
+
+// closureAdds returns the scopes that the prerequisite closure of set adds to it.
+func closureAdds(set []*Scope) []*Scope {
+	have := map[*Scope]bool{}
+	for _, s := range set {
+		have[s] = true
+	}
+	var add []*Scope
+	for _, s := range set {
+		for _, c := range s.Closure {
+			if !have[c] {
+				have[c] = true
+				add = append(add, c)
+			}
+		}
+	}
+	sortByID(add)
+	return add
+}
+
+func (b *builder) presets() {
+	seen := map[string]*Preset{}
+	for _, p := range b.f.Presets {
+		if !presetName.MatchString(p.Name.Value) {
+			b.errorf(pick(p.Name.Pos, p.Pos), "preset name %q is malformed; use letters, digits and '_', starting with a letter", p.Name.Value)
+			continue
+		}
+		if prev := seen[p.Name.Value]; prev != nil {
+			b.errorf(p.Name.Pos, "preset %q is defined twice (first at %s); rename or remove one", p.Name.Value, prev.Pos)
+			continue
+		}
+		pr := &Preset{Pos: p.Name.Pos, Name: p.Name.Value, GoName: "Preset" + GoIdent(p.Name.Value), Description: p.Description.Value}
+		seen[pr.Name] = pr
+		b.claimGoName(pr.GoName, fmt.Sprintf("preset %q", pr.Name), pr.Pos)
+		pr.Scopes = b.refs(p.Scopes, fmt.Sprintf("preset %q", pr.Name))
+		if len(p.Scopes) == 0 {
+			b.errorf(pr.Pos, "preset %q has no scopes; list them under scopes:", pr.Name)
+		}
+		if add := closureAdds(pr.Scopes); len(add) > 0 {
+			b.errorf(pr.Pos, "preset %q lacks prerequisites of its scopes: add %s (a key made from it would be refused)", pr.Name, strings.Join(Names(add), ", "))
+		}
+		b.m.Presets = append(b.m.Presets, pr)
+	}
+}
+
+func (b *builder) endpoints() {
+	defaults, ok := b.principals(b.f.Principals, "defaults.principals")
+	if !ok {
+		defaults = 0
+	}
+	for _, e := range b.f.Endpoints {
+		method := e.Method.Value
+		switch {
+		case e.Method.Pos.Line == 0:
+			b.errorf(e.Pos, "endpoint needs a method, e.g. method: /clarifai.api.V2/PostInputs")
+			continue
+		case len(method) > 4*MaxNameLength || !fullMethod.MatchString(method):
+			b.errorf(e.Method.Pos, "method %q is malformed; write the gRPC full method name /package.Service/Method, e.g. /clarifai.api.V2/PostInputs", truncate(method))
+			continue
+		case b.m.endpointByName[method] != nil:
+			b.errorf(e.Method.Pos, "endpoint %q is listed twice (first at %s); merge them", method, b.m.endpointByName[method].Pos)
+			continue
+		}
+		if len(b.m.Endpoints) == MaxEndpoints {
+			b.errorf(e.Method.Pos, "more than %d endpoints; split the spec", MaxEndpoints)
+			return
+		}
+		ep := &Endpoint{Pos: e.Method.Pos, Method: method, Index: len(b.m.Endpoints) + 1,
+			Description: e.Description.Value, Public: e.Public.Value}
+		b.m.endpointByName[method] = ep
+		ep.GoName = GoIdent(method[strings.LastIndexByte(method, '/')+1:])
+		if e.GoName.Value != "" {
+			ep.GoName = e.GoName.Value
+		}
+		b.claimGoName(ep.GoName, fmt.Sprintf("endpoint %q", method), ep.Pos)
+
+		what := fmt.Sprintf("endpoint %s", method)
+		ep.Requires = b.refs(e.Requires, what+" requires")
+		if len(ep.Requires) > MaxRequiredPerEndpoint {
+			b.errorf(e.Requires[0].Pos, "%s requires %d scopes; at most %d are supported", what, len(ep.Requires), MaxRequiredPerEndpoint)
+		}
+		switch {
+		case ep.Public:
+			if e.HasPrincipals || len(e.Requires) > 0 {
+				b.errorf(e.Public.Pos, "%s is public (callable without credentials), so it cannot also list principals or requires; remove them or public", what)
+			}
+		case e.HasPrincipals:
+			ep.Principals, _ = b.principals(e.Principals, what+" principals")
+			if len(e.Principals) == 0 {
+				b.errorf(e.Pos, "%s has an empty principals list; list who may call it (app_key, pat), or remove the key to use defaults.principals", what)
+			}
+		default:
+			ep.Principals = defaults
+			if defaults == 0 && ok {
+				b.errorf(e.Method.Pos, "%s says nothing about principals and defaults.principals is not set; add principals: [app_key, pat]", what)
+			}
+		}
+		if add := closureAdds(ep.Requires); len(add) > 0 && !ep.Public {
+			b.warnf(e.Method.Pos, "%s requires %s but not their prerequisites; the closure adds %s. Valid keys always hold them (prerequisites are checked when a key is made) and the check enforces only what is listed; add them to requires to say so",
+				what, strings.Join(Names(ep.Requires), ", "), strings.Join(Names(add), ", "))
+		}
+		for _, r := range e.RequestScopes {
+			s := b.m.scopeByName[r.Scope.Value]
+			if s == nil {
+				b.unknownScope(pickStr(r.Scope, r.Pos), what+" request_scopes")
+				continue
+			}
+			if r.When.Value == "" {
+				b.errorf(r.Pos, "%s: request scope %q needs when: (which requests the handler checks it for)", what, s.Name)
+			}
+			ep.RequestScopes = append(ep.RequestScopes, RequestScope{Scope: s, When: r.When.Value})
+		}
+		if len(e.Redact) > MaxRedactionsPerEndpoint {
+			b.errorf(e.Redact[0].Pos, "%s has %d redactions; at most %d are supported", what, len(e.Redact), MaxRedactionsPerEndpoint)
+		}
+		fields := map[string]bool{}
+		for _, r := range e.Redact {
+			f := r.Field.Value
+			switch {
+			case !fieldPath.MatchString(f):
+				b.errorf(pick(r.Field.Pos, r.Pos), "%s: redacted field %q is malformed; write a dotted path of response field names, e.g. inputs.data.concepts", what, truncate(f))
+				continue
+			case strings.Count(f, ".")+1 > MaxFieldDepth:
+				b.errorf(r.Field.Pos, "%s: redacted field %q is deeper than %d fields", what, truncate(f), MaxFieldDepth)
+				continue
+			case fields[f]:
+				b.errorf(r.Field.Pos, "%s: field %q is redacted twice; merge the unless lists", what, f)
+				continue
+			}
+			fields[f] = true
+			unless := b.refs(r.Unless, fmt.Sprintf("%s: redaction of %s", what, f))
+			if len(r.Unless) == 0 {
+				b.errorf(r.Field.Pos, "%s: redaction of %q needs unless: the scopes that let a key see it", what, f)
+			}
+			ep.Redactions = append(ep.Redactions, Redaction{Field: f, Unless: unless})
+		}
+		b.m.Endpoints = append(b.m.Endpoints, ep)
+	}
+}
+
+func pickStr(s spec.Str, fallback spec.Pos) spec.Str {
+	s.Pos = pick(s.Pos, fallback)
+	return s
+}
+
+// principals resolves a list of principal names to a set of kinds.
+func (b *builder) principals(names []spec.Str, what string) (Principal, bool) {
+	var p Principal
+	ok := true
+	valid := make([]string, len(PrincipalNames))
+	for i, n := range PrincipalNames {
+		valid[i] = n.Name
+	}
+	for _, n := range names {
+		i := slices.IndexFunc(PrincipalNames, func(x PrincipalName) bool { return x.Name == n.Value })
+		if i < 0 {
+			b.errorf(n.Pos, "%s: unknown principal %q%s; principals are %s", what, n.Value, spec.DidYouMean(n.Value, valid), strings.Join(valid, ", "))
+			ok = false
+			continue
+		}
+		p |= PrincipalNames[i].Kind
+	}
+	return p, ok
+}

@@ -1,0 +1,193 @@
+// Package model turns a parsed spec into a validated, resolved model: every
+// reference resolved, Go identifiers chosen and checked for collisions,
+// prerequisite closures computed. The generator, the reference checker and
+// the CLI read only this model, never the YAML.
+package model
+
+import "github.com/scopegen/scopegen/internal/spec"
+
+// Limits on a spec. They keep generated tables and bitsets small and bound the
+// work of the generator on hostile input.
+const (
+	MaxScopeID               = 16383 // scope ids are 1..MaxScopeID
+	MaxEndpoints             = 65535
+	MaxRequiredPerEndpoint   = 64 // missing scopes are reported as a 64-bit mask
+	MaxRedactionsPerEndpoint = 64
+	MaxFieldDepth            = 32
+	MaxNameLength            = 200
+)
+
+// Model is a validated spec, ready to generate code from.
+type Model struct {
+	Source    string // the spec's name for generated comments: slash-separated, never absolute
+	Scopes    []*Scope
+	AllScope  *Scope // the scope with grants_all, or nil
+	MaxID     int    // largest scope id
+	Words     int    // 64-bit words in a scope bitset: MaxID/64 + 1
+	Outcomes  []*Outcome
+	Presets   []*Preset
+	Endpoints []*Endpoint
+	Reserved  Reserved
+	Warnings  []spec.Diagnostic
+
+	scopeByName    map[string]*Scope
+	endpointByName map[string]*Endpoint
+}
+
+// Scope is an op-level scope.
+type Scope struct {
+	Pos               spec.Pos
+	Name              string // as in the spec, e.g. "Inputs:Get"
+	GoName            string // exported Go identifier, e.g. "InputsGet"
+	ID                int
+	Description       string
+	Deprecated        bool
+	DeprecationReason string
+	GrantsAll         bool
+	Requires          []*Scope // direct prerequisites, by id
+	Closure           []*Scope // every prerequisite, transitively, by id; never the scope itself
+}
+
+// Principal is a kind of credential that may call an endpoint.
+type Principal uint8
+
+// The principal kinds, as bits so that a set of them is a Principal too.
+const (
+	AppKey              Principal = 1 << iota // an app-specific API key
+	PersonalAccessToken                       // a personal access token (PAT)
+)
+
+// PrincipalName is a principal kind with its spec and Go names.
+type PrincipalName struct {
+	Name   string // in the spec: "app_key"
+	GoName string // in generated code: "AppKey"
+	Kind   Principal
+}
+
+// PrincipalNames lists the principal kinds in a fixed order.
+var PrincipalNames = []PrincipalName{
+	{"app_key", "AppKey", AppKey},
+	{"pat", "PersonalAccessToken", PersonalAccessToken},
+}
+
+// Role is what an outcome is used for.
+type Role string
+
+// The outcome roles a spec must define.
+const (
+	InsufficientScopes Role = "insufficient_scopes"
+	KeyInvalid         Role = "key_invalid"
+	KeyNotFound        Role = "key_not_found"
+	UnknownEndpoint    Role = "unknown_endpoint"
+)
+
+// Roles lists every role in the order outcomes are generated.
+var Roles = []Role{InsufficientScopes, KeyInvalid, KeyNotFound, UnknownEndpoint}
+
+// Outcome is a denial's code, status name, gRPC code and message.
+type Outcome struct {
+	Pos      spec.Pos
+	Role     Role
+	GoName   string // e.g. "OutcomeInsufficientScopes"
+	Code     int
+	Status   string
+	GRPCName string // e.g. "PERMISSION_DENIED"
+	GRPCCode int    // e.g. 7
+	Message  string
+}
+
+// Preset is a named bundle of scopes.
+type Preset struct {
+	Pos         spec.Pos
+	Name        string
+	GoName      string // e.g. "PresetPredict"
+	Description string
+	Scopes      []*Scope // by id
+}
+
+// Endpoint is a gRPC method protected by scopes.
+type Endpoint struct {
+	Pos           spec.Pos
+	Method        string // full method, e.g. "/clarifai.api.V2/PostInputs"
+	GoName        string // e.g. "PostInputs"
+	Index         int    // 1..len(Endpoints), in spec order; 0 means unknown
+	Description   string
+	Public        bool      // callable without credentials
+	Principals    Principal // who may call it (empty when public)
+	Requires      []*Scope  // op scopes it always requires, by id
+	RequestScopes []RequestScope
+	Redactions    []Redaction
+}
+
+// RequestScope is a scope the handler checks itself for some requests.
+type RequestScope struct {
+	Scope *Scope
+	When  string
+}
+
+// Redaction is a response field removed unless the caller holds every scope in Unless.
+type Redaction struct {
+	Field  string
+	Unless []*Scope // by id
+}
+
+// Reserved are retired ids and names.
+type Reserved struct {
+	IDs   []int
+	Names []string
+}
+
+// Scope returns the scope named name, or nil.
+func (m *Model) Scope(name string) *Scope { return m.scopeByName[name] }
+
+// Endpoint returns the endpoint with full method name method, or nil.
+func (m *Model) Endpoint(method string) *Endpoint { return m.endpointByName[method] }
+
+// Outcome returns the outcome for role r.
+func (m *Model) Outcome(r Role) *Outcome {
+	for _, o := range m.Outcomes {
+		if o.Role == r {
+			return o
+		}
+	}
+	return nil
+}
+
+// Preset returns the preset named name, or nil.
+func (m *Model) Preset(name string) *Preset {
+	for _, p := range m.Presets {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// ScopeNames returns every scope name, by id.
+func (m *Model) ScopeNames() []string {
+	out := make([]string, len(m.Scopes))
+	for i, s := range m.Scopes {
+		out[i] = s.Name
+	}
+	return out
+}
+
+// Names returns the names of scopes.
+func Names(scopes []*Scope) []string {
+	out := make([]string, len(scopes))
+	for i, s := range scopes {
+		out[i] = s.Name
+	}
+	return out
+}
+
+// List returns the spec names of the kinds in p, in a fixed order.
+func (p Principal) List() []string {
+	var out []string
+	for _, n := range PrincipalNames {
+		if p&n.Kind != 0 {
+			out = append(out, n.Name)
+		}
+	}
+	return out
+}

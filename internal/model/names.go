@@ -1,0 +1,67 @@
+package model
+
+import (
+	"go/token"
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+var (
+	// scopeName is "Resource:Op" or a bare name; parts are letters, digits and '_'.
+	scopeName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*(:[A-Za-z0-9_]+)*$`)
+	// fullMethod is a gRPC full method name: /package.Service/Method.
+	fullMethod = regexp.MustCompile(`^/[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*/[A-Za-z_][A-Za-z0-9_]*$`)
+	// fieldPath is a dotted path of protobuf field names.
+	fieldPath = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
+	// presetName is a short lower-case name.
+	presetName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+	// statusName is an upper-case status constant name.
+	statusName = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
+)
+
+// GoIdent turns a spec name into an exported Go identifier: every run of
+// letters and digits becomes a word with an upper-case first letter
+// ("Inputs:Get" and "inputs_get" both become "InputsGet").
+func GoIdent(name string) string {
+	var b strings.Builder
+	upper := true
+	for _, r := range name {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) || r > unicode.MaxASCII {
+			upper = true
+			continue
+		}
+		if upper {
+			r = unicode.ToUpper(r)
+			upper = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// validGoName reports whether s is usable as an exported Go identifier.
+func validGoName(s string) bool {
+	return token.IsIdentifier(s) && token.IsExported(s)
+}
+
+// ReservedGoNames are the identifiers the generated package declares itself;
+// no scope, endpoint or preset may take them.
+var ReservedGoNames = map[string]bool{
+	"Scope": true, "Set": true, "Endpoint": true, "Principal": true, "Grant": true,
+	"Decision": true, "Reason": true, "Outcome": true, "Preset": true, "Prerequisite": true,
+	"ParseScope": true, "ParsePrincipal": true, "ParsePreset": true, "NewSet": true, "NewGrant": true,
+	"LookupEndpoint": true, "Endpoints": true, "Scopes": true, "Presets": true, "AllScopes": true,
+	"AppKey": true, "PersonalAccessToken": true, "NumScopes": true, "NumEndpoints": true,
+	"MaxScopeID": true, "DeniedError": true, "SetWords": true,
+	"ReasonAllowed": true, "ReasonPublic": true, "ReasonUnknownEndpoint": true, "ReasonPrincipal": true,
+	"ReasonEndpointNotGranted": true, "ReasonMissingScopes": true, "OutcomeAllowed": true,
+}
+
+// grpcCodes maps canonical gRPC code names to their numbers.
+var grpcCodes = map[string]int{
+	"OK": 0, "CANCELLED": 1, "UNKNOWN": 2, "INVALID_ARGUMENT": 3, "DEADLINE_EXCEEDED": 4,
+	"NOT_FOUND": 5, "ALREADY_EXISTS": 6, "PERMISSION_DENIED": 7, "RESOURCE_EXHAUSTED": 8,
+	"FAILED_PRECONDITION": 9, "ABORTED": 10, "OUT_OF_RANGE": 11, "UNIMPLEMENTED": 12,
+	"INTERNAL": 13, "UNAVAILABLE": 14, "DATA_LOSS": 15, "UNAUTHENTICATED": 16,
+}

@@ -1,0 +1,352 @@
+package spec
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strconv"
+
+	"gopkg.in/yaml.v3"
+)
+
+// MaxBytes is the largest spec file Parse accepts.
+const MaxBytes = 32 << 20
+
+// Parse reads a spec from data. name is used in positions only. On any
+// problem it returns Errors, sorted by position, and no File.
+func Parse(name string, data []byte) (f *File, err error) {
+	defer func() {
+		// yaml.v3 is not known to panic on any input, but a spec error must never
+		// become a crash in someone's go generate.
+		if r := recover(); r != nil {
+			f, err = nil, Errors{{Pos: Pos{name, 1, 1}, Msg: fmt.Sprintf("cannot parse YAML: %v", r)}}
+		}
+	}()
+	top := Pos{name, 1, 1}
+	if len(data) > MaxBytes {
+		return nil, Errors{{Pos: top, Msg: fmt.Sprintf("spec is %d bytes, more than the limit of %d; split it or trim it", len(data), MaxBytes)}}
+	}
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, Errors{{Pos: top, Msg: "spec is empty; start from spec/scopes.yaml of scopegen"}}
+		}
+		return nil, Errors{yamlError(name, err)}
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, Errors{{Pos: Pos{name, extra.Line, extra.Column}, Msg: "a spec is one YAML document; remove this second one"}}
+	}
+	d := &decoder{file: name}
+	f = &File{Name: name, Pos: top}
+	d.file_(&doc, f)
+	if len(d.errs) > 0 {
+		return nil, d.errs.Sorted()
+	}
+	return f, nil
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// yamlError turns a yaml.v3 syntax error into a positioned diagnostic.
+func yamlError(name string, err error) Diagnostic {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return Diagnostic{Pos: Pos{name, line, 1}, Msg: "invalid YAML: " + m[2]}
+	}
+	return Diagnostic{Pos: Pos{name, 1, 1}, Msg: "invalid YAML: " + msg}
+}
+
+// decoder walks the YAML node tree, collecting every shape error it meets.
+type decoder struct {
+	file string
+	errs Errors
+}
+
+func (d *decoder) pos(n *yaml.Node) Pos { return Pos{d.file, n.Line, n.Column} }
+
+func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
+	d.errs.Add(d.pos(n), format, args...)
+}
+
+// resolve follows a document node to its content and refuses aliases, which a
+// reviewable spec never needs and which can expand without bound.
+func (d *decoder) resolve(n *yaml.Node) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.DocumentNode {
+		if len(n.Content) == 0 {
+			return nil
+		}
+		n = n.Content[0]
+	}
+	if n.Kind == yaml.AliasNode {
+		d.errorf(n, "YAML aliases (*name) are not allowed in a spec; write the value out so a diff shows it")
+		return nil
+	}
+	return n
+}
+
+// field is one known key of a mapping and what to do with its value.
+type field struct {
+	key string
+	set func(v *yaml.Node)
+}
+
+// mapping decodes a YAML mapping whose keys must all be known. what names the
+// mapping in messages ("scope", "endpoint", ...).
+func (d *decoder) mapping(n *yaml.Node, what string, fields ...field) bool {
+	n = d.resolve(n)
+	if n == nil {
+		return false
+	}
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "%s must be a mapping (key: value lines), not %s", what, kindName(n))
+		return false
+	}
+	known := make([]string, len(fields))
+	for i, f := range fields {
+		known[i] = f.key
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			d.errorf(k, "%s keys must be plain names", what)
+			continue
+		}
+		if seen[k.Value] {
+			d.errorf(k, "%s has key %q twice; keep one", what, k.Value)
+			continue
+		}
+		seen[k.Value] = true
+		var f *field
+		for j := range fields {
+			if fields[j].key == k.Value {
+				f = &fields[j]
+				break
+			}
+		}
+		if f == nil {
+			sorted := append([]string(nil), known...)
+			sort.Strings(sorted)
+			d.errorf(k, "unknown key %q in %s%s (known keys: %s)", k.Value, what, DidYouMean(k.Value, known), joinQuoted(sorted))
+			continue
+		}
+		if v = d.resolve(v); v != nil {
+			f.set(v)
+		}
+	}
+	return true
+}
+
+func (d *decoder) seq(n *yaml.Node, what string, each func(v *yaml.Node)) {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "%s must be a list, not %s", what, kindName(n))
+		return
+	}
+	for _, v := range n.Content {
+		if v = d.resolve(v); v != nil {
+			each(v)
+		}
+	}
+}
+
+func (d *decoder) str(n *yaml.Node, what string) Str {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		d.errorf(n, "%s must be a string, not %s", what, kindName(n))
+		return Str{Pos: d.pos(n)}
+	}
+	return Str{Value: n.Value, Pos: d.pos(n)}
+}
+
+func (d *decoder) strs(n *yaml.Node, what string) []Str {
+	out := []Str{}
+	d.seq(n, what, func(v *yaml.Node) { out = append(out, d.str(v, what+" entry")) })
+	return out
+}
+
+func (d *decoder) int(n *yaml.Node, what string) Int {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+		d.errorf(n, "%s must be a whole number, not %s", what, kindName(n))
+		return Int{Pos: d.pos(n), Set: true}
+	}
+	v, err := strconv.ParseInt(n.Value, 0, 64)
+	if err != nil {
+		d.errorf(n, "%s %q is not a number that fits in 64 bits", what, n.Value)
+	}
+	return Int{Value: v, Pos: d.pos(n), Set: true}
+}
+
+func (d *decoder) bool(n *yaml.Node, what string) Bool {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+		d.errorf(n, "%s must be true or false, not %s", what, kindName(n))
+		return Bool{Pos: d.pos(n)}
+	}
+	var b bool
+	_ = n.Decode(&b)
+	return Bool{Value: b, Pos: d.pos(n)}
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!null":
+			return "empty"
+		case "!!int", "!!float":
+			return "the number " + n.Value
+		case "!!bool":
+			return n.Value
+		}
+		return strconv.Quote(n.Value)
+	}
+	return "an alias"
+}
+
+func joinQuoted(s []string) string {
+	var b bytes.Buffer
+	for i, x := range s {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(x)
+	}
+	return b.String()
+}
+
+func (d *decoder) file_(doc *yaml.Node, f *File) {
+	root := d.resolve(doc)
+	if root == nil {
+		d.errs.Add(f.Pos, "spec is empty; start from spec/scopes.yaml of scopegen")
+		return
+	}
+	f.Pos = d.pos(root)
+	d.mapping(root, "the spec",
+		field{"scopegen", func(v *yaml.Node) { f.Format = d.int(v, "scopegen (the format version)") }},
+		field{"outcomes", func(v *yaml.Node) { d.outcomes(v, f) }},
+		field{"defaults", func(v *yaml.Node) {
+			d.mapping(v, "defaults", field{"principals", func(v *yaml.Node) { f.Principals = d.strs(v, "defaults.principals") }})
+		}},
+		field{"scopes", func(v *yaml.Node) { d.seq(v, "scopes", func(v *yaml.Node) { f.Scopes = append(f.Scopes, d.scope(v)) }) }},
+		field{"reserved", func(v *yaml.Node) {
+			d.mapping(v, "reserved",
+				field{"ids", func(v *yaml.Node) {
+					d.seq(v, "reserved.ids", func(v *yaml.Node) { f.Reserved.IDs = append(f.Reserved.IDs, d.int(v, "reserved id")) })
+				}},
+				field{"names", func(v *yaml.Node) { f.Reserved.Names = d.strs(v, "reserved.names") }},
+			)
+		}},
+		field{"presets", func(v *yaml.Node) {
+			d.seq(v, "presets", func(v *yaml.Node) { f.Presets = append(f.Presets, d.preset(v)) })
+		}},
+		field{"endpoints", func(v *yaml.Node) {
+			d.seq(v, "endpoints", func(v *yaml.Node) { f.Endpoints = append(f.Endpoints, d.endpoint(v)) })
+		}},
+	)
+	if !f.Format.Set {
+		d.errs.Add(f.Pos, "missing \"scopegen: %d\" (the spec format version) at the top of the spec", Format)
+	} else if f.Format.Value != Format {
+		d.errs.Add(f.Format.Pos, "spec format %d is not supported; this scopegen reads format %d", f.Format.Value, Format)
+	}
+}
+
+func (d *decoder) outcomes(n *yaml.Node, f *File) {
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "outcomes must be a mapping from role (insufficient_scopes, ...) to code, not %s", kindName(n))
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], d.resolve(n.Content[i+1])
+		o := Outcome{Role: d.str(k, "outcome role")}
+		if v == nil {
+			continue
+		}
+		d.mapping(v, "outcome "+strconv.Quote(k.Value),
+			field{"code", func(v *yaml.Node) { o.Code = d.int(v, "code") }},
+			field{"status", func(v *yaml.Node) { o.Status = d.str(v, "status") }},
+			field{"grpc", func(v *yaml.Node) { o.GRPC = d.str(v, "grpc") }},
+			field{"message", func(v *yaml.Node) { o.Message = d.str(v, "message") }},
+		)
+		f.Outcomes = append(f.Outcomes, o)
+	}
+}
+
+func (d *decoder) scope(n *yaml.Node) Scope {
+	s := Scope{Pos: d.pos(n)}
+	d.mapping(n, "scope",
+		field{"name", func(v *yaml.Node) { s.Name = d.str(v, "name") }},
+		field{"id", func(v *yaml.Node) { s.ID = d.int(v, "id") }},
+		field{"description", func(v *yaml.Node) { s.Description = d.str(v, "description") }},
+		field{"requires", func(v *yaml.Node) { s.Requires = d.strs(v, "requires") }},
+		field{"deprecated", func(v *yaml.Node) { s.Deprecated = d.deprecation(v) }},
+		field{"grants_all", func(v *yaml.Node) { s.GrantsAll = d.bool(v, "grants_all") }},
+		field{"go_name", func(v *yaml.Node) { s.GoName = d.str(v, "go_name") }},
+	)
+	return s
+}
+
+func (d *decoder) deprecation(n *yaml.Node) Deprecation {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!bool" {
+		b := d.bool(n, "deprecated")
+		return Deprecation{Set: b.Value, Pos: b.Pos}
+	}
+	s := d.str(n, "deprecated (true, or the reason)")
+	if s.Value == "" {
+		d.errorf(n, "deprecated needs a reason or true")
+	}
+	return Deprecation{Set: true, Reason: s.Value, Pos: s.Pos}
+}
+
+func (d *decoder) preset(n *yaml.Node) Preset {
+	p := Preset{Pos: d.pos(n)}
+	d.mapping(n, "preset",
+		field{"name", func(v *yaml.Node) { p.Name = d.str(v, "name") }},
+		field{"description", func(v *yaml.Node) { p.Description = d.str(v, "description") }},
+		field{"scopes", func(v *yaml.Node) { p.Scopes = d.strs(v, "scopes") }},
+	)
+	return p
+}
+
+func (d *decoder) endpoint(n *yaml.Node) Endpoint {
+	e := Endpoint{Pos: d.pos(n)}
+	d.mapping(n, "endpoint",
+		field{"method", func(v *yaml.Node) { e.Method = d.str(v, "method") }},
+		field{"go_name", func(v *yaml.Node) { e.GoName = d.str(v, "go_name") }},
+		field{"description", func(v *yaml.Node) { e.Description = d.str(v, "description") }},
+		field{"public", func(v *yaml.Node) { e.Public = d.bool(v, "public") }},
+		field{"principals", func(v *yaml.Node) { e.Principals, e.HasPrincipals = d.strs(v, "principals"), true }},
+		field{"requires", func(v *yaml.Node) { e.Requires = d.strs(v, "requires") }},
+		field{"request_scopes", func(v *yaml.Node) {
+			d.seq(v, "request_scopes", func(v *yaml.Node) {
+				r := RequestScope{Pos: d.pos(v)}
+				d.mapping(v, "request scope",
+					field{"scope", func(v *yaml.Node) { r.Scope = d.str(v, "scope") }},
+					field{"when", func(v *yaml.Node) { r.When = d.str(v, "when") }},
+				)
+				e.RequestScopes = append(e.RequestScopes, r)
+			})
+		}},
+		field{"redact", func(v *yaml.Node) {
+			d.seq(v, "redact", func(v *yaml.Node) {
+				r := Redaction{Pos: d.pos(v)}
+				d.mapping(v, "redaction",
+					field{"field", func(v *yaml.Node) { r.Field = d.str(v, "field") }},
+					field{"unless", func(v *yaml.Node) { r.Unless = d.strs(v, "unless") }},
+				)
+				e.Redact = append(e.Redact, r)
+			})
+		}},
+	)
+	return e
+}

@@ -1,0 +1,113 @@
+// Package spec reads a scopes spec from YAML, keeping the position of every
+// value so that later stages can report problems as file:line:col.
+//
+// It checks only the shape of the document (known keys, value types); what
+// the values mean is checked by package model.
+package spec
+
+// Format is the only spec format version this parser reads (the top-level
+// "scopegen" key).
+const Format = 1
+
+// File is a parsed spec, as written: names are not yet resolved.
+type File struct {
+	Name string // the file name used in positions
+	Pos  Pos    // position of the document
+
+	Format     Int
+	Outcomes   []Outcome
+	Principals []Str // defaults.principals: who may call an endpoint that does not say
+	Scopes     []Scope
+	Reserved   Reserved
+	Presets    []Preset
+	Endpoints  []Endpoint
+}
+
+// Str is a string value and where it was written.
+type Str struct {
+	Value string
+	Pos   Pos
+}
+
+// Int is an integer value and where it was written.
+type Int struct {
+	Value int64
+	Pos   Pos
+	Set   bool // false when the key was absent
+}
+
+// Bool is a boolean value and where it was written.
+type Bool struct {
+	Value bool
+	Pos   Pos
+}
+
+// Outcome is one entry of "outcomes": the code returned for a kind of denial.
+type Outcome struct {
+	Role    Str // insufficient_scopes, key_invalid, key_not_found, unknown_endpoint
+	Code    Int
+	Status  Str // e.g. CONN_INSUFFICIENT_SCOPES
+	GRPC    Str // canonical gRPC code name, e.g. PERMISSION_DENIED
+	Message Str
+}
+
+// Scope is one entry of "scopes".
+type Scope struct {
+	Pos         Pos
+	Name        Str
+	ID          Int
+	Description Str
+	Requires    []Str // prerequisites: scopes a key must also hold
+	Deprecated  Deprecation
+	GrantsAll   Bool // the scope grants every op scope, present and future ("All")
+	GoName      Str  // optional override of the Go identifier
+}
+
+// Deprecation records "deprecated: true" or "deprecated: reason".
+type Deprecation struct {
+	Set    bool
+	Reason string
+	Pos    Pos
+}
+
+// Reserved lists retired scope ids and names that may never be reused.
+type Reserved struct {
+	IDs   []Int
+	Names []Str
+}
+
+// Preset is one entry of "presets": a named bundle of scopes, as a portal offers.
+type Preset struct {
+	Pos         Pos
+	Name        Str
+	Description Str
+	Scopes      []Str
+}
+
+// Endpoint is one entry of "endpoints": a gRPC method and what calling it takes.
+type Endpoint struct {
+	Pos           Pos
+	Method        Str
+	GoName        Str
+	Description   Str
+	Public        Bool  // callable without credentials
+	Principals    []Str // nil: defaults.principals
+	HasPrincipals bool  // the key was written (an empty list is an error)
+	Requires      []Str
+	RequestScopes []RequestScope
+	Redact        []Redaction
+}
+
+// RequestScope is a scope that the handler checks itself, depending on the request.
+type RequestScope struct {
+	Pos   Pos
+	Scope Str
+	When  Str
+}
+
+// Redaction is a response field removed unless the caller holds every scope listed.
+type Redaction struct {
+	Pos    Pos
+	Field  Str
+	Unless []Str
+}
