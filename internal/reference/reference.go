@@ -1,0 +1,263 @@
+// Package reference decides calls by the rules of a model the plain way: sets
+// of names, no bitsets, no tables. It is the oracle that generated checkers
+// are tested against, and what `scopegen explain` and `scopegen grant` use for
+// a spec that has no generated package at hand.
+package reference
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/scopegen/scopegen/internal/model"
+)
+
+// Grant is what a credential holds: its principal kinds, op scopes and,
+// when Restricted, the only endpoints it may call.
+type Grant struct {
+	Kinds      model.Principal
+	Scopes     map[string]bool // op scope names as granted ("All" is not expanded)
+	Restricted bool
+	Endpoints  map[string]bool // full method names; meaningful only when Restricted
+}
+
+// NewGrant builds a grant from names; unknown names are an error.
+func NewGrant(m *model.Model, kinds model.Principal, scopes, endpoints []string) (Grant, error) {
+	g := Grant{Kinds: kinds, Scopes: map[string]bool{}, Endpoints: map[string]bool{}}
+	if kinds == 0 || kinds&^(model.AppKey|model.PersonalAccessToken) != 0 {
+		return Grant{}, fmt.Errorf("unknown principal kind %d", kinds)
+	}
+	for _, s := range scopes {
+		if m.Scope(s) == nil {
+			return Grant{}, fmt.Errorf("unknown scope %q", s)
+		}
+		g.Scopes[s] = true
+	}
+	for _, e := range endpoints {
+		if m.Endpoint(e) == nil {
+			return Grant{}, fmt.Errorf("unknown endpoint %q", e)
+		}
+		g.Endpoints[e] = true
+	}
+	g.Restricted = len(endpoints) > 0
+	return g, nil
+}
+
+// Has reports whether g holds scope s, directly or through the All scope.
+func Has(m *model.Model, g Grant, s *model.Scope) bool {
+	return g.Scopes[s.Name] || (m.AllScope != nil && g.Scopes[m.AllScope.Name])
+}
+
+// effective is every scope g holds, with All expanded.
+func effective(m *model.Model, g Grant) map[string]bool {
+	out := map[string]bool{}
+	for _, s := range m.Scopes {
+		if Has(m, g, s) {
+			out[s.Name] = true
+		}
+	}
+	return out
+}
+
+// Intersect is what a collaborator may do: only what both the invite and the
+// collaborator's own key allow.
+func Intersect(m *model.Model, a, b Grant) Grant {
+	out := Grant{Kinds: a.Kinds & b.Kinds, Scopes: map[string]bool{}, Endpoints: map[string]bool{}}
+	ea, eb := effective(m, a), effective(m, b)
+	for s := range ea {
+		if eb[s] {
+			out.Scopes[s] = true
+		}
+	}
+	switch {
+	case !a.Restricted && !b.Restricted:
+	case !a.Restricted:
+		out.Restricted, out.Endpoints = true, b.Endpoints
+	case !b.Restricted:
+		out.Restricted, out.Endpoints = true, a.Endpoints
+	default:
+		out.Restricted = true
+		for e := range a.Endpoints {
+			if b.Endpoints[e] {
+				out.Endpoints[e] = true
+			}
+		}
+	}
+	return out
+}
+
+// Covers reports whether everything b holds, a holds too: a key may create
+// keys or invites only within what it holds itself.
+func Covers(m *model.Model, a, b Grant) bool {
+	if b.Kinds&^a.Kinds != 0 {
+		return false
+	}
+	ea := effective(m, a)
+	for s := range effective(m, b) {
+		if !ea[s] {
+			return false
+		}
+	}
+	if !a.Restricted {
+		return true
+	}
+	if !b.Restricted {
+		return false
+	}
+	for e := range b.Endpoints {
+		if !a.Endpoints[e] {
+			return false
+		}
+	}
+	return true
+}
+
+// Reason says why a call was decided as it was.
+type Reason string
+
+// The reasons, in the order they are checked.
+const (
+	Allowed             Reason = "allowed"
+	Public              Reason = "public"
+	UnknownEndpoint     Reason = "unknown_endpoint"
+	PrincipalNotAllowed Reason = "principal"
+	EndpointNotGranted  Reason = "endpoint_not_granted"
+	MissingScopes       Reason = "missing_scopes"
+)
+
+// Decision is the reference answer for one call.
+type Decision struct {
+	Allowed  bool
+	Reason   Reason
+	Outcome  model.Role // empty when allowed
+	Missing  []string   // required op scopes the grant lacks, by id
+	Redacted []string   // response fields removed, in spec order (allowed calls only)
+}
+
+// Decide applies the rules to a call of method by g.
+func Decide(m *model.Model, g Grant, method string) Decision {
+	e := m.Endpoint(method)
+	if e == nil {
+		return Decision{Reason: UnknownEndpoint, Outcome: model.UnknownEndpoint}
+	}
+	redacted := func() []string {
+		var out []string
+		for _, r := range e.Redactions {
+			for _, s := range r.Unless {
+				if !Has(m, g, s) {
+					out = append(out, r.Field)
+					break
+				}
+			}
+		}
+		return out
+	}
+	if e.Public {
+		return Decision{Allowed: true, Reason: Public, Redacted: redacted()}
+	}
+	var missing []string
+	for _, s := range e.Requires {
+		if !Has(m, g, s) {
+			missing = append(missing, s.Name)
+		}
+	}
+	d := Decision{Reason: Allowed, Missing: missing, Outcome: model.InsufficientScopes}
+	switch {
+	case g.Kinds&e.Principals == 0:
+		d.Reason = PrincipalNotAllowed
+	case g.Restricted && !g.Endpoints[method]:
+		d.Reason = EndpointNotGranted
+	case len(missing) > 0:
+		d.Reason = MissingScopes
+	default:
+		return Decision{Allowed: true, Reason: Allowed, Redacted: redacted()}
+	}
+	return d
+}
+
+// MissingPrerequisites lists, for each held scope and each endpoint g is
+// restricted to, the op scopes it needs that g lacks. Keys are scope names and
+// full method names; values are scope names by id.
+func MissingPrerequisites(m *model.Model, g Grant) map[string][]string {
+	out := map[string][]string{}
+	need := func(key string, scopes []*model.Scope) {
+		var miss []string
+		for _, s := range scopes {
+			if !Has(m, g, s) && !slices.Contains(miss, s.Name) {
+				miss = append(miss, s.Name)
+			}
+		}
+		if len(miss) > 0 {
+			slices.SortFunc(miss, func(a, b string) int { return m.Scope(a).ID - m.Scope(b).ID })
+			out[key] = miss
+		}
+	}
+	for _, s := range m.Scopes {
+		if g.Scopes[s.Name] {
+			need(s.Name, s.Closure)
+		}
+	}
+	if g.Restricted {
+		for _, e := range m.Endpoints {
+			if g.Endpoints[e.Method] {
+				var all []*model.Scope
+				for _, r := range e.Requires {
+					all = append(all, r)
+					all = append(all, r.Closure...)
+				}
+				need(e.Method, all)
+			}
+		}
+	}
+	return out
+}
+
+// Closure is g with every missing prerequisite added: what a portal
+// auto-selects when a key is made.
+func Closure(m *model.Model, g Grant) Grant {
+	out := Grant{Kinds: g.Kinds, Scopes: map[string]bool{}, Restricted: g.Restricted, Endpoints: g.Endpoints}
+	for s := range g.Scopes {
+		out.Scopes[s] = true
+	}
+	for _, miss := range MissingPrerequisites(m, g) {
+		for _, s := range miss {
+			out.Scopes[s] = true
+		}
+	}
+	return out
+}
+
+// ScopeList returns the names g holds directly, by id.
+func ScopeList(m *model.Model, g Grant) []string {
+	var out []string
+	for _, s := range m.Scopes {
+		if g.Scopes[s.Name] {
+			out = append(out, s.Name)
+		}
+	}
+	return out
+}
+
+// EndpointList returns the endpoints g is restricted to, in spec order.
+func EndpointList(m *model.Model, g Grant) []string {
+	var out []string
+	for _, e := range m.Endpoints {
+		if g.Endpoints[e.Method] {
+			out = append(out, e.Method)
+		}
+	}
+	return out
+}
+
+// ParseKinds turns "app_key", "pat" or "app_key|pat" into principal kinds.
+func ParseKinds(s string) (model.Principal, error) {
+	var p model.Principal
+	for _, part := range strings.Split(s, "|") {
+		i := slices.IndexFunc(model.PrincipalNames, func(n model.PrincipalName) bool { return n.Name == strings.TrimSpace(part) })
+		if i < 0 {
+			return 0, fmt.Errorf("unknown principal kind %q; use app_key or pat", part)
+		}
+		p |= model.PrincipalNames[i].Kind
+	}
+	return p, nil
+}
