@@ -1,7 +1,9 @@
 module github.com/scopegen/scopegen
 
-go 1.26.0
+go 1.24
 
-require gopkg.in/yaml.v3 v3.0.1
-
-require github.com/dave/jennifer v1.7.1 // indirect
+require (
+	github.com/dave/jennifer v1.7.1
+	golang.org/x/tools v0.30.0
+	gopkg.in/yaml.v3 v3.0.1
+)

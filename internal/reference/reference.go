@@ -13,7 +13,8 @@ import (
 )
 
 // Grant is what a credential holds: its principal kinds, op scopes and,
-// when Restricted, the only endpoints it may call.
+// when Restricted, the only endpoints it may call. The zero Grant (nil
+// Scopes) is no credentials at all.
 type Grant struct {
 	Kinds      model.Principal
 	Scopes     map[string]bool // op scope names as granted ("All" is not expanded)
@@ -48,13 +49,11 @@ func Has(m *model.Model, g Grant, s *model.Scope) bool {
 	return g.Scopes[s.Name] || (m.AllScope != nil && g.Scopes[m.AllScope.Name])
 }
 
-// effective is every scope g holds, with All expanded.
+// effective is every scope g holds, with All expanded, as a set.
 func effective(m *model.Model, g Grant) map[string]bool {
 	out := map[string]bool{}
-	for _, s := range m.Scopes {
-		if Has(m, g, s) {
-			out[s.Name] = true
-		}
+	for _, s := range Effective(m, g) {
+		out[s] = true
 	}
 	return out
 }
@@ -62,6 +61,9 @@ func effective(m *model.Model, g Grant) map[string]bool {
 // Intersect is what a collaborator may do: only what both the invite and the
 // collaborator's own key allow.
 func Intersect(m *model.Model, a, b Grant) Grant {
+	if a.Scopes == nil || b.Scopes == nil {
+		return Grant{}
+	}
 	out := Grant{Kinds: a.Kinds & b.Kinds, Scopes: map[string]bool{}, Endpoints: map[string]bool{}}
 	ea, eb := effective(m, a), effective(m, b)
 	for s := range ea {
@@ -89,6 +91,12 @@ func Intersect(m *model.Model, a, b Grant) Grant {
 // Covers reports whether everything b holds, a holds too: a key may create
 // keys or invites only within what it holds itself.
 func Covers(m *model.Model, a, b Grant) bool {
+	if b.Scopes == nil {
+		return true
+	}
+	if a.Scopes == nil {
+		return false
+	}
 	if b.Kinds&^a.Kinds != 0 {
 		return false
 	}
@@ -119,6 +127,7 @@ type Reason string
 const (
 	Allowed             Reason = "allowed"
 	Public              Reason = "public"
+	NoCredentials       Reason = "no_credentials"
 	UnknownEndpoint     Reason = "unknown_endpoint"
 	PrincipalNotAllowed Reason = "principal"
 	EndpointNotGranted  Reason = "endpoint_not_granted"
@@ -163,6 +172,8 @@ func Decide(m *model.Model, g Grant, method string) Decision {
 	}
 	d := Decision{Reason: Allowed, Missing: missing, Outcome: model.InsufficientScopes}
 	switch {
+	case g.Scopes == nil:
+		d.Reason, d.Outcome = NoCredentials, model.KeyNotFound
 	case g.Kinds&e.Principals == 0:
 		d.Reason = PrincipalNotAllowed
 	case g.Restricted && !g.Endpoints[method]:
@@ -173,6 +184,14 @@ func Decide(m *model.Model, g Grant, method string) Decision {
 		return Decision{Allowed: true, Reason: Allowed, Redacted: redacted()}
 	}
 	return d
+}
+
+// Code is the decision's numeric outcome code in m; 0 when allowed.
+func (d Decision) Code(m *model.Model) int {
+	if d.Allowed {
+		return 0
+	}
+	return m.Outcome(d.Outcome).Code
 }
 
 // MissingPrerequisites lists, for each held scope and each endpoint g is
@@ -215,6 +234,9 @@ func MissingPrerequisites(m *model.Model, g Grant) map[string][]string {
 // Closure is g with every missing prerequisite added: what a portal
 // auto-selects when a key is made.
 func Closure(m *model.Model, g Grant) Grant {
+	if g.Scopes == nil {
+		return g
+	}
 	out := Grant{Kinds: g.Kinds, Scopes: map[string]bool{}, Restricted: g.Restricted, Endpoints: g.Endpoints}
 	for s := range g.Scopes {
 		out.Scopes[s] = true
@@ -260,4 +282,15 @@ func ParseKinds(s string) (model.Principal, error) {
 		p |= model.PrincipalNames[i].Kind
 	}
 	return p, nil
+}
+
+// Effective returns every scope g holds, with All expanded, by id.
+func Effective(m *model.Model, g Grant) []string {
+	var out []string
+	for _, s := range m.Scopes {
+		if Has(m, g, s) {
+			out = append(out, s.Name)
+		}
+	}
+	return out
 }

@@ -1,0 +1,228 @@
+package gen_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/scopegen/scopegen/gen"
+	"github.com/scopegen/scopegen/internal/cases"
+	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden with the current output")
+
+// golden is one archive of testdata/golden: a spec and the files it generates.
+type golden struct {
+	path    string
+	archive *txtar.Archive
+	spec    []byte
+}
+
+func goldens(t *testing.T) []golden {
+	t.Helper()
+	paths, err := filepath.Glob("../testdata/golden/*.txtar")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no golden archives: %v", err)
+	}
+	var out []golden
+	for _, p := range paths {
+		a, err := txtar.ParseFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := golden{path: p, archive: a}
+		for _, f := range a.Files {
+			if f.Name == "scopes.yaml" {
+				g.spec = f.Data
+			}
+		}
+		if g.spec == nil {
+			t.Fatalf("%s: no scopes.yaml", p)
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+func generate(t *testing.T, name string, data []byte, pkg string) []gen.File {
+	t.Helper()
+	f, err := spec.Parse(name, data)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	m, err := model.Build(f)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	files, err := gen.Generate(m, gen.Options{Package: pkg})
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return files
+}
+
+// TestGolden compares the generator's output for each golden spec with the
+// files in its archive. Run go test ./gen -update to accept a change, then
+// review the diff of testdata/golden.
+func TestGolden(t *testing.T) {
+	for _, g := range goldens(t) {
+		t.Run(filepath.Base(g.path), func(t *testing.T) {
+			files := generate(t, "scopes.yaml", g.spec, "scopes")
+			if *update {
+				a := &txtar.Archive{Comment: g.archive.Comment, Files: []txtar.File{{Name: "scopes.yaml", Data: g.spec}}}
+				for _, f := range files {
+					a.Files = append(a.Files, txtar.File{Name: f.Name, Data: f.Content})
+				}
+				if err := os.WriteFile(g.path, txtar.Format(a), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want := map[string][]byte{}
+			for _, f := range g.archive.Files {
+				if f.Name != "scopes.yaml" {
+					want[f.Name] = f.Data
+				}
+			}
+			for _, f := range files {
+				w, ok := want[f.Name]
+				if !ok {
+					t.Errorf("%s is generated but not in the archive; run go test ./gen -update", f.Name)
+					continue
+				}
+				delete(want, f.Name)
+				if !bytes.Equal(w, f.Content) {
+					t.Errorf("%s differs from the golden file (go test ./gen -update to accept):\n%s", f.Name, gen.Diff(f.Name, w, f.Content))
+				}
+			}
+			for name := range want {
+				t.Errorf("%s is in the archive but no longer generated", name)
+			}
+		})
+	}
+}
+
+// TestOutputIsStable generates every spec several times: the bytes must not
+// depend on map order or anything else that varies between runs.
+func TestOutputIsStable(t *testing.T) {
+	specs := map[string][]byte{}
+	for _, g := range goldens(t) {
+		specs[g.path] = g.spec
+	}
+	shipped, err := os.ReadFile("../spec/scopes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs["shipped"] = shipped
+	for name, data := range specs {
+		first := generate(t, "scopes.yaml", data, "scopes")
+		for range 5 {
+			again := generate(t, "scopes.yaml", data, "scopes")
+			for i := range first {
+				if !bytes.Equal(first[i].Content, again[i].Content) {
+					t.Fatalf("%s: %s differs between two runs", name, first[i].Name)
+				}
+			}
+		}
+		for _, f := range first {
+			if !bytes.HasPrefix(f.Content, []byte("// "+gen.Header+"\n")) {
+				t.Errorf("%s: %s does not start with the generated-code header", name, f.Name)
+			}
+		}
+	}
+}
+
+func TestBadPackageName(t *testing.T) {
+	shipped, _ := os.ReadFile("../spec/scopes.yaml")
+	f, _ := spec.Parse("scopes.yaml", shipped)
+	m, err := model.Build(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pkg := range []string{"", "1abc", "func", "a-b"} {
+		if _, err := gen.Generate(m, gen.Options{Package: pkg}); err == nil || !strings.Contains(err.Error(), "-pkg") {
+			t.Errorf("package %q: error %v, want one that says to pass -pkg", pkg, err)
+		}
+	}
+}
+
+// TestEndToEnd builds the package generated from each golden spec and from
+// the shipped spec in a module of its own, with only the standard library,
+// runs go vet on it, and runs testdata/e2e/check_test.go inside it: the
+// generated checker against the reference implementation on every endpoint
+// for thousands of random grants and intersections, and 0 allocations.
+func TestEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and tests generated packages with the go command")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	driver, err := os.ReadFile("../testdata/e2e/check_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs := map[string][]byte{}
+	for _, g := range goldens(t) {
+		specs[strings.TrimSuffix(filepath.Base(g.path), ".txtar")] = g.spec
+	}
+	shipped, err := os.ReadFile("../spec/scopes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs["shipped"] = shipped
+	for name, data := range specs {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			files := generate(t, "scopes.yaml", data, "scopes")
+			for _, f := range files {
+				if err := os.WriteFile(filepath.Join(dir, f.Name), f.Content, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			f, _ := spec.Parse("scopes.yaml", data)
+			m, _ := model.Build(f)
+			n := 3000
+			if name != "shipped" {
+				n = 1000
+			}
+			suite, err := json.Marshal(cases.Build(m, 1, n))
+			if err != nil {
+				t.Fatal(err)
+			}
+			write := map[string][]byte{
+				"go.mod":        []byte("module example.com/scopes\n\ngo 1.24\n"),
+				"check_test.go": driver,
+				"cases.json":    suite,
+			}
+			for n, content := range write {
+				if err := os.WriteFile(filepath.Join(dir, n), content, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, args := range [][]string{{"vet", "./..."}, {"test", "-count=1", "./..."}, {"list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", "."}} {
+				cmd := exec.Command(goTool, args...)
+				cmd.Dir = dir
+				cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local")
+				out, err := cmd.CombinedOutput()
+				if err != nil {
+					t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+				}
+				if args[0] == "list" && strings.TrimSpace(string(out)) != "example.com/scopes" {
+					t.Errorf("the generated package imports more than the standard library:\n%s", out)
+				}
+			}
+		})
+	}
+}

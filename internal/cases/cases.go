@@ -1,0 +1,185 @@
+// Package cases builds differential test cases for a model: random grants
+// (and collaborator intersections) with the reference implementation's
+// answer for every endpoint and a few strings that are not endpoints. A
+// generated checker must give the same answers.
+package cases
+
+import (
+	"math/rand/v2"
+	"strings"
+
+	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/reference"
+)
+
+// Grant is a grant by names, as NewGrant takes it.
+type Grant struct {
+	Kind      int      `json:"kind"`
+	Scopes    []string `json:"scopes"`
+	Endpoints []string `json:"endpoints"`
+}
+
+// Decision is the reference answer for one call.
+type Decision struct {
+	Method   string   `json:"method"`
+	Allowed  bool     `json:"allowed"`
+	Reason   string   `json:"reason"`
+	Code     int      `json:"code"`
+	Missing  string   `json:"missing"`  // Set.String form
+	Redacted []string `json:"redacted"` // in spec order
+}
+
+// Case is one credential: a key, or a collaborator (key ∩ invite), or none.
+type Case struct {
+	None      bool       `json:"none,omitempty"` // no credentials: the zero Grant
+	Key       Grant      `json:"key"`
+	Invite    *Grant     `json:"invite,omitempty"`
+	Decisions []Decision `json:"decisions"`
+	// MissingPrerequisites maps a scope name or full method to Set.String of
+	// what it lacks.
+	MissingPrerequisites map[string]string `json:"missing_prerequisites"`
+	Closure              string            `json:"closure"` // Set.String of the closure's scopes
+	Scopes               string            `json:"scopes"`  // Set.String of the effective scopes
+}
+
+// Cover is the reference answer to Cases[A] covers Cases[B].
+type Cover struct {
+	A    int  `json:"a"`
+	B    int  `json:"b"`
+	Want bool `json:"want"`
+}
+
+// Suite is every case for a model.
+type Suite struct {
+	Methods []string `json:"methods"`
+	Cases   []Case   `json:"cases"`
+	Covers  []Cover  `json:"covers"`
+}
+
+// Methods returns every endpoint's method and strings that are near misses:
+// empty, a bare slash, prefixes, suffixes, case changes and a NUL byte.
+func Methods(m *model.Model) []string {
+	var out []string
+	for _, e := range m.Endpoints {
+		out = append(out, e.Method)
+	}
+	out = append(out, "", "/", "//")
+	if len(m.Endpoints) > 0 {
+		first := m.Endpoints[0].Method
+		out = append(out, first+"x", first[:len(first)-1], strings.ToUpper(first), strings.ToLower(first),
+			first+"\x00", first[:strings.LastIndexByte(first, '/')+1], " "+first)
+	}
+	return out
+}
+
+// Build returns n random cases plus targeted ones (each endpoint's exact
+// requirement, and the same minus one scope), deterministically for seed.
+func Build(m *model.Model, seed uint64, n int) Suite {
+	r := rand.New(rand.NewPCG(seed, 0x5c09e))
+	s := Suite{Methods: Methods(m)}
+	add := func(key Grant, invite *Grant) {
+		s.Cases = append(s.Cases, decide(m, s.Methods, key, invite, false))
+	}
+	s.Cases = append(s.Cases, decide(m, s.Methods, Grant{}, nil, true))
+	for _, e := range m.Endpoints {
+		req := model.Names(e.Requires)
+		var eps []string
+		if r.IntN(2) == 0 {
+			eps = []string{e.Method}
+		}
+		add(Grant{Kind: randKind(r), Scopes: req, Endpoints: eps}, nil)
+		if len(req) > 0 {
+			drop := r.IntN(len(req))
+			less := append(append([]string(nil), req[:drop]...), req[drop+1:]...)
+			add(Grant{Kind: randKind(r), Scopes: less, Endpoints: eps}, nil)
+		}
+	}
+	for range n {
+		key := randGrant(m, r)
+		var invite *Grant
+		if r.IntN(3) == 0 {
+			g := randGrant(m, r)
+			g.Kind = int(model.AppKey | model.PersonalAccessToken)
+			if r.IntN(4) == 0 {
+				g.Kind = randKind(r)
+			}
+			invite = &g
+		}
+		add(key, invite)
+	}
+	for i := range 4 * len(s.Cases) {
+		a, b := r.IntN(len(s.Cases)), r.IntN(len(s.Cases))
+		if i%4 == 0 {
+			b = a
+		}
+		s.Covers = append(s.Covers, Cover{A: a, B: b, Want: reference.Covers(m, effective(m, s.Cases[a]), effective(m, s.Cases[b]))})
+	}
+	return s
+}
+
+func randKind(r *rand.Rand) int {
+	return 1 + r.IntN(3) // app_key, pat, or both
+}
+
+func randGrant(m *model.Model, r *rand.Rand) Grant {
+	g := Grant{Kind: randKind(r)}
+	density := []float64{0.05, 0.2, 0.5, 0.8, 0.97}[r.IntN(5)]
+	for _, sc := range m.Scopes {
+		if sc.GrantsAll && r.IntN(8) != 0 {
+			continue
+		}
+		if r.Float64() < density {
+			g.Scopes = append(g.Scopes, sc.Name)
+		}
+	}
+	if r.IntN(3) == 0 && len(m.Endpoints) > 0 {
+		d := 0.05 + 0.5*r.Float64()
+		for _, e := range m.Endpoints {
+			if r.Float64() < d {
+				g.Endpoints = append(g.Endpoints, e.Method)
+			}
+		}
+		if len(g.Endpoints) == 0 {
+			g.Endpoints = []string{m.Endpoints[r.IntN(len(m.Endpoints))].Method}
+		}
+	}
+	return g
+}
+
+// effective is the reference grant a case stands for.
+func effective(m *model.Model, c Case) reference.Grant {
+	if c.None {
+		return reference.Grant{}
+	}
+	g := mustGrant(m, c.Key)
+	if c.Invite != nil {
+		g = reference.Intersect(m, g, mustGrant(m, *c.Invite))
+	}
+	return g
+}
+
+func mustGrant(m *model.Model, g Grant) reference.Grant {
+	rg, err := reference.NewGrant(m, model.Principal(g.Kind), g.Scopes, g.Endpoints)
+	if err != nil {
+		panic(err) // the names come from the model
+	}
+	return rg
+}
+
+func decide(m *model.Model, methods []string, key Grant, invite *Grant, none bool) Case {
+	c := Case{None: none, Key: key, Invite: invite, MissingPrerequisites: map[string]string{}}
+	g := effective(m, c)
+	for _, method := range methods {
+		d := reference.Decide(m, g, method)
+		c.Decisions = append(c.Decisions, Decision{
+			Method: method, Allowed: d.Allowed, Reason: string(d.Reason), Code: d.Code(m),
+			Missing: strings.Join(d.Missing, ","), Redacted: d.Redacted,
+		})
+	}
+	for k, v := range reference.MissingPrerequisites(m, g) {
+		c.MissingPrerequisites[k] = strings.Join(v, ",")
+	}
+	c.Closure = strings.Join(reference.Effective(m, reference.Closure(m, g)), ",")
+	c.Scopes = strings.Join(reference.Effective(m, g), ",")
+	return c
+}
