@@ -159,7 +159,7 @@ func TestCollaborators(t *testing.T) {
 	owner := grant(t, scopes.AppKey|scopes.PersonalAccessToken, "Inputs:Get") // the invite
 	key := grant(t, scopes.AppKey, "All")                                     // the collaborator's own key
 	c := key.Intersect(owner)
-	if !c.Check(v2 + "ListInputs").Allowed() || c.Check(v2+"PostInputs").Allowed() {
+	if !c.Check(v2+"ListInputs").Allowed() || c.Check(v2+"PostInputs").Allowed() {
 		t.Errorf("All ∩ Inputs:Get = %v: want ListInputs only", c)
 	}
 	if !key.Covers(c) || !owner.Covers(c) {
@@ -189,8 +189,8 @@ func TestKeyCreation(t *testing.T) {
 		got[key] = p.Missing.String()
 	}
 	want := map[string]string{
-		"Inputs:Delete":         "Inputs:Get",
-		"Models:Patch":          "Models:Get,Models:Train",
+		"Inputs:Delete":     "Inputs:Get",
+		"Models:Patch":      "Models:Get,Models:Train",
 		v2 + "PostSearches": "Search",
 	}
 	if len(got) != len(want) {
