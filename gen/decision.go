@@ -95,7 +95,6 @@ why, the outcome code of a denial, the required scopes the grant lacks and, for
 an allowed call, the response fields to redact. A Decision is a small value;
 making one never allocates.`))
 	f.Type().Id("Decision").Struct(
-		jen.Id("method").String().Comment("the method asked about, kept only when it is not an endpoint"),
 		jen.Id("endpoint").Id("Endpoint"),
 		jen.Id("reason").Id("Reason"),
 		jen.Id("missing").Uint64().Comment("bit i: the i-th required scope of the endpoint is missing"),
@@ -108,11 +107,8 @@ making one never allocates.`))
 	f.Func().Add(d()).Id("Reason").Params().Id("Reason").Block(jen.Return(jen.Id("d").Dot("reason")))
 	f.Add(doc("Endpoint returns the endpoint called, or 0 when the method is not one."))
 	f.Func().Add(d()).Id("Endpoint").Params().Id("Endpoint").Block(jen.Return(jen.Id("d").Dot("endpoint")))
-	f.Add(doc("Method returns the full method name asked about."))
-	f.Func().Add(d()).Id("Method").Params().String().Block(
-		jen.If(jen.Id("d").Dot("endpoint").Dot("Valid").Call()).Block(jen.Return(jen.Id("d").Dot("endpoint").Dot("FullMethod").Call())),
-		jen.Return(jen.Id("d").Dot("method")),
-	)
+	f.Add(doc("Method returns the endpoint's full method name, or \"\" when the method\nasked about is not an endpoint."))
+	f.Func().Add(d()).Id("Method").Params().String().Block(jen.Return(jen.Id("d").Dot("endpoint").Dot("FullMethod").Call()))
 	f.Add(doc("Outcome returns how the call ends: OutcomeAllowed or the denial's outcome."))
 	f.Func().Add(d()).Id("Outcome").Params().Id("Outcome").Block(jen.Return(jen.Id("reasonInfo").Index(jen.Id("d").Dot("reason")).Dot("outcome")))
 	f.Add(doc("Code returns the outcome's numeric status code; 0 when allowed."))
@@ -180,17 +176,30 @@ func (g *generator) checks(f *jen.File) {
 
 	f.Add(doc(fmt.Sprintf(`Check decides a call of fullMethod (e.g. %q) by g. A method that
 is not an endpoint of the spec is denied. It never allocates.`, g.exampleMethod())))
-	f.Func().Params(jen.Id("g").Id("Grant")).Id("Check").Params(jen.Id("fullMethod").String()).Id("Decision").Block(
-		jen.List(jen.Id("e"), jen.Id("ok")).Op(":=").Id("LookupEndpoint").Call(jen.Id("fullMethod")),
-		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Id("Decision").Values(jen.Dict{jen.Id("method"): jen.Id("fullMethod"), jen.Id("reason"): jen.Id("ReasonUnknownEndpoint")}))),
-		jen.Return(jen.Id("g").Dot("CheckEndpoint").Call(jen.Id("e"))),
-	)
+	unknown := jen.Return(jen.Id("Decision").Values(jen.Dict{jen.Id("reason"): jen.Id("ReasonUnknownEndpoint")}))
+	if g.plan == nil {
+		f.Func().Params(jen.Id("g").Id("Grant")).Id("Check").Params(jen.Id("fullMethod").String()).Id("Decision").Block(
+			jen.List(jen.Id("e"), jen.Id("ok")).Op(":=").Id("LookupEndpoint").Call(jen.Id("fullMethod")),
+			jen.If(jen.Op("!").Id("ok")).Block(unknown),
+			jen.Return(jen.Id("g").Dot("CheckEndpoint").Call(jen.Id("e"))),
+		)
+	} else {
+		// LookupEndpoint and the fast path of CheckEndpoint, printed inline:
+		// this is the hot path of every call a service makes.
+		body := append(lookupStmts(g.plan, unknown), fastPath(), jen.Return(jen.Id("g").Dot("check").Call(jen.Id("e"))))
+		f.Func().Params(jen.Id("g").Id("Grant")).Id("Check").Params(jen.Id("fullMethod").String()).Id("Decision").Block(body...)
+	}
 	f.Add(doc(`CheckEndpoint decides a call of endpoint e by g: public endpoints are allowed;
 otherwise the grant needs a principal kind the endpoint accepts, the endpoint
 itself if the grant is restricted to endpoints, and every op scope the
 endpoint requires. It never allocates.`))
 	f.Func().Params(jen.Id("g").Id("Grant")).Id("CheckEndpoint").Params(jen.Id("e").Id("Endpoint")).Id("Decision").Block(
-		jen.If(jen.Op("!").Id("e").Dot("Valid").Call()).Block(jen.Return(jen.Id("Decision").Values(jen.Dict{jen.Id("reason"): jen.Id("ReasonUnknownEndpoint")}))),
+		jen.If(jen.Id("e").Op("-").Lit(1).Op(">=").Id("NumEndpoints")).Block(jen.Return(jen.Id("Decision").Values(jen.Dict{jen.Id("reason"): jen.Id("ReasonUnknownEndpoint")}))),
+		fastPath(),
+		jen.Return(jen.Id("g").Dot("check").Call(jen.Id("e"))),
+	)
+	f.Add(doc("check decides a call of a valid endpoint the long way, from endpointTable."))
+	f.Func().Params(jen.Id("g").Id("Grant")).Id("check").Params(jen.Id("e").Id("Endpoint")).Id("Decision").Block(
 		jen.Id("info").Op(":=").Op("&").Id("endpointTable").Index(jen.Id("e")),
 		jen.Id("d").Op(":=").Id("g").Dot("g"),
 		jen.If(jen.Id("info").Dot("public")).Block(
@@ -248,6 +257,18 @@ endpoint requires. It never allocates.`))
 		),
 		jen.Return(jen.Id("r")),
 	)
+}
+
+// fastPath allows a call of endpoint e from endpointFastTable alone, when it
+// can; the rest falls through to Grant.check.
+func fastPath() jen.Code {
+	return jen.If(
+		jen.List(jen.Id("f"), jen.Id("d")).Op(":=").List(jen.Op("&").Id("endpointFastTable").Index(jen.Id("e")), jen.Id("g").Dot("g")),
+		jen.Id("d").Op("!=").Nil().Op("&&").Op("!").Id("f").Dot("slow").Op("&&").
+			Id("d").Dot("kinds").Op("&").Id("f").Dot("principals").Op("!=").Lit(0).Op("&&").
+			Id("d").Dot("endpoints").Index(jen.Id("e").Op("/").Lit(64)).Op("&").Parens(jen.Lit(1).Op("<<").Parens(jen.Id("e").Op("%").Lit(64))).Op("!=").Lit(0).Op("&&").
+			Id("d").Dot("scopes").Index(jen.Id("f").Dot("word")).Op("&").Id("f").Dot("mask").Op("==").Id("f").Dot("mask"),
+	).Block(jen.Comment("The common case: allowed by endpointFastTable alone."), jen.Return(jen.Id("Decision").Values(jen.Dict{jen.Id("endpoint"): jen.Id("e")})))
 }
 
 func (g *generator) exampleMethod() string {

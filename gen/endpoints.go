@@ -34,7 +34,6 @@ func (g *generator) endpointsFile(f *jen.File) {
 	f.Type().Id("redaction").Struct(jen.Id("field").String(), jen.Id("unless").Index().Id("wordMask"))
 	f.Add(doc("endpointInfo is what the checker knows of an endpoint. required is the sparse\nform of the required scopes, in id order: bit i of Decision.missing is its i-th scope."))
 	f.Type().Id("endpointInfo").Struct(
-		jen.Id("method").String(),
 		jen.Id("principals").Id("Principal"),
 		jen.Id("public").Bool(),
 		jen.Id("required").Index().Id("wordMask"),
@@ -45,7 +44,7 @@ func (g *generator) endpointsFile(f *jen.File) {
 	f.Add(doc("endpointTable is indexed by Endpoint; entry 0 is no endpoint."))
 	f.Var().Id("endpointTable").Op("=").Index(jen.Id("NumEndpoints").Op("+").Lit(1)).Id("endpointInfo").ValuesFunc(func(v *jen.Group) {
 		for _, e := range m.Endpoints {
-			fields := jen.Dict{jen.Id("method"): jen.Lit(e.Method)}
+			fields := jen.Dict{}
 			if e.Public {
 				fields[jen.Id("public")] = jen.True()
 			} else {
@@ -73,15 +72,36 @@ func (g *generator) endpointsFile(f *jen.File) {
 		v.Line()
 	})
 
-	f.Add(doc("LookupEndpoint returns the endpoint with the given gRPC full method name,\ne.g. \"/package.Service/Method\"; any other string is not an endpoint."))
-	f.Func().Id("LookupEndpoint").Params(jen.Id("fullMethod").String()).Params(jen.Id("Endpoint"), jen.Bool()).Block(
-		jen.Switch(jen.Id("fullMethod")).BlockFunc(func(c *jen.Group) {
-			for _, e := range m.Endpoints {
-				c.Case(jen.Lit(e.Method)).Block(jen.Return(jen.Id(e.GoName), jen.True()))
-			}
-		}),
-		jen.Return(jen.Lit(0), jen.False()),
+	f.Add(doc("endpointMethods holds each endpoint's full method name, indexed by Endpoint."))
+	f.Var().Id("endpointMethods").Op("=").Index(jen.Id("NumEndpoints").Op("+").Lit(1)).String().ValuesFunc(func(v *jen.Group) {
+		for _, e := range m.Endpoints {
+			v.Line().Id(e.GoName).Op(":").Lit(e.Method)
+		}
+		v.Line()
+	})
+
+	f.Add(doc(`endpointFast is what a check reads first, packed in 16 bytes: who may call
+the endpoint and, in one word of a Set, the scopes it requires. slow marks the
+endpoints whose check needs endpointTable: public ones, ones with redactions,
+and ones whose required scopes span more than one word.`))
+	f.Type().Id("endpointFast").Struct(
+		jen.Id("mask").Uint64(),
+		jen.Id("word").Uint16(),
+		jen.Id("principals").Id("Principal"),
+		jen.Id("slow").Bool(),
 	)
+	f.Var().Id("endpointFastTable").Op("=").Index(jen.Id("NumEndpoints").Op("+").Lit(1)).Id("endpointFast").ValuesFunc(func(v *jen.Group) {
+		for _, e := range m.Endpoints {
+			words := sparse(e.Requires)
+			slow := e.Public || len(e.Redactions) > 0 || len(words) > 1
+			word, mask := 0, uint64(0)
+			if len(words) == 1 {
+				word, mask = words[0].word, words[0].mask
+			}
+			v.Line().Id(e.GoName).Op(":").Values(hex(mask), jen.Lit(word), principalExpr(e.Principals), jen.Lit(slow))
+		}
+		v.Line()
+	})
 
 	e, info := jen.Id("e"), jen.Id("endpointTable").Index(jen.Id("e"))
 	f.Add(doc("Valid reports whether e is an endpoint of the spec."))
@@ -95,10 +115,10 @@ func (g *generator) endpointsFile(f *jen.File) {
 		)
 	}
 	guarded("FullMethod", "FullMethod returns the endpoint's gRPC full method name.", jen.String(), jen.Lit(""),
-		jen.Return(info.Clone().Dot("method")))
+		jen.Return(jen.Id("endpointMethods").Index(jen.Id("e"))))
 	f.Add(doc("String returns the endpoint's full method name, or \"Endpoint(n)\" for an\nEndpoint that is not one."))
 	f.Func().Params(jen.Id("e").Id("Endpoint")).Id("String").Params().String().Block(
-		jen.If(jen.Id("e").Dot("Valid").Call()).Block(jen.Return(info.Clone().Dot("method"))),
+		jen.If(jen.Id("e").Dot("Valid").Call()).Block(jen.Return(jen.Id("endpointMethods").Index(jen.Id("e")))),
 		jen.Return(jen.Lit("Endpoint(").Op("+").Qual("strconv", "Itoa").Call(jen.Int().Call(jen.Id("e"))).Op("+").Lit(")")),
 	)
 	guarded("Principals", "Principals returns the kinds of credential that may call the endpoint (none\nwhen it is public).", jen.Id("Principal"), jen.Lit(0),

@@ -15,6 +15,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/scopegen/scopegen/internal/lookup"
 	"github.com/scopegen/scopegen/internal/model"
 )
 
@@ -46,6 +47,13 @@ func Generate(m *model.Model, opts Options) ([]File, error) {
 		return nil, fmt.Errorf("package name %q is not a Go identifier; pass -pkg with a valid name", opts.Package)
 	}
 	g := &generator{m: m, opts: opts}
+	methods := make([]string, len(m.Endpoints))
+	for i, e := range m.Endpoints {
+		methods[i] = e.Method
+	}
+	if p, ok := lookup.New(methods); ok {
+		g.plan = p
+	}
 	parts := []struct {
 		name  string
 		build func(f *jen.File)
@@ -54,6 +62,7 @@ func Generate(m *model.Model, opts Options) ([]File, error) {
 		{"endpoints.go", g.endpointsFile},
 		{"grant.go", g.grantFile},
 		{"decision.go", g.decisionFile},
+		{"lookup.go", g.lookupFile},
 	}
 	var files []File
 	for _, p := range parts {
@@ -73,6 +82,7 @@ func Generate(m *model.Model, opts Options) ([]File, error) {
 type generator struct {
 	m    *model.Model
 	opts Options
+	plan *lookup.Plan // the perfect hash of the endpoints' methods, or nil: a switch
 }
 
 func (g *generator) newFile() *jen.File {
@@ -122,6 +132,22 @@ func hex(v uint64) *jen.Statement {
 // masks is the sparse form of a set of scopes: one (word, mask) pair per
 // non-zero word, so a check touches only the words it needs.
 func masks(scopes []*model.Scope) []jen.Code {
+	words := sparse(scopes)
+	out := make([]jen.Code, len(words))
+	for i, w := range words {
+		out[i] = jen.Values(jen.Lit(w.word), hex(w.mask))
+	}
+	return out
+}
+
+// wordMask is one non-zero word of a scope bitset.
+type wordMask struct {
+	word int
+	mask uint64
+}
+
+// sparse returns the non-zero words of the bitset of scopes, in word order.
+func sparse(scopes []*model.Scope) []wordMask {
 	byWord := map[int]uint64{}
 	var order []int
 	for _, s := range scopes {
@@ -132,9 +158,9 @@ func masks(scopes []*model.Scope) []jen.Code {
 		byWord[w] |= 1 << (s.ID % 64)
 	}
 	sort.Ints(order)
-	out := make([]jen.Code, len(order))
+	out := make([]wordMask, len(order))
 	for i, w := range order {
-		out[i] = jen.Values(jen.Lit(w), hex(byWord[w]))
+		out[i] = wordMask{w, byWord[w]}
 	}
 	return out
 }

@@ -6,6 +6,7 @@ package generated
 import (
 	"fmt"
 	"iter"
+	"math/bits"
 	"strconv"
 )
 
@@ -125,7 +126,6 @@ func (r Reason) String() string {
 // an allowed call, the response fields to redact. A Decision is a small value;
 // making one never allocates.
 type Decision struct {
-	method   string // the method asked about, kept only when it is not an endpoint
 	endpoint Endpoint
 	reason   Reason
 	missing  uint64 // bit i: the i-th required scope of the endpoint is missing
@@ -147,12 +147,10 @@ func (d Decision) Endpoint() Endpoint {
 	return d.endpoint
 }
 
-// Method returns the full method name asked about.
+// Method returns the endpoint's full method name, or "" when the method
+// asked about is not an endpoint.
 func (d Decision) Method() string {
-	if d.endpoint.Valid() {
-		return d.endpoint.FullMethod()
-	}
-	return d.method
+	return d.endpoint.FullMethod()
 }
 
 // Outcome returns how the call ends: OutcomeAllowed or the denial's outcome.
@@ -245,14 +243,21 @@ var noScopes Set
 // Check decides a call of fullMethod (e.g. "/clarifai.api.V2/GetConcept") by g. A method that
 // is not an endpoint of the spec is denied. It never allocates.
 func (g Grant) Check(fullMethod string) Decision {
-	e, ok := LookupEndpoint(fullMethod)
-	if !ok {
-		return Decision{
-			method: fullMethod,
-			reason: ReasonUnknownEndpoint,
-		}
+	n := len(fullMethod)
+	if n < 25 || n > 40 {
+		return Decision{reason: ReasonUnknownEndpoint}
 	}
-	return g.CheckEndpoint(e)
+	h := (load64(fullMethod[n-8:]) ^ bits.RotateLeft64(load64(fullMethod[13:]), 29) ^ uint64(n)*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
+	h ^= h >> 31
+	e := lookupSlots[((h^uint64(lookupDisp[h&15]))*0x94d049bb133111eb)>>58]
+	if endpointMethods[e] != fullMethod {
+		return Decision{reason: ReasonUnknownEndpoint}
+	}
+	if f, d := &endpointFastTable[e], g.g; d != nil && !f.slow && d.kinds&f.principals != 0 && d.endpoints[e/64]&(1<<(e%64)) != 0 && d.scopes[f.word]&f.mask == f.mask {
+		// The common case: allowed by endpointFastTable alone.
+		return Decision{endpoint: e}
+	}
+	return g.check(e)
 }
 
 // CheckEndpoint decides a call of endpoint e by g: public endpoints are allowed;
@@ -260,9 +265,18 @@ func (g Grant) Check(fullMethod string) Decision {
 // itself if the grant is restricted to endpoints, and every op scope the
 // endpoint requires. It never allocates.
 func (g Grant) CheckEndpoint(e Endpoint) Decision {
-	if !e.Valid() {
+	if e-1 >= NumEndpoints {
 		return Decision{reason: ReasonUnknownEndpoint}
 	}
+	if f, d := &endpointFastTable[e], g.g; d != nil && !f.slow && d.kinds&f.principals != 0 && d.endpoints[e/64]&(1<<(e%64)) != 0 && d.scopes[f.word]&f.mask == f.mask {
+		// The common case: allowed by endpointFastTable alone.
+		return Decision{endpoint: e}
+	}
+	return g.check(e)
+}
+
+// check decides a call of a valid endpoint the long way, from endpointTable.
+func (g Grant) check(e Endpoint) Decision {
 	info := &endpointTable[e]
 	d := g.g
 	if info.public {

@@ -108,7 +108,6 @@ type redaction struct {
 // endpointInfo is what the checker knows of an endpoint. required is the sparse
 // form of the required scopes, in id order: bit i of Decision.missing is its i-th scope.
 type endpointInfo struct {
-	method        string
 	principals    Principal
 	public        bool
 	required      []wordMask
@@ -119,281 +118,254 @@ type endpointInfo struct {
 // endpointTable is indexed by Endpoint; entry 0 is no endpoint.
 var endpointTable = [NumEndpoints + 1]endpointInfo{
 	GetConcept: {
-		method:     "/clarifai.api.V2/GetConcept",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{0, 0x200000}},
 	},
 	GetConceptCounts: {
-		method:     "/clarifai.api.V2/GetConceptCounts",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{0, 0x200000}},
 	},
 	ListConcepts: {
-		method:     "/clarifai.api.V2/ListConcepts",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{0, 0x200000}},
 	},
 	PatchConcepts: {
-		method:     "/clarifai.api.V2/PatchConcepts",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{0, 0x600000}},
 	},
 	PostConcepts: {
-		method:     "/clarifai.api.V2/PostConcepts",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{0, 0x100000}},
 	},
 	PostConceptsSearches: {
-		method:     "/clarifai.api.V2/PostConceptsSearches",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{0, 0x200000}},
 	},
 	DeleteInput: {
-		method:     "/clarifai.api.V2/DeleteInput",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{0, 0x180000000}},
 	},
 	DeleteInputs: {
-		method:     "/clarifai.api.V2/DeleteInputs",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{0, 0x180000000}},
 	},
 	GetInput: {
-		method:     "/clarifai.api.V2/GetInput",
 		principals: AppKey | PersonalAccessToken,
 		redactions: []redaction{{"input.data.concepts", []wordMask{{0, 0x200000}}}},
 		required:   []wordMask{{0, 0x100000000}},
 	},
 	GetInputCount: {
-		method:     "/clarifai.api.V2/GetInputCount",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{0, 0x100000000}},
 	},
 	ListInputs: {
-		method:     "/clarifai.api.V2/ListInputs",
 		principals: AppKey | PersonalAccessToken,
 		redactions: []redaction{{"inputs.data.concepts", []wordMask{{0, 0x200000}}}},
 		required:   []wordMask{{0, 0x100000000}},
 	},
 	ListModelInputs: {
-		method:     "/clarifai.api.V2/ListModelInputs",
 		principals: AppKey | PersonalAccessToken,
 		redactions: []redaction{{"inputs.data.concepts", []wordMask{{0, 0x200000}}}},
 		required:   []wordMask{{0, 0x40100000000}},
 	},
 	PatchInputs: {
-		method:     "/clarifai.api.V2/PatchInputs",
 		principals: AppKey | PersonalAccessToken,
 		redactions: []redaction{{"inputs.data.concepts", []wordMask{{0, 0x200000}}}},
 		required:   []wordMask{{0, 0x300000000}},
 	},
 	PostInputs: {
-		method:     "/clarifai.api.V2/PostInputs",
 		principals: AppKey | PersonalAccessToken,
 		redactions: []redaction{{"inputs.data.concepts", []wordMask{{0, 0x200000}}}},
 		required:   []wordMask{{0, 0x40000000}},
 	},
 	DeleteModel: {
-		method:     "/clarifai.api.V2/DeleteModel",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{0, 0x60000000000}},
 	},
 	DeleteModelVersion: {
-		method:     "/clarifai.api.V2/DeleteModelVersion",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{0, 0x60000000000}},
 	},
 	DeleteModels: {
-		method:     "/clarifai.api.V2/DeleteModels",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{0, 0x60000000000}},
 	},
 	GetModel: {
-		method:     "/clarifai.api.V2/GetModel",
 		principals: AppKey | PersonalAccessToken,
 		redactions: []redaction{{"model.output_info.data.concepts", []wordMask{{0, 0x200000}}}},
 		required:   []wordMask{{0, 0x40000000000}},
 	},
 	GetModelOutputInfo: {
-		method:     "/clarifai.api.V2/GetModelOutputInfo",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{0, 0x40000200000}},
 	},
 	GetModelVersion: {
-		method:     "/clarifai.api.V2/GetModelVersion",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{0, 0x40000000000}},
 	},
 	GetModelVersionMetrics: {
-		method:     "/clarifai.api.V2/GetModelVersionMetrics",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{0, 0x40000000000}},
 	},
 	ListModelVersions: {
-		method:     "/clarifai.api.V2/ListModelVersions",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{0, 0x40000000000}},
 	},
 	ListModels: {
-		method:     "/clarifai.api.V2/ListModels",
 		principals: AppKey | PersonalAccessToken,
 		redactions: []redaction{{"models.output_info.data.concepts", []wordMask{{0, 0x200000}}}},
 		required:   []wordMask{{0, 0x40000000000}},
 	},
 	PatchModels: {
-		method:     "/clarifai.api.V2/PatchModels",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{0, 0x1c0000000000}},
 	},
 	PostModelVersionMetrics: {
-		method:     "/clarifai.api.V2/PostModelVersionMetrics",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{0, 0x140000000000}},
 	},
 	PostModelVersions: {
-		method:     "/clarifai.api.V2/PostModelVersions",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{0, 0x140000000000}},
 	},
 	PostModels: {
-		method:     "/clarifai.api.V2/PostModels",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{0, 0x10000000000}},
 	},
 	PostModelsSearches: {
-		method:     "/clarifai.api.V2/PostModelsSearches",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{0, 0x40000000000}},
 	},
 	PostModelOutputs: {
-		method:     "/clarifai.api.V2/PostModelOutputs",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{0, 0x4000000000000}},
 	},
 	PostWorkflowResults: {
-		method:     "/clarifai.api.V2/PostWorkflowResults",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{0, 0x4000000000000}},
 	},
 	PostSearches: {
-		method:        "/clarifai.api.V2/PostSearches",
 		principals:    AppKey | PersonalAccessToken,
 		redactions:    []redaction{{"hits.input.data.concepts", []wordMask{{0, 0x200000}}}},
 		requestScopes: []Scope{Predict},
 		required:      []wordMask{{0, 0x1000000000000000}},
 	},
 	DeleteWorkflow: {
-		method:     "/clarifai.api.V2/DeleteWorkflow",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{1, 0x80}},
 	},
 	DeleteWorkflows: {
-		method:     "/clarifai.api.V2/DeleteWorkflows",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{1, 0x80}},
 	},
 	GetWorkflow: {
-		method:     "/clarifai.api.V2/GetWorkflow",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{1, 0x100}},
 	},
 	ListWorkflows: {
-		method:     "/clarifai.api.V2/ListWorkflows",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{1, 0x100}},
 	},
 	PatchWorkflows: {
-		method:     "/clarifai.api.V2/PatchWorkflows",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{1, 0x40}},
 	},
 	PostWorkflows: {
-		method:     "/clarifai.api.V2/PostWorkflows",
 		principals: AppKey | PersonalAccessToken,
 		required:   []wordMask{{1, 0x40}},
 	},
 }
 
-// LookupEndpoint returns the endpoint with the given gRPC full method name,
-// e.g. "/package.Service/Method"; any other string is not an endpoint.
-func LookupEndpoint(fullMethod string) (Endpoint, bool) {
-	switch fullMethod {
-	case "/clarifai.api.V2/GetConcept":
-		return GetConcept, true
-	case "/clarifai.api.V2/GetConceptCounts":
-		return GetConceptCounts, true
-	case "/clarifai.api.V2/ListConcepts":
-		return ListConcepts, true
-	case "/clarifai.api.V2/PatchConcepts":
-		return PatchConcepts, true
-	case "/clarifai.api.V2/PostConcepts":
-		return PostConcepts, true
-	case "/clarifai.api.V2/PostConceptsSearches":
-		return PostConceptsSearches, true
-	case "/clarifai.api.V2/DeleteInput":
-		return DeleteInput, true
-	case "/clarifai.api.V2/DeleteInputs":
-		return DeleteInputs, true
-	case "/clarifai.api.V2/GetInput":
-		return GetInput, true
-	case "/clarifai.api.V2/GetInputCount":
-		return GetInputCount, true
-	case "/clarifai.api.V2/ListInputs":
-		return ListInputs, true
-	case "/clarifai.api.V2/ListModelInputs":
-		return ListModelInputs, true
-	case "/clarifai.api.V2/PatchInputs":
-		return PatchInputs, true
-	case "/clarifai.api.V2/PostInputs":
-		return PostInputs, true
-	case "/clarifai.api.V2/DeleteModel":
-		return DeleteModel, true
-	case "/clarifai.api.V2/DeleteModelVersion":
-		return DeleteModelVersion, true
-	case "/clarifai.api.V2/DeleteModels":
-		return DeleteModels, true
-	case "/clarifai.api.V2/GetModel":
-		return GetModel, true
-	case "/clarifai.api.V2/GetModelOutputInfo":
-		return GetModelOutputInfo, true
-	case "/clarifai.api.V2/GetModelVersion":
-		return GetModelVersion, true
-	case "/clarifai.api.V2/GetModelVersionMetrics":
-		return GetModelVersionMetrics, true
-	case "/clarifai.api.V2/ListModelVersions":
-		return ListModelVersions, true
-	case "/clarifai.api.V2/ListModels":
-		return ListModels, true
-	case "/clarifai.api.V2/PatchModels":
-		return PatchModels, true
-	case "/clarifai.api.V2/PostModelVersionMetrics":
-		return PostModelVersionMetrics, true
-	case "/clarifai.api.V2/PostModelVersions":
-		return PostModelVersions, true
-	case "/clarifai.api.V2/PostModels":
-		return PostModels, true
-	case "/clarifai.api.V2/PostModelsSearches":
-		return PostModelsSearches, true
-	case "/clarifai.api.V2/PostModelOutputs":
-		return PostModelOutputs, true
-	case "/clarifai.api.V2/PostWorkflowResults":
-		return PostWorkflowResults, true
-	case "/clarifai.api.V2/PostSearches":
-		return PostSearches, true
-	case "/clarifai.api.V2/DeleteWorkflow":
-		return DeleteWorkflow, true
-	case "/clarifai.api.V2/DeleteWorkflows":
-		return DeleteWorkflows, true
-	case "/clarifai.api.V2/GetWorkflow":
-		return GetWorkflow, true
-	case "/clarifai.api.V2/ListWorkflows":
-		return ListWorkflows, true
-	case "/clarifai.api.V2/PatchWorkflows":
-		return PatchWorkflows, true
-	case "/clarifai.api.V2/PostWorkflows":
-		return PostWorkflows, true
-	}
-	return 0, false
+// endpointMethods holds each endpoint's full method name, indexed by Endpoint.
+var endpointMethods = [NumEndpoints + 1]string{
+	GetConcept:              "/clarifai.api.V2/GetConcept",
+	GetConceptCounts:        "/clarifai.api.V2/GetConceptCounts",
+	ListConcepts:            "/clarifai.api.V2/ListConcepts",
+	PatchConcepts:           "/clarifai.api.V2/PatchConcepts",
+	PostConcepts:            "/clarifai.api.V2/PostConcepts",
+	PostConceptsSearches:    "/clarifai.api.V2/PostConceptsSearches",
+	DeleteInput:             "/clarifai.api.V2/DeleteInput",
+	DeleteInputs:            "/clarifai.api.V2/DeleteInputs",
+	GetInput:                "/clarifai.api.V2/GetInput",
+	GetInputCount:           "/clarifai.api.V2/GetInputCount",
+	ListInputs:              "/clarifai.api.V2/ListInputs",
+	ListModelInputs:         "/clarifai.api.V2/ListModelInputs",
+	PatchInputs:             "/clarifai.api.V2/PatchInputs",
+	PostInputs:              "/clarifai.api.V2/PostInputs",
+	DeleteModel:             "/clarifai.api.V2/DeleteModel",
+	DeleteModelVersion:      "/clarifai.api.V2/DeleteModelVersion",
+	DeleteModels:            "/clarifai.api.V2/DeleteModels",
+	GetModel:                "/clarifai.api.V2/GetModel",
+	GetModelOutputInfo:      "/clarifai.api.V2/GetModelOutputInfo",
+	GetModelVersion:         "/clarifai.api.V2/GetModelVersion",
+	GetModelVersionMetrics:  "/clarifai.api.V2/GetModelVersionMetrics",
+	ListModelVersions:       "/clarifai.api.V2/ListModelVersions",
+	ListModels:              "/clarifai.api.V2/ListModels",
+	PatchModels:             "/clarifai.api.V2/PatchModels",
+	PostModelVersionMetrics: "/clarifai.api.V2/PostModelVersionMetrics",
+	PostModelVersions:       "/clarifai.api.V2/PostModelVersions",
+	PostModels:              "/clarifai.api.V2/PostModels",
+	PostModelsSearches:      "/clarifai.api.V2/PostModelsSearches",
+	PostModelOutputs:        "/clarifai.api.V2/PostModelOutputs",
+	PostWorkflowResults:     "/clarifai.api.V2/PostWorkflowResults",
+	PostSearches:            "/clarifai.api.V2/PostSearches",
+	DeleteWorkflow:          "/clarifai.api.V2/DeleteWorkflow",
+	DeleteWorkflows:         "/clarifai.api.V2/DeleteWorkflows",
+	GetWorkflow:             "/clarifai.api.V2/GetWorkflow",
+	ListWorkflows:           "/clarifai.api.V2/ListWorkflows",
+	PatchWorkflows:          "/clarifai.api.V2/PatchWorkflows",
+	PostWorkflows:           "/clarifai.api.V2/PostWorkflows",
+}
+
+// endpointFast is what a check reads first, packed in 16 bytes: who may call
+// the endpoint and, in one word of a Set, the scopes it requires. slow marks the
+// endpoints whose check needs endpointTable: public ones, ones with redactions,
+// and ones whose required scopes span more than one word.
+type endpointFast struct {
+	mask       uint64
+	word       uint16
+	principals Principal
+	slow       bool
+}
+
+var endpointFastTable = [NumEndpoints + 1]endpointFast{
+	GetConcept:              {0x200000, 0, AppKey | PersonalAccessToken, false},
+	GetConceptCounts:        {0x200000, 0, AppKey | PersonalAccessToken, false},
+	ListConcepts:            {0x200000, 0, AppKey | PersonalAccessToken, false},
+	PatchConcepts:           {0x600000, 0, AppKey | PersonalAccessToken, false},
+	PostConcepts:            {0x100000, 0, AppKey | PersonalAccessToken, false},
+	PostConceptsSearches:    {0x200000, 0, AppKey | PersonalAccessToken, false},
+	DeleteInput:             {0x180000000, 0, AppKey | PersonalAccessToken, false},
+	DeleteInputs:            {0x180000000, 0, AppKey | PersonalAccessToken, false},
+	GetInput:                {0x100000000, 0, AppKey | PersonalAccessToken, true},
+	GetInputCount:           {0x100000000, 0, AppKey | PersonalAccessToken, false},
+	ListInputs:              {0x100000000, 0, AppKey | PersonalAccessToken, true},
+	ListModelInputs:         {0x40100000000, 0, AppKey | PersonalAccessToken, true},
+	PatchInputs:             {0x300000000, 0, AppKey | PersonalAccessToken, true},
+	PostInputs:              {0x40000000, 0, AppKey | PersonalAccessToken, true},
+	DeleteModel:             {0x60000000000, 0, AppKey | PersonalAccessToken, false},
+	DeleteModelVersion:      {0x60000000000, 0, AppKey | PersonalAccessToken, false},
+	DeleteModels:            {0x60000000000, 0, AppKey | PersonalAccessToken, false},
+	GetModel:                {0x40000000000, 0, AppKey | PersonalAccessToken, true},
+	GetModelOutputInfo:      {0x40000200000, 0, AppKey | PersonalAccessToken, false},
+	GetModelVersion:         {0x40000000000, 0, AppKey | PersonalAccessToken, false},
+	GetModelVersionMetrics:  {0x40000000000, 0, AppKey | PersonalAccessToken, false},
+	ListModelVersions:       {0x40000000000, 0, AppKey | PersonalAccessToken, false},
+	ListModels:              {0x40000000000, 0, AppKey | PersonalAccessToken, true},
+	PatchModels:             {0x1c0000000000, 0, AppKey | PersonalAccessToken, false},
+	PostModelVersionMetrics: {0x140000000000, 0, AppKey | PersonalAccessToken, false},
+	PostModelVersions:       {0x140000000000, 0, AppKey | PersonalAccessToken, false},
+	PostModels:              {0x10000000000, 0, AppKey | PersonalAccessToken, false},
+	PostModelsSearches:      {0x40000000000, 0, AppKey | PersonalAccessToken, false},
+	PostModelOutputs:        {0x4000000000000, 0, AppKey | PersonalAccessToken, false},
+	PostWorkflowResults:     {0x4000000000000, 0, AppKey | PersonalAccessToken, false},
+	PostSearches:            {0x1000000000000000, 0, AppKey | PersonalAccessToken, true},
+	DeleteWorkflow:          {0x80, 1, AppKey | PersonalAccessToken, false},
+	DeleteWorkflows:         {0x80, 1, AppKey | PersonalAccessToken, false},
+	GetWorkflow:             {0x100, 1, AppKey | PersonalAccessToken, false},
+	ListWorkflows:           {0x100, 1, AppKey | PersonalAccessToken, false},
+	PatchWorkflows:          {0x40, 1, AppKey | PersonalAccessToken, false},
+	PostWorkflows:           {0x40, 1, AppKey | PersonalAccessToken, false},
 }
 
 // Valid reports whether e is an endpoint of the spec.
@@ -406,14 +378,14 @@ func (e Endpoint) FullMethod() string {
 	if !e.Valid() {
 		return ""
 	}
-	return endpointTable[e].method
+	return endpointMethods[e]
 }
 
 // String returns the endpoint's full method name, or "Endpoint(n)" for an
 // Endpoint that is not one.
 func (e Endpoint) String() string {
 	if e.Valid() {
-		return endpointTable[e].method
+		return endpointMethods[e]
 	}
 	return "Endpoint(" + strconv.Itoa(int(e)) + ")"
 }

@@ -1,0 +1,101 @@
+package gen
+
+import (
+	"fmt"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/scopegen/scopegen/internal/lookup"
+)
+
+// lookupFile declares LookupEndpoint: a perfect hash of the endpoints' full
+// method names found now, at generation time (package lookup), followed by
+// one string compare; or a switch when no perfect hash exists.
+func (g *generator) lookupFile(f *jen.File) {
+	f.Add(doc("LookupEndpoint returns the endpoint with the given gRPC full method name,\ne.g. \"" + g.exampleMethod() + "\"; any other string is not an endpoint.\nIt never allocates."))
+	p := g.plan
+	if p == nil {
+		f.Func().Id("LookupEndpoint").Params(jen.Id("fullMethod").String()).Params(jen.Id("Endpoint"), jen.Bool()).Block(
+			jen.Switch(jen.Id("fullMethod")).BlockFunc(func(c *jen.Group) {
+				for _, e := range g.m.Endpoints {
+					c.Case(jen.Lit(e.Method)).Block(jen.Return(jen.Id(e.GoName), jen.True()))
+				}
+			}),
+			jen.Return(jen.Lit(0), jen.False()),
+		)
+		return
+	}
+	f.Func().Id("LookupEndpoint").Params(jen.Id("fullMethod").String()).Params(jen.Id("Endpoint"), jen.Bool()).Block(
+		append(lookupStmts(p, jen.Return(jen.Lit(0), jen.False())), jen.Return(jen.Id("e"), jen.True()))...,
+	)
+	f.Add(doc("load64 reads the first 8 bytes of s, little-endian; the compiler makes it\none load."))
+	f.Func().Id("load64").Params(jen.Id("s").String()).Uint64().Block(
+		jen.Id("_").Op("=").Id("s").Index(jen.Lit(7)),
+		jen.Return(jen.Uint64().Call(jen.Id("s").Index(jen.Lit(0))).
+			Op("|").Uint64().Call(jen.Id("s").Index(jen.Lit(1))).Op("<<").Lit(8).
+			Op("|").Uint64().Call(jen.Id("s").Index(jen.Lit(2))).Op("<<").Lit(16).
+			Op("|").Uint64().Call(jen.Id("s").Index(jen.Lit(3))).Op("<<").Lit(24).
+			Op("|").Uint64().Call(jen.Id("s").Index(jen.Lit(4))).Op("<<").Lit(32).
+			Op("|").Uint64().Call(jen.Id("s").Index(jen.Lit(5))).Op("<<").Lit(40).
+			Op("|").Uint64().Call(jen.Id("s").Index(jen.Lit(6))).Op("<<").Lit(48).
+			Op("|").Uint64().Call(jen.Id("s").Index(jen.Lit(7))).Op("<<").Lit(56)),
+	)
+	f.Add(doc(fmt.Sprintf("lookupDisp is the displacement of each bucket of the perfect hash (%d buckets).", len(p.Disp))))
+	f.Var().Id("lookupDisp").Op("=").Index(jen.Lit(len(p.Disp))).Uint32().Add(packed(len(p.Disp), func(i int) jen.Code { return jen.Lit(int(p.Disp[i])) }))
+	f.Add(doc(fmt.Sprintf("lookupSlots maps each slot of the perfect hash to its endpoint (%d slots for\n%d endpoints; 0 is empty).", len(p.Slots), len(g.m.Endpoints))))
+	f.Var().Id("lookupSlots").Op("=").Index(jen.Lit(len(p.Slots))).Id("Endpoint").Add(packed(len(p.Slots), func(i int) jen.Code { return jen.Lit(p.Slots[i]) }))
+}
+
+// packed renders n values, 16 to a line.
+func packed(n int, value func(i int) jen.Code) *jen.Statement {
+	return jen.ValuesFunc(func(v *jen.Group) {
+		for i := range n {
+			if i%16 == 0 {
+				v.Line().Add(value(i))
+			} else {
+				v.Add(value(i))
+			}
+		}
+		v.Line()
+	})
+}
+
+// lookupStmts computes e, the endpoint named fullMethod, by the perfect hash
+// p, running miss when fullMethod is not an endpoint. LookupEndpoint and
+// Grant.Check both print it, so that Check costs no call.
+func lookupStmts(p *lookup.Plan, miss jen.Code) []jen.Code {
+	s, n, h := jen.Id("fullMethod"), jen.Id("n"), jen.Id("h")
+	stmts := []jen.Code{
+		n.Clone().Op(":=").Len(s),
+		jen.If(n.Clone().Op("<").Lit(p.MinLen).Op("||").Add(n).Op(">").Lit(p.MaxLen)).Block(miss),
+	}
+	if p.Window.Whole {
+		stmts = append(stmts,
+			h.Clone().Op(":=").Uint64().Call(n).Op("*").Add(hex(lookup.K1)),
+			jen.For(jen.Id("i").Op(":=").Lit(0), jen.Id("i").Op("+").Lit(8).Op("<=").Add(n), jen.Id("i").Op("+=").Lit(8)).Block(
+				h.Clone().Op("=").Parens(h.Clone().Op("^").Id("load64").Call(s.Clone().Index(jen.Id("i").Op(":")))).Op("*").Add(hex(lookup.K2)),
+				h.Clone().Op("^=").Add(h).Op(">>").Lit(29),
+			),
+			jen.If(n.Clone().Op("%").Lit(8).Op("!=").Lit(0)).Block(
+				h.Clone().Op("=").Parens(h.Clone().Op("^").Id("load64").Call(s.Clone().Index(n.Clone().Op("-").Lit(8).Op(":")))).Op("*").Add(hex(lookup.K3)),
+			),
+		)
+	} else {
+		window := jen.Lit(p.Window.Offset)
+		if p.Window.FromEnd {
+			window = n.Clone().Op("-").Lit(p.Window.Offset)
+		}
+		stmts = append(stmts, h.Clone().Op(":=").Parens(
+			jen.Id("load64").Call(s.Clone().Index(n.Clone().Op("-").Lit(8).Op(":"))).
+				Op("^").Qual("math/bits", "RotateLeft64").Call(jen.Id("load64").Call(s.Clone().Index(window.Op(":"))), jen.Lit(29)).
+				Op("^").Uint64().Call(n).Op("*").Add(hex(lookup.K1)),
+		).Op("*").Add(hex(lookup.K2)))
+	}
+	return append(stmts,
+		h.Clone().Op("^=").Add(h).Op(">>").Lit(31),
+		jen.Id("e").Op(":=").Id("lookupSlots").Index(
+			jen.Parens(jen.Parens(h.Clone().Op("^").Uint64().Call(jen.Id("lookupDisp").Index(h.Clone().Op("&").Lit(len(p.Disp)-1)))).Op("*").Add(hex(lookup.K3))).Op(">>").Lit(64-p.SlotBits),
+		),
+		jen.If(jen.Id("endpointMethods").Index(jen.Id("e")).Op("!=").Add(s)).Block(miss),
+	)
+}

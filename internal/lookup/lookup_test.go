@@ -1,0 +1,119 @@
+package lookup
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// methods returns n distinct gRPC-like full method names.
+func methods(n int, seed uint64) []string {
+	r := rand.New(rand.NewPCG(seed, 1))
+	verbs := []string{"Get", "List", "Post", "Patch", "Delete", "Put", "Stream"}
+	nouns := []string{"Input", "Model", "Concept", "Workflow", "Annotation", "App", "Key", "Dataset", "Version", "Metric", "Search"}
+	seen := map[string]bool{}
+	var out []string
+	for len(out) < n {
+		name := verbs[r.IntN(len(verbs))]
+		for range 1 + r.IntN(3) {
+			name += nouns[r.IntN(len(nouns))]
+		}
+		if r.IntN(2) == 0 {
+			name += "s"
+		}
+		m := fmt.Sprintf("/pkg.api.V%d/%s", 1+r.IntN(2), name)
+		if r.IntN(10) == 0 {
+			m += fmt.Sprint(r.IntN(100))
+		}
+		if !seen[m] {
+			seen[m] = true
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func TestPlanFindsEveryKeyAndNothingElse(t *testing.T) {
+	for _, n := range []int{1, 2, 3, 37, 64, 65, 300, 2048, 10000} {
+		keys := methods(n, uint64(n))
+		p, ok := New(keys)
+		if !ok {
+			t.Fatalf("%d keys: no plan", n)
+		}
+		if len(p.Slots) < n || len(p.Slots) > 4*n+2 {
+			t.Errorf("%d keys: %d slots", n, len(p.Slots))
+		}
+		for i, k := range keys {
+			if got := p.Lookup(keys, k); got != i {
+				t.Fatalf("%d keys: Lookup(%q) = %d, want %d", n, k, got, i)
+			}
+			for _, miss := range []string{k + "x", k[:len(k)-1], strings.ToLower(k), k + "\x00", "x" + k[1:], k[:len(k)-1] + "?"} {
+				if got := p.Lookup(keys, miss); got >= 0 && keys[got] != miss {
+					t.Fatalf("Lookup(%q) = %q", miss, keys[got])
+				}
+			}
+		}
+	}
+}
+
+func TestPlanIsDeterministic(t *testing.T) {
+	keys := methods(500, 7)
+	a, _ := New(keys)
+	b, _ := New(keys)
+	if fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Fatal("two plans for the same keys differ")
+	}
+}
+
+func TestNoPlan(t *testing.T) {
+	if _, ok := New([]string{"/a.B/C", "/a.B/DDDDDDDDDDDD"}); ok {
+		t.Error("a key shorter than 8 bytes cannot be hashed by its windows")
+	}
+	if _, ok := New(nil); ok {
+		t.Error("no keys, no plan")
+	}
+}
+
+func BenchmarkNew10000(b *testing.B) {
+	keys := methods(10000, 3)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := New(keys); !ok {
+			b.Fatal("no plan")
+		}
+	}
+}
+
+// FuzzLookup checks that a plan never matches a string that is not a key.
+func FuzzLookup(f *testing.F) {
+	keys := methods(300, 11)
+	p, _ := New(keys)
+	for _, k := range keys[:20] {
+		f.Add(k)
+		f.Add(k + "\x00")
+		f.Add(strings.ToUpper(k))
+	}
+	f.Add("")
+	f.Fuzz(func(t *testing.T, s string) {
+		if i := p.Lookup(keys, s); i >= 0 && keys[i] != s {
+			t.Fatalf("Lookup(%q) = %q", s, keys[i])
+		}
+	})
+}
+
+func TestWholeFallback(t *testing.T) {
+	// Same length, same start, same last 8 bytes and same bytes in between at
+	// every offset but one: only a hash of the whole key tells them apart.
+	keys := []string{"/svc.S/AAAAAAAAxAAAAAAAAAAAAAAAA", "/svc.S/AAAAAAAAyAAAAAAAAAAAAAAAA", "/svc.S/AAAAAAAAAAAAAAAAAAAAAAAAz"}
+	p, ok := New(keys)
+	if !ok {
+		t.Fatal("no plan")
+	}
+	for i, k := range keys {
+		if p.Lookup(keys, k) != i {
+			t.Errorf("Lookup(%q) != %d", k, i)
+		}
+	}
+	t.Logf("window %+v", p.Window)
+}
