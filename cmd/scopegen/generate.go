@@ -3,11 +3,11 @@ package main
 import (
 	"flag"
 	"fmt"
+	"go/token"
 	"io"
 	"path/filepath"
 
 	"github.com/scopegen/scopegen/gen"
-	"github.com/scopegen/scopegen/internal/model"
 )
 
 // generateFlags are the flags generate and check share.
@@ -16,25 +16,80 @@ type generateFlags struct {
 }
 
 func (g *generateFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&g.spec, "spec", "spec/scopes.yaml", "the spec to compile")
-	fs.StringVar(&g.out, "out", "generated", "the directory of the generated package")
-	fs.StringVar(&g.pkg, "pkg", "", "the Go package name (default: the base name of -out)")
+	fs.StringVar(&g.spec, "spec", "spec/scopes.yaml", "read the scopes spec from `file`")
+	fs.StringVar(&g.out, "out", "generated", "the `dir`ectory of the generated package")
+	fs.StringVar(&g.pkg, "pkg", "", "the Go package `name` of the generated files (default: the base name of -out)")
+}
+
+// parse parses the command line and settles the package name.
+func (g *generateFlags) parse(fs *flag.FlagSet, args []string) error {
+	if err := noArgs(fs, args); err != nil {
+		return err
+	}
+	if g.out == "" {
+		return usagef("-out is empty; pass the directory of the generated package")
+	}
+	if g.pkg == "" {
+		dir := filepath.Clean(g.out)
+		if abs, err := filepath.Abs(dir); err == nil {
+			dir = abs // so that -out . names the current directory
+		}
+		g.pkg = filepath.Base(dir)
+		if !token.IsIdentifier(g.pkg) || token.IsKeyword(g.pkg) {
+			return usagef("the package name %q taken from -out %s is not a Go identifier; pass -pkg NAME", g.pkg, g.out)
+		}
+	}
+	if !token.IsIdentifier(g.pkg) || token.IsKeyword(g.pkg) {
+		return usagef("-pkg %q is not a Go package name; use a Go identifier such as generated", g.pkg)
+	}
+	return nil
 }
 
 // files loads the spec and renders the package, printing warnings to stderr.
 func (g *generateFlags) files(stderr io.Writer) ([]gen.File, error) {
-	m, err := model.Load(g.spec)
+	m, err := loadModel(g.spec)
 	if err != nil {
 		return nil, err
 	}
 	for _, w := range m.Warnings {
-		fmt.Fprintln(stderr, w)
+		fmt.Fprintln(stderr, oneLine(w.String()))
 	}
-	pkg := g.pkg
-	if pkg == "" {
-		pkg = filepath.Base(filepath.Clean(g.out))
+	return gen.Generate(m, gen.Options{Package: g.pkg, Source: relativeSource(g.spec, g.out)})
+}
+
+func runGenerate(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
+	var g generateFlags
+	g.register(fs)
+	if err := g.parse(fs, args); err != nil {
+		return err
 	}
-	return gen.Generate(m, gen.Options{Package: pkg, Source: relativeSource(g.spec, g.out)})
+	files, err := g.files(stderr)
+	if err != nil {
+		return err
+	}
+	return gen.Write(g.out, files)
+}
+
+func runCheck(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
+	var g generateFlags
+	g.register(fs)
+	if err := g.parse(fs, args); err != nil {
+		return err
+	}
+	files, err := g.files(stderr)
+	if err != nil {
+		return err
+	}
+	diff, err := gen.Stale(g.out, files)
+	if err != nil {
+		return err
+	}
+	if diff != "" {
+		fmt.Fprint(stdout, diff)
+		fmt.Fprintf(stderr, "scopegen check: %s is stale; run: scopegen generate -spec %s -out %s -pkg %s\n", g.out, g.spec, g.out, g.pkg)
+		return exitCode(1)
+	}
+	return nil
 }
 
 // relativeSource is the spec's path as seen from the output directory, with

@@ -5,118 +5,259 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 
-	"github.com/scopegen/scopegen/gen"
+	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/spec"
 )
 
 // command is one subcommand of scopegen.
 type command struct {
-	name, args, summary string
-	run                 func(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error
+	name    string
+	args    string // the synopsis after the command's name
+	summary string // one line, for scopegen -h
+	detail  string // paragraphs for scopegen COMMAND -h
+	run     func(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error
 }
 
 var commands = []command{
-	{"generate", "[-spec F] [-out DIR] [-pkg NAME]", "compile the spec into a Go package (the default command)", runGenerate},
-	{"check", "[-spec F] [-out DIR] [-pkg NAME]", "exit 1 with a diff when the generated package is stale", runCheck},
+	{"generate", "[-spec F] [-out DIR] [-pkg NAME]",
+		"compile the spec into a Go package (the default command)",
+		"Validates the spec and writes the generated checker into -out. Files that\n" +
+			"already hold the same bytes are left untouched.\n\n" +
+			"Exit status: 0 written, 1 the spec is invalid (listed as file:line:col lines)\n" +
+			"or the package cannot be written, 2 usage error.",
+		runGenerate},
+	{"check", "[-spec F] [-out DIR] [-pkg NAME]",
+		"exit 1 with a diff when the generated package is stale",
+		"Generates the package in memory and compares it with -out, writing nothing.\n" +
+			"Use it in CI to catch a spec edited without running go generate.\n\n" +
+			"Exit status: 0 in sync, 1 stale (a unified diff is printed) or the spec is\n" +
+			"invalid, 2 usage error.",
+		runCheck},
+	{"explain", "[-spec F] [-kind app_key|pat] [-scopes a,b] [-endpoints m1,m2] [-invite-scopes a,b] [-invite-endpoints m1,m2] [-json] METHOD",
+		"show whether a key may call METHOD, and why",
+		"Decides a call of METHOD (a full gRPC method name, e.g. /clarifai.api.V2/ListInputs)\n" +
+			"by a key of kind -kind holding the op scopes -scopes, restricted to the endpoints\n" +
+			"-endpoints, and explains the decision: the principal, the endpoint restriction,\n" +
+			"each required scope, the scopes the handler checks for some requests, and the\n" +
+			"response fields redacted.\n\n" +
+			"With -invite-scopes or -invite-endpoints the caller is a collaborator: the call\n" +
+			"is decided on what both the key and the invite allow (their intersection).\n\n" +
+			"An unknown scope, endpoint or kind in the grant is denied as an invalid key;\n" +
+			"an unknown METHOD is denied as an unknown endpoint.\n\n" +
+			"Exit status: 0 allowed, 1 denied or the spec is invalid, 2 usage error.",
+		runExplain},
+	{"grant", "[-spec F] [-kind app_key|pat] [-scopes a,b] [-endpoints m1,m2] [-json]",
+		"check that a would-be key holds every prerequisite of its scopes and endpoints",
+		"Validates a key before it is made: each held scope needs its prerequisites\n" +
+			"(Inputs:Patch needs Inputs:Get), and each endpoint the key is restricted to\n" +
+			"needs the op scopes it requires, with their prerequisites. Prints what is\n" +
+			"missing and the closure: the scopes a portal would auto-select.\n\n" +
+			"Exit status: 0 valid, 1 prerequisites missing or the spec is invalid,\n" +
+			"2 usage error or unknown name.",
+		runGrant},
 }
 
-// errSilent is returned when the message was already printed.
-var errSilent = errors.New("")
-
-// exitCode is an error that asks for a particular exit status.
+// exitCode is an error that asks for a particular exit status; its message,
+// if any, was already printed.
 type exitCode int
 
 func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
+// usageError is a mistake in the command line: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Sprintf(format, args...)}
+}
+
 func usage(w io.Writer) {
-	fmt.Fprintf(w, "scopegen compiles a YAML spec of API scopes into a zero-allocation Go checker.\n\nUsage:\n")
+	fmt.Fprintf(w, "scopegen compiles a YAML spec of API scopes into a zero-allocation Go checker,\nand answers questions about the spec's rules.\n\nUsage:\n")
 	for _, c := range commands {
 		fmt.Fprintf(w, "  scopegen %s %s\n        %s\n", c.name, c.args, c.summary)
 	}
-	fmt.Fprintf(w, "\nWith no command, scopegen runs generate. Run scopegen COMMAND -h for a command's flags.\n")
+	fmt.Fprintf(w, "\nWith no command, scopegen runs generate. Run scopegen COMMAND -h (or\nscopegen help COMMAND) for a command's flags and exit status.\n")
+}
+
+func lookup(name string) *command {
+	for i := range commands {
+		if commands[i].name == name {
+			return &commands[i]
+		}
+	}
+	return nil
+}
+
+func commandNames() []string {
+	var out []string
+	for _, c := range commands {
+		out = append(out, c.name)
+	}
+	return out
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	name, explicit := "generate", false
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		name, args, explicit = args[0], args[1:], true
-	}
-	// "scopegen -h" lists every command; "scopegen generate -h" shows its flags.
-	if name == "help" || (len(args) == 1 && isHelp(args[0]) && name == "generate" && !explicit) {
+	if len(args) == 1 && isHelp(args[0]) {
 		usage(stdout)
 		return 0
 	}
-	var cmd *command
-	for i := range commands {
-		if commands[i].name == name {
-			cmd = &commands[i]
+	name := "generate"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	if name == "help" {
+		switch {
+		case len(args) == 0:
+			usage(stdout)
+			return 0
+		case len(args) == 1 && lookup(args[0]) != nil:
+			name, args = args[0], []string{"-h"}
+		default:
+			fmt.Fprintf(stderr, "scopegen help: unknown command %q; the commands are %s\n", strings.Join(args, " "), strings.Join(commandNames(), ", "))
+			return 2
 		}
 	}
+	cmd := lookup(name)
 	if cmd == nil {
-		fmt.Fprintf(stderr, "scopegen: unknown command %q\n\n", name)
-		usage(stderr)
+		fmt.Fprintf(stderr, "scopegen: unknown command %q%s; the commands are %s (run scopegen -h)\n",
+			name, spec.DidYouMean(name, commandNames()), strings.Join(commandNames(), ", "))
 		return 2
 	}
 	fs := flag.NewFlagSet("scopegen "+cmd.name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: scopegen %s %s\n\n%s.\n\nFlags:\n", cmd.name, cmd.args, cmd.summary)
-		fs.PrintDefaults()
-	}
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	err := cmd.run(fs, args, stdout, stderr)
-	var code exitCode
+	var (
+		code  exitCode
+		uerr  usageError
+		diags spec.Errors
+	)
 	switch {
 	case err == nil:
 		return 0
 	case errors.Is(err, flag.ErrHelp):
+		commandHelp(stdout, cmd, fs)
 		return 0
 	case errors.As(err, &code):
 		return int(code)
-	case err == errSilent:
+	case errors.As(err, &uerr):
+		fmt.Fprintf(stderr, "scopegen %s: %s (run scopegen %s -h for usage)\n", cmd.name, oneLine(uerr.msg), cmd.name)
+		return 2
+	case errors.As(err, &diags):
+		// file:line:col: message, one per line, as editors and go vet print them.
+		for _, d := range diags.Sorted() {
+			fmt.Fprintln(stderr, oneLine(d.String()))
+		}
 		return 1
 	default:
-		fmt.Fprintf(stderr, "scopegen %s: %v\n", cmd.name, strings.ReplaceAll(err.Error(), "\n", "\n  "))
+		fmt.Fprintf(stderr, "scopegen %s: %s\n", cmd.name, oneLine(err.Error()))
 		return 1
 	}
 }
 
-func runGenerate(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
-	var g generateFlags
-	g.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q; generate takes only flags", fs.Arg(0))
-	}
-	files, err := g.files(stderr)
-	if err != nil {
-		return err
-	}
-	return gen.Write(g.out, files)
+// commandHelp prints a command's usage, description and flags.
+func commandHelp(w io.Writer, cmd *command, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "Usage: scopegen %s %s\n\n%s%s.\n\n%s\n\nFlags:\n",
+		cmd.name, cmd.args, strings.ToUpper(cmd.summary[:1]), cmd.summary[1:], cmd.detail)
+	fs.VisitAll(func(f *flag.Flag) {
+		arg, text := flag.UnquoteUsage(f)
+		fmt.Fprintf(w, "  -%s", f.Name)
+		if arg != "" {
+			fmt.Fprintf(w, " %s", arg)
+		}
+		if !strings.Contains(text, "default") {
+			text += fmt.Sprintf(" (default %s)", f.DefValue)
+		}
+		fmt.Fprintf(w, "\n%s\n", wrap(text, "        ", 80))
+	})
 }
 
-func runCheck(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
-	var g generateFlags
-	g.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
+// wrap fills text into lines of at most width columns, each indented.
+func wrap(text, indent string, width int) string {
+	var b strings.Builder
+	n := 0
+	for _, word := range strings.Fields(text) {
+		switch {
+		case n == 0:
+			b.WriteString(indent)
+			n = len(indent)
+		case n+1+len(word) > width:
+			b.WriteString("\n" + indent)
+			n = len(indent)
+		default:
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(word)
+		n += len(word)
 	}
-	files, err := g.files(stderr)
+	return b.String()
+}
+
+// parse parses flags and positional arguments in any order: a command line
+// like "explain /pkg.S/M -scopes A" works as well as the Go flag style. After
+// "--" everything is positional.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// noArgs rejects positional arguments for commands that take only flags.
+func noArgs(fs *flag.FlagSet, args []string) error {
+	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	diff, err := gen.Stale(g.out, files)
-	if err != nil {
-		return err
-	}
-	if diff != "" {
-		fmt.Fprint(stdout, diff)
-		fmt.Fprintf(stderr, "scopegen check: %s is stale; run: scopegen generate -spec %s -out %s\n", g.out, g.spec, g.out)
-		return exitCode(1)
+	if len(pos) > 0 {
+		return usagef("unexpected argument %q; this command takes only flags", pos[0])
 	}
 	return nil
+}
+
+// loadModel reads the spec; spec problems come back as spec.Errors, which
+// run prints as file:line:col lines.
+func loadModel(path string) (*model.Model, error) {
+	m, err := model.Load(path)
+	if err != nil && errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("cannot read the spec: %v; pass -spec with the path of a scopes spec", err)
+	}
+	return m, err
+}
+
+// isSet reports whether flag name was given on the command line.
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			set = true
+		}
+	})
+	return set
+}
+
+// oneLine keeps an error to one line of output.
+func oneLine(s string) string {
+	return strings.ReplaceAll(strings.TrimSpace(s), "\n", "; ")
 }
 
 func isHelp(arg string) bool {

@@ -1,0 +1,377 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/reference"
+)
+
+// explainFlags are the flags of explain.
+type explainFlags struct {
+	spec, kind, scopes, endpoints, inviteScopes, inviteEndpoints string
+	json                                                         bool
+}
+
+func (f *explainFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.spec, "spec", "spec/scopes.yaml", "read the scopes spec from `file`")
+	fs.StringVar(&f.kind, "kind", "app_key", "the `kind` of key making the call: app_key or pat")
+	fs.StringVar(&f.scopes, "scopes", "", "the op scopes the key holds, as a comma-separated `list`, e.g. Inputs:Get,Concepts:Get (default: none)")
+	fs.StringVar(&f.endpoints, "endpoints", "", "the only endpoints the key may call, as a comma-separated `list` of full method names, e.g. /clarifai.api.V2/ListInputs (default: none given, so the key is not restricted to endpoints)")
+	fs.StringVar(&f.inviteScopes, "invite-scopes", "", "the op scopes of the collaborator's invite, as a comma-separated `list`; giving this flag or -invite-endpoints makes the caller a collaborator (default: not a collaborator)")
+	fs.StringVar(&f.inviteEndpoints, "invite-endpoints", "", "the only endpoints the invite allows, as a comma-separated `list` of full method names, e.g. /clarifai.api.V2/ListInputs (default: the invite is not restricted to endpoints)")
+	fs.BoolVar(&f.json, "json", false, "print one JSON object instead of text (default: text)")
+}
+
+// explanation is a decision with its reasons; it is what explain -json prints.
+type explanation struct {
+	Method           string              `json:"method"`
+	Allowed          bool                `json:"allowed"`
+	Code             int                 `json:"code"`        // the outcome's code; 0 when allowed
+	Status           string              `json:"status"`      // the outcome's status; "OK" when allowed
+	GRPCCode         int                 `json:"grpc_code"`   // 0 when allowed
+	GRPCStatus       string              `json:"grpc_status"` // e.g. "PERMISSION_DENIED"; "OK" when allowed
+	Reason           string              `json:"reason"`      // a reference.Reason, or "invalid_grant"
+	Missing          []string            `json:"missing"`     // required op scopes the grant lacks, by id
+	Required         []heldScope         `json:"required"`    // every op scope the endpoint requires
+	RequestDependent []requestScope      `json:"request_dependent"`
+	Redacted         []string            `json:"redacted"` // response fields removed (allowed calls only)
+	Reveal           map[string][]string `json:"reveal"`   // redacted field → the scopes that would reveal it
+	Collaborator     bool                `json:"collaborator"`
+	Grant            grantJSON           `json:"grant"` // the effective grant the call was decided on
+	Message          string              `json:"message"`
+
+	lines []string // the explanation for text output, after the first line
+}
+
+// heldScope is a scope the endpoint requires and whether the grant holds it.
+type heldScope struct {
+	Scope string `json:"scope"`
+	Held  bool   `json:"held"`
+}
+
+// requestScope is a scope the handler checks for some requests only.
+type requestScope struct {
+	Scope string `json:"scope"`
+	When  string `json:"when"`
+	Held  bool   `json:"held"`
+}
+
+func (x *explanation) line(label, format string, args ...any) {
+	x.lines = append(x.lines, fmt.Sprintf("  %-10s %s", label, fmt.Sprintf(format, args...)))
+}
+
+func (x *explanation) deny(o *model.Outcome) {
+	x.Allowed = false
+	x.Code, x.Status, x.GRPCCode, x.GRPCStatus = o.Code, o.Status, o.GRPCCode, o.GRPCName
+}
+
+// headline is the first line of the text output.
+func (x *explanation) headline() string {
+	if x.Allowed {
+		return "ALLOWED"
+	}
+	return fmt.Sprintf("DENIED %d %s (%s)", x.Code, x.Status, x.GRPCStatus)
+}
+
+func runExplain(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
+	var f explainFlags
+	f.register(fs)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(pos) == 0:
+		return usagef("missing METHOD; e.g. scopegen explain -scopes Inputs:Get /clarifai.api.V2/ListInputs")
+	case len(pos) > 1:
+		return usagef("want one METHOD, got %d arguments (%s); flags may come before or after METHOD, and lists are comma-separated", len(pos), strings.Join(pos, " "))
+	}
+	m, err := loadModel(f.spec)
+	if err != nil {
+		return err
+	}
+	collaborator := isSet(fs, "invite-scopes") || isSet(fs, "invite-endpoints")
+	x := explain(m, f, pos[0], collaborator)
+	if f.json {
+		b, err := json.Marshal(x)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s\n", b)
+	} else {
+		fmt.Fprintln(stdout, x.headline())
+		for _, l := range x.lines {
+			fmt.Fprintln(stdout, l)
+		}
+	}
+	if !x.Allowed {
+		return exitCode(1)
+	}
+	return nil
+}
+
+// explain decides a call of method under the flags and says why.
+func explain(m *model.Model, f explainFlags, method string, collaborator bool) *explanation {
+	x := &explanation{
+		Method:           method,
+		Status:           "OK",
+		GRPCStatus:       "OK",
+		Missing:          []string{},
+		Required:         []heldScope{},
+		RequestDependent: []requestScope{},
+		Redacted:         []string{},
+		Reveal:           map[string][]string{},
+		Collaborator:     collaborator,
+	}
+	x.line("method", "%s", printable(method))
+
+	kinds, kindProblem := parseKind(f.kind)
+	keyScopes, keyEndpoints := splitList(f.scopes), splitList(f.endpoints)
+	invScopes, invEndpoints := splitList(f.inviteScopes), splitList(f.inviteEndpoints)
+	var problems []string
+	if kindProblem != "" {
+		problems = append(problems, kindProblem)
+	}
+	problems = append(problems, unknownNames(m, keyScopes, keyEndpoints, "-scopes", "-endpoints")...)
+	if collaborator {
+		problems = append(problems, unknownNames(m, invScopes, invEndpoints, "-invite-scopes", "-invite-endpoints")...)
+	}
+	var key, invite reference.Grant
+	if len(problems) == 0 {
+		var err1, err2 error
+		key, err1 = reference.NewGrant(m, kinds, keyScopes, keyEndpoints)
+		invite, err2 = reference.NewGrant(m, model.AppKey|model.PersonalAccessToken, invScopes, invEndpoints)
+		for _, err := range []error{err1, err2} {
+			if err != nil { // not expected after the checks above; fail closed anyway
+				problems = append(problems, err.Error())
+			}
+		}
+	}
+	e := m.Endpoint(method)
+	if len(problems) > 0 {
+		// Fail closed: a key that names what the spec does not define is
+		// refused outright, as the server refuses a corrupt key.
+		x.deny(m.Outcome(model.KeyInvalid))
+		x.Reason = "invalid_grant"
+		x.Grant = grantJSON{Kind: kindString(kinds), Scopes: []string{}, Restricted: true, Endpoints: []string{}}
+		x.Message = "invalid key: " + strings.Join(problems, "; ")
+		if e == nil {
+			x.Message += fmt.Sprintf("; also, unknown method %q%s", method, suggestMethod(m, method))
+		}
+		if len(problems) == 1 && e != nil {
+			x.line("reason", "invalid_grant: %s", x.Message)
+		} else {
+			x.line("reason", "invalid_grant: the key is invalid")
+			for _, p := range problems {
+				x.line("invalid", "%s", p)
+			}
+			if e == nil {
+				x.line("unknown", "method %q%s", method, suggestMethod(m, method))
+			}
+		}
+		x.line("grant", "none: a key that names what the spec does not define is refused outright")
+		return x
+	}
+	g := key
+	if collaborator {
+		g = reference.Intersect(m, key, invite)
+	}
+	x.Grant = grantOf(m, g)
+	d := reference.Decide(m, g, method)
+	x.Allowed, x.Reason = d.Allowed, string(d.Reason)
+	x.Missing = nonNil(d.Missing)
+	x.Redacted = nonNil(d.Redacted)
+	if !d.Allowed {
+		x.deny(m.Outcome(d.Outcome))
+	}
+
+	// who says, for a collaborator, which side lacks scope s.
+	who := func(s *model.Scope) string {
+		if !collaborator {
+			return ""
+		}
+		k, i := reference.Has(m, key, s), reference.Has(m, invite, s)
+		switch {
+		case !k && !i:
+			return " (neither the key nor the invite holds it)"
+		case !k:
+			return " (the key lacks it)"
+		case !i:
+			return " (the invite lacks it)"
+		}
+		return ""
+	}
+	held := func(s *model.Scope) string {
+		switch {
+		case g.Scopes[s.Name]:
+			return "held"
+		case reference.Has(m, g, s):
+			return "held (through " + m.AllScope.Name + ")"
+		}
+		return "missing" + who(s)
+	}
+
+	if e == nil {
+		x.Message = fmt.Sprintf("unknown method %q%s", method, suggestMethod(m, method))
+		x.line("reason", "unknown_endpoint: %s", x.Message)
+		x.grantLines(m, key, invite, g)
+		return x
+	}
+
+	for _, s := range e.Requires {
+		x.Required = append(x.Required, heldScope{s.Name, reference.Has(m, g, s)})
+	}
+	for _, r := range e.RequestScopes {
+		x.RequestDependent = append(x.RequestDependent, requestScope{r.Scope.Name, r.When, reference.Has(m, g, r.Scope)})
+	}
+	for _, r := range e.Redactions {
+		if !slices.Contains(x.Redacted, r.Field) {
+			continue
+		}
+		var need []string
+		for _, s := range r.Unless {
+			if !reference.Has(m, g, s) {
+				need = append(need, s.Name)
+			}
+		}
+		x.Reveal[r.Field] = need
+	}
+
+	x.Message = x.message(m, e, g, key, invite, who)
+	x.line("reason", "%s: %s", x.Reason, x.Message)
+
+	// Principal.
+	switch {
+	case e.Public:
+		x.line("principal", "none needed: the endpoint is public")
+	case g.Kinds&e.Principals != 0:
+		x.line("principal", "%s: accepted (the endpoint accepts %s)", x.Grant.Kind, strings.Join(e.Principals.List(), ", "))
+	default:
+		x.line("principal", "%s: not accepted (the endpoint accepts only %s)", x.Grant.Kind, strings.Join(e.Principals.List(), ", "))
+	}
+
+	// Endpoint restriction.
+	switch {
+	case e.Public:
+	case !g.Restricted:
+		x.line("endpoints", "any: the key is not restricted to endpoints")
+	case len(g.Endpoints) == 0:
+		x.line("endpoints", "none: the key and the invite have no endpoint in common")
+	case g.Endpoints[method]:
+		x.line("endpoints", "restricted to %s, including this one", plural(len(g.Endpoints), "endpoint"))
+	default:
+		x.line("endpoints", "restricted to %s, not this one: %s", plural(len(g.Endpoints), "endpoint"), someOf(reference.EndpointList(m, g), 5))
+	}
+
+	// Scopes.
+	if len(e.Requires) == 0 && !e.Public {
+		x.line("requires", "no op scope")
+	}
+	for _, s := range e.Requires {
+		x.line("requires", "%s: %s", s.Name, held(s))
+	}
+	for _, r := range e.RequestScopes {
+		h := "not held: such requests are refused"
+		if reference.Has(m, g, r.Scope) {
+			h = "held"
+		}
+		x.line("request", "%s, when %s: %s", r.Scope.Name, r.When, h)
+	}
+
+	// Redactions, for calls that go through.
+	if d.Allowed {
+		for _, r := range e.Redactions {
+			if need, ok := x.Reveal[r.Field]; ok {
+				x.line("redacted", "%s: removed from the response; %s would reveal it", r.Field, strings.Join(need, " and "))
+			} else {
+				x.line("visible", "%s: %s held", r.Field, strings.Join(model.Names(r.Unless), " and "))
+			}
+		}
+	}
+	x.grantLines(m, key, invite, g)
+	return x
+}
+
+// message is the decision in one sentence.
+// who annotates a missing scope with the side that lacks it.
+func (x *explanation) message(m *model.Model, e *model.Endpoint, g, key, invite reference.Grant, who func(*model.Scope) string) string {
+	caller := "the key"
+	if x.Collaborator {
+		caller = "the collaborator"
+	}
+	switch reference.Reason(x.Reason) {
+	case reference.Public:
+		return fmt.Sprintf("%s is public: anyone may call it, with or without a key", e.Method)
+	case reference.Allowed:
+		msg := fmt.Sprintf("%s (%s) may call %s", caller, x.Grant.Kind, e.Method)
+		if len(x.Redacted) > 0 {
+			msg += "; the response omits " + strings.Join(x.Redacted, ", ")
+		}
+		return msg
+	case reference.PrincipalNotAllowed:
+		return fmt.Sprintf("%s does not accept %s keys; it accepts only %s", e.Method, x.Grant.Kind, strings.Join(e.Principals.List(), ", "))
+	case reference.EndpointNotGranted:
+		if !x.Collaborator {
+			return fmt.Sprintf("the key may call only %s, not %s", someOf(reference.EndpointList(m, g), 3), e.Method)
+		}
+		var outside []string
+		if key.Restricted && !key.Endpoints[e.Method] {
+			outside = append(outside, "the key")
+		}
+		if invite.Restricted && !invite.Endpoints[e.Method] {
+			outside = append(outside, "the invite")
+		}
+		if len(g.Endpoints) == 0 {
+			return fmt.Sprintf("the key and the invite have no endpoint in common, so the collaborator may call none (%s does not allow %s)", strings.Join(outside, " and "), e.Method)
+		}
+		return fmt.Sprintf("%s does not allow %s", strings.Join(outside, " and "), e.Method)
+	case reference.MissingScopes:
+		parts := make([]string, len(x.Missing))
+		for i, name := range x.Missing {
+			parts[i] = name + who(m.Scope(name))
+		}
+		return fmt.Sprintf("%s lacks %s, which %s requires", caller, strings.Join(parts, ", "), e.Method)
+	}
+	return x.Reason
+}
+
+// grantLines describes the grant the call was decided on.
+func (x *explanation) grantLines(m *model.Model, key, invite, g reference.Grant) {
+	if !x.Collaborator {
+		x.line("grant", "%s", x.Grant.describe(m))
+		return
+	}
+	x.line("key", "%s", grantOf(m, key).describe(m))
+	x.line("invite", "%s", grantOf(m, invite).describe(m))
+	x.line("effective", "%s (what both allow)", x.Grant.describe(m))
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// someOf lists at most n of items, saying how many more there are.
+func someOf(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:n], ", "), len(items)-n)
+}
+
+// printable is s, quoted if it holds characters that would garble a line.
+func printable(s string) string {
+	if q := strconv.Quote(s); q[1:len(q)-1] != s {
+		return q
+	}
+	return s
+}
