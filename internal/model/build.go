@@ -77,7 +77,7 @@ func (b *builder) warnf(pos spec.Pos, format string, args ...any) {
 // claimGoName records that ident names what; a second claim is a collision.
 func (b *builder) claimGoName(ident, what string, pos spec.Pos) bool {
 	if !validGoName(ident) {
-		b.errorf(pos, "%s gives Go identifier %q, which is not an exported Go name; set go_name", what, ident)
+		b.errorf(pos, "%s gives Go identifier %q, which is not an exported Go name; set go_name to a Go identifier that starts with an upper-case letter", what, ident)
 		return false
 	}
 	if ReservedGoNames[ident] {
@@ -97,7 +97,7 @@ func (b *builder) outcomes() {
 	for _, o := range b.f.Outcomes {
 		r := Role(o.Role.Value)
 		if !slices.Contains(Roles, r) {
-			b.errorf(o.Role.Pos, "unknown outcome %q%s; the outcomes are %s", r, spec.DidYouMean(string(r), roleNames()), strings.Join(roleNames(), ", "))
+			b.errorf(o.Role.Pos, "unknown outcome %q%s (the outcomes are %s)", r, spec.DidYouMean(string(r), roleNames()), strings.Join(roleNames(), ", "))
 			continue
 		}
 		if seen[r] {
@@ -238,7 +238,7 @@ func (b *builder) scopes() {
 		if s.GoName.Value != "" {
 			sc.GoName = s.GoName.Value
 		}
-		b.claimGoName(sc.GoName, fmt.Sprintf("scope %q", name), s.Name.Pos)
+		b.claimGoName(sc.GoName, fmt.Sprintf("scope %q", name), pick(s.GoName.Pos, s.Name.Pos))
 		b.m.Scopes = append(b.m.Scopes, sc)
 	}
 	sort.SliceStable(b.m.Scopes, func(i, j int) bool { return b.m.Scopes[i].ID < b.m.Scopes[j].ID })
@@ -246,7 +246,7 @@ func (b *builder) scopes() {
 		b.m.MaxID = max(b.m.MaxID, s.ID)
 	}
 	b.m.Words = b.m.MaxID/64 + 1
-	if len(b.m.Scopes) == 0 {
+	if len(b.f.Scopes) == 0 { // not b.m.Scopes: a spec whose scopes are all invalid has errors enough
 		b.errorf(b.f.Pos, "the spec defines no scopes; add a scopes: list")
 	}
 }
@@ -429,7 +429,7 @@ func (b *builder) endpoints() {
 		if e.GoName.Value != "" {
 			ep.GoName = e.GoName.Value
 		}
-		b.claimGoName(ep.GoName, fmt.Sprintf("endpoint %q", method), ep.Pos)
+		b.claimGoName(ep.GoName, fmt.Sprintf("endpoint %q", method), pick(e.GoName.Pos, ep.Pos))
 
 		what := fmt.Sprintf("endpoint %s", method)
 		ep.Requires = b.refs(e.Requires, what+" requires")
@@ -468,7 +468,7 @@ func (b *builder) endpoints() {
 			ep.RequestScopes = append(ep.RequestScopes, RequestScope{Scope: s, When: r.When.Value})
 		}
 		if len(e.Redact) > MaxRedactionsPerEndpoint {
-			b.errorf(e.Redact[0].Pos, "%s has %d redactions; at most %d are supported", what, len(e.Redact), MaxRedactionsPerEndpoint)
+			b.errorf(e.Redact[0].Pos, "%s has %d redactions; at most %d are supported: redact a parent field instead of several of its fields", what, len(e.Redact), MaxRedactionsPerEndpoint)
 		}
 		fields := map[string]bool{}
 		for _, r := range e.Redact {
@@ -478,7 +478,7 @@ func (b *builder) endpoints() {
 				b.errorf(pick(r.Field.Pos, r.Pos), "%s: redacted field %q is malformed; write a dotted path of response field names, e.g. inputs.data.concepts", what, truncate(f))
 				continue
 			case strings.Count(f, ".")+1 > MaxFieldDepth:
-				b.errorf(r.Field.Pos, "%s: redacted field %q is deeper than %d fields", what, truncate(f), MaxFieldDepth)
+				b.errorf(r.Field.Pos, "%s: redacted field %q is deeper than %d fields; redact a parent field instead", what, truncate(f), MaxFieldDepth)
 				continue
 			case fields[f]:
 				b.errorf(r.Field.Pos, "%s: field %q is redacted twice; merge the unless lists", what, f)
@@ -511,7 +511,7 @@ func (b *builder) principals(names []spec.Str, what string) (Principal, bool) {
 	for _, n := range names {
 		i := slices.IndexFunc(PrincipalNames, func(x PrincipalName) bool { return x.Name == n.Value })
 		if i < 0 {
-			b.errorf(n.Pos, "%s: unknown principal %q%s; principals are %s", what, n.Value, spec.DidYouMean(n.Value, valid), strings.Join(valid, ", "))
+			b.errorf(n.Pos, "%s: unknown principal %q%s (principals are %s)", what, n.Value, spec.DidYouMean(n.Value, valid), strings.Join(valid, ", "))
 			ok = false
 			continue
 		}

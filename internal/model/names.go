@@ -56,6 +56,8 @@ var ReservedGoNames = map[string]bool{
 	"MaxScopeID": true, "DeniedError": true, "SetWords": true,
 	"ReasonAllowed": true, "ReasonPublic": true, "ReasonUnknownEndpoint": true, "ReasonPrincipal": true,
 	"ReasonEndpointNotGranted": true, "ReasonMissingScopes": true, "OutcomeAllowed": true,
+	"MakeGrant": true, "ReasonNoCredentials": true,
+	"OutcomeInsufficientScopes": true, "OutcomeKeyInvalid": true, "OutcomeKeyNotFound": true, "OutcomeUnknownEndpoint": true,
 }
 
 // grpcCodes maps canonical gRPC code names to their numbers.

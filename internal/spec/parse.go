@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -35,11 +37,14 @@ func Parse(name string, data []byte) (f *File, err error) {
 		if errors.Is(err, io.EOF) {
 			return nil, Errors{{Pos: top, Msg: "spec is empty; start from spec/scopes.yaml of scopegen"}}
 		}
-		return nil, Errors{yamlError(name, err)}
+		return nil, Errors{yamlError(name, data, err)}
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
 		return nil, Errors{{Pos: Pos{name, extra.Line, extra.Column}, Msg: "a spec is one YAML document; remove this second one"}}
+	} else if !errors.Is(err, io.EOF) {
+		// A syntax error after the first document must not be ignored.
+		return nil, Errors{yamlError(name, data, err)}
 	}
 	d := &decoder{file: name}
 	f = &File{Name: name, Pos: top}
@@ -50,16 +55,95 @@ func Parse(name string, data []byte) (f *File, err error) {
 	return f, nil
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var (
+	yamlLine      = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	unknownAnchor = regexp.MustCompile(`^yaml: unknown anchor '(.*)' referenced$`)
+	octal         = regexp.MustCompile(`^[-+]?0[0-9_]*[0-9][0-9_]*$`) // 010 but not 0 or 0x10
+)
+
+// yamlParserProblems are the problems yaml.v3's parser (not its scanner)
+// reports. For these, "line N" is the 0-based line of the block being parsed,
+// so the 1-based line is N+1; scanner errors give a 1-based line.
+var yamlParserProblems = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected <document start>": true,
+	"did not find expected <stream-start>":   true,
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"found duplicate %TAG directive":         true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found undefined tag handle":             true,
+}
+
+// utf8Problems are the problems yaml.v3's reader reports, without a line, for
+// a character it refuses.
+var utf8Problems = map[string]bool{
+	"control characters are not allowed": true,
+	"incomplete UTF-8 octet sequence":    true,
+	"invalid Unicode character":          true,
+	"invalid leading UTF-8 octet":        true,
+	"invalid length of a UTF-8 sequence": true,
+	"invalid trailing UTF-8 octet":       true,
+}
 
 // yamlError turns a yaml.v3 syntax error into a positioned diagnostic.
-func yamlError(name string, err error) Diagnostic {
+func yamlError(name string, data []byte, err error) Diagnostic {
+	const hint = "; check the indentation and quoting from this line on"
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		return Diagnostic{Pos: Pos{name, line, 1}, Msg: "invalid YAML: " + m[2]}
+		if yamlParserProblems[m[2]] {
+			line++
+		}
+		return Diagnostic{Pos: Pos{name, max(line, 1), 1}, Msg: "invalid YAML: " + m[2] + hint}
 	}
-	return Diagnostic{Pos: Pos{name, 1, 1}, Msg: "invalid YAML: " + msg}
+	if m := unknownAnchor.FindStringSubmatch(msg); m != nil {
+		return Diagnostic{Pos: find(name, data, "*"+m[1]), Msg: fmt.Sprintf("*%s is a YAML alias, and no anchor &%s is defined; aliases are not allowed in a spec: write the value out, or quote it if it is text", m[1], m[1])}
+	}
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	if utf8Problems[msg] {
+		if pos, ok := badChar(name, data); ok {
+			return Diagnostic{Pos: pos, Msg: "invalid YAML: " + msg + "; a spec is UTF-8 text without control characters (other than tab and newline): remove this one"}
+		}
+	}
+	return Diagnostic{Pos: Pos{name, 1, 1}, Msg: "invalid YAML: " + msg + hint}
+}
+
+// find returns the position of the first occurrence of s in data, or of the
+// start when there is none.
+func find(name string, data []byte, s string) Pos {
+	i := bytes.Index(data, []byte(s))
+	if i < 0 {
+		return Pos{name, 1, 1}
+	}
+	return offsetPos(name, data, i)
+}
+
+// badChar returns the position of the first character that yaml.v3 refuses to
+// read: invalid UTF-8 or a control character.
+func badChar(name string, data []byte) (Pos, bool) {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		ok := r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r <= 0x7E || r == 0x85 ||
+			r >= 0xA0 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
+		if !ok || r == utf8.RuneError && size == 1 {
+			return offsetPos(name, data, i), true
+		}
+		i += size
+	}
+	return Pos{}, false
+}
+
+// offsetPos converts a byte offset in data to a line and a column in
+// characters, as yaml.v3 counts them.
+func offsetPos(name string, data []byte, off int) Pos {
+	before := data[:off]
+	line := bytes.Count(before, []byte("\n")) + 1
+	start := bytes.LastIndexByte(before, '\n') + 1
+	return Pos{name, line, utf8.RuneCount(before[start:]) + 1}
 }
 
 // decoder walks the YAML node tree, collecting every shape error it meets.
@@ -177,9 +261,14 @@ func (d *decoder) int(n *yaml.Node, what string) Int {
 		d.errorf(n, "%s must be a whole number, not %s", what, kindName(n))
 		return Int{Pos: d.pos(n), Set: true}
 	}
-	v, err := strconv.ParseInt(n.Value, 0, 64)
-	if err != nil {
-		d.errorf(n, "%s %q is not a number that fits in 64 bits", what, n.Value)
+	// Decode as yaml.v3 resolved the tag: it accepts forms that ParseInt does
+	// not (1__000), and refuses what does not fit in an int64.
+	var v int64
+	if err := n.Decode(&v); err != nil {
+		d.errorf(n, "%s %q is not a whole number that fits in 64 bits; write a smaller one", what, n.Value)
+	} else if octal.MatchString(n.Value) {
+		// yaml.v3 reads 010 as 8; a reviewer reads it as 10.
+		d.errorf(n, "%s %s starts with 0, so YAML reads it as the octal number %d; remove the leading zeros", what, n.Value, v)
 	}
 	return Int{Value: v, Pos: d.pos(n), Set: true}
 }
@@ -227,13 +316,18 @@ func joinQuoted(s []string) string {
 
 func (d *decoder) file_(doc *yaml.Node, f *File) {
 	root := d.resolve(doc)
-	if root == nil {
+	if root == nil || root.Kind == yaml.ScalarNode && root.Tag == "!!null" && root.Value == "" { // "---" alone is empty too
 		d.errs.Add(f.Pos, "spec is empty; start from spec/scopes.yaml of scopegen")
 		return
 	}
 	f.Pos = d.pos(root)
+	badFormat := false
 	d.mapping(root, "the spec",
-		field{"scopegen", func(v *yaml.Node) { f.Format = d.int(v, "scopegen (the format version)") }},
+		field{"scopegen", func(v *yaml.Node) {
+			n := len(d.errs)
+			f.Format = d.int(v, "scopegen (the format version)")
+			badFormat = len(d.errs) > n // reported once, not again as an unsupported version
+		}},
 		field{"outcomes", func(v *yaml.Node) { d.outcomes(v, f) }},
 		field{"defaults", func(v *yaml.Node) {
 			d.mapping(v, "defaults", field{"principals", func(v *yaml.Node) { f.Principals = d.strs(v, "defaults.principals") }})
@@ -256,8 +350,8 @@ func (d *decoder) file_(doc *yaml.Node, f *File) {
 	)
 	if !f.Format.Set {
 		d.errs.Add(f.Pos, "missing \"scopegen: %d\" (the spec format version) at the top of the spec", Format)
-	} else if f.Format.Value != Format {
-		d.errs.Add(f.Format.Pos, "spec format %d is not supported; this scopegen reads format %d", f.Format.Value, Format)
+	} else if f.Format.Value != Format && !badFormat {
+		d.errs.Add(f.Format.Pos, "spec format %d is not supported; write scopegen: %d, the format this scopegen reads, or use a scopegen that reads format %d", f.Format.Value, Format, f.Format.Value)
 	}
 }
 
@@ -302,7 +396,7 @@ func (d *decoder) deprecation(n *yaml.Node) Deprecation {
 		return Deprecation{Set: b.Value, Pos: b.Pos}
 	}
 	s := d.str(n, "deprecated (true, or the reason)")
-	if s.Value == "" {
+	if s.Value == "" && n.Kind == yaml.ScalarNode && n.Tag != "!!null" { // else reported by str
 		d.errorf(n, "deprecated needs a reason or true")
 	}
 	return Deprecation{Set: true, Reason: s.Value, Pos: s.Pos}

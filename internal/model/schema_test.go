@@ -1,0 +1,128 @@
+package model
+
+import (
+	"encoding/json"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/scopegen/scopegen/internal/spec"
+)
+
+// TestSchemaMatchesModel checks that spec/scopes.schema.json states the
+// model's rules as they are: gRPC code names, principals, roles, id range,
+// name patterns and limits. (Package spec's TestSchema checks the keys.)
+func TestSchemaMatchesModel(t *testing.T) {
+	data, err := os.ReadFile("../../spec/scopes.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var schema map[string]any
+	if err := json.Unmarshal(data, &schema); err != nil {
+		t.Fatal(err)
+	}
+	// at returns the schema at a slash-separated path, e.g.
+	// "definitions/scope/properties/name".
+	at := func(path string) map[string]any {
+		t.Helper()
+		var node any = schema
+		for _, p := range strings.Split(path, "/") {
+			m, ok := node.(map[string]any)
+			if !ok {
+				t.Fatalf("schema has no %s", path)
+			}
+			node = m[p]
+		}
+		m, ok := node.(map[string]any)
+		if !ok {
+			t.Fatalf("schema has no %s", path)
+		}
+		return m
+	}
+	strs := func(v any) []string {
+		var out []string
+		for _, x := range v.([]any) {
+			out = append(out, x.(string))
+		}
+		sort.Strings(out)
+		return out
+	}
+	num := func(path, key string) int {
+		t.Helper()
+		v, ok := at(path)[key].(float64)
+		if !ok {
+			t.Fatalf("schema %s has no %s", path, key)
+		}
+		return int(v)
+	}
+
+	var grpc []string
+	for n := range grpcCodes {
+		grpc = append(grpc, n)
+	}
+	sort.Strings(grpc)
+	if got := strs(at("definitions/grpcCode")["enum"]); !slices.Equal(got, grpc) {
+		t.Errorf("grpc enum\n\t%v\nwant\n\t%v", got, grpc)
+	}
+
+	var principals []string
+	for _, p := range PrincipalNames {
+		principals = append(principals, p.Name)
+	}
+	sort.Strings(principals)
+	if got := strs(at("definitions/principal")["enum"]); !slices.Equal(got, principals) {
+		t.Errorf("principal enum %v, want %v", got, principals)
+	}
+
+	roles := roleNames()
+	sort.Strings(roles)
+	var got []string
+	for r := range at("properties/outcomes/properties") {
+		got = append(got, r)
+	}
+	sort.Strings(got)
+	if !slices.Equal(got, roles) {
+		t.Errorf("outcomes %v, want %v", got, roles)
+	}
+	if got := strs(at("properties/outcomes")["required"]); !slices.Equal(got, roles) {
+		t.Errorf("outcomes required %v, want %v", got, roles)
+	}
+
+	for _, c := range []struct {
+		path, key string
+		want      int
+	}{
+		{"definitions/scopeId", "minimum", 1},
+		{"definitions/scopeId", "maximum", MaxScopeID},
+		{"definitions/scopeName", "maxLength", MaxNameLength},
+		{"definitions/endpoint/properties/method", "maxLength", 4 * MaxNameLength},
+		{"definitions/endpoint/properties/requires", "maxItems", MaxRequiredPerEndpoint},
+		{"definitions/endpoint/properties/redact", "maxItems", MaxRedactionsPerEndpoint},
+		{"properties/endpoints", "maxItems", MaxEndpoints},
+		{"definitions/outcome/properties/code", "minimum", 1},
+		{"definitions/outcome/properties/code", "maximum", 1<<31 - 1},
+	} {
+		if got := num(c.path, c.key); got != c.want {
+			t.Errorf("schema %s %s = %d, want %d", c.path, c.key, got, c.want)
+		}
+	}
+
+	// The patterns are the model's regular expressions, which use only
+	// syntax that JSON Schema's (ECMA-262) regular expressions share.
+	for path, re := range map[string]string{
+		"definitions/scopeName":                  scopeName.String(),
+		"definitions/endpoint/properties/method": fullMethod.String(),
+		"definitions/redaction/properties/field": fieldPath.String(),
+		"definitions/preset/properties/name":     presetName.String(),
+		"definitions/outcome/properties/status":  statusName.String(),
+	} {
+		if got := at(path)["pattern"]; got != re {
+			t.Errorf("schema %s pattern %v, want %s", path, got, re)
+		}
+	}
+	if got := at("properties/scopegen")["const"]; got != float64(spec.Format) {
+		t.Errorf("scopegen const %v, want %d", got, spec.Format)
+	}
+}
