@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs every benchmark of the performance issue and prints one table: the
+# median time and allocations of each benchmark, and each target with PASS or
+# FAIL. Works from a fresh clone; needs only the go command (and network for
+# the first download of casbin and OPA).
+#
+#   bench/run.sh                      # the full run: -count 6
+#   COUNT=2 BENCHTIME=100ms bench/run.sh   # a quick look
+#
+# Raw output goes to bench/results.txt, the table to bench/table.md (both
+# git-ignored).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+COUNT=${COUNT:-6}
+BENCHTIME=${BENCHTIME:-300ms}   # per benchmark run of the checkers
+GENTIME=${GENTIME:-500ms}       # per benchmark run of the generator
+BUILDS=${BUILDS:-3}             # fresh builds of each generated package
+# -mod=mod: the bench module follows the root module (replace ../), whose
+# dependencies may change; let the go command record them in go.sum.
+export GOWORK=off GOTOOLCHAIN=local GOFLAGS=-mod=mod
+RESULTS=results.txt
+start=$(date +%s)
+
+echo "== machine"
+echo "nproc: $(nproc)"
+echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+echo "go: $(go version)"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+git -C .. log --oneline -1 2>/dev/null | sed 's/^/commit: /' || true
+
+echo "== writing the specs and generated packages (go run ./internal/gen)"
+go run ./internal/gen
+
+echo "== go vet, and the agreement and zero-allocation tests (before any timing)"
+go vet ./...
+go test -count=1 -p 1 ./...
+
+{
+	echo "# machine: nproc $(nproc); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); $(go version)"
+	echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} >"$RESULTS"
+
+echo "== checker benchmarks (-count $COUNT -benchtime $BENCHTIME)"
+# -p 1: one package at a time, so benchmarks never share the CPUs.
+go test -p 1 -run '^$' -bench . -count "$COUNT" -benchtime "$BENCHTIME" -benchmem \
+	./shipped ./api ./big | tee -a "$RESULTS"
+
+echo "== generator benchmarks (-count $COUNT -benchtime $GENTIME)"
+(cd .. && go test -run '^$' -bench '^BenchmarkGenerate$' -count "$COUNT" -benchtime "$GENTIME" -benchmem ./internal/synth) | tee -a "$RESULTS"
+
+echo "== go build of the generated packages ($BUILDS fresh builds each)"
+go run ./internal/buildtime -n "$BUILDS" shipped api big | tee -a "$RESULTS"
+echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$RESULTS"
+
+echo
+go run ./internal/report "$RESULTS" | tee table.md
+echo
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); took $(($(date +%s) - start)) s"
