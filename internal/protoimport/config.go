@@ -1,0 +1,601 @@
+// Package protoimport writes a scopes spec from .proto files that carry their
+// scope rules as custom options: an enum whose values are the scopes (with
+// options saying which scopes each one depends on and whether users see it),
+// and per RPC a repeated option listing the scopes it needs and an option
+// naming its auth type.
+//
+// Files are read with protocompile's parser at the AST level only: nothing is
+// linked, so imports that are not at hand (google/api/annotations.proto, the
+// files that declare the options) are not needed. Option names are matched as
+// protoc would resolve them from the scope they are written in, so
+// (cl_depending_scopes) inside package clarifai.auth.util and
+// (clarifai.auth.util.cl_depending_scopes) elsewhere are the same option.
+//
+// Every name is configured (Config); nothing about a particular API is built
+// in except the profiles, which are configs with a name.
+package protoimport
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/spec"
+)
+
+// Name styles: how an enum value's name becomes a scope name.
+const (
+	NamesColon     = "colon"      // every '_' becomes ':': Inputs_Get → Inputs:Get
+	NamesLastColon = "last-colon" // the last '_' becomes ':': Model_Versions_Get → Model_Versions:Get
+	NamesKeep      = "keep"       // the name as is: Inputs_Get
+)
+
+// NameStyles lists the name styles.
+var NameStyles = []string{NamesColon, NamesLastColon, NamesKeep}
+
+// Config says where the scope rules are in the .proto files and what they
+// mean. Option names are OptionRefs in text form: a full extension name
+// (clarifai.auth.util.cl_auth_type), or one in parentheses followed by the
+// path of a field inside it ((acme.auth.rule).requires). Each option setting
+// is a list: any of the names counts.
+type Config struct {
+	// Enum is the full name of the enum whose values are the scopes.
+	Enum string
+	// Names is the name style (NamesColon when empty); StripPrefix is removed
+	// from value names first (SCOPE_ for SCOPE_INPUTS_GET).
+	Names       string
+	StripPrefix string
+	// GrantsAll is the name of the enum value that grants every scope, if any.
+	GrantsAll string
+
+	Depends  []string // on enum values: repeated, the scopes a scope needs (prerequisites)
+	Exposed  []string // on enum values: bool, whether users may pick the scope
+	Requires []string // on RPCs: repeated, the scopes the method needs
+	Auth     []string // on RPCs: an enum value naming the auth type
+	HTTP     []string // on RPCs: google.api.HttpRule bindings (default google.api.http)
+
+	// AuthMap says what each auth type value means; AuthDefault, if set, is
+	// used for RPCs that have no auth option.
+	AuthMap     map[string]Target
+	AuthDefault *Target
+
+	// ImportPaths are the directories imports are looked up in.
+	ImportPaths []string
+
+	// Outcomes replace the default outcomes, by role.
+	Outcomes map[model.Role]Outcome
+
+	// File is where the config was read from, for positions; empty for flags.
+	File string
+	// lines are the config file's line numbers by key path ("outcomes.key_invalid").
+	lines map[string]int
+}
+
+// Outcome is one outcome of the spec: the code a denied call gets.
+type Outcome struct {
+	Code    int64  `yaml:"code"`
+	Status  string `yaml:"status"`
+	GRPC    string `yaml:"grpc"`
+	Message string `yaml:"message"`
+}
+
+// DefaultOutcomes are the outcomes written when the config gives none: those
+// of the spec scopegen ships (Clarifai's status codes).
+var DefaultOutcomes = map[model.Role]Outcome{
+	model.InsufficientScopes: {11007, "CONN_INSUFFICIENT_SCOPES", "PERMISSION_DENIED", "the key lacks the scopes this call needs"},
+	model.KeyInvalid:         {11008, "CONN_KEY_INVALID", "UNAUTHENTICATED", "the key is invalid, disabled or expired"},
+	model.KeyNotFound:        {11009, "CONN_KEY_NOT_FOUND", "UNAUTHENTICATED", "the key was not found"},
+	model.UnknownEndpoint:    {11101, "CONN_DOES_NOT_EXIST", "NOT_FOUND", "the endpoint does not exist"},
+}
+
+// DefaultHTTP is the option of HTTP bindings when none is configured.
+const DefaultHTTP = "google.api.http"
+
+// Profiles are configs with a name, for APIs whose option names are known.
+var Profiles = map[string]func() *Config{
+	// clarifai reads Clarifai's protos (github.com/Clarifai/clarifai-go-grpc):
+	// scope.proto's enum S with (clarfai_exposed), spelled so there, and
+	// (clarifai_depending_scopes) on its values, and service.proto's
+	// (clarifai.auth.util.cl_depending_scopes) and cl_auth_type on RPCs.
+	"clarifai": func() *Config {
+		return &Config{
+			Enum:      "clarifai.auth.scope.S",
+			Names:     NamesColon,
+			GrantsAll: "All",
+			Depends:   []string{"clarifai.auth.scope.clarifai_depending_scopes"},
+			Exposed:   []string{"clarifai.auth.scope.clarfai_exposed", "clarifai.auth.scope.clarifai_exposed"},
+			Requires:  []string{"clarifai.auth.util.cl_depending_scopes"},
+			Auth:      []string{"clarifai.auth.util.cl_auth_type"},
+			AuthMap: map[string]Target{
+				"NoAuth":           {Public: true},
+				"KeyAuth":          {Principals: model.AppKey | model.PersonalAccessToken},
+				"PATAuth":          {Principals: model.PersonalAccessToken},
+				"SessionTokenAuth": {Skip: true},
+				"AdminAuth":        {Skip: true},
+			},
+		}
+	},
+}
+
+// ProfileNames lists the profiles, sorted.
+func ProfileNames() []string {
+	var out []string
+	for n := range Profiles {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Target is what an auth type means for a key: public (no key at all), skip
+// (no API key or token can call it: a session or admin login), or the kinds
+// of key that may call it.
+type Target struct {
+	Public     bool
+	Skip       bool
+	Principals model.Principal
+}
+
+// Target words.
+const (
+	TargetPublic = "public"
+	TargetSkip   = "skip"
+)
+
+// ParseTarget reads "public", "skip" or principal names joined by '|' or '+'
+// ("app_key|pat", "pat").
+func ParseTarget(s string) (Target, error) {
+	s = strings.TrimSpace(s)
+	switch s {
+	case TargetPublic:
+		return Target{Public: true}, nil
+	case TargetSkip:
+		return Target{Skip: true}, nil
+	case "":
+		return Target{}, errors.New("empty; write public, skip, or the kinds of key: app_key|pat, app_key or pat")
+	}
+	var t Target
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '|' || r == '+' }) {
+		t2, err := parsePrincipal(strings.TrimSpace(part))
+		if err != nil {
+			return Target{}, err
+		}
+		t.Principals |= t2
+	}
+	if t.Principals == 0 {
+		return Target{}, fmt.Errorf("%q names no kind of key; write public, skip, or app_key|pat, app_key or pat", s)
+	}
+	return t, nil
+}
+
+func parsePrincipal(s string) (model.Principal, error) {
+	var names []string
+	for _, n := range model.PrincipalNames {
+		if n.Name == s {
+			return n.Kind, nil
+		}
+		names = append(names, n.Name)
+	}
+	return 0, fmt.Errorf("unknown target %q%s (targets are public, skip, %s, or kinds joined by |)",
+		s, spec.DidYouMean(s, append([]string{TargetPublic, TargetSkip}, names...)), strings.Join(names, ", "))
+}
+
+// String is the text form ParseTarget reads.
+func (t Target) String() string {
+	switch {
+	case t.Public:
+		return TargetPublic
+	case t.Skip:
+		return TargetSkip
+	}
+	return strings.Join(t.Principals.List(), "|")
+}
+
+// ParseAuthMap reads "Value=target,Value=target", e.g.
+// "NoAuth=public,KeyAuth=app_key|pat,PATAuth=pat,SessionTokenAuth=skip".
+func ParseAuthMap(s string) (map[string]Target, error) {
+	out := map[string]Target{}
+	for _, entry := range strings.Split(s, ",") {
+		entry = strings.TrimSpace(entry)
+		if entry == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(entry, "=")
+		k = strings.TrimSpace(k)
+		if !ok || !isIdent(k) {
+			return nil, fmt.Errorf("%q is not VALUE=TARGET, e.g. KeyAuth=app_key|pat", entry)
+		}
+		if _, dup := out[k]; dup {
+			return nil, fmt.Errorf("%s is mapped twice; keep one", k)
+		}
+		t, err := ParseTarget(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", k, err)
+		}
+		out[k] = t
+	}
+	if len(out) == 0 {
+		return nil, errors.New("empty; write VALUE=TARGET pairs, e.g. NoAuth=public,KeyAuth=app_key|pat")
+	}
+	return out, nil
+}
+
+// FormatAuthMap is the text form ParseAuthMap reads, sorted by value name.
+func FormatAuthMap(m map[string]Target) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(k + "=" + m[k].String())
+	}
+	return b.String()
+}
+
+// OptionRef names an option: an extension, by full name, and the path of
+// fields inside its value (empty for the extension's own value).
+type OptionRef struct {
+	Ext  string
+	Path []string
+}
+
+// ParseOptionRef reads "pkg.ext", "(pkg.ext)" or "(pkg.ext).field.field". A
+// leading dot on the extension name is allowed and ignored.
+func ParseOptionRef(s string) (OptionRef, error) {
+	orig := s
+	s = strings.TrimSpace(s)
+	var r OptionRef
+	if strings.HasPrefix(s, "(") {
+		end := strings.IndexByte(s, ')')
+		if end < 0 {
+			return OptionRef{}, fmt.Errorf("option name %q has no closing parenthesis", orig)
+		}
+		r.Ext, s = s[1:end], s[end+1:]
+		if s != "" {
+			if s[0] != '.' {
+				return OptionRef{}, fmt.Errorf("option name %q: write (extension).field", orig)
+			}
+			r.Path = strings.Split(s[1:], ".")
+		}
+	} else {
+		r.Ext = s
+	}
+	r.Ext = strings.TrimPrefix(r.Ext, ".")
+	if !isFullName(r.Ext) {
+		return OptionRef{}, fmt.Errorf("option name %q: %q is not a full extension name such as acme.auth.requires", orig, r.Ext)
+	}
+	for _, p := range r.Path {
+		if !isIdent(p) {
+			return OptionRef{}, fmt.Errorf("option name %q: %q is not a field name", orig, p)
+		}
+	}
+	return r, nil
+}
+
+// String is the text form ParseOptionRef reads.
+func (r OptionRef) String() string {
+	if len(r.Path) == 0 {
+		return r.Ext
+	}
+	return "(" + r.Ext + ")." + strings.Join(r.Path, ".")
+}
+
+// display is the option as it is written in a .proto file.
+func (r OptionRef) display() string {
+	if len(r.Path) == 0 {
+		return "(" + r.Ext + ")"
+	}
+	return r.String()
+}
+
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, c := range s {
+		if !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || i > 0 && '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func isFullName(s string) bool {
+	for _, p := range strings.Split(s, ".") {
+		if !isIdent(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// ScopeName maps an enum value's name to a scope name by the config's style.
+func (c *Config) ScopeName(value string) string {
+	name := value
+	if c.StripPrefix != "" && strings.HasPrefix(name, c.StripPrefix) && len(name) > len(c.StripPrefix) {
+		name = name[len(c.StripPrefix):]
+	}
+	switch c.Names {
+	case NamesKeep:
+	case NamesLastColon:
+		if i := strings.LastIndexByte(name, '_'); i > 0 && i < len(name)-1 {
+			name = name[:i] + ":" + name[i+1:]
+		}
+	default:
+		name = strings.ReplaceAll(name, "_", ":")
+	}
+	return name
+}
+
+// fileConfig is the config file's shape.
+type fileConfig struct {
+	Enum        string              `yaml:"enum"`
+	Names       string              `yaml:"names"`
+	StripPrefix string              `yaml:"strip_prefix"`
+	GrantsAll   string              `yaml:"grants_all"`
+	Options     fileOptions         `yaml:"options"`
+	Auth        map[string]nameList `yaml:"auth"`
+	AuthDefault nameList            `yaml:"auth_default"`
+	ImportPaths nameList            `yaml:"import_paths"`
+	Outcomes    map[string]Outcome  `yaml:"outcomes"`
+}
+
+type fileOptions struct {
+	Depends  nameList `yaml:"depends"`
+	Exposed  nameList `yaml:"exposed"`
+	Requires nameList `yaml:"requires"`
+	Auth     nameList `yaml:"auth"`
+	HTTP     nameList `yaml:"http"`
+}
+
+// nameList is a YAML list of strings, or one string of comma-separated ones.
+type nameList []string
+
+func (l *nameList) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		*l = splitList(n.Value)
+		return nil
+	case yaml.SequenceNode:
+		var s []string
+		if err := n.Decode(&s); err != nil {
+			return err
+		}
+		*l = s
+		return nil
+	}
+	return fmt.Errorf("line %d: want a name or a list of names", n.Line)
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// ConfigKeys are the keys a config file may have, for messages.
+var ConfigKeys = []string{"enum", "names", "strip_prefix", "grants_all", "options", "auth", "auth_default", "import_paths", "outcomes"}
+
+// LoadConfig reads a config file. Import paths in it are relative to the file's
+// directory.
+func LoadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseConfig(path, data)
+}
+
+// ParseConfig reads a config file's contents; name is used in messages.
+func ParseConfig(name string, data []byte) (*Config, error) {
+	var fc fileConfig
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&fc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("%s: the config is empty; see scopegen import-proto -h for its keys", name)
+		}
+		return nil, configError(name, err)
+	}
+	c := &Config{
+		File: name, Enum: fc.Enum, Names: fc.Names, StripPrefix: fc.StripPrefix, GrantsAll: fc.GrantsAll,
+		Depends: fc.Options.Depends, Exposed: fc.Options.Exposed, Requires: fc.Options.Requires,
+		Auth: fc.Options.Auth, HTTP: fc.Options.HTTP, lines: map[string]int{},
+	}
+	var root yaml.Node
+	_ = yaml.Unmarshal(data, &root)
+	recordLines(&root, "", c.lines)
+	fail := func(key, format string, args ...any) error {
+		return spec.Errors{{Pos: spec.Pos{File: name, Line: max(c.lines[key], 1), Col: 1}, Msg: fmt.Sprintf(format, args...)}}
+	}
+	for k, v := range fc.Auth {
+		t, err := ParseTarget(strings.Join(v, "|"))
+		if err != nil {
+			return nil, fail("auth."+k, "auth: %s: %v", k, err)
+		}
+		if c.AuthMap == nil {
+			c.AuthMap = map[string]Target{}
+		}
+		c.AuthMap[k] = t
+	}
+	if len(fc.AuthDefault) > 0 {
+		t, err := ParseTarget(strings.Join(fc.AuthDefault, "|"))
+		if err != nil {
+			return nil, fail("auth_default", "auth_default: %v", err)
+		}
+		c.AuthDefault = &t
+	}
+	dir := filepath.Dir(name)
+	for _, p := range fc.ImportPaths {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		c.ImportPaths = append(c.ImportPaths, p)
+	}
+	for role, o := range fc.Outcomes {
+		if !slices.Contains(model.Roles, model.Role(role)) {
+			var roles []string
+			for _, r := range model.Roles {
+				roles = append(roles, string(r))
+			}
+			return nil, fail("outcomes."+role, "unknown outcome %q%s (the outcomes are %s)", role, spec.DidYouMean(role, roles), strings.Join(roles, ", "))
+		}
+		if c.Outcomes == nil {
+			c.Outcomes = map[model.Role]Outcome{}
+		}
+		c.Outcomes[model.Role(role)] = o
+	}
+	return c, nil
+}
+
+var (
+	yamlLineMsg  = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	unknownField = regexp.MustCompile(`^field (\S+) not found in type protoimport\.(\w+)$`)
+)
+
+// OptionKeys are the keys of a config file's options.
+var OptionKeys = []string{"depends", "exposed", "requires", "auth", "http"}
+
+// configError turns a YAML error into positioned diagnostics in the words
+// of the config file.
+func configError(name string, err error) error {
+	var msgs []string
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	} else {
+		msgs = []string{err.Error()}
+	}
+	var errs spec.Errors
+	for _, m := range msgs {
+		pos := spec.Pos{File: name, Line: 1, Col: 1}
+		if sm := yamlLineMsg.FindStringSubmatch(m); sm != nil {
+			pos.Line, _ = strconv.Atoi(sm[1])
+			m = sm[2]
+		}
+		if sm := unknownField.FindStringSubmatch(m); sm != nil {
+			keys, where := ConfigKeys, ""
+			if sm[2] == "fileOptions" {
+				keys, where = OptionKeys, " under options"
+			}
+			m = fmt.Sprintf("unknown key %q%s%s (the keys are %s)", sm[1], where, spec.DidYouMean(sm[1], keys), strings.Join(keys, ", "))
+		} else {
+			m = "invalid config: " + strings.TrimPrefix(m, "yaml: ")
+		}
+		errs.Add(pos, "%s", m)
+	}
+	return errs
+}
+
+// recordLines notes the line of every mapping key by its dotted path.
+func recordLines(n *yaml.Node, prefix string, out map[string]int) {
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		recordLines(n.Content[0], prefix, out)
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key := prefix + n.Content[i].Value
+		out[key] = n.Content[i].Line
+		recordLines(n.Content[i+1], key+".", out)
+	}
+}
+
+// Merge sets in c every setting that o has.
+func (c *Config) Merge(o *Config) {
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	setList := func(dst *[]string, v []string) {
+		if len(v) > 0 {
+			*dst = v
+		}
+	}
+	set(&c.Enum, o.Enum)
+	set(&c.Names, o.Names)
+	set(&c.StripPrefix, o.StripPrefix)
+	set(&c.GrantsAll, o.GrantsAll)
+	setList(&c.Depends, o.Depends)
+	setList(&c.Exposed, o.Exposed)
+	setList(&c.Requires, o.Requires)
+	setList(&c.Auth, o.Auth)
+	setList(&c.HTTP, o.HTTP)
+	setList(&c.ImportPaths, o.ImportPaths)
+	if len(o.AuthMap) > 0 {
+		if c.AuthMap == nil {
+			c.AuthMap = map[string]Target{}
+		}
+		for k, v := range o.AuthMap {
+			c.AuthMap[k] = v
+		}
+	}
+	if o.AuthDefault != nil {
+		c.AuthDefault = o.AuthDefault
+	}
+	if len(o.Outcomes) > 0 {
+		if c.Outcomes == nil {
+			c.Outcomes = map[model.Role]Outcome{}
+		}
+		for k, v := range o.Outcomes {
+			c.Outcomes[k] = v
+		}
+	}
+	if o.File != "" {
+		c.File, c.lines = o.File, o.lines
+	}
+}
+
+// Missing lists what the config lacks to import anything, as flag names.
+func (c *Config) Missing() []string {
+	var out []string
+	if c.Enum == "" {
+		out = append(out, "-enum")
+	}
+	if len(c.Requires) == 0 {
+		out = append(out, "-requires-option")
+	}
+	if len(c.Auth) == 0 && c.AuthDefault == nil {
+		out = append(out, "-auth-option (or -auth-default)")
+	}
+	if len(c.Auth) > 0 && len(c.AuthMap) == 0 {
+		out = append(out, "-auth-map")
+	}
+	return out
+}
+
+// refs parses a list of option names; what names the setting in messages.
+func refs(names []string, what string) ([]OptionRef, error) {
+	var out []OptionRef
+	for _, n := range names {
+		r, err := ParseOptionRef(n)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", what, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}

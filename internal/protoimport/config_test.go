@@ -1,0 +1,130 @@
+package protoimport_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/protoimport"
+)
+
+func TestScopeName(t *testing.T) {
+	for _, tc := range []struct{ style, prefix, in, want string }{
+		{"", "", "Inputs_Get", "Inputs:Get"},
+		{protoimport.NamesColon, "", "Model_Versions_Get", "Model:Versions:Get"},
+		{protoimport.NamesLastColon, "", "Model_Versions_Get", "Model_Versions:Get"},
+		{protoimport.NamesLastColon, "", "Predict", "Predict"},
+		{protoimport.NamesKeep, "", "Inputs_Get", "Inputs_Get"},
+		{protoimport.NamesLastColon, "SCOPE_", "SCOPE_INPUTS_GET", "INPUTS:GET"},
+		{protoimport.NamesColon, "SCOPE_", "SCOPE_", "SCOPE:"}, // the prefix alone is not stripped
+		{protoimport.NamesColon, "SCOPE_", "OTHER_GET", "OTHER:GET"},
+	} {
+		c := &protoimport.Config{Names: tc.style, StripPrefix: tc.prefix}
+		if got := c.ScopeName(tc.in); got != tc.want {
+			t.Errorf("%s/%s: %s → %s, want %s", tc.style, tc.prefix, tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestParseTarget(t *testing.T) {
+	for in, want := range map[string]string{
+		"public": "public", "skip": "skip", "app_key|pat": "app_key|pat", "pat+app_key": "app_key|pat", " pat ": "pat",
+	} {
+		got, err := protoimport.ParseTarget(in)
+		if err != nil || got.String() != want {
+			t.Errorf("%q → %v, %v; want %s", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "public|pat", "apps", "|"} {
+		if _, err := protoimport.ParseTarget(in); err == nil {
+			t.Errorf("%q: no error", in)
+		}
+	}
+}
+
+func TestParseConfig(t *testing.T) {
+	c, err := protoimport.ParseConfig("dir/c.yaml", []byte(`
+enum: a.S
+options:
+  requires: a.r, (a.rule).needs
+  auth: [a.auth]
+auth:
+  K: [app_key, pat]
+  N: public
+auth_default: pat
+import_paths: [protos, /abs]
+outcomes:
+  key_invalid: {code: 9, status: BAD, grpc: UNAUTHENTICATED, message: bad key}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Enum != "a.S" || strings.Join(c.Requires, " ") != "a.r (a.rule).needs" || strings.Join(c.Auth, " ") != "a.auth" ||
+		protoimport.FormatAuthMap(c.AuthMap) != "K=app_key|pat,N=public" || c.AuthDefault.String() != "pat" ||
+		strings.Join(c.ImportPaths, " ") != "dir/protos /abs" || c.Outcomes[model.KeyInvalid].Code != 9 || len(c.Missing()) != 0 {
+		t.Errorf("config %+v", c)
+	}
+	for text, want := range map[string]string{
+		"enum: a.S\nenums: b\n":           `c.yaml:2:1: unknown key "enums"; did you mean "enum"?`,
+		"options: {require: x}\n":         `unknown key "require" under options; did you mean "requires"?`,
+		"auth: {K: apps}\n":               `auth: K: unknown target "apps"`,
+		"outcomes: {denied: {code: 1}}\n": `unknown outcome "denied"`,
+		"":                                "the config is empty",
+		"options: {requires: {a: b}}\n":   "want a name or a list of names",
+	} {
+		if _, err := protoimport.ParseConfig("c.yaml", []byte(text)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want %q", text, err, want)
+		}
+	}
+}
+
+// TestShapes imports small files with the less common shapes: an enum
+// nested in a message, HTTP bindings as a list and as custom verbs, a
+// proto2 file, block comments on one line.
+func TestShapes(t *testing.T) {
+	const file = `syntax = "proto2";
+package p;
+message Auth {
+  enum Scope {
+    NONE = 0;
+    /* Read things. */ READ = 1;
+    // Write things.
+    WRITE = 2 [(p.needs) = READ];
+  }
+}
+extend google.protobuf.EnumValueOptions { repeated Auth.Scope needs = 5000; }
+service S {
+  // Get.
+  rpc Get (M) returns (M) {
+    option (p.requires) = READ;
+    option (google.api.http) = { get: "/a" additional_bindings: [{ get: "/b" }, { custom { kind: "HEAD" path: "/c" } }] };
+  }
+  rpc Put (M) returns (M) {
+    option (p.requires) = WRITE;
+    option (p.requires) = READ;
+    option (google.api.http).put = "/a";
+    option (google.api.http).body = "thing";
+  }
+}
+`
+	c := &protoimport.Config{Enum: "p.Auth.Scope", Names: protoimport.NamesKeep, Depends: []string{"p.needs"},
+		Requires: []string{"p.requires"}, AuthDefault: &protoimport.Target{Principals: model.AppKey}}
+	res, err := protoimport.Import(c, []protoimport.Source{{Name: "p.proto", Data: []byte(file)}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := readBack(t, res.YAML)
+	if d := m.Scope("READ").Description; d != "Read things." {
+		t.Errorf("READ: description %q", d)
+	}
+	if got := describeScope(m.Scope("WRITE")); got != "WRITE 2 needs READ" {
+		t.Errorf("WRITE: %s", got)
+	}
+	get, put := m.Endpoint("/p.S/Get"), m.Endpoint("/p.S/Put")
+	if get.Description != "Get. HTTP: GET /a; GET /b; HEAD /c." || describeEndpoint(get) != "app_key: READ" {
+		t.Errorf("Get: %q %s", get.Description, describeEndpoint(get))
+	}
+	if put.Description != "HTTP: PUT /a (body: thing)." || describeEndpoint(put) != "app_key: READ WRITE" {
+		t.Errorf("Put: %q %s", put.Description, describeEndpoint(put))
+	}
+}

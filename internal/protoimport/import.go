@@ -1,0 +1,1031 @@
+package protoimport
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/bufbuild/protocompile/ast"
+
+	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/spec"
+)
+
+// Result is an imported spec.
+type Result struct {
+	// YAML is the spec, ready to write.
+	YAML []byte
+	// Model is the spec, validated.
+	Model *model.Model
+	// Warnings are problems that did not stop the import, by position.
+	Warnings spec.Errors
+	// Skipped are the RPCs left out because their auth type takes no API key
+	// or token (mapped to skip).
+	Skipped []Skipped
+	// Sources are the files the spec comes from, by name.
+	Sources []string
+}
+
+// Skipped is an RPC left out of the spec.
+type Skipped struct {
+	Method   string
+	AuthType string // the auth type's value name, or "" for the default
+}
+
+// settings is a checked Config.
+type settings struct {
+	*Config
+	depends, exposed, requires, auth, http []OptionRef
+}
+
+func check(c *Config) (*settings, error) {
+	if m := c.Missing(); len(m) > 0 {
+		return nil, fmt.Errorf("the config lacks %s", strings.Join(m, ", "))
+	}
+	s := &settings{Config: c}
+	if c.Names != "" && !slices.Contains(NameStyles, c.Names) {
+		return nil, fmt.Errorf("unknown name style %q%s; the styles are %s", c.Names, spec.DidYouMean(c.Names, NameStyles), strings.Join(NameStyles, ", "))
+	}
+	if !isFullName(strings.TrimPrefix(c.Enum, ".")) {
+		return nil, fmt.Errorf("the enum %q is not a full name such as acme.auth.Scope", c.Enum)
+	}
+	c.Enum = strings.TrimPrefix(c.Enum, ".")
+	if c.GrantsAll != "" && !isIdent(c.GrantsAll) {
+		return nil, fmt.Errorf("grants-all %q is not an enum value name", c.GrantsAll)
+	}
+	http := c.HTTP
+	if len(http) == 0 {
+		http = []string{DefaultHTTP}
+	}
+	var err error
+	for _, x := range []struct {
+		dst   *[]OptionRef
+		names []string
+		what  string
+	}{
+		{&s.depends, c.Depends, "depends option"}, {&s.exposed, c.Exposed, "exposed option"},
+		{&s.requires, c.Requires, "requires option"}, {&s.auth, c.Auth, "auth option"}, {&s.http, http, "http option"},
+	} {
+		if *x.dst, err = refs(x.names, x.what); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// importer holds the state of one import.
+type importer struct {
+	s     *settings
+	files []*protoFile
+	errs  spec.Errors
+	warns spec.Errors
+
+	enum    enumDecl
+	scopes  []*scopeOut
+	byValue map[string]*scopeOut // enum value name → scope
+	values  []string             // every value name of the enum, for suggestions
+	unset   map[string]bool      // value names with number 0
+
+	reservedIDs   []spec.Int
+	reservedNames []spec.Str
+	importErrs    spec.Errors // problems reading imported files
+
+	endpoints []*endpointOut
+	skipped   []Skipped
+
+	matched map[string]bool // settings that matched an option somewhere
+	written map[string]bool // extension names written in options, resolved to a likely full name
+	exts    []string        // extensions declared in the files read
+}
+
+func (im *importer) errorf(pos spec.Pos, format string, args ...any) {
+	im.errs.Add(pos, format, args...)
+}
+
+func (im *importer) warnf(pos spec.Pos, format string, args ...any) {
+	im.warns.Add(pos, "warning: "+format, args...)
+}
+
+// scopeOut is a scope as it will be written.
+type scopeOut struct {
+	pos         spec.Pos
+	value       string // the enum value's name
+	name        string
+	goName      string // "" when the default
+	id          int64
+	description string
+	requires    []spec.Str // by name
+	deprecated  bool
+	grantsAll   bool
+	internal    bool
+}
+
+// endpointOut is an endpoint as it will be written.
+type endpointOut struct {
+	pos         spec.Pos
+	file        string
+	service     string
+	method      string
+	goName      string
+	description string
+	public      bool
+	principals  model.Principal
+	requires    []spec.Str // by name
+}
+
+// Import reads the files, following their imports through resolve to find
+// the scope enum when the files do not define it, and returns the spec. Its
+// errors are spec.Errors positioned in the .proto files, or a plain error
+// for a bad config.
+func Import(c *Config, files []Source, resolve Resolver) (*Result, error) {
+	s, err := check(c)
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, errors.New("no .proto files given")
+	}
+	im := &importer{s: s, byValue: map[string]*scopeOut{}, unset: map[string]bool{}, matched: map[string]bool{}, written: map[string]bool{}}
+	seen := map[string]bool{}
+	for _, src := range files {
+		if seen[src.key()] {
+			continue
+		}
+		seen[src.key()] = true
+		f, errs := parseFile(src)
+		im.errs = append(im.errs, errs...)
+		if f != nil {
+			f.listed = true
+			im.files = append(im.files, f)
+		}
+	}
+	if len(im.errs) > 0 {
+		return nil, im.errs.Sorted()
+	}
+	// Files in name order: the output does not depend on the order of the
+	// command line.
+	sort.SliceStable(im.files, func(i, j int) bool { return im.files[i].src.Name < im.files[j].src.Name })
+	missing := im.findEnum(resolve, seen)
+	if im.enum.node == nil {
+		nf := im.enumNotFound(missing)
+		if len(im.errs) == 0 {
+			return nil, nf
+		}
+		im.errs.Add(spec.Pos{File: im.files[0].src.Name, Line: 1, Col: 1}, "%s", nf.Error())
+	}
+	if len(im.errs) > 0 {
+		return nil, im.errs.Sorted()
+	}
+	im.readScopes()
+	im.readServices()
+	im.unmatched()
+	if len(im.errs) > 0 {
+		return nil, im.errs.Sorted()
+	}
+	im.goNames()
+	f := im.specFile()
+	m, err := model.Build(f)
+	if err != nil {
+		// Build checks what the import did not: prerequisite cycles, mostly.
+		// Its positions are in the .proto files.
+		return nil, err
+	}
+	im.warns = append(im.warns, m.Warnings...)
+	res := &Result{Model: m, Warnings: im.warns.Sorted(), Skipped: im.skipped, Sources: im.sources()}
+	res.YAML = im.write(res.Sources)
+	// The written spec must read back as the same model.
+	pf, err := spec.Parse("imported.yaml", res.YAML)
+	if err == nil {
+		var again *model.Model
+		if again, err = model.Build(pf); err == nil {
+			err = sameModel(m, again)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("internal error: the imported spec does not read back: %v; please report this with the .proto files", err)
+	}
+	return res, nil
+}
+
+// findEnum looks for the scope enum in the files, then in their imports,
+// breadth first. It returns the imports that were not at hand.
+func (im *importer) findEnum(resolve Resolver, seen map[string]bool) (missing []string) {
+	var found []enumDecl
+	look := func(f *protoFile) {
+		f.walk(func(e enumDecl) {
+			if e.name == im.s.Enum {
+				found = append(found, e)
+			}
+		}, func(serviceDecl) {}, func(string) {})
+	}
+	for _, f := range im.files {
+		look(f)
+	}
+	queue := slices.Clone(im.files)
+	missed := map[string]bool{}
+	for len(found) == 0 && len(queue) > 0 && resolve != nil {
+		f := queue[0]
+		queue = queue[1:]
+		for _, imp := range f.imports {
+			if im.provides(imp.path) {
+				continue
+			}
+			src, ok, err := resolve(imp.path)
+			if err != nil {
+				im.importErrs.Add(imp.pos, "cannot read the import %q: %v", imp.path, err)
+				continue
+			}
+			if !ok {
+				if !missed[imp.path] {
+					missed[imp.path] = true
+					missing = append(missing, imp.path)
+				}
+				continue
+			}
+			if seen[src.key()] {
+				continue
+			}
+			seen[src.key()] = true
+			nf, errs := parseFile(src)
+			if len(errs) > 0 {
+				// An imported file is read only to find the enum in it: one
+				// that does not parse matters only if the enum is not found.
+				im.importErrs = append(im.importErrs, errs...)
+				continue
+			}
+			im.files = append(im.files, nf)
+			queue = append(queue, nf)
+			look(nf)
+		}
+	}
+	if len(found) > 1 {
+		for _, e := range found[1:] {
+			im.errorf(e.file.pos(e.node.Name), "enum %s is defined twice (first at %s); pass only one of the files", e.name, found[0].file.pos(found[0].node.Name))
+		}
+	}
+	if len(found) > 0 {
+		im.enum = found[0]
+		for _, e := range im.importErrs.Sorted() {
+			im.warnf(e.Pos, "%s (in an imported file, skipped)", e.Msg)
+		}
+	} else {
+		im.errs = append(im.errs, im.importErrs...)
+	}
+	return missing
+}
+
+// provides reports whether a file already read is the one an import names:
+// a file named on the command line as path/to/x.proto is the import "x.proto"
+// or "to/x.proto".
+func (im *importer) provides(importPath string) bool {
+	for _, f := range im.files {
+		name := strings.ReplaceAll(f.src.Name, "\\", "/")
+		if name == importPath || strings.HasSuffix(name, "/"+importPath) {
+			return true
+		}
+	}
+	return false
+}
+
+func (im *importer) enumNotFound(missing []string) error {
+	var enums []string
+	for _, f := range im.files {
+		f.walk(func(e enumDecl) { enums = append(enums, e.name) }, func(serviceDecl) {}, func(string) {})
+	}
+	sort.Strings(enums)
+	var names []string
+	for _, f := range im.files {
+		names = append(names, f.src.Name)
+	}
+	msg := fmt.Sprintf("enum %s is not defined in %s", im.s.Enum, strings.Join(names, ", "))
+	msg += spec.DidYouMean(im.s.Enum, enums)
+	if len(missing) > 0 {
+		msg += fmt.Sprintf("; these imports were not found: %s; pass the file that defines the enum, or -I the directory its import path starts from", strings.Join(missing, ", "))
+	} else {
+		msg += "; pass the file that defines it"
+	}
+	if len(enums) > 0 && len(enums) <= 20 {
+		msg += " (the enums read: " + strings.Join(enums, ", ") + ")"
+	}
+	return errors.New(msg)
+}
+
+// readScopes turns the enum's values into scopes.
+func (im *importer) readScopes() {
+	e := im.enum
+	f := e.file
+	type value struct {
+		node *ast.EnumValueNode
+		num  int64
+	}
+	var values []value
+	byNum := map[int64]*ast.EnumValueNode{}
+	reservedNums := map[int64]bool{}
+	reservedNames := map[string]bool{}
+	var reservedIDs []spec.Int
+	var reservedNameStrs []spec.Str
+	for _, d := range e.node.Decls {
+		switch d := d.(type) {
+		case *ast.EnumValueNode:
+			n, ok := d.Number.AsInt64()
+			if !ok {
+				im.errorf(f.pos(d.Number), "enum value %s: number %v is out of range", d.Name.Val, d.Number.Value())
+				continue
+			}
+			im.values = append(im.values, d.Name.Val)
+			if n == 0 {
+				im.unset[d.Name.Val] = true
+			}
+			if prev := byNum[n]; prev != nil {
+				im.errorf(f.pos(d.Number), "enum values %s and %s share the number %d (allow_alias); a scope id belongs to one scope: give %s a number of its own or remove it",
+					prev.Name.Val, d.Name.Val, n, d.Name.Val)
+				continue
+			}
+			byNum[n] = d
+			values = append(values, value{d, n})
+		case *ast.ReservedNode:
+			for _, r := range d.Ranges {
+				lo, ok1 := r.StartVal.AsInt64()
+				hi := lo
+				ok2 := true
+				switch {
+				case r.Max != nil:
+					hi = model.MaxScopeID
+				case r.EndVal != nil:
+					hi, ok2 = r.EndVal.AsInt64()
+				}
+				if !ok1 || !ok2 || hi < lo {
+					im.errorf(f.pos(r), "reserved range is malformed")
+					continue
+				}
+				if r.Max == nil && hi > model.MaxScopeID && lo <= model.MaxScopeID {
+					im.warnf(f.pos(r), "reserved range %d to %d goes past %d, the largest scope id; only ids up to %d are written", lo, hi, model.MaxScopeID, model.MaxScopeID)
+				}
+				for n := max(lo, 1); n <= min(hi, model.MaxScopeID); n++ {
+					if !reservedNums[n] {
+						reservedNums[n] = true
+						reservedIDs = append(reservedIDs, spec.Int{Value: n, Pos: f.pos(r), Set: true})
+					}
+				}
+				if lo <= 0 {
+					reservedNums[0] = true
+				}
+			}
+			for _, n := range d.Names {
+				reservedNames[n.AsString()] = true
+				reservedNameStrs = append(reservedNameStrs, spec.Str{Value: n.AsString(), Pos: f.pos(n)})
+			}
+			for _, n := range d.Identifiers {
+				reservedNames[n.Val] = true
+				reservedNameStrs = append(reservedNameStrs, spec.Str{Value: n.Val, Pos: f.pos(n)})
+			}
+		}
+	}
+	sort.Slice(reservedIDs, func(i, j int) bool { return reservedIDs[i].Value < reservedIDs[j].Value })
+	im.reservedIDs = reservedIDs
+	// Reserved names are carried as scope names, so that no scope can take
+	// them later in either form.
+	seenReserved := map[string]bool{}
+	for _, r := range reservedNameStrs {
+		name := im.s.ScopeName(r.Value)
+		if !validScopeName(name) {
+			im.errorf(r.Pos, "reserved name %q becomes %q, which is not a scope name (letters, digits and '_', parts joined by ':'); rename it or change -names", r.Value, name)
+			continue
+		}
+		if !seenReserved[name] {
+			seenReserved[name] = true
+			im.reservedNames = append(im.reservedNames, spec.Str{Value: name, Pos: r.Pos})
+		}
+	}
+
+	scope := e.name // options on values are resolved from the enum's scope
+	byName := map[string]*scopeOut{}
+	for _, v := range values {
+		d := v.node
+		pos := f.pos(d.Name)
+		if v.num == 0 {
+			if d.Options != nil {
+				for _, opt := range d.Options.Options {
+					if im.anyMatch(opt, scope, im.s.depends, "depends") || im.anyMatch(opt, scope, im.s.exposed, "exposed") {
+						im.warnf(f.pos(opt), "%s is the zero (unset) value, which is not a scope; its options are ignored", d.Name.Val)
+						break
+					}
+				}
+			}
+			continue
+		}
+		sc := &scopeOut{pos: pos, value: d.Name.Val, name: im.s.ScopeName(d.Name.Val), id: v.num}
+		switch {
+		case v.num < 1 || v.num > model.MaxScopeID:
+			im.errorf(f.pos(d.Number), "enum value %s has number %d; a scope id is its number, so it must be 1 to %d", d.Name.Val, v.num, model.MaxScopeID)
+		case reservedNums[v.num]:
+			im.errorf(f.pos(d.Number), "enum value %s has number %d, which the enum reserves; protoc refuses this too", d.Name.Val, v.num)
+		}
+		if reservedNames[d.Name.Val] {
+			im.errorf(pos, "enum value %s is a reserved name of the enum; protoc refuses this too", d.Name.Val)
+			continue
+		}
+		if !validScopeName(sc.name) {
+			im.errorf(pos, "enum value %s becomes scope name %q, which is not valid (letters, digits and '_', parts joined by ':', starting with a letter); use -names keep or -strip-prefix", d.Name.Val, sc.name)
+			continue
+		}
+		if prev := byName[sc.name]; prev != nil {
+			im.errorf(pos, "enum values %s and %s both become scope %q; use another -names style or -strip-prefix", prev.value, d.Name.Val, sc.name)
+			continue
+		}
+		if seenReserved[sc.name] {
+			im.errorf(pos, "enum value %s becomes scope %q, which a reserved name of the enum also becomes; rename one", d.Name.Val, sc.name)
+			continue
+		}
+		byName[sc.name] = sc
+		im.byValue[d.Name.Val] = sc
+		im.scopes = append(im.scopes, sc)
+		sc.description = leadingComment(f.node, d)
+	}
+	// Options, once every value is known.
+	exposedSet := len(im.s.exposed) > 0
+	for _, v := range values {
+		d := v.node
+		sc := im.byValue[d.Name.Val]
+		if sc == nil || v.num == 0 {
+			continue
+		}
+		exposed := false
+		var reqs []spec.Str
+		firstAt := map[string]spec.Pos{}
+		if d.Options != nil {
+			for _, opt := range d.Options.Options {
+				if name, ok := optionName(opt.Name); ok && len(name) == 1 && !name[0].ext && name[0].name == "deprecated" {
+					if b, ok := identValue(opt.Val); ok && b == "true" {
+						sc.deprecated = true
+					}
+					continue
+				}
+				im.noteWritten(opt, scope)
+				for _, fv := range im.values_(opt, scope, im.s.exposed, "exposed") {
+					b, _ := identValue(fv.val)
+					switch {
+					case fv.rest != nil || b != "true" && b != "false":
+						im.errorf(f.pos(fv.val), "%s: the exposed option must be true or false, not %s", d.Name.Val, describe(fv.val))
+					default:
+						exposed = b == "true"
+					}
+				}
+				for _, fv := range im.values_(opt, scope, im.s.depends, "depends") {
+					ref, ok := im.scopeRef(f, fv, fmt.Sprintf("%s depends on", d.Name.Val))
+					if !ok {
+						continue
+					}
+					if ref.Value == sc.name {
+						im.errorf(ref.Pos, "%s depends on itself; remove that option", d.Name.Val)
+						continue
+					}
+					if first, dup := firstAt[ref.Value]; dup {
+						im.warnf(ref.Pos, "%s lists %s as a dependency twice (first at line %d); merged", d.Name.Val, im.byName(ref.Value).value, first.Line)
+						continue
+					}
+					firstAt[ref.Value] = ref.Pos
+					reqs = append(reqs, ref)
+				}
+			}
+		}
+		sc.requires = sortStrs(reqs)
+		sc.internal = exposedSet && !exposed
+		sc.grantsAll = im.s.GrantsAll != "" && d.Name.Val == im.s.GrantsAll
+		if sc.grantsAll && len(reqs) > 0 {
+			im.errorf(reqs[0].Pos, "%s grants every scope (grants-all), so it cannot depend on other scopes; remove its dependencies or choose another grants-all value", d.Name.Val)
+		}
+		sc.description = scopeDescription(sc)
+	}
+	if im.s.GrantsAll != "" && im.byValue[im.s.GrantsAll] == nil {
+		im.errorf(f.pos(e.node.Name), "grants-all value %s is not a value of enum %s%s", im.s.GrantsAll, e.name, spec.DidYouMean(im.s.GrantsAll, im.values))
+	}
+	if len(im.scopes) == 0 && len(im.errs) == 0 {
+		im.errorf(f.pos(e.node.Name), "enum %s has no values other than the zero (unset) one, so there are no scopes", e.name)
+	}
+}
+
+func scopeDescription(sc *scopeOut) string {
+	d := sc.description
+	if d == "" {
+		d = sc.value + " (the .proto has no comment for it)."
+	}
+	if sc.internal {
+		d = "Internal (not exposed to users). " + d
+	}
+	return d
+}
+
+func validScopeName(s string) bool {
+	if s == "" || len(s) > model.MaxNameLength {
+		return false
+	}
+	for i, p := range strings.Split(s, ":") {
+		if p == "" || i == 0 && !('a' <= p[0] && p[0] <= 'z' || 'A' <= p[0] && p[0] <= 'Z') {
+			return false
+		}
+		for _, c := range p {
+			if !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (im *importer) byName(name string) *scopeOut {
+	for _, s := range im.scopes {
+		if s.name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+func sortStrs(s []spec.Str) []spec.Str {
+	sort.SliceStable(s, func(i, j int) bool { return s[i].Value < s[j].Value })
+	return s
+}
+
+// anyMatch reports whether opt sets any of refs.
+func (im *importer) anyMatch(opt *ast.OptionNode, scope string, refs []OptionRef, what string) bool {
+	return len(im.values_(opt, scope, refs, what)) > 0
+}
+
+// values_ returns what opt gives at any of refs, noting that the setting
+// matched.
+func (im *importer) values_(opt *ast.OptionNode, scope string, refs []OptionRef, what string) []found {
+	var out []found
+	for _, r := range refs {
+		out = append(out, lookup(opt, scope, r)...)
+	}
+	if len(out) > 0 {
+		im.matched[what] = true
+	}
+	return out
+}
+
+// scopeRef reads a value naming a scope enum value.
+func (im *importer) scopeRef(f *protoFile, fv found, what string) (spec.Str, bool) {
+	pos := f.pos(fv.val)
+	name, ok := identValue(fv.val)
+	switch {
+	case fv.rest != nil || !ok:
+		im.errorf(pos, "%s %s; write a value of enum %s", what, describe(fv.val), im.s.Enum)
+		return spec.Str{}, false
+	case strings.Contains(name, "."):
+		im.errorf(pos, "%s %s; write the value's simple name (%s), as protoc requires", what, name, name[strings.LastIndexByte(name, '.')+1:])
+		return spec.Str{}, false
+	case im.unset[name]:
+		im.errorf(pos, "%s %s, the zero (unset) value of %s, which is not a scope; remove it", what, name, im.s.Enum)
+		return spec.Str{}, false
+	}
+	sc := im.byValue[name]
+	if sc == nil {
+		hint := spec.DidYouMean(name, im.values)
+		if slices.Contains(im.values, name) {
+			hint = "; that value is not a valid scope (see the error on it)"
+		}
+		im.errorf(pos, "%s %s, which is not a value of enum %s%s", what, name, im.s.Enum, hint)
+		return spec.Str{}, false
+	}
+	return spec.Str{Value: sc.name, Pos: pos}, true
+}
+
+// noteWritten records the extension an option names, for suggestions.
+func (im *importer) noteWritten(opt *ast.OptionNode, scope string) {
+	if w, ok := writtenExtension(opt); ok {
+		if strings.HasPrefix(w, ".") {
+			im.written[w[1:]] = true
+			return
+		}
+		// The most likely full name: the written name in the file's package
+		// when it has no dots, else as written.
+		if !strings.Contains(w, ".") {
+			w = join(packageOf(scope, im), w)
+		}
+		im.written[w] = true
+	}
+}
+
+func packageOf(scope string, im *importer) string {
+	for _, f := range im.files {
+		if f.pkg != "" && (scope == f.pkg || strings.HasPrefix(scope, f.pkg+".")) {
+			return f.pkg
+		}
+	}
+	return parent(scope)
+}
+
+// rpc is what one RPC's options say.
+type rpc struct {
+	file       *protoFile
+	node       *ast.RPCNode
+	service    string
+	method     string
+	requires   []spec.Str
+	auth       string
+	authPos    spec.Pos
+	hasAuth    bool
+	badAuth    bool // reported
+	deprecated bool
+	http       []binding
+}
+
+// readServices turns the RPCs of the files named on the command line into
+// endpoints.
+func (im *importer) readServices() {
+	methods := map[string]spec.Pos{}
+	type unmapped struct {
+		pos   spec.Pos
+		count int
+	}
+	unmappedAuth := map[string]*unmapped{}
+	var unmappedOrder []string
+	var noAuth []*rpc
+	for _, f := range im.files {
+		if !f.listed {
+			continue
+		}
+		f.walk(func(enumDecl) {}, func(sd serviceDecl) {
+			for _, d := range sd.node.Decls {
+				n, ok := d.(*ast.RPCNode)
+				if !ok {
+					continue
+				}
+				r := im.readRPC(f, sd.name, n)
+				if prev, dup := methods[r.method]; dup {
+					im.errorf(f.pos(n.Name), "method %s is defined twice (first at %s); pass each file once", r.method, prev)
+					continue
+				}
+				methods[r.method] = f.pos(n.Name)
+				if r.badAuth {
+					continue
+				}
+				var t Target
+				switch {
+				case r.hasAuth:
+					mapped, ok := im.s.AuthMap[r.auth]
+					if !ok {
+						u := unmappedAuth[r.auth]
+						if u == nil {
+							u = &unmapped{pos: r.authPos}
+							unmappedAuth[r.auth] = u
+							unmappedOrder = append(unmappedOrder, r.auth)
+						}
+						u.count++
+						continue
+					}
+					t = mapped
+				case im.s.AuthDefault != nil:
+					t = *im.s.AuthDefault
+				default:
+					noAuth = append(noAuth, r)
+					continue
+				}
+				im.endpoint(r, t)
+			}
+		}, func(string) {})
+	}
+	for _, v := range unmappedOrder {
+		u := unmappedAuth[v]
+		im.errorf(u.pos, "auth type %s (used by %d RPC%s) is not mapped, so it is not known who may call them; say what it means with -auth-map %s=TARGET, where TARGET is public (no key), app_key|pat, app_key or pat (the kinds of key that may call), or skip (no API key or token can: leave the RPCs out)%s",
+			v, u.count, plural(u.count), v, mappedHint(im.s.AuthMap))
+	}
+	if len(noAuth) > 0 {
+		refs := make([]string, len(im.s.auth))
+		for i, r := range im.s.auth {
+			refs[i] = r.display()
+		}
+		what := "no auth option"
+		if len(refs) > 0 {
+			what = "no " + strings.Join(refs, " or ") + " option"
+		}
+		for i, r := range noAuth {
+			if i == 10 {
+				im.errorf(r.file.pos(r.node.Name), "... and %d more RPCs with %s", len(noAuth)-10, what)
+				break
+			}
+			im.errorf(r.file.pos(r.node.Name), "rpc %s has %s, so it is not known who may call it; add one, or pass -auth-default TARGET (public, app_key|pat, app_key, pat or skip) for RPCs without one", r.method, what)
+		}
+	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func mappedHint(m map[string]Target) string {
+	if len(m) == 0 {
+		return ""
+	}
+	return " (mapped now: " + FormatAuthMap(m) + ")"
+}
+
+// readRPC reads one RPC's options.
+func (im *importer) readRPC(f *protoFile, service string, n *ast.RPCNode) *rpc {
+	r := &rpc{file: f, node: n, service: service, method: "/" + service + "/" + n.Name.Val}
+	scope := join(service, n.Name.Val)
+	firstAt := map[string]spec.Pos{}
+	var rule *binding // assembled from (google.api.http).get = ... lines
+	for _, d := range n.Decls {
+		opt, ok := d.(*ast.OptionNode)
+		if !ok || opt.Val == nil {
+			continue
+		}
+		if name, ok := optionName(opt.Name); ok && len(name) == 1 && !name[0].ext && name[0].name == "deprecated" {
+			if b, ok := identValue(opt.Val); ok && b == "true" {
+				r.deprecated = true
+			}
+			continue
+		}
+		im.noteWritten(opt, scope)
+		for _, fv := range im.values_(opt, scope, im.s.requires, "requires") {
+			ref, ok := im.scopeRef(f, fv, fmt.Sprintf("rpc %s requires", r.method))
+			if !ok {
+				continue
+			}
+			if first, dup := firstAt[ref.Value]; dup {
+				im.warnf(ref.Pos, "rpc %s lists %s twice (first at line %d); merged", r.method, im.byName(ref.Value).value, first.Line)
+				continue
+			}
+			firstAt[ref.Value] = ref.Pos
+			r.requires = append(r.requires, ref)
+		}
+		for _, fv := range im.values_(opt, scope, im.s.auth, "auth") {
+			v, ok := identValue(fv.val)
+			switch {
+			case fv.rest != nil || !ok || strings.Contains(v, "."):
+				im.errorf(f.pos(fv.val), "rpc %s: the auth type must be an enum value name, not %s", r.method, describe(fv.val))
+				r.badAuth = true
+			case r.hasAuth && v != r.auth:
+				im.errorf(f.pos(fv.val), "rpc %s has two auth types, %s (line %d) and %s; keep one", r.method, r.auth, r.authPos.Line, v)
+			case r.hasAuth:
+				im.warnf(f.pos(fv.val), "rpc %s gives auth type %s twice; merged", r.method, v)
+			default:
+				r.auth, r.authPos, r.hasAuth = v, f.pos(fv.val), true
+			}
+		}
+		for _, fv := range im.values_(opt, scope, im.s.http, "http") {
+			if fv.rest == nil {
+				r.http = append(r.http, httpRule(fv.val)...)
+				continue
+			}
+			if rule == nil {
+				rule = &binding{}
+			}
+			rule.set(fv.rest[0].name, fv.val)
+		}
+	}
+	if rule != nil && rule.method != "" {
+		r.http = append([]binding{*rule}, r.http...)
+	}
+	sortStrs(r.requires)
+	return r
+}
+
+// endpoint records the endpoint for r, whose auth type means t.
+func (im *importer) endpoint(r *rpc, t Target) {
+	if t.Skip {
+		im.skipped = append(im.skipped, Skipped{Method: r.method, AuthType: r.auth})
+		return
+	}
+	f := r.file
+	e := &endpointOut{pos: f.pos(r.node.Name), file: f.src.Name, service: r.service, method: r.method,
+		public: t.Public, principals: t.Principals, requires: r.requires}
+	if t.Public && len(r.requires) > 0 {
+		names := make([]string, len(r.requires))
+		for i, s := range r.requires {
+			names[i] = im.byName(s.Value).value
+		}
+		why := "auth type " + r.auth + " is public"
+		if !r.hasAuth {
+			why = "-auth-default is public"
+		}
+		im.warnf(r.requires[0].Pos, "rpc %s takes no key (%s), so the scopes it lists (%s) cannot be checked; they are left out",
+			r.method, why, strings.Join(names, ", "))
+		e.requires = nil
+	}
+	var desc []string
+	if c := leadingComment(f.node, r.node); c != "" {
+		desc = append(desc, c)
+	}
+	if r.deprecated {
+		desc = append(desc, "Deprecated.")
+	}
+	if len(r.http) > 0 {
+		var bs []string
+		for _, b := range r.http {
+			bs = append(bs, b.String())
+		}
+		desc = append(desc, "HTTP: "+strings.Join(bs, "; ")+".")
+	}
+	e.description = strings.Join(desc, " ")
+	im.endpoints = append(im.endpoints, e)
+}
+
+// unmatched warns of settings that matched no option in any file: a name
+// misspelled, or an option the files do not use.
+func (im *importer) unmatched() {
+	var written []string
+	for w := range im.written {
+		written = append(written, w)
+	}
+	sort.Strings(written)
+	pos := im.enum.file.pos(im.enum.node.Name)
+	for _, x := range []struct {
+		refs []OptionRef
+		what string
+		flag string
+	}{
+		{im.s.depends, "depends", "-depends-option"}, {im.s.exposed, "exposed", "-exposed-option"},
+		{im.s.requires, "requires", "-requires-option"}, {im.s.auth, "auth", "-auth-option"},
+	} {
+		if len(x.refs) == 0 || im.matched[x.what] {
+			continue
+		}
+		var names []string
+		hint := ""
+		for _, r := range x.refs {
+			names = append(names, r.display())
+			if hint == "" {
+				if h := spec.DidYouMean(r.Ext, written); h != "" {
+					hint = h
+				}
+			}
+		}
+		effect := ""
+		switch x.what {
+		case "exposed":
+			effect = "; every scope is marked internal"
+		case "requires":
+			effect = "; no RPC requires any scope"
+		}
+		im.warnf(pos, "%s %s: no option of that name is set in the files read%s%s", x.flag, strings.Join(names, ","), hint, effect)
+	}
+}
+
+// sources are the files the spec comes from: those with services, and the
+// enum's.
+func (im *importer) sources() []string {
+	set := map[string]bool{im.enum.file.src.Name: true}
+	for _, f := range im.files {
+		if f.listed {
+			set[f.src.Name] = true
+		}
+	}
+	var out []string
+	for n := range set {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// goNames gives a go_name to each scope and endpoint whose default Go
+// identifier is taken, reserved or invalid, so that the spec builds.
+func (im *importer) goNames() {
+	taken := map[string]bool{}
+	free := func(id string) bool {
+		return validGoName(id) && !model.ReservedGoNames[id] && !taken[id]
+	}
+	claim := func(candidates ...string) string {
+		for _, c := range candidates {
+			if free(c) {
+				taken[c] = true
+				return c
+			}
+		}
+		base := candidates[len(candidates)-1]
+		if !validGoName(base) {
+			base = "X" + base
+		}
+		for i := 2; ; i++ {
+			if c := base + strconv.Itoa(i); free(c) {
+				taken[c] = true
+				return c
+			}
+		}
+	}
+	for _, s := range im.scopes {
+		def := model.GoIdent(s.name)
+		got := claim(def, def+"Scope", "Scope"+def+strconv.FormatInt(s.id, 10))
+		if got != def {
+			s.goName = got
+		}
+	}
+	for _, e := range im.endpoints {
+		svc := e.service[strings.LastIndexByte(e.service, '.')+1:]
+		name := e.method[strings.LastIndexByte(e.method, '/')+1:]
+		def := model.GoIdent(name)
+		got := claim(def, model.GoIdent(svc+"_"+name), model.GoIdent(e.service+"_"+name), "Endpoint"+def)
+		if got != def {
+			e.goName = got
+		}
+	}
+}
+
+func validGoName(s string) bool {
+	if s == "" || !('A' <= s[0] && s[0] <= 'Z') {
+		return false
+	}
+	for _, c := range s {
+		if !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// specFile is the spec as model.Build reads it, positioned in the .proto files.
+func (im *importer) specFile() *spec.File {
+	pos := im.enum.file.pos(im.enum.node.Name)
+	str := func(v string, p spec.Pos) spec.Str { return spec.Str{Value: v, Pos: p} }
+	f := &spec.File{Name: im.enum.file.src.Name, Pos: pos, Format: spec.Int{Value: spec.Format, Pos: pos, Set: true}}
+	outcomes := im.outcomes()
+	for _, r := range model.Roles {
+		o := outcomes[r]
+		p := im.outcomePos(r)
+		f.Outcomes = append(f.Outcomes, spec.Outcome{Role: str(string(r), p), Code: spec.Int{Value: o.Code, Pos: p, Set: true},
+			Status: str(o.Status, p), GRPC: str(o.GRPC, p), Message: str(o.Message, p)})
+	}
+	f.Principals = []spec.Str{str("app_key", pos), str("pat", pos)}
+	for _, s := range im.scopes {
+		sc := spec.Scope{Pos: s.pos, Name: str(s.name, s.pos), ID: spec.Int{Value: s.id, Pos: s.pos, Set: true},
+			Description: str(s.description, s.pos), Requires: s.requires,
+			Deprecated: spec.Deprecation{Set: s.deprecated, Pos: s.pos}, GrantsAll: spec.Bool{Value: s.grantsAll, Pos: s.pos}}
+		if s.goName != "" {
+			sc.GoName = str(s.goName, s.pos)
+		}
+		f.Scopes = append(f.Scopes, sc)
+	}
+	f.Reserved.IDs = im.reservedIDs
+	f.Reserved.Names = im.reservedNames
+	for _, e := range im.endpoints {
+		ep := spec.Endpoint{Pos: e.pos, Method: str(e.method, e.pos), Description: str(e.description, e.pos),
+			Public: spec.Bool{Value: e.public, Pos: e.pos}, Requires: e.requires}
+		if e.goName != "" {
+			ep.GoName = str(e.goName, e.pos)
+		}
+		if !e.public && e.principals != model.AppKey|model.PersonalAccessToken {
+			ep.HasPrincipals = true
+			for _, p := range e.principals.List() {
+				ep.Principals = append(ep.Principals, str(p, e.pos))
+			}
+		}
+		f.Endpoints = append(f.Endpoints, ep)
+	}
+	return f
+}
+
+func (im *importer) outcomes() map[model.Role]Outcome {
+	out := map[model.Role]Outcome{}
+	for r, o := range DefaultOutcomes {
+		out[r] = o
+	}
+	for r, o := range im.s.Outcomes {
+		out[r] = o
+	}
+	return out
+}
+
+// outcomePos is where an outcome comes from: the config file, or the enum
+// when it is a default.
+func (im *importer) outcomePos(r model.Role) spec.Pos {
+	if line := im.s.lines["outcomes."+string(r)]; line > 0 && im.s.File != "" {
+		return spec.Pos{File: im.s.File, Line: line, Col: 1}
+	}
+	return im.enum.file.pos(im.enum.node.Name)
+}
+
+// sameModel reports a difference between the model built from the .proto
+// files and the one read back from the written spec.
+func sameModel(a, b *model.Model) error {
+	if len(a.Scopes) != len(b.Scopes) || len(a.Endpoints) != len(b.Endpoints) {
+		return fmt.Errorf("%d scopes and %d endpoints, read back as %d and %d", len(a.Scopes), len(a.Endpoints), len(b.Scopes), len(b.Endpoints))
+	}
+	for i, s := range a.Scopes {
+		t := b.Scopes[i]
+		if s.Name != t.Name || s.GoName != t.GoName || s.ID != t.ID || s.Description != t.Description || s.Deprecated != t.Deprecated ||
+			s.GrantsAll != t.GrantsAll || !slices.Equal(model.Names(s.Requires), model.Names(t.Requires)) {
+			return fmt.Errorf("scope %s reads back differently", s.Name)
+		}
+	}
+	for i, e := range a.Endpoints {
+		x := b.Endpoints[i]
+		if e.Method != x.Method || e.GoName != x.GoName || e.Description != x.Description || e.Public != x.Public ||
+			e.Principals != x.Principals || !slices.Equal(model.Names(e.Requires), model.Names(x.Requires)) {
+			return fmt.Errorf("endpoint %s reads back differently", e.Method)
+		}
+	}
+	if !slices.Equal(a.Reserved.IDs, b.Reserved.IDs) || !slices.Equal(a.Reserved.Names, b.Reserved.Names) {
+		return errors.New("reserved ids or names read back differently")
+	}
+	return nil
+}
