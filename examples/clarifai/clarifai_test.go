@@ -1,0 +1,85 @@
+package clarifai_test
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/test/bufconn"
+
+	"github.com/scopegen/scopegen/examples/clarifai"
+	"github.com/scopegen/scopegen/examples/clarifai/api"
+)
+
+func client(t *testing.T) api.V2Client {
+	t.Helper()
+	store, err := clarifai.NewStore(clarifai.DemoKeys(time.Now()), time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := clarifai.NewServer(clarifai.NewService(), store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lis := bufconn.Listen(1 << 20)
+	go srv.Serve(lis)
+	t.Cleanup(srv.Stop)
+	conn, err := grpc.NewClient("passthrough:///bufnet",
+		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
+		grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return api.NewV2Client(conn)
+}
+
+// TestTour runs the tour of go run ./clarifai/server -tour.
+func TestTour(t *testing.T) {
+	var out bytes.Buffer
+	if err := clarifai.Tour(context.Background(), client(t), &out); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); got != tour {
+		t.Errorf("the tour gave\n%s\nwant\n%s", got, tour)
+	}
+}
+
+// TestEveryMethod calls every method of the client with a key that may call
+// it, as go run ./clarifai/client does.
+func TestEveryMethod(t *testing.T) {
+	c := client(t)
+	args := map[string]string{"GetInput": "dog-1", "GetModel": "pets", "PostInputs": "https://x/y.jpg", "PostModelOutputs": "https://x/y.jpg"}
+	for m := range clarifai.Methods {
+		resp, err := clarifai.Invoke(context.Background(), c, "pat-admin", m, args[m])
+		if err != nil {
+			t.Errorf("%s: %v", m, err)
+			continue
+		}
+		if s := clarifai.Summary(resp); !strings.HasPrefix(s, "OK: ") {
+			t.Errorf("%s: %s", m, s)
+		}
+	}
+}
+
+const tour = `KEY           CALL              RESULT
+app-full      ListInputs        OK: dog-1 concepts [dog grass]; cat-1 concepts [cat]
+app-reader    ListInputs        OK: dog-1 concepts []; cat-1 concepts []
+app-reader    GetModel pets     OK: model pets concepts []
+app-reader    ListConcepts      PermissionDenied: the key lacks the scopes this call needs [11007 CONN_INSUFFICIENT_SCOPES reason=missing_scopes missing=Concepts:Get]
+app-reader    PostInputs        PermissionDenied: the key lacks the scopes this call needs [11007 CONN_INSUFFICIENT_SCOPES reason=missing_scopes missing=Inputs:Add]
+predict-only  PostModelOutputs  OK: predicted concepts [dog cat]
+predict-only  ListInputs        PermissionDenied: the key lacks the scopes this call needs [11007 CONN_INSUFFICIENT_SCOPES reason=endpoint_not_granted]
+collaborator  GetInput dog-1    OK: dog-1 concepts []
+collaborator  ListConcepts      PermissionDenied: the key lacks the scopes this call needs [11007 CONN_INSUFFICIENT_SCOPES reason=missing_scopes missing=Concepts:Get]
+pat-admin     GetModel pets     OK: model pets concepts [cat dog grass]
+expired       ListInputs        Unauthenticated: the key is invalid, disabled or expired [11008 CONN_KEY_INVALID reason=key_invalid]
+disabled      ListInputs        Unauthenticated: the key is invalid, disabled or expired [11008 CONN_KEY_INVALID reason=key_invalid]
+nobody        ListInputs        Unauthenticated: the key was not found [11009 CONN_KEY_NOT_FOUND reason=key_not_found]
+(none)        ListInputs        Unauthenticated: the key was not found [11009 CONN_KEY_NOT_FOUND reason=no_credentials missing=Inputs:Get]
+`

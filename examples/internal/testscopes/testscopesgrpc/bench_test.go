@@ -1,0 +1,182 @@
+package testscopesgrpc_test
+
+import (
+	"context"
+	"net"
+	"testing"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+
+	"github.com/scopegen/scopegen/examples/internal/testpb"
+	scopes "github.com/scopegen/scopegen/examples/internal/testscopes"
+	"github.com/scopegen/scopegen/examples/internal/testscopes/testscopesgrpc"
+)
+
+// The interceptors of a benchmark's server.
+const (
+	plain    = iota // none
+	noop            // a unary interceptor that only calls the handler
+	enforced        // the Enforcer's
+)
+
+// serveTCP serves the test service on a loopback TCP port, with the
+// interceptors of mode, and returns a client.
+func serveTCP(b *testing.B, mode int) testpb.ItemsClient {
+	b.Helper()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Skip("no loopback:", err)
+	}
+	var opts []grpc.ServerOption
+	switch mode {
+	case noop:
+		opts = append(opts, grpc.ChainUnaryInterceptor(func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+			return handler(ctx, req)
+		}))
+	case enforced:
+		opts = testscopesgrpc.New(resolver(b)).ServerOptions()
+	}
+	srv := grpc.NewServer(opts...)
+	testpb.RegisterItemsServer(srv, &server{items: stored()})
+	go srv.Serve(lis)
+	b.Cleanup(srv.Stop)
+	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { conn.Close() })
+	return testpb.NewItemsClient(conn)
+}
+
+// BenchmarkUnary is a unary call of GetItem over loopback TCP, without
+// interceptors (plain), with one that does nothing (noop: what gRPC itself
+// spends on any interceptor) and with the Enforcer's: for a caller who may see
+// every field (nothing-to-redact), for a response that lacks the fields its
+// caller may not see (absent-fields), and for a response that is redacted.
+// Every call carries a key; the resolver of the tests allocates once
+// (KeyFromContext copies the metadata value). Item a has every field, item c
+// only an id.
+func BenchmarkUnary(b *testing.B) {
+	for _, bc := range []struct {
+		name    string
+		mode    int
+		key, id string
+	}{
+		{"a/plain", plain, "full", "a"},
+		{"a/noop", noop, "full", "a"},
+		{"a/nothing-to-redact", enforced, "full", "a"},
+		{"a/redacted", enforced, "reader", "a"},
+		{"c/plain", plain, "reader", "c"},
+		{"c/noop", noop, "reader", "c"},
+		{"c/absent-fields", enforced, "reader", "c"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			c := serveTCP(b, bc.mode)
+			ctx := as(bc.key)
+			req := &testpb.GetItemRequest{Id: bc.id}
+			if _, err := c.GetItem(ctx, req); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.GetItem(ctx, req); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// fixedResolver resolves every call to one grant, without allocating: what
+// the interceptors cost on their own.
+func fixedResolver(g scopes.Grant) testscopesgrpc.Resolver {
+	return func(context.Context) (scopes.Grant, error) { return g, nil }
+}
+
+var sinkResp any
+
+// BenchmarkInterceptor is the unary interceptor alone, called directly: the
+// overhead it adds to each call, with the resolver of the tests (map lookup
+// of the key from metadata) and with one that does nothing.
+func BenchmarkInterceptor(b *testing.B) {
+	full, _ := scopes.NewGrant(scopes.AppKey, []string{"All"}, nil)
+	reader, _ := scopes.NewGrant(scopes.AppKey, []string{"Items:Get"}, nil)
+	items := stored()
+	handler := func(_ context.Context, req any) (any, error) {
+		return &testpb.GetItemResponse{Item: items[2]}, nil
+	}
+	info := &grpc.UnaryServerInfo{FullMethod: getItem}
+	incoming := metadata.NewIncomingContext(context.Background(), metadata.Pairs("authorization", "Key full"))
+	for _, bc := range []struct {
+		name    string
+		resolve testscopesgrpc.Resolver
+	}{
+		{"key-from-metadata", resolver(b)},
+		{"fixed-grant", fixedResolver(full)},
+		{"fixed-grant-absent-fields", fixedResolver(reader)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			unary := testscopesgrpc.New(bc.resolve).UnaryServerInterceptor()
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkResp, _ = unary(incoming, nil, info, handler)
+			}
+		})
+	}
+	b.Run("handler-only", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			sinkResp, _ = handler(incoming, nil)
+		}
+	})
+}
+
+// TestNoAllocations: with a resolver that does not allocate, the interceptors
+// allocate nothing for an allowed call with nothing to redact, for a call
+// whose response lacks the fields to redact, and for a stream.
+func TestNoAllocations(t *testing.T) {
+	full, _ := scopes.NewGrant(scopes.AppKey, []string{"All"}, nil)
+	reader, _ := scopes.NewGrant(scopes.AppKey, []string{"Items:Get"}, nil)
+	pat, _ := scopes.NewGrant(scopes.PersonalAccessToken, []string{"All"}, nil)
+	items := stored()
+	resp := &testpb.GetItemResponse{Item: items[2]} // no data, no secret
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name   string
+		grant  scopes.Grant
+		method string
+		resp   any
+	}{
+		{"allowed", full, getItem, resp},
+		{"absent-fields", reader, getItem, resp},
+		{"no-redactions", pat, "/scopegen.test.Items/PutItem", &testpb.PutItemResponse{}},
+		{"public", scopes.Grant{}, "/scopegen.test.Items/Health", &testpb.HealthResponse{Featured: items[2]}},
+	} {
+		handler := func(context.Context, any) (any, error) { return tc.resp, nil }
+		unary := testscopesgrpc.New(fixedResolver(tc.grant)).UnaryServerInterceptor()
+		info := &grpc.UnaryServerInfo{FullMethod: tc.method}
+		if _, err := unary(ctx, nil, info, handler); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if n := testing.AllocsPerRun(200, func() { sinkResp, _ = unary(ctx, nil, info, handler) }); n != 0 {
+			t.Errorf("%s: %v allocations per call, want 0", tc.name, n)
+		}
+	}
+	stream := testscopesgrpc.New(fixedResolver(full)).StreamServerInterceptor()
+	ss := &fakeStream{ctx: ctx}
+	info := &grpc.StreamServerInfo{FullMethod: watchItems, IsServerStream: true}
+	h := func(_ any, s grpc.ServerStream) error { return s.SendMsg(items[0]) }
+	if n := testing.AllocsPerRun(200, func() { _ = stream(nil, ss, info, h) }); n != 0 {
+		t.Errorf("stream: %v allocations per call, want 0", n)
+	}
+}
+
+type fakeStream struct {
+	grpc.ServerStream
+	ctx context.Context
+}
+
+func (s *fakeStream) Context() context.Context { return s.ctx }
+func (s *fakeStream) SendMsg(any) error        { return nil }
