@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"fmt"
 	"go/token"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -31,6 +32,9 @@ type Options struct {
 	// for it. The CLI passes the spec's path relative to the output directory,
 	// which is the same wherever the command runs.
 	Source string
+	// Docs is the file name of the Markdown reference of the spec (see
+	// Docs), written next to the code, e.g. "SCOPES.md". Empty: none.
+	Docs string
 }
 
 // File is one generated file: a name relative to the output directory, and its
@@ -45,6 +49,9 @@ type File struct {
 func Generate(m *model.Model, opts Options) ([]File, error) {
 	if !token.IsIdentifier(opts.Package) || token.IsKeyword(opts.Package) {
 		return nil, fmt.Errorf("package name %q is not a Go identifier; pass -pkg with a valid name", opts.Package)
+	}
+	if opts.Docs != "" && (opts.Docs != filepath.Base(opts.Docs) || strings.HasSuffix(opts.Docs, ".go") || strings.HasPrefix(opts.Docs, ".")) {
+		return nil, fmt.Errorf("docs file name %q is not a plain file name beside the code; use a name like SCOPES.md", opts.Docs)
 	}
 	g := &generator{m: m, opts: opts}
 	methods := make([]string, len(m.Endpoints))
@@ -73,6 +80,9 @@ func Generate(m *model.Model, opts Options) ([]File, error) {
 			return nil, fmt.Errorf("generating %s: %w (this is a scopegen bug; please report it with the spec)", p.name, err)
 		}
 		files = append(files, File{Name: p.name, Content: buf.Bytes()})
+	}
+	if opts.Docs != "" {
+		files = append(files, File{Name: opts.Docs, Content: Docs(m, g.source())})
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	return files, nil

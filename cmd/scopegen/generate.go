@@ -6,19 +6,23 @@ import (
 	"go/token"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/scopegen/scopegen/gen"
 )
 
 // generateFlags are the flags generate and check share.
 type generateFlags struct {
-	spec, out, pkg string
+	spec, out, pkg, docs string
+	grpc                 grpcFlags
 }
 
 func (g *generateFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.spec, "spec", "spec/scopes.yaml", "read the scopes spec from `file`")
 	fs.StringVar(&g.out, "out", "generated", "the `dir`ectory of the generated package")
 	fs.StringVar(&g.pkg, "pkg", "", "the Go package `name` of the generated files (default: the base name of -out)")
+	g.grpc.register(fs)
+	fs.StringVar(&g.docs, "docs", "SCOPES.md", "also write a Markdown reference of the spec into -out, under this file `name`; \"\" for none")
 }
 
 // parse parses the command line and settles the package name.
@@ -42,7 +46,10 @@ func (g *generateFlags) parse(fs *flag.FlagSet, args []string) error {
 	if !token.IsIdentifier(g.pkg) || token.IsKeyword(g.pkg) {
 		return usagef("-pkg %q is not a Go package name; use a Go identifier such as generated", g.pkg)
 	}
-	return nil
+	if g.docs != "" && (g.docs != filepath.Base(g.docs) || strings.HasSuffix(g.docs, ".go")) {
+		return usagef("-docs %q is not a file name beside the code; use a name like SCOPES.md, or \"\" for no reference", g.docs)
+	}
+	return g.grpc.parse(fs, g.out, g.pkg)
 }
 
 // files loads the spec and renders the package, printing warnings to stderr.
@@ -54,7 +61,11 @@ func (g *generateFlags) files(stderr io.Writer) ([]gen.File, error) {
 	for _, w := range m.Warnings {
 		fmt.Fprintln(stderr, oneLine(w.String()))
 	}
-	return gen.Generate(m, gen.Options{Package: g.pkg, Source: relativeSource(g.spec, g.out)})
+	files, err := gen.Generate(m, gen.Options{Package: g.pkg, Source: relativeSource(g.spec, g.out), Docs: g.docs})
+	if err != nil {
+		return nil, err
+	}
+	return files, g.grpc.generate(m, g.spec, g.pkg)
 }
 
 func runGenerate(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
@@ -67,7 +78,13 @@ func runGenerate(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	return gen.Write(g.out, files)
+	if err := gen.Write(g.out, files); err != nil {
+		return err
+	}
+	if g.grpc.on {
+		return gen.Write(g.grpc.out, g.grpc.files)
+	}
+	return nil
 }
 
 func runCheck(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
@@ -84,9 +101,20 @@ func runCheck(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if g.grpc.on {
+		d, err := gen.Stale(g.grpc.out, g.grpc.files)
+		if err != nil {
+			return err
+		}
+		diff += d
+	}
 	if diff != "" {
 		fmt.Fprint(stdout, diff)
-		fmt.Fprintf(stderr, "scopegen check: %s is stale; run: scopegen generate -spec %s -out %s -pkg %s\n", g.out, g.spec, g.out, g.pkg)
+		docs := ""
+		if g.docs != "SCOPES.md" {
+			docs = fmt.Sprintf(" -docs %q", g.docs)
+		}
+		fmt.Fprintf(stderr, "scopegen check: %s is stale; run: scopegen generate -spec %s -out %s -pkg %s%s%s\n", g.out, g.spec, g.out, g.pkg, docs, g.grpc.args(fs))
 		return exitCode(1)
 	}
 	return nil

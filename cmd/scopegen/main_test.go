@@ -868,10 +868,12 @@ func flagsOf(t *testing.T, name string) []string {
 func TestHelp(t *testing.T) {
 	// The flags are a public contract.
 	want := map[string][]string{
-		"generate": {"out", "pkg", "spec"},
-		"check":    {"out", "pkg", "spec"},
+		"generate": {"docs", "grpc", "grpc-out", "import-path", "out", "pkg", "spec"},
+		"check":    {"docs", "grpc", "grpc-out", "import-path", "out", "pkg", "spec"},
 		"explain":  {"endpoints", "invite-endpoints", "invite-scopes", "json", "kind", "scopes", "spec"},
 		"grant":    {"endpoints", "json", "kind", "scopes", "spec"},
+		"diff":     {"allow", "allowances", "base", "format"},
+		"docs":     {"o", "spec"},
 	}
 	for _, args := range [][]string{{"-h"}, {"-help"}, {"--help"}, {"help"}} {
 		code, out, errOut := scopegen(t, args...)

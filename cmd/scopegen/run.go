@@ -22,16 +22,20 @@ type command struct {
 }
 
 var commands = []command{
-	{"generate", "[-spec F] [-out DIR] [-pkg NAME]",
+	{"generate", "[-spec F] [-out DIR] [-pkg NAME] [-docs NAME] [-grpc [-grpc-out DIR] [-import-path P]]",
 		"compile the spec into a Go package (the default command)",
 		"Validates the spec and writes the generated checker into -out. Files that\n" +
 			"already hold the same bytes are left untouched.\n\n" +
+			"With -grpc it also writes a gRPC adapter, a package of its own in -grpc-out\n" +
+			"(default -out/PKGgrpc): server interceptors that enforce the spec and redact\n" +
+			"responses. Only the adapter imports gRPC and protobuf.\n\n" +
 			"Exit status: 0 written, 1 the spec is invalid (listed as file:line:col lines)\n" +
 			"or the package cannot be written, 2 usage error.",
 		runGenerate},
-	{"check", "[-spec F] [-out DIR] [-pkg NAME]",
+	{"check", "[-spec F] [-out DIR] [-pkg NAME] [-docs NAME] [-grpc [-grpc-out DIR] [-import-path P]]",
 		"exit 1 with a diff when the generated package is stale",
-		"Generates the package in memory and compares it with -out, writing nothing.\n" +
+		"Generates the package in memory and compares it with -out (and the gRPC\n" +
+			"adapter with -grpc-out, with -grpc), writing nothing.\n" +
 			"Use it in CI to catch a spec edited without running go generate.\n\n" +
 			"Exit status: 0 in sync, 1 stale (a unified diff is printed) or the spec is\n" +
 			"invalid, 2 usage error.",
@@ -58,6 +62,19 @@ var commands = []command{
 			"Exit status: 0 valid, 1 prerequisites missing or the spec is invalid,\n" +
 			"2 usage error or unknown name.",
 		runGrant},
+	{"import-proto", importProtoArgs, "write a spec from .proto files whose scope rules are custom options", importProtoDetail, runImportProto},
+	{"diff", "[-format text|markdown|json|github-actions] [-allow breaking,escalation] [-allowances F] OLD.yaml NEW.yaml | -base REV [SPEC]",
+		"classify the changes between two versions of a spec: escalation, breaking, safe",
+		diffDetail(), runDiff},
+	{"docs", "[-spec F] [-o FILE]",
+		"write a Markdown reference of the spec",
+		"Prints the reference that generate writes next to the code (-docs): scopes with\n" +
+			"their ids, descriptions, prerequisites and presets; each endpoint's principals,\n" +
+			"required, request-dependent and redacted fields; and which endpoints each scope\n" +
+			"opens. The same spec always gives the same bytes.\n\n" +
+			"Exit status: 0 written, 1 the spec is invalid or FILE cannot be written,\n" +
+			"2 usage error.",
+		runDocs},
 }
 
 // exitCode is an error that asks for a particular exit status; its message,

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/scopegen/scopegen/internal/diff"
+	"github.com/scopegen/scopegen/internal/spec"
+)
+
+// diffFlags are the flags of diff.
+type diffFlags struct {
+	base, format, allow, allowances string
+}
+
+func (f *diffFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.base, "base", "", "compare the spec with its version at git `revision` (e.g. origin/main) instead of with an OLD file (default: compare two files)")
+	fs.StringVar(&f.format, "format", "text", "the output `format`: text, markdown (for a pull request comment), json or github-actions (annotations)")
+	fs.StringVar(&f.allow, "allow", "", "accept every finding of these `categories`, comma-separated: breaking, escalation (default: none)")
+	fs.StringVar(&f.allowances, "allowances", "", "read allowances from `file` (default: NEW's name with .allow before the extension, e.g. spec/scopes.allow.yaml, if it exists)")
+}
+
+// diffDetail is diff's help text after the summary.
+func diffDetail() string {
+	var b strings.Builder
+	b.WriteString("Compares two versions of a spec by their resolved models, not their text, and\n" +
+		"classifies every change as an escalation (the same key can do more), breaking\n" +
+		"(keys or clients lose access, or stored names, ids or codes change meaning) or\n" +
+		"safe. Each finding names the element, its position in NEW (in OLD when it is\n" +
+		"gone) and the endpoints it affects. Each escalation and lost access comes with\n" +
+		"a witness: the smallest key found whose decision differs, with both decisions.\n\n" +
+		"Scopes are matched by name, then by id: a scope with the same id and a new name\n" +
+		"is a rename, which is breaking (keys and code that store the old name break;\n" +
+		"keys stored by id keep their access).\n\n" +
+		"With -base REV, OLD is SPEC (default spec/scopes.yaml) as git has it at REV.\n\n" +
+		"An allowance accepts one finding: in the allowances file,\n" +
+		"  allow:\n" +
+		"    - {rule: RULE, element: NAME, reason: WHY}\n" +
+		"An accepted finding is reported as accepted and does not fail; an allowance\n" +
+		"that matches no finding is reported as stale.\n\n" +
+		"Rules:\n")
+	for _, cat := range diff.Categories {
+		for _, r := range diff.Rules {
+			if r.Category == cat {
+				fmt.Fprintf(&b, "  %-36s %-10s %s\n", r.Name, r.Category, r.Summary)
+			}
+		}
+	}
+	b.WriteString("\nExit status: 0 nothing breaking or escalating is left, 1 a spec or the\n" +
+		"allowances file is invalid or git fails, 2 usage error, 3 breaking, 4 escalation,\n" +
+		"5 breaking and escalation.")
+	return b.String()
+}
+
+func runDiff(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
+	var f diffFlags
+	f.register(fs)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(diff.Formats, f.format) {
+		return usagef("unknown -format %q%s; the formats are %s", f.format, spec.DidYouMean(f.format, diff.Formats), strings.Join(diff.Formats, ", "))
+	}
+	var allow []diff.Category
+	for _, c := range splitList(f.allow) {
+		cat := diff.Category(c)
+		if cat != diff.Breaking && cat != diff.Escalation {
+			return usagef("-allow %q: the categories to accept are breaking and escalation", c)
+		}
+		if !slices.Contains(allow, cat) {
+			allow = append(allow, cat)
+		}
+	}
+	var old, new *diff.Spec
+	var newPath string
+	switch {
+	case f.base != "" && len(pos) <= 1:
+		newPath = "spec/scopes.yaml"
+		if len(pos) == 1 {
+			newPath = pos[0]
+		}
+		if new, err = loadSpecFile(newPath); err != nil {
+			return err
+		}
+		data, err := gitShow(f.base, newPath)
+		if err != nil {
+			return err
+		}
+		if data == nil {
+			fmt.Fprintf(stdout, "%s does not exist at %s: nothing to compare with\n", newPath, f.base)
+			return nil
+		}
+		if old, err = diff.Load(f.base+":"+filepath.ToSlash(newPath), data); err != nil {
+			return err
+		}
+	case f.base != "":
+		return usagef("with -base, give at most one SPEC (got %d arguments: %s)", len(pos), strings.Join(pos, " "))
+	case len(pos) == 2:
+		newPath = pos[1]
+		if old, err = loadSpecFile(pos[0]); err != nil {
+			return err
+		}
+		if new, err = loadSpecFile(newPath); err != nil {
+			return err
+		}
+	default:
+		return usagef("want OLD.yaml NEW.yaml, or -base REV [SPEC]; got %d arguments", len(pos))
+	}
+	allowances, err := readAllowances(f.allowances, isSet(fs, "allowances"), newPath)
+	if err != nil {
+		return err
+	}
+	r := diff.Compare(old, new)
+	r.Base, r.Allow = f.base, allow
+	r.Accept(allowances)
+	if err := r.Write(stdout, f.format); err != nil {
+		return err
+	}
+	code := r.ExitCode()
+	if code != diff.ExitSafe && f.format == "text" {
+		fmt.Fprintf(stderr, "scopegen diff: exit status %d: review each escalation and breaking change; accept one with an entry in %s, or a whole category with -allow\n",
+			code, allowancesName(f.allowances, newPath))
+	}
+	if code != diff.ExitSafe {
+		return exitCode(code)
+	}
+	return nil
+}
+
+// loadSpecFile reads and validates the spec at path.
+func loadSpecFile(path string) (*diff.Spec, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the spec: %v", err)
+	}
+	return diff.Load(path, data)
+}
+
+// gitShow returns path as git has it at rev, or nil when rev has no such
+// file (the spec is new).
+func gitShow(rev, path string) ([]byte, error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	git := func(args ...string) ([]byte, error) {
+		cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			if msg := strings.TrimSpace(stderr.String()); msg != "" {
+				return nil, errors.New(msg)
+			}
+			return nil, err
+		}
+		return out, nil
+	}
+	if _, err := git("rev-parse", "--verify", "--quiet", rev+"^{commit}"); err != nil {
+		if errors.Is(err, exec.ErrNotFound) {
+			return nil, fmt.Errorf("-base needs git on PATH: %v", err)
+		}
+		return nil, fmt.Errorf("-base %s: not a revision of the repository of %s (%v); fetch it first (e.g. git fetch origin main), or pass OLD.yaml NEW.yaml", rev, path, oneLine(err.Error()))
+	}
+	data, err := git("show", rev+":./"+base)
+	if err != nil {
+		if strings.Contains(err.Error(), "exists on disk, but not in") || strings.Contains(err.Error(), "does not exist in") {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("cannot read %s at %s: %v", path, rev, oneLine(err.Error()))
+	}
+	return data, nil
+}
+
+// readAllowances reads the allowances file: file when given, else the one
+// beside the spec at specPath if it exists.
+func readAllowances(file string, given bool, specPath string) ([]diff.Allowance, error) {
+	if given && file == "" {
+		return nil, nil // -allowances "" turns them off
+	}
+	path := allowancesName(file, specPath)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if !given && errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("cannot read the allowances: %v", err)
+	}
+	return diff.ParseAllowances(path, data)
+}
+
+// allowancesName is the allowances file in use: file, or the one beside the spec.
+func allowancesName(file, specPath string) string {
+	if file != "" {
+		return file
+	}
+	return diff.AllowancesFile(specPath)
+}

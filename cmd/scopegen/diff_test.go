@@ -1,0 +1,219 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// writeFile writes text to name in dir and returns its path.
+func writeFile(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// Changes to the small spec, one per category.
+var (
+	// escalating: Get no longer requires Read.
+	escalating = strings.Replace(small, "  - method: /t.S/Get\n    requires: [Read]\n", "  - method: /t.S/Get\n    requires: []\n", 1)
+	// breaking: Health is removed.
+	breaking = strings.Replace(small, "  - method: /t.S/Health\n    public: true\n", "", 1)
+	// safeChange: a new endpoint.
+	safeChange = small + "  - method: /t.S/List\n    requires: [Read]\n"
+	// both: the two changes above.
+	both = strings.Replace(escalating, "  - method: /t.S/Health\n    public: true\n", "", 1)
+)
+
+func TestDiffExitStatus(t *testing.T) {
+	dir := t.TempDir()
+	old := writeFile(t, dir, "old.yaml", small)
+	for _, c := range []struct {
+		name, new string
+		args      []string
+		code      int
+	}{
+		{"same", small, nil, 0},
+		{"safe", safeChange, nil, 0},
+		{"breaking", breaking, nil, 3},
+		{"escalation", escalating, nil, 4},
+		{"both", both, nil, 5},
+		{"both allowed", both, []string{"-allow", "breaking,escalation"}, 0},
+		{"breaking allowed", both, []string{"-allow", "breaking"}, 4},
+		{"escalation allowed", both, []string{"-allow", "escalation"}, 3},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			new := writeFile(t, t.TempDir(), "new.yaml", c.new)
+			code, stdout, stderr := scopegen(t, append(append([]string{"diff"}, c.args...), old, new)...)
+			if code != c.code {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, c.code, stdout, stderr)
+			}
+			if (code == 0) != (stderr == "") {
+				t.Errorf("exit %d with stderr %q: a failing diff says what to do, a passing one says nothing", code, stderr)
+			}
+		})
+	}
+}
+
+func TestDiffFormats(t *testing.T) {
+	dir := t.TempDir()
+	old, new := writeFile(t, dir, "old.yaml", small), writeFile(t, dir, "new.yaml", both)
+
+	code, stdout, _ := scopegen(t, "diff", old, new)
+	if code != 5 || !strings.Contains(stdout, new+":") || !strings.Contains(stdout, old+":") || !strings.Contains(stdout, "escalation: endpoint-requirement-removed: endpoint /t.S/Get no longer requires Read") ||
+		!strings.Contains(stdout, "witness: ") || !strings.HasSuffix(stdout, "1 escalation, 1 breaking, 0 safe\n") {
+		t.Errorf("text: exit %d\n%s", code, stdout)
+	}
+
+	code, stdout, _ = scopegen(t, "diff", "-format", "json", old, new)
+	var r struct {
+		Version  int `json:"version"`
+		ExitCode int `json:"exit_code"`
+		Findings []struct {
+			Category, Rule, Element, Side string
+			Position                      struct{ File string }
+			Witness                       *struct {
+				Grant struct {
+					Kind   string
+					Scopes []string
+				}
+				Old, New struct{ Allowed bool }
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatalf("json: %v\n%s", err, stdout)
+	}
+	if code != 5 || r.Version != 1 || r.ExitCode != 5 || len(r.Findings) != 2 {
+		t.Fatalf("json: exit %d, %+v", code, r)
+	}
+	for _, f := range r.Findings {
+		// The removed endpoint is where OLD had it.
+		if f.Witness == nil || f.Witness.Old.Allowed == f.Witness.New.Allowed || (f.Position.File == old) != (f.Side == "old") {
+			t.Errorf("json finding %+v", f)
+		}
+	}
+
+	code, stdout, _ = scopegen(t, "diff", "-format", "markdown", old, new)
+	if code != 5 || !strings.HasPrefix(stdout, "## scopegen diff: 1 escalation, 1 breaking, 0 safe") || !strings.Contains(stdout, "### Escalation") {
+		t.Errorf("markdown: exit %d\n%s", code, stdout)
+	}
+
+	code, stdout, _ = scopegen(t, "diff", "-format", "github-actions", old, new)
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if code != 5 || len(lines) != 2 {
+		t.Fatalf("github-actions: exit %d\n%s", code, stdout)
+	}
+	if !strings.HasPrefix(lines[0], "::error file="+new+",line=14,col=13,title=scopegen diff%3A escalation%3A endpoint-requirement-removed::endpoint /t.S/Get no longer requires Read%0A") ||
+		!strings.HasPrefix(lines[1], "::error file="+old+",line=21,col=13,title=scopegen diff%3A breaking%3A endpoint-removed::") {
+		t.Errorf("github-actions:\n%s", stdout)
+	}
+}
+
+func TestDiffAllowances(t *testing.T) {
+	dir := t.TempDir()
+	old, new := writeFile(t, dir, "old.yaml", small), writeFile(t, dir, "new.yaml", both)
+	// The file beside NEW is read by default.
+	writeFile(t, dir, "new.allow.yaml", `allow:
+  - rule: endpoint-requirement-removed
+    element: /t.S/Get
+    reason: Get is meant to be open to any key
+  - rule: scope-removed
+    element: Gone
+    reason: stale on purpose
+`)
+	code, stdout, _ := scopegen(t, "diff", old, new)
+	if code != 3 || !strings.Contains(stdout, "escalation (accepted): endpoint-requirement-removed") ||
+		!strings.Contains(stdout, "accepted: Get is meant to be open to any key (") ||
+		!strings.Contains(stdout, "new.allow.yaml:5:5: stale allowance: rule scope-removed on Gone matches no finding; remove it") {
+		t.Errorf("exit %d, want 3 (only breaking is left)\n%s", code, stdout)
+	}
+	// -allowances "" turns them off.
+	if code, _, _ := scopegen(t, "diff", "-allowances", "", old, new); code != 5 {
+		t.Errorf("-allowances \"\": exit %d, want 5", code)
+	}
+	// An explicit file must exist.
+	if code, _, stderr := scopegen(t, "diff", "-allowances", filepath.Join(dir, "none.yaml"), old, new); code != 1 || !strings.Contains(stderr, "cannot read the allowances") {
+		t.Errorf("missing allowances: exit %d, stderr %q", code, stderr)
+	}
+	// Problems are reported as file:line:col.
+	bad := writeFile(t, dir, "bad.yaml", "allow:\n  - rule: endpoint-requirement-remove\n    element: /t.S/Get\n")
+	code, _, stderr := scopegen(t, "diff", "-allowances", bad, old, new)
+	if code != 1 || !strings.Contains(stderr, bad+`:2:11: unknown rule "endpoint-requirement-remove"; did you mean "endpoint-requirement-removed"?`) ||
+		!strings.Contains(stderr, bad+":2:5: the allowance needs reason:") {
+		t.Errorf("bad allowances: exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+func TestDiffUsage(t *testing.T) {
+	dir := t.TempDir()
+	old := writeFile(t, dir, "old.yaml", small)
+	bad := writeFile(t, dir, "bad.yaml", strings.Replace(small, "requires: [Read]", "requires: [Reed]", 1))
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"diff", old}, 2, "want OLD.yaml NEW.yaml, or -base REV [SPEC]"},
+		{[]string{"diff", "-format", "yaml", old, old}, 2, `unknown -format "yaml"`},
+		{[]string{"diff", "-allow", "safe", old, old}, 2, "the categories to accept are breaking and escalation"},
+		{[]string{"diff", "-base", "HEAD", old, old}, 2, "with -base, give at most one SPEC"},
+		{[]string{"diff", old, bad}, 1, bad + `:12:64: scope "Write" requires names scope "Reed"`},
+		{[]string{"diff", old, filepath.Join(dir, "none.yaml")}, 1, "cannot read the spec"},
+	} {
+		code, _, stderr := scopegen(t, c.args...)
+		if code != c.code || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d and %q", c.args, code, stderr, c.code, c.want)
+		}
+	}
+}
+
+// TestDiffBase compares a spec with its version in a git repository.
+func TestDiffBase(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := t.TempDir()
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q")
+	if err := os.MkdirAll(filepath.Join(dir, "spec"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	spec := writeFile(t, filepath.Join(dir, "spec"), "scopes.yaml", small)
+	git("add", ".")
+	git("commit", "-q", "-m", "spec")
+
+	// A spec that git does not have at the revision is new: nothing to compare.
+	other := writeFile(t, filepath.Join(dir, "spec"), "other.yaml", small)
+	if code, stdout, _ := scopegen(t, "diff", "-base", "HEAD", other); code != 0 || !strings.Contains(stdout, "does not exist at HEAD") {
+		t.Errorf("new spec: exit %d, stdout %q", code, stdout)
+	}
+	if code, stdout, stderr := scopegen(t, "diff", "-base", "HEAD", spec); code != 0 || stdout != "no changes\n" {
+		t.Errorf("unchanged: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	writeFile(t, filepath.Join(dir, "spec"), "scopes.yaml", strings.Replace(small, "  - method: /t.S/Health\n    public: true\n", "", 1))
+	code, stdout, _ := scopegen(t, "diff", "-base", "HEAD", spec)
+	if want := "HEAD:" + filepath.ToSlash(spec) + ":21:13: breaking: endpoint-removed: endpoint /t.S/Health is removed"; code != 3 || !strings.Contains(stdout, want) {
+		t.Errorf("removed endpoint: exit %d, want %q in\n%s", code, want, stdout)
+	}
+	// An annotation cannot point into a revision: it names NEW's file, and says where OLD had it.
+	code, stdout, _ = scopegen(t, "diff", "-base", "HEAD", "-format", "github-actions", spec)
+	if code != 3 || !strings.HasPrefix(stdout, "::error file="+spec+",title=") || !strings.Contains(stdout, "%0A(was at HEAD:") {
+		t.Errorf("github-actions: exit %d\n%s", code, stdout)
+	}
+	if code, _, stderr := scopegen(t, "diff", "-base", "no-such-branch", spec); code != 1 || !strings.Contains(stderr, "-base no-such-branch: not a revision") {
+		t.Errorf("bad revision: exit %d, stderr %q", code, stderr)
+	}
+}

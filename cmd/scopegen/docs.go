@@ -1,0 +1,29 @@
+package main
+
+import (
+	"flag"
+	"io"
+	"path/filepath"
+
+	"github.com/scopegen/scopegen/gen"
+)
+
+func runDocs(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
+	var specPath, out string
+	fs.StringVar(&specPath, "spec", "spec/scopes.yaml", "read the scopes spec from `file`")
+	fs.StringVar(&out, "o", "", "write the reference to `file` (default: standard output)")
+	if err := noArgs(fs, args); err != nil {
+		return err
+	}
+	m, err := loadModel(specPath)
+	if err != nil {
+		return err
+	}
+	if out == "" {
+		_, err := stdout.Write(gen.Docs(m, filepath.ToSlash(specPath)))
+		return err
+	}
+	// Name the spec as the file's directory sees it, as generate does.
+	doc := gen.File{Name: filepath.Base(out), Content: gen.Docs(m, relativeSource(specPath, filepath.Dir(out)))}
+	return gen.Write(filepath.Dir(out), []gen.File{doc})
+}

@@ -1,0 +1,244 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/scopegen/scopegen/internal/protoimport"
+)
+
+const importProtoArgs = "[-profile NAME | -config FILE] [-enum NAME] [-requires-option NAME] [-auth-option NAME] [-auth-map MAP] [flags] [-o FILE] FILE.proto..."
+
+const importProtoDetail = "Reads .proto files whose scope rules are custom options and writes the spec:\n" +
+	"the values of an enum are the scopes (ids are their numbers; the zero value\n" +
+	"is skipped; reserved numbers and names are carried; deprecated is kept; the\n" +
+	"comment before a value is its description), an option on each value lists\n" +
+	"the scopes it depends on and another says whether users see it (those that\n" +
+	"do not are kept, described as Internal, since RPCs may require them). On\n" +
+	"each RPC a repeated option lists the scopes it requires and another names\n" +
+	"its auth type, which -auth-map turns into who may call it: public,\n" +
+	"app_key|pat, app_key, pat, or skip (no API key or token can: the RPC is\n" +
+	"left out and listed at the end). Enum values become scope names by -names:\n" +
+	"colon (Inputs_Get → Inputs:Get), last-colon or keep. HTTP bindings go into\n" +
+	"the endpoint's description.\n\n" +
+	"Files are parsed, not compiled: imports that are not at hand (such as\n" +
+	"google/api/annotations.proto) are skipped. If the files named do not define\n" +
+	"the enum, their imports are looked up in the -I directories.\n\n" +
+	"An option name is a full extension name (clarifai.auth.util.cl_auth_type),\n" +
+	"or one in parentheses with the path of a field in it ((acme.auth.rule).scopes);\n" +
+	"a comma-separated list means any of them. Settings come from -profile, then\n" +
+	"-config, then the flags. A config file is YAML with the keys enum, names,\n" +
+	"strip_prefix, grants_all, options (depends, exposed, requires, auth, http),\n" +
+	"auth (value: target), auth_default, import_paths (relative to the file) and\n" +
+	"outcomes (as in a spec; the default is the shipped spec's codes).\n\n" +
+	"The output is the same bytes for the same files, in any order.\n\n" +
+	"Example:\n" +
+	"  scopegen import-proto -profile clarifai -o spec/scopes.yaml \\\n" +
+	"      proto/clarifai/api/service.proto\n" +
+	"  scopegen import-proto -enum acme.auth.Scope -depends-option acme.auth.needs \\\n" +
+	"      -exposed-option acme.auth.exposed -requires-option acme.auth.requires \\\n" +
+	"      -auth-option acme.auth.auth -grants-all All \\\n" +
+	"      -auth-map NONE=public,API_KEY=app_key\\|pat,TOKEN=pat,SESSION=skip,ADMIN=skip \\\n" +
+	"      -I protos protos/acme/api/*.proto\n\n" +
+	"Exit status: 0 written, 1 the files or the rules in them are invalid (listed\n" +
+	"as file:line:col lines), 2 usage error."
+
+// importFlags are the flags of import-proto.
+type importFlags struct {
+	out, config, profile                   string
+	enum, names, stripPrefix, grantsAll    string
+	depends, exposed, requires, auth, http string
+	authMap, authDefault                   string
+	importPaths                            listFlag
+}
+
+// listFlag is a flag that may be given more than once.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+func (l *listFlag) Set(s string) error {
+	*l = append(*l, s)
+	return nil
+}
+
+func (f *importFlags) register(set *flag.FlagSet) {
+	set.StringVar(&f.out, "o", "", "write the spec to `file` (default: standard output)")
+	set.StringVar(&f.config, "config", "", "read the settings from a YAML `file` (default: none)")
+	set.StringVar(&f.profile, "profile", "", "start from the settings for a known API: "+strings.Join(protoimport.ProfileNames(), ", ")+" (default: none)")
+	set.StringVar(&f.enum, "enum", "", "the full `name` of the enum whose values are the scopes, e.g. clarifai.auth.scope.S (default: none; required)")
+	set.StringVar(&f.names, "names", "", "how value names become scope names: colon (Inputs_Get → Inputs:Get), last-colon (A_B_Get → A_B:Get) or keep (default colon)")
+	set.StringVar(&f.stripPrefix, "strip-prefix", "", "a `prefix` removed from value names first, e.g. SCOPE_ (default: none)")
+	set.StringVar(&f.grantsAll, "grants-all", "", "the enum `value` that grants every scope, e.g. All (default: none)")
+	set.StringVar(&f.depends, "depends-option", "", "the repeated option on enum values listing the scopes a scope depends on, e.g. clarifai.auth.scope.clarifai_depending_scopes (default: none: no prerequisites)")
+	set.StringVar(&f.exposed, "exposed-option", "", "the bool option on enum values saying users see the scope; the others are described as Internal (default: none: every scope is exposed)")
+	set.StringVar(&f.requires, "requires-option", "", "the repeated option on RPCs listing the scopes a method requires, e.g. clarifai.auth.util.cl_depending_scopes (default: none; required)")
+	set.StringVar(&f.auth, "auth-option", "", "the option on RPCs naming their auth type, e.g. clarifai.auth.util.cl_auth_type (default: none; required unless -auth-default)")
+	set.StringVar(&f.http, "http-option", "", "the option on RPCs holding HTTP bindings (default "+protoimport.DefaultHTTP+")")
+	set.StringVar(&f.authMap, "auth-map", "", "what each auth type means, as VALUE=TARGET pairs: TARGET is public, app_key|pat, app_key, pat or skip, e.g. NoAuth=public,KeyAuth=app_key|pat,PATAuth=pat,SessionTokenAuth=skip (default: none)")
+	set.StringVar(&f.authDefault, "auth-default", "", "the `target` for RPCs without an auth option (default: none: such RPCs are an error)")
+	set.Var(&f.importPaths, "I", "a `dir`ectory to look imports up in; repeat for more (default .)")
+}
+
+func runImportProto(set *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
+	var f importFlags
+	f.register(set)
+	files, err := parse(set, args)
+	if err != nil {
+		return err
+	}
+	cfg, err := f.settings(set)
+	if err != nil {
+		return err
+	}
+	if cfg.Enum == "" && len(cfg.Requires) == 0 && len(cfg.Auth) == 0 && len(cfg.AuthMap) == 0 {
+		fmt.Fprint(stderr, importProtoNothing)
+		return exitCode(2)
+	}
+	if m := cfg.Missing(); len(m) > 0 {
+		return usagef("pass %s too: they say where the scope rules are (run scopegen import-proto -h for an example)", strings.Join(m, ", "))
+	}
+	if len(files) == 0 {
+		return usagef("no .proto files given; pass the files whose services to import")
+	}
+	var sources []protoimport.Source
+	for _, name := range files {
+		src, err := protoimport.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("cannot read %s: %v", name, unwrapPath(err))
+		}
+		sources = append(sources, src)
+	}
+	roots := cfg.ImportPaths
+	if len(roots) == 0 {
+		roots = []string{"."}
+	}
+	resolve := protoimport.DirResolver(roots)
+	res, err := protoimport.Import(cfg, sources, resolve)
+	if err != nil {
+		return err
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintln(stderr, oneLine(w.String()))
+	}
+	if f.out == "" {
+		_, err := stdout.Write(res.YAML)
+		return err
+	}
+	if old, err := os.ReadFile(f.out); err == nil && bytes.Equal(old, res.YAML) {
+		return nil // unchanged: leave the file (and its time) alone
+	}
+	if err := os.WriteFile(f.out, res.YAML, 0o644); err != nil {
+		return fmt.Errorf("cannot write the spec: %v", unwrapPath(err))
+	}
+	return nil
+}
+
+// importProtoNothing explains what to pass when nothing says where the scope
+// rules are.
+const importProtoNothing = `scopegen import-proto: say where the scope rules are in the .proto files. Pass:
+  -enum NAME             the enum whose values are the scopes, e.g. acme.auth.Scope
+  -requires-option NAME  the repeated RPC option listing the scopes a method needs,
+                         e.g. acme.auth.requires
+  -auth-option NAME      the RPC option naming its auth type, e.g. acme.auth.auth
+  -auth-map MAP          what each auth type means: public, app_key|pat, app_key, pat
+                         or skip, e.g. NONE=public,API_KEY=app_key|pat,TOKEN=pat,SESSION=skip
+and, if the files have them:
+  -depends-option NAME   the repeated option on enum values listing prerequisites
+  -exposed-option NAME   the bool option on enum values saying users see the scope
+  -grants-all VALUE      the enum value that grants every scope, e.g. All
+  -names STYLE           colon (default), last-colon or keep; -strip-prefix PREFIX
+Or put them in a YAML file and pass -config FILE, or start from -profile clarifai
+for Clarifai's protos. Example:
+  scopegen import-proto -enum acme.auth.Scope -requires-option acme.auth.requires \
+      -auth-option acme.auth.auth -auth-map 'NONE=public,API_KEY=app_key|pat,TOKEN=pat' \
+      -depends-option acme.auth.needs -o scopes.yaml protos/acme/api/*.proto
+  scopegen import-proto -profile clarifai -o spec/scopes.yaml proto/clarifai/api/service.proto
+Run scopegen import-proto -h for every flag and the config file's keys.
+`
+
+// settings merges the profile, the config file and the flags, in that order.
+func (f *importFlags) settings(set *flag.FlagSet) (*protoimport.Config, error) {
+	cfg := &protoimport.Config{}
+	if f.profile != "" {
+		p, ok := protoimport.Profiles[f.profile]
+		if !ok {
+			return nil, usagef("unknown profile %q; the profiles are %s", f.profile, strings.Join(protoimport.ProfileNames(), ", "))
+		}
+		cfg.Merge(p())
+	}
+	if f.config != "" {
+		c, err := protoimport.LoadConfig(f.config)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, usagef("cannot read -config: %v", unwrapPath(err))
+			}
+			return nil, err
+		}
+		cfg.Merge(c)
+	}
+	flags := &protoimport.Config{Enum: f.enum, Names: f.names, StripPrefix: f.stripPrefix, GrantsAll: f.grantsAll,
+		Depends: split(f.depends), Exposed: split(f.exposed), Requires: split(f.requires), Auth: split(f.auth),
+		HTTP: split(f.http), ImportPaths: f.importPaths}
+	if isSet(set, "auth-map") {
+		m, err := protoimport.ParseAuthMap(f.authMap)
+		if err != nil {
+			return nil, usagef("-auth-map: %v", err)
+		}
+		flags.AuthMap = m
+	}
+	if isSet(set, "auth-default") {
+		t, err := protoimport.ParseTarget(f.authDefault)
+		if err != nil {
+			return nil, usagef("-auth-default: %v", err)
+		}
+		flags.AuthDefault = &t
+	}
+	for _, x := range []struct{ flag, val string }{{"depends-option", f.depends}, {"exposed-option", f.exposed},
+		{"requires-option", f.requires}, {"auth-option", f.auth}, {"http-option", f.http}} {
+		for _, n := range split(x.val) {
+			if _, err := protoimport.ParseOptionRef(n); err != nil {
+				return nil, usagef("-%s: %v", x.flag, err)
+			}
+		}
+	}
+	if f.names != "" && !contains(protoimport.NameStyles, f.names) {
+		return nil, usagef("-names %q: the styles are %s", f.names, strings.Join(protoimport.NameStyles, ", "))
+	}
+	cfg.Merge(flags)
+	return cfg, nil
+}
+
+func split(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// unwrapPath drops the operation and path of a *fs.PathError, which the
+// message around it already names.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

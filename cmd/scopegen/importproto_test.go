@@ -1,0 +1,196 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+const protodata = "../../testdata/protoimport"
+
+// acmeArgs import the Acme fixture with its config file.
+var acmeArgs = []string{"import-proto", "-config", protodata + "/importproto.yaml",
+	protodata + "/acme/api/items.proto", protodata + "/acme/api/reports.proto"}
+
+// acmeFlags say with flags alone what testdata/protoimport/importproto.yaml says.
+var acmeFlags = []string{"import-proto", "-enum", "acme.auth.Scope", "-grants-all", "All",
+	"-depends-option", "acme.auth.needs", "-exposed-option", "acme.auth.exposed",
+	"-requires-option", "acme.auth.requires", "-auth-option", "acme.auth.auth",
+	"-auth-map", "NONE=public,API_KEY=app_key|pat,TOKEN=pat,SESSION=skip,ADMIN=skip", "-I", protodata,
+	protodata + "/acme/api/items.proto", protodata + "/acme/api/reports.proto"}
+
+func TestImportProtoHelp(t *testing.T) {
+	want := []string{"I", "auth-default", "auth-map", "auth-option", "config", "depends-option", "enum", "exposed-option",
+		"grants-all", "http-option", "names", "o", "profile", "requires-option", "strip-prefix"}
+	if got := flagsOf(t, "import-proto"); !slices.Equal(got, want) {
+		t.Errorf("flags = %v, want %v", got, want)
+	}
+	code, out, errOut := scopegen(t, "import-proto", "-h")
+	if code != 0 || errOut != "" || !strings.HasPrefix(out, "Usage: scopegen import-proto") || !strings.Contains(out, "Exit status:") {
+		t.Fatalf("exit %d, stderr %q:\n%s", code, errOut, out)
+	}
+	entries := regexp.MustCompile(`(?m)^  -`).Split(out[strings.Index(out, "Flags:"):], -1)[1:]
+	if len(entries) != len(want) {
+		t.Errorf("%d flag entries, want %d", len(entries), len(want))
+	}
+	for _, e := range entries {
+		if !strings.Contains(e, "default") {
+			t.Errorf("entry -%s says nothing of its default", strings.TrimSpace(e))
+		}
+	}
+	if code, out, _ := scopegen(t, "-h"); code != 0 || !strings.Contains(out, "scopegen import-proto ") {
+		t.Errorf("scopegen -h does not list import-proto:\n%s", out)
+	}
+}
+
+// TestImportProtoNothingGiven: with nothing saying where the rules are, the
+// command explains what to pass.
+func TestImportProtoNothingGiven(t *testing.T) {
+	code, out, errOut := scopegen(t, "import-proto", protodata+"/acme/api/items.proto")
+	if code != 2 || out != "" {
+		t.Fatalf("exit %d, stdout %q", code, out)
+	}
+	for _, s := range []string{"-enum", "-requires-option", "-auth-option", "-auth-map", "-depends-option", "-exposed-option",
+		"-grants-all", "-config FILE", "-profile clarifai", "Example:", "scopegen import-proto -enum acme.auth.Scope"} {
+		if !strings.Contains(errOut, s) {
+			t.Errorf("the explanation does not mention %q:\n%s", s, errOut)
+		}
+	}
+}
+
+func TestImportProtoUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-enum", "a.S", "x.proto"}, "pass -requires-option, -auth-option (or -auth-default) too"},
+		{[]string{"-enum", "a.S", "-requires-option", "a.r", "-auth-option", "a.auth", "x.proto"}, "pass -auth-map too"},
+		{[]string{"-profile", "clarifia", "x.proto"}, `unknown profile "clarifia"; the profiles are clarifai`},
+		{[]string{"-profile", "clarifai"}, "no .proto files given"},
+		{[]string{"-profile", "clarifai", "-auth-map", "KeyAuth", "x.proto"}, `-auth-map: "KeyAuth" is not VALUE=TARGET`},
+		{[]string{"-profile", "clarifai", "-auth-map", "KeyAuth=apps", "x.proto"}, `-auth-map: KeyAuth: unknown target "apps"`},
+		{[]string{"-profile", "clarifai", "-auth-default", "nobody", "x.proto"}, "-auth-default: unknown target"},
+		{[]string{"-profile", "clarifai", "-names", "snake", "x.proto"}, `-names "snake": the styles are colon, last-colon, keep`},
+		{[]string{"-profile", "clarifai", "-requires-option", "(a.b", "x.proto"}, "-requires-option: option name \"(a.b\" has no closing parenthesis"},
+		{[]string{"-config", "nope.yaml", "x.proto"}, "cannot read -config"},
+		{[]string{"-profile", "clarifai", "-bogus", "x.proto"}, "flag provided but not defined: -bogus"},
+	} {
+		code, _, errOut := scopegen(t, append([]string{"import-proto"}, tc.args...)...)
+		if code != 2 || !strings.Contains(errOut, tc.want) || !strings.Contains(errOut, "run scopegen import-proto -h") {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, errOut, tc.want)
+		}
+	}
+}
+
+// TestImportProto runs the command on the fixtures: with a config file,
+// with flags alone, with the clarifai profile, and into a file.
+func TestImportProto(t *testing.T) {
+	golden, err := os.ReadFile(protodata + "/acme.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := scopegen(t, acmeArgs...)
+	if code != 0 || out != string(golden) {
+		t.Fatalf("exit %d, stderr:\n%s\nthe output differs from acme.yaml:\n%s", code, errOut, out)
+	}
+	if n := strings.Count(errOut, "warning: "); n != 4 || !regexp.MustCompile(`(?m)^\S+/items\.proto:38:35: warning: rpc /acme\.api\.Items/CreateItems lists Items_Add twice`).MatchString(errOut) {
+		t.Errorf("%d warnings, want 4 as file:line:col lines:\n%s", n, errOut)
+	}
+
+	// The same settings as flags give the same spec, but for the outcomes
+	// that only the config file sets.
+	code, out, errOut = scopegen(t, acmeFlags...)
+	if code != 0 {
+		t.Fatalf("flags: exit %d:\n%s", code, errOut)
+	}
+	cut := func(s string) string { return s[strings.Index(s, "\ndefaults:"):] }
+	if cut(out) != cut(string(golden)) {
+		t.Errorf("flags give another spec:\n%s", out)
+	}
+
+	clarifai, err := os.ReadFile(protodata + "/clarifai.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = scopegen(t, "import-proto", "-profile", "clarifai", "-I", protodata+"/clarifai",
+		protodata+"/clarifai/proto/clarifai/api/service.proto")
+	if code != 0 || out != string(clarifai) {
+		t.Errorf("clarifai profile: exit %d, stderr:\n%s\nthe output differs from clarifai.yaml:\n%s", code, errOut, out)
+	}
+
+	// -o writes the file, and leaves it alone when it holds the same bytes.
+	path := filepath.Join(t.TempDir(), "scopes.yaml")
+	if code, out, errOut := scopegen(t, append(slices.Clone(acmeArgs), "-o", path)...); code != 0 || out != "" {
+		t.Fatalf("-o: exit %d, stdout %q, stderr %s", code, out, errOut)
+	}
+	if data, _ := os.ReadFile(path); string(data) != string(golden) {
+		t.Fatalf("-o wrote:\n%s", data)
+	}
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(path, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := scopegen(t, append(slices.Clone(acmeArgs), "-o", path)...); code != 0 {
+		t.Fatalf("-o again: exit %d", code)
+	}
+	if info, err := os.Stat(path); err != nil || !info.ModTime().Equal(old) {
+		t.Errorf("an unchanged spec was written again")
+	}
+}
+
+// TestImportProtoErrors: problems in the files are file:line:col lines and
+// exit 1; a file that cannot be read says so.
+func TestImportProtoErrors(t *testing.T) {
+	args := slices.Clone(acmeFlags)
+	i := slices.Index(args, "-auth-map")
+	args[i+1] = "NONE=public,API_KEY=app_key|pat,TOKEN=pat"
+	code, out, errOut := scopegen(t, args...)
+	if code != 1 || out != "" {
+		t.Fatalf("exit %d, stdout %q", code, out)
+	}
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	if len(lines) != 2 || !regexp.MustCompile(`^\S+/reports\.proto:\d+:\d+: auth type SESSION \(used by 1 RPC\) is not mapped.*-auth-map SESSION=TARGET`).MatchString(lines[0]) ||
+		!strings.Contains(lines[1], "auth type ADMIN") {
+		t.Errorf("stderr:\n%s", errOut)
+	}
+
+	code, _, errOut = scopegen(t, "import-proto", "-profile", "clarifai", filepath.Join(t.TempDir(), "missing.proto"))
+	if code != 1 || !strings.Contains(errOut, "cannot read") || !strings.Contains(errOut, "missing.proto: no such file or directory") {
+		t.Errorf("missing file: exit %d, stderr %q", code, errOut)
+	}
+
+	// The Clarifai profile on files without the enum names what is missing.
+	code, _, errOut = scopegen(t, "import-proto", "-profile", "clarifai", protodata+"/acme/api/items.proto")
+	if code != 1 || !strings.Contains(errOut, "enum clarifai.auth.scope.S is not defined in") || !strings.Contains(errOut, "-I the directory") {
+		t.Errorf("enum not found: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestImportProtoReadmeExample runs the README's example: import the
+// fixture, generate the checker, and explain a call.
+func TestImportProtoReadmeExample(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "acme.yaml")
+	if code, _, errOut := scopegen(t, append(slices.Clone(acmeArgs), "-o", spec)...); code != 0 {
+		t.Fatalf("import: %s", errOut)
+	}
+	if code, _, errOut := scopegen(t, "generate", "-spec", spec, "-out", filepath.Join(dir, "acmescopes")); code != 0 {
+		t.Fatalf("generate: %s", errOut)
+	}
+	code, out, _ := scopegen(t, "explain", "-spec", spec, "-kind", "app_key", "-scopes", "Items:Get,Items:Add,Items:Delete", "/acme.api.Items/DeleteItem")
+	if code != 1 || !strings.Contains(out, "pat") {
+		t.Errorf("explain DeleteItem with an app key: exit %d:\n%s", code, out)
+	}
+	code, out, _ = scopegen(t, "explain", "-spec", spec, "-kind", "pat", "-scopes", "Items:Get,Items:Add,Items:Delete", "/acme.api.Items/DeleteItem")
+	if code != 0 {
+		t.Errorf("explain DeleteItem with a PAT: exit %d:\n%s", code, out)
+	}
+	code, out, _ = scopegen(t, "explain", "-spec", spec, "/acme.api.Console/Login")
+	if code != 1 || !strings.Contains(out, "unknown") {
+		t.Errorf("explain Login (skipped): exit %d:\n%s", code, out)
+	}
+}

@@ -1,0 +1,151 @@
+package gen
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/scopegen/scopegen/internal/model"
+)
+
+// Docs renders a Markdown reference of m: its scopes with ids, descriptions,
+// prerequisites and presets; each endpoint's principals, required,
+// request-dependent and redacted fields; which endpoints each scope opens;
+// the outcomes and the reserved ids and names. source names the spec in the
+// header. The same model always gives the same bytes, and each scope,
+// preset and endpoint is one table row, so a spec change is a small diff.
+func Docs(m *model.Model, source string) []byte {
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	w("<!-- %s -->\n<!-- Source: %s. Edit the spec and run go generate. -->\n\n", Header, source)
+	w("# Scopes reference\n\n")
+	w("The scopes of `%s`: %s, %s and %s.\n\n", source,
+		count(len(m.Scopes), "scope"), count(len(m.Presets), "preset"), count(len(m.Endpoints), "endpoint"))
+	w("- [Scopes](#scopes)\n- [Presets](#presets)\n- [Endpoints](#endpoints)\n- [Scopes to endpoints](#scopes-to-endpoints)\n- [Outcomes](#outcomes)\n- [Reserved](#reserved)\n")
+
+	presetsOf := map[*model.Scope][]string{}
+	for _, p := range m.Presets {
+		for _, s := range p.Scopes {
+			presetsOf[s] = append(presetsOf[s], p.Name)
+		}
+	}
+	w("\n## Scopes\n\nBy id. A key that holds a scope must also hold its prerequisites (listed\ntransitively); they are checked when the key is made.\n\n")
+	w("| Scope | ID | Description | Prerequisites | Presets |\n|---|---:|---|---|---|\n")
+	for _, s := range m.Scopes {
+		desc := cell(s.Description)
+		if s.GrantsAll {
+			desc += " **Grants every scope, present and future.**"
+		}
+		if s.Deprecated {
+			desc += " **Deprecated**"
+			if s.DeprecationReason != "" {
+				desc += ": " + cell(s.DeprecationReason)
+			}
+			desc += "."
+		}
+		w("| `%s` | %d | %s | %s | %s |\n", s.Name, s.ID, desc, codes(model.Names(s.Closure)), strings.Join(presetsOf[s], ", "))
+	}
+
+	w("\n## Presets\n\n")
+	if len(m.Presets) == 0 {
+		w("None.\n")
+	} else {
+		w("| Preset | Scopes | Description |\n|---|---|---|\n")
+		for _, p := range m.Presets {
+			w("| `%s` | %s | %s |\n", p.Name, codes(model.Names(p.Scopes)), cell(p.Description))
+		}
+	}
+
+	w("\n## Endpoints\n\nIn spec order. A key restricted to endpoints may call only those, and still needs\nthe op scopes each one requires. Request-dependent scopes are checked by the\nhandler for some requests only; a redacted field is removed from the response\nunless the key holds every scope listed.\n\n")
+	w("| Endpoint | Principals | Requires | Request-dependent | Redacted | Notes |\n|---|---|---|---|---|---|\n")
+	for _, e := range m.Endpoints {
+		principals, requires := strings.Join(e.Principals.List(), ", "), codes(model.Names(e.Requires))
+		if e.Public {
+			principals, requires = "public: no credentials needed", ""
+		} else if requires == "" {
+			requires = "no op scope"
+		}
+		var request, redacted []string
+		for _, r := range e.RequestScopes {
+			request = append(request, fmt.Sprintf("`%s` when %s", r.Scope.Name, cell(r.When)))
+		}
+		for _, r := range e.Redactions {
+			redacted = append(redacted, fmt.Sprintf("`%s` unless %s", r.Field, codes(model.Names(r.Unless))))
+		}
+		w("| `%s` | %s | %s | %s | %s | %s |\n", e.Method, principals, requires,
+			strings.Join(request, "; "), strings.Join(redacted, "; "), cell(e.Description))
+	}
+
+	w("\n## Scopes to endpoints\n\nFor each scope, the endpoints that require it, that check it for some requests,\nand whose redacted fields it helps reveal.\n\n")
+	w("| Scope | Required by | Checked for some requests by | Reveals |\n|---|---|---|---|\n")
+	for _, s := range m.Scopes {
+		if s.GrantsAll {
+			w("| `%s` | every endpoint: it grants every scope | | |\n", s.Name)
+			continue
+		}
+		var required, request, reveals []string
+		for _, e := range m.Endpoints {
+			if slices.Contains(e.Requires, s) {
+				required = append(required, e.Method)
+			}
+			for _, r := range e.RequestScopes {
+				if r.Scope == s {
+					request = append(request, e.Method)
+				}
+			}
+			for _, r := range e.Redactions {
+				if slices.Contains(r.Unless, s) {
+					reveals = append(reveals, fmt.Sprintf("`%s` of `%s`", r.Field, e.Method))
+				}
+			}
+		}
+		if len(required)+len(request)+len(reveals) == 0 {
+			w("| `%s` | no endpoint | | |\n", s.Name)
+			continue
+		}
+		w("| `%s` | %s | %s | %s |\n", s.Name, codes(required), codes(request), strings.Join(reveals, ", "))
+	}
+
+	w("\n## Outcomes\n\nWhat a refused call returns.\n\n| Outcome | Code | Status | gRPC | Message |\n|---|---:|---|---|---|\n")
+	for _, o := range m.Outcomes {
+		w("| %s | %d | `%s` | `%s` (%d) | %s |\n", o.Role, o.Code, o.Status, o.GRPCName, o.GRPCCode, cell(o.Message))
+	}
+
+	w("\n## Reserved\n\nRetired ids and names: no scope may take them again.\n\n")
+	ids := make([]string, len(m.Reserved.IDs))
+	for i, id := range m.Reserved.IDs {
+		ids[i] = strconv.Itoa(id)
+	}
+	w("- Ids: %s\n- Names: %s\n", orNone(strings.Join(ids, ", ")), orNone(codes(m.Reserved.Names)))
+	return []byte(b.String())
+}
+
+// codes renders names as a comma-separated list of code spans.
+func codes(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = "`" + n + "`"
+	}
+	return strings.Join(out, ", ")
+}
+
+// cell makes text safe inside a Markdown table cell: one line, pipes escaped.
+func cell(text string) string {
+	text = strings.Join(strings.Fields(text), " ")
+	return strings.NewReplacer(`\`, `\\`, "|", `\|`, "<", "&lt;", ">", "&gt;").Replace(text)
+}
+
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}

@@ -1,0 +1,496 @@
+// Package diff compares two versions of a scopes spec by their resolved
+// models, not their text, and classifies every change:
+//
+//   - escalation: the same key can do more than before;
+//   - breaking: existing keys or clients lose access, or stored values
+//     (scope names and ids, outcome codes) change meaning;
+//   - safe: new scopes and endpoints nobody holds yet, descriptions,
+//     deprecations.
+//
+// Each escalation and each lost access comes with a witness when one exists:
+// the smallest concrete key whose decision differs between the two versions,
+// found and checked with package reference.
+//
+// Scopes are matched across versions by name first and then by id, so a
+// scope whose id is unchanged but whose name changed is reported as a rename,
+// not as a removal and an addition. A key holds the matched scope on both
+// sides: a rename or an id change does not change what it may call, but it is
+// breaking on its own, for keys and code that store the old name or id.
+package diff
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/spec"
+)
+
+// Category says what a change means for existing keys and clients.
+type Category string
+
+// The categories, from the most to the least serious for a reviewer.
+const (
+	Escalation Category = "escalation" // the same key can do more than before
+	Breaking   Category = "breaking"   // keys or clients lose access, or stored values change meaning
+	Safe       Category = "safe"       // nothing an existing key or client notices
+)
+
+// Categories lists the categories in report order.
+var Categories = []Category{Escalation, Breaking, Safe}
+
+// Spec is one side of a comparison: its resolved model and its parsed file,
+// which keeps the positions of list entries that the model does not.
+type Spec struct {
+	Name  string // as positions show it, e.g. spec/scopes.yaml or origin/main:spec/scopes.yaml
+	Model *model.Model
+	File  *spec.File
+}
+
+// Load parses and validates a spec. name is used in positions; problems come
+// back as spec.Errors.
+func Load(name string, data []byte) (*Spec, error) {
+	f, err := spec.Parse(name, data)
+	if err != nil {
+		return nil, err
+	}
+	m, err := model.Build(f)
+	if err != nil {
+		return nil, err
+	}
+	return &Spec{Name: name, Model: m, File: f}, nil
+}
+
+// Finding is one change between the two specs.
+type Finding struct {
+	Category Category
+	Rule     string   // one of Rules, e.g. "endpoint-requirement-removed"
+	Element  string   // the scope or preset name, full method, outcome role or reserved id or name
+	Pos      spec.Pos // in NEW, or in OLD when the element is gone from NEW
+	Old      bool     // Pos is in OLD
+	Message  string   // one line, naming the element
+	Affects  []string // the endpoints whose decisions the change concerns, NEW's order first
+	Witness  *Witness // nil when the rule takes none or no key decides differently
+	Accepted *Allowance
+}
+
+// Report is the result of a comparison.
+type Report struct {
+	Old, New string // the specs' names
+	Findings []Finding
+	Stale    []Allowance // allowances that match no finding
+	Allow    []Category  // categories accepted as a whole (scopegen diff -allow)
+	// Base is the git revision OLD was read from, or "" when OLD is a file.
+	// Positions in OLD then name no file of the checkout.
+	Base string
+}
+
+// Rule is a kind of change.
+type Rule struct {
+	Name     string
+	Category Category
+	Witness  bool   // a witness is searched for each finding
+	Summary  string // what the rule detects
+}
+
+// Rules lists every rule, by element and category. The names are stable:
+// allowances and scripts refer to them.
+var Rules = []Rule{
+	{"scope-removed", Breaking, false, "a scope is removed: keys, configs and code that name it break"},
+	{"scope-renamed", Breaking, false, "a scope keeps its id under a new name: keys and code that store the old name break"},
+	{"scope-id-changed", Breaking, false, "a scope keeps its name under a new id: keys stored by id lose it"},
+	{"scope-id-reused", Breaking, false, "a scope takes the id another scope had: keys stored by id would hold it"},
+	{"scope-reserved-id-reused", Breaking, false, "a scope takes an id the old spec reserves (a retired scope)"},
+	{"scope-reserved-name-reused", Breaking, false, "a scope takes a name the old spec reserves (a retired scope)"},
+	{"scope-prerequisite-added", Breaking, true, "a scope needs more prerequisites: keys without them can no longer be made"},
+	{"scope-grants-all-removed", Breaking, true, "a scope no longer grants every scope, or the scope that did is removed"},
+	{"scope-go-name-changed", Breaking, false, "a scope's Go constant is renamed: code that uses it no longer compiles"},
+	{"scope-prerequisite-removed", Escalation, true, "a scope needs fewer prerequisites: a key may hold it without them"},
+	{"scope-grants-all-added", Escalation, true, "a scope now grants every scope"},
+	{"scope-added", Safe, false, "a new scope"},
+	{"scope-description-changed", Safe, false, "a scope's description changes"},
+	{"scope-deprecation-changed", Safe, false, "a scope is deprecated or no longer deprecated, or the reason changes"},
+
+	{"endpoint-removed", Breaking, true, "an endpoint is removed: its clients get unknown_endpoint"},
+	{"endpoint-not-public", Breaking, true, "a public endpoint now needs credentials"},
+	{"endpoint-principal-removed", Breaking, true, "an endpoint no longer accepts a kind of key"},
+	{"endpoint-requirement-added", Breaking, true, "an endpoint requires more op scopes"},
+	{"endpoint-redaction-added", Breaking, true, "an endpoint redacts a new response field"},
+	{"endpoint-redaction-unless-added", Breaking, true, "revealing a redacted field needs more scopes"},
+	{"endpoint-request-scope-added", Breaking, true, "the handler checks a new scope for some requests"},
+	{"endpoint-go-name-changed", Breaking, false, "an endpoint's Go constant is renamed: code that uses it no longer compiles"},
+	{"endpoint-public", Escalation, true, "an endpoint becomes public: callable without credentials"},
+	{"endpoint-principal-added", Escalation, true, "an endpoint opens to another kind of key"},
+	{"endpoint-requirement-removed", Escalation, true, "an endpoint requires fewer op scopes"},
+	{"endpoint-redaction-removed", Escalation, true, "an endpoint no longer redacts a response field"},
+	{"endpoint-redaction-unless-removed", Escalation, true, "revealing a redacted field needs fewer scopes"},
+	{"endpoint-request-scope-removed", Escalation, true, "the handler no longer checks a scope for some requests"},
+	{"endpoint-added", Safe, false, "a new endpoint"},
+	{"endpoint-description-changed", Safe, false, "an endpoint's description changes"},
+	{"endpoint-request-scope-when-changed", Safe, false, "the requests a request-dependent scope is checked for are described differently"},
+
+	{"preset-removed", Breaking, false, "a preset is removed: portals and code that offer it break"},
+	{"preset-scope-removed", Breaking, true, "keys made from a preset get fewer scopes"},
+	{"preset-scope-added", Escalation, true, "keys made from a preset get more scopes"},
+	{"preset-added", Safe, false, "a new preset"},
+	{"preset-description-changed", Safe, false, "a preset's description changes"},
+
+	{"outcome-changed", Breaking, true, "a denial's code, status or gRPC code changes: clients that check it break"},
+	{"outcome-message-changed", Safe, false, "a denial's message changes"},
+
+	{"reserved-id-removed", Breaking, false, "a retired id is no longer reserved, so a scope may take it again"},
+	{"reserved-name-removed", Breaking, false, "a retired name is no longer reserved, so a scope may take it again"},
+	{"reserved-id-added", Safe, false, "an id is retired"},
+	{"reserved-name-added", Safe, false, "a name is retired"},
+}
+
+// RuleNamed returns the rule called name, or nil.
+func RuleNamed(name string) *Rule {
+	for i := range Rules {
+		if Rules[i].Name == name {
+			return &Rules[i]
+		}
+	}
+	return nil
+}
+
+// RuleNames returns the names of every rule.
+func RuleNames() []string {
+	out := make([]string, len(Rules))
+	for i, r := range Rules {
+		out[i] = r.Name
+	}
+	return out
+}
+
+// Compare reports every change from old to new, sorted by category, then
+// position, rule and element.
+func Compare(old, new *Spec) *Report {
+	c := newComparer(old, new)
+	c.scopes()
+	c.grantsAll()
+	c.prerequisites()
+	c.endpoints()
+	c.presets()
+	c.outcomes()
+	c.reserved()
+	sortFindings(c.findings)
+	return &Report{Old: old.Name, New: new.Name, Findings: c.findings}
+}
+
+func sortFindings(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		if d := slices.Index(Categories, a.Category) - slices.Index(Categories, b.Category); d != 0 {
+			return d
+		}
+		if a.Pos != b.Pos {
+			if a.Pos.Less(b.Pos) {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(strings.Compare(a.Rule, b.Rule), strings.Compare(a.Element, b.Element))
+	})
+}
+
+// lscope is a scope as both sides see it: matched, or only on one side.
+type lscope struct{ old, new *model.Scope }
+
+// name is how reports name the scope: as OLD does, or NEW for a new scope.
+func (l lscope) name() string {
+	if l.old != nil {
+		return l.old.Name
+	}
+	return l.new.Name
+}
+
+// comparer holds the two sides and the scope matching between them.
+type comparer struct {
+	old, new *Spec
+	om, nm   *model.Model
+	oi, ni   *index
+	univ     []lscope             // every scope of either side: OLD's by id, then NEW-only ones by id
+	oldIdx   map[*model.Scope]int // OLD scope → its place in univ
+	newIdx   map[*model.Scope]int // NEW scope → its place in univ
+	findings []Finding
+}
+
+// newComparer matches scopes: by name, then by id for a scope whose name is
+// gone (a rename). Everything left over is removed or added.
+func newComparer(old, new *Spec) *comparer {
+	c := &comparer{old: old, new: new, om: old.Model, nm: new.Model,
+		oi: newIndex(old.File), ni: newIndex(new.File),
+		oldIdx: map[*model.Scope]int{}, newIdx: map[*model.Scope]int{}}
+	toNew := map[*model.Scope]*model.Scope{}
+	taken := map[*model.Scope]bool{}
+	for _, o := range c.om.Scopes {
+		if n := c.nm.Scope(o.Name); n != nil {
+			toNew[o], taken[n] = n, true
+		}
+	}
+	newByID := map[int]*model.Scope{}
+	for _, n := range c.nm.Scopes {
+		newByID[n.ID] = n
+	}
+	for _, o := range c.om.Scopes {
+		if n := newByID[o.ID]; toNew[o] == nil && n != nil && !taken[n] {
+			toNew[o], taken[n] = n, true
+		}
+	}
+	for _, o := range c.om.Scopes {
+		c.add(lscope{o, toNew[o]})
+	}
+	for _, n := range c.nm.Scopes {
+		if !taken[n] {
+			c.add(lscope{nil, n})
+		}
+	}
+	return c
+}
+
+func (c *comparer) add(l lscope) {
+	i := len(c.univ)
+	c.univ = append(c.univ, l)
+	if l.old != nil {
+		c.oldIdx[l.old] = i
+	}
+	if l.new != nil {
+		c.newIdx[l.new] = i
+	}
+}
+
+// set turns scopes of one side into a sorted set of places in univ.
+func (c *comparer) set(scopes []*model.Scope, old bool) []int {
+	idx := c.newIdx
+	if old {
+		idx = c.oldIdx
+	}
+	out := make([]int, 0, len(scopes))
+	for _, s := range scopes {
+		out = append(out, idx[s])
+	}
+	slices.Sort(out)
+	return out
+}
+
+// names lists the names of a set of places in univ: as OLD names them,
+// or NEW for new scopes.
+func (c *comparer) names(set []int) []string {
+	out := make([]string, len(set))
+	for i, x := range set {
+		out[i] = c.univ[x].name()
+	}
+	return out
+}
+
+// newNames lists a set as NEW names it, by NEW's ids: new names for renamed
+// scopes, and without the scopes NEW lacks.
+func (c *comparer) newNames(set []int) []string {
+	var scopes []*model.Scope
+	for _, x := range set {
+		if n := c.univ[x].new; n != nil {
+			scopes = append(scopes, n)
+		}
+	}
+	slices.SortFunc(scopes, func(a, b *model.Scope) int { return a.ID - b.ID })
+	return model.Names(scopes)
+}
+
+// finding records a change. The rule's category applies.
+func (c *comparer) finding(rule, element string, pos spec.Pos, old bool, affects []string, msg string) *Finding {
+	r := RuleNamed(rule)
+	if r == nil {
+		panic("diff: unknown rule " + rule)
+	}
+	c.findings = append(c.findings, Finding{Category: r.Category, Rule: rule, Element: element,
+		Pos: pos, Old: old, Message: msg, Affects: nonNil(affects)})
+	return &c.findings[len(c.findings)-1]
+}
+
+// common lists the endpoints both sides define, in NEW's order.
+func (c *comparer) common() []string {
+	var out []string
+	for _, e := range c.nm.Endpoints {
+		if c.om.Endpoint(e.Method) != nil {
+			out = append(out, e.Method)
+		}
+	}
+	return out
+}
+
+// uses lists the endpoints that refer to a scope of set on either side
+// (requires, request scopes, redactions): NEW's in its order, then those
+// only OLD has.
+func (c *comparer) uses(set []int) []string {
+	var out []string
+	refers := func(e *model.Endpoint, idx map[*model.Scope]int) bool {
+		in := func(s *model.Scope) bool { return slices.Contains(set, idx[s]) }
+		if slices.ContainsFunc(e.Requires, in) {
+			return true
+		}
+		for _, r := range e.RequestScopes {
+			if in(r.Scope) {
+				return true
+			}
+		}
+		for _, r := range e.Redactions {
+			if slices.ContainsFunc(r.Unless, in) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, e := range c.nm.Endpoints {
+		if refers(e, c.newIdx) {
+			out = append(out, e.Method)
+		}
+	}
+	for _, e := range c.om.Endpoints {
+		if refers(e, c.oldIdx) && !slices.Contains(out, e.Method) {
+			out = append(out, e.Method)
+		}
+	}
+	return out
+}
+
+// Set operations on sorted sets of places in univ.
+
+func minus(a, b []int) []int {
+	var out []int
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func union(a, b []int) []int {
+	out := slices.Concat(a, b)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func inter(a, b []int) []int {
+	var out []int
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// index finds the positions of list entries in a parsed spec.
+type index struct {
+	f         *spec.File
+	scopes    map[string]*spec.Scope
+	endpoints map[string]*spec.Endpoint
+	presets   map[string]*spec.Preset
+	resIDs    map[int]spec.Pos
+	resNames  map[string]spec.Pos
+}
+
+func newIndex(f *spec.File) *index {
+	x := &index{f: f, scopes: map[string]*spec.Scope{}, endpoints: map[string]*spec.Endpoint{},
+		presets: map[string]*spec.Preset{}, resIDs: map[int]spec.Pos{}, resNames: map[string]spec.Pos{}}
+	for i := range f.Scopes {
+		x.scopes[f.Scopes[i].Name.Value] = &f.Scopes[i]
+	}
+	for i := range f.Endpoints {
+		x.endpoints[f.Endpoints[i].Method.Value] = &f.Endpoints[i]
+	}
+	for i := range f.Presets {
+		x.presets[f.Presets[i].Name.Value] = &f.Presets[i]
+	}
+	for _, id := range f.Reserved.IDs {
+		x.resIDs[int(id.Value)] = id.Pos
+	}
+	for _, n := range f.Reserved.Names {
+		x.resNames[n.Value] = n.Pos
+	}
+	return x
+}
+
+// strPos returns the position of value in list, or fallback.
+func strPos(list []spec.Str, value string, fallback spec.Pos) spec.Pos {
+	for _, s := range list {
+		if s.Value == value {
+			return s.Pos
+		}
+	}
+	return fallback
+}
+
+// idPos is where scope s's id is written, or its name.
+func (x *index) idPos(s *model.Scope) spec.Pos {
+	if ss := x.scopes[s.Name]; ss != nil && ss.ID.Pos.Line > 0 {
+		return ss.ID.Pos
+	}
+	return s.Pos
+}
+
+// requirePos is where endpoint method's requires list names scope, or the method.
+func (x *index) requirePos(e *model.Endpoint, scope string) spec.Pos {
+	if se := x.endpoints[e.Method]; se != nil {
+		return strPos(se.Requires, scope, e.Pos)
+	}
+	return e.Pos
+}
+
+// redactPos is where endpoint e redacts field, or the method.
+func (x *index) redactPos(e *model.Endpoint, field string) spec.Pos {
+	if se := x.endpoints[e.Method]; se != nil {
+		for _, r := range se.Redact {
+			if r.Field.Value == field {
+				return r.Field.Pos
+			}
+		}
+	}
+	return e.Pos
+}
+
+// requestPos is where endpoint e lists request scope scope, or the method.
+func (x *index) requestPos(e *model.Endpoint, scope string) spec.Pos {
+	if se := x.endpoints[e.Method]; se != nil {
+		for _, r := range se.RequestScopes {
+			if r.Scope.Value == scope {
+				return r.Scope.Pos
+			}
+		}
+	}
+	return e.Pos
+}
+
+// principalPos is where endpoint e lists principal, or the method (when it
+// takes defaults.principals).
+func (x *index) principalPos(e *model.Endpoint, principal string) spec.Pos {
+	if se := x.endpoints[e.Method]; se != nil {
+		return strPos(se.Principals, principal, e.Pos)
+	}
+	return e.Pos
+}
+
+// publicPos is where endpoint e says public, or the method.
+func (x *index) publicPos(e *model.Endpoint) spec.Pos {
+	if se := x.endpoints[e.Method]; se != nil && se.Public.Pos.Line > 0 {
+		return se.Public.Pos
+	}
+	return e.Pos
+}
+
+// presetScopePos is where preset p lists scope, or the preset's name.
+func (x *index) presetScopePos(p *model.Preset, scope string) spec.Pos {
+	if sp := x.presets[p.Name]; sp != nil {
+		return strPos(sp.Scopes, scope, p.Pos)
+	}
+	return p.Pos
+}

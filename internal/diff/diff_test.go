@@ -1,0 +1,289 @@
+package diff_test
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/scopegen/scopegen/gen"
+	"github.com/scopegen/scopegen/internal/diff"
+	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/reference"
+)
+
+var update = flag.Bool("update", false, "rewrite the want.* files of testdata/diff with the current output")
+
+// outputs maps a want file of an archive to the format it holds.
+var outputs = map[string]string{
+	"want.txt":  "text",
+	"want.json": "json",
+	"want.md":   "markdown",
+	"want.gha":  "github-actions",
+}
+
+// TestGolden compares scopegen diff's output for each spec pair of
+// testdata/diff (old.yaml, new.yaml, and allow.yaml when present) with the
+// archive's want files. want.txt starts with the exit status. Run
+// go test ./internal/diff -update to accept a change, then review the diff.
+func TestGolden(t *testing.T) {
+	paths, err := filepath.Glob("../../testdata/diff/*.txtar")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no archives in testdata/diff: %v", err)
+	}
+	reported := map[string]bool{}
+	for _, path := range paths {
+		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
+			a, err := txtar.ParseFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files := map[string][]byte{}
+			for _, f := range a.Files {
+				files[f.Name] = f.Data
+			}
+			old, new := load(t, "old.yaml", files["old.yaml"]), load(t, "new.yaml", files["new.yaml"])
+			r := diff.Compare(old, new)
+			if data, ok := files["allow.yaml"]; ok {
+				allow, err := diff.ParseAllowances("allow.yaml", data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r.Accept(allow)
+			}
+			for _, f := range r.Findings {
+				reported[f.Rule] = true
+				if f.Witness != nil {
+					checkWitness(t, old, new, f)
+				}
+			}
+			if _, ok := files["want.txt"]; !ok {
+				t.Fatalf("%s has no want.txt", path)
+			}
+			changed := false
+			for i, f := range a.Files {
+				format, ok := outputs[f.Name]
+				if !ok {
+					continue
+				}
+				got := render(t, r, format)
+				if *update {
+					changed = changed || !bytes.Equal(got, f.Data)
+					a.Files[i].Data = got
+					continue
+				}
+				if !bytes.Equal(got, f.Data) {
+					t.Errorf("%s differs (go test ./internal/diff -update to accept):\n%s", f.Name, gen.Diff(f.Name, f.Data, got))
+				}
+			}
+			if changed {
+				if err := os.WriteFile(path, txtar.Format(a), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+	if t.Failed() {
+		return
+	}
+	for _, rule := range diff.Rules {
+		if !reported[rule.Name] {
+			t.Errorf("no archive of testdata/diff reports rule %s; add a spec pair for it", rule.Name)
+		}
+	}
+}
+
+// TestArchiveNamesTheirRule checks that an archive named after a rule
+// reports that rule, in its category.
+func TestArchiveNamesTheirRule(t *testing.T) {
+	paths, _ := filepath.Glob("../../testdata/diff/*.txtar")
+	for _, path := range paths {
+		name := strings.TrimSuffix(filepath.Base(path), ".txtar")
+		rule := diff.RuleNamed(name)
+		if rule == nil {
+			continue
+		}
+		a, err := txtar.ParseFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range a.Files {
+			if f.Name == "want.txt" && !strings.Contains(string(f.Data), ": "+string(rule.Category)+": "+rule.Name+": ") {
+				t.Errorf("%s does not report %s as %s", path, rule.Name, rule.Category)
+			}
+		}
+	}
+}
+
+func render(t *testing.T, r *diff.Report, format string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if format == "text" {
+		fmt.Fprintf(&b, "exit %d\n", r.ExitCode())
+	}
+	if err := r.Write(&b, format); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func load(t *testing.T, name string, data []byte) *diff.Spec {
+	t.Helper()
+	if data == nil {
+		t.Fatalf("no %s in the archive", name)
+	}
+	s, err := diff.Load(name, data)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return s
+}
+
+// checkWitness decides f's witness again from its printed names, on each
+// side with package reference, and fails unless the decisions differ as
+// printed and in the direction of f's category.
+func checkWitness(t *testing.T, old, new *diff.Spec, f diff.Finding) {
+	t.Helper()
+	w := f.Witness
+	var oldReq, newReq string
+	if w.Request != nil {
+		oldReq, newReq = w.Request.OldScope, w.Request.NewScope
+	}
+	o := decideWitness(t, old.Model, w, w.Grant.Scopes, oldReq)
+	n := decideWitness(t, new.Model, w, w.Grant.NewScopes, newReq)
+	if !diff.Differs(o, n) {
+		t.Errorf("%s %s: the witness decides the same on both sides: %+v", f.Rule, f.Element, w)
+	}
+	if !sameDecision(o, w.Old) || !sameDecision(n, w.New) {
+		t.Errorf("%s %s: the witness prints old %+v new %+v, reference decides old %+v new %+v", f.Rule, f.Element, w.Old, w.New, o, n)
+	}
+	switch f.Category {
+	case diff.Escalation:
+		if !diff.Gained(o, n) {
+			t.Errorf("%s %s: an escalation's witness does not gain: old %+v new %+v", f.Rule, f.Element, o, n)
+		}
+	case diff.Breaking:
+		if f.Rule != "outcome-changed" && !diff.Lost(o, n) {
+			t.Errorf("%s %s: a breaking finding's witness does not lose: old %+v new %+v", f.Rule, f.Element, o, n)
+		}
+	}
+}
+
+func sameDecision(a, b diff.Decision) bool {
+	return a.Allowed == b.Allowed && a.Code == b.Code && a.Status == b.Status && a.GRPC == b.GRPC &&
+		a.Reason == b.Reason && slices.Equal(a.Missing, b.Missing) && slices.Equal(a.Redacted, b.Redacted)
+}
+
+// decideWitness decides w on m with reference, for a key holding scopes
+// (names m does not define are dropped: the key holds nothing under them),
+// in a request that needs scope request ("" for none).
+func decideWitness(t *testing.T, m *model.Model, w *diff.Witness, scopes []string, request string) diff.Decision {
+	t.Helper()
+	kind := model.Principal(0)
+	if w.Grant.Kind != "none" {
+		k, err := reference.ParseKinds(w.Grant.Kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kind = k
+	}
+	if w.Action == "create" {
+		return create(m, kind, scopes)
+	}
+	return decideKey(m, kind, scopes, w.Grant.Restricted, w.Grant.Endpoints, w.Endpoint, request)
+}
+
+// grantOf builds a reference grant; kind 0 is no credentials.
+func grantOf(m *model.Model, kind model.Principal, scopes []string, restricted bool, endpoints []string) reference.Grant {
+	if kind == 0 {
+		return reference.Grant{}
+	}
+	g := reference.Grant{Kinds: kind, Scopes: map[string]bool{}, Endpoints: map[string]bool{}, Restricted: restricted}
+	for _, s := range scopes {
+		if m.Scope(s) != nil {
+			g.Scopes[s] = true
+		}
+	}
+	for _, e := range endpoints {
+		g.Endpoints[e] = true
+	}
+	return g
+}
+
+// create decides whether a key holding scopes may be made on m.
+func create(m *model.Model, kind model.Principal, scopes []string) diff.Decision {
+	var missing []string
+	for _, miss := range reference.MissingPrerequisites(m, grantOf(m, kind, scopes, false, nil)) {
+		missing = append(missing, miss...)
+	}
+	slices.SortFunc(missing, func(a, b string) int { return m.Scope(a).ID - m.Scope(b).ID })
+	missing = slices.Compact(missing)
+	if len(missing) == 0 {
+		return diff.Decision{Allowed: true, Reason: diff.Valid, Missing: []string{}, Redacted: []string{}}
+	}
+	return diff.Decision{Reason: diff.MissingPrerequisites, Missing: missing, Redacted: []string{}}
+}
+
+// decideKey decides a call of method on m with reference; when request
+// names a scope that method's handler checks, the call is a request that
+// needs it.
+func decideKey(m *model.Model, kind model.Principal, scopes []string, restricted bool, endpoints []string, method, request string) diff.Decision {
+	g := grantOf(m, kind, scopes, restricted, endpoints)
+	d := reference.Decide(m, g, method)
+	if e := m.Endpoint(method); e != nil && request != "" && d.Allowed {
+		for _, r := range e.RequestScopes {
+			if r.Scope.Name == request && !reference.Has(m, g, r.Scope) {
+				d = reference.Decision{Reason: diff.MissingRequestScope, Outcome: model.InsufficientScopes, Missing: []string{r.Scope.Name}}
+			}
+		}
+	}
+	out := diff.Decision{Allowed: d.Allowed, Reason: string(d.Reason), Missing: nonNil(d.Missing), Redacted: nonNil(d.Redacted), Status: "OK", GRPC: "OK"}
+	if !d.Allowed {
+		o := m.Outcome(d.Outcome)
+		out.Code, out.Status, out.GRPC = o.Code, o.Status, o.GRPCName
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// TestDeterministic compares the same pair several times: the output must
+// not depend on map order.
+func TestDeterministic(t *testing.T) {
+	for _, path := range []string{"../../testdata/diff/both.txtar", "../../testdata/diff/scope-removed.txtar"} {
+		a, err := txtar.ParseFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var old, new []byte
+		for _, f := range a.Files {
+			switch f.Name {
+			case "old.yaml":
+				old = f.Data
+			case "new.yaml":
+				new = f.Data
+			}
+		}
+		var first []byte
+		for i := range 5 {
+			r := diff.Compare(load(t, "old.yaml", old), load(t, "new.yaml", new))
+			got := render(t, r, "json")
+			if i == 0 {
+				first = got
+			} else if !bytes.Equal(first, got) {
+				t.Fatalf("%s: run %d differs:\n%s", path, i, gen.Diff("json", first, got))
+			}
+		}
+	}
+}

@@ -1,0 +1,561 @@
+package diff_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/scopegen/scopegen/internal/diff"
+	"github.com/scopegen/scopegen/internal/model"
+)
+
+// A tSpec is a small spec as plain data, so that a test can mutate it and
+// write it out as YAML.
+type tSpec struct {
+	codes     [4]int // insufficient_scopes, key_invalid, key_not_found, unknown_endpoint
+	message   string // key_not_found's message
+	scopes    []tScope
+	endpoints []tEndpoint
+	presets   []tPreset
+	resIDs    []int
+	resNames  []string
+}
+
+type tScope struct {
+	name, desc string
+	id         int
+	requires   []string
+	all        bool
+	deprecated bool
+}
+
+type tEndpoint struct {
+	method, desc string
+	public       bool
+	principals   []string // nil: defaults.principals
+	requires     []string
+	request      []tRequest
+	redact       []tRedact
+}
+
+type tRequest struct{ scope, when string }
+
+type tRedact struct {
+	field  string
+	unless []string
+}
+
+type tPreset struct {
+	name   string
+	scopes []string
+}
+
+func (s *tSpec) clone() *tSpec {
+	c := *s
+	c.scopes = slices.Clone(s.scopes)
+	for i := range c.scopes {
+		c.scopes[i].requires = slices.Clone(c.scopes[i].requires)
+	}
+	c.endpoints = slices.Clone(s.endpoints)
+	for i := range c.endpoints {
+		e := &c.endpoints[i]
+		e.principals, e.requires, e.request = slices.Clone(e.principals), slices.Clone(e.requires), slices.Clone(e.request)
+		e.redact = slices.Clone(e.redact)
+		for j := range e.redact {
+			e.redact[j].unless = slices.Clone(e.redact[j].unless)
+		}
+	}
+	c.presets = slices.Clone(s.presets)
+	for i := range c.presets {
+		c.presets[i].scopes = slices.Clone(c.presets[i].scopes)
+	}
+	c.resIDs, c.resNames = slices.Clone(s.resIDs), slices.Clone(s.resNames)
+	return &c
+}
+
+func flow(items []string) string { return "[" + strings.Join(items, ", ") + "]" }
+
+func (s *tSpec) yaml() []byte {
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	w("scopegen: 1\noutcomes:\n")
+	roles := []string{"insufficient_scopes", "key_invalid", "key_not_found", "unknown_endpoint"}
+	for i, r := range roles {
+		msg := "denied"
+		if r == "key_not_found" {
+			msg = s.message
+		}
+		w("  %s: {code: %d, status: S_%d, grpc: PERMISSION_DENIED, message: %s}\n", r, s.codes[i], i, msg)
+	}
+	w("defaults:\n  principals: [app_key, pat]\nscopes:\n")
+	for _, sc := range s.scopes {
+		w("  - {name: %s, id: %d, description: %s", sc.name, sc.id, sc.desc)
+		if len(sc.requires) > 0 {
+			w(", requires: %s", flow(sc.requires))
+		}
+		if sc.all {
+			w(", grants_all: true")
+		}
+		if sc.deprecated {
+			w(", deprecated: true")
+		}
+		w("}\n")
+	}
+	ids := make([]string, len(s.resIDs))
+	for i, id := range s.resIDs {
+		ids[i] = fmt.Sprint(id)
+	}
+	w("reserved:\n  ids: %s\n  names: %s\n", flow(ids), flow(s.resNames))
+	if len(s.presets) > 0 {
+		w("presets:\n")
+	}
+	for _, p := range s.presets {
+		w("  - {name: %s, description: A preset., scopes: %s}\n", p.name, flow(p.scopes))
+	}
+	w("endpoints:\n")
+	for _, e := range s.endpoints {
+		w("  - method: %s\n", e.method)
+		if e.desc != "" {
+			w("    description: %s\n", e.desc)
+		}
+		if e.public {
+			w("    public: true\n")
+		} else {
+			if e.principals != nil {
+				w("    principals: %s\n", flow(e.principals))
+			}
+			w("    requires: %s\n", flow(e.requires))
+		}
+		if len(e.request) > 0 {
+			w("    request_scopes:\n")
+			for _, r := range e.request {
+				w("      - {scope: %s, when: %s}\n", r.scope, r.when)
+			}
+		}
+		if len(e.redact) > 0 {
+			w("    redact:\n")
+			for _, r := range e.redact {
+				w("      - {field: %s, unless: %s}\n", r.field, flow(r.unless))
+			}
+		}
+	}
+	return []byte(b.String())
+}
+
+var (
+	scopePool  = []string{"A:Get", "A:Add", "B:Get", "B:Patch", "C", "D", "E:Get", "F"}
+	fieldPool  = []string{"item.secret", "item.tags", "owner"}
+	kindsPool  = [][]string{nil, {"app_key"}, {"pat"}, {"app_key", "pat"}}
+	methodPool = []string{"/t.S/Get", "/t.S/Put", "/t.S/List", "/t.S/Del", "/t.S/Run"}
+)
+
+// pick returns a random subset of items, each kept with probability p.
+func pick[T any](r *rand.Rand, items []T, p float64) []T {
+	var out []T
+	for _, x := range items {
+		if r.Float64() < p {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func (s *tSpec) names() []string {
+	var out []string
+	for _, sc := range s.scopes {
+		if !sc.all {
+			out = append(out, sc.name)
+		}
+	}
+	return out
+}
+
+func (s *tSpec) scope(name string) *tScope {
+	for i := range s.scopes {
+		if s.scopes[i].name == name {
+			return &s.scopes[i]
+		}
+	}
+	return nil
+}
+
+// closure is names with their prerequisites, transitively.
+func (s *tSpec) closure(names []string) []string {
+	out := slices.Clone(names)
+	for i := 0; i < len(out); i++ {
+		if sc := s.scope(out[i]); sc != nil {
+			for _, r := range sc.requires {
+				if !slices.Contains(out, r) {
+					out = append(out, r)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func (s *tSpec) unusedID(r *rand.Rand) int {
+	for {
+		id := 2 + r.IntN(20)
+		if !slices.ContainsFunc(s.scopes, func(sc tScope) bool { return sc.id == id }) && !slices.Contains(s.resIDs, id) {
+			return id
+		}
+	}
+}
+
+func (s *tSpec) unusedName(r *rand.Rand) string {
+	for {
+		name := fmt.Sprintf("N%d:Op", r.IntN(50))
+		if s.scope(name) == nil && !slices.Contains(s.resNames, name) {
+			return name
+		}
+	}
+}
+
+func randomSpec(r *rand.Rand) *tSpec {
+	s := &tSpec{codes: [4]int{7, 8, 9, 10}, message: "no key"}
+	if r.IntN(2) == 0 {
+		s.scopes = append(s.scopes, tScope{name: "All", id: 1, desc: "Everything.", all: true})
+	}
+	for _, name := range pick(r, scopePool, 0.6) {
+		sc := tScope{name: name, id: s.unusedID(r), desc: "Scope " + name + "."}
+		sc.requires = pick(r, s.names(), 0.25) // only earlier scopes: never a cycle
+		s.scopes = append(s.scopes, sc)
+	}
+	if len(s.names()) == 0 {
+		s.scopes = append(s.scopes, tScope{name: "Only", id: 20, desc: "The only scope."})
+	}
+	for _, method := range pick(r, methodPool, 0.7) {
+		s.endpoints = append(s.endpoints, randomEndpoint(r, s, method))
+	}
+	if len(s.endpoints) == 0 {
+		s.endpoints = append(s.endpoints, randomEndpoint(r, s, methodPool[0]))
+	}
+	for i := range r.IntN(3) {
+		s.presets = append(s.presets, tPreset{name: fmt.Sprintf("p%d", i), scopes: s.closure(pick(r, s.names(), 0.4))})
+	}
+	s.presets = slices.DeleteFunc(s.presets, func(p tPreset) bool { return len(p.scopes) == 0 })
+	if r.IntN(2) == 0 {
+		s.resIDs = []int{s.unusedID(r)}
+	}
+	if r.IntN(2) == 0 {
+		s.resNames = []string{"Old:Gone"}
+	}
+	return s
+}
+
+func randomEndpoint(r *rand.Rand, s *tSpec, method string) tEndpoint {
+	names := s.names()
+	e := tEndpoint{method: method}
+	if r.IntN(7) == 0 {
+		e.public = true
+	} else {
+		e.principals = kindsPool[r.IntN(len(kindsPool))]
+		if e.principals != nil && len(e.principals) == 0 {
+			e.principals = nil
+		}
+		e.requires = pick(r, names, 0.35)
+	}
+	if r.IntN(3) == 0 {
+		e.request = []tRequest{{names[r.IntN(len(names))], "some requests"}}
+	}
+	if r.IntN(2) == 0 {
+		e.redact = []tRedact{{fieldPool[r.IntN(len(fieldPool))], []string{names[r.IntN(len(names))]}}}
+	}
+	return e
+}
+
+// remove drops name from every list of s.
+func (s *tSpec) remove(name string) {
+	drop := func(l []string) []string { return slices.DeleteFunc(l, func(x string) bool { return x == name }) }
+	s.scopes = slices.DeleteFunc(s.scopes, func(sc tScope) bool { return sc.name == name })
+	for i := range s.scopes {
+		s.scopes[i].requires = drop(s.scopes[i].requires)
+	}
+	for i := range s.endpoints {
+		e := &s.endpoints[i]
+		e.requires = drop(e.requires)
+		e.request = slices.DeleteFunc(e.request, func(q tRequest) bool { return q.scope == name })
+		for j := range e.redact {
+			e.redact[j].unless = drop(e.redact[j].unless)
+		}
+		e.redact = slices.DeleteFunc(e.redact, func(x tRedact) bool { return len(x.unless) == 0 })
+	}
+	for i := range s.presets {
+		s.presets[i].scopes = drop(s.presets[i].scopes)
+	}
+	s.presets = slices.DeleteFunc(s.presets, func(p tPreset) bool { return len(p.scopes) == 0 })
+}
+
+// rename renames a scope everywhere.
+func (s *tSpec) rename(from, to string) {
+	sub := func(l []string) {
+		for i := range l {
+			if l[i] == from {
+				l[i] = to
+			}
+		}
+	}
+	for i := range s.scopes {
+		if s.scopes[i].name == from {
+			s.scopes[i].name = to
+		}
+		sub(s.scopes[i].requires)
+	}
+	for i := range s.endpoints {
+		e := &s.endpoints[i]
+		sub(e.requires)
+		for j := range e.request {
+			if e.request[j].scope == from {
+				e.request[j].scope = to
+			}
+		}
+		for j := range e.redact {
+			sub(e.redact[j].unless)
+		}
+	}
+	for i := range s.presets {
+		sub(s.presets[i].scopes)
+	}
+}
+
+// mutate makes one random change to s.
+func mutate(r *rand.Rand, s *tSpec) string {
+	names := s.names()
+	if len(names) == 0 {
+		return "nothing" // every scope is gone: the spec is invalid anyway
+	}
+	anyName := func() string { return names[r.IntN(len(names))] }
+	toggle := func(l []string, x string) []string {
+		if i := slices.Index(l, x); i >= 0 {
+			return slices.Delete(l, i, i+1)
+		}
+		return append(l, x)
+	}
+	var e *tEndpoint
+	if len(s.endpoints) > 0 {
+		e = &s.endpoints[r.IntN(len(s.endpoints))]
+	}
+	switch op := r.IntN(22); {
+	case op == 0:
+		from, to := anyName(), s.unusedName(r)
+		s.rename(from, to)
+		return "rename " + from
+	case op == 1:
+		s.scope(anyName()).id = s.unusedID(r)
+		return "renumber"
+	case op == 2:
+		s.remove(anyName())
+		return "remove scope"
+	case op == 3:
+		s.scopes = append(s.scopes, tScope{name: s.unusedName(r), id: s.unusedID(r), desc: "New."})
+		return "add scope"
+	case op == 4:
+		a, b := anyName(), anyName()
+		if a != b {
+			s.scope(a).requires = toggle(s.scope(a).requires, b)
+		}
+		return "toggle prerequisite"
+	case op == 5 && e != nil:
+		e.public = !e.public
+		e.requires = nil
+		if !e.public {
+			e.requires = []string{anyName()}
+		}
+		return "toggle public"
+	case op == 6 && e != nil && !e.public:
+		e.principals = kindsPool[1+r.IntN(3)]
+		return "principals"
+	case op == 7 && e != nil && !e.public:
+		e.requires = toggle(e.requires, anyName())
+		return "toggle requirement"
+	case op == 8 && e != nil:
+		if len(e.redact) > 0 {
+			e.redact = nil
+		} else {
+			e.redact = []tRedact{{"item.secret", []string{anyName()}}}
+		}
+		return "toggle redaction"
+	case op == 9 && e != nil && len(e.redact) > 0:
+		if u := toggle(e.redact[0].unless, anyName()); len(u) > 0 {
+			e.redact[0].unless = u
+		}
+		return "toggle unless"
+	case op == 10 && e != nil:
+		if len(e.request) > 0 {
+			e.request = nil
+		} else {
+			e.request = []tRequest{{anyName(), "some requests"}}
+		}
+		return "toggle request scope"
+	case op == 11 && e != nil && len(e.request) > 0:
+		e.request[0].when = "other requests"
+		return "request when"
+	case op == 12 && e != nil:
+		i := slices.IndexFunc(s.endpoints, func(x tEndpoint) bool { return x.method == e.method })
+		s.endpoints = slices.Delete(s.endpoints, i, i+1)
+		return "remove endpoint"
+	case op == 13:
+		for _, m := range methodPool {
+			if !slices.ContainsFunc(s.endpoints, func(x tEndpoint) bool { return x.method == m }) {
+				s.endpoints = append(s.endpoints, randomEndpoint(r, s, m))
+				break
+			}
+		}
+		return "add endpoint"
+	case op == 14 && len(s.presets) > 0:
+		p := &s.presets[r.IntN(len(s.presets))]
+		p.scopes = s.closure(toggle(p.scopes, anyName()))
+		return "preset scopes"
+	case op == 15:
+		s.codes[r.IntN(4)] = 100 + r.IntN(3)
+		return "outcome code"
+	case op == 16:
+		s.message = "no such key"
+		return "outcome message"
+	case op == 17:
+		if len(s.resIDs) > 0 && r.IntN(2) == 0 { // reuse a reserved id
+			id := s.resIDs[0]
+			s.resIDs = nil
+			s.scope(anyName()).id = id
+			return "reuse reserved id"
+		}
+		s.resIDs = append(s.resIDs, s.unusedID(r))
+		return "reserve id"
+	case op == 18:
+		if len(s.resNames) > 0 && r.IntN(2) == 0 {
+			s.resNames = nil
+			return "unreserve name"
+		}
+		s.resNames = append(s.resNames, s.unusedName(r))
+		return "reserve name"
+	case op == 19:
+		sc := s.scope(anyName())
+		sc.desc, sc.deprecated = "Changed.", !sc.deprecated
+		return "describe"
+	case op == 20:
+		for i := range s.scopes {
+			if s.scopes[i].all {
+				s.scopes[i].all = false
+				return "drop grants_all"
+			}
+		}
+		sc := s.scope(anyName())
+		sc.all, sc.requires = true, nil
+		return "grants_all"
+	case op == 21 && e != nil:
+		e.desc = "Changed."
+		return "endpoint description"
+	}
+	return "nothing"
+}
+
+// TestPropertyRandomMutations compares random small specs with random
+// mutations of them. Every witness must decide differently under OLD and
+// NEW when decided again from its printed names; and when the diff reports
+// no escalation and nothing breaking, no key may decide differently on any
+// endpoint OLD defines (in any request), nor be made on one side only.
+func TestPropertyRandomMutations(t *testing.T) {
+	iterations := 400
+	if testing.Short() {
+		iterations = 60
+	}
+	r := rand.New(rand.NewPCG(7, 11))
+	compared, quiet, witnesses := 0, 0, 0
+	for i := range iterations {
+		base := randomSpec(r)
+		old, err := diff.Load("old.yaml", base.yaml())
+		if err != nil {
+			t.Fatalf("the generator made an invalid spec: %v\n%s", err, base.yaml())
+		}
+		mut := base.clone()
+		var ops []string
+		for range 1 + r.IntN(3) {
+			ops = append(ops, mutate(r, mut))
+		}
+		new, err := diff.Load("new.yaml", mut.yaml())
+		if err != nil {
+			continue // the mutation broke a rule of the model; nothing to compare
+		}
+		compared++
+		rep := diff.Compare(old, new)
+		failing := false
+		for _, f := range rep.Findings {
+			if f.Witness != nil {
+				witnesses++
+				checkWitness(t, old, new, f)
+			}
+			failing = failing || f.Category != diff.Safe
+		}
+		if t.Failed() {
+			t.Fatalf("iteration %d (%s):\n%s\n-- new --\n%s", i, strings.Join(ops, ", "), base.yaml(), mut.yaml())
+		}
+		if failing {
+			continue
+		}
+		quiet++
+		if msg := anyDifference(r, old.Model, new.Model); msg != "" {
+			t.Fatalf("iteration %d (%s): no escalation or breaking finding, yet %s\n-- old --\n%s\n-- new --\n%s", i, strings.Join(ops, ", "), msg, base.yaml(), mut.yaml())
+		}
+	}
+	t.Logf("%d pairs compared, %d without escalation or breaking findings, %d witnesses checked", compared, quiet, witnesses)
+	if compared < iterations/2 || quiet < iterations/20 || witnesses < iterations/4 {
+		t.Errorf("too few useful cases: %d compared, %d quiet, %d witnesses of %d", compared, quiet, witnesses, iterations)
+	}
+}
+
+// anyDifference looks for a key that decides differently on old and new, or
+// is made on one side only; it returns what it found, or "".
+func anyDifference(r *rand.Rand, old, new *model.Model) string {
+	var names []string // every scope name of either side
+	for _, m := range []*model.Model{old, new} {
+		for _, s := range m.Scopes {
+			if !slices.Contains(names, s.Name) {
+				names = append(names, s.Name)
+			}
+		}
+	}
+	var methods []string // OLD's endpoints, and one neither defines
+	for _, e := range old.Endpoints {
+		methods = append(methods, e.Method)
+	}
+	methods = append(methods, "/t.S/Unknown")
+	var requests []string // every request-dependent scope of either side, and none
+	for _, m := range []*model.Model{old, new} {
+		for _, e := range m.Endpoints {
+			for _, q := range e.RequestScopes {
+				if !slices.Contains(requests, q.Scope.Name) {
+					requests = append(requests, q.Scope.Name)
+				}
+			}
+		}
+	}
+	requests = append(requests, "")
+	for range 300 {
+		kind := []model.Principal{0, model.AppKey, model.PersonalAccessToken}[r.IntN(3)]
+		scopes := pick(r, names, 0.4)
+		restricted := r.IntN(3) == 0
+		var endpoints []string
+		if restricted {
+			endpoints = pick(r, methods, 0.5)
+		}
+		for _, method := range methods {
+			for _, q := range requests {
+				o := decideKey(old, kind, scopes, restricted, endpoints, method, q)
+				n := decideKey(new, kind, scopes, restricted, endpoints, method, q)
+				if diff.Differs(o, n) {
+					return fmt.Sprintf("kind %d with %v (endpoints %v) calling %s (request %q): old %+v, new %+v", kind, scopes, endpoints, method, q, o, n)
+				}
+			}
+		}
+		// Validity: only for keys whose scopes both sides define.
+		if kind != 0 && !slices.ContainsFunc(scopes, func(s string) bool { return old.Scope(s) == nil || new.Scope(s) == nil }) {
+			if o, n := create(old, kind, scopes), create(new, kind, scopes); o.Allowed != n.Allowed {
+				return fmt.Sprintf("a key with %v may be made on one side only: old %+v, new %+v", scopes, o, n)
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,456 @@
+package diff
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/reference"
+	"github.com/scopegen/scopegen/internal/spec"
+)
+
+// Exit statuses of scopegen diff, by what is left once allowances and
+// -allow have accepted what they name. 1 and 2 are taken by errors and usage
+// errors.
+const (
+	ExitSafe       = 0 // nothing breaking or escalating is left
+	ExitBreaking   = 3 // a breaking finding is left, no escalation
+	ExitEscalation = 4 // an escalation is left, nothing breaking
+	ExitBoth       = 5 // both
+)
+
+// Fails reports whether f makes the diff fail: an escalation or breaking
+// finding accepted neither by an allowance nor by r.Allow.
+func (r *Report) Fails(f Finding) bool {
+	return f.Category != Safe && f.Accepted == nil && !slices.Contains(r.Allow, f.Category)
+}
+
+// ExitCode is the exit status of scopegen diff for r.
+func (r *Report) ExitCode() int {
+	var esc, brk bool
+	for _, f := range r.Findings {
+		if r.Fails(f) {
+			esc = esc || f.Category == Escalation
+			brk = brk || f.Category == Breaking
+		}
+	}
+	switch {
+	case esc && brk:
+		return ExitBoth
+	case esc:
+		return ExitEscalation
+	case brk:
+		return ExitBreaking
+	}
+	return ExitSafe
+}
+
+// Summary counts the findings of a report.
+type Summary struct {
+	Escalation      int `json:"escalation"`
+	Breaking        int `json:"breaking"`
+	Safe            int `json:"safe"`
+	Accepted        int `json:"accepted"` // findings accepted by an allowance
+	Allowed         int `json:"allowed"`  // findings of a category accepted by -allow, not by an allowance
+	StaleAllowances int `json:"stale_allowances"`
+}
+
+// Summary counts r's findings.
+func (r *Report) Summary() Summary {
+	var s Summary
+	for _, f := range r.Findings {
+		switch f.Category {
+		case Escalation:
+			s.Escalation++
+		case Breaking:
+			s.Breaking++
+		default:
+			s.Safe++
+		}
+		switch {
+		case f.Accepted != nil:
+			s.Accepted++
+		case f.Category != Safe && !r.Fails(f):
+			s.Allowed++
+		}
+	}
+	s.StaleAllowances = len(r.Stale)
+	return s
+}
+
+// Formats are the formats Write knows.
+var Formats = []string{"text", "markdown", "json", "github-actions"}
+
+// Write prints r in format, one of Formats.
+func (r *Report) Write(w io.Writer, format string) error {
+	switch format {
+	case "text":
+		return r.text(w)
+	case "markdown":
+		return r.markdown(w)
+	case "json":
+		return r.json(w)
+	case "github-actions":
+		return r.githubActions(w)
+	}
+	return fmt.Errorf("unknown format %q; the formats are %s", format, strings.Join(Formats, ", "))
+}
+
+// summaryLine is the one-line count of findings and what is accepted.
+func (r *Report) summaryLine() string {
+	s := r.Summary()
+	if len(r.Findings) == 0 {
+		return "no changes"
+	}
+	line := fmt.Sprintf("%d escalation, %d breaking, %d safe", s.Escalation, s.Breaking, s.Safe)
+	var notes []string
+	if s.Accepted > 0 {
+		notes = append(notes, fmt.Sprintf("%d accepted by allowances", s.Accepted))
+	}
+	if s.Allowed > 0 {
+		notes = append(notes, fmt.Sprintf("%d allowed by -allow", s.Allowed))
+	}
+	if len(notes) > 0 {
+		line += " (" + strings.Join(notes, ", ") + ")"
+	}
+	return line
+}
+
+// status is a finding's category as printed, with how it was accepted.
+func (r *Report) status(f Finding) string {
+	switch {
+	case f.Accepted != nil:
+		return string(f.Category) + " (accepted)"
+	case f.Category != Safe && !r.Fails(f):
+		return string(f.Category) + " (allowed by -allow)"
+	}
+	return string(f.Category)
+}
+
+// someOf lists at most n items, saying how many more there are.
+func someOf(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:n], ", "), len(items)-n)
+}
+
+// describe is the witness's key and action in words.
+func (w *Witness) describe() string {
+	g := w.Grant
+	if g.Kind == "none" {
+		return "a call of " + w.Endpoint + " without credentials"
+	}
+	article := "a"
+	if strings.ContainsRune("aeiou", rune(g.Kind[0])) {
+		article = "an"
+	}
+	key := fmt.Sprintf("%s %s key holding %s", article, g.Kind, scopeList(g.Scopes))
+	if g.Preset != "" {
+		key = fmt.Sprintf("%s %s key made from preset %s (%s", article, g.Kind, g.Preset, scopeList(g.Scopes))
+	}
+	if !slices.Equal(g.Scopes, g.NewScopes) {
+		if g.Preset != "" {
+			key += "; in NEW: " + scopeList(g.NewScopes) + ")"
+		} else {
+			key += " (in NEW: " + scopeList(g.NewScopes) + ")"
+		}
+	} else if g.Preset != "" {
+		key += ")"
+	}
+	if w.Action == "create" {
+		return "making " + key
+	}
+	if g.Restricted {
+		key += ", restricted to " + strings.Join(g.Endpoints, ", ")
+	}
+	key += ", calls " + w.Endpoint
+	if r := w.Request; r != nil {
+		scope := r.OldScope
+		if scope == "" || r.NewScope != "" && r.NewScope != scope {
+			scope = strings.TrimPrefix(scope+" / "+r.NewScope, " / ")
+		}
+		key += fmt.Sprintf(" in a request for which the handler may check %s (when %s)", scope, r.When)
+	}
+	return key
+}
+
+func scopeList(scopes []string) string {
+	if len(scopes) == 0 {
+		return "no scopes"
+	}
+	return strings.Join(scopes, ", ")
+}
+
+// String is the decision in words.
+func (d Decision) String() string {
+	switch {
+	case d.Reason == Valid:
+		return "may be made"
+	case d.Reason == MissingPrerequisites:
+		return "refused: it lacks the prerequisites " + strings.Join(d.Missing, ", ")
+	case d.Allowed && len(d.Redacted) > 0:
+		return "allowed, redacting " + strings.Join(d.Redacted, ", ")
+	case d.Allowed:
+		return "allowed"
+	}
+	s := fmt.Sprintf("denied %d %s (%s", d.Code, d.Status, d.Reason)
+	if len(d.Missing) > 0 && (d.Reason == string(reference.MissingScopes) || d.Reason == MissingRequestScope) {
+		s += ": " + strings.Join(d.Missing, ", ")
+	}
+	return s + ")"
+}
+
+func (r *Report) text(w io.Writer) error {
+	var b strings.Builder
+	for _, f := range r.Findings {
+		fmt.Fprintf(&b, "%s: %s: %s: %s\n", f.Pos, r.status(f), f.Rule, f.Message)
+		if len(f.Affects) > 0 {
+			fmt.Fprintf(&b, "    affects: %s\n", someOf(f.Affects, 5))
+		}
+		switch {
+		case f.Witness != nil:
+			fmt.Fprintf(&b, "    witness: %s\n      old: %s\n      new: %s\n", f.Witness.describe(), f.Witness.Old, f.Witness.New)
+		case takesWitness(f):
+			fmt.Fprintf(&b, "    witness: none found: no key tried decides differently (the change may have no effect today)\n")
+		}
+		if a := f.Accepted; a != nil {
+			fmt.Fprintf(&b, "    accepted: %s (%s)\n", a.Reason, a.Pos)
+		}
+	}
+	for _, a := range r.Stale {
+		fmt.Fprintf(&b, "%s: stale allowance: rule %s on %s matches no finding; remove it\n", a.Pos, a.Rule, a.Element)
+	}
+	fmt.Fprintf(&b, "%s\n", r.summaryLine())
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// takesWitness reports whether f is a change a witness would show. Invalid
+// keys and unknown methods are outside what a witness decides.
+func takesWitness(f Finding) bool {
+	if f.Rule == "outcome-changed" && (f.Element == string(model.KeyInvalid) || f.Element == string(model.UnknownEndpoint)) {
+		return false
+	}
+	r := RuleNamed(f.Rule)
+	return r != nil && r.Witness
+}
+
+// headings of the markdown sections, by category.
+var headings = map[Category]string{
+	Escalation: "Escalation: the same key can do more than before",
+	Breaking:   "Breaking: keys or clients lose access, or stored values change meaning",
+	Safe:       "Safe",
+}
+
+func (r *Report) markdown(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## scopegen diff: %s\n\n", md(r.summaryLine()))
+	fmt.Fprintf(&b, "`%s` → `%s`", r.Old, r.New)
+	switch code := r.ExitCode(); code {
+	case ExitSafe:
+		b.WriteString(": nothing left to review for access.\n")
+	default:
+		fmt.Fprintf(&b, ": **fails** (exit status %d) until each escalation and breaking change is accepted in the allowances file.\n", code)
+	}
+	for _, cat := range Categories {
+		first := true
+		for _, f := range r.Findings {
+			if f.Category != cat {
+				continue
+			}
+			if first {
+				fmt.Fprintf(&b, "\n### %s\n\n", headings[cat])
+				first = false
+			}
+			fmt.Fprintf(&b, "- `%s` **%s**", f.Pos, f.Rule)
+			if s := r.status(f); s != string(f.Category) {
+				fmt.Fprintf(&b, " _%s_", strings.TrimPrefix(strings.TrimSuffix(s, ")"), string(f.Category)+" ("))
+			}
+			fmt.Fprintf(&b, ": %s\n", md(f.Message))
+			if len(f.Affects) > 0 {
+				quoted := make([]string, len(f.Affects))
+				for i, a := range f.Affects {
+					quoted[i] = "`" + a + "`"
+				}
+				fmt.Fprintf(&b, "  - affects: %s\n", someOf(quoted, 5))
+			}
+			switch {
+			case f.Witness != nil:
+				fmt.Fprintf(&b, "  - witness: %s\n    - old: %s\n    - new: %s\n", md(f.Witness.describe()), md(f.Witness.Old.String()), md(f.Witness.New.String()))
+			case takesWitness(f):
+				b.WriteString("  - witness: none found: no key tried decides differently (the change may have no effect today)\n")
+			}
+			if a := f.Accepted; a != nil {
+				fmt.Fprintf(&b, "  - accepted: %s (`%s`)\n", md(a.Reason), a.Pos)
+			}
+		}
+	}
+	if len(r.Stale) > 0 {
+		b.WriteString("\n### Stale allowances\n\n")
+		for _, a := range r.Stale {
+			fmt.Fprintf(&b, "- `%s` rule **%s** on `%s` matches no finding; remove it\n", a.Pos, a.Rule, a.Element)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// md escapes text for Markdown.
+func md(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune("\\`*_[]<>|#~", r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// JSONVersion is the version of the JSON shape; it changes only when a field
+// changes meaning or goes away.
+const JSONVersion = 1
+
+// jsonReport is the JSON shape of a report, version JSONVersion; README
+// ("For reviewers of a spec change") documents it. Arrays are never null.
+type jsonReport struct {
+	Version         int             `json:"version"`
+	Old             string          `json:"old"`
+	New             string          `json:"new"`
+	ExitCode        int             `json:"exit_code"`
+	Summary         Summary         `json:"summary"`
+	Allow           []Category      `json:"allow"` // categories accepted by -allow
+	Findings        []jsonFinding   `json:"findings"`
+	StaleAllowances []jsonAllowance `json:"stale_allowances"`
+}
+
+type jsonPos struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+}
+
+type jsonFinding struct {
+	Category Category       `json:"category"`
+	Rule     string         `json:"rule"`
+	Element  string         `json:"element"`
+	Position jsonPos        `json:"position"`
+	Side     string         `json:"side"` // "new", or "old" when the element is gone from NEW
+	Message  string         `json:"message"`
+	Affects  []string       `json:"affects"`
+	Witness  *Witness       `json:"witness"`  // null when the rule takes none or none was found
+	Accepted *jsonAllowance `json:"accepted"` // null unless an allowance accepts the finding
+	Fails    bool           `json:"fails"`    // counts toward the exit status
+}
+
+type jsonAllowance struct {
+	Rule     string  `json:"rule"`
+	Element  string  `json:"element"`
+	Reason   string  `json:"reason"`
+	Position jsonPos `json:"position"`
+}
+
+func posJSON(p spec.Pos) jsonPos { return jsonPos{p.File, p.Line, p.Col} }
+
+func allowanceJSON(a Allowance) jsonAllowance {
+	return jsonAllowance{a.Rule, a.Element, a.Reason, posJSON(a.Pos)}
+}
+
+func (r *Report) json(w io.Writer) error {
+	out := jsonReport{Version: JSONVersion, Old: r.Old, New: r.New, ExitCode: r.ExitCode(), Summary: r.Summary(),
+		Allow: nonNil(r.Allow), Findings: []jsonFinding{}, StaleAllowances: []jsonAllowance{}}
+	for _, f := range r.Findings {
+		side := "new"
+		if f.Old {
+			side = "old"
+		}
+		jf := jsonFinding{Category: f.Category, Rule: f.Rule, Element: f.Element, Position: posJSON(f.Pos), Side: side,
+			Message: f.Message, Affects: nonNil(f.Affects), Witness: f.Witness, Fails: r.Fails(f)}
+		if f.Accepted != nil {
+			a := allowanceJSON(*f.Accepted)
+			jf.Accepted = &a
+		}
+		out.Findings = append(out.Findings, jf)
+	}
+	for _, a := range r.Stale {
+		out.StaleAllowances = append(out.StaleAllowances, allowanceJSON(a))
+	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
+}
+
+// githubActions prints workflow commands that annotate the spec's lines:
+// ::error for what fails, ::warning for what is accepted and for stale
+// allowances, ::notice for safe changes.
+func (r *Report) githubActions(w io.Writer) error {
+	var b strings.Builder
+	for _, f := range r.Findings {
+		level := "notice"
+		switch {
+		case r.Fails(f):
+			level = "error"
+		case f.Category != Safe:
+			level = "warning"
+		}
+		msg := f.Message
+		if len(f.Affects) > 0 {
+			msg += "\naffects: " + someOf(f.Affects, 5)
+		}
+		if wt := f.Witness; wt != nil {
+			msg += fmt.Sprintf("\nwitness: %s\nold: %s\nnew: %s", wt.describe(), wt.Old, wt.New)
+		}
+		if a := f.Accepted; a != nil {
+			msg += fmt.Sprintf("\naccepted: %s (%s)", a.Reason, a.Pos)
+		}
+		where := r.where(f)
+		if where != f.Pos {
+			msg += fmt.Sprintf("\n(was at %s)", f.Pos)
+		}
+		title := fmt.Sprintf("scopegen diff: %s: %s", r.status(f), f.Rule)
+		b.WriteString(annotation(level, where, title, msg))
+	}
+	for _, a := range r.Stale {
+		b.WriteString(annotation("warning", a.Pos, "scopegen diff: stale allowance",
+			fmt.Sprintf("rule %s on %s matches no finding; remove it", a.Rule, a.Element)))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// where is the position to annotate for f. A position in OLD read from a
+// git revision is not a file of the checkout: annotate NEW's file instead,
+// without a line.
+func (r *Report) where(f Finding) spec.Pos {
+	if f.Old && r.Base != "" {
+		return spec.Pos{File: r.New}
+	}
+	return f.Pos
+}
+
+// annotation formats one workflow command.
+func annotation(level string, p spec.Pos, title, msg string) string {
+	props := "file=" + ghProp(p.File)
+	if p.Line > 0 {
+		props += fmt.Sprintf(",line=%d,col=%d", p.Line, p.Col)
+	}
+	props += ",title=" + ghProp(title)
+	return fmt.Sprintf("::%s %s::%s\n", level, props, ghData(msg))
+}
+
+// ghData escapes a workflow command's message.
+func ghData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// ghProp escapes a workflow command's property value.
+func ghProp(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}

@@ -1,0 +1,519 @@
+package diff
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/reference"
+)
+
+// list joins names for a message: "A", "A and B", "A, B and C".
+func list(names []string) string {
+	if len(names) <= 1 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// described says that what's description changed to desc.
+func described(what, desc string) string {
+	if desc == "" {
+		return what + "'s description is removed"
+	}
+	return fmt.Sprintf("%s's description changes to %q", what, desc)
+}
+
+// itThem is the pronoun for n things.
+func itThem(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
+}
+
+// keyOf says which keys a principal set accepts: "an app_key or pat key".
+func keyOf(p model.Principal) string {
+	kinds := strings.Join(p.List(), " or ")
+	if strings.HasPrefix(kinds, "a") {
+		return "an " + kinds + " key"
+	}
+	return "a " + kinds + " key"
+}
+
+// guarded lists the endpoints of m that are not public, or that redact
+// fields: those whose decisions depend on the scopes a key holds.
+func guarded(m *model.Model) []string {
+	var out []string
+	for _, e := range m.Endpoints {
+		if !e.Public || len(e.Redactions) > 0 {
+			out = append(out, e.Method)
+		}
+	}
+	return out
+}
+
+// scopes reports scopes removed, added, renamed, renumbered, described
+// differently, and ids or names taken from another scope or from reserved.
+func (c *comparer) scopes() {
+	oldByID := map[int]*model.Scope{}
+	for _, o := range c.om.Scopes {
+		oldByID[o.ID] = o
+	}
+	for i, l := range c.univ {
+		o, n := l.old, l.new
+		uses := c.uses([]int{i})
+		switch {
+		case n == nil:
+			c.removedScope(o, uses)
+			continue
+		case o == nil:
+			c.finding("scope-added", n.Name, n.Pos, false, uses, fmt.Sprintf("new scope %s (id %d)", n.Name, n.ID))
+		default:
+			c.changedScope(o, n, uses)
+		}
+		if prev := oldByID[n.ID]; prev != nil && prev != o {
+			c.finding("scope-id-reused", n.Name, c.ni.idPos(n), false, uses,
+				fmt.Sprintf("scope %s takes id %d, which was %s's: keys stored by id that hold %s would hold %s; give it an unused id", n.Name, n.ID, prev.Name, prev.Name, n.Name))
+		}
+		if slices.Contains(c.om.Reserved.IDs, n.ID) {
+			c.finding("scope-reserved-id-reused", n.Name, c.ni.idPos(n), false, uses,
+				fmt.Sprintf("scope %s takes id %d, which the old spec reserves for a retired scope: keys stored with the retired scope would hold %s; give it an unused id", n.Name, n.ID, n.Name))
+		}
+		if slices.Contains(c.om.Reserved.Names, n.Name) {
+			c.finding("scope-reserved-name-reused", n.Name, n.Pos, false, uses,
+				fmt.Sprintf("scope %s takes a name the old spec reserves for a retired scope: keys that name the retired scope would hold the new one; choose another name", n.Name))
+		}
+	}
+}
+
+func (c *comparer) removedScope(o *model.Scope, uses []string) {
+	var keep []string
+	if !slices.Contains(c.nm.Reserved.IDs, o.ID) {
+		keep = append(keep, fmt.Sprintf("id %d", o.ID))
+	}
+	if !slices.Contains(c.nm.Reserved.Names, o.Name) {
+		keep = append(keep, "name "+o.Name)
+	}
+	hint := "; its id and name are reserved"
+	if len(keep) > 0 {
+		hint = "; add its " + list(keep) + " to reserved so that no scope takes them again"
+	}
+	c.finding("scope-removed", o.Name, o.Pos, true, uses,
+		fmt.Sprintf("scope %s (id %d) is removed: keys, configs and code that name it break%s", o.Name, o.ID, hint))
+}
+
+func (c *comparer) changedScope(o, n *model.Scope, uses []string) {
+	if o.Name != n.Name {
+		msg := fmt.Sprintf("scope %s (id %d) is renamed to %s: keys and configs that store the name %s break", o.Name, o.ID, n.Name, o.Name)
+		if o.GoName != n.GoName {
+			msg += fmt.Sprintf(", and so does code that uses %s", o.GoName)
+		}
+		msg += " (keys stored by id keep their access)"
+		if !slices.Contains(c.nm.Reserved.Names, o.Name) {
+			msg += fmt.Sprintf("; add %s to reserved names so that no scope takes it again", o.Name)
+		}
+		c.finding("scope-renamed", n.Name, n.Pos, false, uses, msg)
+	} else if o.GoName != n.GoName {
+		c.finding("scope-go-name-changed", n.Name, n.Pos, false, uses,
+			fmt.Sprintf("scope %s's Go constant changes from %s to %s: code that uses %s no longer compiles", n.Name, o.GoName, n.GoName, o.GoName))
+	}
+	if o.ID != n.ID {
+		c.finding("scope-id-changed", n.Name, c.ni.idPos(n), false, uses,
+			fmt.Sprintf("scope %s's id changes from %d to %d: keys and sets stored by id lose it, since an id is forever; restore id %d", n.Name, o.ID, n.ID, o.ID))
+	}
+	if o.Description != n.Description {
+		c.finding("scope-description-changed", n.Name, n.Pos, false, uses,
+			described("scope "+n.Name, n.Description))
+	}
+	switch {
+	case !o.Deprecated && n.Deprecated:
+		msg := fmt.Sprintf("scope %s is deprecated", n.Name)
+		if n.DeprecationReason != "" {
+			msg += ": " + n.DeprecationReason
+		}
+		c.finding("scope-deprecation-changed", n.Name, n.Pos, false, uses, msg)
+	case o.Deprecated && !n.Deprecated:
+		c.finding("scope-deprecation-changed", n.Name, n.Pos, false, uses, fmt.Sprintf("scope %s is no longer deprecated", n.Name))
+	case o.DeprecationReason != n.DeprecationReason:
+		c.finding("scope-deprecation-changed", n.Name, n.Pos, false, uses,
+			fmt.Sprintf("scope %s's deprecation reason changes to %q", n.Name, n.DeprecationReason))
+	}
+}
+
+// grantsAll reports a change of the scope that grants every scope.
+func (c *comparer) grantsAll() {
+	oa, na := c.om.AllScope, c.nm.AllScope
+	var kept *model.Scope // OLD's All scope as NEW has it
+	if oa != nil {
+		kept = c.univ[c.oldIdx[oa]].new
+	}
+	if oa != nil && (kept == nil || kept != na) {
+		x := c.oldIdx[oa]
+		var f *Finding
+		if kept == nil {
+			f = c.finding("scope-grants-all-removed", oa.Name, oa.Pos, true, guarded(c.om),
+				fmt.Sprintf("scope %s, which granted every scope, is removed: keys that hold it lose everything", oa.Name))
+		} else {
+			f = c.finding("scope-grants-all-removed", kept.Name, kept.Pos, false, guarded(c.om),
+				fmt.Sprintf("scope %s no longer grants every scope: keys that hold it lose everything else", kept.Name))
+		}
+		f.Witness = c.find(search{methods: c.common(), must: []int{x}, request: -1,
+			want: func(o, n Decision) bool { return o.Allowed && !n.Allowed }})
+	}
+	if na != nil && kept != na {
+		x := c.newIdx[na]
+		msg := fmt.Sprintf("scope %s now grants every scope: keys that hold it may do everything", na.Name)
+		if c.univ[x].old == nil {
+			msg = fmt.Sprintf("new scope %s grants every scope: keys that hold it may do everything", na.Name)
+		}
+		f := c.finding("scope-grants-all-added", na.Name, na.Pos, false, guarded(c.nm), msg)
+		f.Witness = c.find(search{methods: c.common(), must: []int{x}, request: -1,
+			want: func(o, n Decision) bool { return !o.Allowed && n.Allowed }})
+	}
+}
+
+// prerequisites reports scopes whose prerequisites, transitively, change.
+func (c *comparer) prerequisites() {
+	for i, l := range c.univ {
+		if l.old == nil || l.new == nil {
+			continue
+		}
+		co, cn := c.set(l.old.Closure, true), c.set(l.new.Closure, false)
+		self := []int{i}
+		if fewer := minus(co, cn); len(fewer) > 0 {
+			f := c.finding("scope-prerequisite-removed", l.new.Name, l.new.Pos, false, c.uses(self),
+				fmt.Sprintf("scope %s no longer needs %s: a key may now hold %s without %s", l.new.Name, list(c.names(fewer)), l.new.Name, list(c.names(fewer))))
+			f.Witness = c.findCreate(union(self, cn), Gained)
+		}
+		if more := minus(cn, co); len(more) > 0 {
+			f := c.finding("scope-prerequisite-added", l.new.Name, l.new.Pos, false, c.uses(self),
+				fmt.Sprintf("scope %s now needs %s: a key that holds %s without %s can no longer be made (keys made before are not checked on each call)",
+					l.new.Name, list(c.newNames(more)), l.new.Name, list(c.newNames(more))))
+			f.Witness = c.findCreate(union(self, co), Lost)
+		}
+	}
+}
+
+// endpoints reports endpoints added, removed and changed.
+func (c *comparer) endpoints() {
+	for _, n := range c.nm.Endpoints {
+		if o := c.om.Endpoint(n.Method); o != nil {
+			c.changedEndpoint(o, n)
+			continue
+		}
+		msg := "new endpoint " + n.Method
+		switch {
+		case n.Public:
+			msg += " (public: anyone may call it)"
+		case len(n.Requires) == 0:
+			msg += fmt.Sprintf(" (it requires no op scope: %s may call it)", keyOf(n.Principals))
+		}
+		c.finding("endpoint-added", n.Method, n.Pos, false, []string{n.Method}, msg)
+	}
+	unknown := c.nm.Outcome(model.UnknownEndpoint)
+	for _, o := range c.om.Endpoints {
+		if c.nm.Endpoint(o.Method) != nil {
+			continue
+		}
+		f := c.finding("endpoint-removed", o.Method, o.Pos, true, []string{o.Method},
+			fmt.Sprintf("endpoint %s is removed: its clients get %d %s", o.Method, unknown.Code, unknown.Status))
+		f.Witness = c.find(search{methods: []string{o.Method}, request: -1, want: func(o, n Decision) bool {
+			return o.Allowed && n.Reason == string(reference.UnknownEndpoint)
+		}})
+	}
+}
+
+func (c *comparer) changedEndpoint(o, n *model.Endpoint) {
+	m := n.Method
+	here := []string{m}
+	switch {
+	case !o.Public && n.Public:
+		f := c.finding("endpoint-public", m, c.ni.publicPos(n), false, here,
+			fmt.Sprintf("endpoint %s becomes public: anyone may call it, without credentials", m))
+		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
+			return !o.Allowed && n.Reason == string(reference.Public)
+		}})
+	case o.Public && !n.Public:
+		needs := "no op scope"
+		if len(n.Requires) > 0 {
+			needs = list(model.Names(n.Requires))
+		}
+		f := c.finding("endpoint-not-public", m, n.Pos, false, here,
+			fmt.Sprintf("endpoint %s is no longer public: it now needs %s holding %s", m, keyOf(n.Principals), needs))
+		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
+			return o.Reason == string(reference.Public) && !n.Allowed
+		}})
+	case !n.Public:
+		c.principals(o, n)
+		c.requirements(o, n)
+	}
+	c.redactions(o, n)
+	c.requestScopes(o, n)
+	if o.Description != n.Description {
+		c.finding("endpoint-description-changed", m, n.Pos, false, here,
+			described("endpoint "+m, n.Description))
+	}
+	if o.GoName != n.GoName {
+		c.finding("endpoint-go-name-changed", m, n.Pos, false, here,
+			fmt.Sprintf("endpoint %s's Go constant changes from %s to %s: code that uses %s no longer compiles", m, o.GoName, n.GoName, o.GoName))
+	}
+}
+
+func (c *comparer) principals(o, n *model.Endpoint) {
+	m, here := n.Method, []string{n.Method}
+	if more := n.Principals &^ o.Principals; more != 0 {
+		f := c.finding("endpoint-principal-added", m, c.ni.principalPos(n, more.List()[0]), false, here,
+			fmt.Sprintf("endpoint %s now accepts %s keys too", m, list(more.List())))
+		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
+			return o.Reason == string(reference.PrincipalNotAllowed) && n.Allowed
+		}})
+	}
+	if fewer := o.Principals &^ n.Principals; fewer != 0 {
+		f := c.finding("endpoint-principal-removed", m, n.Pos, false, here,
+			fmt.Sprintf("endpoint %s no longer accepts %s keys", m, list(fewer.List())))
+		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
+			return o.Allowed && n.Reason == string(reference.PrincipalNotAllowed)
+		}})
+	}
+}
+
+func (c *comparer) requirements(o, n *model.Endpoint) {
+	m, here := n.Method, []string{n.Method}
+	ro, rn := c.set(o.Requires, true), c.set(n.Requires, false)
+	if fewer := minus(ro, rn); len(fewer) > 0 {
+		f := c.finding("endpoint-requirement-removed", m, n.Pos, false, here,
+			fmt.Sprintf("endpoint %s no longer requires %s", m, list(c.names(fewer))))
+		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
+			return o.Reason == string(reference.MissingScopes) && n.Allowed
+		}})
+	}
+	if more := minus(rn, ro); len(more) > 0 {
+		names := c.newNames(more)
+		f := c.finding("endpoint-requirement-added", m, c.ni.requirePos(n, names[0]), false, here,
+			fmt.Sprintf("endpoint %s now requires %s too: keys without %s lose access", m, list(names), itThem(len(names))))
+		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
+			return o.Allowed && n.Reason == string(reference.MissingScopes)
+		}})
+	}
+}
+
+// redactions reports fields redacted or shown, and changes of the scopes
+// that reveal them.
+func (c *comparer) redactions(o, n *model.Endpoint) {
+	m, here := n.Method, []string{n.Method}
+	uo, un := map[string][]int{}, map[string][]int{}
+	for _, r := range o.Redactions {
+		uo[r.Field] = c.set(r.Unless, true)
+	}
+	for _, r := range n.Redactions {
+		un[r.Field] = c.set(r.Unless, false)
+	}
+	var gone, added, fewer, more []string // fields
+	var fewerText, moreText, addedText []string
+	for _, r := range o.Redactions {
+		f := r.Field
+		if _, ok := un[f]; !ok {
+			gone = append(gone, f)
+			continue
+		}
+		if d := minus(uo[f], un[f]); len(d) > 0 {
+			fewer = append(fewer, f)
+			fewerText = append(fewerText, fmt.Sprintf("%s no longer needs %s", f, list(c.names(d))))
+		}
+		if d := minus(un[f], uo[f]); len(d) > 0 {
+			more = append(more, f)
+			moreText = append(moreText, fmt.Sprintf("%s now needs %s too", f, list(c.newNames(d))))
+		}
+	}
+	for _, r := range n.Redactions {
+		if _, ok := uo[r.Field]; !ok {
+			added = append(added, r.Field)
+			addedText = append(addedText, fmt.Sprintf("%s unless the key holds %s", r.Field, list(model.Names(r.Unless))))
+		}
+	}
+	shows := func(fields []string) func(o, n Decision) bool {
+		return func(o, n Decision) bool {
+			return o.Allowed && n.Allowed && slices.ContainsFunc(fields, func(f string) bool {
+				return slices.Contains(o.Redacted, f) && !slices.Contains(n.Redacted, f)
+			})
+		}
+	}
+	hides := func(fields []string) func(o, n Decision) bool {
+		show := shows(fields)
+		return func(o, n Decision) bool { return show(n, o) }
+	}
+	if len(gone) > 0 {
+		f := c.finding("endpoint-redaction-removed", m, n.Pos, false, here,
+			fmt.Sprintf("endpoint %s no longer redacts %s: keys that could not see it now do", m, list(gone)))
+		f.Witness = c.find(search{methods: here, request: -1, want: shows(gone)})
+	}
+	if len(fewer) > 0 {
+		f := c.finding("endpoint-redaction-unless-removed", m, c.ni.redactPos(n, fewer[0]), false, here,
+			fmt.Sprintf("endpoint %s reveals redacted fields with fewer scopes: %s", m, strings.Join(fewerText, "; ")))
+		f.Witness = c.find(search{methods: here, request: -1, want: shows(fewer)})
+	}
+	if len(added) > 0 {
+		f := c.finding("endpoint-redaction-added", m, c.ni.redactPos(n, added[0]), false, here,
+			fmt.Sprintf("endpoint %s now redacts %s: keys without those scopes no longer see it", m, strings.Join(addedText, "; ")))
+		f.Witness = c.find(search{methods: here, request: -1, want: hides(added)})
+	}
+	if len(more) > 0 {
+		f := c.finding("endpoint-redaction-unless-added", m, c.ni.redactPos(n, more[0]), false, here,
+			fmt.Sprintf("endpoint %s reveals redacted fields only with more scopes: %s; keys without them no longer see it", m, strings.Join(moreText, "; ")))
+		f.Witness = c.find(search{methods: here, request: -1, want: hides(more)})
+	}
+}
+
+// requestScopes reports scopes the handler checks, or no longer checks, for
+// some requests.
+func (c *comparer) requestScopes(o, n *model.Endpoint) {
+	m, here := n.Method, []string{n.Method}
+	wo, wn := map[int]string{}, map[int]string{}
+	for _, r := range o.RequestScopes {
+		wo[c.oldIdx[r.Scope]] = r.When
+	}
+	for _, r := range n.RequestScopes {
+		wn[c.newIdx[r.Scope]] = r.When
+	}
+	var gone, added, changed []string
+	var goneIdx, addedIdx []int
+	for _, r := range o.RequestScopes {
+		x := c.oldIdx[r.Scope]
+		if w, ok := wn[x]; !ok {
+			gone = append(gone, fmt.Sprintf("%s when %s", r.Scope.Name, r.When))
+			goneIdx = append(goneIdx, x)
+		} else if w != r.When {
+			changed = append(changed, fmt.Sprintf("%s is now checked when %s (was: when %s)", c.univ[x].new.Name, w, r.When))
+		}
+	}
+	for _, r := range n.RequestScopes {
+		x := c.newIdx[r.Scope]
+		if _, ok := wo[x]; !ok {
+			added = append(added, fmt.Sprintf("%s when %s", r.Scope.Name, r.When))
+			addedIdx = append(addedIdx, x)
+		}
+	}
+	// first is the witness for the first scope of xs that has one.
+	first := func(xs []int, want func(o, n Decision) bool) *Witness {
+		for _, x := range xs {
+			if w := c.find(search{methods: here, request: x, want: want}); w != nil {
+				return w
+			}
+		}
+		return nil
+	}
+	if len(gone) > 0 {
+		f := c.finding("endpoint-request-scope-removed", m, n.Pos, false, here,
+			fmt.Sprintf("the handler of %s no longer checks %s: keys without it may now make those requests", m, strings.Join(gone, "; ")))
+		f.Witness = first(goneIdx, func(o, n Decision) bool { return o.Reason == MissingRequestScope && n.Allowed })
+	}
+	if len(added) > 0 {
+		f := c.finding("endpoint-request-scope-added", m, c.ni.requestPos(n, c.univ[addedIdx[0]].new.Name), false, here,
+			fmt.Sprintf("the handler of %s now checks %s: keys without it can no longer make those requests", m, strings.Join(added, "; ")))
+		f.Witness = first(addedIdx, func(o, n Decision) bool { return o.Allowed && n.Reason == MissingRequestScope })
+	}
+	if len(changed) > 0 {
+		c.finding("endpoint-request-scope-when-changed", m, n.Pos, false, here,
+			fmt.Sprintf("endpoint %s: %s", m, strings.Join(changed, "; ")))
+	}
+}
+
+// presets reports presets removed, added, and whose scopes change.
+func (c *comparer) presets() {
+	for _, n := range c.nm.Presets {
+		o := c.om.Preset(n.Name)
+		if o == nil {
+			c.finding("preset-added", n.Name, n.Pos, false, c.uses(c.set(n.Scopes, false)),
+				fmt.Sprintf("new preset %s: %s", n.Name, strings.Join(model.Names(n.Scopes), ", ")))
+			continue
+		}
+		so, sn := c.set(o.Scopes, true), c.set(n.Scopes, false)
+		if more := minus(sn, so); len(more) > 0 {
+			names := c.newNames(more)
+			f := c.finding("preset-scope-added", n.Name, c.ni.presetScopePos(n, names[0]), false, c.uses(more),
+				fmt.Sprintf("keys made from preset %s now get %s too", n.Name, list(names)))
+			f.Witness = c.findPreset(n.Name, so, sn, Gained)
+		}
+		if fewer := minus(so, sn); len(fewer) > 0 {
+			f := c.finding("preset-scope-removed", n.Name, n.Pos, false, c.uses(fewer),
+				fmt.Sprintf("keys made from preset %s no longer get %s (keys made before keep them)", n.Name, list(c.names(fewer))))
+			f.Witness = c.findPreset(n.Name, so, sn, Lost)
+		}
+		if o.Description != n.Description {
+			c.finding("preset-description-changed", n.Name, n.Pos, false, nil,
+				described("preset "+n.Name, n.Description))
+		}
+	}
+	for _, o := range c.om.Presets {
+		if c.nm.Preset(o.Name) == nil {
+			c.finding("preset-removed", o.Name, o.Pos, true, nil,
+				fmt.Sprintf("preset %s is removed: portals and code that offer it break (keys made from it keep their scopes)", o.Name))
+		}
+	}
+}
+
+// outcomes reports denials whose code, status, gRPC code or message change.
+func (c *comparer) outcomes() {
+	for _, n := range c.nm.Outcomes {
+		o := c.om.Outcome(n.Role)
+		if o == nil {
+			continue // every spec defines every role
+		}
+		if o.Code != n.Code || o.Status != n.Status || o.GRPCCode != n.GRPCCode {
+			var affects []string
+			var what string
+			switch n.Role {
+			case model.UnknownEndpoint:
+				what = " (calls of methods the spec does not define)"
+			case model.KeyInvalid:
+				what = " (calls by invalid, disabled or expired keys)"
+				affects = guarded(c.nm)
+			default:
+				affects = guarded(c.nm)
+			}
+			f := c.finding("outcome-changed", string(n.Role), n.Pos, false, affects,
+				fmt.Sprintf("outcome %s%s changes from %s to %s: clients that check the old code break", n.Role, what, outcomeText(o), outcomeText(n)))
+			if role := n.Role; role == model.InsufficientScopes || role == model.KeyNotFound {
+				f.Witness = c.find(search{methods: c.common(), request: -1, want: func(o, n Decision) bool {
+					return Recoded(o, n) && o.outcome == role && n.outcome == role
+				}})
+			}
+		} else if o.Message != n.Message {
+			c.finding("outcome-message-changed", string(n.Role), n.Pos, false, nil,
+				fmt.Sprintf("outcome %s's message changes to %q", n.Role, n.Message))
+		}
+	}
+}
+
+func outcomeText(o *model.Outcome) string {
+	return fmt.Sprintf("%d %s (%s)", o.Code, o.Status, o.GRPCName)
+}
+
+// reserved reports retired ids and names added to or dropped from reserved.
+func (c *comparer) reserved() {
+	for _, id := range c.om.Reserved.IDs {
+		if !slices.Contains(c.nm.Reserved.IDs, id) {
+			c.finding("reserved-id-removed", strconv.Itoa(id), c.oi.resIDs[id], true, nil,
+				fmt.Sprintf("id %d is no longer reserved: a scope may take it again, and keys stored with the retired scope would hold that scope; keep it reserved", id))
+		}
+	}
+	for _, id := range c.nm.Reserved.IDs {
+		if !slices.Contains(c.om.Reserved.IDs, id) {
+			c.finding("reserved-id-added", strconv.Itoa(id), c.ni.resIDs[id], false, nil, fmt.Sprintf("id %d is now reserved", id))
+		}
+	}
+	for _, name := range c.om.Reserved.Names {
+		if !slices.Contains(c.nm.Reserved.Names, name) {
+			c.finding("reserved-name-removed", name, c.oi.resNames[name], true, nil,
+				fmt.Sprintf("name %s is no longer reserved: a scope may take it again, and keys that name the retired scope would hold that scope; keep it reserved", name))
+		}
+	}
+	for _, name := range c.nm.Reserved.Names {
+		if !slices.Contains(c.om.Reserved.Names, name) {
+			c.finding("reserved-name-added", name, c.ni.resNames[name], false, nil, fmt.Sprintf("name %s is now reserved", name))
+		}
+	}
+}

@@ -1,0 +1,363 @@
+package diff
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/reference"
+)
+
+// Witness is a concrete key whose decision differs between OLD and NEW: the
+// smallest one found, decided on both sides by package reference.
+type Witness struct {
+	// Action is "call" (the key calls Endpoint) or "create" (the key is made,
+	// and its prerequisites are checked).
+	Action   string   `json:"action"`
+	Endpoint string   `json:"endpoint"` // the full method called; "" for create
+	Request  *Request `json:"request"`  // the kind of request made; null when it does not matter
+	Grant    Grant    `json:"grant"`
+	Old      Decision `json:"old"`
+	New      Decision `json:"new"`
+}
+
+// Request is a request for which the handler checks a request-dependent
+// scope on one side or both.
+type Request struct {
+	OldScope string `json:"old_scope"` // the scope as OLD names it; "" when OLD lacks it
+	NewScope string `json:"new_scope"` // the scope as NEW names it; "" when NEW lacks it
+	When     string `json:"when"`      // which requests, as the spec says (OLD's words when OLD checks the scope)
+}
+
+// Grant is a witness's key.
+type Grant struct {
+	Kind   string `json:"kind"`   // "app_key", "pat", or "none": no credentials
+	Preset string `json:"preset"` // the preset the key is made from, or ""
+	// Scopes are the op scopes the key holds as OLD names them (a scope OLD
+	// lacks is named as NEW names it); NewScopes as NEW names them, without
+	// the scopes NEW lacks. They differ after a rename, a removal, or when
+	// the key is made from a preset whose scopes changed.
+	Scopes     []string `json:"scopes"`
+	NewScopes  []string `json:"new_scopes"`
+	Restricted bool     `json:"restricted"` // only Endpoints may be called
+	Endpoints  []string `json:"endpoints"`
+}
+
+// Decision is one side's decision on a witness.
+type Decision struct {
+	Allowed bool   `json:"allowed"` // for create: the key may be made
+	Code    int    `json:"code"`    // the outcome's code; 0 when allowed
+	Status  string `json:"status"`  // the outcome's status, "OK" when allowed, "" for create
+	GRPC    string `json:"grpc"`    // the outcome's gRPC code name, "OK" when allowed, "" for create
+	// Reason is a reason of package reference (allowed, public,
+	// no_credentials, unknown_endpoint, principal, endpoint_not_granted,
+	// missing_scopes), missing_request_scope, or for create valid or
+	// missing_prerequisites.
+	Reason   string   `json:"reason"`
+	Missing  []string `json:"missing"`  // the scopes the key lacks
+	Redacted []string `json:"redacted"` // the response fields removed
+
+	outcome model.Role
+}
+
+// Reasons a witness decision has besides those of package reference.
+const (
+	MissingRequestScope  = "missing_request_scope" // the handler refuses the request: the key lacks its request-dependent scope
+	Valid                = "valid"                 // the key may be made
+	MissingPrerequisites = "missing_prerequisites" // the key may not be made: it lacks prerequisites of its scopes or endpoints
+)
+
+// Gained reports whether n lets the key do more than o: a call refused
+// before goes through, or a field redacted before is shown.
+func Gained(o, n Decision) bool {
+	return !o.Allowed && n.Allowed || o.Allowed && n.Allowed && len(minusStr(o.Redacted, n.Redacted)) > 0
+}
+
+// Lost reports whether n lets the key do less than o.
+func Lost(o, n Decision) bool { return Gained(n, o) }
+
+// Recoded reports whether a call refused on both sides is refused with
+// another code, status or gRPC code.
+func Recoded(o, n Decision) bool {
+	return !o.Allowed && !n.Allowed && (o.Code != n.Code || o.Status != n.Status || o.GRPC != n.GRPC)
+}
+
+// Differs reports whether a caller can tell o and n apart.
+func Differs(o, n Decision) bool { return Gained(o, n) || Lost(o, n) || Recoded(o, n) }
+
+func minusStr(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// probe is a key and what it does, as both sides see it.
+type probe struct {
+	kind     model.Principal // 0: no credentials
+	old, new []int           // the scopes the key holds on each side (places in univ)
+	preset   string
+	method   string // the endpoint called; "" when the key is being made
+	request  int    // a request-dependent scope the request needs (a place in univ), or -1
+}
+
+// decide decides p on both sides.
+func (c *comparer) decide(p probe) (o, n Decision) {
+	return c.decideOn(c.om, p, p.old, true), c.decideOn(c.nm, p, p.new, false)
+}
+
+// scopeOn is scope x of univ as one side defines it, or nil.
+func (c *comparer) scopeOn(x int, old bool) *model.Scope {
+	if old {
+		return c.univ[x].old
+	}
+	return c.univ[x].new
+}
+
+func (c *comparer) decideOn(m *model.Model, p probe, set []int, old bool) Decision {
+	var g reference.Grant // no credentials
+	if p.kind != 0 {
+		g = reference.Grant{Kinds: p.kind, Scopes: map[string]bool{}, Endpoints: map[string]bool{}}
+		for _, x := range set {
+			if s := c.scopeOn(x, old); s != nil {
+				g.Scopes[s.Name] = true
+			}
+		}
+		if p.method != "" {
+			g.Restricted, g.Endpoints[p.method] = true, true
+		}
+	}
+	if p.method == "" {
+		return creation(m, g)
+	}
+	d := reference.Decide(m, g, p.method)
+	if p.request >= 0 && d.Allowed {
+		s := c.scopeOn(p.request, old)
+		if s != nil && checks(m.Endpoint(p.method), s) && !reference.Has(m, g, s) {
+			d = reference.Decision{Reason: MissingRequestScope, Outcome: model.InsufficientScopes, Missing: []string{s.Name}}
+		}
+	}
+	out := Decision{Allowed: d.Allowed, Reason: string(d.Reason), Missing: nonNil(d.Missing),
+		Redacted: nonNil(d.Redacted), Status: "OK", GRPC: "OK", outcome: d.Outcome}
+	if !d.Allowed {
+		o := m.Outcome(d.Outcome)
+		out.Code, out.Status, out.GRPC = o.Code, o.Status, o.GRPCName
+	}
+	return out
+}
+
+// checks reports whether the handler of e checks s for some requests.
+func checks(e *model.Endpoint, s *model.Scope) bool {
+	for _, r := range e.RequestScopes {
+		if r.Scope == s {
+			return true
+		}
+	}
+	return false
+}
+
+// creation decides whether g may be made: whether it holds every
+// prerequisite of its scopes and endpoints.
+func creation(m *model.Model, g reference.Grant) Decision {
+	var missing []string
+	for _, miss := range reference.MissingPrerequisites(m, g) {
+		missing = append(missing, miss...)
+	}
+	slices.SortFunc(missing, func(a, b string) int { return m.Scope(a).ID - m.Scope(b).ID })
+	missing = slices.Compact(missing)
+	d := Decision{Allowed: len(missing) == 0, Reason: Valid, Missing: nonNil(missing), Redacted: []string{}}
+	if !d.Allowed {
+		d.Reason = MissingPrerequisites
+	}
+	return d
+}
+
+// search is what a witness must show.
+type search struct {
+	methods []string // the endpoints to call
+	must    []int    // scopes every candidate key holds
+	request int      // a request-dependent scope the request needs, or -1
+	want    func(o, n Decision) bool
+}
+
+// kinds are the kinds of key tried, smallest first: no credentials, then
+// each principal kind.
+var kinds = []model.Principal{0, model.AppKey, model.PersonalAccessToken}
+
+// find returns the smallest key that shows s on one of its endpoints (the
+// first endpoint wins a tie), or nil.
+func (c *comparer) find(s search) *Witness {
+	var best *probe
+	for _, method := range s.methods {
+		if p, ok := c.findOn(method, s); ok && (best == nil || len(p.old) < len(best.old)) {
+			best = &p
+		}
+		if best != nil && len(best.old) == len(s.must) {
+			break // no key is smaller
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	return c.witness(*best)
+}
+
+// findOn tries candidate keys calling method, smallest first, and shrinks
+// the first that shows s by dropping scopes while it still does.
+func (c *comparer) findOn(method string, s search) (probe, bool) {
+	for _, set := range c.candidates(method, s) {
+		for _, k := range kinds {
+			if k == 0 && len(set) > 0 {
+				continue
+			}
+			p := probe{kind: k, old: set, new: set, method: method, request: s.request}
+			if o, n := c.decide(p); !s.want(o, n) {
+				continue
+			}
+			for i := 0; i < len(p.old); i++ {
+				if slices.Contains(s.must, p.old[i]) {
+					continue
+				}
+				q := p
+				q.old = slices.Delete(slices.Clone(p.old), i, i+1)
+				q.new = q.old
+				if o, n := c.decide(q); s.want(o, n) {
+					p = q
+					i--
+				}
+			}
+			return p, true
+		}
+	}
+	return probe{}, false
+}
+
+// candidates are the keys worth trying on method: the scopes each side
+// requires, their intersection and union, each with the scopes that reveal
+// redacted fields, plus s.must and without s.request; smallest first.
+func (c *comparer) candidates(method string, s search) [][]int {
+	var ro, rn []int
+	reveal := [][]int{nil}
+	if e := c.om.Endpoint(method); e != nil {
+		ro = c.set(e.Requires, true)
+		for _, r := range e.Redactions {
+			reveal = append(reveal, c.set(r.Unless, true))
+		}
+	}
+	if e := c.nm.Endpoint(method); e != nil {
+		rn = c.set(e.Requires, false)
+		for _, r := range e.Redactions {
+			reveal = append(reveal, c.set(r.Unless, false))
+		}
+	}
+	var all []int
+	for _, r := range reveal {
+		all = union(all, r)
+	}
+	reveal = append(reveal, all)
+	var out [][]int
+	seen := map[string]bool{}
+	for _, base := range [][]int{nil, inter(ro, rn), ro, rn, union(ro, rn)} {
+		for _, r := range reveal {
+			set := union(union(base, r), s.must)
+			if s.request >= 0 {
+				set = minus(set, []int{s.request})
+			}
+			if key := fmt.Sprint(set); !seen[key] {
+				seen[key] = true
+				out = append(out, set)
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b []int) int { return len(a) - len(b) })
+	return out
+}
+
+// findPreset returns a key made from preset name (with oldSet on OLD and
+// newSet on NEW) whose call of an endpoint of both sides shows want, or nil.
+// Endpoints where a key holding oldSet on both sides already shows want are
+// skipped: there, the preset is not what changed.
+func (c *comparer) findPreset(name string, oldSet, newSet []int, want func(o, n Decision) bool) *Witness {
+	for _, method := range c.common() {
+		for _, k := range kinds[1:] {
+			p := probe{kind: k, old: oldSet, new: newSet, preset: name, method: method, request: -1}
+			same := p
+			same.new = oldSet
+			if o, n := c.decide(p); want(o, n) && !want(c.decide(same)) {
+				return c.witness(p)
+			}
+		}
+	}
+	return nil
+}
+
+// findCreate returns the key holding set, as it is made on both sides, if
+// that shows want; or nil.
+func (c *comparer) findCreate(set []int, want func(o, n Decision) bool) *Witness {
+	p := probe{kind: model.AppKey, old: set, new: set, request: -1}
+	if o, n := c.decide(p); want(o, n) {
+		return c.witness(p)
+	}
+	return nil
+}
+
+// witness decides p again on both sides and describes it; nil when the
+// decisions cannot be told apart, so no report shows a witness that does
+// not hold.
+func (c *comparer) witness(p probe) *Witness {
+	o, n := c.decide(p)
+	if !Differs(o, n) {
+		return nil
+	}
+	w := &Witness{Action: "call", Endpoint: p.method, Old: o, New: n}
+	if p.method == "" {
+		w.Action = "create"
+	}
+	if p.request >= 0 {
+		l := c.univ[p.request]
+		w.Request = &Request{When: c.when(c.om, p.method, l.old)}
+		if w.Request.When == "" {
+			w.Request.When = c.when(c.nm, p.method, l.new)
+		}
+		if l.old != nil {
+			w.Request.OldScope = l.old.Name
+		}
+		if l.new != nil {
+			w.Request.NewScope = l.new.Name
+		}
+	}
+	w.Grant = Grant{Kind: kindName(p.kind), Preset: p.preset, Scopes: nonNil(c.names(p.old)),
+		NewScopes: nonNil(c.newNames(p.new)), Endpoints: []string{}}
+	if p.kind != 0 && p.method != "" {
+		w.Grant.Restricted, w.Grant.Endpoints = true, []string{p.method}
+	}
+	return w
+}
+
+// when is the condition under which endpoint method of m checks s, or "".
+func (c *comparer) when(m *model.Model, method string, s *model.Scope) string {
+	if e := m.Endpoint(method); e != nil && s != nil {
+		for _, r := range e.RequestScopes {
+			if r.Scope == s {
+				return r.When
+			}
+		}
+	}
+	return ""
+}
+
+// kindName spells a principal kind; 0 is "none", no credentials.
+func kindName(k model.Principal) string {
+	if k == 0 {
+		return "none"
+	}
+	for _, n := range model.PrincipalNames {
+		if n.Kind == k {
+			return n.Name
+		}
+	}
+	return fmt.Sprint(int(k))
+}
