@@ -38,7 +38,7 @@ func TestGenerateGRPC(t *testing.T) {
 	for _, want := range []string{
 		"package scopesgrpc\n",
 		`"example.com/svc/internal/scopes"`,
-		"// Source: ../../../../../../",
+		"// Source: " + relativeSource(clarifai, adapter) + ". ",
 		`"google.golang.org/grpc"`,
 	} {
 		if !strings.Contains(enforce, want) {
