@@ -99,24 +99,40 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// TestArchiveNamesTheirRule checks that an archive named after a rule
-// reports that rule, in its category.
-func TestArchiveNamesTheirRule(t *testing.T) {
-	paths, _ := filepath.Glob("../../testdata/diff/*.txtar")
-	for _, path := range paths {
-		name := strings.TrimSuffix(filepath.Base(path), ".txtar")
-		rule := diff.RuleNamed(name)
-		if rule == nil {
-			continue
-		}
+// TestOneArchivePerRule checks that every rule has an archive of
+// testdata/diff named after it, which reports that rule in its category;
+// for a rule that takes a witness, with a witness.
+func TestOneArchivePerRule(t *testing.T) {
+	for _, rule := range diff.Rules {
+		path := "../../testdata/diff/" + rule.Name + ".txtar"
 		a, err := txtar.ParseFile(path)
 		if err != nil {
-			t.Fatal(err)
+			t.Errorf("rule %s has no archive: %v; add %s with a spec pair that shows it", rule.Name, err, path)
+			continue
 		}
+		files := map[string][]byte{}
 		for _, f := range a.Files {
-			if f.Name == "want.txt" && !strings.Contains(string(f.Data), ": "+string(rule.Category)+": "+rule.Name+": ") {
-				t.Errorf("%s does not report %s as %s", path, rule.Name, rule.Category)
+			files[f.Name] = f.Data
+		}
+		old, new := load(t, "old.yaml", files["old.yaml"]), load(t, "new.yaml", files["new.yaml"])
+		found := false
+		for _, f := range diff.Compare(old, new).Findings {
+			if f.Rule != rule.Name {
+				continue
 			}
+			found = true
+			if f.Category != rule.Category {
+				t.Errorf("%s: %s reported as %s, want %s", path, rule.Name, f.Category, rule.Category)
+			}
+			if rule.Witness && f.Witness == nil {
+				t.Errorf("%s: %s on %s has no witness; the archive should show one", path, rule.Name, f.Element)
+			}
+			if !rule.Witness && f.Witness != nil {
+				t.Errorf("%s: %s takes no witness, yet has one", path, rule.Name)
+			}
+		}
+		if !found {
+			t.Errorf("%s does not report %s", path, rule.Name)
 		}
 	}
 }
