@@ -47,6 +47,15 @@ func diffDetail() string {
 		"    - {rule: RULE, element: NAME, reason: WHY}\n" +
 		"An accepted finding is reported as accepted and does not fail; an allowance\n" +
 		"that matches no finding is reported as stale.\n\n" +
+		"Formats (-format):\n" +
+		"  text            one finding per line, file:line:col: category: rule: message,\n" +
+		"                  then the endpoints it affects and its witness (the default)\n" +
+		"  markdown        a pull request comment: a section per category\n" +
+		"  json            one object, version 1; every field is described by the JSON\n" +
+		"                  Schema internal/diff/report.schema.json in scopegen's repository\n" +
+		"  github-actions  workflow commands that annotate the changed lines of NEW:\n" +
+		"                  ::error for what fails, ::warning for what is accepted and for\n" +
+		"                  stale allowances, ::notice for safe changes\n\n" +
 		"Rules:\n")
 	for _, cat := range diff.Categories {
 		for _, r := range diff.Rules {
@@ -55,9 +64,14 @@ func diffDetail() string {
 			}
 		}
 	}
-	b.WriteString("\nExit status: 0 nothing breaking or escalating is left, 1 a spec or the\n" +
-		"allowances file is invalid or git fails, 2 usage error, 3 breaking, 4 escalation,\n" +
-		"5 breaking and escalation.")
+	fmt.Fprintf(&b, "\nExit status: the same in every format; only the findings that no allowance\n"+
+		"and no -allow accepts count:\n"+
+		"  %d  nothing breaking or escalating is left\n"+
+		"  1  a spec or the allowances file is invalid, or git fails\n"+
+		"  2  usage error\n"+
+		"  %d  breaking changes are left, no escalation\n"+
+		"  %d  escalations are left, nothing breaking\n"+
+		"  %d  both", diff.ExitSafe, diff.ExitBreaking, diff.ExitEscalation, diff.ExitBoth)
 	return b.String()
 }
 

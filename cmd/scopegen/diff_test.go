@@ -2,11 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/scopegen/scopegen/internal/diff"
 )
 
 // writeFile writes text to name in dir and returns its path.
@@ -215,5 +218,71 @@ func TestDiffBase(t *testing.T) {
 	}
 	if code, _, stderr := scopegen(t, "diff", "-base", "no-such-branch", spec); code != 1 || !strings.Contains(stderr, "-base no-such-branch: not a revision") {
 		t.Errorf("bad revision: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestDiffHelp checks that diff -h documents every format, every exit
+// status, every rule and where the JSON shape is described; and docs -h its
+// format and exit status.
+func TestDiffHelp(t *testing.T) {
+	code, out, _ := scopegen(t, "diff", "-h")
+	if code != 0 {
+		t.Fatalf("diff -h: exit %d", code)
+	}
+	formats := out[strings.Index(out, "Formats (-format):"):strings.Index(out, "Rules:")]
+	for _, f := range diff.Formats {
+		if !strings.Contains(formats, "\n  "+f+" ") {
+			t.Errorf("diff -h does not describe -format %s:\n%s", f, formats)
+		}
+	}
+	const schema = "internal/diff/report.schema.json"
+	if !strings.Contains(formats, schema) {
+		t.Errorf("diff -h does not say where the JSON shape is described (%s)", schema)
+	}
+	if _, err := os.Stat("../../" + schema); err != nil {
+		t.Errorf("diff -h names %s: %v", schema, err)
+	}
+	for _, c := range []struct {
+		code int
+		what string
+	}{
+		{diff.ExitSafe, "nothing breaking or escalating"},
+		{1, "a spec or the allowances file is invalid"},
+		{2, "usage error"},
+		{diff.ExitBreaking, "breaking changes are left, no escalation"},
+		{diff.ExitEscalation, "escalations are left, nothing breaking"},
+		{diff.ExitBoth, "both"},
+	} {
+		if !strings.Contains(out, fmt.Sprintf("\n  %d  %s", c.code, c.what)) {
+			t.Errorf("diff -h does not document exit status %d (%s)", c.code, c.what)
+		}
+	}
+	for _, r := range diff.Rules {
+		if !strings.Contains(out, "\n  "+r.Name+" ") {
+			t.Errorf("diff -h does not list rule %s", r.Name)
+		}
+	}
+
+	code, out, _ = scopegen(t, "docs", "-h")
+	if code != 0 || !strings.Contains(out, "Markdown") || !strings.Contains(out, "Exit status: 0 written, 1 the spec is invalid") {
+		t.Errorf("docs -h: exit %d\n%s", code, out)
+	}
+}
+
+// TestDiffExitStatusEveryFormat checks that the exit status does not depend
+// on the format.
+func TestDiffExitStatusEveryFormat(t *testing.T) {
+	dir := t.TempDir()
+	old := writeFile(t, dir, "old.yaml", small)
+	for _, c := range []struct {
+		name, new string
+		code      int
+	}{{"safe", safeChange, 0}, {"breaking", breaking, 3}, {"escalation", escalating, 4}, {"both", both, 5}} {
+		new := writeFile(t, t.TempDir(), "new.yaml", c.new)
+		for _, format := range diff.Formats {
+			if code, stdout, stderr := scopegen(t, "diff", "-format", format, old, new); code != c.code {
+				t.Errorf("%s, -format %s: exit %d, want %d\n%s%s", c.name, format, code, c.code, stdout, stderr)
+			}
+		}
 	}
 }

@@ -315,8 +315,10 @@ func md(s string) string {
 // changes meaning or goes away.
 const JSONVersion = 1
 
-// jsonReport is the JSON shape of a report, version JSONVersion; README
-// ("For reviewers of a spec change") documents it. Arrays are never null.
+// jsonReport is the JSON shape of a report, version JSONVersion. The JSON
+// Schema internal/diff/report.schema.json documents every field, and
+// schema_test.go validates the golden outputs against it: a field added
+// here must be added there. Arrays are never null.
 type jsonReport struct {
 	Version         int             `json:"version"`
 	Old             string          `json:"old"`
