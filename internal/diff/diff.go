@@ -321,11 +321,15 @@ func (c *comparer) common() []string {
 
 // uses lists the endpoints that refer to a scope of set on either side
 // (requires, request scopes, redactions): NEW's in its order, then those
-// only OLD has.
+// only OLD has. A scope that grants every scope, on a side, refers to every
+// endpoint of that side whose decision depends on the scopes a key holds.
 func (c *comparer) uses(set []int) []string {
 	var out []string
-	refers := func(e *model.Endpoint, idx map[*model.Scope]int) bool {
+	refers := func(e *model.Endpoint, m *model.Model, idx map[*model.Scope]int) bool {
 		in := func(s *model.Scope) bool { return slices.Contains(set, idx[s]) }
+		if m.AllScope != nil && in(m.AllScope) && (!e.Public || len(e.Redactions) > 0) {
+			return true
+		}
 		if slices.ContainsFunc(e.Requires, in) {
 			return true
 		}
@@ -342,12 +346,12 @@ func (c *comparer) uses(set []int) []string {
 		return false
 	}
 	for _, e := range c.nm.Endpoints {
-		if refers(e, c.newIdx) {
+		if refers(e, c.nm, c.newIdx) {
 			out = append(out, e.Method)
 		}
 	}
 	for _, e := range c.om.Endpoints {
-		if refers(e, c.oldIdx) && !slices.Contains(out, e.Method) {
+		if refers(e, c.om, c.oldIdx) && !slices.Contains(out, e.Method) {
 			out = append(out, e.Method)
 		}
 	}

@@ -179,6 +179,10 @@ func checkWitness(t *testing.T, old, new *diff.Spec, f diff.Finding) {
 	if !sameDecision(o, w.Old) || !sameDecision(n, w.New) {
 		t.Errorf("%s %s: the witness prints old %+v new %+v, reference decides old %+v new %+v", f.Rule, f.Element, w.Old, w.New, o, n)
 	}
+	if w.Action == "call" && !slices.Contains(f.Affects, w.Endpoint) {
+		t.Errorf("%s %s: the witness calls %s, which the finding does not list as affected (%v)", f.Rule, f.Element, w.Endpoint, f.Affects)
+	}
+	checkMinimal(t, old, new, f)
 	switch f.Category {
 	case diff.Escalation:
 		if !diff.Gained(o, n) {
@@ -189,6 +193,55 @@ func checkWitness(t *testing.T, old, new *diff.Spec, f diff.Finding) {
 			t.Errorf("%s %s: a breaking finding's witness does not lose: old %+v new %+v", f.Rule, f.Element, o, n)
 		}
 	}
+}
+
+// checkMinimal fails when a key with one scope fewer than f's witness
+// decides exactly as the witness does on both sides: the witness would not
+// be the smallest. A key made from a preset is what the preset gives, and a
+// witness of a change to scope X (its prerequisites, granting every scope)
+// holds X, so neither is shrunk.
+func checkMinimal(t *testing.T, old, new *diff.Spec, f diff.Finding) {
+	t.Helper()
+	w := f.Witness
+	if w.Grant.Preset != "" {
+		return
+	}
+	var oldReq, newReq string
+	if w.Request != nil {
+		oldReq, newReq = w.Request.OldScope, w.Request.NewScope
+	}
+	for i, s := range w.Grant.Scopes {
+		if s == f.Element || counterpart(old.Model, new.Model, s) == f.Element {
+			continue // the scope the finding is about: every key that shows it holds it
+		}
+		smaller := *w
+		smaller.Grant.Scopes = slices.Delete(slices.Clone(w.Grant.Scopes), i, i+1)
+		smaller.Grant.NewScopes = slices.DeleteFunc(slices.Clone(w.Grant.NewScopes), func(n string) bool {
+			return n == counterpart(old.Model, new.Model, s)
+		})
+		o := decideWitness(t, old.Model, &smaller, smaller.Grant.Scopes, oldReq)
+		n := decideWitness(t, new.Model, &smaller, smaller.Grant.NewScopes, newReq)
+		if sameDecision(o, w.Old) && sameDecision(n, w.New) {
+			t.Errorf("%s %s: the witness is not the smallest: without %s the key decides the same (old %s, new %s): %+v", f.Rule, f.Element, s, o, n, w.Grant)
+		}
+	}
+}
+
+// counterpart is the name NEW gives to the scope OLD calls name, as package
+// diff matches them: by name, else by id when NEW's scope of that id has a
+// name OLD does not use. A scope only NEW has is named as NEW names it.
+func counterpart(old, new *model.Model, name string) string {
+	if new.Scope(name) != nil {
+		return name
+	}
+	if o := old.Scope(name); o != nil {
+		for _, n := range new.Scopes {
+			if n.ID == o.ID && old.Scope(n.Name) == nil {
+				return n.Name
+			}
+		}
+	}
+	return ""
 }
 
 func sameDecision(a, b diff.Decision) bool {

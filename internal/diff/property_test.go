@@ -1,6 +1,7 @@
 package diff_test
 
 import (
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -338,7 +339,7 @@ func mutate(r *rand.Rand, s *tSpec) string {
 	if len(s.endpoints) > 0 {
 		e = &s.endpoints[r.IntN(len(s.endpoints))]
 	}
-	switch op := r.IntN(22); {
+	switch op := r.IntN(23); {
 	case op == 0:
 		from, to := anyName(), s.unusedName(r)
 		s.rename(from, to)
@@ -448,6 +449,19 @@ func mutate(r *rand.Rand, s *tSpec) string {
 	case op == 21 && e != nil:
 		e.desc = "Changed."
 		return "endpoint description"
+	case op == 22 && len(names) > 1: // a scope goes, another takes its id
+		gone, taker := anyName(), anyName()
+		if gone == taker {
+			return "nothing"
+		}
+		id := s.scope(gone).id
+		s.remove(gone)
+		if r.IntN(2) == 0 {
+			s.scope(taker).id = id
+			return "move id of " + gone + " to " + taker
+		}
+		s.scopes = append(s.scopes, tScope{name: s.unusedName(r), id: id, desc: "Takes an old id."})
+		return "new scope takes the id of " + gone
 	}
 	return "nothing"
 }
@@ -457,13 +471,18 @@ func mutate(r *rand.Rand, s *tSpec) string {
 // NEW when decided again from its printed names; and when the diff reports
 // no escalation and nothing breaking, no key may decide differently on any
 // endpoint OLD defines (in any request), nor be made on one side only.
+var (
+	propertyIterations = flag.Int("property.iterations", 400, "spec pairs TestPropertyRandomMutations compares (60 with -short)")
+	propertySeed       = flag.Uint64("property.seed", 7, "the seed of TestPropertyRandomMutations")
+)
+
 func TestPropertyRandomMutations(t *testing.T) {
-	iterations := 400
+	iterations := *propertyIterations
 	if testing.Short() {
-		iterations = 60
+		iterations = min(iterations, 60)
 	}
-	r := rand.New(rand.NewPCG(7, 11))
-	compared, quiet, witnesses := 0, 0, 0
+	r := rand.New(rand.NewPCG(*propertySeed, 11))
+	compared, quiet, empty, witnesses := 0, 0, 0, 0
 	for i := range iterations {
 		base := randomSpec(r)
 		old, err := diff.Load("old.yaml", base.yaml())
@@ -483,6 +502,15 @@ func TestPropertyRandomMutations(t *testing.T) {
 		rep := diff.Compare(old, new)
 		failing := false
 		for _, f := range rep.Findings {
+			// Each finding points at a line: in OLD exactly when the element is gone.
+			if file := map[bool]string{true: "old.yaml", false: "new.yaml"}[f.Old]; f.Pos.File != file || f.Pos.Line < 1 || f.Pos.Col < 1 {
+				t.Errorf("%s %s: position %s, want a line of %s", f.Rule, f.Element, f.Pos, file)
+			}
+			if f.Old != (f.Rule == "scope-removed" || f.Rule == "endpoint-removed" || f.Rule == "preset-removed" ||
+				f.Rule == "reserved-id-removed" || f.Rule == "reserved-name-removed" ||
+				f.Rule == "scope-grants-all-removed" && new.Model.Scope(f.Element) == nil) {
+				t.Errorf("%s %s: positioned in OLD: %v", f.Rule, f.Element, f.Old)
+			}
 			if f.Witness != nil {
 				witnesses++
 				checkWitness(t, old, new, f)
@@ -496,19 +524,24 @@ func TestPropertyRandomMutations(t *testing.T) {
 			continue
 		}
 		quiet++
-		if msg := anyDifference(r, old.Model, new.Model); msg != "" {
+		if len(rep.Findings) == 0 {
+			empty++
+		}
+		if msg := anyDifference(r, old.Model, new.Model, len(rep.Findings) == 0); msg != "" {
 			t.Fatalf("iteration %d (%s): no escalation or breaking finding, yet %s\n-- old --\n%s\n-- new --\n%s", i, strings.Join(ops, ", "), msg, base.yaml(), mut.yaml())
 		}
 	}
-	t.Logf("%d pairs compared, %d without escalation or breaking findings, %d witnesses checked", compared, quiet, witnesses)
+	t.Logf("%d pairs compared, %d without escalation or breaking findings (%d without any), %d witnesses checked", compared, quiet, empty, witnesses)
 	if compared < iterations/2 || quiet < iterations/20 || witnesses < iterations/4 {
 		t.Errorf("too few useful cases: %d compared, %d quiet, %d witnesses of %d", compared, quiet, witnesses, iterations)
 	}
 }
 
 // anyDifference looks for a key that decides differently on old and new, or
-// is made on one side only; it returns what it found, or "".
-func anyDifference(r *rand.Rand, old, new *model.Model) string {
+// is made on one side only; it returns what it found, or "". It calls OLD's
+// endpoints and one neither defines; with all, NEW's too (where a new
+// endpoint, a safe change, is expected to differ).
+func anyDifference(r *rand.Rand, old, new *model.Model, all bool) string {
 	var names []string // every scope name of either side
 	for _, m := range []*model.Model{old, new} {
 		for _, s := range m.Scopes {
@@ -520,6 +553,13 @@ func anyDifference(r *rand.Rand, old, new *model.Model) string {
 	var methods []string // OLD's endpoints, and one neither defines
 	for _, e := range old.Endpoints {
 		methods = append(methods, e.Method)
+	}
+	if all {
+		for _, e := range new.Endpoints {
+			if !slices.Contains(methods, e.Method) {
+				methods = append(methods, e.Method)
+			}
+		}
 	}
 	methods = append(methods, "/t.S/Unknown")
 	var requests []string // every request-dependent scope of either side, and none

@@ -160,7 +160,7 @@ func (c *comparer) grantsAll() {
 			f = c.finding("scope-grants-all-removed", kept.Name, kept.Pos, false, guarded(c.om),
 				fmt.Sprintf("scope %s no longer grants every scope: keys that hold it lose everything else", kept.Name))
 		}
-		f.Witness = c.find(search{methods: c.common(), must: []int{x}, request: -1,
+		f.Witness = c.find(search{methods: c.common(), must: []int{x}, request: -1, control: true,
 			want: func(o, n Decision) bool { return o.Allowed && !n.Allowed }})
 	}
 	if na != nil && kept != na {
@@ -170,7 +170,7 @@ func (c *comparer) grantsAll() {
 			msg = fmt.Sprintf("new scope %s grants every scope: keys that hold it may do everything", na.Name)
 		}
 		f := c.finding("scope-grants-all-added", na.Name, na.Pos, false, guarded(c.nm), msg)
-		f.Witness = c.find(search{methods: c.common(), must: []int{x}, request: -1,
+		f.Witness = c.find(search{methods: c.common(), must: []int{x}, request: -1, control: true,
 			want: func(o, n Decision) bool { return !o.Allowed && n.Allowed }})
 	}
 }
@@ -186,13 +186,13 @@ func (c *comparer) prerequisites() {
 		if fewer := minus(co, cn); len(fewer) > 0 {
 			f := c.finding("scope-prerequisite-removed", l.new.Name, l.new.Pos, false, c.uses(self),
 				fmt.Sprintf("scope %s no longer needs %s: a key may now hold %s without %s", l.new.Name, list(c.names(fewer)), l.new.Name, list(c.names(fewer))))
-			f.Witness = c.findCreate(union(self, cn), Gained)
+			f.Witness = c.findCreate(self, union(self, cn), Gained)
 		}
 		if more := minus(cn, co); len(more) > 0 {
 			f := c.finding("scope-prerequisite-added", l.new.Name, l.new.Pos, false, c.uses(self),
 				fmt.Sprintf("scope %s now needs %s: a key that holds %s without %s can no longer be made (keys made before are not checked on each call)",
 					l.new.Name, list(c.newNames(more)), l.new.Name, list(c.newNames(more))))
-			f.Witness = c.findCreate(union(self, co), Lost)
+			f.Witness = c.findCreate(self, union(self, co), Lost)
 		}
 	}
 }

@@ -181,6 +181,10 @@ type search struct {
 	must    []int    // scopes every candidate key holds
 	request int      // a request-dependent scope the request needs, or -1
 	want    func(o, n Decision) bool
+	// control: the same key without must must not show want, so that what
+	// the witness shows comes from the scopes of must and not from another
+	// change to the endpoint (one that becomes public, say).
+	control bool
 }
 
 // kinds are the kinds of key tried, smallest first: no credentials, then
@@ -216,6 +220,14 @@ func (c *comparer) findOn(method string, s search) (probe, bool) {
 			p := probe{kind: k, old: set, new: set, method: method, request: s.request}
 			if o, n := c.decide(p); !s.want(o, n) {
 				continue
+			}
+			if s.control {
+				q := p
+				q.old = minus(p.old, s.must)
+				q.new = q.old
+				if o, n := c.decide(q); s.want(o, n) {
+					continue
+				}
 			}
 			for i := 0; i < len(p.old); i++ {
 				if slices.Contains(s.must, p.old[i]) {
@@ -295,13 +307,26 @@ func (c *comparer) findPreset(name string, oldSet, newSet []int, want func(o, n 
 }
 
 // findCreate returns the key holding set, as it is made on both sides, if
-// that shows want; or nil.
-func (c *comparer) findCreate(set []int, want func(o, n Decision) bool) *Witness {
+// that shows want, shrunk by dropping scopes other than must while it still
+// does; or nil.
+func (c *comparer) findCreate(must, set []int, want func(o, n Decision) bool) *Witness {
 	p := probe{kind: model.AppKey, old: set, new: set, request: -1}
-	if o, n := c.decide(p); want(o, n) {
-		return c.witness(p)
+	if o, n := c.decide(p); !want(o, n) {
+		return nil
 	}
-	return nil
+	for i := 0; i < len(p.old); i++ {
+		if slices.Contains(must, p.old[i]) {
+			continue
+		}
+		q := p
+		q.old = slices.Delete(slices.Clone(p.old), i, i+1)
+		q.new = q.old
+		if o, n := c.decide(q); want(o, n) {
+			p = q
+			i--
+		}
+	}
+	return c.witness(p)
 }
 
 // witness decides p again on both sides and describes it; nil when the
