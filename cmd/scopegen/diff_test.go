@@ -219,6 +219,37 @@ func TestDiffBase(t *testing.T) {
 	if code, _, stderr := scopegen(t, "diff", "-base", "no-such-branch", spec); code != 1 || !strings.Contains(stderr, "-base no-such-branch: not a revision") {
 		t.Errorf("bad revision: exit %d, stderr %q", code, stderr)
 	}
+
+	// Commit the change: HEAD~1 is the old spec, as in a pull request
+	// compared with its base branch. From the repository's root, SPEC
+	// defaults to spec/scopes.yaml and positions are relative.
+	git("commit", "-q", "-a", "-m", "remove Health")
+	t.Chdir(dir)
+	code, stdout, _ = scopegen(t, "diff", "-base", "HEAD~1")
+	if want := "HEAD~1:spec/scopes.yaml:21:13: breaking: endpoint-removed:"; code != 3 || !strings.HasPrefix(stdout, want) {
+		t.Errorf("-base HEAD~1 from the root: exit %d, want %q in\n%s", code, want, stdout)
+	}
+	if code, stdout, _ := scopegen(t, "diff", "-base", "HEAD"); code != 0 || stdout != "no changes\n" {
+		t.Errorf("-base HEAD after the commit: exit %d\n%s", code, stdout)
+	}
+	// The allowances file beside the spec accepts the finding.
+	writeFile(t, filepath.Join(dir, "spec"), "scopes.allow.yaml",
+		"allow:\n  - {rule: endpoint-removed, element: /t.S/Health, reason: nobody calls it}\n")
+	code, stdout, _ = scopegen(t, "diff", "-base", "HEAD~1", "-format", "json")
+	var r struct {
+		ExitCode int `json:"exit_code"`
+		Old      string
+		Findings []struct{ Side, Accepted any }
+	}
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil || code != 0 || r.ExitCode != 0 || r.Old != "HEAD~1:spec/scopes.yaml" ||
+		len(r.Findings) != 1 || r.Findings[0].Side != "old" || r.Findings[0].Accepted == nil {
+		t.Errorf("-base HEAD~1 with an allowance: exit %d, %v\n%s", code, err, stdout)
+	}
+	// From a subdirectory, SPEC is relative to it.
+	t.Chdir(filepath.Join(dir, "spec"))
+	if code, stdout, _ := scopegen(t, "diff", "-base", "HEAD~1", "-allowances", "", "scopes.yaml"); code != 3 || !strings.HasPrefix(stdout, "HEAD~1:scopes.yaml:21:13: breaking: endpoint-removed:") {
+		t.Errorf("-base HEAD~1 scopes.yaml from spec/: exit %d\n%s", code, stdout)
+	}
 }
 
 // TestDiffHelp checks that diff -h documents every format, every exit
