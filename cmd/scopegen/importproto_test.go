@@ -1,13 +1,19 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scopegen/scopegen/internal/cases"
+	"github.com/scopegen/scopegen/internal/protoimport"
+	"github.com/scopegen/scopegen/internal/protoimport/prototruth"
 )
 
 const protodata = "../../testdata/protoimport"
@@ -192,5 +198,118 @@ func TestImportProtoReadmeExample(t *testing.T) {
 	code, out, _ = scopegen(t, "explain", "-spec", spec, "/acme.api.Console/Login")
 	if code != 1 || !strings.Contains(out, "unknown") {
 		t.Errorf("explain Login (skipped): exit %d:\n%s", code, out)
+	}
+}
+
+// realProtoEnv names the directory of Clarifai's real protos for
+// TestImportProtoReal.
+const realProtoEnv = "SCOPEGEN_REAL_PROTO"
+
+// TestImportProtoReal imports Clarifai's real protos (about 300 RPCs and
+// 120 scopes) with the clarifai profile and with the config file written
+// out, generates the checker, and checks it against what compiling the
+// protos says (package prototruth: protoc's reading, every import linked,
+// not the import's syntax-level one): every scope by name, id,
+// prerequisites and deprecation; every RPC by who may call it and exactly
+// the scopes it lists, each of which is needed; descriptions from the
+// leading comments and HTTP bindings; reserved numbers; one warning per
+// repeated requirement. It runs only when SCOPEGEN_REAL_PROTO names a
+// directory holding proto/clarifai/api/service.proto and the files it
+// imports: a checkout of github.com/Clarifai/clarifai-nodejs-grpc, or its
+// npm package unpacked (npm pack clarifai-nodejs-grpc && tar xzf *.tgz gives
+// package/).
+func TestImportProtoReal(t *testing.T) {
+	dir := os.Getenv(realProtoEnv)
+	if dir == "" {
+		t.Skip("set " + realProtoEnv + " to a directory holding Clarifai's proto/clarifai/api/service.proto to import the real protos")
+	}
+	root, rel, err := prototruth.Find(dir, "clarifai/api/service.proto")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(root, filepath.FromSlash(rel))
+
+	// The profile and the config file give the same bytes, again and again.
+	code, spec, warnings := scopegen(t, "import-proto", "-profile", "clarifai", "-I", root, file)
+	if code != 0 {
+		t.Fatalf("import-proto -profile clarifai: exit %d:\n%s", code, warnings)
+	}
+	for _, args := range [][]string{
+		{"-config", protodata + "/clarifai/importproto.yaml", "-I", root, file},
+		{"-profile", "clarifai", "-I", root, file},
+	} {
+		code, again, w := scopegen(t, append([]string{"import-proto"}, args...)...)
+		if code != 0 || again != spec || w != warnings {
+			t.Errorf("import-proto %v: exit %d; the spec or the warnings differ from the first import:\n%s", args, code, w)
+		}
+	}
+	dirOut := t.TempDir()
+	specPath := filepath.Join(dirOut, "scopes.yaml")
+	if err := os.WriteFile(specPath, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := load(t, specPath)
+
+	cfg := protoimport.Profiles["clarifai"]()
+	api, err := prototruth.Compile(cfg, []string{root}, []string{rel})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := api.Expect(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	problems, stats := api.Compare(cfg, m)
+	for _, p := range problems {
+		t.Error(p)
+	}
+	if n := strings.Count(warnings, " twice "); n != stats.Repeats {
+		t.Errorf("%d warnings of a repeated scope; the files repeat %d:\n%s", n, stats.Repeats, warnings)
+	}
+	if n := strings.Count(warnings, "\n"); n != strings.Count(warnings, ": warning: ") {
+		t.Errorf("stderr has lines that are not warnings:\n%s", warnings)
+	}
+	t.Logf("%v; %d warnings in all", stats, strings.Count(warnings, "\n"))
+
+	// Generate the checker and run testdata/protoimport/e2e/decide_test.go
+	// in a module of its own with what the compiled protos say.
+	pkg := filepath.Join(dirOut, "scopes")
+	if code, _, errOut := scopegen(t, "generate", "-spec", specPath, "-out", pkg, "-pkg", "scopes"); code != 0 {
+		t.Fatalf("generate: %s", errOut)
+	}
+	if code, out, errOut := scopegen(t, "check", "-spec", specPath, "-out", pkg, "-pkg", "scopes"); code != 0 {
+		t.Fatalf("check right after generate: exit %d\n%s%s", code, out, errOut)
+	}
+	driver, err := os.ReadFile(protodata + "/e2e/decide_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth, err := json.Marshal(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	suite, err := json.Marshal(cases.Build(m, 1, 2000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{
+		"go.mod":         []byte("module example.com/scopes\n\ngo 1.24\n"),
+		"decide_test.go": driver,
+		"truth.json":     truth,
+		"cases.json":     suite,
+	} {
+		if err := os.WriteFile(filepath.Join(pkg, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(goTool, "test", "-count=1", "./...")
+	cmd.Dir = pkg
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go test in the generated package: %v\n%s", err, out)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/scopegen/scopegen/internal/cases"
 	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/protoimport"
+	"github.com/scopegen/scopegen/internal/protoimport/prototruth"
 	"github.com/scopegen/scopegen/internal/reference"
 )
 
@@ -198,6 +200,12 @@ extend google.protobuf.MethodOptions {
 		api.scopes = append(api.scopes, d)
 	}
 
+	// The messages the RPCs take, so that the files compile.
+	api.files["syn/api/messages.proto"] = `syntax = "proto3";
+package syn.api;
+message Req {}
+message Resp {}
+`
 	// The services, in three files and two packages.
 	services := []struct{ file, pkg, name string }{
 		{"syn/api/alpha.proto", "syn.api", "Alpha"}, {"syn/api/beta.proto", "syn.api", "Beta"}, {"syn/api/v2/gamma.proto", "syn.api.v2", "Gamma"},
@@ -211,6 +219,7 @@ extend google.protobuf.MethodOptions {
 		w(`syntax = "proto3";`)
 		w(`package %s;`, svc.pkg)
 		w(`import "syn/auth/options.proto";`)
+		w(`import "syn/api/messages.proto";`)
 		w(`import "google/api/annotations.proto";`)
 		w(`service %s {`, svc.name)
 		count := nRPCs / len(services)
@@ -387,13 +396,14 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	type run struct {
-		yaml  []byte
-		truth map[string]string
+		yaml      []byte
+		endpoints map[string]string
+		scopes    []string
 	}
 	synth := newSynth(7, 120, 300)
-	runs := map[string]run{"synthetic": {synth.run(t).YAML, synth.endpoints}}
+	runs := map[string]run{"synthetic": {synth.run(t).YAML, synth.endpoints, synth.scopes}}
 	for _, fx := range fixtures {
-		runs[fx.name] = run{fx.run(t).YAML, fx.endpoints}
+		runs[fx.name] = run{fx.run(t).YAML, fx.endpoints, fx.scopes}
 	}
 	for name, r := range runs {
 		t.Run(name, func(t *testing.T) {
@@ -407,7 +417,7 @@ func TestEndToEnd(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			truth, err := json.Marshal(truthOf(t, r.truth))
+			truth, err := json.Marshal(truthOf(t, r.endpoints, r.scopes))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -436,29 +446,89 @@ func TestEndToEnd(t *testing.T) {
 	}
 }
 
-// rpcTruth is what the .proto files say of one RPC, as decide_test.go reads it.
-type rpcTruth struct {
-	Method   string   `json:"method"`
-	Public   bool     `json:"public"`
-	Skip     bool     `json:"skip"`
-	Kinds    int      `json:"kinds"`
-	Requires []string `json:"requires"`
-}
-
-func truthOf(t *testing.T, endpoints map[string]string) []rpcTruth {
-	var out []rpcTruth
+// truthOf is what a fixture's .proto files say, written out by hand as
+// endpoints ("public", "skip" or "KINDS: SCOPES") and scopes ("Name id
+// [flags] [needs A,B]"), in the form decide_test.go reads.
+func truthOf(t *testing.T, endpoints map[string]string, scopes []string) prototruth.Expect {
+	var out prototruth.Expect
 	for method, w := range endpoints {
-		r := rpcTruth{Method: method, Public: w == "public", Skip: w == "skip"}
+		r := prototruth.ExpectRPC{Method: method, Public: w == "public", Skip: w == "skip", Requires: []string{}}
 		if !r.Public && !r.Skip {
 			who, scopes, _ := strings.Cut(w, ":")
 			kinds, err := reference.ParseKinds(who)
 			if err != nil {
 				t.Fatal(err)
 			}
-			r.Kinds, r.Requires = int(kinds), strings.Fields(scopes)
+			r.Kinds, r.Requires = int(kinds), prototruth.Unique(strings.Fields(scopes))
 		}
-		out = append(out, r)
+		out.RPCs = append(out.RPCs, r)
 	}
-	slices.SortFunc(out, func(a, b rpcTruth) int { return strings.Compare(a.Method, b.Method) })
+	slices.SortFunc(out.RPCs, func(a, b prototruth.ExpectRPC) int { return strings.Compare(a.Method, b.Method) })
+	for _, line := range scopes {
+		f := strings.Fields(line)
+		s := prototruth.ExpectScope{Name: f[0], Requires: []string{}}
+		var err error
+		if s.ID, err = strconv.Atoi(f[1]); err != nil {
+			t.Fatalf("scope %q: %v", line, err)
+		}
+		for i := 2; i < len(f); i++ {
+			switch f[i] {
+			case "deprecated":
+				s.Deprecated = true
+			case "needs":
+				i++
+				s.Requires = prototruth.Unique(strings.Split(f[i], ","))
+			}
+		}
+		out.Scopes = append(out.Scopes, s)
+	}
 	return out
+}
+
+// TestSyntheticCompiled compiles generated APIs, and the Acme fixture, as
+// protoc would (package prototruth: imports linked, options interpreted) and
+// checks the imported spec against that reading: each scope's id,
+// prerequisites, deprecation and description, each RPC's callers, scopes
+// and description. The files use every way of writing the options, so this
+// checks the import's syntax-level reading of names, comments and values
+// against protoc's.
+func TestSyntheticCompiled(t *testing.T) {
+	for seed := range uint64(3) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			api := newSynth(seed, 120, 300)
+			dir := t.TempDir()
+			for name, text := range api.files {
+				path := filepath.Join(dir, filepath.FromSlash(name))
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			c := *synthConfig
+			compareCompiled(t, &c, []string{dir}, api.listed, readBack(t, api.run(t).YAML), len(api.endpoints))
+		})
+	}
+	t.Run("acme", func(t *testing.T) {
+		fx := fixtures[0]
+		c := fx.config(t)
+		compareCompiled(t, c, c.ImportPaths, fx.files, readBack(t, fx.run(t).YAML), len(fx.endpoints))
+	})
+}
+
+func compareCompiled(t *testing.T, c *protoimport.Config, roots, files []string, m *model.Model, rpcs int) {
+	t.Helper()
+	compiled, err := prototruth.Compile(c, roots, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	problems, stats := compiled.Compare(c, m)
+	for _, p := range problems {
+		t.Error(p)
+	}
+	if stats.RPCs != rpcs {
+		t.Errorf("%d RPCs compiled, %d written", stats.RPCs, rpcs)
+	}
+	t.Log(stats)
 }

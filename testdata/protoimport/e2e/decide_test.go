@@ -1,9 +1,10 @@
 // This file is copied next to a package generated from an imported spec by
-// internal/protoimport's end-to-end test, with truth.json: what the .proto
-// files say of each RPC, written by the test from the files, not from the
-// spec. It drives the generated checker with grants made from that, and
-// with the reference's decisions (cases.json), and checks that checking
-// does not allocate.
+// the end-to-end tests of internal/protoimport and cmd/scopegen, with
+// truth.json: what the .proto files say of each RPC and each scope, written
+// by the test from the files (or from compiling them), not from the spec. It
+// drives the generated checker with grants made from that, and with the
+// reference's decisions (cases.json), and checks that checking does not
+// allocate.
 
 package scopes
 
@@ -13,6 +14,22 @@ import (
 	"slices"
 	"testing"
 )
+
+// truth is what the .proto files say.
+type truth struct {
+	RPCs   []rpc   `json:"rpcs"`
+	Scopes []scope `json:"scopes"`
+}
+
+// scope is what the .proto files say of one scope: its name, its id (the
+// enum value's number), the scopes it depends on directly, and whether it is
+// deprecated.
+type scope struct {
+	Name       string   `json:"name"`
+	ID         int      `json:"id"`
+	Requires   []string `json:"requires"`
+	Deprecated bool     `json:"deprecated"`
+}
 
 // rpc is what the .proto files say of one RPC.
 type rpc struct {
@@ -32,14 +49,92 @@ func mkGrant(t *testing.T, kind Principal, scopes []string) Grant {
 	return g
 }
 
-func TestWhatTheProtoSays(t *testing.T) {
+func readTruth(t *testing.T) truth {
+	t.Helper()
 	data, err := os.ReadFile("truth.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rpcs []rpc
-	if err := json.Unmarshal(data, &rpcs); err != nil {
+	var tr truth
+	if err := json.Unmarshal(data, &tr); err != nil {
 		t.Fatal(err)
+	}
+	if len(tr.RPCs) == 0 || len(tr.Scopes) == 0 {
+		t.Fatalf("truth.json has %d RPCs and %d scopes", len(tr.RPCs), len(tr.Scopes))
+	}
+	return tr
+}
+
+func names(s Set) []string {
+	var out []string
+	for x := range s.Scopes() {
+		out = append(out, x.String())
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestScopesTheProtoSays: the package has exactly the enum's scopes, by
+// name and id, with their prerequisites (the closure of what each depends
+// on) and deprecation.
+func TestScopesTheProtoSays(t *testing.T) {
+	tr := readTruth(t)
+	direct := map[string][]string{}
+	for _, s := range tr.Scopes {
+		direct[s.Name] = s.Requires
+	}
+	if n := AllScopes().Len(); n != len(tr.Scopes) {
+		t.Errorf("the package has %d scopes, the proto %d", n, len(tr.Scopes))
+	}
+	for _, s := range tr.Scopes {
+		got, ok := ParseScope(s.Name)
+		if !ok {
+			t.Errorf("scope %s (%d) is unknown to the package", s.Name, s.ID)
+			continue
+		}
+		if int(got) != s.ID || got.String() != s.Name || got.Deprecated() != s.Deprecated {
+			t.Errorf("scope %s: id %d, name %q, deprecated %v; the proto says %d, %v", s.Name, got, got.String(), got.Deprecated(), s.ID, s.Deprecated)
+		}
+		closure := map[string]bool{}
+		var walk func(n string)
+		walk = func(n string) {
+			for _, r := range direct[n] {
+				if !closure[r] {
+					closure[r] = true
+					walk(r)
+				}
+			}
+		}
+		walk(s.Name)
+		delete(closure, s.Name)
+		var want []string
+		for n := range closure {
+			want = append(want, n)
+		}
+		slices.Sort(want)
+		if got := names(got.Prerequisites()); !slices.Equal(got, want) {
+			t.Errorf("scope %s: prerequisites %v, the proto says %v", s.Name, got, want)
+		}
+	}
+}
+
+func TestWhatTheProtoSays(t *testing.T) {
+	tr := readTruth(t)
+	rpcs := tr.RPCs
+	endpoints, callable := 0, 0
+	for _, r := range rpcs {
+		if !r.Skip {
+			callable++
+		}
+	}
+	for e := range Endpoints() {
+		endpoints++
+		if !slices.ContainsFunc(rpcs, func(r rpc) bool { return r.Method == e.FullMethod() && !r.Skip }) {
+			t.Errorf("endpoint %s is not an RPC the proto lets keys call", e.FullMethod())
+		}
+	}
+	if endpoints != callable {
+		t.Errorf("the package has %d endpoints; the proto has %d RPCs that keys may call", endpoints, callable)
 	}
 	var all []string
 	for s := range AllScopes().Scopes() {
@@ -56,6 +151,20 @@ func TestWhatTheProtoSays(t *testing.T) {
 		case !known:
 			t.Errorf("%s: unknown to the checker", r.Method)
 			continue
+		}
+		e, _ := LookupEndpoint(r.Method)
+		want := slices.Clone(r.Requires)
+		if r.Public {
+			want = nil // a call without a key cannot be checked for scopes
+		}
+		slices.Sort(want)
+		if got := names(e.Required()); !slices.Equal(got, want) || e.Public() != r.Public {
+			t.Errorf("%s: requires %v, public %v; the proto says %v, %v", r.Method, got, e.Public(), want, r.Public)
+		}
+		if !r.Public && int(e.Principals()) != r.Kinds {
+			t.Errorf("%s: principals %v; the proto says kinds %d", r.Method, e.Principals(), r.Kinds)
+		}
+		switch {
 		case r.Public:
 			if d := (Grant{}).Check(r.Method); !d.Allowed() {
 				t.Errorf("%s: public, but a call without a key is refused: %v", r.Method, d.Reason())
