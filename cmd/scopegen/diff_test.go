@@ -2,13 +2,16 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/scopegen/scopegen/gen"
 	"github.com/scopegen/scopegen/internal/diff"
 )
 
@@ -315,5 +318,76 @@ func TestDiffExitStatusEveryFormat(t *testing.T) {
 				t.Errorf("%s, -format %s: exit %d, want %d\n%s%s", c.name, format, code, c.code, stdout, stderr)
 			}
 		}
+	}
+}
+
+var updateReview = flag.Bool("update-review", false, "rewrite testdata/diff/review/scopes.yaml from spec/scopes.yaml")
+
+// reviewEdits turn spec/scopes.yaml into testdata/diff/review/scopes.yaml,
+// the pull request that README's "For reviewers of a spec change" runs
+// scopegen diff on: an escalation, an accepted rename and a new endpoint.
+var reviewEdits = []struct{ from, to string }{
+	{"    requires: [Concepts:Get, Models:Get]\n  - method: /clarifai.api.V2/GetModelVersion\n",
+		"    requires: [Models:Get]\n  - method: /clarifai.api.V2/GetModelVersion\n"},
+	{"  - name: Workflows:Get\n", "  - name: Workflows:Read\n"},
+	{"  - method: /clarifai.api.V2/GetWorkflow\n    requires: [Workflows:Get]\n  - method: /clarifai.api.V2/ListWorkflows\n    requires: [Workflows:Get]\n",
+		"  - method: /clarifai.api.V2/GetWorkflow\n    requires: [Workflows:Read]\n  - method: /clarifai.api.V2/ListWorkflows\n    requires: [Workflows:Read]\n"},
+	{"  - method: /clarifai.api.V2/PostWorkflows\n    requires: [Workflows:Add]\n",
+		"  - method: /clarifai.api.V2/PostWorkflows\n    requires: [Workflows:Add]\n  - method: /clarifai.api.V2/ListWorkflowVersions\n    requires: [Workflows:Read]\n"},
+}
+
+// TestReviewExample checks that the README's example pull request is the
+// shipped spec with reviewEdits applied, so that the example's output
+// follows the shipped spec; and what it reports.
+func TestReviewExample(t *testing.T) {
+	const shipped, review = "../../spec/scopes.yaml", "../../testdata/diff/review/scopes.yaml"
+	data, err := os.ReadFile(shipped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := string(data)
+	for _, e := range reviewEdits {
+		if strings.Count(want, e.from) != 1 {
+			t.Fatalf("spec/scopes.yaml no longer holds %q once; update reviewEdits (and README's example)", e.from)
+		}
+		want = strings.Replace(want, e.from, e.to, 1)
+	}
+	if *updateReview {
+		if err := os.WriteFile(review, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(review)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Fatalf("testdata/diff/review/scopes.yaml is not spec/scopes.yaml with reviewEdits; run go test ./cmd/scopegen -run TestReviewExample -update-review, then check README's example:\n%s",
+			gen.Diff("scopes.yaml", []byte(want), got))
+	}
+	t.Chdir("../..")
+	code, stdout, _ := scopegen(t, "diff", "-format", "json", "spec/scopes.yaml", "testdata/diff/review/scopes.yaml")
+	var r struct {
+		ExitCode int `json:"exit_code"`
+		Findings []struct {
+			Category, Rule, Element string
+			Accepted                any
+			Witness                 any
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatal(err)
+	}
+	var found []string
+	for _, f := range r.Findings {
+		found = append(found, fmt.Sprintf("%s %s %s accepted=%v witness=%v", f.Category, f.Rule, f.Element, f.Accepted != nil, f.Witness != nil))
+	}
+	wantFound := []string{
+		"escalation endpoint-requirement-removed /clarifai.api.V2/GetModelOutputInfo accepted=false witness=true",
+		"breaking scope-renamed Workflows:Read accepted=true witness=false",
+		"safe endpoint-added /clarifai.api.V2/ListWorkflowVersions accepted=false witness=false",
+	}
+	if code != 4 || r.ExitCode != 4 || !slices.Equal(found, wantFound) {
+		t.Errorf("the example reports (exit %d):\n%s\nwant (exit 4):\n%s", code, strings.Join(found, "\n"), strings.Join(wantFound, "\n"))
 	}
 }
