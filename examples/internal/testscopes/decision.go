@@ -36,7 +36,7 @@ var outcomeTable = [...]struct {
 	OutcomeAllowed:            {0, "OK", 0, ""},
 	OutcomeInsufficientScopes: {11007, "CONN_INSUFFICIENT_SCOPES", 7, "the key lacks the scopes this call needs"},
 	OutcomeKeyInvalid:         {11008, "CONN_KEY_INVALID", 16, "the key is invalid, disabled or expired"},
-	OutcomeKeyNotFound:        {11009, "CONN_KEY_NOT_FOUND", 16, "the key was not found"},
+	OutcomeKeyNotFound:        {11009, "CONN_KEY_NOT_FOUND", 5, "the key was not found"},
 	OutcomeUnknownEndpoint:    {11101, "CONN_DOES_NOT_EXIST", 5, "the endpoint does not exist"},
 }
 

@@ -65,7 +65,7 @@ var (
 	// codes.Unauthenticated and 11009 CONN_KEY_NOT_FOUND.
 	ErrNoCredentials = errors.New("no credentials")
 	// ErrKeyNotFound: there is no such key. The call is refused with
-	// 11009 CONN_KEY_NOT_FOUND (UNAUTHENTICATED).
+	// 11009 CONN_KEY_NOT_FOUND (NOT_FOUND).
 	ErrKeyNotFound = errors.New("key not found")
 	// ErrKeyInvalid: the key is malformed, disabled or expired. The call is
 	// refused with 11008 CONN_KEY_INVALID (UNAUTHENTICATED).

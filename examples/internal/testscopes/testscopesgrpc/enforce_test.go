@@ -261,7 +261,7 @@ const (
 var (
 	insufficient = denial{code: codes.PermissionDenied, message: "the key lacks the scopes this call needs", outcome: "11007", status: "CONN_INSUFFICIENT_SCOPES", domain: "scopegen.test.Items"}
 	keyInvalid   = denial{code: codes.Unauthenticated, message: "the key is invalid, disabled or expired", outcome: "11008", status: "CONN_KEY_INVALID", reason: "key_invalid", domain: "scopegen.test.Items"}
-	keyNotFound  = denial{code: codes.Unauthenticated, message: "the key was not found", outcome: "11009", status: "CONN_KEY_NOT_FOUND", reason: "key_not_found", domain: "scopegen.test.Items"}
+	keyNotFound  = denial{code: codes.NotFound, message: "the key was not found", outcome: "11009", status: "CONN_KEY_NOT_FOUND", reason: "key_not_found", domain: "scopegen.test.Items"}
 	noEndpoint   = denial{code: codes.NotFound, message: "the endpoint does not exist", outcome: "11101", status: "CONN_DOES_NOT_EXIST", reason: "unknown_endpoint", domain: "scopegen.test.Items"}
 )
 
@@ -445,12 +445,29 @@ func TestPublic(t *testing.T) {
 	wantDenial(t, err, with(keyNotFound, func(d *denial) { d.endpoint = "/scopegen.test.Items/Health" }))
 }
 
+// TestUnauthenticated: a call without credentials of an endpoint that is not
+// public ends with codes.Unauthenticated, whatever gRPC code the spec gives
+// its outcome (11009 CONN_KEY_NOT_FOUND is NOT_FOUND in the test spec), on a
+// unary call, a server stream and a client stream.
 func TestUnauthenticated(t *testing.T) {
 	c, _ := start(t)
+	want := func(method, missing string) denial {
+		return with(keyNotFound, func(d *denial) {
+			d.code, d.reason, d.missing, d.endpoint = codes.Unauthenticated, "no_credentials", missing, method
+		})
+	}
 	_, err := c.GetItem(context.Background(), &testpb.GetItemRequest{Id: "a"})
-	wantDenial(t, err, with(keyNotFound, func(d *denial) {
-		d.reason, d.missing, d.endpoint = "no_credentials", "Items:Get", getItem
-	}))
+	wantDenial(t, err, want(getItem, "Items:Get"))
+	watch, err := c.WatchItems(context.Background(), &testpb.ListItemsRequest{})
+	if err == nil {
+		_, err = watch.Recv()
+	}
+	wantDenial(t, err, want(watchItems, "Items:Get"))
+	collect, err := c.Collect(context.Background())
+	if err == nil {
+		_, err = collect.CloseAndRecv()
+	}
+	wantDenial(t, err, want("/scopegen.test.Items/Collect", "Items:Get,Items:Put"))
 }
 
 func TestUnknownKey(t *testing.T) {
