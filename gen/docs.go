@@ -81,7 +81,7 @@ func Docs(m *model.Model, source string) []byte {
 	w("| Scope | Required by | Checked for some requests by | Reveals |\n|---|---|---|---|\n")
 	for _, s := range m.Scopes {
 		if s.GrantsAll {
-			w("| `%s` | every endpoint: it grants every scope | | |\n", s.Name)
+			w("| `%s` | every endpoint: it grants every scope |  |  |\n", s.Name)
 			continue
 		}
 		var required, request, reveals []string
@@ -101,7 +101,7 @@ func Docs(m *model.Model, source string) []byte {
 			}
 		}
 		if len(required)+len(request)+len(reveals) == 0 {
-			w("| `%s` | no endpoint | | |\n", s.Name)
+			w("| `%s` | no endpoint |  |  |\n", s.Name)
 			continue
 		}
 		w("| `%s` | %s | %s | %s |\n", s.Name, codes(required), codes(request), strings.Join(reveals, ", "))

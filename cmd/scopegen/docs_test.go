@@ -72,3 +72,57 @@ func TestGenerateWritesDocs(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckShowsSpecChangeInDocs edits a spec after generating from it: check
+// fails with a unified diff of the code and of the reference, readable as a
+// review of the change, and the command it prints repairs the package.
+func TestCheckShowsSpecChangeInDocs(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile(clarifai)
+	if err != nil {
+		t.Fatal(err)
+	}
+	specPath := filepath.Join(dir, "scopes.yaml")
+	if err := os.WriteFile(specPath, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "scopes")
+	if code, _, stderr := scopegen(t, "generate", "-spec", specPath, "-out", out); code != 0 {
+		t.Fatalf("generate: exit %d, %s", code, stderr)
+	}
+	edited := strings.Replace(string(data), "    requires: [Concepts:Get, Models:Get]\n", "    requires: [Models:Get]\n", 1)
+	edited = strings.Replace(edited, "description: Search by inputs and concepts.", "description: Search inputs, concepts and models.", 1)
+	if edited == string(data) {
+		t.Fatal("the edits do not apply to the shipped spec")
+	}
+	if err := os.WriteFile(specPath, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := scopegen(t, "check", "-spec", specPath, "-out", out)
+	ref := filepath.ToSlash(filepath.Join(out, "SCOPES.md"))
+	for _, want := range []string{
+		"--- " + ref + "\n+++ " + ref,
+		"\n-| `Search` | 60 | Search by inputs and concepts. |",
+		"\n+| `Search` | 60 | Search inputs, concepts and models. |",
+		"\n-| `/clarifai.api.V2/GetModelOutputInfo` | app_key, pat | `Concepts:Get`, `Models:Get` |",
+		"\n+| `/clarifai.api.V2/GetModelOutputInfo` | app_key, pat | `Models:Get` |",
+		"--- " + filepath.ToSlash(filepath.Join(out, "endpoints.go")),
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("check's diff lacks %q", want)
+		}
+	}
+	if code != 1 || t.Failed() {
+		t.Fatalf("check: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	_, command, ok := strings.Cut(strings.TrimSpace(stderr), "; run: scopegen ")
+	if !ok {
+		t.Fatalf("check does not say the command that fixes it: %q", stderr)
+	}
+	if code, _, stderr := scopegen(t, strings.Fields(command)...); code != 0 {
+		t.Fatalf("the command check printed, scopegen %s: exit %d, %s", command, code, stderr)
+	}
+	if code, stdout, _ := scopegen(t, "check", "-spec", specPath, "-out", out); code != 0 || stdout != "" {
+		t.Errorf("check after the printed command: exit %d\n%s", code, stdout)
+	}
+}
