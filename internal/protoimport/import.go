@@ -296,6 +296,16 @@ func (im *importer) enumNotFound(missing []string) error {
 		f.walk(func(e enumDecl) { enums = append(enums, e.name) }, func(serviceDecl) {}, func(string) {})
 	}
 	sort.Strings(enums)
+	var suffixed []string
+	for _, e := range enums {
+		if strings.HasSuffix(e, "."+im.s.Enum) {
+			suffixed = append(suffixed, e)
+		}
+	}
+	if len(suffixed) > 0 {
+		// A short name: say the full one.
+		return fmt.Errorf("no enum's full name is %s; write the full name (package and enclosing messages): %s", im.s.Enum, strings.Join(suffixed, " or "))
+	}
 	var names []string
 	for _, f := range im.files {
 		names = append(names, f.src.Name)
