@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/scopegen/scopegen/bench/internal/cputime"
 	"github.com/scopegen/scopegen/bench/internal/peers"
 	scopes "github.com/scopegen/scopegen/bench/shipped"
 	"github.com/scopegen/scopegen/internal/model"
@@ -180,21 +181,26 @@ func BenchmarkGenerated(b *testing.B) {
 		g, method := grant(b, c.Grant), c.Method
 		b.Run("Check/"+c.Name, func(b *testing.B) {
 			b.ReportAllocs()
+			t := cputime.Thread(b)
 			for b.Loop() {
 				sink = g.Check(method)
 			}
+			t.Stop()
 		})
 	}
 	c := scenario(b, "allowed")
 	g, method := grant(b, c.Grant), c.Method
 	b.Run("CheckEndpoint/allowed", func(b *testing.B) {
 		b.ReportAllocs()
+		t := cputime.Thread(b)
 		for b.Loop() {
 			sink = g.CheckEndpoint(scopes.PatchModels)
 		}
+		t.Stop()
 	})
 	b.Run("CheckParallel/allowed", func(b *testing.B) {
 		b.ReportAllocs()
+		t := cputime.Process(b)
 		b.RunParallel(func(pb *testing.PB) {
 			var d scopes.Decision
 			for pb.Next() {
@@ -204,9 +210,11 @@ func BenchmarkGenerated(b *testing.B) {
 			sink = d
 			mu.Unlock()
 		})
+		t.Stop()
 	})
 	b.Run("CheckEndpointParallel/allowed", func(b *testing.B) {
 		b.ReportAllocs()
+		t := cputime.Process(b)
 		b.RunParallel(func(pb *testing.PB) {
 			var d scopes.Decision
 			for pb.Next() {
@@ -216,6 +224,7 @@ func BenchmarkGenerated(b *testing.B) {
 			sink = d
 			mu.Unlock()
 		})
+		t.Stop()
 	})
 	b.Run("CheckMix", func(b *testing.B) {
 		m := load(b)
@@ -226,12 +235,14 @@ func BenchmarkGenerated(b *testing.B) {
 		g := grant(b, peers.Grant{Kinds: model.AppKey | model.PersonalAccessToken, Scopes: []string{m.AllScope.Name}})
 		b.ReportAllocs()
 		i := 0
+		t := cputime.Thread(b)
 		for b.Loop() {
 			sink = g.Check(methods[i])
 			if i++; i == len(methods) {
 				i = 0
 			}
 		}
+		t.Stop()
 	})
 }
 
@@ -242,15 +253,18 @@ func BenchmarkNaive(b *testing.B) {
 		g, method := naive.Grant(c.Grant), c.Method
 		b.Run(c.Name, func(b *testing.B) {
 			b.ReportAllocs()
+			t := cputime.Thread(b)
 			for b.Loop() {
 				rsink = naive.Check(g, method)
 			}
+			t.Stop()
 		})
 	}
 	c := scenario(b, "allowed")
 	g, method := naive.Grant(c.Grant), c.Method
 	b.Run("Parallel/allowed", func(b *testing.B) {
 		b.ReportAllocs()
+		t := cputime.Process(b)
 		b.RunParallel(func(pb *testing.PB) {
 			var r peers.Result
 			for pb.Next() {
@@ -260,6 +274,7 @@ func BenchmarkNaive(b *testing.B) {
 			rsink = r
 			mu.Unlock()
 		})
+		t.Stop()
 	})
 }
 
@@ -286,6 +301,7 @@ func benchCasbin(b *testing.B, kind string) {
 		key, method := keys[i], call.Method
 		b.Run(call.Name, func(b *testing.B) {
 			b.ReportAllocs()
+			t := cputime.Thread(b)
 			for b.Loop() {
 				r, err := c.Check(key, method)
 				if err != nil {
@@ -293,6 +309,7 @@ func benchCasbin(b *testing.B, kind string) {
 				}
 				rsink = r
 			}
+			t.Stop()
 		})
 	}
 }
@@ -314,6 +331,7 @@ func BenchmarkOPA(b *testing.B) {
 		key, method := keys[i], call.Method
 		b.Run(call.Name, func(b *testing.B) {
 			b.ReportAllocs()
+			t := cputime.Thread(b)
 			for b.Loop() {
 				r, err := opa.Check(ctx, key, method)
 				if err != nil {
@@ -321,6 +339,7 @@ func BenchmarkOPA(b *testing.B) {
 				}
 				rsink = r
 			}
+			t.Stop()
 		})
 	}
 }
