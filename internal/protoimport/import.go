@@ -649,6 +649,7 @@ type rpc struct {
 // endpoints.
 func (im *importer) readServices() {
 	methods := map[string]spec.Pos{}
+	services := map[string]spec.Pos{}
 	type unmapped struct {
 		pos   spec.Pos
 		count int
@@ -661,6 +662,14 @@ func (im *importer) readServices() {
 			continue
 		}
 		f.walk(func(enumDecl) {}, func(sd serviceDecl) {
+			if prev, dup := services[sd.name]; dup {
+				// A copy of a file (Clarifai ships service_processed.proto
+				// beside service.proto): one error, not one per method.
+				im.errorf(f.pos(sd.node.Name), "service %s is defined twice (first at %s); protoc refuses this too: pass only one of %s and %s",
+					sd.name, prev, prev.File, f.src.Name)
+				return
+			}
+			services[sd.name] = f.pos(sd.node.Name)
 			for _, d := range sd.node.Decls {
 				n, ok := d.(*ast.RPCNode)
 				if !ok {
@@ -668,7 +677,7 @@ func (im *importer) readServices() {
 				}
 				r := im.readRPC(f, sd.name, n)
 				if prev, dup := methods[r.method]; dup {
-					im.errorf(f.pos(n.Name), "method %s is defined twice (first at %s); pass each file once", r.method, prev)
+					im.errorf(f.pos(n.Name), "method %s is defined twice (first at %s); protoc refuses this too: rename or remove one", r.method, prev)
 					continue
 				}
 				methods[r.method] = f.pos(n.Name)
@@ -887,7 +896,7 @@ func (im *importer) sources() []string {
 	set := map[string]bool{im.enum.file.src.Name: true}
 	for _, f := range im.files {
 		if f.listed {
-			set[f.src.Name] = true
+			f.walk(func(enumDecl) {}, func(serviceDecl) { set[f.src.Name] = true }, func(string) {})
 		}
 	}
 	var out []string

@@ -413,3 +413,26 @@ func TestStable(t *testing.T) {
 		})
 	}
 }
+
+// TestExtraFiles: passing the files without services too (the enum's, the
+// options') gives the same bytes, and so does a file passed twice.
+func TestExtraFiles(t *testing.T) {
+	fx := fixtures[0]
+	first := fx.run(t).YAML
+	c := fx.config(t)
+	srcs := fx.sources(t)
+	for _, f := range []string{"acme/auth/options.proto", "acme/auth/scopes.proto", "acme/auth/authtype.proto", "acme/api/items.proto"} {
+		src, err := protoimport.ReadFile(filepath.Join(testdata, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, src)
+	}
+	res, err := protoimport.Import(c, srcs, protoimport.DirResolver(c.ImportPaths))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first, res.YAML) {
+		t.Errorf("with the extra files, the spec differs:\n%s", gen.Diff("spec", first, res.YAML))
+	}
+}
