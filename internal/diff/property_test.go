@@ -539,8 +539,10 @@ func TestPropertyRandomMutations(t *testing.T) {
 
 // anyDifference looks for a key that decides differently on old and new, or
 // is made on one side only; it returns what it found, or "". It calls OLD's
-// endpoints and one neither defines; with all, NEW's too (where a new
-// endpoint, a safe change, is expected to differ).
+// endpoints and one neither defines; with all (the diff is empty), NEW's too
+// (where a new endpoint, a safe change, is expected to differ), and on a
+// spec of at most 8 scopes it tries every set of scopes. Otherwise it tries
+// 300 random keys.
 func anyDifference(r *rand.Rand, old, new *model.Model, all bool) string {
 	var names []string // every scope name of either side
 	for _, m := range []*model.Model{old, new} {
@@ -573,14 +575,39 @@ func anyDifference(r *rand.Rand, old, new *model.Model, all bool) string {
 		}
 	}
 	requests = append(requests, "")
-	for range 300 {
-		kind := []model.Principal{0, model.AppKey, model.PersonalAccessToken}[r.IntN(3)]
-		scopes := pick(r, names, 0.4)
-		restricted := r.IntN(3) == 0
-		var endpoints []string
-		if restricted {
-			endpoints = pick(r, methods, 0.5)
+	type key struct {
+		kind       model.Principal
+		scopes     []string
+		restricted bool
+		endpoints  []string
+	}
+	var keys []key
+	kinds := []model.Principal{0, model.AppKey, model.PersonalAccessToken}
+	if all && len(names) <= 8 {
+		// An empty diff on a small spec: every set of scopes, of each kind,
+		// unrestricted and restricted to some endpoints.
+		for bits := range 1 << len(names) {
+			var scopes []string
+			for i, n := range names {
+				if bits&(1<<i) != 0 {
+					scopes = append(scopes, n)
+				}
+			}
+			for _, k := range kinds {
+				keys = append(keys, key{k, scopes, false, nil}, key{k, scopes, true, pick(r, methods, 0.5)})
+			}
 		}
+	} else {
+		for range 300 {
+			k := key{kind: kinds[r.IntN(3)], scopes: pick(r, names, 0.4), restricted: r.IntN(3) == 0}
+			if k.restricted {
+				k.endpoints = pick(r, methods, 0.5)
+			}
+			keys = append(keys, k)
+		}
+	}
+	for _, k := range keys {
+		kind, scopes, restricted, endpoints := k.kind, k.scopes, k.restricted, k.endpoints
 		for _, method := range methods {
 			for _, q := range requests {
 				o := decideKey(old, kind, scopes, restricted, endpoints, method, q)
