@@ -180,3 +180,55 @@ type fakeStream struct {
 
 func (s *fakeStream) Context() context.Context { return s.ctx }
 func (s *fakeStream) SendMsg(any) error        { return nil }
+
+// TestRedactionResolvedOnce: the field paths of an endpoint are resolved on
+// its response type by the first call, not by each: a call that redacts
+// (in place, through nested, repeated and map fields) allocates less than the
+// same call of a new Enforcer, which must resolve them. (Walking lists and
+// maps through protoreflect allocates, so a call that redacts is not free;
+// one with nothing to redact is: TestNoAllocations.)
+func TestRedactionResolvedOnce(t *testing.T) {
+	reader, _ := scopes.NewGrant(scopes.AppKey, []string{"Items:Get"}, nil)
+	concepts := []*testpb.Concept{{Id: "cat"}}
+	data := &testpb.Data{Text: "t"}
+	variant := &testpb.Data{}
+	child := &testpb.Item{Id: "child"}
+	item := &testpb.Item{Id: "a", Data: data, Variants: map[string]*testpb.Data{"small": variant}, Children: []*testpb.Item{child}}
+	resp := &testpb.ListItemsResponse{Items: []*testpb.Item{item}}
+	// handler refills the fields that the previous call removed, without
+	// allocating.
+	handler := func(context.Context, any) (any, error) {
+		data.Concepts, variant.Concepts, child.Secret = concepts, concepts, "secret"
+		return resp, nil
+	}
+	info := &grpc.UnaryServerInfo{FullMethod: listItems}
+	ctx := context.Background()
+	resolve := fixedResolver(reader)
+	unary := testscopesgrpc.New(resolve, testscopesgrpc.RedactInPlace()).UnaryServerInterceptor()
+	call := func(unary grpc.UnaryServerInterceptor) {
+		if _, err := unary(ctx, nil, info, handler); err != nil {
+			t.Fatal(err)
+		}
+	}
+	call(unary)
+	if data.Concepts != nil || variant.Concepts != nil || child.Secret != "" {
+		t.Fatalf("in place: the fields were not removed: %v", resp)
+	}
+	steady := testing.AllocsPerRun(100, func() { call(unary) })
+	newOnly := testing.AllocsPerRun(100, func() { _ = testscopesgrpc.New(resolve, testscopesgrpc.RedactInPlace()).UnaryServerInterceptor() })
+	first := testing.AllocsPerRun(100, func() { call(testscopesgrpc.New(resolve, testscopesgrpc.RedactInPlace()).UnaryServerInterceptor()) }) - newOnly
+	if steady >= first {
+		t.Errorf("a redacted call allocates %v times, as many as the first call of an Enforcer (%v): are the paths resolved on every call?", steady, first)
+	}
+	t.Logf("allocations of a call that redacts in place: %v; of the first call, which resolves the paths: %v", steady, first)
+
+	copying := testscopesgrpc.New(resolve).UnaryServerInterceptor()
+	handler(ctx, nil)
+	got, err := copying(ctx, nil, info, handler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := got.(*testpb.ListItemsResponse); g == resp || g.Items[0].Data.Concepts != nil || g.Items[0].Children[0].Secret != "" || data.Concepts == nil {
+		t.Errorf("a redacted copy: %v, the handler's %v", g, resp)
+	}
+}
