@@ -106,7 +106,7 @@ func runDiff(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 		if new, err = loadSpecFile(newPath); err != nil {
 			return err
 		}
-		data, err := gitShow(f.base, newPath)
+		data, inRepo, err := gitShow(f.base, newPath)
 		if err != nil {
 			return err
 		}
@@ -114,7 +114,7 @@ func runDiff(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stdout, "%s does not exist at %s: nothing to compare with\n", newPath, f.base)
 			return nil
 		}
-		if old, err = diff.Load(f.base+":"+filepath.ToSlash(newPath), data); err != nil {
+		if old, err = diff.Load(f.base+":"+inRepo, data); err != nil {
 			return err
 		}
 	case f.base != "":
@@ -161,8 +161,9 @@ func loadSpecFile(path string) (*diff.Spec, error) {
 }
 
 // gitShow returns path as git has it at rev, or nil when rev has no such
-// file (the spec is new).
-func gitShow(rev, path string) ([]byte, error) {
+// file (the spec is new); and path relative to the repository's root, as
+// git show REV:PATH takes it from anywhere in the repository.
+func gitShow(rev, path string) (data []byte, inRepo string, err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -182,18 +183,22 @@ func gitShow(rev, path string) ([]byte, error) {
 	}
 	if _, err := git("rev-parse", "--verify", "--quiet", rev+"^{commit}"); err != nil {
 		if errors.Is(err, exec.ErrNotFound) {
-			return nil, fmt.Errorf("-base needs git on PATH: %v", err)
+			return nil, "", fmt.Errorf("-base needs git on PATH: %v", err)
 		}
-		return nil, fmt.Errorf("-base %s: not a revision of the repository of %s (%v); fetch it first (e.g. git fetch origin main), or pass OLD.yaml NEW.yaml", rev, path, oneLine(err.Error()))
+		return nil, "", fmt.Errorf("-base %s: not a revision of the repository of %s (%v); fetch it first (e.g. git fetch origin main), or pass OLD.yaml NEW.yaml", rev, path, oneLine(err.Error()))
 	}
-	data, err := git("show", rev+":./"+base)
+	inRepo = filepath.ToSlash(path)
+	if prefix, err := git("rev-parse", "--show-prefix"); err == nil {
+		inRepo = strings.TrimSpace(string(prefix)) + base
+	}
+	data, err = git("show", rev+":./"+base)
 	if err != nil {
 		if strings.Contains(err.Error(), "exists on disk, but not in") || strings.Contains(err.Error(), "does not exist in") {
-			return nil, nil
+			return nil, inRepo, nil
 		}
-		return nil, fmt.Errorf("cannot read %s at %s: %v", path, rev, oneLine(err.Error()))
+		return nil, "", fmt.Errorf("cannot read %s at %s: %v", path, rev, oneLine(err.Error()))
 	}
-	return data, nil
+	return data, inRepo, nil
 }
 
 // readAllowances reads the allowances file: file when given, else the one

@@ -211,7 +211,7 @@ func TestDiffBase(t *testing.T) {
 	}
 	writeFile(t, filepath.Join(dir, "spec"), "scopes.yaml", strings.Replace(small, "  - method: /t.S/Health\n    public: true\n", "", 1))
 	code, stdout, _ := scopegen(t, "diff", "-base", "HEAD", spec)
-	if want := "HEAD:" + filepath.ToSlash(spec) + ":21:13: breaking: endpoint-removed: endpoint /t.S/Health is removed"; code != 3 || !strings.Contains(stdout, want) {
+	if want := "HEAD:spec/scopes.yaml:21:13: breaking: endpoint-removed: endpoint /t.S/Health is removed"; code != 3 || !strings.Contains(stdout, want) {
 		t.Errorf("removed endpoint: exit %d, want %q in\n%s", code, want, stdout)
 	}
 	// An annotation cannot point into a revision: it names NEW's file, and says where OLD had it.
@@ -248,9 +248,10 @@ func TestDiffBase(t *testing.T) {
 		len(r.Findings) != 1 || r.Findings[0].Side != "old" || r.Findings[0].Accepted == nil {
 		t.Errorf("-base HEAD~1 with an allowance: exit %d, %v\n%s", code, err, stdout)
 	}
-	// From a subdirectory, SPEC is relative to it.
+	// From a subdirectory, SPEC is relative to it; OLD is named as git
+	// show takes it, relative to the repository's root.
 	t.Chdir(filepath.Join(dir, "spec"))
-	if code, stdout, _ := scopegen(t, "diff", "-base", "HEAD~1", "-allowances", "", "scopes.yaml"); code != 3 || !strings.HasPrefix(stdout, "HEAD~1:scopes.yaml:21:13: breaking: endpoint-removed:") {
+	if code, stdout, _ := scopegen(t, "diff", "-base", "HEAD~1", "-allowances", "", "scopes.yaml"); code != 3 || !strings.HasPrefix(stdout, "HEAD~1:spec/scopes.yaml:21:13: breaking: endpoint-removed:") {
 		t.Errorf("-base HEAD~1 scopes.yaml from spec/: exit %d\n%s", code, stdout)
 	}
 }
