@@ -14,9 +14,11 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -30,16 +32,24 @@ func main() {
 	key := flag.String("key", "", "call with this key `id` (none: no credentials)")
 	tour := flag.Bool("tour", false, "call the server with every demo key")
 	flag.Usage = func() {
-		fmt.Fprintf(os.Stderr, "usage: client [-addr host:port] [-key id] METHOD [ARG] | client -tour\n\nmethods:\n")
+		w := flag.CommandLine.Output()
+		fmt.Fprintf(w, `usage: client [-addr host:port] [-key id] METHOD [ARG] | client -tour
+
+Calls the example server (go run ./clarifai/server) with a demo key, sent as
+"authorization: Key <id>", and prints the response as JSON or, for a denied
+call, the gRPC status and its ErrorInfo detail (exit status 1).
+
+methods:
+`)
 		var names []string
 		for m := range clarifai.Methods {
 			names = append(names, m)
 		}
 		sort.Strings(names)
 		for _, m := range names {
-			fmt.Fprintf(os.Stderr, "  %s %s\n", m, clarifai.Methods[m])
+			fmt.Fprintf(w, "  %s\n", strings.TrimSpace(m+" "+clarifai.Methods[m]))
 		}
-		fmt.Fprintf(os.Stderr, "\nflags:\n")
+		fmt.Fprintf(w, "\nflags:\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -61,10 +71,12 @@ func main() {
 	}
 	args := flag.Args()
 	if len(args) == 0 || len(args) > 2 {
+		fmt.Fprintln(os.Stderr, "name one METHOD, and its ARG if it takes one")
 		flag.Usage()
 		os.Exit(2)
 	}
 	if _, ok := clarifai.Methods[args[0]]; !ok {
+		fmt.Fprintf(os.Stderr, "unknown method %q: use one of the methods below\n", args[0])
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -74,7 +86,9 @@ func main() {
 	}
 	resp, err := clarifai.Invoke(ctx, c, *key, args[0], arg)
 	if err != nil {
-		if _, ok := status.FromError(err); ok {
+		if status.Code(err) == codes.Unavailable {
+			fmt.Fprintf(os.Stderr, "%v\nis the server running? Start it with: go run ./clarifai/server -addr %s\n", err, *addr)
+		} else if _, ok := status.FromError(err); ok {
 			fmt.Println(clarifai.Explain(err))
 		} else {
 			fmt.Fprintln(os.Stderr, err)

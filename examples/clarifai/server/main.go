@@ -28,7 +28,25 @@ import (
 func main() {
 	addr := flag.String("addr", "localhost:50051", "listen on `host:port`")
 	tour := flag.Bool("tour", false, "serve on a free loopback port, run the tour of the demo keys, and exit")
+	flag.Usage = func() {
+		fmt.Fprint(flag.CommandLine.Output(), `usage: server [-addr host:port] | server -tour
+
+Serves a few methods of clarifai.api.V2 on gRPC without TLS, enforcing the
+scopes of spec/scopes.yaml with in-memory demo keys (listed when it starts).
+Call it from another terminal, in the examples directory:
+
+  go run ./clarifai/client -key app-reader ListInputs
+
+flags:
+`)
+		flag.PrintDefaults()
+	}
 	flag.Parse()
+	if flag.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "server takes no arguments, got %q\n", flag.Args())
+		flag.Usage()
+		os.Exit(2)
+	}
 	if *tour {
 		*addr = "127.0.0.1:0"
 	}
@@ -43,7 +61,7 @@ func main() {
 	}
 	lis, err := net.Listen("tcp", *addr)
 	if err != nil {
-		log.Fatal(err)
+		log.Fatalf("%v; is another server running? Choose another address with -addr", err)
 	}
 	go srv.Serve(lis)
 	defer srv.GracefulStop()
