@@ -29,7 +29,8 @@ const importProtoDetail = "Reads .proto files whose scope rules are custom optio
 	"the endpoint's description.\n\n" +
 	"Files are parsed, not compiled: imports that are not at hand (such as\n" +
 	"google/api/annotations.proto) are skipped. If the files named do not define\n" +
-	"the enum, their imports are looked up in the -I directories.\n\n" +
+	"the enum, their imports are looked up in the -I directories, then in the\n" +
+	"directory of each file named and those above it.\n\n" +
 	"An option name is a full extension name (clarifai.auth.util.cl_auth_type),\n" +
 	"or one in parentheses with the path of a field in it ((acme.auth.rule).scopes);\n" +
 	"a comma-separated list means any of them. Settings come from -profile, then\n" +
@@ -82,7 +83,7 @@ func (f *importFlags) register(set *flag.FlagSet) {
 	set.StringVar(&f.http, "http-option", "", "the option on RPCs holding HTTP bindings (default "+protoimport.DefaultHTTP+")")
 	set.StringVar(&f.authMap, "auth-map", "", "what each auth type means, as VALUE=TARGET pairs: TARGET is public, app_key|pat, app_key, pat or skip, e.g. NoAuth=public,KeyAuth=app_key|pat,PATAuth=pat,SessionTokenAuth=skip (default: none)")
 	set.StringVar(&f.authDefault, "auth-default", "", "the `target` for RPCs without an auth option (default: none: such RPCs are an error)")
-	set.Var(&f.importPaths, "I", "a `dir`ectory to look imports up in; repeat for more (default .)")
+	set.Var(&f.importPaths, "I", "a `dir`ectory to look imports up in; repeat for more (default ., then the directories of the files named and those above them)")
 }
 
 func runImportProto(set *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
@@ -114,11 +115,7 @@ func runImportProto(set *flag.FlagSet, args []string, stdout, stderr io.Writer) 
 		}
 		sources = append(sources, src)
 	}
-	roots := cfg.ImportPaths
-	if len(roots) == 0 {
-		roots = []string{"."}
-	}
-	resolve := protoimport.DirResolver(roots)
+	resolve := protoimport.DirResolver(protoimport.Roots(cfg.ImportPaths, files))
 	res, err := protoimport.Import(cfg, sources, resolve)
 	if err != nil {
 		return err

@@ -127,6 +127,16 @@ func TestImportProto(t *testing.T) {
 	if code != 0 || out != string(clarifai) {
 		t.Errorf("clarifai profile: exit %d, stderr:\n%s\nthe output differs from clarifai.yaml:\n%s", code, errOut, out)
 	}
+	// Without -I, the imports are found from the file's own directories.
+	code, out, errOut = scopegen(t, "import-proto", "-profile", "clarifai", protodata+"/clarifai/proto/clarifai/api/service.proto")
+	if code != 0 || out != string(clarifai) {
+		t.Errorf("clarifai profile without -I: exit %d, stderr:\n%s\nthe output differs from clarifai.yaml:\n%s", code, errOut, out)
+	}
+	// The config file written out says the same.
+	code, out, errOut = scopegen(t, "import-proto", "-config", protodata+"/clarifai/importproto.yaml", protodata+"/clarifai/proto/clarifai/api/service.proto")
+	if code != 0 || out != string(clarifai) {
+		t.Errorf("clarifai/importproto.yaml: exit %d, stderr:\n%s\nthe output differs from clarifai.yaml:\n%s", code, errOut, out)
+	}
 
 	// -o writes the file, and leaves it alone when it holds the same bytes.
 	path := filepath.Join(t.TempDir(), "scopes.yaml")

@@ -1,6 +1,8 @@
 package protoimport_test
 
 import (
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -126,5 +128,20 @@ service S {
 	}
 	if put.Description != "HTTP: PUT /a (body: thing)." || describeEndpoint(put) != "app_key: READ WRITE" {
 		t.Errorf("Put: %q %s", put.Description, describeEndpoint(put))
+	}
+}
+
+func TestRoots(t *testing.T) {
+	got := protoimport.Roots(nil, []string{filepath.Join("a", "b", "c.proto"), filepath.Join("a", "d.proto")})
+	want := []string{".", filepath.Join("a", "b"), "a", ".."}
+	if len(got) < len(want) || !slices.Equal(got[:len(want)], want) {
+		t.Errorf("Roots = %q, want %q first", got, want)
+	}
+	if got := protoimport.Roots([]string{"x"}, []string{"c.proto"}); !slices.Equal(got[:2], []string{"x", "."}) {
+		t.Errorf("with -I x: %q", got)
+	}
+	abs := filepath.Join(t.TempDir(), "p", "c.proto")
+	if got := protoimport.Roots(nil, []string{abs}); got[1] != filepath.Dir(abs) {
+		t.Errorf("for an absolute file: %q", got)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -65,4 +66,47 @@ func DirResolver(roots []string) Resolver {
 		}
 		return Source{}, false, nil
 	}
+}
+
+// Roots are the directories imports are looked up in: importPaths (the
+// working directory when there are none), then the directory of each file
+// named on the command line and each directory above it, nearest first, so
+// that proto/clarifai/api/service.proto finds its import
+// "proto/clarifai/auth/scope/scope.proto" from anywhere without -I. They
+// are relative to the working directory when the file was named so.
+func Roots(importPaths []string, files []string) []string {
+	roots := slices.Clone(importPaths)
+	if len(roots) == 0 {
+		roots = []string{"."}
+	}
+	seen := map[string]bool{}
+	for _, r := range roots {
+		if abs, err := filepath.Abs(r); err == nil {
+			seen[abs] = true
+		}
+	}
+	for _, f := range files {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			continue
+		}
+		for dir := filepath.Dir(abs); ; dir = filepath.Dir(dir) {
+			if !seen[dir] {
+				seen[dir] = true
+				root := dir
+				if wd, err := os.Getwd(); err == nil && !filepath.IsAbs(f) {
+					// Relative when the file was named so, for the names of
+					// the files found.
+					if rel, err := filepath.Rel(wd, dir); err == nil {
+						root = rel
+					}
+				}
+				roots = append(roots, root)
+			}
+			if filepath.Dir(dir) == dir {
+				break
+			}
+		}
+	}
+	return roots
 }
