@@ -364,7 +364,12 @@ they made for the call, never ones they keep or share.`,
 		)),
 	)
 
-	f.Add(doc("UnaryServerInterceptor returns the interceptor of unary calls: it refuses\na call the spec denies, and redacts the response of one it allows."))
+	f.Add(doc(`UnaryServerInterceptor returns the interceptor of unary calls: it refuses
+a call the spec denies, and redacts the response of one it allows. It
+allocates nothing of its own for an allowed call whose caller may see the
+whole response, or whose response lacks the fields to remove along singular
+fields; walking a repeated or map field allocates protoreflect's view of it,
+and removing fields allocates a copy of the response (unless RedactInPlace).`))
 	f.Func().Params(e()).Id("UnaryServerInterceptor").Params().Qual(grpcPath, "UnaryServerInterceptor").Block(
 		jen.Return(jen.Id("e").Dot("unary")),
 	)
