@@ -41,7 +41,11 @@ func (g *generator) lookupFile(f *jen.File) {
 			Op("|").Uint64().Call(jen.Id("s").Index(jen.Lit(7))).Op("<<").Lit(56)),
 	)
 	f.Add(doc(fmt.Sprintf("lookupDisp is the displacement of each bucket of the perfect hash (%d buckets).", len(p.Disp))))
-	f.Var().Id("lookupDisp").Op("=").Index(jen.Lit(len(p.Disp))).Uint32().Add(packed(len(p.Disp), func(i int) jen.Code { return jen.Lit(int(p.Disp[i])) }))
+	dispType := jen.Uint16()
+	if p.SlotBits > 16 {
+		dispType = jen.Uint32()
+	}
+	f.Var().Id("lookupDisp").Op("=").Index(jen.Lit(len(p.Disp))).Add(dispType).Add(packed(len(p.Disp), func(i int) jen.Code { return jen.Lit(int(p.Disp[i])) }))
 	f.Add(doc(fmt.Sprintf("lookupSlots maps each slot of the perfect hash to its endpoint (%d slots for\n%d endpoints; 0 is empty).", len(p.Slots), len(g.m.Endpoints))))
 	f.Var().Id("lookupSlots").Op("=").Index(jen.Lit(len(p.Slots))).Id("Endpoint").Add(packed(len(p.Slots), func(i int) jen.Code { return jen.Lit(p.Slots[i]) }))
 }
@@ -91,10 +95,12 @@ func lookupStmts(p *lookup.Plan, miss jen.Code) []jen.Code {
 				Op("^").Uint64().Call(n).Op("*").Add(hex(lookup.K1)),
 		).Op("*").Add(hex(lookup.K2)))
 	}
+	// The top bits of h pick the bucket, the next ones the base slot, which
+	// the bucket's displacement moves (see package lookup).
 	return append(stmts,
-		h.Clone().Op("^=").Add(h).Op(">>").Lit(31),
 		jen.Id("e").Op(":=").Id("lookupSlots").Index(
-			jen.Parens(jen.Parens(h.Clone().Op("^").Uint64().Call(jen.Id("lookupDisp").Index(h.Clone().Op("&").Lit(len(p.Disp)-1)))).Op("*").Add(hex(lookup.K3))).Op(">>").Lit(64-p.SlotBits),
+			jen.Parens(h.Clone().Op(">>").Lit(64-p.BucketBits-p.SlotBits).Op("^").Uint64().Call(jen.Id("lookupDisp").Index(h.Clone().Op(">>").Lit(64-p.BucketBits)))).
+				Op("&").Lit(1<<p.SlotBits-1),
 		),
 		jen.If(jen.Id("endpointMethods").Index(jen.Id("e")).Op("!=").Add(s)).Block(miss),
 	)

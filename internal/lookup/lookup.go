@@ -1,20 +1,25 @@
 // Package lookup finds, at generation time, a perfect hash for a set of
 // strings (the endpoints' full method names): a function that sends each of
 // them to its own slot of a small table, so that the generated LookupEndpoint
-// costs two 8-byte loads, a few multiplications, two table reads and one
-// string compare, whatever the number of endpoints.
+// costs two 8-byte loads, two multiplications, two table reads and one string
+// compare, whatever the number of endpoints.
 //
 // The hash reads the string's length n and two 8-byte windows: w1, its last 8
 // bytes (where method names differ most), and w2, 8 bytes at an offset chosen
 // for the key set, counted from the start or from the end (to tell apart the
-// same method in two services, or two methods with the same suffix):
+// same method in two services, or two methods with the same suffix). The top
+// bits of one product pick a bucket, the next ones a base slot, and the
+// bucket's displacement moves the base by an exclusive or:
 //
-//	h := (w1 ^ rotl(w2, 29) ^ n*K1) * K2; h ^= h >> 31
-//	slot := ((h ^ disp[h & bucketMask]) * K3) >> (64 - slotBits)
+//	h := (w1 ^ rotl(w2, 29) ^ n*K1) * K2
+//	slot := (h >> (64 - bucketBits - slotBits)) ^ disp[h >> (64 - bucketBits)]
+//	slot &= 1<<slotBits - 1
 //
-// This is hash-and-displace (CHD): keys are grouped in buckets by h, and each
-// bucket gets a displacement that sends its keys to free slots. Lookup mirrors
-// the generated code exactly; the generator prints the same arithmetic.
+// This is hash-and-displace (CHD) with exclusive-or displacements: keys are
+// grouped in buckets, and each bucket gets a displacement that sends its keys
+// to free slots; an exclusive or keeps the keys of a bucket apart, so a bucket
+// needs only distinct base slots. Lookup mirrors the generated code exactly;
+// the generator prints the same arithmetic.
 package lookup
 
 import (
@@ -33,9 +38,9 @@ const (
 type Plan struct {
 	MinLen, MaxLen int      // keys are this long; anything else is not a key
 	Window         Window   // where the second window is
-	BucketBits     int      // len(Disp) == 1 << BucketBits
-	SlotBits       int      // len(Slots) == 1 << SlotBits
-	Disp           []uint32 // displacement of each bucket
+	BucketBits     int      // len(Disp) == 1 << BucketBits; at least 1
+	SlotBits       int      // len(Slots) == 1 << SlotBits; BucketBits+SlotBits <= 64
+	Disp           []uint32 // displacement of each bucket, below len(Slots)
 	Slots          []int    // key index + 1 for each slot; 0 is empty
 }
 
@@ -66,13 +71,13 @@ func (w Window) start(n int) int {
 }
 
 // Hash is the first-level hash of s. s must be long enough for both windows.
+// Its top bits are the best mixed: Slot reads those.
 func Hash(s string, w Window) uint64 {
 	n := len(s)
 	if w.Whole {
 		return WholeHash(s)
 	}
-	h := (Load64(s, n-8) ^ bits.RotateLeft64(Load64(s, w.start(n)), 29) ^ uint64(n)*K1) * K2
-	return h ^ h>>31
+	return (Load64(s, n-8) ^ bits.RotateLeft64(Load64(s, w.start(n)), 29) ^ uint64(n)*K1) * K2
 }
 
 // WholeHash hashes every byte of s, which must be at least 8 bytes long: each
@@ -87,13 +92,22 @@ func WholeHash(s string) uint64 {
 	if n%8 != 0 {
 		h = (h ^ Load64(s, n-8)) * K3
 	}
-	return h ^ h>>31
+	return h
+}
+
+// bucket is the bucket of a key with first-level hash h.
+func (p *Plan) bucket(h uint64) uint64 {
+	return h >> (64 - p.BucketBits)
+}
+
+// base is the slot of a key with first-level hash h before displacement.
+func (p *Plan) base(h uint64) uint64 {
+	return (h >> (64 - p.BucketBits - p.SlotBits)) & (1<<p.SlotBits - 1)
 }
 
 // Slot is the slot of a key with first-level hash h.
 func (p *Plan) Slot(h uint64) uint64 {
-	d := uint64(p.Disp[h&(1<<p.BucketBits-1)])
-	return ((h ^ d) * K3) >> (64 - p.SlotBits)
+	return (p.base(h) ^ uint64(p.Disp[p.bucket(h)])) & (1<<p.SlotBits - 1)
 }
 
 // Lookup returns the index of s among the keys the plan was made for, or -1.
@@ -177,29 +191,38 @@ func hashes(keys []string, w Window) ([]uint64, bool) {
 	return hs, true
 }
 
-// displace assigns buckets displacements, largest bucket first, growing the
-// table when a bucket cannot be placed.
+// displace finds bucket displacements: the smallest table (at least one slot
+// per key) first, with about four slots per bucket, then more buckets, then
+// larger tables (a base slot shared in a bucket, or a bucket that finds no
+// room, fails a size).
 func displace(hs []uint64) (*Plan, bool) {
-	slotBits := bits.Len(uint(len(hs) - 1))
-	for range 4 {
-		bucketBits := max(0, slotBits-2)
-		p := &Plan{BucketBits: bucketBits, SlotBits: max(slotBits, 1)}
-		if place(p, hs) {
-			return p, true
+	slotBits := max(bits.Len(uint(len(hs)-1)), 1)
+	for grow := range 4 {
+		s := slotBits + grow
+		for _, b := range []int{s - 2, s - 1, s} {
+			p := &Plan{BucketBits: max(b, 1), SlotBits: s}
+			if p.BucketBits+p.SlotBits <= 64 && place(p, hs) {
+				return p, true
+			}
 		}
-		slotBits++
 	}
 	return nil, false
 }
 
-const maxDisplacement = 1 << 20
-
+// place gives each bucket, largest first, the smallest displacement that
+// sends its keys to free slots. It fails when two keys of a bucket share a
+// base slot (no displacement parts them) or a bucket finds no room.
 func place(p *Plan, hs []uint64) bool {
 	p.Disp = make([]uint32, 1<<p.BucketBits)
 	p.Slots = make([]int, 1<<p.SlotBits)
 	buckets := make([][]int, len(p.Disp))
 	for i, h := range hs {
-		b := h & uint64(len(p.Disp)-1)
+		b := p.bucket(h)
+		for _, k := range buckets[b] {
+			if p.base(hs[k]) == p.base(h) {
+				return false
+			}
+		}
 		buckets[b] = append(buckets[b], i)
 	}
 	order := make([]int, len(buckets))
@@ -207,36 +230,34 @@ func place(p *Plan, hs []uint64) bool {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(a, b int) bool { return len(buckets[order[a]]) > len(buckets[order[b]]) })
-	taken := make([]uint64, 0, 16)
 	for _, b := range order {
 		keys := buckets[b]
 		if len(keys) == 0 {
 			break
 		}
-	search:
-		for d := uint32(0); ; d++ {
-			if d == maxDisplacement {
-				return false
-			}
-			p.Disp[b] = d
-			taken = taken[:0]
-			for _, k := range keys {
-				s := p.Slot(hs[k])
-				if p.Slots[s] != 0 {
-					continue search
-				}
-				for _, t := range taken {
-					if t == s {
-						continue search
-					}
-				}
-				taken = append(taken, s)
-			}
-			for i, k := range keys {
-				p.Slots[taken[i]] = k + 1
-			}
-			break
+		d, ok := fit(p, hs, keys)
+		if !ok {
+			return false
+		}
+		p.Disp[b] = d
+		for _, k := range keys {
+			p.Slots[p.Slot(hs[k])] = k + 1
 		}
 	}
 	return true
+}
+
+// fit returns the smallest displacement that sends every key of a bucket to a
+// free slot.
+func fit(p *Plan, hs []uint64, keys []int) (uint32, bool) {
+next:
+	for d := range uint32(len(p.Slots)) {
+		for _, k := range keys {
+			if p.Slots[p.base(hs[k])^uint64(d)] != 0 {
+				continue next
+			}
+		}
+		return d, true
+	}
+	return 0, false
 }

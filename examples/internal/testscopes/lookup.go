@@ -14,8 +14,7 @@ func LookupEndpoint(fullMethod string) (Endpoint, bool) {
 		return 0, false
 	}
 	h := (load64(fullMethod[n-8:]) ^ bits.RotateLeft64(load64(fullMethod[17:]), 29) ^ uint64(n)*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
-	h ^= h >> 31
-	e := lookupSlots[((h^uint64(lookupDisp[h&1]))*0x94d049bb133111eb)>>61]
+	e := lookupSlots[(h>>59^uint64(lookupDisp[h>>62]))&7]
 	if endpointMethods[e] != fullMethod {
 		return 0, false
 	}
@@ -29,13 +28,13 @@ func load64(s string) uint64 {
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 | uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
-// lookupDisp is the displacement of each bucket of the perfect hash (2 buckets).
-var lookupDisp = [2]uint32{
-	38, 2,
+// lookupDisp is the displacement of each bucket of the perfect hash (4 buckets).
+var lookupDisp = [4]uint16{
+	0, 2, 1, 0,
 }
 
 // lookupSlots maps each slot of the perfect hash to its endpoint (8 slots for
 // 7 endpoints; 0 is empty).
 var lookupSlots = [8]Endpoint{
-	3, 7, 1, 6, 4, 5, 2, 0,
+	0, 3, 4, 7, 2, 5, 1, 6,
 }
