@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -83,3 +84,32 @@ disabled      ListInputs        Unauthenticated: the key is invalid, disabled or
 nobody        ListInputs        Unauthenticated: the key was not found [11009 CONN_KEY_NOT_FOUND reason=key_not_found]
 (none)        ListInputs        Unauthenticated: the key was not found [11009 CONN_KEY_NOT_FOUND reason=no_credentials missing=Inputs:Get]
 `
+
+// TestREADME: the lines of the tour that the README's section "Enforcing on a
+// gRPC server" quotes are lines the tour prints. It is skipped while the
+// README has no such section.
+func TestREADME(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Skip("no README.md above the examples module:", err)
+	}
+	_, section, ok := strings.Cut(string(readme), "\n## Enforcing on a gRPC server\n")
+	if !ok {
+		t.Skip("README.md has no section \"Enforcing on a gRPC server\"")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	_, block, ok := strings.Cut(section, "```text\n")
+	if !ok {
+		t.Fatal("the README's section \"Enforcing on a gRPC server\" has no ```text block of the tour")
+	}
+	block, _, _ = strings.Cut(block, "```")
+	printed := map[string]bool{}
+	for _, line := range strings.Split(tour, "\n") {
+		printed[line] = true
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(block, "\n"), "\n") {
+		if !printed[line] {
+			t.Errorf("the README quotes a line the tour does not print:\n%s", line)
+		}
+	}
+}
