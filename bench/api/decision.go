@@ -248,8 +248,7 @@ func (g Grant) Check(fullMethod string) Decision {
 		return Decision{reason: ReasonUnknownEndpoint}
 	}
 	h := (load64(fullMethod[n-8:]) ^ bits.RotateLeft64(load64(fullMethod[12:]), 29) ^ uint64(n)*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
-	h ^= h >> 31
-	e := lookupSlots[((h^uint64(lookupDisp[h&127]))*0x94d049bb133111eb)>>55]
+	e := lookupSlots[(h>>48^uint64(lookupDisp[h>>57]))&511]
 	if endpointMethods[e] != fullMethod {
 		return Decision{reason: ReasonUnknownEndpoint}
 	}

@@ -248,8 +248,7 @@ func (g Grant) Check(fullMethod string) Decision {
 		return Decision{reason: ReasonUnknownEndpoint}
 	}
 	h := (load64(fullMethod[n-8:]) ^ bits.RotateLeft64(load64(fullMethod[13:]), 29) ^ uint64(n)*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
-	h ^= h >> 31
-	e := lookupSlots[((h^uint64(lookupDisp[h&15]))*0x94d049bb133111eb)>>58]
+	e := lookupSlots[(h>>51^uint64(lookupDisp[h>>58]))&127]
 	if endpointMethods[e] != fullMethod {
 		return Decision{reason: ReasonUnknownEndpoint}
 	}

@@ -14,8 +14,7 @@ func LookupEndpoint(fullMethod string) (Endpoint, bool) {
 		return 0, false
 	}
 	h := (load64(fullMethod[n-8:]) ^ bits.RotateLeft64(load64(fullMethod[13:]), 29) ^ uint64(n)*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
-	h ^= h >> 31
-	e := lookupSlots[((h^uint64(lookupDisp[h&15]))*0x94d049bb133111eb)>>58]
+	e := lookupSlots[(h>>51^uint64(lookupDisp[h>>58]))&127]
 	if endpointMethods[e] != fullMethod {
 		return 0, false
 	}
@@ -29,16 +28,23 @@ func load64(s string) uint64 {
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 | uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
-// lookupDisp is the displacement of each bucket of the perfect hash (16 buckets).
-var lookupDisp = [16]uint32{
-	0, 0, 0, 1, 2, 0, 6, 0, 1, 0, 2, 2, 0, 4, 7, 0,
+// lookupDisp is the displacement of each bucket of the perfect hash (64 buckets).
+var lookupDisp = [64]uint16{
+	0, 0, 0, 0, 0, 0, 2, 0, 0, 1, 0, 1, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 }
 
-// lookupSlots maps each slot of the perfect hash to its endpoint (64 slots for
+// lookupSlots maps each slot of the perfect hash to its endpoint (128 slots for
 // 37 endpoints; 0 is empty).
-var lookupSlots = [64]Endpoint{
-	0, 0, 0, 0, 0, 15, 23, 2, 0, 32, 29, 0, 16, 0, 0, 17,
-	25, 0, 0, 0, 0, 4, 34, 31, 13, 21, 24, 18, 0, 0, 12, 0,
-	11, 0, 0, 35, 19, 0, 28, 0, 6, 0, 22, 7, 0, 36, 0, 27,
-	10, 8, 30, 1, 26, 3, 5, 0, 0, 0, 9, 0, 14, 37, 33, 20,
+var lookupSlots = [128]Endpoint{
+	33, 1, 10, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	3, 26, 0, 0, 30, 35, 16, 5, 0, 0, 21, 0, 37, 15, 0, 0,
+	0, 0, 0, 29, 0, 0, 0, 0, 0, 32, 0, 12, 0, 0, 0, 0,
+	14, 0, 0, 0, 0, 0, 28, 0, 0, 0, 0, 0, 13, 0, 0, 0,
+	20, 9, 7, 0, 0, 0, 0, 0, 6, 0, 0, 23, 0, 0, 0, 0,
+	0, 24, 0, 0, 0, 0, 18, 0, 34, 2, 0, 19, 0, 0, 25, 0,
+	0, 0, 0, 17, 36, 0, 0, 22, 0, 0, 0, 0, 0, 0, 0, 0,
+	8, 0, 0, 31, 0, 4, 0, 0, 0, 27, 0, 0, 0, 0, 0, 0,
 }
