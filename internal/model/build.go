@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -12,11 +13,25 @@ import (
 	"github.com/scopegen/scopegen/internal/spec"
 )
 
-// Load reads, parses and validates the spec at file.
+// Load reads, parses and validates the spec at file. It reads at most
+// spec.MaxBytes+1 bytes, so that a huge file (or a device such as /dev/zero)
+// is refused without being read whole.
 func Load(file string) (*Model, error) {
-	data, err := os.ReadFile(file)
+	fd, err := os.Open(file)
 	if err != nil {
 		return nil, err
+	}
+	defer fd.Close()
+	data, err := io.ReadAll(io.LimitReader(fd, spec.MaxBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > spec.MaxBytes {
+		size := int64(-1)
+		if fi, err := fd.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size()
+		}
+		return nil, spec.TooBig(file, size)
 	}
 	f, err := spec.Parse(file, data)
 	if err != nil {
@@ -35,7 +50,9 @@ func Build(f *spec.File) (*Model, error) {
 			scopeByName:    map[string]*Scope{},
 			endpointByName: map[string]*Endpoint{},
 		},
-		goNames: map[string]spec.Pos{},
+		goNames:      map[string]spec.Pos{},
+		reservedID:   map[int]bool{},
+		reservedName: map[string]bool{},
 	}
 	b.outcomes()
 	b.reserved()
@@ -64,10 +81,13 @@ type builder struct {
 	m       *Model
 	errs    spec.Errors
 	goNames map[string]spec.Pos // Go identifier → where it was first taken
+
+	reservedID   map[int]bool    // b.m.Reserved.IDs, as a set
+	reservedName map[string]bool // b.m.Reserved.Names, as a set
 }
 
 func (b *builder) errorf(pos spec.Pos, format string, args ...any) {
-	b.errs.Add(pos, format, args...)
+	b.errs.Report(pos, format, args...)
 }
 
 func (b *builder) warnf(pos spec.Pos, format string, args ...any) {
@@ -77,7 +97,7 @@ func (b *builder) warnf(pos spec.Pos, format string, args ...any) {
 // claimGoName records that ident names what; a second claim is a collision.
 func (b *builder) claimGoName(ident, what string, pos spec.Pos) bool {
 	if !validGoName(ident) {
-		b.errorf(pos, "%s gives Go identifier %q, which is not an exported Go name; set go_name to a Go identifier that starts with an upper-case letter", what, ident)
+		b.errorf(pos, "%s gives Go identifier %q, which is not an exported Go name; set go_name to a Go identifier that starts with an upper-case letter", what, truncate(ident))
 		return false
 	}
 	if ReservedGoNames[ident] {
@@ -85,7 +105,7 @@ func (b *builder) claimGoName(ident, what string, pos spec.Pos) bool {
 		return false
 	}
 	if prev, ok := b.goNames[ident]; ok {
-		b.errorf(pos, "%s gives Go identifier %q, which %s already uses; rename one or set go_name", what, ident, prev)
+		b.errorf(pos, "%s gives Go identifier %q, which %s already uses; rename one or set go_name", what, truncate(ident), prev)
 		return false
 	}
 	b.goNames[ident] = pos
@@ -97,7 +117,7 @@ func (b *builder) outcomes() {
 	for _, o := range b.f.Outcomes {
 		r := Role(o.Role.Value)
 		if !slices.Contains(Roles, r) {
-			b.errorf(o.Role.Pos, "unknown outcome %q%s (the outcomes are %s)", r, spec.DidYouMean(string(r), roleNames()), strings.Join(roleNames(), ", "))
+			b.errorf(o.Role.Pos, "unknown outcome %q%s (the outcomes are %s)", truncate(string(r)), spec.DidYouMean(string(r), roleNames()), strings.Join(roleNames(), ", "))
 			continue
 		}
 		if seen[r] {
@@ -169,12 +189,13 @@ func (b *builder) reserved() {
 			continue
 		}
 		seenID[id.Value] = true
+		b.reservedID[int(id.Value)] = true
 		b.m.Reserved.IDs = append(b.m.Reserved.IDs, int(id.Value))
 	}
 	seenName := map[string]bool{}
 	for _, n := range b.f.Reserved.Names {
 		if !scopeName.MatchString(n.Value) {
-			b.errorf(n.Pos, "reserved name %q is not a scope name (Resource:Op or a bare name)", n.Value)
+			b.errorf(n.Pos, "reserved name %q is not a scope name (Resource:Op or a bare name)", truncate(n.Value))
 			continue
 		}
 		if seenName[n.Value] {
@@ -182,6 +203,7 @@ func (b *builder) reserved() {
 			continue
 		}
 		seenName[n.Value] = true
+		b.reservedName[n.Value] = true
 		b.m.Reserved.Names = append(b.m.Reserved.Names, n.Value)
 	}
 	sort.Ints(b.m.Reserved.IDs)
@@ -190,7 +212,11 @@ func (b *builder) reserved() {
 
 func (b *builder) scopes() {
 	byID := map[int]*Scope{}
-	for _, s := range b.f.Scopes {
+	for i, s := range b.f.Scopes {
+		if i == MaxScopes {
+			b.errorf(s.Pos, "more than %d scopes (the limit: one per id); retire unused scopes, or split the API into several specs", MaxScopes)
+			break
+		}
 		name := s.Name.Value
 		switch {
 		case s.Name.Pos.Line == 0:
@@ -202,7 +228,7 @@ func (b *builder) scopes() {
 		case b.m.scopeByName[name] != nil:
 			b.errorf(s.Name.Pos, "scope %q is defined twice (first at %s); rename or remove one", name, b.m.scopeByName[name].Pos)
 			continue
-		case slices.Contains(b.m.Reserved.Names, name):
+		case b.reservedName[name]:
 			b.errorf(s.Name.Pos, "scope name %q is reserved (a retired scope); choose a new name, since keys stored with the old one must not gain it", name)
 			continue
 		}
@@ -216,7 +242,7 @@ func (b *builder) scopes() {
 			b.errorf(s.ID.Pos, "scope %q has id %d, out of range; ids are 1 to %d", name, s.ID.Value, MaxScopeID)
 		case byID[sc.ID] != nil:
 			b.errorf(s.ID.Pos, "scope %q has id %d, which scope %q (%s) already has; give it an unused id", name, sc.ID, byID[sc.ID].Name, byID[sc.ID].Pos)
-		case slices.Contains(b.m.Reserved.IDs, sc.ID):
+		case b.reservedID[sc.ID]:
 			b.errorf(s.ID.Pos, "scope %q has id %d, which is reserved (a retired scope); give it an unused id", name, sc.ID)
 		default:
 			byID[sc.ID] = sc
@@ -280,11 +306,14 @@ func (b *builder) refs(names []spec.Str, what string) []*Scope {
 }
 
 func (b *builder) unknownScope(n spec.Str, what string) {
-	hint := spec.DidYouMean(n.Value, b.m.ScopeNames())
-	if slices.Contains(b.m.Reserved.Names, n.Value) {
+	hint := ""
+	if !b.errs.Full() { // else dropped anyway: skip the suggestion, which scans every scope
+		hint = spec.DidYouMean(n.Value, b.m.ScopeNames())
+	}
+	if b.reservedName[n.Value] {
 		hint = "; it is reserved (retired) and can no longer be used"
 	}
-	b.errorf(n.Pos, "%s names scope %q, which is not defined%s", what, n.Value, hint)
+	b.errorf(n.Pos, "%s names scope %q, which is not defined%s", what, truncate(n.Value), hint)
 }
 
 func sortByID(s []*Scope) {
@@ -297,6 +326,10 @@ func (b *builder) prerequisites() {
 		if sc == nil || sc.Pos != s.Name.Pos {
 			continue
 		}
+		if len(s.Requires) > MaxPrerequisites {
+			b.errorf(s.Requires[0].Pos, "scope %q requires %d scopes; a scope has at most %d prerequisites, counting theirs: require a broader scope, or split the scope", sc.Name, len(s.Requires), MaxPrerequisites)
+			continue
+		}
 		sc.Requires = b.refs(s.Requires, fmt.Sprintf("scope %q requires", sc.Name))
 		for _, r := range s.Requires {
 			if r.Value == sc.Name {
@@ -304,54 +337,65 @@ func (b *builder) prerequisites() {
 			}
 		}
 	}
-	// Closures by depth-first search; a scope on the stack seen again is a cycle.
+	// Closures by depth-first search; a scope on the stack seen again is a
+	// cycle. A closure is the union of its requires' closures, built with a
+	// mark per scope rather than a map, and abandoned past MaxPrerequisites,
+	// so the work is at most MaxPrerequisites² per scope.
 	const (
 		unvisited = iota
 		onStack
 		done
 	)
-	state := map[*Scope]int{}
+	index := make(map[*Scope]int, len(b.m.Scopes))
+	for i, s := range b.m.Scopes {
+		index[s] = i
+	}
+	state := make([]uint8, len(b.m.Scopes))
+	mark := make([]int, len(b.m.Scopes)) // i+1 when in the closure of b.m.Scopes[i]
 	var stack []*Scope
 	var visit func(s *Scope) bool
 	visit = func(s *Scope) bool {
-		switch state[s] {
+		i := index[s]
+		switch state[i] {
 		case done:
 			return true
 		case onStack:
-			i := slices.Index(stack, s)
-			cycle := append(Names(stack[i:]), s.Name)
+			j := slices.Index(stack, s)
+			cycle := append(Names(stack[j:]), s.Name)
 			b.errorf(s.Pos, "prerequisite cycle: %s; a scope cannot depend on itself, remove one of these requires", strings.Join(cycle, " → "))
 			return false
 		}
-		state[s] = onStack
+		state[i] = onStack
 		stack = append(stack, s)
-		ok := true
-		set := map[*Scope]bool{}
 		for _, r := range s.Requires {
-			if r == s {
-				continue
-			}
-			if !visit(r) {
-				ok = false
-				break
-			}
-			set[r] = true
-			for _, c := range r.Closure {
-				set[c] = true
+			if r != s && !visit(r) {
+				return false
 			}
 		}
 		stack = stack[:len(stack)-1]
-		state[s] = done
-		delete(set, s)
-		for c := range set {
-			s.Closure = append(s.Closure, c)
+		state[i] = done
+		add := func(c *Scope) {
+			if c != s && mark[index[c]] != i+1 {
+				mark[index[c]] = i + 1
+				s.Closure = append(s.Closure, c)
+			}
+		}
+		for _, r := range s.Requires {
+			add(r)
+			for _, c := range r.Closure {
+				add(c)
+			}
+			if len(s.Closure) > MaxPrerequisites {
+				b.errorf(s.Pos, "scope %q has more than %d prerequisites, counting theirs (through %s); a key holding it must hold them all: require fewer or broader scopes, or shorten the chain of requires", s.Name, MaxPrerequisites, r.Name)
+				return false
+			}
 		}
 		sortByID(s.Closure)
-		return ok
+		return true
 	}
 	for _, s := range b.m.Scopes {
 		if !visit(s) {
-			return // one cycle report is enough; its members are on the message
+			return // one report is enough; its members are on the message
 		}
 	}
 }
@@ -377,9 +421,13 @@ func closureAdds(set []*Scope) []*Scope {
 
 func (b *builder) presets() {
 	seen := map[string]*Preset{}
-	for _, p := range b.f.Presets {
+	for i, p := range b.f.Presets {
+		if i == MaxPresets {
+			b.errorf(p.Pos, "more than %d presets; a portal offers a handful: merge or remove some", MaxPresets)
+			break
+		}
 		if !presetName.MatchString(p.Name.Value) {
-			b.errorf(pick(p.Name.Pos, p.Pos), "preset name %q is malformed; use letters, digits and '_', starting with a letter", p.Name.Value)
+			b.errorf(pick(p.Name.Pos, p.Pos), "preset name %q is malformed; use letters, digits and '_', starting with a letter", truncate(p.Name.Value))
 			continue
 		}
 		if prev := seen[p.Name.Value]; prev != nil {
@@ -452,7 +500,9 @@ func (b *builder) endpoints() {
 				b.errorf(e.Method.Pos, "%s says nothing about principals and defaults.principals is not set; add principals: [app_key, pat]", what)
 			}
 		}
-		if add := closureAdds(ep.Requires); len(add) > 0 && !ep.Public {
+		if len(ep.Requires) > MaxRequiredPerEndpoint {
+			// reported above; its closure is not worth the work
+		} else if add := closureAdds(ep.Requires); len(add) > 0 && !ep.Public {
 			b.warnf(e.Method.Pos, "%s requires %s but not their prerequisites; the closure adds %s. Valid keys always hold them (prerequisites are checked when a key is made) and the check enforces only what is listed; add them to requires to say so",
 				what, strings.Join(Names(ep.Requires), ", "), strings.Join(Names(add), ", "))
 		}
@@ -511,7 +561,7 @@ func (b *builder) principals(names []spec.Str, what string) (Principal, bool) {
 	for _, n := range names {
 		i := slices.IndexFunc(PrincipalNames, func(x PrincipalName) bool { return x.Name == n.Value })
 		if i < 0 {
-			b.errorf(n.Pos, "%s: unknown principal %q%s (principals are %s)", what, n.Value, spec.DidYouMean(n.Value, valid), strings.Join(valid, ", "))
+			b.errorf(n.Pos, "%s: unknown principal %q%s (principals are %s)", what, truncate(n.Value), spec.DidYouMean(n.Value, valid), strings.Join(valid, ", "))
 			ok = false
 			continue
 		}

@@ -7,14 +7,36 @@ package model
 import "github.com/scopegen/scopegen/internal/spec"
 
 // Limits on a spec. They keep generated tables and bitsets small and bound the
-// work of the generator on hostile input.
+// memory and time the generator spends on hostile input; spec.MaxBytes bounds
+// the size of the file and spec.MaxErrors the number of errors listed. Each
+// error names the limit, where it was crossed and what to do.
 const (
-	MaxScopeID               = 16383 // scope ids are 1..MaxScopeID
-	MaxEndpoints             = 65535
-	MaxRequiredPerEndpoint   = 64 // missing scopes are reported as a 64-bit mask
+	// MaxScopeID is the largest scope id: scope ids are 1..MaxScopeID, and a
+	// generated Set has MaxScopeID/64+1 words at most (256, 2 KiB).
+	MaxScopeID = 16383
+	// MaxScopes is the most scopes a spec defines: one per id.
+	MaxScopes = MaxScopeID
+	// MaxEndpoints is the most endpoints a spec defines; Endpoint is a uint16.
+	MaxEndpoints = 65535
+	// MaxPresets is the most presets a spec defines. Each is a full Set in the
+	// generated code (up to 2 KiB), and a portal offers a handful.
+	MaxPresets = 1024
+	// MaxRequiredPerEndpoint is the most op scopes an endpoint requires:
+	// missing scopes are reported as a 64-bit mask.
+	MaxRequiredPerEndpoint = 64
+	// MaxRedactionsPerEndpoint is the most fields an endpoint redacts: the
+	// fields to redact are a 64-bit mask.
 	MaxRedactionsPerEndpoint = 64
-	MaxFieldDepth            = 32
-	MaxNameLength            = 200
+	// MaxFieldDepth is the most names in a redacted field path (a.b.c is 3).
+	MaxFieldDepth = 32
+	// MaxNameLength is the longest scope name, in bytes; a method may be four
+	// times as long.
+	MaxNameLength = 200
+	// MaxPrerequisites is the most prerequisites a scope has, counting their
+	// own prerequisites (its closure). It bounds the work of computing
+	// closures, which a chain of requires would make quadratic, and the
+	// tables generated for them.
+	MaxPrerequisites = 64
 )
 
 // Model is a validated spec, ready to generate code from.

@@ -70,6 +70,27 @@ func (e *Errors) Add(pos Pos, format string, args ...any) {
 	*e = append(*e, Diagnostic{Pos: pos, Msg: fmt.Sprintf(format, args...)})
 }
 
+// MaxErrors is the most problems Parse and model.Build list for one spec. A
+// hostile or badly broken spec can hold millions; past this many, one more
+// diagnostic says that the rest were dropped, and finding them costs nothing.
+const MaxErrors = 100
+
+// Report records a problem at pos, as Add does, unless e is Full: then the
+// problem is dropped. The first problem past MaxErrors is replaced by a note
+// at its position saying that more were dropped.
+func (e *Errors) Report(pos Pos, format string, args ...any) {
+	switch {
+	case len(*e) < MaxErrors:
+		e.Add(pos, format, args...)
+	case len(*e) == MaxErrors:
+		*e = append(*e, Diagnostic{Pos: pos, Msg: fmt.Sprintf("too many errors: only the first %d are listed; fix them and run again", MaxErrors)})
+	}
+}
+
+// Full reports whether e holds MaxErrors problems, so that Report drops any
+// more: callers skip work (such as "did you mean" suggestions) for them.
+func (e Errors) Full() bool { return len(e) >= MaxErrors }
+
 // Err returns e as an error, or nil when there are no problems.
 func (e Errors) Err() error {
 	if len(e) == 0 {

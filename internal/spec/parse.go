@@ -14,8 +14,13 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// MaxBytes is the largest spec file Parse accepts.
-const MaxBytes = 32 << 20
+// MaxBytes is the largest spec Parse accepts, in bytes: 4 MiB. A spec the size
+// of a real API (300 endpoints) is about 60 KB, and one with 20,000 endpoints
+// 2.6 MB. The YAML parser keeps a node of about 200 bytes per value, so the
+// limit bounds the memory and time a hostile spec can take (a 4 MiB flow list
+// of one-letter values, the worst case: about 800 MB and 10 s on a 2-core
+// machine) before it is refused.
+const MaxBytes = 4 << 20
 
 // Parse reads a spec from data. name is used in positions only. On any
 // problem it returns Errors, sorted by position, and no File.
@@ -29,7 +34,7 @@ func Parse(name string, data []byte) (f *File, err error) {
 	}()
 	top := Pos{name, 1, 1}
 	if len(data) > MaxBytes {
-		return nil, Errors{{Pos: top, Msg: fmt.Sprintf("spec is %d bytes, more than the limit of %d; split it or trim it", len(data), MaxBytes)}}
+		return nil, TooBig(name, int64(len(data)))
 	}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -53,6 +58,16 @@ func Parse(name string, data []byte) (f *File, err error) {
 		return nil, d.errs.Sorted()
 	}
 	return f, nil
+}
+
+// TooBig is the error for a spec of size bytes, more than MaxBytes; a
+// negative size is unknown (a stream that was not read to its end).
+func TooBig(name string, size int64) Errors {
+	n := "more than " + strconv.Itoa(MaxBytes)
+	if size >= 0 {
+		n = strconv.FormatInt(size, 10)
+	}
+	return Errors{{Pos: Pos{name, 1, 1}, Msg: fmt.Sprintf("spec is %s bytes, more than the limit of %d (4 MiB); remove what it does not need (long descriptions, unused scopes) or split the API into several specs", n, MaxBytes)}}
 }
 
 var (
@@ -97,6 +112,10 @@ func yamlError(name string, data []byte, err error) Diagnostic {
 		line, _ := strconv.Atoi(m[1])
 		if yamlParserProblems[m[2]] {
 			line++
+		}
+		if strings.HasPrefix(m[2], "exceeded max depth") {
+			// yaml.v3 stops at 10,000 levels, before it runs out of stack.
+			return Diagnostic{Pos: Pos{name, max(line, 1), 1}, Msg: "invalid YAML: " + m[2] + " levels of nesting; a spec nests 5 levels deep at most, so look for unclosed [ or { from this line on"}
 		}
 		return Diagnostic{Pos: Pos{name, max(line, 1), 1}, Msg: "invalid YAML: " + m[2] + hint}
 	}
@@ -155,7 +174,7 @@ type decoder struct {
 func (d *decoder) pos(n *yaml.Node) Pos { return Pos{d.file, n.Line, n.Column} }
 
 func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
-	d.errs.Add(d.pos(n), format, args...)
+	d.errs.Report(d.pos(n), format, args...)
 }
 
 // resolve follows a document node to its content and refuses aliases, which a
@@ -220,7 +239,7 @@ func (d *decoder) mapping(n *yaml.Node, what string, fields ...field) bool {
 		if f == nil {
 			sorted := append([]string(nil), known...)
 			sort.Strings(sorted)
-			d.errorf(k, "unknown key %q in %s%s (known keys: %s)", k.Value, what, DidYouMean(k.Value, known), joinQuoted(sorted))
+			d.errorf(k, "unknown key %q in %s%s (known keys: %s)", clip(k.Value), what, DidYouMean(k.Value, known), joinQuoted(sorted))
 			continue
 		}
 		if v = d.resolve(v); v != nil {
@@ -265,7 +284,7 @@ func (d *decoder) int(n *yaml.Node, what string) Int {
 	// not (1__000), and refuses what does not fit in an int64.
 	var v int64
 	if err := n.Decode(&v); err != nil {
-		d.errorf(n, "%s %q is not a whole number that fits in 64 bits; write a smaller one", what, n.Value)
+		d.errorf(n, "%s %q is not a whole number that fits in 64 bits; write a smaller one", what, clip(n.Value))
 	} else if octal.MatchString(n.Value) {
 		// yaml.v3 reads 010 as 8; a reviewer reads it as 10.
 		d.errorf(n, "%s %s starts with 0, so YAML reads it as the octal number %d; remove the leading zeros", what, n.Value, v)
@@ -298,9 +317,22 @@ func kindName(n *yaml.Node) string {
 		case "!!bool":
 			return n.Value
 		}
-		return strconv.Quote(n.Value)
+		return strconv.Quote(clip(n.Value))
 	}
 	return "an alias"
+}
+
+// clip shortens s for a message: a hostile spec may hold a megabyte-long
+// value, and a message quotes only its start.
+func clip(s string) string {
+	if len(s) <= 60 {
+		return s
+	}
+	i := 60
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "..."
 }
 
 func joinQuoted(s []string) string {
@@ -317,7 +349,7 @@ func joinQuoted(s []string) string {
 func (d *decoder) file_(doc *yaml.Node, f *File) {
 	root := d.resolve(doc)
 	if root == nil || root.Kind == yaml.ScalarNode && root.Tag == "!!null" && root.Value == "" { // "---" alone is empty too
-		d.errs.Add(f.Pos, "spec is empty; start from spec/scopes.yaml of scopegen")
+		d.errs.Report(f.Pos, "spec is empty; start from spec/scopes.yaml of scopegen")
 		return
 	}
 	f.Pos = d.pos(root)
@@ -349,9 +381,9 @@ func (d *decoder) file_(doc *yaml.Node, f *File) {
 		}},
 	)
 	if !f.Format.Set {
-		d.errs.Add(f.Pos, "missing \"scopegen: %d\" (the spec format version) at the top of the spec", Format)
+		d.errs.Report(f.Pos, "missing \"scopegen: %d\" (the spec format version) at the top of the spec", Format)
 	} else if f.Format.Value != Format && !badFormat {
-		d.errs.Add(f.Format.Pos, "spec format %d is not supported; write scopegen: %d, the format this scopegen reads, or use a scopegen that reads format %d", f.Format.Value, Format, f.Format.Value)
+		d.errs.Report(f.Format.Pos, "spec format %d is not supported; write scopegen: %d, the format this scopegen reads, or use a scopegen that reads format %d", f.Format.Value, Format, f.Format.Value)
 	}
 }
 

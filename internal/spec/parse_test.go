@@ -148,7 +148,7 @@ func TestParseMaxBytes(t *testing.T) {
 	copy(big, "scopegen: 1\n#")
 	start := time.Now()
 	_, err := spec.Parse(name, big)
-	want := fmt.Sprintf("%s:1:1: spec is %d bytes, more than the limit of %d; split it or trim it", name, len(big), spec.MaxBytes)
+	want := fmt.Sprintf("%s:1:1: spec is %d bytes, more than the limit of %d (4 MiB); remove what it does not need (long descriptions, unused scopes) or split the API into several specs", name, len(big), spec.MaxBytes)
 	if err == nil || err.Error() != want {
 		t.Errorf("Parse of %d bytes: %v, want %s", len(big), err, want)
 	}

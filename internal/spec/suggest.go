@@ -2,12 +2,26 @@ package spec
 
 import "strings"
 
+// suggestBudget bounds the work of one DidYouMean call, in cells of the
+// edit-distance table: a name checked against 16,383 long scope names would
+// otherwise take seconds, and a hostile spec can ask for a suggestion per
+// error. Past the budget the best candidate so far is suggested.
+const suggestBudget = 1 << 22
+
 // DidYouMean returns `; did you mean "X"?` for the candidate closest to name,
 // or "" when none is close enough to be a plausible typo.
 func DidYouMean(name string, candidates []string) string {
 	best, bestDist := "", len(name)/2+2
+	lower := strings.ToLower(name)
+	budget := suggestBudget
 	for _, c := range candidates {
-		d := editDistance(strings.ToLower(name), strings.ToLower(c))
+		if abs(len(c)-len(name)) > bestDist {
+			continue // the distance is at least the difference in length
+		}
+		if budget -= (len(name) + 1) * (len(c) + 1); budget < 0 {
+			break
+		}
+		d := editDistance(lower, strings.ToLower(c))
 		if d < bestDist || (d == bestDist && best != "" && c < best) {
 			best, bestDist = c, d
 		}
@@ -40,4 +54,11 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
