@@ -6,8 +6,8 @@ import (
 	"github.com/dave/jennifer/jen"
 )
 
-// endpointsFile declares Endpoint, its constants, its table and the lookup
-// from a full method name.
+// endpointsFile declares Endpoint, its constants and its methods; the tables
+// indexed by Endpoint follow it (endpointTables).
 func (g *generator) endpointsFile(f *jen.File) {
 	m := g.m
 	f.Add(doc("Endpoint is a gRPC method of the spec. Its value is the method's position in\nthe spec, from 1; the zero Endpoint is no endpoint."))
@@ -41,45 +41,6 @@ func (g *generator) endpointsFile(f *jen.File) {
 		jen.Id("redactions").Index().Id("redaction"),
 	)
 
-	f.Add(doc("endpointTable is indexed by Endpoint; entry 0 is no endpoint."))
-	f.Var().Id("endpointTable").Op("=").Index(jen.Id("NumEndpoints").Op("+").Lit(1)).Id("endpointInfo").ValuesFunc(func(v *jen.Group) {
-		for _, e := range m.Endpoints {
-			fields := jen.Dict{}
-			if e.Public {
-				fields[jen.Id("public")] = jen.True()
-			} else {
-				fields[jen.Id("principals")] = principalExpr(e.Principals)
-			}
-			if len(e.Requires) > 0 {
-				fields[jen.Id("required")] = jen.Index().Id("wordMask").Values(masks(e.Requires)...)
-			}
-			if len(e.RequestScopes) > 0 {
-				var rs []jen.Code
-				for _, r := range e.RequestScopes {
-					rs = append(rs, jen.Id(r.Scope.GoName))
-				}
-				fields[jen.Id("requestScopes")] = jen.Index().Id("Scope").Values(rs...)
-			}
-			if len(e.Redactions) > 0 {
-				var rs []jen.Code
-				for _, r := range e.Redactions {
-					rs = append(rs, jen.Values(jen.Lit(r.Field), jen.Index().Id("wordMask").Values(masks(r.Unless)...)))
-				}
-				fields[jen.Id("redactions")] = jen.Index().Id("redaction").Values(rs...)
-			}
-			v.Line().Id(e.GoName).Op(":").Values(fields)
-		}
-		v.Line()
-	})
-
-	f.Add(doc("endpointMethods holds each endpoint's full method name, indexed by Endpoint."))
-	f.Var().Id("endpointMethods").Op("=").Index(jen.Id("NumEndpoints").Op("+").Lit(1)).String().ValuesFunc(func(v *jen.Group) {
-		for _, e := range m.Endpoints {
-			v.Line().Id(e.GoName).Op(":").Lit(e.Method)
-		}
-		v.Line()
-	})
-
 	f.Add(doc(`endpointFast is what a check reads first, packed in 16 bytes: who may call
 the endpoint and, in one word of a Set, the scopes it requires. slow marks the
 endpoints whose check needs endpointTable: public ones, ones with redactions,
@@ -90,19 +51,6 @@ and ones whose required scopes span more than one word.`))
 		jen.Id("principals").Id("Principal"),
 		jen.Id("slow").Bool(),
 	)
-	f.Var().Id("endpointFastTable").Op("=").Index(jen.Id("NumEndpoints").Op("+").Lit(1)).Id("endpointFast").ValuesFunc(func(v *jen.Group) {
-		for _, e := range m.Endpoints {
-			words := sparse(e.Requires)
-			slow := e.Public || len(e.Redactions) > 0 || len(words) > 1
-			word, mask := 0, uint64(0)
-			if len(words) == 1 {
-				word, mask = words[0].word, words[0].mask
-			}
-			v.Line().Id(e.GoName).Op(":").Values(hex(mask), jen.Lit(word), principalExpr(e.Principals), jen.Lit(slow))
-		}
-		v.Line()
-	})
-
 	e, info := jen.Id("e"), jen.Id("endpointTable").Index(jen.Id("e"))
 	f.Add(doc("Valid reports whether e is an endpoint of the spec."))
 	f.Func().Params(jen.Id("e").Id("Endpoint")).Id("Valid").Params().Bool().Block(

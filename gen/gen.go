@@ -64,12 +64,13 @@ func Generate(m *model.Model, opts Options) ([]File, error) {
 	parts := []struct {
 		name  string
 		build func(f *jen.File)
+		tail  func() []byte // gofmt'ed text appended to the rendered file, or nil
 	}{
-		{"scopes.go", g.scopesFile},
-		{"endpoints.go", g.endpointsFile},
-		{"grant.go", g.grantFile},
-		{"decision.go", g.decisionFile},
-		{"lookup.go", g.lookupFile},
+		{"scopes.go", g.scopesFile, nil},
+		{"endpoints.go", g.endpointsFile, g.endpointTables},
+		{"grant.go", g.grantFile, nil},
+		{"decision.go", g.decisionFile, nil},
+		{"lookup.go", g.lookupFile, nil},
 	}
 	var files []File
 	for _, p := range parts {
@@ -78,6 +79,9 @@ func Generate(m *model.Model, opts Options) ([]File, error) {
 		var buf bytes.Buffer
 		if err := f.Render(&buf); err != nil {
 			return nil, fmt.Errorf("generating %s: %w (this is a scopegen bug; please report it with the spec)", p.name, err)
+		}
+		if p.tail != nil {
+			buf.Write(p.tail())
 		}
 		files = append(files, File{Name: p.name, Content: buf.Bytes()})
 	}

@@ -55,53 +55,6 @@ type endpointInfo struct {
 	redactions    []redaction
 }
 
-// endpointTable is indexed by Endpoint; entry 0 is no endpoint.
-var endpointTable = [NumEndpoints + 1]endpointInfo{
-	GetItem: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"item.data.concepts", []wordMask{{0, 0x10}}}, {"item.secret", []wordMask{{0, 0x20}}}},
-		required:   []wordMask{{0, 0x4}},
-	},
-	ListItems: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"items.data.concepts", []wordMask{{0, 0x10}}}, {"items.variants.concepts", []wordMask{{0, 0x10}}}, {"items.children.secret", []wordMask{{0, 0x20}}}},
-		required:   []wordMask{{0, 0x4}},
-	},
-	WatchItems: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"data.concepts", []wordMask{{0, 0x10}}}},
-		required:   []wordMask{{0, 0x4}},
-	},
-	PutItem: {
-		principals: PersonalAccessToken,
-		required:   []wordMask{{0, 0xc}},
-	},
-	SearchItems: {
-		principals:    AppKey | PersonalAccessToken,
-		requestScopes: []Scope{Predict},
-		required:      []wordMask{{0, 0x40}},
-	},
-	Health: {
-		public:     true,
-		redactions: []redaction{{"featured.secret", []wordMask{{0, 0x20}}}},
-	},
-	Collect: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0xc}},
-	},
-}
-
-// endpointMethods holds each endpoint's full method name, indexed by Endpoint.
-var endpointMethods = [NumEndpoints + 1]string{
-	GetItem:     "/scopegen.test.Items/GetItem",
-	ListItems:   "/scopegen.test.Items/ListItems",
-	WatchItems:  "/scopegen.test.Items/WatchItems",
-	PutItem:     "/scopegen.test.Items/PutItem",
-	SearchItems: "/scopegen.test.Items/SearchItems",
-	Health:      "/scopegen.test.Items/Health",
-	Collect:     "/scopegen.test.Items/Collect",
-}
-
 // endpointFast is what a check reads first, packed in 16 bytes: who may call
 // the endpoint and, in one word of a Set, the scopes it requires. slow marks the
 // endpoints whose check needs endpointTable: public ones, ones with redactions,
@@ -111,16 +64,6 @@ type endpointFast struct {
 	word       uint16
 	principals Principal
 	slow       bool
-}
-
-var endpointFastTable = [NumEndpoints + 1]endpointFast{
-	GetItem:     {0x4, 0, AppKey | PersonalAccessToken, true},
-	ListItems:   {0x4, 0, AppKey | PersonalAccessToken, true},
-	WatchItems:  {0x4, 0, AppKey | PersonalAccessToken, true},
-	PutItem:     {0xc, 0, PersonalAccessToken, false},
-	SearchItems: {0x40, 0, AppKey | PersonalAccessToken, false},
-	Health:      {0, 0, 0, true},
-	Collect:     {0xc, 0, AppKey | PersonalAccessToken, false},
 }
 
 // Valid reports whether e is an endpoint of the spec.
@@ -212,4 +155,54 @@ func setOf(masks []wordMask) Set {
 		s[m.word] |= m.mask
 	}
 	return s
+}
+
+// endpointTable is indexed by Endpoint; entry 0 is no endpoint.
+var endpointTable = [NumEndpoints + 1]endpointInfo{
+	{},
+	// GetItem
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x4}}, redactions: []redaction{{"item.data.concepts", []wordMask{{0, 0x10}}}, {"item.secret", []wordMask{{0, 0x20}}}}},
+	// ListItems
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x4}}, redactions: []redaction{{"items.data.concepts", []wordMask{{0, 0x10}}}, {"items.variants.concepts", []wordMask{{0, 0x10}}}, {"items.children.secret", []wordMask{{0, 0x20}}}}},
+	// WatchItems
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x4}}, redactions: []redaction{{"data.concepts", []wordMask{{0, 0x10}}}}},
+	// PutItem
+	{principals: PersonalAccessToken, required: []wordMask{{0, 0xc}}},
+	// SearchItems
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40}}, requestScopes: []Scope{Predict}},
+	// Health
+	{public: true, redactions: []redaction{{"featured.secret", []wordMask{{0, 0x20}}}}},
+	// Collect
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0xc}}},
+}
+
+// endpointMethods holds each endpoint's full method name, indexed by Endpoint.
+var endpointMethods = [NumEndpoints + 1]string{
+	"",
+	"/scopegen.test.Items/GetItem",
+	"/scopegen.test.Items/ListItems",
+	"/scopegen.test.Items/WatchItems",
+	"/scopegen.test.Items/PutItem",
+	"/scopegen.test.Items/SearchItems",
+	"/scopegen.test.Items/Health",
+	"/scopegen.test.Items/Collect",
+}
+
+// endpointFastTable is indexed by Endpoint; entry 0 is no endpoint.
+var endpointFastTable = [NumEndpoints + 1]endpointFast{
+	{},
+	// GetItem
+	{0x4, 0, AppKey | PersonalAccessToken, true},
+	// ListItems
+	{0x4, 0, AppKey | PersonalAccessToken, true},
+	// WatchItems
+	{0x4, 0, AppKey | PersonalAccessToken, true},
+	// PutItem
+	{0xc, 0, PersonalAccessToken, false},
+	// SearchItems
+	{0x40, 0, AppKey | PersonalAccessToken, false},
+	// Health
+	{0, 0, 0, true},
+	// Collect
+	{0xc, 0, AppKey | PersonalAccessToken, false},
 }
