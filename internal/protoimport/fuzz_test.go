@@ -1,6 +1,7 @@
 package protoimport_test
 
 import (
+	"bytes"
 	"errors"
 	"maps"
 	"os"
@@ -79,8 +80,8 @@ func FuzzScalar(f *testing.F) {
 }
 
 // FuzzImport imports a fuzzed .proto file with the Acme settings: it never
-// panics, every error is positioned, and every spec it writes reads back
-// and builds.
+// panics, every error is positioned, and every spec it writes reads back,
+// builds, and is the same bytes when imported again.
 func FuzzImport(f *testing.F) {
 	for _, p := range []string{"acme/auth/scopes.proto", "acme/api/items.proto", "acme/api/reports.proto", "rules/store.proto", "clarifai/proto/clarifai/api/service.proto"} {
 		data, err := os.ReadFile(filepath.Join(testdata, p))
@@ -125,6 +126,12 @@ func FuzzImport(f *testing.F) {
 			}
 		default:
 			readBack(t, res.YAML)
+			// The same bytes again.
+			cfg := *c
+			again, err := protoimport.Import(&cfg, []protoimport.Source{{Name: "fuzz.proto", Data: data}}, resolve)
+			if err != nil || !bytes.Equal(again.YAML, res.YAML) {
+				t.Fatalf("a second import differs (%v)", err)
+			}
 		}
 	})
 }
