@@ -167,7 +167,10 @@ func RuleNames() []string {
 // Compare reports every change from old to new, sorted by category, then
 // position, rule and element.
 func Compare(old, new *Spec) *Report {
-	c := newComparer(old, new)
+	return compare(newComparer(old, new))
+}
+
+func compare(c *comparer) *Report {
 	c.scopes()
 	c.grantsAll()
 	c.prerequisites()
@@ -176,7 +179,7 @@ func Compare(old, new *Spec) *Report {
 	c.outcomes()
 	c.reserved()
 	sortFindings(c.findings)
-	return &Report{Old: old.Name, New: new.Name, Findings: c.findings}
+	return &Report{Old: c.old.Name, New: c.new.Name, Findings: c.findings}
 }
 
 func sortFindings(fs []Finding) {
@@ -214,6 +217,9 @@ type comparer struct {
 	oldIdx   map[*model.Scope]int // OLD scope → its place in univ
 	newIdx   map[*model.Scope]int // NEW scope → its place in univ
 	findings []Finding
+	// exhaustive makes witness searches try every set of scopes, smallest
+	// first, instead of the candidates worth trying: tests compare the two.
+	exhaustive bool
 }
 
 // newComparer matches scopes: by name, then by id for a scope whose name is

@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 
@@ -196,7 +197,7 @@ var kinds = []model.Principal{0, model.AppKey, model.PersonalAccessToken}
 func (c *comparer) find(s search) *Witness {
 	var best *probe
 	for _, method := range s.methods {
-		if p, ok := c.findOn(method, s); ok && (best == nil || len(p.old) < len(best.old)) {
+		if p, ok := c.findOn(method, s); ok && (best == nil || c.smaller(s.must)(p.old, best.old) < 0) {
 			best = &p
 		}
 		if best != nil && len(best.old) == len(s.must) {
@@ -229,19 +230,7 @@ func (c *comparer) findOn(method string, s search) (probe, bool) {
 					continue
 				}
 			}
-			for i := 0; i < len(p.old); i++ {
-				if slices.Contains(s.must, p.old[i]) {
-					continue
-				}
-				q := p
-				q.old = slices.Delete(slices.Clone(p.old), i, i+1)
-				q.new = q.old
-				if o, n := c.decide(q); s.want(o, n) {
-					p = q
-					i--
-				}
-			}
-			return p, true
+			return c.shrink(p, s.must, s.want), true
 		}
 	}
 	return probe{}, false
@@ -249,8 +238,12 @@ func (c *comparer) findOn(method string, s search) (probe, bool) {
 
 // candidates are the keys worth trying on method: the scopes each side
 // requires, their intersection and union, each with the scopes that reveal
-// redacted fields, plus s.must and without s.request; smallest first.
+// redacted fields, without and with each scope that grants every scope on a
+// side, plus s.must and without s.request; smallest first.
 func (c *comparer) candidates(method string, s search) [][]int {
+	if c.exhaustive {
+		return c.everySet(s.must, s.request)
+	}
 	var ro, rn []int
 	reveal := [][]int{nil}
 	if e := c.om.Endpoint(method); e != nil {
@@ -270,22 +263,60 @@ func (c *comparer) candidates(method string, s search) [][]int {
 		all = union(all, r)
 	}
 	reveal = append(reveal, all)
+	givers := [][]int{nil} // with no scope that grants every scope, or with one
+	for x := range c.univ {
+		if c.givesAll(x) {
+			givers = append(givers, []int{x})
+		}
+	}
 	var out [][]int
 	seen := map[string]bool{}
 	for _, base := range [][]int{nil, inter(ro, rn), ro, rn, union(ro, rn)} {
 		for _, r := range reveal {
-			set := union(union(base, r), s.must)
-			if s.request >= 0 {
-				set = minus(set, []int{s.request})
-			}
-			if key := fmt.Sprint(set); !seen[key] {
-				seen[key] = true
-				out = append(out, set)
+			for _, g := range givers {
+				set := union(union(union(base, r), g), s.must)
+				if s.request >= 0 {
+					set = minus(set, []int{s.request})
+				}
+				if key := fmt.Sprint(set); !seen[key] {
+					seen[key] = true
+					out = append(out, set)
+				}
 			}
 		}
 	}
-	slices.SortStableFunc(out, func(a, b []int) int { return len(a) - len(b) })
+	slices.SortStableFunc(out, c.smaller(s.must))
 	return out
+}
+
+// everySet lists every set of scopes of univ that holds must and not
+// request, smallest first (see smaller).
+func (c *comparer) everySet(must []int, request int) [][]int {
+	var free []int
+	for x := range c.univ {
+		if x != request && !slices.Contains(must, x) {
+			free = append(free, x)
+		}
+	}
+	var out [][]int
+	for bits := range 1 << len(free) {
+		set := slices.Clone(must)
+		for i, x := range free {
+			if bits&(1<<i) != 0 {
+				set = append(set, x)
+			}
+		}
+		slices.Sort(set)
+		out = append(out, set)
+	}
+	slices.SortStableFunc(out, c.smaller(must))
+	return out
+}
+
+// givesAll reports whether scope x of univ grants every scope on a side.
+func (c *comparer) givesAll(x int) bool {
+	l := c.univ[x]
+	return l.old != nil && l.old.GrantsAll || l.new != nil && l.new.GrantsAll
 }
 
 // findPreset returns a key made from preset name (with oldSet on OLD and
@@ -310,23 +341,53 @@ func (c *comparer) findPreset(name string, oldSet, newSet []int, want func(o, n 
 // that shows want, shrunk by dropping scopes other than must while it still
 // does; or nil.
 func (c *comparer) findCreate(must, set []int, want func(o, n Decision) bool) *Witness {
+	if c.exhaustive {
+		for _, set := range c.everySet(must, -1) {
+			p := probe{kind: model.AppKey, old: set, new: set, request: -1}
+			if o, n := c.decide(p); want(o, n) {
+				return c.witness(p)
+			}
+		}
+		return nil
+	}
 	p := probe{kind: model.AppKey, old: set, new: set, request: -1}
 	if o, n := c.decide(p); !want(o, n) {
 		return nil
 	}
-	for i := 0; i < len(p.old); i++ {
-		if slices.Contains(must, p.old[i]) {
-			continue
-		}
-		q := p
-		q.old = slices.Delete(slices.Clone(p.old), i, i+1)
-		q.new = q.old
-		if o, n := c.decide(q); want(o, n) {
-			p = q
-			i--
+	return c.witness(c.shrink(p, must, want))
+}
+
+// shrink drops scopes other than must from p's key while it still shows
+// want: first the scopes that grant every scope, then the others.
+func (c *comparer) shrink(p probe, must []int, want func(o, n Decision) bool) probe {
+	for _, all := range []bool{true, false} {
+		for i := 0; i < len(p.old); i++ {
+			if slices.Contains(must, p.old[i]) || all && !c.givesAll(p.old[i]) {
+				continue
+			}
+			q := p
+			q.old = slices.Delete(slices.Clone(p.old), i, i+1)
+			q.new = q.old
+			if o, n := c.decide(q); want(o, n) {
+				p = q
+				i--
+			}
 		}
 	}
-	return c.witness(p)
+	return p
+}
+
+// smaller orders sets of scopes, smallest first: by number of scopes, and
+// those holding a scope that grants every scope (other than must) after
+// every set that does not, since such a scope is the largest grant of all.
+func (c *comparer) smaller(must []int) func(a, b []int) int {
+	all := func(set []int) int {
+		if slices.ContainsFunc(minus(set, must), c.givesAll) {
+			return 1
+		}
+		return 0
+	}
+	return func(a, b []int) int { return cmp.Or(all(a)-all(b), len(a)-len(b)) }
 }
 
 // witness decides p again on both sides and describes it; nil when the

@@ -1,0 +1,86 @@
+package diff_test
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/scopegen/scopegen/internal/diff"
+)
+
+// TestWitnessSearchIsComplete compares the witness search with one that
+// tries every set of scopes, on random mutations of small specs: for every
+// finding, the search finds a witness exactly when some key shows the
+// change, and none larger than the smallest one (a key restricted to the
+// endpoint it calls, of one kind; a key made from a preset as the preset
+// gives it). A key that holds a scope granting every scope counts as larger
+// than any key that does not.
+func TestWitnessSearchIsComplete(t *testing.T) {
+	iterations := *propertyIterations
+	if testing.Short() {
+		iterations = min(iterations, 40)
+	}
+	r := rand.New(rand.NewPCG(*propertySeed, 23))
+	checked, absent := 0, 0
+	for i := range iterations {
+		base := randomSpec(r)
+		old, err := diff.Load("old.yaml", base.yaml())
+		if err != nil {
+			t.Fatal(err)
+		}
+		mut := base.clone()
+		var ops []string
+		for range 1 + r.IntN(3) {
+			ops = append(ops, mutate(r, mut))
+		}
+		new, err := diff.Load("new.yaml", mut.yaml())
+		if err != nil || len(old.Model.Scopes)+len(new.Model.Scopes) > 20 {
+			continue
+		}
+		got, all := diff.Compare(old, new), diff.CompareExhaustive(old, new)
+		if len(got.Findings) != len(all.Findings) {
+			t.Fatalf("iteration %d: %d findings, %d with the exhaustive search", i, len(got.Findings), len(all.Findings))
+		}
+		for j, f := range got.Findings {
+			e := all.Findings[j]
+			if !diff.RuleNamed(f.Rule).Witness {
+				continue
+			}
+			checked++
+			switch {
+			case f.Witness == nil && e.Witness != nil:
+				t.Errorf("iteration %d (%s): %s %s has no witness, yet this key shows it: %+v\n-- old --\n%s-- new --\n%s",
+					i, strings.Join(ops, ", "), f.Rule, f.Element, *e.Witness, base.yaml(), mut.yaml())
+			case f.Witness != nil && e.Witness == nil:
+				t.Errorf("iteration %d: %s %s has a witness the exhaustive search does not find: %+v", i, f.Rule, f.Element, *f.Witness)
+			case f.Witness == nil:
+				absent++
+			case size(old, new, f) > size(old, new, e):
+				t.Errorf("iteration %d (%s): %s %s: the witness holds %v, but %v is enough: %+v\n-- old --\n%s-- new --\n%s",
+					i, strings.Join(ops, ", "), f.Rule, f.Element, f.Witness.Grant.Scopes, e.Witness.Grant.Scopes, *e.Witness, base.yaml(), mut.yaml())
+			}
+			if t.Failed() {
+				t.FailNow()
+			}
+		}
+	}
+	t.Logf("%d findings of rules that take a witness compared, %d without a witness on both sides", checked, absent)
+}
+
+// size orders witnesses' keys: by number of scopes, and a key holding a
+// scope that grants every scope (other than the one the finding is about)
+// after every key that does not.
+func size(old, new *diff.Spec, f diff.Finding) int {
+	n := len(f.Witness.Grant.Scopes)
+	for _, s := range f.Witness.Grant.Scopes {
+		if s == f.Element {
+			continue
+		}
+		for _, m := range []*diff.Spec{old, new} {
+			if sc := m.Model.Scope(s); sc != nil && sc.GrantsAll {
+				return n + 1000
+			}
+		}
+	}
+	return n
+}
