@@ -711,7 +711,7 @@ func (im *importer) readServices() {
 	}
 	for _, v := range unmappedOrder {
 		u := unmappedAuth[v]
-		im.errorf(u.pos, "auth type %s (used by %d RPC%s) is not mapped, so it is not known who may call them; say what it means with -auth-map %s=TARGET, where TARGET is public (no key), app_key|pat, app_key or pat (the kinds of key that may call), or skip (no API key or token can: leave the RPCs out)%s",
+		im.errorf(u.pos, "auth type %s (used by %d RPC%s) is not mapped, so it is not known who may call them; say what it means with -auth-map %s=TARGET (or under auth: in a -config file), where TARGET is public (no key), app_key|pat, app_key or pat (the kinds of key that may call), or skip (no API key or token can: leave the RPCs out)%s",
 			v, u.count, plural(u.count), v, mappedHint(im.s.AuthMap))
 	}
 	if len(noAuth) > 0 {
@@ -886,7 +886,7 @@ func (im *importer) unmatched() {
 		case "requires":
 			effect = "; no RPC requires any scope"
 		}
-		im.warnf(pos, "%s %s: no option of that name is set in the files read%s%s", x.flag, strings.Join(names, ","), hint, effect)
+		im.warnf(pos, "%s/options.%s %s: no option of that name is set in the files read%s%s", x.flag, x.what, strings.Join(names, ","), hint, effect)
 	}
 }
 
