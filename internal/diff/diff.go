@@ -497,10 +497,70 @@ func (x *index) publicPos(e *model.Endpoint) spec.Pos {
 	return e.Pos
 }
 
-// presetScopePos is where preset p lists scope, or the preset's name.
+// presetScopePos is where preset p lists scope, or its first scope when
+// scope is "" (the line that changed when a scope is dropped from it), or
+// the preset's name.
 func (x *index) presetScopePos(p *model.Preset, scope string) spec.Pos {
 	if sp := x.presets[p.Name]; sp != nil {
+		if scope == "" {
+			return firstPos(sp.Scopes, p.Pos)
+		}
 		return strPos(sp.Scopes, scope, p.Pos)
 	}
 	return p.Pos
+}
+
+// prerequisitesPos is where scope s lists the first of names that it lists
+// (a prerequisite may also come through another scope), or its first
+// prerequisite when names is empty, or its name.
+func (x *index) prerequisitesPos(s *model.Scope, names ...string) spec.Pos {
+	ss := x.scopes[s.Name]
+	if ss == nil {
+		return s.Pos
+	}
+	for _, name := range names {
+		if p := strPos(ss.Requires, name, spec.Pos{}); p.Line > 0 {
+			return p
+		}
+	}
+	if len(names) > 0 {
+		return s.Pos
+	}
+	return firstPos(ss.Requires, s.Pos)
+}
+
+// listPos is where endpoint e's list (as list picks it) starts: the line
+// that changed when an entry was dropped from it; or the method when the
+// list is empty.
+func (x *index) listPos(e *model.Endpoint, list func(*spec.Endpoint) []spec.Str) spec.Pos {
+	if se := x.endpoints[e.Method]; se != nil {
+		return firstPos(list(se), e.Pos)
+	}
+	return e.Pos
+}
+
+// redactFields lists the fields an endpoint redacts.
+func redactFields(e *spec.Endpoint) []spec.Str {
+	var out []spec.Str
+	for _, r := range e.Redact {
+		out = append(out, r.Field)
+	}
+	return out
+}
+
+// requestScopes lists the scopes an endpoint's handler checks for some requests.
+func requestScopes(e *spec.Endpoint) []spec.Str {
+	var out []spec.Str
+	for _, r := range e.RequestScopes {
+		out = append(out, r.Scope)
+	}
+	return out
+}
+
+// firstPos is the position of list's first entry, or fallback.
+func firstPos(list []spec.Str, fallback spec.Pos) spec.Pos {
+	if len(list) > 0 && list[0].Pos.Line > 0 {
+		return list[0].Pos
+	}
+	return fallback
 }

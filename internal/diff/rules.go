@@ -8,6 +8,7 @@ import (
 
 	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/reference"
+	"github.com/scopegen/scopegen/internal/spec"
 )
 
 // list joins names for a message: "A", "A and B", "A, B and C".
@@ -184,12 +185,12 @@ func (c *comparer) prerequisites() {
 		co, cn := c.set(l.old.Closure, true), c.set(l.new.Closure, false)
 		self := []int{i}
 		if fewer := minus(co, cn); len(fewer) > 0 {
-			f := c.finding("scope-prerequisite-removed", l.new.Name, l.new.Pos, false, c.uses(self),
+			f := c.finding("scope-prerequisite-removed", l.new.Name, c.ni.prerequisitesPos(l.new, ""), false, c.uses(self),
 				fmt.Sprintf("scope %s no longer needs %s: a key may now hold %s without %s", l.new.Name, list(c.names(fewer)), l.new.Name, list(c.names(fewer))))
 			f.Witness = c.findCreate(self, union(self, cn), Gained)
 		}
 		if more := minus(cn, co); len(more) > 0 {
-			f := c.finding("scope-prerequisite-added", l.new.Name, l.new.Pos, false, c.uses(self),
+			f := c.finding("scope-prerequisite-added", l.new.Name, c.ni.prerequisitesPos(l.new, c.newNames(more)...), false, c.uses(self),
 				fmt.Sprintf("scope %s now needs %s: a key that holds %s without %s can no longer be made (keys made before are not checked on each call)",
 					l.new.Name, list(c.newNames(more)), l.new.Name, list(c.newNames(more))))
 			f.Witness = c.findCreate(self, union(self, co), Lost)
@@ -272,7 +273,7 @@ func (c *comparer) principals(o, n *model.Endpoint) {
 		}})
 	}
 	if fewer := o.Principals &^ n.Principals; fewer != 0 {
-		f := c.finding("endpoint-principal-removed", m, n.Pos, false, here,
+		f := c.finding("endpoint-principal-removed", m, c.ni.listPos(n, func(e *spec.Endpoint) []spec.Str { return e.Principals }), false, here,
 			fmt.Sprintf("endpoint %s no longer accepts %s keys", m, list(fewer.List())))
 		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
 			return o.Allowed && n.Reason == string(reference.PrincipalNotAllowed)
@@ -284,7 +285,7 @@ func (c *comparer) requirements(o, n *model.Endpoint) {
 	m, here := n.Method, []string{n.Method}
 	ro, rn := c.set(o.Requires, true), c.set(n.Requires, false)
 	if fewer := minus(ro, rn); len(fewer) > 0 {
-		f := c.finding("endpoint-requirement-removed", m, n.Pos, false, here,
+		f := c.finding("endpoint-requirement-removed", m, c.ni.listPos(n, func(e *spec.Endpoint) []spec.Str { return e.Requires }), false, here,
 			fmt.Sprintf("endpoint %s no longer requires %s", m, list(c.names(fewer))))
 		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
 			return o.Reason == string(reference.MissingScopes) && n.Allowed
@@ -346,7 +347,7 @@ func (c *comparer) redactions(o, n *model.Endpoint) {
 		return func(o, n Decision) bool { return show(n, o) }
 	}
 	if len(gone) > 0 {
-		f := c.finding("endpoint-redaction-removed", m, n.Pos, false, here,
+		f := c.finding("endpoint-redaction-removed", m, c.ni.listPos(n, redactFields), false, here,
 			fmt.Sprintf("endpoint %s no longer redacts %s: keys that could not see it now do", m, list(gone)))
 		f.Witness = c.find(search{methods: here, request: -1, want: shows(gone)})
 	}
@@ -406,7 +407,7 @@ func (c *comparer) requestScopes(o, n *model.Endpoint) {
 		return nil
 	}
 	if len(gone) > 0 {
-		f := c.finding("endpoint-request-scope-removed", m, n.Pos, false, here,
+		f := c.finding("endpoint-request-scope-removed", m, c.ni.listPos(n, requestScopes), false, here,
 			fmt.Sprintf("the handler of %s no longer checks %s: keys without it may now make those requests", m, strings.Join(gone, "; ")))
 		f.Witness = first(goneIdx, func(o, n Decision) bool { return o.Reason == MissingRequestScope && n.Allowed })
 	}
@@ -438,7 +439,7 @@ func (c *comparer) presets() {
 			f.Witness = c.findPreset(n.Name, so, sn, Gained)
 		}
 		if fewer := minus(so, sn); len(fewer) > 0 {
-			f := c.finding("preset-scope-removed", n.Name, n.Pos, false, c.uses(fewer),
+			f := c.finding("preset-scope-removed", n.Name, c.ni.presetScopePos(n, ""), false, c.uses(fewer),
 				fmt.Sprintf("keys made from preset %s no longer get %s (keys made before keep them)", n.Name, list(c.names(fewer))))
 			f.Witness = c.findPreset(n.Name, so, sn, Lost)
 		}
