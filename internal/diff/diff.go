@@ -557,6 +557,30 @@ func requestScopes(e *spec.Endpoint) []spec.Str {
 	return out
 }
 
+// outcomePos is where NEW's outcome n writes the first value that differs
+// from OLD's o: code, status, grpc or message; or the role.
+func (x *index) outcomePos(n, o *model.Outcome) spec.Pos {
+	for _, so := range x.f.Outcomes {
+		if so.Role.Value != string(n.Role) {
+			continue
+		}
+		for _, v := range []struct {
+			differs bool
+			pos     spec.Pos
+		}{
+			{n.Code != o.Code, so.Code.Pos},
+			{n.Status != o.Status, so.Status.Pos},
+			{n.GRPCCode != o.GRPCCode, so.GRPC.Pos},
+			{n.Message != o.Message, so.Message.Pos},
+		} {
+			if v.differs && v.pos.Line > 0 {
+				return v.pos
+			}
+		}
+	}
+	return n.Pos
+}
+
 // firstPos is the position of list's first entry, or fallback.
 func firstPos(list []spec.Str, fallback spec.Pos) spec.Pos {
 	if len(list) > 0 && list[0].Pos.Line > 0 {

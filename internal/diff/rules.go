@@ -475,7 +475,7 @@ func (c *comparer) outcomes() {
 			default:
 				affects = guarded(c.nm)
 			}
-			f := c.finding("outcome-changed", string(n.Role), n.Pos, false, affects,
+			f := c.finding("outcome-changed", string(n.Role), c.ni.outcomePos(n, o), false, affects,
 				fmt.Sprintf("outcome %s%s changes from %s to %s: clients that check the old code break", n.Role, what, outcomeText(o), outcomeText(n)))
 			if role := n.Role; role == model.InsufficientScopes || role == model.KeyNotFound {
 				f.Witness = c.find(search{methods: c.common(), request: -1, want: func(o, n Decision) bool {
@@ -483,7 +483,7 @@ func (c *comparer) outcomes() {
 				}})
 			}
 		} else if o.Message != n.Message {
-			c.finding("outcome-message-changed", string(n.Role), n.Pos, false, nil,
+			c.finding("outcome-message-changed", string(n.Role), c.ni.outcomePos(n, o), false, nil,
 				fmt.Sprintf("outcome %s's message changes to %q", n.Role, n.Message))
 		}
 	}
