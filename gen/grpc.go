@@ -100,7 +100,7 @@ var grpcLocals = map[string]bool{}
 func init() {
 	for _, name := range strings.Fields(`
 		code ctx d desc detailed domain e ep err errs f fd field found fullMethod g handler i id info keep
-		l m md methods missing msg name ok opts o p pass path pm r reason req resolve resp s scheme sd slot
+		l m md methods missing msg name next ok opts o p pass path pm r reason req resolve resp s scheme sd slot
 		services srv ss st v values`) {
 		grpcLocals[name] = true
 	}

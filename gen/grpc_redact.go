@@ -148,27 +148,35 @@ never reaches the client.`))
 	codes := func(c ...jen.Code) []jen.Code { return c }
 
 	f.Add(doc("populated reports whether m holds data at path."))
-	f.Func().Id("populated").Params(jen.Id("m").Add(message()), jen.Id("path").Add(path())).Bool().BlockFunc(func(b *jen.Group) {
-		head(b, codes(jen.Return(jen.False())), codes(jen.Return(jen.True())))
-		b.Id("v").Op(":=").Id("m").Dot("Get").Call(jen.Id("fd"))
-		b.Add(walk("populated",
-			func(next jen.Code) []jen.Code {
-				return codes(jen.If(next).Block(jen.Return(jen.True())))
-			},
-			func(next jen.Code) []jen.Code {
-				return codes(
-					jen.Id("found").Op(":=").False(),
-					mapRange(
-						jen.Id("found").Op("=").Add(next),
-						jen.Return(jen.Op("!").Id("found")),
-					),
-					jen.Return(jen.Id("found")),
-				)
-			},
-			func(next jen.Code) []jen.Code { return codes(jen.Return(next)) },
-		))
-		b.Return(jen.False())
-	})
+	f.Func().Id("populated").Params(jen.Id("m").Add(message()), jen.Id("path").Add(path())).Bool().Block(
+		jen.Id("fd").Op(":=").Id("path").Index(jen.Lit(0)),
+		jen.If(jen.Len(jen.Id("path")).Op("==").Lit(1)).Block(jen.Return(jen.Id("m").Dot("Has").Call(jen.Id("fd")))),
+		jen.If(jen.Op("!").Id("fd").Dot("IsList").Call().Op("&&").Op("!").Id("fd").Dot("IsMap").Call()).Block(
+			jen.Comment("A singular message: Get returns an invalid message when it is unset,"),
+			jen.Comment("without allocating, so one call does the work of Has and Get."),
+			jen.Id("next").Op(":=").Id("m").Dot("Get").Call(jen.Id("fd")).Dot("Message").Call(),
+			jen.Return(jen.Id("next").Dot("IsValid").Call().Op("&&").Id("populated").Call(jen.Id("next"), jen.Id("path").Index(jen.Lit(1), jen.Empty()))),
+		),
+		jen.If(jen.Op("!").Id("m").Dot("Has").Call(jen.Id("fd"))).Block(
+			jen.Return(jen.False()).Comment("an empty list or map, whose view Get would allocate"),
+		),
+		jen.Id("v").Op(":=").Id("m").Dot("Get").Call(jen.Id("fd")),
+		jen.If(jen.Id("fd").Dot("IsList").Call()).Block(
+			jen.Id("l").Op(":=").Id("v").Dot("List").Call(),
+			jen.For(jen.Id("i").Op(":=").Range().Id("l").Dot("Len").Call()).Block(
+				jen.If(jen.Id("populated").Call(jen.Id("l").Dot("Get").Call(jen.Id("i")).Dot("Message").Call(), jen.Id("path").Index(jen.Lit(1), jen.Empty()))).Block(
+					jen.Return(jen.True()),
+				),
+			),
+			jen.Return(jen.False()),
+		),
+		jen.Id("found").Op(":=").False(),
+		mapRange(
+			jen.Id("found").Op("=").Id("populated").Call(jen.Id("v").Dot("Message").Call(), jen.Id("path").Index(jen.Lit(1), jen.Empty())),
+			jen.Return(jen.Op("!").Id("found")),
+		),
+		jen.Return(jen.Id("found")),
+	)
 
 	f.Add(doc("clearPath removes the data at path from m."))
 	f.Func().Id("clearPath").Params(jen.Id("m").Add(message()), jen.Id("path").Add(path())).BlockFunc(func(b *jen.Group) {

@@ -116,32 +116,34 @@ func resolve(desc protoreflect.MessageDescriptor, field string) ([]protoreflect.
 // populated reports whether m holds data at path.
 func populated(m protoreflect.Message, path []protoreflect.FieldDescriptor) bool {
 	fd := path[0]
-	if !m.Has(fd) {
-		return false
-	}
 	if len(path) == 1 {
-		return true
+		return m.Has(fd)
+	}
+	if !fd.IsList() && !fd.IsMap() {
+		// A singular message: Get returns an invalid message when it is unset,
+		// without allocating, so one call does the work of Has and Get.
+		next := m.Get(fd).Message()
+		return next.IsValid() && populated(next, path[1:])
+	}
+	if !m.Has(fd) {
+		return false // an empty list or map, whose view Get would allocate
 	}
 	v := m.Get(fd)
-	switch {
-	case fd.IsList():
+	if fd.IsList() {
 		l := v.List()
 		for i := range l.Len() {
 			if populated(l.Get(i).Message(), path[1:]) {
 				return true
 			}
 		}
-	case fd.IsMap():
-		found := false
-		v.Map().Range(func(_ protoreflect.MapKey, v protoreflect.Value) bool {
-			found = populated(v.Message(), path[1:])
-			return !found
-		})
-		return found
-	default:
-		return populated(v.Message(), path[1:])
+		return false
 	}
-	return false
+	found := false
+	v.Map().Range(func(_ protoreflect.MapKey, v protoreflect.Value) bool {
+		found = populated(v.Message(), path[1:])
+		return !found
+	})
+	return found
 }
 
 // clearPath removes the data at path from m.
