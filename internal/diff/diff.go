@@ -581,6 +581,48 @@ func (x *index) outcomePos(n, o *model.Outcome) spec.Pos {
 	return n.Pos
 }
 
+// scopeField is where NEW's scope s writes the key field picks, or its name
+// when the key is not written (it was removed).
+func (x *index) scopeField(s *model.Scope, field func(*spec.Scope) spec.Pos) spec.Pos {
+	if ss := x.scopes[s.Name]; ss != nil {
+		if p := field(ss); p.Line > 0 {
+			return p
+		}
+	}
+	return s.Pos
+}
+
+// endpointField is where NEW's endpoint e writes the key field picks, or its
+// method when the key is not written.
+func (x *index) endpointField(e *model.Endpoint, field func(*spec.Endpoint) spec.Pos) spec.Pos {
+	if se := x.endpoints[e.Method]; se != nil {
+		if p := field(se); p.Line > 0 {
+			return p
+		}
+	}
+	return e.Pos
+}
+
+// presetDescriptionPos is where preset p's description is written, or its name.
+func (x *index) presetDescriptionPos(p *model.Preset) spec.Pos {
+	if sp := x.presets[p.Name]; sp != nil && sp.Description.Pos.Line > 0 {
+		return sp.Description.Pos
+	}
+	return p.Pos
+}
+
+// whenPos is where endpoint e says when its handler checks scope, or the method.
+func (x *index) whenPos(e *model.Endpoint, scope string) spec.Pos {
+	if se := x.endpoints[e.Method]; se != nil {
+		for _, r := range se.RequestScopes {
+			if r.Scope.Value == scope && r.When.Pos.Line > 0 {
+				return r.When.Pos
+			}
+		}
+	}
+	return e.Pos
+}
+
 // firstPos is the position of list's first entry, or fallback.
 func firstPos(list []spec.Str, fallback spec.Pos) spec.Pos {
 	if len(list) > 0 && list[0].Pos.Line > 0 {

@@ -118,7 +118,7 @@ func (c *comparer) changedScope(o, n *model.Scope, uses []string) {
 		}
 		c.finding("scope-renamed", n.Name, n.Pos, false, uses, msg)
 	} else if o.GoName != n.GoName {
-		c.finding("scope-go-name-changed", n.Name, n.Pos, false, uses,
+		c.finding("scope-go-name-changed", n.Name, c.ni.scopeField(n, func(s *spec.Scope) spec.Pos { return s.GoName.Pos }), false, uses,
 			fmt.Sprintf("scope %s's Go constant changes from %s to %s: code that uses %s no longer compiles", n.Name, o.GoName, n.GoName, o.GoName))
 	}
 	if o.ID != n.ID {
@@ -126,7 +126,7 @@ func (c *comparer) changedScope(o, n *model.Scope, uses []string) {
 			fmt.Sprintf("scope %s's id changes from %d to %d: keys and sets stored by id lose it, since an id is forever; restore id %d", n.Name, o.ID, n.ID, o.ID))
 	}
 	if o.Description != n.Description {
-		c.finding("scope-description-changed", n.Name, n.Pos, false, uses,
+		c.finding("scope-description-changed", n.Name, c.ni.scopeField(n, func(s *spec.Scope) spec.Pos { return s.Description.Pos }), false, uses,
 			described("scope "+n.Name, n.Description))
 	}
 	switch {
@@ -135,11 +135,11 @@ func (c *comparer) changedScope(o, n *model.Scope, uses []string) {
 		if n.DeprecationReason != "" {
 			msg += ": " + n.DeprecationReason
 		}
-		c.finding("scope-deprecation-changed", n.Name, n.Pos, false, uses, msg)
+		c.finding("scope-deprecation-changed", n.Name, c.ni.scopeField(n, func(s *spec.Scope) spec.Pos { return s.Deprecated.Pos }), false, uses, msg)
 	case o.Deprecated && !n.Deprecated:
 		c.finding("scope-deprecation-changed", n.Name, n.Pos, false, uses, fmt.Sprintf("scope %s is no longer deprecated", n.Name))
 	case o.DeprecationReason != n.DeprecationReason:
-		c.finding("scope-deprecation-changed", n.Name, n.Pos, false, uses,
+		c.finding("scope-deprecation-changed", n.Name, c.ni.scopeField(n, func(s *spec.Scope) spec.Pos { return s.Deprecated.Pos }), false, uses,
 			fmt.Sprintf("scope %s's deprecation reason changes to %q", n.Name, n.DeprecationReason))
 	}
 }
@@ -170,7 +170,7 @@ func (c *comparer) grantsAll() {
 		if c.univ[x].old == nil {
 			msg = fmt.Sprintf("new scope %s grants every scope: keys that hold it may do everything", na.Name)
 		}
-		f := c.finding("scope-grants-all-added", na.Name, na.Pos, false, guarded(c.nm), msg)
+		f := c.finding("scope-grants-all-added", na.Name, c.ni.scopeField(na, func(s *spec.Scope) spec.Pos { return s.GrantsAll.Pos }), false, guarded(c.nm), msg)
 		f.Witness = c.find(search{methods: c.common(), must: []int{x}, request: -1, control: true,
 			want: func(o, n Decision) bool { return !o.Allowed && n.Allowed }})
 	}
@@ -254,11 +254,11 @@ func (c *comparer) changedEndpoint(o, n *model.Endpoint) {
 	c.redactions(o, n)
 	c.requestScopes(o, n)
 	if o.Description != n.Description {
-		c.finding("endpoint-description-changed", m, n.Pos, false, here,
+		c.finding("endpoint-description-changed", m, c.ni.endpointField(n, func(e *spec.Endpoint) spec.Pos { return e.Description.Pos }), false, here,
 			described("endpoint "+m, n.Description))
 	}
 	if o.GoName != n.GoName {
-		c.finding("endpoint-go-name-changed", m, n.Pos, false, here,
+		c.finding("endpoint-go-name-changed", m, c.ni.endpointField(n, func(e *spec.Endpoint) spec.Pos { return e.GoName.Pos }), false, here,
 			fmt.Sprintf("endpoint %s's Go constant changes from %s to %s: code that uses %s no longer compiles", m, o.GoName, n.GoName, o.GoName))
 	}
 }
@@ -381,6 +381,7 @@ func (c *comparer) requestScopes(o, n *model.Endpoint) {
 	}
 	var gone, added, changed []string
 	var goneIdx, addedIdx []int
+	whenPos := n.Pos // where the first changed condition is written
 	for _, r := range o.RequestScopes {
 		x := c.oldIdx[r.Scope]
 		if w, ok := wn[x]; !ok {
@@ -388,6 +389,9 @@ func (c *comparer) requestScopes(o, n *model.Endpoint) {
 			goneIdx = append(goneIdx, x)
 		} else if w != r.When {
 			changed = append(changed, fmt.Sprintf("%s is now checked when %s (was: when %s)", c.univ[x].new.Name, w, r.When))
+			if whenPos == n.Pos {
+				whenPos = c.ni.whenPos(n, c.univ[x].new.Name)
+			}
 		}
 	}
 	for _, r := range n.RequestScopes {
@@ -417,7 +421,7 @@ func (c *comparer) requestScopes(o, n *model.Endpoint) {
 		f.Witness = first(addedIdx, func(o, n Decision) bool { return o.Allowed && n.Reason == MissingRequestScope })
 	}
 	if len(changed) > 0 {
-		c.finding("endpoint-request-scope-when-changed", m, n.Pos, false, here,
+		c.finding("endpoint-request-scope-when-changed", m, whenPos, false, here,
 			fmt.Sprintf("endpoint %s: %s", m, strings.Join(changed, "; ")))
 	}
 }
@@ -444,7 +448,7 @@ func (c *comparer) presets() {
 			f.Witness = c.findPreset(n.Name, so, sn, Lost)
 		}
 		if o.Description != n.Description {
-			c.finding("preset-description-changed", n.Name, n.Pos, false, nil,
+			c.finding("preset-description-changed", n.Name, c.ni.presetDescriptionPos(n), false, nil,
 				described("preset "+n.Name, n.Description))
 		}
 	}
