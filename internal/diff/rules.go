@@ -219,12 +219,39 @@ func (c *comparer) endpoints() {
 		if c.nm.Endpoint(o.Method) != nil {
 			continue
 		}
-		f := c.finding("endpoint-removed", o.Method, o.Pos, true, []string{o.Method},
-			fmt.Sprintf("endpoint %s is removed: its clients get %d %s", o.Method, unknown.Code, unknown.Status))
+		msg := fmt.Sprintf("endpoint %s is removed: its clients get %d %s", o.Method, unknown.Code, unknown.Status)
+		for _, n := range c.nm.Endpoints {
+			if c.om.Endpoint(n.Method) == nil && c.sameRules(o, n) {
+				msg += fmt.Sprintf("; new endpoint %s has the same rules: if it is the new name, clients of the old one still break", n.Method)
+				break
+			}
+		}
+		f := c.finding("endpoint-removed", o.Method, o.Pos, true, []string{o.Method}, msg)
 		f.Witness = c.find(search{methods: []string{o.Method}, request: -1, want: func(o, n Decision) bool {
 			return o.Allowed && n.Reason == string(reference.UnknownEndpoint)
 		}})
 	}
+}
+
+// sameRules reports whether OLD's endpoint o and NEW's endpoint n decide
+// every call alike: the same principals, requirements, request-dependent
+// scopes and redactions, scopes matched across the two sides.
+func (c *comparer) sameRules(o, n *model.Endpoint) bool {
+	if o.Public != n.Public || o.Principals != n.Principals || !slices.Equal(c.set(o.Requires, true), c.set(n.Requires, false)) ||
+		len(o.RequestScopes) != len(n.RequestScopes) || len(o.Redactions) != len(n.Redactions) {
+		return false
+	}
+	for i, r := range o.RequestScopes {
+		if c.oldIdx[r.Scope] != c.newIdx[n.RequestScopes[i].Scope] {
+			return false
+		}
+	}
+	for i, r := range o.Redactions {
+		if r.Field != n.Redactions[i].Field || !slices.Equal(c.set(r.Unless, true), c.set(n.Redactions[i].Unless, false)) {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *comparer) changedEndpoint(o, n *model.Endpoint) {
