@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/scopegen/scopegen/internal/spec"
 )
@@ -138,6 +139,7 @@ func (b *builder) outcomes() {
 			b.errorf(pick(o.GRPC.Pos, o.Role.Pos), "outcome %q needs grpc: one of the canonical gRPC code names, e.g. PERMISSION_DENIED%s", r, spec.DidYouMean(o.GRPC.Value, grpcNames()))
 		}
 		out.GRPCCode = code
+		b.checkText(o.Message, o.Role.Pos, fmt.Sprintf("outcome %q: message", r))
 		if o.Message.Value == "" {
 			b.errorf(o.Role.Pos, "outcome %q needs a message for the client", r)
 		}
@@ -151,6 +153,20 @@ func (b *builder) outcomes() {
 	sort.Slice(b.m.Outcomes, func(i, j int) bool {
 		return slices.Index(Roles, b.m.Outcomes[i].Role) < slices.Index(Roles, b.m.Outcomes[j].Role)
 	})
+}
+
+// checkText refuses characters that text from the spec (descriptions,
+// messages, reasons) must not carry into generated comments and strings:
+// control characters other than tab and newline, which Go source refuses
+// (NUL) or which hide text (carriage return, escape), and the byte order
+// mark, which Go refuses inside a file.
+func (b *builder) checkText(s spec.Str, fallback spec.Pos, what string) {
+	for _, r := range s.Value {
+		if r != '\n' && r != '\t' && unicode.IsControl(r) || r == '\uFEFF' {
+			b.errorf(pick(s.Pos, fallback), "%s contains the character %U, which generated code cannot hold; remove it (text may hold printable characters, tabs and line breaks)", what, r)
+			return
+		}
+	}
 }
 
 func pick(p, fallback spec.Pos) spec.Pos {
@@ -247,6 +263,8 @@ func (b *builder) scopes() {
 		default:
 			byID[sc.ID] = sc
 		}
+		b.checkText(s.Description, s.Name.Pos, fmt.Sprintf("scope %q: description", name))
+		b.checkText(spec.Str{Value: s.Deprecated.Reason, Pos: s.Deprecated.Pos}, s.Name.Pos, fmt.Sprintf("scope %q: deprecated", name))
 		if sc.Description == "" {
 			b.errorf(s.Name.Pos, "scope %q needs a description: one line saying what it lets a key do", name)
 		}
@@ -436,6 +454,7 @@ func (b *builder) presets() {
 		}
 		pr := &Preset{Pos: p.Name.Pos, Name: p.Name.Value, GoName: "Preset" + GoIdent(p.Name.Value), Description: p.Description.Value}
 		seen[pr.Name] = pr
+		b.checkText(p.Description, pr.Pos, fmt.Sprintf("preset %q: description", pr.Name))
 		b.claimGoName(pr.GoName, fmt.Sprintf("preset %q", pr.Name), pr.Pos)
 		pr.Scopes = b.refs(p.Scopes, fmt.Sprintf("preset %q", pr.Name))
 		if len(p.Scopes) == 0 {
@@ -480,6 +499,7 @@ func (b *builder) endpoints() {
 		b.claimGoName(ep.GoName, fmt.Sprintf("endpoint %q", method), pick(e.GoName.Pos, ep.Pos))
 
 		what := fmt.Sprintf("endpoint %s", method)
+		b.checkText(e.Description, ep.Pos, what+": description")
 		ep.Requires = b.refs(e.Requires, what+" requires")
 		if len(ep.Requires) > MaxRequiredPerEndpoint {
 			b.errorf(e.Requires[0].Pos, "%s requires %d scopes; at most %d are supported", what, len(ep.Requires), MaxRequiredPerEndpoint)
@@ -512,6 +532,7 @@ func (b *builder) endpoints() {
 				b.unknownScope(pickStr(r.Scope, r.Pos), what+" request_scopes")
 				continue
 			}
+			b.checkText(r.When, r.Pos, what+": when")
 			if r.When.Value == "" {
 				b.errorf(r.Pos, "%s: request scope %q needs when: (which requests the handler checks it for)", what, s.Name)
 			}
