@@ -233,6 +233,9 @@ func TestImportProtoReal(t *testing.T) {
 	if dir == "" {
 		t.Skip("set " + realProtoEnv + " to a directory holding Clarifai's proto/clarifai/api/service.proto to import the real protos")
 	}
+	if _, err := os.Stat(dir); err != nil && !filepath.IsAbs(dir) {
+		dir = filepath.Join("..", "..", dir) // relative to the repository's root
+	}
 	root, rel, err := prototruth.Find(dir, "clarifai/api/service.proto")
 	if err != nil {
 		t.Fatal(err)
