@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark of the performance issue and prints one table: the
-# median time and allocations of each benchmark, and each target with PASS or
-# FAIL. Works from a fresh clone; needs only the go command (and network for
-# the first download of casbin and OPA).
+# median wall time, CPU time and allocations of each benchmark, and each
+# target with PASS or FAIL. Works from a fresh clone; needs only the go
+# command (and network for the first download of casbin and OPA).
 #
 #   bench/run.sh                      # the full run: -count 6
 #   COUNT=2 BENCHTIME=100ms bench/run.sh   # a quick look
@@ -47,7 +47,7 @@ go test -p 1 -run '^$' -bench . -count "$COUNT" -benchtime "$BENCHTIME" -benchme
 	./shipped ./api ./big | tee -a "$RESULTS"
 
 echo "== generator benchmarks (-count $COUNT -benchtime $GENTIME)"
-(cd .. && go test -run '^$' -bench '^BenchmarkGenerate$' -count "$COUNT" -benchtime "$GENTIME" -benchmem ./internal/synth) | tee -a "$RESULTS"
+go test -run '^$' -bench '^BenchmarkGenerate$' -count "$COUNT" -benchtime "$GENTIME" -benchmem ./generator | tee -a "$RESULTS"
 
 echo "== go build of the generated packages ($BUILDS fresh builds each)"
 go run ./internal/buildtime -n "$BUILDS" shipped api big | tee -a "$RESULTS"

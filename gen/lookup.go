@@ -74,26 +74,34 @@ func lookupStmts(p *lookup.Plan, miss jen.Code) []jen.Code {
 		jen.If(n.Clone().Op("<").Lit(p.MinLen).Op("||").Add(n).Op(">").Lit(p.MaxLen)).Block(miss),
 	}
 	if p.Window.Whole {
+		start := p.Window.Offset
 		stmts = append(stmts,
 			h.Clone().Op(":=").Uint64().Call(n).Op("*").Add(hex(lookup.K1)),
-			jen.For(jen.Id("i").Op(":=").Lit(0), jen.Id("i").Op("+").Lit(8).Op("<=").Add(n), jen.Id("i").Op("+=").Lit(8)).Block(
+			jen.For(jen.Id("i").Op(":=").Lit(start), jen.Id("i").Op("+").Lit(8).Op("<=").Add(n), jen.Id("i").Op("+=").Lit(8)).Block(
 				h.Clone().Op("=").Parens(h.Clone().Op("^").Id("load64").Call(s.Clone().Index(jen.Id("i").Op(":")))).Op("*").Add(hex(lookup.K2)),
-				h.Clone().Op("^=").Add(h).Op(">>").Lit(29),
 			),
-			jen.If(n.Clone().Op("%").Lit(8).Op("!=").Lit(0)).Block(
+			jen.If(jen.Parens(n.Clone().Op("-").Lit(start)).Op("%").Lit(8).Op("!=").Lit(0)).Block(
 				h.Clone().Op("=").Parens(h.Clone().Op("^").Id("load64").Call(s.Clone().Index(n.Clone().Op("-").Lit(8).Op(":")))).Op("*").Add(hex(lookup.K3)),
 			),
 		)
 	} else {
-		window := jen.Lit(p.Window.Offset)
-		if p.Window.FromEnd {
-			window = n.Clone().Op("-").Lit(p.Window.Offset)
+		window := func(w lookup.Window) *jen.Statement {
+			switch {
+			case w.FromEnd:
+				return n.Clone().Op("-").Lit(w.Offset)
+			case w.Mid && w.Offset < 0:
+				return n.Clone().Op(">>").Lit(1).Op("-").Lit(-w.Offset)
+			case w.Mid:
+				return n.Clone().Op(">>").Lit(1).Op("+").Lit(w.Offset)
+			}
+			return jen.Lit(w.Offset)
 		}
-		stmts = append(stmts, h.Clone().Op(":=").Parens(
-			jen.Id("load64").Call(s.Clone().Index(n.Clone().Op("-").Lit(8).Op(":"))).
-				Op("^").Qual("math/bits", "RotateLeft64").Call(jen.Id("load64").Call(s.Clone().Index(window.Op(":"))), jen.Lit(29)).
-				Op("^").Uint64().Call(n).Op("*").Add(hex(lookup.K1)),
-		).Op("*").Add(hex(lookup.K2)))
+		sum := jen.Id("load64").Call(s.Clone().Index(n.Clone().Op("-").Lit(8).Op(":"))).
+			Op("^").Qual("math/bits", "RotateLeft64").Call(jen.Id("load64").Call(s.Clone().Index(window(p.Window).Op(":"))), jen.Lit(29))
+		if p.Third != nil {
+			sum = sum.Op("^").Qual("math/bits", "RotateLeft64").Call(jen.Id("load64").Call(s.Clone().Index(window(*p.Third).Op(":"))), jen.Lit(47))
+		}
+		stmts = append(stmts, h.Clone().Op(":=").Parens(sum.Op("^").Uint64().Call(n).Op("*").Add(hex(lookup.K1))).Op("*").Add(hex(lookup.K2)))
 	}
 	// The top bits of h pick the bucket, the next ones the base slot, which
 	// the bucket's displacement moves (see package lookup).

@@ -641,1565 +641,6 @@ type endpointInfo struct {
 	redactions    []redaction
 }
 
-// endpointTable is indexed by Endpoint; entry 0 is no endpoint.
-var endpointTable = [NumEndpoints + 1]endpointInfo{
-	ListInputs: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x400020}},
-	},
-	GetInput: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x202000000000020}, {1, 0x1000000004000}, {2, 0x10010400}},
-	},
-	PostInputs: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x10}},
-	},
-	PatchInputs: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x60}},
-	},
-	PostInputsSearches: {
-		principals:    AppKey | PersonalAccessToken,
-		requestScopes: []Scope{Predict},
-		required:      []wordMask{{0, 0x20}, {1, 0x1000080000}},
-	},
-	GetInputCount: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x2000000000020}, {1, 0x10000000000}},
-	},
-	GetInputVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x440020}},
-	},
-	PostInputVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x10}},
-	},
-	PostInputFeedback: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x202084000040020}, {1, 0x1001040000}, {2, 0x400}},
-	},
-	ListModels: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x800}, {1, 0x1}, {2, 0x40000000000}},
-	},
-	GetModel: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x800}, {1, 0x80}},
-	},
-	PostModels: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x100}},
-	},
-	PatchModels: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"models.data.triggers", []wordMask{{2, 0x400}}}, {"models.data.collectors", []wordMask{{1, 0x2000000000000000}}}},
-		required:   []wordMask{{0, 0x1800}},
-	},
-	DeleteModels: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0xa00}, {1, 0x1}},
-	},
-	DeleteModel: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000a00}, {1, 0x200000000000000}},
-	},
-	PostModelsSearches: {
-		principals:    AppKey | PersonalAccessToken,
-		requestScopes: []Scope{Predict},
-		required:      []wordMask{{0, 0x800}, {1, 0x80000}},
-	},
-	GetModelCount: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x200080000000800}},
-	},
-	ListModelVersions: {
-		principals: PersonalAccessToken,
-		required:   []wordMask{{0, 0x800}},
-	},
-	GetModelVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000800}},
-	},
-	PostModelVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x100}},
-	},
-	PostModelFeedback: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x800}, {1, 0x40000}},
-	},
-	ListConcepts: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000}},
-	},
-	GetConcept: {
-		principals: PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000}},
-	},
-	PostConcepts: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x10000}},
-	},
-	PatchConcepts: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0xc0000}},
-	},
-	DeleteConcepts: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x60000}},
-	},
-	DeleteConcept: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x60000}},
-	},
-	PostConceptsSearches: {
-		principals:    AppKey | PersonalAccessToken,
-		requestScopes: []Scope{Predict},
-		required:      []wordMask{{0, 0x40000}, {1, 0x1001080000}},
-	},
-	GetConceptVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000}},
-	},
-	PostConceptVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x10000}},
-	},
-	DeleteConceptVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x60000}},
-	},
-	PostConceptOutputs: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000}, {1, 0x20000}},
-	},
-	PostConceptFeedback: {
-		principals: PersonalAccessToken,
-		required:   []wordMask{{0, 0x80800040000}, {1, 0x40000}},
-	},
-	GetConceptVersionMetrics: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000}},
-	},
-	ListWorkflows: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x400000}, {1, 0x1000000}, {2, 0x400000}},
-	},
-	GetWorkflow: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x400000}, {2, 0x10000000}},
-	},
-	PostWorkflows: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x100000}},
-	},
-	PatchWorkflows: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x1c00000}},
-	},
-	DeleteWorkflows: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x600000}},
-	},
-	DeleteWorkflow: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"workflows.data.snapshots", []wordMask{{1, 0x4000}, {2, 0x800000000}}}},
-		required:   []wordMask{{0, 0x600000}},
-	},
-	ListWorkflowVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x400000}},
-	},
-	PostWorkflowVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x1400000}},
-	},
-	DeleteWorkflowVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x600000}, {1, 0x1}},
-	},
-	PostWorkflowFeedback: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x400000}, {1, 0x40000}},
-	},
-	GetWorkflowVersionMetrics: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x400000}, {2, 0x800000000}},
-	},
-	ListDatasets: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000000}},
-	},
-	GetDataset: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000000}},
-	},
-	PostDatasets: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x50000000}, {2, 0x10}},
-	},
-	PatchDatasets: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0xc0000000}},
-	},
-	DeleteDatasets: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x60000000}},
-	},
-	DeleteDataset: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x60000000}},
-	},
-	GetDatasetCount: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000000}},
-	},
-	ListDatasetVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000000}},
-	},
-	PostDatasetVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x50400800}, {1, 0x81}, {2, 0x410010}},
-	},
-	PostDatasetOutputs: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000000}, {1, 0x20000}},
-	},
-	PostDatasetFeedback: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000000}, {1, 0x40000}},
-	},
-	GetDatasetVersionMetrics: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000000}},
-	},
-	ListAnnotations: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x800000000}},
-	},
-	GetAnnotation: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x800000000}},
-	},
-	PostAnnotations: {
-		principals: PersonalAccessToken,
-		required:   []wordMask{{0, 0x200000000}},
-	},
-	PatchAnnotations: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x1800000000}},
-	},
-	DeleteAnnotations: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"annotations.data.runners", []wordMask{{1, 0x4000}}}, {"annotations.data.inputs", []wordMask{{0, 0x20}}}},
-		required:   []wordMask{{0, 0xc00000000}, {1, 0x1040000010}},
-	},
-	DeleteAnnotation: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0xc00000000}},
-	},
-	PostAnnotationsSearches: {
-		principals:    AppKey | PersonalAccessToken,
-		requestScopes: []Scope{Predict},
-		required:      []wordMask{{0, 0x800000000}, {1, 0x80000}},
-	},
-	ListAnnotationVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x80800000000}, {1, 0x10000000000000}},
-	},
-	GetAnnotationVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x800000000}},
-	},
-	PostAnnotationVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x200000000}},
-	},
-	DeleteAnnotationVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x2000c00000000}, {1, 0x201000000000000}},
-	},
-	PostAnnotationOutputs: {
-		principals:    AppKey | PersonalAccessToken,
-		requestScopes: []Scope{InputsGet},
-		required:      []wordMask{{0, 0x800000000}, {1, 0x20000}},
-	},
-	GetAnnotationVersionMetrics: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x800000000}, {1, 0x1}, {2, 0x10000000}},
-	},
-	ListModules: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x4000000000}},
-	},
-	GetModule: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x4000000000}},
-	},
-	PostModules: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x2000000000}, {1, 0x1000000000}, {2, 0x400}},
-	},
-	PatchModules: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x20000c000000000}, {1, 0x80}},
-	},
-	ListModuleVersions: {
-		principals:    AppKey | PersonalAccessToken,
-		requestScopes: []Scope{AnnotationsGet},
-		required:      []wordMask{{0, 0x4000000000}},
-	},
-	PostModuleOutputs: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x4000000000}, {1, 0x20000}},
-	},
-	GetModuleVersionMetrics: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x4000000000}},
-	},
-	ListApps: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x80000000000}},
-	},
-	GetApp: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x80000000000}},
-	},
-	PostApps: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0xa0000000000}},
-	},
-	PatchApps: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x2184000000000}},
-	},
-	DeleteApps: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0xc0000000000}},
-	},
-	PostAppsSearches: {
-		principals:    AppKey | PersonalAccessToken,
-		requestScopes: []Scope{Predict},
-		required:      []wordMask{{0, 0x80000000000}, {1, 0x80000}},
-	},
-	GetAppCount: {
-		principals:    AppKey | PersonalAccessToken,
-		requestScopes: []Scope{AppsGet},
-		required:      []wordMask{{0, 0x80000000000}},
-	},
-	ListAppVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x80000000000}},
-	},
-	GetAppVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x80000400000}, {2, 0x10}},
-	},
-	PostAppVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x284000000800}},
-	},
-	PostAppOutputs: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x80000000000}, {1, 0x20000}},
-	},
-	PostAppFeedback: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x80000000000}, {1, 0x40000}},
-	},
-	GetAppVersionMetrics: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x80000000000}, {1, 0x10}, {2, 0x800000000}},
-	},
-	ListKeys: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"keys.data.inputs", []wordMask{{0, 0x20}}}, {"keys.data.uploads", []wordMask{{1, 0x10000000000}}}},
-		required:   []wordMask{{0, 0x2000000000000}, {2, 0x10000400}},
-	},
-	GetKey: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x2000040000000}, {1, 0x201000001000000}, {2, 0x400000}},
-	},
-	PostKeys: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x800000000000}},
-	},
-	PatchKeys: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x6000000000000}},
-	},
-	DeleteKeys: {
-		principals: PersonalAccessToken,
-		required:   []wordMask{{0, 0x3000000000000}, {1, 0x80}, {2, 0x400000}},
-	},
-	DeleteKey: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x3000000000000}},
-	},
-	GetKeyCount: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x2000000000000}},
-	},
-	GetKeyVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x2000000000000}},
-	},
-	PostKeyVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x800000000000}},
-	},
-	GetKeyVersionMetrics: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x2000000000000}},
-	},
-	ListLabels: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x202084000000020}, {1, 0x2010010040000010}, {2, 0x40000410000}},
-	},
-	GetLabel: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x202000000000000}},
-	},
-	PostLabels: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x80000000000000}, {2, 0x10}},
-	},
-	PatchLabels: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"labels.data.bookmarks", []wordMask{{1, 0x200000000000000}}}},
-		required:   []wordMask{{0, 0xe00000000000000}, {2, 0x40000000010}},
-	},
-	DeleteLabels: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"labels.data.modules", []wordMask{{0, 0x4000000000}, {2, 0x800000000}}}},
-		required:   []wordMask{{0, 0x300000000000000}},
-	},
-	DeleteLabel: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x300000000040000}},
-	},
-	PostLabelsSearches: {
-		principals:    AppKey | PersonalAccessToken,
-		requestScopes: []Scope{Predict},
-		required:      []wordMask{{0, 0x200000000000000}, {1, 0x80000}},
-	},
-	ListLabelVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x200000000000000}, {1, 0x2000000000000080}},
-	},
-	PostLabelVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0xa00000000400000}, {1, 0x10000000000}},
-	},
-	GetLabelVersionMetrics: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x200000000000000}},
-	},
-	ListTasks: {
-		principals:    PersonalAccessToken,
-		requestScopes: []Scope{LabelsGet},
-		required:      []wordMask{{1, 0x1}},
-	},
-	GetTask: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x1}},
-	},
-	PostTasks: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x8000000000000000}},
-	},
-	PostTasksSearches: {
-		principals:    AppKey | PersonalAccessToken,
-		requestScopes: []Scope{Predict},
-		required:      []wordMask{{1, 0x80001}},
-	},
-	GetTaskCount: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x800400000}, {1, 0x1}},
-	},
-	ListTaskVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x1}},
-	},
-	GetTaskVersion: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"tasks.data.labels", []wordMask{{0, 0x200000000000000}}}},
-		required:   []wordMask{{1, 0x1}},
-	},
-	PostTaskOutputs: {
-		principals:    AppKey | PersonalAccessToken,
-		requestScopes: []Scope{ModelsGet},
-		required:      []wordMask{{1, 0x20001}},
-	},
-	PostTaskFeedback: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x400000}, {1, 0x40001}, {2, 0x10000000}},
-	},
-	GetTaskVersionMetrics: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x1}},
-	},
-	ListPipelines: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x10}},
-	},
-	GetPipeline: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x200000000000000}, {1, 0x10000000010}},
-	},
-	PostPipelines: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x8}},
-	},
-	GetPipelineVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x10}},
-	},
-	PostPipelineVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x8}},
-	},
-	PostPipelineOutputs: {
-		principals: PersonalAccessToken,
-		redactions: []redaction{{"pipelines.data.evaluations", []wordMask{{1, 0x10000000000000}}}},
-		required:   []wordMask{{1, 0x20010}},
-	},
-	GetPipelineVersionMetrics: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x84040000000}, {1, 0x1000000010}},
-	},
-	ListSecrets: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x80}},
-	},
-	GetSecret: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x80}},
-	},
-	PostSecrets: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x20}},
-	},
-	PatchSecrets: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x180}},
-	},
-	DeleteSecrets: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0xc0}},
-	},
-	DeleteSecret: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000000}, {1, 0xc0}, {2, 0x10000000}},
-	},
-	PostSecretsSearches: {
-		principals:    AppKey | PersonalAccessToken,
-		redactions:    []redaction{{"secrets.data.workflows", []wordMask{{0, 0x400000}}}},
-		requestScopes: []Scope{Predict},
-		required:      []wordMask{{1, 0x80081}},
-	},
-	GetSecretCount: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x80}},
-	},
-	ListSecretVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x80}},
-	},
-	DeleteSecretVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0xd0}},
-	},
-	PostSecretOutputs: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x20080}},
-	},
-	PostSecretFeedback: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x40080}},
-	},
-	ListRunners: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x4000}},
-	},
-	GetRunner: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x4000}},
-	},
-	PostRunners: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x1000}},
-	},
-	PatchRunners: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x1c000}},
-	},
-	DeleteRunners: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x1000000006000}, {2, 0x400000}},
-	},
-	DeleteRunner: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x6000}},
-	},
-	PostRunnersSearches: {
-		principals:    AppKey | PersonalAccessToken,
-		requestScopes: []Scope{Predict},
-		required:      []wordMask{{1, 0x84000}},
-	},
-	ListRunnerVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x4000}},
-	},
-	GetRunnerVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x4000}},
-	},
-	DeleteRunnerVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x6011}},
-	},
-	PostRunnerFeedback: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x400000}, {1, 0x200000001044091}, {2, 0x400000}},
-	},
-	GetRunnerVersionMetrics: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x202000000000000}, {1, 0x4000}, {2, 0x10000000}},
-	},
-	ListNodepools: {
-		public:     true,
-		redactions: []redaction{{"nodepools.data.modules", []wordMask{{0, 0x4000000000}}}, {"nodepools.data.concepts", []wordMask{{0, 0x40000}}}},
-	},
-	GetNodepool: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x1000000}, {2, 0x10400}},
-	},
-	PostNodepools: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x400000}},
-	},
-	PatchNodepools: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x3000000}},
-	},
-	DeleteNodepools: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x1800000}},
-	},
-	DeleteNodepool: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x2000000000000}, {1, 0x1800000}, {2, 0x10000000}},
-	},
-	GetNodepoolCount: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x1000000}},
-	},
-	GetNodepoolVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x1000000}},
-	},
-	PostNodepoolVersions: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"nodepools.data.evaluations", []wordMask{{1, 0x10000000000000}}}},
-		required:   []wordMask{{1, 0x5000000}},
-	},
-	DeleteNodepoolVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x1800000}},
-	},
-	PostNodepoolOutputs: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"nodepools.data.pipelines", []wordMask{{1, 0x10}, {2, 0x40000000000}}}, {"nodepools.data.templates", []wordMask{{2, 0x10400}}}},
-		required:   []wordMask{{1, 0x1020000}},
-	},
-	GetNodepoolVersionMetrics: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x1000000}},
-	},
-	ListClusters: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x40000000}},
-	},
-	GetCluster: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x2001000040000000}, {2, 0x40000000010}},
-	},
-	PostClusters: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"clusters.data.pipelines", []wordMask{{1, 0x10}}}, {"clusters.data.templates", []wordMask{{2, 0x10000}}}},
-		required:   []wordMask{{1, 0x50000000}, {2, 0x400000}},
-	},
-	PatchClusters: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x200000000000000}, {1, 0xc0000000}},
-	},
-	DeleteClusters: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x60000000}},
-	},
-	DeleteCluster: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"clusters.data.concepts", []wordMask{{0, 0x40000}}}, {"clusters.data.webhooks", []wordMask{{2, 0x10}}}},
-		required:   []wordMask{{1, 0x60000000}},
-	},
-	ListClusterVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x40000000}},
-	},
-	GetClusterVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x40000000}},
-	},
-	DeleteClusterVersion: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"clusters.data.collectors", []wordMask{{0, 0x2000000000000}, {1, 0x2000000000000000}}}, {"clusters.data.keys", []wordMask{{0, 0x2000000000000}}}},
-		required:   []wordMask{{1, 0x60000000}},
-	},
-	PostClusterFeedback: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x40040000}},
-	},
-	GetClusterVersionMetrics: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x1040000001}},
-	},
-	ListDeployments: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x800}, {1, 0x1000000000}},
-	},
-	GetDeployment: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x80000000000}, {1, 0x1000000000}, {2, 0x10000000}},
-	},
-	PostDeployments: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x800000000}},
-	},
-	PostDeploymentsSearches: {
-		principals:    AppKey | PersonalAccessToken,
-		redactions:    []redaction{{"deployments.data.instances", []wordMask{{2, 0x10000000}}}, {"deployments.data.labels", []wordMask{{0, 0x200000000000000}}}},
-		requestScopes: []Scope{Predict},
-		required:      []wordMask{{0, 0x4040400000}, {1, 0x1000084000}},
-	},
-	ListDeploymentVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x1000000000}, {2, 0x10000}},
-	},
-	GetDeploymentVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x200004040000020}, {1, 0x200011000000001}},
-	},
-	PostDeploymentOutputs: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x1000020000}},
-	},
-	PostDeploymentFeedback: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x200000000000000}, {1, 0x1000040000}},
-	},
-	GetDeploymentVersionMetrics: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x1000000000}},
-	},
-	ListUploads: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"uploads.data.collectors", []wordMask{{0, 0x4000000000}, {1, 0x2000000000000000}}}},
-		required:   []wordMask{{1, 0x10000000000}},
-	},
-	GetUpload: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"uploads.data.triggers", []wordMask{{2, 0x400}}}, {"uploads.data.snapshots", []wordMask{{2, 0x800000010}}}},
-		required:   []wordMask{{1, 0x10000000000}},
-	},
-	PostUploads: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x14000000000}},
-	},
-	PatchUploads: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x2000000000020}, {1, 0x71001000000}},
-	},
-	DeleteUploads: {
-		principals:    AppKey | PersonalAccessToken,
-		requestScopes: []Scope{CollectorsGet},
-		required:      []wordMask{{1, 0x18000000000}, {2, 0x800000000}},
-	},
-	DeleteUpload: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x18000000001}},
-	},
-	PostUploadsSearches: {
-		principals:    PersonalAccessToken,
-		requestScopes: []Scope{Predict},
-		required:      []wordMask{{1, 0x10000080000}},
-	},
-	GetUploadCount: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x10000000000}},
-	},
-	ListUploadVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x10000000000}},
-	},
-	GetUploadVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x10000000000}},
-	},
-	DeleteUploadVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x18000000000}},
-	},
-	PostUploadOutputs: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x10000020000}},
-	},
-	GetUploadVersionMetrics: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"uploads.data.metrics", []wordMask{{1, 0x1000000004000}}}},
-		required:   []wordMask{{1, 0x10000000000}},
-	},
-	ListMetrics: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x1000000000000}},
-	},
-	GetMetric: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x1000000000000}},
-	},
-	PostMetrics: {
-		principals:    AppKey | PersonalAccessToken,
-		requestScopes: []Scope{EvaluationsGet},
-		required:      []wordMask{{1, 0x1400000000000}},
-	},
-	PatchMetrics: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x13000000004000}},
-	},
-	DeleteMetrics: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"metrics.data.modules", []wordMask{{0, 0x4000000000}}}},
-		required:   []wordMask{{0, 0x4000040000}, {1, 0x11800000000001}, {2, 0x400000}},
-	},
-	DeleteMetric: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x1800000000000}},
-	},
-	GetMetricVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x200004000000000}, {1, 0x1000000000000}},
-	},
-	PostMetricVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x1400000000000}},
-	},
-	DeleteMetricVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x1800000000000}},
-	},
-	PostMetricOutputs: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x1000000020000}},
-	},
-	PostMetricFeedback: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"metrics.data.webhooks", []wordMask{{2, 0x800000010}}}, {"metrics.data.modules", []wordMask{{0, 0x4000000000}, {1, 0x200000000000000}}}},
-		required:   []wordMask{{1, 0x1000000040000}},
-	},
-	ListEvaluations: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000}, {1, 0x10000000000080}, {2, 0x40000400000}},
-	},
-	GetEvaluation: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x10000000000000}},
-	},
-	PostEvaluations: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x8000000000000}},
-	},
-	PostEvaluationsSearches: {
-		principals:    AppKey | PersonalAccessToken,
-		requestScopes: []Scope{Predict},
-		required:      []wordMask{{1, 0x10000000080000}},
-	},
-	ListEvaluationVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x4800400800}, {1, 0x10000041004010}, {2, 0x800000010}},
-	},
-	GetEvaluationVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x10000000000000}},
-	},
-	PostEvaluationVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x8000000000000}},
-	},
-	ListBookmarks: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"bookmarks.data.keys", []wordMask{{0, 0x2000000000000}}}, {"bookmarks.data.pipelines", []wordMask{{1, 0x10}}}},
-		required:   []wordMask{{1, 0x200000000000000}},
-	},
-	GetBookmark: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x200000000000000}},
-	},
-	PostBookmarks: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x100000000000000}},
-	},
-	PatchBookmarks: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000000}, {1, 0x600000000000000}},
-	},
-	GetBookmarkCount: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x202000800000000}, {1, 0x200010000004000}, {2, 0x400400}},
-	},
-	PostBookmarkVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x2100000000000000}},
-	},
-	GetBookmarkVersionMetrics: {
-		principals: PersonalAccessToken,
-		required:   []wordMask{{1, 0x200000000000000}},
-	},
-	ListCollectors: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x2000000000000000}},
-	},
-	GetCollector: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x800}, {1, 0x2000011000000080}},
-	},
-	PostCollectors: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"collectors.data.templates", []wordMask{{2, 0x10000}}}, {"collectors.data.inputs", []wordMask{{0, 0x20}}}},
-		required:   []wordMask{{0, 0x84800000000}, {1, 0x801000001000080}, {2, 0x400000}},
-	},
-	PatchCollectors: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x6000000000000000}},
-	},
-	DeleteCollectors: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x3000000000000000}},
-	},
-	DeleteCollector: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x3000000000000000}},
-	},
-	PostCollectorsSearches: {
-		principals:    AppKey | PersonalAccessToken,
-		requestScopes: []Scope{Predict},
-		required:      []wordMask{{1, 0x2000000000080000}},
-	},
-	GetCollectorCount: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x2000000000000000}},
-	},
-	ListCollectorVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x2000000000000000}},
-	},
-	PostCollectorOutputs: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"collectors.data.concepts", []wordMask{{0, 0x40000}, {1, 0x2000000000000000}}}},
-		required:   []wordMask{{1, 0x2000000000020000}},
-	},
-	PostCollectorFeedback: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"collectors.data.deployments", []wordMask{{1, 0x1000000000}}}, {"collectors.data.annotations", []wordMask{{0, 0x800000000}}}},
-		required:   []wordMask{{1, 0x2200010000040000}},
-	},
-	GetCollectorVersionMetrics: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x40020}, {1, 0x2000000000000080}},
-	},
-	ListWebhooks: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x10}},
-	},
-	GetWebhook: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x10}},
-	},
-	PostWebhooks: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x4}},
-	},
-	PatchWebhooks: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x30}},
-	},
-	DeleteWebhooks: {
-		principals: AppKey,
-		required:   []wordMask{{2, 0x18}},
-	},
-	DeleteWebhook: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x800000000}, {1, 0x10}, {2, 0x18}},
-	},
-	PostWebhooksSearches: {
-		principals:    AppKey | PersonalAccessToken,
-		requestScopes: []Scope{Predict},
-		required:      []wordMask{{1, 0x84000}, {2, 0x410}},
-	},
-	ListWebhookVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x10}},
-	},
-	GetWebhookVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x10}},
-	},
-	PostWebhookVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x4}},
-	},
-	PostWebhookFeedback: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x20}, {1, 0x40000}, {2, 0x800000010}},
-	},
-	ListTriggers: {
-		public:     true,
-		redactions: []redaction{{"triggers.data.keys", []wordMask{{0, 0x2000000000000}, {2, 0x400}}}, {"triggers.data.snapshots", []wordMask{{2, 0x800000000}}}},
-	},
-	GetTrigger: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x400}},
-	},
-	PostTriggers: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x2004000000800}, {1, 0x2200000040004000}, {2, 0x110}},
-	},
-	PatchTriggers: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0xc00}},
-	},
-	DeleteTriggers: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x600}},
-	},
-	GetTriggerCount: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x40000000}, {2, 0x800000400}},
-	},
-	ListTriggerVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x400}},
-	},
-	GetTriggerVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x400}},
-	},
-	PostTriggerVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x1400}},
-	},
-	PostTriggerOutputs: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x20000}, {2, 0x400}},
-	},
-	PostTriggerFeedback: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x40000}, {2, 0x400}},
-	},
-	ListTemplates: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x10000}},
-	},
-	GetTemplate: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x10000}},
-	},
-	PostTemplates: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x2080000040000}, {1, 0x1000000}, {2, 0x10004000}},
-	},
-	PatchTemplates: {
-		principals: PersonalAccessToken,
-		redactions: []redaction{{"templates.data.concepts", []wordMask{{0, 0x40000}}}, {"templates.data.metrics", []wordMask{{1, 0x1000000000000}}}},
-		required:   []wordMask{{2, 0x30000}},
-	},
-	DeleteTemplates: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x18000}},
-	},
-	DeleteTemplate: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x4000000000}, {2, 0x18000}},
-	},
-	PostTemplatesSearches: {
-		principals:    AppKey | PersonalAccessToken,
-		redactions:    []redaction{{"templates.data.tasks", []wordMask{{1, 0x1}}}, {"templates.data.metrics", []wordMask{{1, 0x1000000000000}}}},
-		requestScopes: []Scope{Predict},
-		required:      []wordMask{{0, 0x80000000000}, {1, 0x80000}, {2, 0x10010000}},
-	},
-	GetTemplateCount: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x10000}},
-	},
-	GetTemplateVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x10000}},
-	},
-	PostTemplateOutputs: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x20000}, {2, 0x10000}},
-	},
-	PostTemplateFeedback: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x40000}, {2, 0x10000}},
-	},
-	ListArtifacts: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x400000}},
-	},
-	GetArtifact: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000}, {2, 0x400000}},
-	},
-	PostArtifacts: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x500000}},
-	},
-	PatchArtifacts: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x1c00000}},
-	},
-	DeleteArtifacts: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x600000}},
-	},
-	DeleteArtifact: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x600000}},
-	},
-	PostArtifactsSearches: {
-		principals:    AppKey | PersonalAccessToken,
-		requestScopes: []Scope{Predict},
-		required:      []wordMask{{0, 0x800000000}, {1, 0x80000}, {2, 0x400000}},
-	},
-	GetArtifactCount: {
-		principals: PersonalAccessToken,
-		required:   []wordMask{{2, 0x400000}},
-	},
-	ListArtifactVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x400000}},
-	},
-	PostArtifactVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x1400000}},
-	},
-	DeleteArtifactVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x600000}},
-	},
-	ListInstances: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x10000000}},
-	},
-	GetInstance: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x10000000}},
-	},
-	PostInstances: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x4000000}},
-	},
-	PatchInstances: {
-		principals: PersonalAccessToken,
-		required:   []wordMask{{2, 0x30000000}},
-	},
-	DeleteInstances: {
-		principals: PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000020}, {2, 0x18000000}},
-	},
-	DeleteInstance: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x18000000}},
-	},
-	PostInstancesSearches: {
-		principals:    AppKey | PersonalAccessToken,
-		requestScopes: []Scope{Predict},
-		required:      []wordMask{{0, 0x20}, {1, 0x80000}, {2, 0x10000000}},
-	},
-	PostInstanceFeedback: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x200000000000000}, {1, 0x40000}, {2, 0x10000000}},
-	},
-	ListSnapshots: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x800000000}},
-	},
-	GetSnapshot: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000000}, {2, 0x800000000}},
-	},
-	PostSnapshots: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x1}, {2, 0xa00000000}},
-	},
-	PatchSnapshots: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x1800000000}},
-	},
-	DeleteSnapshots: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x10}, {2, 0xc00000010}},
-	},
-	DeleteSnapshot: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0xc00000000}},
-	},
-	GetSnapshotCount: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x800000000}},
-	},
-	ListSnapshotVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x800000000}},
-	},
-	PostSnapshotVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0xa00000000}},
-	},
-	PostSnapshotFeedback: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x2080000040020}, {1, 0x210000001040000}, {2, 0x800400010}},
-	},
-	ListSchedules: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"schedules.data.collectors", []wordMask{{1, 0x2000000000004000}}}},
-		required:   []wordMask{{2, 0x40000000000}},
-	},
-	GetSchedule: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x2000000000000}, {1, 0x40004000}, {2, 0x40000000000}},
-	},
-	ListScheduleVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x40000000000}},
-	},
-	GetScheduleVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{2, 0x40000000000}},
-	},
-	PostScheduleOutputs: {
-		principals: PersonalAccessToken,
-		required:   []wordMask{{1, 0x20000}, {2, 0x40000000000}},
-	},
-}
-
-// endpointMethods holds each endpoint's full method name, indexed by Endpoint.
-var endpointMethods = [NumEndpoints + 1]string{
-	ListInputs:                  "/synth.api.V2/ListInputs",
-	GetInput:                    "/synth.api.V2/GetInput",
-	PostInputs:                  "/synth.api.V2/PostInputs",
-	PatchInputs:                 "/synth.api.V2/PatchInputs",
-	PostInputsSearches:          "/synth.api.V2/PostInputsSearches",
-	GetInputCount:               "/synth.api.V2/GetInputCount",
-	GetInputVersion:             "/synth.api.V2/GetInputVersion",
-	PostInputVersions:           "/synth.api.V2/PostInputVersions",
-	PostInputFeedback:           "/synth.api.V2/PostInputFeedback",
-	ListModels:                  "/synth.api.V2/ListModels",
-	GetModel:                    "/synth.api.V2/GetModel",
-	PostModels:                  "/synth.api.V2/PostModels",
-	PatchModels:                 "/synth.api.V2/PatchModels",
-	DeleteModels:                "/synth.api.V2/DeleteModels",
-	DeleteModel:                 "/synth.api.V2/DeleteModel",
-	PostModelsSearches:          "/synth.api.V2/PostModelsSearches",
-	GetModelCount:               "/synth.api.V2/GetModelCount",
-	ListModelVersions:           "/synth.api.V2/ListModelVersions",
-	GetModelVersion:             "/synth.api.V2/GetModelVersion",
-	PostModelVersions:           "/synth.api.V2/PostModelVersions",
-	PostModelFeedback:           "/synth.api.V2/PostModelFeedback",
-	ListConcepts:                "/synth.api.V2/ListConcepts",
-	GetConcept:                  "/synth.api.V2/GetConcept",
-	PostConcepts:                "/synth.api.V2/PostConcepts",
-	PatchConcepts:               "/synth.api.V2/PatchConcepts",
-	DeleteConcepts:              "/synth.api.V2/DeleteConcepts",
-	DeleteConcept:               "/synth.api.V2/DeleteConcept",
-	PostConceptsSearches:        "/synth.api.V2/PostConceptsSearches",
-	GetConceptVersion:           "/synth.api.V2/GetConceptVersion",
-	PostConceptVersions:         "/synth.api.V2/PostConceptVersions",
-	DeleteConceptVersion:        "/synth.api.V2/DeleteConceptVersion",
-	PostConceptOutputs:          "/synth.api.V2/PostConceptOutputs",
-	PostConceptFeedback:         "/synth.api.V2/PostConceptFeedback",
-	GetConceptVersionMetrics:    "/synth.api.V2/GetConceptVersionMetrics",
-	ListWorkflows:               "/synth.api.V2/ListWorkflows",
-	GetWorkflow:                 "/synth.api.V2/GetWorkflow",
-	PostWorkflows:               "/synth.api.V2/PostWorkflows",
-	PatchWorkflows:              "/synth.api.V2/PatchWorkflows",
-	DeleteWorkflows:             "/synth.api.V2/DeleteWorkflows",
-	DeleteWorkflow:              "/synth.api.V2/DeleteWorkflow",
-	ListWorkflowVersions:        "/synth.api.V2/ListWorkflowVersions",
-	PostWorkflowVersions:        "/synth.api.V2/PostWorkflowVersions",
-	DeleteWorkflowVersion:       "/synth.api.V2/DeleteWorkflowVersion",
-	PostWorkflowFeedback:        "/synth.api.V2/PostWorkflowFeedback",
-	GetWorkflowVersionMetrics:   "/synth.api.V2/GetWorkflowVersionMetrics",
-	ListDatasets:                "/synth.api.V2/ListDatasets",
-	GetDataset:                  "/synth.api.V2/GetDataset",
-	PostDatasets:                "/synth.api.V2/PostDatasets",
-	PatchDatasets:               "/synth.api.V2/PatchDatasets",
-	DeleteDatasets:              "/synth.api.V2/DeleteDatasets",
-	DeleteDataset:               "/synth.api.V2/DeleteDataset",
-	GetDatasetCount:             "/synth.api.V2/GetDatasetCount",
-	ListDatasetVersions:         "/synth.api.V2/ListDatasetVersions",
-	PostDatasetVersions:         "/synth.api.V2/PostDatasetVersions",
-	PostDatasetOutputs:          "/synth.api.V2/PostDatasetOutputs",
-	PostDatasetFeedback:         "/synth.api.V2/PostDatasetFeedback",
-	GetDatasetVersionMetrics:    "/synth.api.V2/GetDatasetVersionMetrics",
-	ListAnnotations:             "/synth.api.V2/ListAnnotations",
-	GetAnnotation:               "/synth.api.V2/GetAnnotation",
-	PostAnnotations:             "/synth.api.V2/PostAnnotations",
-	PatchAnnotations:            "/synth.api.V2/PatchAnnotations",
-	DeleteAnnotations:           "/synth.api.V2/DeleteAnnotations",
-	DeleteAnnotation:            "/synth.api.V2/DeleteAnnotation",
-	PostAnnotationsSearches:     "/synth.api.V2/PostAnnotationsSearches",
-	ListAnnotationVersions:      "/synth.api.V2/ListAnnotationVersions",
-	GetAnnotationVersion:        "/synth.api.V2/GetAnnotationVersion",
-	PostAnnotationVersions:      "/synth.api.V2/PostAnnotationVersions",
-	DeleteAnnotationVersion:     "/synth.api.V2/DeleteAnnotationVersion",
-	PostAnnotationOutputs:       "/synth.api.V2/PostAnnotationOutputs",
-	GetAnnotationVersionMetrics: "/synth.api.V2/GetAnnotationVersionMetrics",
-	ListModules:                 "/synth.api.V2/ListModules",
-	GetModule:                   "/synth.api.V2/GetModule",
-	PostModules:                 "/synth.api.V2/PostModules",
-	PatchModules:                "/synth.api.V2/PatchModules",
-	ListModuleVersions:          "/synth.api.V2/ListModuleVersions",
-	PostModuleOutputs:           "/synth.api.V2/PostModuleOutputs",
-	GetModuleVersionMetrics:     "/synth.api.V2/GetModuleVersionMetrics",
-	ListApps:                    "/synth.api.V2/ListApps",
-	GetApp:                      "/synth.api.V2/GetApp",
-	PostApps:                    "/synth.api.V2/PostApps",
-	PatchApps:                   "/synth.api.V2/PatchApps",
-	DeleteApps:                  "/synth.api.V2/DeleteApps",
-	PostAppsSearches:            "/synth.api.V2/PostAppsSearches",
-	GetAppCount:                 "/synth.api.V2/GetAppCount",
-	ListAppVersions:             "/synth.api.V2/ListAppVersions",
-	GetAppVersion:               "/synth.api.V2/GetAppVersion",
-	PostAppVersions:             "/synth.api.V2/PostAppVersions",
-	PostAppOutputs:              "/synth.api.V2/PostAppOutputs",
-	PostAppFeedback:             "/synth.api.V2/PostAppFeedback",
-	GetAppVersionMetrics:        "/synth.api.V2/GetAppVersionMetrics",
-	ListKeys:                    "/synth.api.V2/ListKeys",
-	GetKey:                      "/synth.api.V2/GetKey",
-	PostKeys:                    "/synth.api.V2/PostKeys",
-	PatchKeys:                   "/synth.api.V2/PatchKeys",
-	DeleteKeys:                  "/synth.api.V2/DeleteKeys",
-	DeleteKey:                   "/synth.api.V2/DeleteKey",
-	GetKeyCount:                 "/synth.api.V2/GetKeyCount",
-	GetKeyVersion:               "/synth.api.V2/GetKeyVersion",
-	PostKeyVersions:             "/synth.api.V2/PostKeyVersions",
-	GetKeyVersionMetrics:        "/synth.api.V2/GetKeyVersionMetrics",
-	ListLabels:                  "/synth.api.V2/ListLabels",
-	GetLabel:                    "/synth.api.V2/GetLabel",
-	PostLabels:                  "/synth.api.V2/PostLabels",
-	PatchLabels:                 "/synth.api.V2/PatchLabels",
-	DeleteLabels:                "/synth.api.V2/DeleteLabels",
-	DeleteLabel:                 "/synth.api.V2/DeleteLabel",
-	PostLabelsSearches:          "/synth.api.V2/PostLabelsSearches",
-	ListLabelVersions:           "/synth.api.V2/ListLabelVersions",
-	PostLabelVersions:           "/synth.api.V2/PostLabelVersions",
-	GetLabelVersionMetrics:      "/synth.api.V2/GetLabelVersionMetrics",
-	ListTasks:                   "/synth.api.V2/ListTasks",
-	GetTask:                     "/synth.api.V2/GetTask",
-	PostTasks:                   "/synth.api.V2/PostTasks",
-	PostTasksSearches:           "/synth.api.V2/PostTasksSearches",
-	GetTaskCount:                "/synth.api.V2/GetTaskCount",
-	ListTaskVersions:            "/synth.api.V2/ListTaskVersions",
-	GetTaskVersion:              "/synth.api.V2/GetTaskVersion",
-	PostTaskOutputs:             "/synth.api.V2/PostTaskOutputs",
-	PostTaskFeedback:            "/synth.api.V2/PostTaskFeedback",
-	GetTaskVersionMetrics:       "/synth.api.V2/GetTaskVersionMetrics",
-	ListPipelines:               "/synth.api.V2/ListPipelines",
-	GetPipeline:                 "/synth.api.V2/GetPipeline",
-	PostPipelines:               "/synth.api.V2/PostPipelines",
-	GetPipelineVersion:          "/synth.api.V2/GetPipelineVersion",
-	PostPipelineVersions:        "/synth.api.V2/PostPipelineVersions",
-	PostPipelineOutputs:         "/synth.api.V2/PostPipelineOutputs",
-	GetPipelineVersionMetrics:   "/synth.api.V2/GetPipelineVersionMetrics",
-	ListSecrets:                 "/synth.api.V2/ListSecrets",
-	GetSecret:                   "/synth.api.V2/GetSecret",
-	PostSecrets:                 "/synth.api.V2/PostSecrets",
-	PatchSecrets:                "/synth.api.V2/PatchSecrets",
-	DeleteSecrets:               "/synth.api.V2/DeleteSecrets",
-	DeleteSecret:                "/synth.api.V2/DeleteSecret",
-	PostSecretsSearches:         "/synth.api.V2/PostSecretsSearches",
-	GetSecretCount:              "/synth.api.V2/GetSecretCount",
-	ListSecretVersions:          "/synth.api.V2/ListSecretVersions",
-	DeleteSecretVersion:         "/synth.api.V2/DeleteSecretVersion",
-	PostSecretOutputs:           "/synth.api.V2/PostSecretOutputs",
-	PostSecretFeedback:          "/synth.api.V2/PostSecretFeedback",
-	ListRunners:                 "/synth.api.V2/ListRunners",
-	GetRunner:                   "/synth.api.V2/GetRunner",
-	PostRunners:                 "/synth.api.V2/PostRunners",
-	PatchRunners:                "/synth.api.V2/PatchRunners",
-	DeleteRunners:               "/synth.api.V2/DeleteRunners",
-	DeleteRunner:                "/synth.api.V2/DeleteRunner",
-	PostRunnersSearches:         "/synth.api.V2/PostRunnersSearches",
-	ListRunnerVersions:          "/synth.api.V2/ListRunnerVersions",
-	GetRunnerVersion:            "/synth.api.V2/GetRunnerVersion",
-	DeleteRunnerVersion:         "/synth.api.V2/DeleteRunnerVersion",
-	PostRunnerFeedback:          "/synth.api.V2/PostRunnerFeedback",
-	GetRunnerVersionMetrics:     "/synth.api.V2/GetRunnerVersionMetrics",
-	ListNodepools:               "/synth.api.V2/ListNodepools",
-	GetNodepool:                 "/synth.api.V2/GetNodepool",
-	PostNodepools:               "/synth.api.V2/PostNodepools",
-	PatchNodepools:              "/synth.api.V2/PatchNodepools",
-	DeleteNodepools:             "/synth.api.V2/DeleteNodepools",
-	DeleteNodepool:              "/synth.api.V2/DeleteNodepool",
-	GetNodepoolCount:            "/synth.api.V2/GetNodepoolCount",
-	GetNodepoolVersion:          "/synth.api.V2/GetNodepoolVersion",
-	PostNodepoolVersions:        "/synth.api.V2/PostNodepoolVersions",
-	DeleteNodepoolVersion:       "/synth.api.V2/DeleteNodepoolVersion",
-	PostNodepoolOutputs:         "/synth.api.V2/PostNodepoolOutputs",
-	GetNodepoolVersionMetrics:   "/synth.api.V2/GetNodepoolVersionMetrics",
-	ListClusters:                "/synth.api.V2/ListClusters",
-	GetCluster:                  "/synth.api.V2/GetCluster",
-	PostClusters:                "/synth.api.V2/PostClusters",
-	PatchClusters:               "/synth.api.V2/PatchClusters",
-	DeleteClusters:              "/synth.api.V2/DeleteClusters",
-	DeleteCluster:               "/synth.api.V2/DeleteCluster",
-	ListClusterVersions:         "/synth.api.V2/ListClusterVersions",
-	GetClusterVersion:           "/synth.api.V2/GetClusterVersion",
-	DeleteClusterVersion:        "/synth.api.V2/DeleteClusterVersion",
-	PostClusterFeedback:         "/synth.api.V2/PostClusterFeedback",
-	GetClusterVersionMetrics:    "/synth.api.V2/GetClusterVersionMetrics",
-	ListDeployments:             "/synth.api.V2/ListDeployments",
-	GetDeployment:               "/synth.api.V2/GetDeployment",
-	PostDeployments:             "/synth.api.V2/PostDeployments",
-	PostDeploymentsSearches:     "/synth.api.V2/PostDeploymentsSearches",
-	ListDeploymentVersions:      "/synth.api.V2/ListDeploymentVersions",
-	GetDeploymentVersion:        "/synth.api.V2/GetDeploymentVersion",
-	PostDeploymentOutputs:       "/synth.api.V2/PostDeploymentOutputs",
-	PostDeploymentFeedback:      "/synth.api.V2/PostDeploymentFeedback",
-	GetDeploymentVersionMetrics: "/synth.api.V2/GetDeploymentVersionMetrics",
-	ListUploads:                 "/synth.api.V2/ListUploads",
-	GetUpload:                   "/synth.api.V2/GetUpload",
-	PostUploads:                 "/synth.api.V2/PostUploads",
-	PatchUploads:                "/synth.api.V2/PatchUploads",
-	DeleteUploads:               "/synth.api.V2/DeleteUploads",
-	DeleteUpload:                "/synth.api.V2/DeleteUpload",
-	PostUploadsSearches:         "/synth.api.V2/PostUploadsSearches",
-	GetUploadCount:              "/synth.api.V2/GetUploadCount",
-	ListUploadVersions:          "/synth.api.V2/ListUploadVersions",
-	GetUploadVersion:            "/synth.api.V2/GetUploadVersion",
-	DeleteUploadVersion:         "/synth.api.V2/DeleteUploadVersion",
-	PostUploadOutputs:           "/synth.api.V2/PostUploadOutputs",
-	GetUploadVersionMetrics:     "/synth.api.V2/GetUploadVersionMetrics",
-	ListMetrics:                 "/synth.api.V2/ListMetrics",
-	GetMetric:                   "/synth.api.V2/GetMetric",
-	PostMetrics:                 "/synth.api.V2/PostMetrics",
-	PatchMetrics:                "/synth.api.V2/PatchMetrics",
-	DeleteMetrics:               "/synth.api.V2/DeleteMetrics",
-	DeleteMetric:                "/synth.api.V2/DeleteMetric",
-	GetMetricVersion:            "/synth.api.V2/GetMetricVersion",
-	PostMetricVersions:          "/synth.api.V2/PostMetricVersions",
-	DeleteMetricVersion:         "/synth.api.V2/DeleteMetricVersion",
-	PostMetricOutputs:           "/synth.api.V2/PostMetricOutputs",
-	PostMetricFeedback:          "/synth.api.V2/PostMetricFeedback",
-	ListEvaluations:             "/synth.api.V2/ListEvaluations",
-	GetEvaluation:               "/synth.api.V2/GetEvaluation",
-	PostEvaluations:             "/synth.api.V2/PostEvaluations",
-	PostEvaluationsSearches:     "/synth.api.V2/PostEvaluationsSearches",
-	ListEvaluationVersions:      "/synth.api.V2/ListEvaluationVersions",
-	GetEvaluationVersion:        "/synth.api.V2/GetEvaluationVersion",
-	PostEvaluationVersions:      "/synth.api.V2/PostEvaluationVersions",
-	ListBookmarks:               "/synth.api.V2/ListBookmarks",
-	GetBookmark:                 "/synth.api.V2/GetBookmark",
-	PostBookmarks:               "/synth.api.V2/PostBookmarks",
-	PatchBookmarks:              "/synth.api.V2/PatchBookmarks",
-	GetBookmarkCount:            "/synth.api.V2/GetBookmarkCount",
-	PostBookmarkVersions:        "/synth.api.V2/PostBookmarkVersions",
-	GetBookmarkVersionMetrics:   "/synth.api.V2/GetBookmarkVersionMetrics",
-	ListCollectors:              "/synth.api.V2/ListCollectors",
-	GetCollector:                "/synth.api.V2/GetCollector",
-	PostCollectors:              "/synth.api.V2/PostCollectors",
-	PatchCollectors:             "/synth.api.V2/PatchCollectors",
-	DeleteCollectors:            "/synth.api.V2/DeleteCollectors",
-	DeleteCollector:             "/synth.api.V2/DeleteCollector",
-	PostCollectorsSearches:      "/synth.api.V2/PostCollectorsSearches",
-	GetCollectorCount:           "/synth.api.V2/GetCollectorCount",
-	ListCollectorVersions:       "/synth.api.V2/ListCollectorVersions",
-	PostCollectorOutputs:        "/synth.api.V2/PostCollectorOutputs",
-	PostCollectorFeedback:       "/synth.api.V2/PostCollectorFeedback",
-	GetCollectorVersionMetrics:  "/synth.api.V2/GetCollectorVersionMetrics",
-	ListWebhooks:                "/synth.api.V2/ListWebhooks",
-	GetWebhook:                  "/synth.api.V2/GetWebhook",
-	PostWebhooks:                "/synth.api.V2/PostWebhooks",
-	PatchWebhooks:               "/synth.api.V2/PatchWebhooks",
-	DeleteWebhooks:              "/synth.api.V2/DeleteWebhooks",
-	DeleteWebhook:               "/synth.api.V2/DeleteWebhook",
-	PostWebhooksSearches:        "/synth.api.V2/PostWebhooksSearches",
-	ListWebhookVersions:         "/synth.api.V2/ListWebhookVersions",
-	GetWebhookVersion:           "/synth.api.V2/GetWebhookVersion",
-	PostWebhookVersions:         "/synth.api.V2/PostWebhookVersions",
-	PostWebhookFeedback:         "/synth.api.V2/PostWebhookFeedback",
-	ListTriggers:                "/synth.api.V2/ListTriggers",
-	GetTrigger:                  "/synth.api.V2/GetTrigger",
-	PostTriggers:                "/synth.api.V2/PostTriggers",
-	PatchTriggers:               "/synth.api.V2/PatchTriggers",
-	DeleteTriggers:              "/synth.api.V2/DeleteTriggers",
-	GetTriggerCount:             "/synth.api.V2/GetTriggerCount",
-	ListTriggerVersions:         "/synth.api.V2/ListTriggerVersions",
-	GetTriggerVersion:           "/synth.api.V2/GetTriggerVersion",
-	PostTriggerVersions:         "/synth.api.V2/PostTriggerVersions",
-	PostTriggerOutputs:          "/synth.api.V2/PostTriggerOutputs",
-	PostTriggerFeedback:         "/synth.api.V2/PostTriggerFeedback",
-	ListTemplates:               "/synth.api.V2/ListTemplates",
-	GetTemplate:                 "/synth.api.V2/GetTemplate",
-	PostTemplates:               "/synth.api.V2/PostTemplates",
-	PatchTemplates:              "/synth.api.V2/PatchTemplates",
-	DeleteTemplates:             "/synth.api.V2/DeleteTemplates",
-	DeleteTemplate:              "/synth.api.V2/DeleteTemplate",
-	PostTemplatesSearches:       "/synth.api.V2/PostTemplatesSearches",
-	GetTemplateCount:            "/synth.api.V2/GetTemplateCount",
-	GetTemplateVersion:          "/synth.api.V2/GetTemplateVersion",
-	PostTemplateOutputs:         "/synth.api.V2/PostTemplateOutputs",
-	PostTemplateFeedback:        "/synth.api.V2/PostTemplateFeedback",
-	ListArtifacts:               "/synth.api.V2/ListArtifacts",
-	GetArtifact:                 "/synth.api.V2/GetArtifact",
-	PostArtifacts:               "/synth.api.V2/PostArtifacts",
-	PatchArtifacts:              "/synth.api.V2/PatchArtifacts",
-	DeleteArtifacts:             "/synth.api.V2/DeleteArtifacts",
-	DeleteArtifact:              "/synth.api.V2/DeleteArtifact",
-	PostArtifactsSearches:       "/synth.api.V2/PostArtifactsSearches",
-	GetArtifactCount:            "/synth.api.V2/GetArtifactCount",
-	ListArtifactVersions:        "/synth.api.V2/ListArtifactVersions",
-	PostArtifactVersions:        "/synth.api.V2/PostArtifactVersions",
-	DeleteArtifactVersion:       "/synth.api.V2/DeleteArtifactVersion",
-	ListInstances:               "/synth.api.V2/ListInstances",
-	GetInstance:                 "/synth.api.V2/GetInstance",
-	PostInstances:               "/synth.api.V2/PostInstances",
-	PatchInstances:              "/synth.api.V2/PatchInstances",
-	DeleteInstances:             "/synth.api.V2/DeleteInstances",
-	DeleteInstance:              "/synth.api.V2/DeleteInstance",
-	PostInstancesSearches:       "/synth.api.V2/PostInstancesSearches",
-	PostInstanceFeedback:        "/synth.api.V2/PostInstanceFeedback",
-	ListSnapshots:               "/synth.api.V2/ListSnapshots",
-	GetSnapshot:                 "/synth.api.V2/GetSnapshot",
-	PostSnapshots:               "/synth.api.V2/PostSnapshots",
-	PatchSnapshots:              "/synth.api.V2/PatchSnapshots",
-	DeleteSnapshots:             "/synth.api.V2/DeleteSnapshots",
-	DeleteSnapshot:              "/synth.api.V2/DeleteSnapshot",
-	GetSnapshotCount:            "/synth.api.V2/GetSnapshotCount",
-	ListSnapshotVersions:        "/synth.api.V2/ListSnapshotVersions",
-	PostSnapshotVersions:        "/synth.api.V2/PostSnapshotVersions",
-	PostSnapshotFeedback:        "/synth.api.V2/PostSnapshotFeedback",
-	ListSchedules:               "/synth.api.V2/ListSchedules",
-	GetSchedule:                 "/synth.api.V2/GetSchedule",
-	ListScheduleVersions:        "/synth.api.V2/ListScheduleVersions",
-	GetScheduleVersion:          "/synth.api.V2/GetScheduleVersion",
-	PostScheduleOutputs:         "/synth.api.V2/PostScheduleOutputs",
-}
-
 // endpointFast is what a check reads first, packed in 16 bytes: who may call
 // the endpoint and, in one word of a Set, the scopes it requires. slow marks the
 // endpoints whose check needs endpointTable: public ones, ones with redactions,
@@ -2209,309 +650,6 @@ type endpointFast struct {
 	word       uint16
 	principals Principal
 	slow       bool
-}
-
-var endpointFastTable = [NumEndpoints + 1]endpointFast{
-	ListInputs:                  {0x400020, 0, AppKey | PersonalAccessToken, false},
-	GetInput:                    {0, 0, AppKey | PersonalAccessToken, true},
-	PostInputs:                  {0x10, 0, AppKey | PersonalAccessToken, false},
-	PatchInputs:                 {0x60, 0, AppKey | PersonalAccessToken, false},
-	PostInputsSearches:          {0, 0, AppKey | PersonalAccessToken, true},
-	GetInputCount:               {0, 0, AppKey | PersonalAccessToken, true},
-	GetInputVersion:             {0x440020, 0, AppKey | PersonalAccessToken, false},
-	PostInputVersions:           {0x10, 0, AppKey | PersonalAccessToken, false},
-	PostInputFeedback:           {0, 0, AppKey | PersonalAccessToken, true},
-	ListModels:                  {0, 0, AppKey | PersonalAccessToken, true},
-	GetModel:                    {0, 0, AppKey | PersonalAccessToken, true},
-	PostModels:                  {0x100, 0, AppKey | PersonalAccessToken, false},
-	PatchModels:                 {0x1800, 0, AppKey | PersonalAccessToken, true},
-	DeleteModels:                {0, 0, AppKey | PersonalAccessToken, true},
-	DeleteModel:                 {0, 0, AppKey | PersonalAccessToken, true},
-	PostModelsSearches:          {0, 0, AppKey | PersonalAccessToken, true},
-	GetModelCount:               {0x200080000000800, 0, AppKey | PersonalAccessToken, false},
-	ListModelVersions:           {0x800, 0, PersonalAccessToken, false},
-	GetModelVersion:             {0x40000800, 0, AppKey | PersonalAccessToken, false},
-	PostModelVersions:           {0x100, 0, AppKey | PersonalAccessToken, false},
-	PostModelFeedback:           {0, 0, AppKey | PersonalAccessToken, true},
-	ListConcepts:                {0x40000, 0, AppKey | PersonalAccessToken, false},
-	GetConcept:                  {0x40000, 0, PersonalAccessToken, false},
-	PostConcepts:                {0x10000, 0, AppKey | PersonalAccessToken, false},
-	PatchConcepts:               {0xc0000, 0, AppKey | PersonalAccessToken, false},
-	DeleteConcepts:              {0x60000, 0, AppKey | PersonalAccessToken, false},
-	DeleteConcept:               {0x60000, 0, AppKey | PersonalAccessToken, false},
-	PostConceptsSearches:        {0, 0, AppKey | PersonalAccessToken, true},
-	GetConceptVersion:           {0x40000, 0, AppKey | PersonalAccessToken, false},
-	PostConceptVersions:         {0x10000, 0, AppKey | PersonalAccessToken, false},
-	DeleteConceptVersion:        {0x60000, 0, AppKey | PersonalAccessToken, false},
-	PostConceptOutputs:          {0, 0, AppKey | PersonalAccessToken, true},
-	PostConceptFeedback:         {0, 0, PersonalAccessToken, true},
-	GetConceptVersionMetrics:    {0x40000, 0, AppKey | PersonalAccessToken, false},
-	ListWorkflows:               {0, 0, AppKey | PersonalAccessToken, true},
-	GetWorkflow:                 {0, 0, AppKey | PersonalAccessToken, true},
-	PostWorkflows:               {0x100000, 0, AppKey | PersonalAccessToken, false},
-	PatchWorkflows:              {0x1c00000, 0, AppKey | PersonalAccessToken, false},
-	DeleteWorkflows:             {0x600000, 0, AppKey | PersonalAccessToken, false},
-	DeleteWorkflow:              {0x600000, 0, AppKey | PersonalAccessToken, true},
-	ListWorkflowVersions:        {0x400000, 0, AppKey | PersonalAccessToken, false},
-	PostWorkflowVersions:        {0x1400000, 0, AppKey | PersonalAccessToken, false},
-	DeleteWorkflowVersion:       {0, 0, AppKey | PersonalAccessToken, true},
-	PostWorkflowFeedback:        {0, 0, AppKey | PersonalAccessToken, true},
-	GetWorkflowVersionMetrics:   {0, 0, AppKey | PersonalAccessToken, true},
-	ListDatasets:                {0x40000000, 0, AppKey | PersonalAccessToken, false},
-	GetDataset:                  {0x40000000, 0, AppKey | PersonalAccessToken, false},
-	PostDatasets:                {0, 0, AppKey | PersonalAccessToken, true},
-	PatchDatasets:               {0xc0000000, 0, AppKey | PersonalAccessToken, false},
-	DeleteDatasets:              {0x60000000, 0, AppKey | PersonalAccessToken, false},
-	DeleteDataset:               {0x60000000, 0, AppKey | PersonalAccessToken, false},
-	GetDatasetCount:             {0x40000000, 0, AppKey | PersonalAccessToken, false},
-	ListDatasetVersions:         {0x40000000, 0, AppKey | PersonalAccessToken, false},
-	PostDatasetVersions:         {0, 0, AppKey | PersonalAccessToken, true},
-	PostDatasetOutputs:          {0, 0, AppKey | PersonalAccessToken, true},
-	PostDatasetFeedback:         {0, 0, AppKey | PersonalAccessToken, true},
-	GetDatasetVersionMetrics:    {0x40000000, 0, AppKey | PersonalAccessToken, false},
-	ListAnnotations:             {0x800000000, 0, AppKey | PersonalAccessToken, false},
-	GetAnnotation:               {0x800000000, 0, AppKey | PersonalAccessToken, false},
-	PostAnnotations:             {0x200000000, 0, PersonalAccessToken, false},
-	PatchAnnotations:            {0x1800000000, 0, AppKey | PersonalAccessToken, false},
-	DeleteAnnotations:           {0, 0, AppKey | PersonalAccessToken, true},
-	DeleteAnnotation:            {0xc00000000, 0, AppKey | PersonalAccessToken, false},
-	PostAnnotationsSearches:     {0, 0, AppKey | PersonalAccessToken, true},
-	ListAnnotationVersions:      {0, 0, AppKey | PersonalAccessToken, true},
-	GetAnnotationVersion:        {0x800000000, 0, AppKey | PersonalAccessToken, false},
-	PostAnnotationVersions:      {0x200000000, 0, AppKey | PersonalAccessToken, false},
-	DeleteAnnotationVersion:     {0, 0, AppKey | PersonalAccessToken, true},
-	PostAnnotationOutputs:       {0, 0, AppKey | PersonalAccessToken, true},
-	GetAnnotationVersionMetrics: {0, 0, AppKey | PersonalAccessToken, true},
-	ListModules:                 {0x4000000000, 0, AppKey | PersonalAccessToken, false},
-	GetModule:                   {0x4000000000, 0, AppKey | PersonalAccessToken, false},
-	PostModules:                 {0, 0, AppKey | PersonalAccessToken, true},
-	PatchModules:                {0, 0, AppKey | PersonalAccessToken, true},
-	ListModuleVersions:          {0x4000000000, 0, AppKey | PersonalAccessToken, false},
-	PostModuleOutputs:           {0, 0, AppKey | PersonalAccessToken, true},
-	GetModuleVersionMetrics:     {0x4000000000, 0, AppKey | PersonalAccessToken, false},
-	ListApps:                    {0x80000000000, 0, AppKey | PersonalAccessToken, false},
-	GetApp:                      {0x80000000000, 0, AppKey | PersonalAccessToken, false},
-	PostApps:                    {0xa0000000000, 0, AppKey | PersonalAccessToken, false},
-	PatchApps:                   {0x2184000000000, 0, AppKey | PersonalAccessToken, false},
-	DeleteApps:                  {0xc0000000000, 0, AppKey | PersonalAccessToken, false},
-	PostAppsSearches:            {0, 0, AppKey | PersonalAccessToken, true},
-	GetAppCount:                 {0x80000000000, 0, AppKey | PersonalAccessToken, false},
-	ListAppVersions:             {0x80000000000, 0, AppKey | PersonalAccessToken, false},
-	GetAppVersion:               {0, 0, AppKey | PersonalAccessToken, true},
-	PostAppVersions:             {0x284000000800, 0, AppKey | PersonalAccessToken, false},
-	PostAppOutputs:              {0, 0, AppKey | PersonalAccessToken, true},
-	PostAppFeedback:             {0, 0, AppKey | PersonalAccessToken, true},
-	GetAppVersionMetrics:        {0, 0, AppKey | PersonalAccessToken, true},
-	ListKeys:                    {0, 0, AppKey | PersonalAccessToken, true},
-	GetKey:                      {0, 0, AppKey | PersonalAccessToken, true},
-	PostKeys:                    {0x800000000000, 0, AppKey | PersonalAccessToken, false},
-	PatchKeys:                   {0x6000000000000, 0, AppKey | PersonalAccessToken, false},
-	DeleteKeys:                  {0, 0, PersonalAccessToken, true},
-	DeleteKey:                   {0x3000000000000, 0, AppKey | PersonalAccessToken, false},
-	GetKeyCount:                 {0x2000000000000, 0, AppKey | PersonalAccessToken, false},
-	GetKeyVersion:               {0x2000000000000, 0, AppKey | PersonalAccessToken, false},
-	PostKeyVersions:             {0x800000000000, 0, AppKey | PersonalAccessToken, false},
-	GetKeyVersionMetrics:        {0x2000000000000, 0, AppKey | PersonalAccessToken, false},
-	ListLabels:                  {0, 0, AppKey | PersonalAccessToken, true},
-	GetLabel:                    {0x202000000000000, 0, AppKey | PersonalAccessToken, false},
-	PostLabels:                  {0, 0, AppKey | PersonalAccessToken, true},
-	PatchLabels:                 {0, 0, AppKey | PersonalAccessToken, true},
-	DeleteLabels:                {0x300000000000000, 0, AppKey | PersonalAccessToken, true},
-	DeleteLabel:                 {0x300000000040000, 0, AppKey | PersonalAccessToken, false},
-	PostLabelsSearches:          {0, 0, AppKey | PersonalAccessToken, true},
-	ListLabelVersions:           {0, 0, AppKey | PersonalAccessToken, true},
-	PostLabelVersions:           {0, 0, AppKey | PersonalAccessToken, true},
-	GetLabelVersionMetrics:      {0x200000000000000, 0, AppKey | PersonalAccessToken, false},
-	ListTasks:                   {0x1, 1, PersonalAccessToken, false},
-	GetTask:                     {0x1, 1, AppKey | PersonalAccessToken, false},
-	PostTasks:                   {0x8000000000000000, 0, AppKey | PersonalAccessToken, false},
-	PostTasksSearches:           {0x80001, 1, AppKey | PersonalAccessToken, false},
-	GetTaskCount:                {0, 0, AppKey | PersonalAccessToken, true},
-	ListTaskVersions:            {0x1, 1, AppKey | PersonalAccessToken, false},
-	GetTaskVersion:              {0x1, 1, AppKey | PersonalAccessToken, true},
-	PostTaskOutputs:             {0x20001, 1, AppKey | PersonalAccessToken, false},
-	PostTaskFeedback:            {0, 0, AppKey | PersonalAccessToken, true},
-	GetTaskVersionMetrics:       {0x1, 1, AppKey | PersonalAccessToken, false},
-	ListPipelines:               {0x10, 1, AppKey | PersonalAccessToken, false},
-	GetPipeline:                 {0, 0, AppKey | PersonalAccessToken, true},
-	PostPipelines:               {0x8, 1, AppKey | PersonalAccessToken, false},
-	GetPipelineVersion:          {0x10, 1, AppKey | PersonalAccessToken, false},
-	PostPipelineVersions:        {0x8, 1, AppKey | PersonalAccessToken, false},
-	PostPipelineOutputs:         {0x20010, 1, PersonalAccessToken, true},
-	GetPipelineVersionMetrics:   {0, 0, AppKey | PersonalAccessToken, true},
-	ListSecrets:                 {0x80, 1, AppKey | PersonalAccessToken, false},
-	GetSecret:                   {0x80, 1, AppKey | PersonalAccessToken, false},
-	PostSecrets:                 {0x20, 1, AppKey | PersonalAccessToken, false},
-	PatchSecrets:                {0x180, 1, AppKey | PersonalAccessToken, false},
-	DeleteSecrets:               {0xc0, 1, AppKey | PersonalAccessToken, false},
-	DeleteSecret:                {0, 0, AppKey | PersonalAccessToken, true},
-	PostSecretsSearches:         {0x80081, 1, AppKey | PersonalAccessToken, true},
-	GetSecretCount:              {0x80, 1, AppKey | PersonalAccessToken, false},
-	ListSecretVersions:          {0x80, 1, AppKey | PersonalAccessToken, false},
-	DeleteSecretVersion:         {0xd0, 1, AppKey | PersonalAccessToken, false},
-	PostSecretOutputs:           {0x20080, 1, AppKey | PersonalAccessToken, false},
-	PostSecretFeedback:          {0x40080, 1, AppKey | PersonalAccessToken, false},
-	ListRunners:                 {0x4000, 1, AppKey | PersonalAccessToken, false},
-	GetRunner:                   {0x4000, 1, AppKey | PersonalAccessToken, false},
-	PostRunners:                 {0x1000, 1, AppKey | PersonalAccessToken, false},
-	PatchRunners:                {0x1c000, 1, AppKey | PersonalAccessToken, false},
-	DeleteRunners:               {0, 0, AppKey | PersonalAccessToken, true},
-	DeleteRunner:                {0x6000, 1, AppKey | PersonalAccessToken, false},
-	PostRunnersSearches:         {0x84000, 1, AppKey | PersonalAccessToken, false},
-	ListRunnerVersions:          {0x4000, 1, AppKey | PersonalAccessToken, false},
-	GetRunnerVersion:            {0x4000, 1, AppKey | PersonalAccessToken, false},
-	DeleteRunnerVersion:         {0x6011, 1, AppKey | PersonalAccessToken, false},
-	PostRunnerFeedback:          {0, 0, AppKey | PersonalAccessToken, true},
-	GetRunnerVersionMetrics:     {0, 0, AppKey | PersonalAccessToken, true},
-	ListNodepools:               {0, 0, 0, true},
-	GetNodepool:                 {0, 0, AppKey | PersonalAccessToken, true},
-	PostNodepools:               {0x400000, 1, AppKey | PersonalAccessToken, false},
-	PatchNodepools:              {0x3000000, 1, AppKey | PersonalAccessToken, false},
-	DeleteNodepools:             {0x1800000, 1, AppKey | PersonalAccessToken, false},
-	DeleteNodepool:              {0, 0, AppKey | PersonalAccessToken, true},
-	GetNodepoolCount:            {0x1000000, 1, AppKey | PersonalAccessToken, false},
-	GetNodepoolVersion:          {0x1000000, 1, AppKey | PersonalAccessToken, false},
-	PostNodepoolVersions:        {0x5000000, 1, AppKey | PersonalAccessToken, true},
-	DeleteNodepoolVersion:       {0x1800000, 1, AppKey | PersonalAccessToken, false},
-	PostNodepoolOutputs:         {0x1020000, 1, AppKey | PersonalAccessToken, true},
-	GetNodepoolVersionMetrics:   {0x1000000, 1, AppKey | PersonalAccessToken, false},
-	ListClusters:                {0x40000000, 1, AppKey | PersonalAccessToken, false},
-	GetCluster:                  {0, 0, AppKey | PersonalAccessToken, true},
-	PostClusters:                {0, 0, AppKey | PersonalAccessToken, true},
-	PatchClusters:               {0, 0, AppKey | PersonalAccessToken, true},
-	DeleteClusters:              {0x60000000, 1, AppKey | PersonalAccessToken, false},
-	DeleteCluster:               {0x60000000, 1, AppKey | PersonalAccessToken, true},
-	ListClusterVersions:         {0x40000000, 1, AppKey | PersonalAccessToken, false},
-	GetClusterVersion:           {0x40000000, 1, AppKey | PersonalAccessToken, false},
-	DeleteClusterVersion:        {0x60000000, 1, AppKey | PersonalAccessToken, true},
-	PostClusterFeedback:         {0x40040000, 1, AppKey | PersonalAccessToken, false},
-	GetClusterVersionMetrics:    {0x1040000001, 1, AppKey | PersonalAccessToken, false},
-	ListDeployments:             {0, 0, AppKey | PersonalAccessToken, true},
-	GetDeployment:               {0, 0, AppKey | PersonalAccessToken, true},
-	PostDeployments:             {0x800000000, 1, AppKey | PersonalAccessToken, false},
-	PostDeploymentsSearches:     {0, 0, AppKey | PersonalAccessToken, true},
-	ListDeploymentVersions:      {0, 0, AppKey | PersonalAccessToken, true},
-	GetDeploymentVersion:        {0, 0, AppKey | PersonalAccessToken, true},
-	PostDeploymentOutputs:       {0x1000020000, 1, AppKey | PersonalAccessToken, false},
-	PostDeploymentFeedback:      {0, 0, AppKey | PersonalAccessToken, true},
-	GetDeploymentVersionMetrics: {0x1000000000, 1, AppKey | PersonalAccessToken, false},
-	ListUploads:                 {0x10000000000, 1, AppKey | PersonalAccessToken, true},
-	GetUpload:                   {0x10000000000, 1, AppKey | PersonalAccessToken, true},
-	PostUploads:                 {0x14000000000, 1, AppKey | PersonalAccessToken, false},
-	PatchUploads:                {0, 0, AppKey | PersonalAccessToken, true},
-	DeleteUploads:               {0, 0, AppKey | PersonalAccessToken, true},
-	DeleteUpload:                {0x18000000001, 1, AppKey | PersonalAccessToken, false},
-	PostUploadsSearches:         {0x10000080000, 1, PersonalAccessToken, false},
-	GetUploadCount:              {0x10000000000, 1, AppKey | PersonalAccessToken, false},
-	ListUploadVersions:          {0x10000000000, 1, AppKey | PersonalAccessToken, false},
-	GetUploadVersion:            {0x10000000000, 1, AppKey | PersonalAccessToken, false},
-	DeleteUploadVersion:         {0x18000000000, 1, AppKey | PersonalAccessToken, false},
-	PostUploadOutputs:           {0x10000020000, 1, AppKey | PersonalAccessToken, false},
-	GetUploadVersionMetrics:     {0x10000000000, 1, AppKey | PersonalAccessToken, true},
-	ListMetrics:                 {0x1000000000000, 1, AppKey | PersonalAccessToken, false},
-	GetMetric:                   {0x1000000000000, 1, AppKey | PersonalAccessToken, false},
-	PostMetrics:                 {0x1400000000000, 1, AppKey | PersonalAccessToken, false},
-	PatchMetrics:                {0x13000000004000, 1, AppKey | PersonalAccessToken, false},
-	DeleteMetrics:               {0, 0, AppKey | PersonalAccessToken, true},
-	DeleteMetric:                {0x1800000000000, 1, AppKey | PersonalAccessToken, false},
-	GetMetricVersion:            {0, 0, AppKey | PersonalAccessToken, true},
-	PostMetricVersions:          {0x1400000000000, 1, AppKey | PersonalAccessToken, false},
-	DeleteMetricVersion:         {0x1800000000000, 1, AppKey | PersonalAccessToken, false},
-	PostMetricOutputs:           {0x1000000020000, 1, AppKey | PersonalAccessToken, false},
-	PostMetricFeedback:          {0x1000000040000, 1, AppKey | PersonalAccessToken, true},
-	ListEvaluations:             {0, 0, AppKey | PersonalAccessToken, true},
-	GetEvaluation:               {0x10000000000000, 1, AppKey | PersonalAccessToken, false},
-	PostEvaluations:             {0x8000000000000, 1, AppKey | PersonalAccessToken, false},
-	PostEvaluationsSearches:     {0x10000000080000, 1, AppKey | PersonalAccessToken, false},
-	ListEvaluationVersions:      {0, 0, AppKey | PersonalAccessToken, true},
-	GetEvaluationVersion:        {0x10000000000000, 1, AppKey | PersonalAccessToken, false},
-	PostEvaluationVersions:      {0x8000000000000, 1, AppKey | PersonalAccessToken, false},
-	ListBookmarks:               {0x200000000000000, 1, AppKey | PersonalAccessToken, true},
-	GetBookmark:                 {0x200000000000000, 1, AppKey | PersonalAccessToken, false},
-	PostBookmarks:               {0x100000000000000, 1, AppKey | PersonalAccessToken, false},
-	PatchBookmarks:              {0, 0, AppKey | PersonalAccessToken, true},
-	GetBookmarkCount:            {0, 0, AppKey | PersonalAccessToken, true},
-	PostBookmarkVersions:        {0x2100000000000000, 1, AppKey | PersonalAccessToken, false},
-	GetBookmarkVersionMetrics:   {0x200000000000000, 1, PersonalAccessToken, false},
-	ListCollectors:              {0x2000000000000000, 1, AppKey | PersonalAccessToken, false},
-	GetCollector:                {0, 0, AppKey | PersonalAccessToken, true},
-	PostCollectors:              {0, 0, AppKey | PersonalAccessToken, true},
-	PatchCollectors:             {0x6000000000000000, 1, AppKey | PersonalAccessToken, false},
-	DeleteCollectors:            {0x3000000000000000, 1, AppKey | PersonalAccessToken, false},
-	DeleteCollector:             {0x3000000000000000, 1, AppKey | PersonalAccessToken, false},
-	PostCollectorsSearches:      {0x2000000000080000, 1, AppKey | PersonalAccessToken, false},
-	GetCollectorCount:           {0x2000000000000000, 1, AppKey | PersonalAccessToken, false},
-	ListCollectorVersions:       {0x2000000000000000, 1, AppKey | PersonalAccessToken, false},
-	PostCollectorOutputs:        {0x2000000000020000, 1, AppKey | PersonalAccessToken, true},
-	PostCollectorFeedback:       {0x2200010000040000, 1, AppKey | PersonalAccessToken, true},
-	GetCollectorVersionMetrics:  {0, 0, AppKey | PersonalAccessToken, true},
-	ListWebhooks:                {0x10, 2, AppKey | PersonalAccessToken, false},
-	GetWebhook:                  {0x10, 2, AppKey | PersonalAccessToken, false},
-	PostWebhooks:                {0x4, 2, AppKey | PersonalAccessToken, false},
-	PatchWebhooks:               {0x30, 2, AppKey | PersonalAccessToken, false},
-	DeleteWebhooks:              {0x18, 2, AppKey, false},
-	DeleteWebhook:               {0, 0, AppKey | PersonalAccessToken, true},
-	PostWebhooksSearches:        {0, 0, AppKey | PersonalAccessToken, true},
-	ListWebhookVersions:         {0x10, 2, AppKey | PersonalAccessToken, false},
-	GetWebhookVersion:           {0x10, 2, AppKey | PersonalAccessToken, false},
-	PostWebhookVersions:         {0x4, 2, AppKey | PersonalAccessToken, false},
-	PostWebhookFeedback:         {0, 0, AppKey | PersonalAccessToken, true},
-	ListTriggers:                {0, 0, 0, true},
-	GetTrigger:                  {0x400, 2, AppKey | PersonalAccessToken, false},
-	PostTriggers:                {0, 0, AppKey | PersonalAccessToken, true},
-	PatchTriggers:               {0xc00, 2, AppKey | PersonalAccessToken, false},
-	DeleteTriggers:              {0x600, 2, AppKey | PersonalAccessToken, false},
-	GetTriggerCount:             {0, 0, AppKey | PersonalAccessToken, true},
-	ListTriggerVersions:         {0x400, 2, AppKey | PersonalAccessToken, false},
-	GetTriggerVersion:           {0x400, 2, AppKey | PersonalAccessToken, false},
-	PostTriggerVersions:         {0x1400, 2, AppKey | PersonalAccessToken, false},
-	PostTriggerOutputs:          {0, 0, AppKey | PersonalAccessToken, true},
-	PostTriggerFeedback:         {0, 0, AppKey | PersonalAccessToken, true},
-	ListTemplates:               {0x10000, 2, AppKey | PersonalAccessToken, false},
-	GetTemplate:                 {0x10000, 2, AppKey | PersonalAccessToken, false},
-	PostTemplates:               {0, 0, AppKey | PersonalAccessToken, true},
-	PatchTemplates:              {0x30000, 2, PersonalAccessToken, true},
-	DeleteTemplates:             {0x18000, 2, AppKey | PersonalAccessToken, false},
-	DeleteTemplate:              {0, 0, AppKey | PersonalAccessToken, true},
-	PostTemplatesSearches:       {0, 0, AppKey | PersonalAccessToken, true},
-	GetTemplateCount:            {0x10000, 2, AppKey | PersonalAccessToken, false},
-	GetTemplateVersion:          {0x10000, 2, AppKey | PersonalAccessToken, false},
-	PostTemplateOutputs:         {0, 0, AppKey | PersonalAccessToken, true},
-	PostTemplateFeedback:        {0, 0, AppKey | PersonalAccessToken, true},
-	ListArtifacts:               {0x400000, 2, AppKey | PersonalAccessToken, false},
-	GetArtifact:                 {0, 0, AppKey | PersonalAccessToken, true},
-	PostArtifacts:               {0x500000, 2, AppKey | PersonalAccessToken, false},
-	PatchArtifacts:              {0x1c00000, 2, AppKey | PersonalAccessToken, false},
-	DeleteArtifacts:             {0x600000, 2, AppKey | PersonalAccessToken, false},
-	DeleteArtifact:              {0x600000, 2, AppKey | PersonalAccessToken, false},
-	PostArtifactsSearches:       {0, 0, AppKey | PersonalAccessToken, true},
-	GetArtifactCount:            {0x400000, 2, PersonalAccessToken, false},
-	ListArtifactVersions:        {0x400000, 2, AppKey | PersonalAccessToken, false},
-	PostArtifactVersions:        {0x1400000, 2, AppKey | PersonalAccessToken, false},
-	DeleteArtifactVersion:       {0x600000, 2, AppKey | PersonalAccessToken, false},
-	ListInstances:               {0x10000000, 2, AppKey | PersonalAccessToken, false},
-	GetInstance:                 {0x10000000, 2, AppKey | PersonalAccessToken, false},
-	PostInstances:               {0x4000000, 2, AppKey | PersonalAccessToken, false},
-	PatchInstances:              {0x30000000, 2, PersonalAccessToken, false},
-	DeleteInstances:             {0, 0, PersonalAccessToken, true},
-	DeleteInstance:              {0x18000000, 2, AppKey | PersonalAccessToken, false},
-	PostInstancesSearches:       {0, 0, AppKey | PersonalAccessToken, true},
-	PostInstanceFeedback:        {0, 0, AppKey | PersonalAccessToken, true},
-	ListSnapshots:               {0x800000000, 2, AppKey | PersonalAccessToken, false},
-	GetSnapshot:                 {0, 0, AppKey | PersonalAccessToken, true},
-	PostSnapshots:               {0, 0, AppKey | PersonalAccessToken, true},
-	PatchSnapshots:              {0x1800000000, 2, AppKey | PersonalAccessToken, false},
-	DeleteSnapshots:             {0, 0, AppKey | PersonalAccessToken, true},
-	DeleteSnapshot:              {0xc00000000, 2, AppKey | PersonalAccessToken, false},
-	GetSnapshotCount:            {0x800000000, 2, AppKey | PersonalAccessToken, false},
-	ListSnapshotVersions:        {0x800000000, 2, AppKey | PersonalAccessToken, false},
-	PostSnapshotVersions:        {0xa00000000, 2, AppKey | PersonalAccessToken, false},
-	PostSnapshotFeedback:        {0, 0, AppKey | PersonalAccessToken, true},
-	ListSchedules:               {0x40000000000, 2, AppKey | PersonalAccessToken, true},
-	GetSchedule:                 {0, 0, AppKey | PersonalAccessToken, true},
-	ListScheduleVersions:        {0x40000000000, 2, AppKey | PersonalAccessToken, false},
-	GetScheduleVersion:          {0x40000000000, 2, AppKey | PersonalAccessToken, false},
-	PostScheduleOutputs:         {0, 0, PersonalAccessToken, true},
 }
 
 // Valid reports whether e is an endpoint of the spec.
@@ -2603,4 +741,1519 @@ func setOf(masks []wordMask) Set {
 		s[m.word] |= m.mask
 	}
 	return s
+}
+
+// endpointTable is indexed by Endpoint; entry 0 is no endpoint.
+var endpointTable = [NumEndpoints + 1]endpointInfo{
+	{},
+	// ListInputs
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x400020}}},
+	// GetInput
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x202000000000020}, {1, 0x1000000004000}, {2, 0x10010400}}},
+	// PostInputs
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x10}}},
+	// PatchInputs
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x60}}},
+	// PostInputsSearches
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x20}, {1, 0x1000080000}}, requestScopes: []Scope{Predict}},
+	// GetInputCount
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x2000000000020}, {1, 0x10000000000}}},
+	// GetInputVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x440020}}},
+	// PostInputVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x10}}},
+	// PostInputFeedback
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x202084000040020}, {1, 0x1001040000}, {2, 0x400}}},
+	// ListModels
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x800}, {1, 0x1}, {2, 0x40000000000}}},
+	// GetModel
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x800}, {1, 0x80}}},
+	// PostModels
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x100}}},
+	// PatchModels
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x1800}}, redactions: []redaction{{"models.data.triggers", []wordMask{{2, 0x400}}}, {"models.data.collectors", []wordMask{{1, 0x2000000000000000}}}}},
+	// DeleteModels
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0xa00}, {1, 0x1}}},
+	// DeleteModel
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000a00}, {1, 0x200000000000000}}},
+	// PostModelsSearches
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x800}, {1, 0x80000}}, requestScopes: []Scope{Predict}},
+	// GetModelCount
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x200080000000800}}},
+	// ListModelVersions
+	{principals: PersonalAccessToken, required: []wordMask{{0, 0x800}}},
+	// GetModelVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000800}}},
+	// PostModelVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x100}}},
+	// PostModelFeedback
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x800}, {1, 0x40000}}},
+	// ListConcepts
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000}}},
+	// GetConcept
+	{principals: PersonalAccessToken, required: []wordMask{{0, 0x40000}}},
+	// PostConcepts
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x10000}}},
+	// PatchConcepts
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0xc0000}}},
+	// DeleteConcepts
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x60000}}},
+	// DeleteConcept
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x60000}}},
+	// PostConceptsSearches
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000}, {1, 0x1001080000}}, requestScopes: []Scope{Predict}},
+	// GetConceptVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000}}},
+	// PostConceptVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x10000}}},
+	// DeleteConceptVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x60000}}},
+	// PostConceptOutputs
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000}, {1, 0x20000}}},
+	// PostConceptFeedback
+	{principals: PersonalAccessToken, required: []wordMask{{0, 0x80800040000}, {1, 0x40000}}},
+	// GetConceptVersionMetrics
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000}}},
+	// ListWorkflows
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x400000}, {1, 0x1000000}, {2, 0x400000}}},
+	// GetWorkflow
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x400000}, {2, 0x10000000}}},
+	// PostWorkflows
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x100000}}},
+	// PatchWorkflows
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x1c00000}}},
+	// DeleteWorkflows
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x600000}}},
+	// DeleteWorkflow
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x600000}}, redactions: []redaction{{"workflows.data.snapshots", []wordMask{{1, 0x4000}, {2, 0x800000000}}}}},
+	// ListWorkflowVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x400000}}},
+	// PostWorkflowVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x1400000}}},
+	// DeleteWorkflowVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x600000}, {1, 0x1}}},
+	// PostWorkflowFeedback
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x400000}, {1, 0x40000}}},
+	// GetWorkflowVersionMetrics
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x400000}, {2, 0x800000000}}},
+	// ListDatasets
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000000}}},
+	// GetDataset
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000000}}},
+	// PostDatasets
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x50000000}, {2, 0x10}}},
+	// PatchDatasets
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0xc0000000}}},
+	// DeleteDatasets
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x60000000}}},
+	// DeleteDataset
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x60000000}}},
+	// GetDatasetCount
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000000}}},
+	// ListDatasetVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000000}}},
+	// PostDatasetVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x50400800}, {1, 0x81}, {2, 0x410010}}},
+	// PostDatasetOutputs
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000000}, {1, 0x20000}}},
+	// PostDatasetFeedback
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000000}, {1, 0x40000}}},
+	// GetDatasetVersionMetrics
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000000}}},
+	// ListAnnotations
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x800000000}}},
+	// GetAnnotation
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x800000000}}},
+	// PostAnnotations
+	{principals: PersonalAccessToken, required: []wordMask{{0, 0x200000000}}},
+	// PatchAnnotations
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x1800000000}}},
+	// DeleteAnnotations
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0xc00000000}, {1, 0x1040000010}}, redactions: []redaction{{"annotations.data.runners", []wordMask{{1, 0x4000}}}, {"annotations.data.inputs", []wordMask{{0, 0x20}}}}},
+	// DeleteAnnotation
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0xc00000000}}},
+	// PostAnnotationsSearches
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x800000000}, {1, 0x80000}}, requestScopes: []Scope{Predict}},
+	// ListAnnotationVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x80800000000}, {1, 0x10000000000000}}},
+	// GetAnnotationVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x800000000}}},
+	// PostAnnotationVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x200000000}}},
+	// DeleteAnnotationVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x2000c00000000}, {1, 0x201000000000000}}},
+	// PostAnnotationOutputs
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x800000000}, {1, 0x20000}}, requestScopes: []Scope{InputsGet}},
+	// GetAnnotationVersionMetrics
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x800000000}, {1, 0x1}, {2, 0x10000000}}},
+	// ListModules
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x4000000000}}},
+	// GetModule
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x4000000000}}},
+	// PostModules
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x2000000000}, {1, 0x1000000000}, {2, 0x400}}},
+	// PatchModules
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x20000c000000000}, {1, 0x80}}},
+	// ListModuleVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x4000000000}}, requestScopes: []Scope{AnnotationsGet}},
+	// PostModuleOutputs
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x4000000000}, {1, 0x20000}}},
+	// GetModuleVersionMetrics
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x4000000000}}},
+	// ListApps
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x80000000000}}},
+	// GetApp
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x80000000000}}},
+	// PostApps
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0xa0000000000}}},
+	// PatchApps
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x2184000000000}}},
+	// DeleteApps
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0xc0000000000}}},
+	// PostAppsSearches
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x80000000000}, {1, 0x80000}}, requestScopes: []Scope{Predict}},
+	// GetAppCount
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x80000000000}}, requestScopes: []Scope{AppsGet}},
+	// ListAppVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x80000000000}}},
+	// GetAppVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x80000400000}, {2, 0x10}}},
+	// PostAppVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x284000000800}}},
+	// PostAppOutputs
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x80000000000}, {1, 0x20000}}},
+	// PostAppFeedback
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x80000000000}, {1, 0x40000}}},
+	// GetAppVersionMetrics
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x80000000000}, {1, 0x10}, {2, 0x800000000}}},
+	// ListKeys
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x2000000000000}, {2, 0x10000400}}, redactions: []redaction{{"keys.data.inputs", []wordMask{{0, 0x20}}}, {"keys.data.uploads", []wordMask{{1, 0x10000000000}}}}},
+	// GetKey
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x2000040000000}, {1, 0x201000001000000}, {2, 0x400000}}},
+	// PostKeys
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x800000000000}}},
+	// PatchKeys
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x6000000000000}}},
+	// DeleteKeys
+	{principals: PersonalAccessToken, required: []wordMask{{0, 0x3000000000000}, {1, 0x80}, {2, 0x400000}}},
+	// DeleteKey
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x3000000000000}}},
+	// GetKeyCount
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x2000000000000}}},
+	// GetKeyVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x2000000000000}}},
+	// PostKeyVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x800000000000}}},
+	// GetKeyVersionMetrics
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x2000000000000}}},
+	// ListLabels
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x202084000000020}, {1, 0x2010010040000010}, {2, 0x40000410000}}},
+	// GetLabel
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x202000000000000}}},
+	// PostLabels
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x80000000000000}, {2, 0x10}}},
+	// PatchLabels
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0xe00000000000000}, {2, 0x40000000010}}, redactions: []redaction{{"labels.data.bookmarks", []wordMask{{1, 0x200000000000000}}}}},
+	// DeleteLabels
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x300000000000000}}, redactions: []redaction{{"labels.data.modules", []wordMask{{0, 0x4000000000}, {2, 0x800000000}}}}},
+	// DeleteLabel
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x300000000040000}}},
+	// PostLabelsSearches
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x200000000000000}, {1, 0x80000}}, requestScopes: []Scope{Predict}},
+	// ListLabelVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x200000000000000}, {1, 0x2000000000000080}}},
+	// PostLabelVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0xa00000000400000}, {1, 0x10000000000}}},
+	// GetLabelVersionMetrics
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x200000000000000}}},
+	// ListTasks
+	{principals: PersonalAccessToken, required: []wordMask{{1, 0x1}}, requestScopes: []Scope{LabelsGet}},
+	// GetTask
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1}}},
+	// PostTasks
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x8000000000000000}}},
+	// PostTasksSearches
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x80001}}, requestScopes: []Scope{Predict}},
+	// GetTaskCount
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x800400000}, {1, 0x1}}},
+	// ListTaskVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1}}},
+	// GetTaskVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1}}, redactions: []redaction{{"tasks.data.labels", []wordMask{{0, 0x200000000000000}}}}},
+	// PostTaskOutputs
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x20001}}, requestScopes: []Scope{ModelsGet}},
+	// PostTaskFeedback
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x400000}, {1, 0x40001}, {2, 0x10000000}}},
+	// GetTaskVersionMetrics
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1}}},
+	// ListPipelines
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x10}}},
+	// GetPipeline
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x200000000000000}, {1, 0x10000000010}}},
+	// PostPipelines
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x8}}},
+	// GetPipelineVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x10}}},
+	// PostPipelineVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x8}}},
+	// PostPipelineOutputs
+	{principals: PersonalAccessToken, required: []wordMask{{1, 0x20010}}, redactions: []redaction{{"pipelines.data.evaluations", []wordMask{{1, 0x10000000000000}}}}},
+	// GetPipelineVersionMetrics
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x84040000000}, {1, 0x1000000010}}},
+	// ListSecrets
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x80}}},
+	// GetSecret
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x80}}},
+	// PostSecrets
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x20}}},
+	// PatchSecrets
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x180}}},
+	// DeleteSecrets
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0xc0}}},
+	// DeleteSecret
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000000}, {1, 0xc0}, {2, 0x10000000}}},
+	// PostSecretsSearches
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x80081}}, requestScopes: []Scope{Predict}, redactions: []redaction{{"secrets.data.workflows", []wordMask{{0, 0x400000}}}}},
+	// GetSecretCount
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x80}}},
+	// ListSecretVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x80}}},
+	// DeleteSecretVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0xd0}}},
+	// PostSecretOutputs
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x20080}}},
+	// PostSecretFeedback
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x40080}}},
+	// ListRunners
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x4000}}},
+	// GetRunner
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x4000}}},
+	// PostRunners
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1000}}},
+	// PatchRunners
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1c000}}},
+	// DeleteRunners
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1000000006000}, {2, 0x400000}}},
+	// DeleteRunner
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x6000}}},
+	// PostRunnersSearches
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x84000}}, requestScopes: []Scope{Predict}},
+	// ListRunnerVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x4000}}},
+	// GetRunnerVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x4000}}},
+	// DeleteRunnerVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x6011}}},
+	// PostRunnerFeedback
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x400000}, {1, 0x200000001044091}, {2, 0x400000}}},
+	// GetRunnerVersionMetrics
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x202000000000000}, {1, 0x4000}, {2, 0x10000000}}},
+	// ListNodepools
+	{public: true, redactions: []redaction{{"nodepools.data.modules", []wordMask{{0, 0x4000000000}}}, {"nodepools.data.concepts", []wordMask{{0, 0x40000}}}}},
+	// GetNodepool
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1000000}, {2, 0x10400}}},
+	// PostNodepools
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x400000}}},
+	// PatchNodepools
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x3000000}}},
+	// DeleteNodepools
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1800000}}},
+	// DeleteNodepool
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x2000000000000}, {1, 0x1800000}, {2, 0x10000000}}},
+	// GetNodepoolCount
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1000000}}},
+	// GetNodepoolVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1000000}}},
+	// PostNodepoolVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x5000000}}, redactions: []redaction{{"nodepools.data.evaluations", []wordMask{{1, 0x10000000000000}}}}},
+	// DeleteNodepoolVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1800000}}},
+	// PostNodepoolOutputs
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1020000}}, redactions: []redaction{{"nodepools.data.pipelines", []wordMask{{1, 0x10}, {2, 0x40000000000}}}, {"nodepools.data.templates", []wordMask{{2, 0x10400}}}}},
+	// GetNodepoolVersionMetrics
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1000000}}},
+	// ListClusters
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x40000000}}},
+	// GetCluster
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x2001000040000000}, {2, 0x40000000010}}},
+	// PostClusters
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x50000000}, {2, 0x400000}}, redactions: []redaction{{"clusters.data.pipelines", []wordMask{{1, 0x10}}}, {"clusters.data.templates", []wordMask{{2, 0x10000}}}}},
+	// PatchClusters
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x200000000000000}, {1, 0xc0000000}}},
+	// DeleteClusters
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x60000000}}},
+	// DeleteCluster
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x60000000}}, redactions: []redaction{{"clusters.data.concepts", []wordMask{{0, 0x40000}}}, {"clusters.data.webhooks", []wordMask{{2, 0x10}}}}},
+	// ListClusterVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x40000000}}},
+	// GetClusterVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x40000000}}},
+	// DeleteClusterVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x60000000}}, redactions: []redaction{{"clusters.data.collectors", []wordMask{{0, 0x2000000000000}, {1, 0x2000000000000000}}}, {"clusters.data.keys", []wordMask{{0, 0x2000000000000}}}}},
+	// PostClusterFeedback
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x40040000}}},
+	// GetClusterVersionMetrics
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1040000001}}},
+	// ListDeployments
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x800}, {1, 0x1000000000}}},
+	// GetDeployment
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x80000000000}, {1, 0x1000000000}, {2, 0x10000000}}},
+	// PostDeployments
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x800000000}}},
+	// PostDeploymentsSearches
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x4040400000}, {1, 0x1000084000}}, requestScopes: []Scope{Predict}, redactions: []redaction{{"deployments.data.instances", []wordMask{{2, 0x10000000}}}, {"deployments.data.labels", []wordMask{{0, 0x200000000000000}}}}},
+	// ListDeploymentVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1000000000}, {2, 0x10000}}},
+	// GetDeploymentVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x200004040000020}, {1, 0x200011000000001}}},
+	// PostDeploymentOutputs
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1000020000}}},
+	// PostDeploymentFeedback
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x200000000000000}, {1, 0x1000040000}}},
+	// GetDeploymentVersionMetrics
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1000000000}}},
+	// ListUploads
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x10000000000}}, redactions: []redaction{{"uploads.data.collectors", []wordMask{{0, 0x4000000000}, {1, 0x2000000000000000}}}}},
+	// GetUpload
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x10000000000}}, redactions: []redaction{{"uploads.data.triggers", []wordMask{{2, 0x400}}}, {"uploads.data.snapshots", []wordMask{{2, 0x800000010}}}}},
+	// PostUploads
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x14000000000}}},
+	// PatchUploads
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x2000000000020}, {1, 0x71001000000}}},
+	// DeleteUploads
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x18000000000}, {2, 0x800000000}}, requestScopes: []Scope{CollectorsGet}},
+	// DeleteUpload
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x18000000001}}},
+	// PostUploadsSearches
+	{principals: PersonalAccessToken, required: []wordMask{{1, 0x10000080000}}, requestScopes: []Scope{Predict}},
+	// GetUploadCount
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x10000000000}}},
+	// ListUploadVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x10000000000}}},
+	// GetUploadVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x10000000000}}},
+	// DeleteUploadVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x18000000000}}},
+	// PostUploadOutputs
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x10000020000}}},
+	// GetUploadVersionMetrics
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x10000000000}}, redactions: []redaction{{"uploads.data.metrics", []wordMask{{1, 0x1000000004000}}}}},
+	// ListMetrics
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1000000000000}}},
+	// GetMetric
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1000000000000}}},
+	// PostMetrics
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1400000000000}}, requestScopes: []Scope{EvaluationsGet}},
+	// PatchMetrics
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x13000000004000}}},
+	// DeleteMetrics
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x4000040000}, {1, 0x11800000000001}, {2, 0x400000}}, redactions: []redaction{{"metrics.data.modules", []wordMask{{0, 0x4000000000}}}}},
+	// DeleteMetric
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1800000000000}}},
+	// GetMetricVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x200004000000000}, {1, 0x1000000000000}}},
+	// PostMetricVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1400000000000}}},
+	// DeleteMetricVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1800000000000}}},
+	// PostMetricOutputs
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1000000020000}}},
+	// PostMetricFeedback
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1000000040000}}, redactions: []redaction{{"metrics.data.webhooks", []wordMask{{2, 0x800000010}}}, {"metrics.data.modules", []wordMask{{0, 0x4000000000}, {1, 0x200000000000000}}}}},
+	// ListEvaluations
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000}, {1, 0x10000000000080}, {2, 0x40000400000}}},
+	// GetEvaluation
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x10000000000000}}},
+	// PostEvaluations
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x8000000000000}}},
+	// PostEvaluationsSearches
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x10000000080000}}, requestScopes: []Scope{Predict}},
+	// ListEvaluationVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x4800400800}, {1, 0x10000041004010}, {2, 0x800000010}}},
+	// GetEvaluationVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x10000000000000}}},
+	// PostEvaluationVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x8000000000000}}},
+	// ListBookmarks
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x200000000000000}}, redactions: []redaction{{"bookmarks.data.keys", []wordMask{{0, 0x2000000000000}}}, {"bookmarks.data.pipelines", []wordMask{{1, 0x10}}}}},
+	// GetBookmark
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x200000000000000}}},
+	// PostBookmarks
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x100000000000000}}},
+	// PatchBookmarks
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000000}, {1, 0x600000000000000}}},
+	// GetBookmarkCount
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x202000800000000}, {1, 0x200010000004000}, {2, 0x400400}}},
+	// PostBookmarkVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x2100000000000000}}},
+	// GetBookmarkVersionMetrics
+	{principals: PersonalAccessToken, required: []wordMask{{1, 0x200000000000000}}},
+	// ListCollectors
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x2000000000000000}}},
+	// GetCollector
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x800}, {1, 0x2000011000000080}}},
+	// PostCollectors
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x84800000000}, {1, 0x801000001000080}, {2, 0x400000}}, redactions: []redaction{{"collectors.data.templates", []wordMask{{2, 0x10000}}}, {"collectors.data.inputs", []wordMask{{0, 0x20}}}}},
+	// PatchCollectors
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x6000000000000000}}},
+	// DeleteCollectors
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x3000000000000000}}},
+	// DeleteCollector
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x3000000000000000}}},
+	// PostCollectorsSearches
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x2000000000080000}}, requestScopes: []Scope{Predict}},
+	// GetCollectorCount
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x2000000000000000}}},
+	// ListCollectorVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x2000000000000000}}},
+	// PostCollectorOutputs
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x2000000000020000}}, redactions: []redaction{{"collectors.data.concepts", []wordMask{{0, 0x40000}, {1, 0x2000000000000000}}}}},
+	// PostCollectorFeedback
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x2200010000040000}}, redactions: []redaction{{"collectors.data.deployments", []wordMask{{1, 0x1000000000}}}, {"collectors.data.annotations", []wordMask{{0, 0x800000000}}}}},
+	// GetCollectorVersionMetrics
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40020}, {1, 0x2000000000000080}}},
+	// ListWebhooks
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x10}}},
+	// GetWebhook
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x10}}},
+	// PostWebhooks
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x4}}},
+	// PatchWebhooks
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x30}}},
+	// DeleteWebhooks
+	{principals: AppKey, required: []wordMask{{2, 0x18}}},
+	// DeleteWebhook
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x800000000}, {1, 0x10}, {2, 0x18}}},
+	// PostWebhooksSearches
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x84000}, {2, 0x410}}, requestScopes: []Scope{Predict}},
+	// ListWebhookVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x10}}},
+	// GetWebhookVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x10}}},
+	// PostWebhookVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x4}}},
+	// PostWebhookFeedback
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x20}, {1, 0x40000}, {2, 0x800000010}}},
+	// ListTriggers
+	{public: true, redactions: []redaction{{"triggers.data.keys", []wordMask{{0, 0x2000000000000}, {2, 0x400}}}, {"triggers.data.snapshots", []wordMask{{2, 0x800000000}}}}},
+	// GetTrigger
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x400}}},
+	// PostTriggers
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x2004000000800}, {1, 0x2200000040004000}, {2, 0x110}}},
+	// PatchTriggers
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0xc00}}},
+	// DeleteTriggers
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x600}}},
+	// GetTriggerCount
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x40000000}, {2, 0x800000400}}},
+	// ListTriggerVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x400}}},
+	// GetTriggerVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x400}}},
+	// PostTriggerVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x1400}}},
+	// PostTriggerOutputs
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x20000}, {2, 0x400}}},
+	// PostTriggerFeedback
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x40000}, {2, 0x400}}},
+	// ListTemplates
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x10000}}},
+	// GetTemplate
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x10000}}},
+	// PostTemplates
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x2080000040000}, {1, 0x1000000}, {2, 0x10004000}}},
+	// PatchTemplates
+	{principals: PersonalAccessToken, required: []wordMask{{2, 0x30000}}, redactions: []redaction{{"templates.data.concepts", []wordMask{{0, 0x40000}}}, {"templates.data.metrics", []wordMask{{1, 0x1000000000000}}}}},
+	// DeleteTemplates
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x18000}}},
+	// DeleteTemplate
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x4000000000}, {2, 0x18000}}},
+	// PostTemplatesSearches
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x80000000000}, {1, 0x80000}, {2, 0x10010000}}, requestScopes: []Scope{Predict}, redactions: []redaction{{"templates.data.tasks", []wordMask{{1, 0x1}}}, {"templates.data.metrics", []wordMask{{1, 0x1000000000000}}}}},
+	// GetTemplateCount
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x10000}}},
+	// GetTemplateVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x10000}}},
+	// PostTemplateOutputs
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x20000}, {2, 0x10000}}},
+	// PostTemplateFeedback
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x40000}, {2, 0x10000}}},
+	// ListArtifacts
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x400000}}},
+	// GetArtifact
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000}, {2, 0x400000}}},
+	// PostArtifacts
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x500000}}},
+	// PatchArtifacts
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x1c00000}}},
+	// DeleteArtifacts
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x600000}}},
+	// DeleteArtifact
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x600000}}},
+	// PostArtifactsSearches
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x800000000}, {1, 0x80000}, {2, 0x400000}}, requestScopes: []Scope{Predict}},
+	// GetArtifactCount
+	{principals: PersonalAccessToken, required: []wordMask{{2, 0x400000}}},
+	// ListArtifactVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x400000}}},
+	// PostArtifactVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x1400000}}},
+	// DeleteArtifactVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x600000}}},
+	// ListInstances
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x10000000}}},
+	// GetInstance
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x10000000}}},
+	// PostInstances
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x4000000}}},
+	// PatchInstances
+	{principals: PersonalAccessToken, required: []wordMask{{2, 0x30000000}}},
+	// DeleteInstances
+	{principals: PersonalAccessToken, required: []wordMask{{0, 0x40000020}, {2, 0x18000000}}},
+	// DeleteInstance
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x18000000}}},
+	// PostInstancesSearches
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x20}, {1, 0x80000}, {2, 0x10000000}}, requestScopes: []Scope{Predict}},
+	// PostInstanceFeedback
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x200000000000000}, {1, 0x40000}, {2, 0x10000000}}},
+	// ListSnapshots
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x800000000}}},
+	// GetSnapshot
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000000}, {2, 0x800000000}}},
+	// PostSnapshots
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x1}, {2, 0xa00000000}}},
+	// PatchSnapshots
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x1800000000}}},
+	// DeleteSnapshots
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x10}, {2, 0xc00000010}}},
+	// DeleteSnapshot
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0xc00000000}}},
+	// GetSnapshotCount
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x800000000}}},
+	// ListSnapshotVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x800000000}}},
+	// PostSnapshotVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0xa00000000}}},
+	// PostSnapshotFeedback
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x2080000040020}, {1, 0x210000001040000}, {2, 0x800400010}}},
+	// ListSchedules
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x40000000000}}, redactions: []redaction{{"schedules.data.collectors", []wordMask{{1, 0x2000000000004000}}}}},
+	// GetSchedule
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x2000000000000}, {1, 0x40004000}, {2, 0x40000000000}}},
+	// ListScheduleVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x40000000000}}},
+	// GetScheduleVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x40000000000}}},
+	// PostScheduleOutputs
+	{principals: PersonalAccessToken, required: []wordMask{{1, 0x20000}, {2, 0x40000000000}}},
+}
+
+// endpointMethods holds each endpoint's full method name, indexed by Endpoint.
+var endpointMethods = [NumEndpoints + 1]string{
+	"",
+	"/synth.api.V2/ListInputs",
+	"/synth.api.V2/GetInput",
+	"/synth.api.V2/PostInputs",
+	"/synth.api.V2/PatchInputs",
+	"/synth.api.V2/PostInputsSearches",
+	"/synth.api.V2/GetInputCount",
+	"/synth.api.V2/GetInputVersion",
+	"/synth.api.V2/PostInputVersions",
+	"/synth.api.V2/PostInputFeedback",
+	"/synth.api.V2/ListModels",
+	"/synth.api.V2/GetModel",
+	"/synth.api.V2/PostModels",
+	"/synth.api.V2/PatchModels",
+	"/synth.api.V2/DeleteModels",
+	"/synth.api.V2/DeleteModel",
+	"/synth.api.V2/PostModelsSearches",
+	"/synth.api.V2/GetModelCount",
+	"/synth.api.V2/ListModelVersions",
+	"/synth.api.V2/GetModelVersion",
+	"/synth.api.V2/PostModelVersions",
+	"/synth.api.V2/PostModelFeedback",
+	"/synth.api.V2/ListConcepts",
+	"/synth.api.V2/GetConcept",
+	"/synth.api.V2/PostConcepts",
+	"/synth.api.V2/PatchConcepts",
+	"/synth.api.V2/DeleteConcepts",
+	"/synth.api.V2/DeleteConcept",
+	"/synth.api.V2/PostConceptsSearches",
+	"/synth.api.V2/GetConceptVersion",
+	"/synth.api.V2/PostConceptVersions",
+	"/synth.api.V2/DeleteConceptVersion",
+	"/synth.api.V2/PostConceptOutputs",
+	"/synth.api.V2/PostConceptFeedback",
+	"/synth.api.V2/GetConceptVersionMetrics",
+	"/synth.api.V2/ListWorkflows",
+	"/synth.api.V2/GetWorkflow",
+	"/synth.api.V2/PostWorkflows",
+	"/synth.api.V2/PatchWorkflows",
+	"/synth.api.V2/DeleteWorkflows",
+	"/synth.api.V2/DeleteWorkflow",
+	"/synth.api.V2/ListWorkflowVersions",
+	"/synth.api.V2/PostWorkflowVersions",
+	"/synth.api.V2/DeleteWorkflowVersion",
+	"/synth.api.V2/PostWorkflowFeedback",
+	"/synth.api.V2/GetWorkflowVersionMetrics",
+	"/synth.api.V2/ListDatasets",
+	"/synth.api.V2/GetDataset",
+	"/synth.api.V2/PostDatasets",
+	"/synth.api.V2/PatchDatasets",
+	"/synth.api.V2/DeleteDatasets",
+	"/synth.api.V2/DeleteDataset",
+	"/synth.api.V2/GetDatasetCount",
+	"/synth.api.V2/ListDatasetVersions",
+	"/synth.api.V2/PostDatasetVersions",
+	"/synth.api.V2/PostDatasetOutputs",
+	"/synth.api.V2/PostDatasetFeedback",
+	"/synth.api.V2/GetDatasetVersionMetrics",
+	"/synth.api.V2/ListAnnotations",
+	"/synth.api.V2/GetAnnotation",
+	"/synth.api.V2/PostAnnotations",
+	"/synth.api.V2/PatchAnnotations",
+	"/synth.api.V2/DeleteAnnotations",
+	"/synth.api.V2/DeleteAnnotation",
+	"/synth.api.V2/PostAnnotationsSearches",
+	"/synth.api.V2/ListAnnotationVersions",
+	"/synth.api.V2/GetAnnotationVersion",
+	"/synth.api.V2/PostAnnotationVersions",
+	"/synth.api.V2/DeleteAnnotationVersion",
+	"/synth.api.V2/PostAnnotationOutputs",
+	"/synth.api.V2/GetAnnotationVersionMetrics",
+	"/synth.api.V2/ListModules",
+	"/synth.api.V2/GetModule",
+	"/synth.api.V2/PostModules",
+	"/synth.api.V2/PatchModules",
+	"/synth.api.V2/ListModuleVersions",
+	"/synth.api.V2/PostModuleOutputs",
+	"/synth.api.V2/GetModuleVersionMetrics",
+	"/synth.api.V2/ListApps",
+	"/synth.api.V2/GetApp",
+	"/synth.api.V2/PostApps",
+	"/synth.api.V2/PatchApps",
+	"/synth.api.V2/DeleteApps",
+	"/synth.api.V2/PostAppsSearches",
+	"/synth.api.V2/GetAppCount",
+	"/synth.api.V2/ListAppVersions",
+	"/synth.api.V2/GetAppVersion",
+	"/synth.api.V2/PostAppVersions",
+	"/synth.api.V2/PostAppOutputs",
+	"/synth.api.V2/PostAppFeedback",
+	"/synth.api.V2/GetAppVersionMetrics",
+	"/synth.api.V2/ListKeys",
+	"/synth.api.V2/GetKey",
+	"/synth.api.V2/PostKeys",
+	"/synth.api.V2/PatchKeys",
+	"/synth.api.V2/DeleteKeys",
+	"/synth.api.V2/DeleteKey",
+	"/synth.api.V2/GetKeyCount",
+	"/synth.api.V2/GetKeyVersion",
+	"/synth.api.V2/PostKeyVersions",
+	"/synth.api.V2/GetKeyVersionMetrics",
+	"/synth.api.V2/ListLabels",
+	"/synth.api.V2/GetLabel",
+	"/synth.api.V2/PostLabels",
+	"/synth.api.V2/PatchLabels",
+	"/synth.api.V2/DeleteLabels",
+	"/synth.api.V2/DeleteLabel",
+	"/synth.api.V2/PostLabelsSearches",
+	"/synth.api.V2/ListLabelVersions",
+	"/synth.api.V2/PostLabelVersions",
+	"/synth.api.V2/GetLabelVersionMetrics",
+	"/synth.api.V2/ListTasks",
+	"/synth.api.V2/GetTask",
+	"/synth.api.V2/PostTasks",
+	"/synth.api.V2/PostTasksSearches",
+	"/synth.api.V2/GetTaskCount",
+	"/synth.api.V2/ListTaskVersions",
+	"/synth.api.V2/GetTaskVersion",
+	"/synth.api.V2/PostTaskOutputs",
+	"/synth.api.V2/PostTaskFeedback",
+	"/synth.api.V2/GetTaskVersionMetrics",
+	"/synth.api.V2/ListPipelines",
+	"/synth.api.V2/GetPipeline",
+	"/synth.api.V2/PostPipelines",
+	"/synth.api.V2/GetPipelineVersion",
+	"/synth.api.V2/PostPipelineVersions",
+	"/synth.api.V2/PostPipelineOutputs",
+	"/synth.api.V2/GetPipelineVersionMetrics",
+	"/synth.api.V2/ListSecrets",
+	"/synth.api.V2/GetSecret",
+	"/synth.api.V2/PostSecrets",
+	"/synth.api.V2/PatchSecrets",
+	"/synth.api.V2/DeleteSecrets",
+	"/synth.api.V2/DeleteSecret",
+	"/synth.api.V2/PostSecretsSearches",
+	"/synth.api.V2/GetSecretCount",
+	"/synth.api.V2/ListSecretVersions",
+	"/synth.api.V2/DeleteSecretVersion",
+	"/synth.api.V2/PostSecretOutputs",
+	"/synth.api.V2/PostSecretFeedback",
+	"/synth.api.V2/ListRunners",
+	"/synth.api.V2/GetRunner",
+	"/synth.api.V2/PostRunners",
+	"/synth.api.V2/PatchRunners",
+	"/synth.api.V2/DeleteRunners",
+	"/synth.api.V2/DeleteRunner",
+	"/synth.api.V2/PostRunnersSearches",
+	"/synth.api.V2/ListRunnerVersions",
+	"/synth.api.V2/GetRunnerVersion",
+	"/synth.api.V2/DeleteRunnerVersion",
+	"/synth.api.V2/PostRunnerFeedback",
+	"/synth.api.V2/GetRunnerVersionMetrics",
+	"/synth.api.V2/ListNodepools",
+	"/synth.api.V2/GetNodepool",
+	"/synth.api.V2/PostNodepools",
+	"/synth.api.V2/PatchNodepools",
+	"/synth.api.V2/DeleteNodepools",
+	"/synth.api.V2/DeleteNodepool",
+	"/synth.api.V2/GetNodepoolCount",
+	"/synth.api.V2/GetNodepoolVersion",
+	"/synth.api.V2/PostNodepoolVersions",
+	"/synth.api.V2/DeleteNodepoolVersion",
+	"/synth.api.V2/PostNodepoolOutputs",
+	"/synth.api.V2/GetNodepoolVersionMetrics",
+	"/synth.api.V2/ListClusters",
+	"/synth.api.V2/GetCluster",
+	"/synth.api.V2/PostClusters",
+	"/synth.api.V2/PatchClusters",
+	"/synth.api.V2/DeleteClusters",
+	"/synth.api.V2/DeleteCluster",
+	"/synth.api.V2/ListClusterVersions",
+	"/synth.api.V2/GetClusterVersion",
+	"/synth.api.V2/DeleteClusterVersion",
+	"/synth.api.V2/PostClusterFeedback",
+	"/synth.api.V2/GetClusterVersionMetrics",
+	"/synth.api.V2/ListDeployments",
+	"/synth.api.V2/GetDeployment",
+	"/synth.api.V2/PostDeployments",
+	"/synth.api.V2/PostDeploymentsSearches",
+	"/synth.api.V2/ListDeploymentVersions",
+	"/synth.api.V2/GetDeploymentVersion",
+	"/synth.api.V2/PostDeploymentOutputs",
+	"/synth.api.V2/PostDeploymentFeedback",
+	"/synth.api.V2/GetDeploymentVersionMetrics",
+	"/synth.api.V2/ListUploads",
+	"/synth.api.V2/GetUpload",
+	"/synth.api.V2/PostUploads",
+	"/synth.api.V2/PatchUploads",
+	"/synth.api.V2/DeleteUploads",
+	"/synth.api.V2/DeleteUpload",
+	"/synth.api.V2/PostUploadsSearches",
+	"/synth.api.V2/GetUploadCount",
+	"/synth.api.V2/ListUploadVersions",
+	"/synth.api.V2/GetUploadVersion",
+	"/synth.api.V2/DeleteUploadVersion",
+	"/synth.api.V2/PostUploadOutputs",
+	"/synth.api.V2/GetUploadVersionMetrics",
+	"/synth.api.V2/ListMetrics",
+	"/synth.api.V2/GetMetric",
+	"/synth.api.V2/PostMetrics",
+	"/synth.api.V2/PatchMetrics",
+	"/synth.api.V2/DeleteMetrics",
+	"/synth.api.V2/DeleteMetric",
+	"/synth.api.V2/GetMetricVersion",
+	"/synth.api.V2/PostMetricVersions",
+	"/synth.api.V2/DeleteMetricVersion",
+	"/synth.api.V2/PostMetricOutputs",
+	"/synth.api.V2/PostMetricFeedback",
+	"/synth.api.V2/ListEvaluations",
+	"/synth.api.V2/GetEvaluation",
+	"/synth.api.V2/PostEvaluations",
+	"/synth.api.V2/PostEvaluationsSearches",
+	"/synth.api.V2/ListEvaluationVersions",
+	"/synth.api.V2/GetEvaluationVersion",
+	"/synth.api.V2/PostEvaluationVersions",
+	"/synth.api.V2/ListBookmarks",
+	"/synth.api.V2/GetBookmark",
+	"/synth.api.V2/PostBookmarks",
+	"/synth.api.V2/PatchBookmarks",
+	"/synth.api.V2/GetBookmarkCount",
+	"/synth.api.V2/PostBookmarkVersions",
+	"/synth.api.V2/GetBookmarkVersionMetrics",
+	"/synth.api.V2/ListCollectors",
+	"/synth.api.V2/GetCollector",
+	"/synth.api.V2/PostCollectors",
+	"/synth.api.V2/PatchCollectors",
+	"/synth.api.V2/DeleteCollectors",
+	"/synth.api.V2/DeleteCollector",
+	"/synth.api.V2/PostCollectorsSearches",
+	"/synth.api.V2/GetCollectorCount",
+	"/synth.api.V2/ListCollectorVersions",
+	"/synth.api.V2/PostCollectorOutputs",
+	"/synth.api.V2/PostCollectorFeedback",
+	"/synth.api.V2/GetCollectorVersionMetrics",
+	"/synth.api.V2/ListWebhooks",
+	"/synth.api.V2/GetWebhook",
+	"/synth.api.V2/PostWebhooks",
+	"/synth.api.V2/PatchWebhooks",
+	"/synth.api.V2/DeleteWebhooks",
+	"/synth.api.V2/DeleteWebhook",
+	"/synth.api.V2/PostWebhooksSearches",
+	"/synth.api.V2/ListWebhookVersions",
+	"/synth.api.V2/GetWebhookVersion",
+	"/synth.api.V2/PostWebhookVersions",
+	"/synth.api.V2/PostWebhookFeedback",
+	"/synth.api.V2/ListTriggers",
+	"/synth.api.V2/GetTrigger",
+	"/synth.api.V2/PostTriggers",
+	"/synth.api.V2/PatchTriggers",
+	"/synth.api.V2/DeleteTriggers",
+	"/synth.api.V2/GetTriggerCount",
+	"/synth.api.V2/ListTriggerVersions",
+	"/synth.api.V2/GetTriggerVersion",
+	"/synth.api.V2/PostTriggerVersions",
+	"/synth.api.V2/PostTriggerOutputs",
+	"/synth.api.V2/PostTriggerFeedback",
+	"/synth.api.V2/ListTemplates",
+	"/synth.api.V2/GetTemplate",
+	"/synth.api.V2/PostTemplates",
+	"/synth.api.V2/PatchTemplates",
+	"/synth.api.V2/DeleteTemplates",
+	"/synth.api.V2/DeleteTemplate",
+	"/synth.api.V2/PostTemplatesSearches",
+	"/synth.api.V2/GetTemplateCount",
+	"/synth.api.V2/GetTemplateVersion",
+	"/synth.api.V2/PostTemplateOutputs",
+	"/synth.api.V2/PostTemplateFeedback",
+	"/synth.api.V2/ListArtifacts",
+	"/synth.api.V2/GetArtifact",
+	"/synth.api.V2/PostArtifacts",
+	"/synth.api.V2/PatchArtifacts",
+	"/synth.api.V2/DeleteArtifacts",
+	"/synth.api.V2/DeleteArtifact",
+	"/synth.api.V2/PostArtifactsSearches",
+	"/synth.api.V2/GetArtifactCount",
+	"/synth.api.V2/ListArtifactVersions",
+	"/synth.api.V2/PostArtifactVersions",
+	"/synth.api.V2/DeleteArtifactVersion",
+	"/synth.api.V2/ListInstances",
+	"/synth.api.V2/GetInstance",
+	"/synth.api.V2/PostInstances",
+	"/synth.api.V2/PatchInstances",
+	"/synth.api.V2/DeleteInstances",
+	"/synth.api.V2/DeleteInstance",
+	"/synth.api.V2/PostInstancesSearches",
+	"/synth.api.V2/PostInstanceFeedback",
+	"/synth.api.V2/ListSnapshots",
+	"/synth.api.V2/GetSnapshot",
+	"/synth.api.V2/PostSnapshots",
+	"/synth.api.V2/PatchSnapshots",
+	"/synth.api.V2/DeleteSnapshots",
+	"/synth.api.V2/DeleteSnapshot",
+	"/synth.api.V2/GetSnapshotCount",
+	"/synth.api.V2/ListSnapshotVersions",
+	"/synth.api.V2/PostSnapshotVersions",
+	"/synth.api.V2/PostSnapshotFeedback",
+	"/synth.api.V2/ListSchedules",
+	"/synth.api.V2/GetSchedule",
+	"/synth.api.V2/ListScheduleVersions",
+	"/synth.api.V2/GetScheduleVersion",
+	"/synth.api.V2/PostScheduleOutputs",
+}
+
+// endpointFastTable is indexed by Endpoint; entry 0 is no endpoint.
+var endpointFastTable = [NumEndpoints + 1]endpointFast{
+	{},
+	// ListInputs
+	{0x400020, 0, AppKey | PersonalAccessToken, false},
+	// GetInput
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostInputs
+	{0x10, 0, AppKey | PersonalAccessToken, false},
+	// PatchInputs
+	{0x60, 0, AppKey | PersonalAccessToken, false},
+	// PostInputsSearches
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetInputCount
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetInputVersion
+	{0x440020, 0, AppKey | PersonalAccessToken, false},
+	// PostInputVersions
+	{0x10, 0, AppKey | PersonalAccessToken, false},
+	// PostInputFeedback
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// ListModels
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetModel
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostModels
+	{0x100, 0, AppKey | PersonalAccessToken, false},
+	// PatchModels
+	{0x1800, 0, AppKey | PersonalAccessToken, true},
+	// DeleteModels
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// DeleteModel
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostModelsSearches
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetModelCount
+	{0x200080000000800, 0, AppKey | PersonalAccessToken, false},
+	// ListModelVersions
+	{0x800, 0, PersonalAccessToken, false},
+	// GetModelVersion
+	{0x40000800, 0, AppKey | PersonalAccessToken, false},
+	// PostModelVersions
+	{0x100, 0, AppKey | PersonalAccessToken, false},
+	// PostModelFeedback
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// ListConcepts
+	{0x40000, 0, AppKey | PersonalAccessToken, false},
+	// GetConcept
+	{0x40000, 0, PersonalAccessToken, false},
+	// PostConcepts
+	{0x10000, 0, AppKey | PersonalAccessToken, false},
+	// PatchConcepts
+	{0xc0000, 0, AppKey | PersonalAccessToken, false},
+	// DeleteConcepts
+	{0x60000, 0, AppKey | PersonalAccessToken, false},
+	// DeleteConcept
+	{0x60000, 0, AppKey | PersonalAccessToken, false},
+	// PostConceptsSearches
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetConceptVersion
+	{0x40000, 0, AppKey | PersonalAccessToken, false},
+	// PostConceptVersions
+	{0x10000, 0, AppKey | PersonalAccessToken, false},
+	// DeleteConceptVersion
+	{0x60000, 0, AppKey | PersonalAccessToken, false},
+	// PostConceptOutputs
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostConceptFeedback
+	{0, 0, PersonalAccessToken, true},
+	// GetConceptVersionMetrics
+	{0x40000, 0, AppKey | PersonalAccessToken, false},
+	// ListWorkflows
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetWorkflow
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostWorkflows
+	{0x100000, 0, AppKey | PersonalAccessToken, false},
+	// PatchWorkflows
+	{0x1c00000, 0, AppKey | PersonalAccessToken, false},
+	// DeleteWorkflows
+	{0x600000, 0, AppKey | PersonalAccessToken, false},
+	// DeleteWorkflow
+	{0x600000, 0, AppKey | PersonalAccessToken, true},
+	// ListWorkflowVersions
+	{0x400000, 0, AppKey | PersonalAccessToken, false},
+	// PostWorkflowVersions
+	{0x1400000, 0, AppKey | PersonalAccessToken, false},
+	// DeleteWorkflowVersion
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostWorkflowFeedback
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetWorkflowVersionMetrics
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// ListDatasets
+	{0x40000000, 0, AppKey | PersonalAccessToken, false},
+	// GetDataset
+	{0x40000000, 0, AppKey | PersonalAccessToken, false},
+	// PostDatasets
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PatchDatasets
+	{0xc0000000, 0, AppKey | PersonalAccessToken, false},
+	// DeleteDatasets
+	{0x60000000, 0, AppKey | PersonalAccessToken, false},
+	// DeleteDataset
+	{0x60000000, 0, AppKey | PersonalAccessToken, false},
+	// GetDatasetCount
+	{0x40000000, 0, AppKey | PersonalAccessToken, false},
+	// ListDatasetVersions
+	{0x40000000, 0, AppKey | PersonalAccessToken, false},
+	// PostDatasetVersions
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostDatasetOutputs
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostDatasetFeedback
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetDatasetVersionMetrics
+	{0x40000000, 0, AppKey | PersonalAccessToken, false},
+	// ListAnnotations
+	{0x800000000, 0, AppKey | PersonalAccessToken, false},
+	// GetAnnotation
+	{0x800000000, 0, AppKey | PersonalAccessToken, false},
+	// PostAnnotations
+	{0x200000000, 0, PersonalAccessToken, false},
+	// PatchAnnotations
+	{0x1800000000, 0, AppKey | PersonalAccessToken, false},
+	// DeleteAnnotations
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// DeleteAnnotation
+	{0xc00000000, 0, AppKey | PersonalAccessToken, false},
+	// PostAnnotationsSearches
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// ListAnnotationVersions
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetAnnotationVersion
+	{0x800000000, 0, AppKey | PersonalAccessToken, false},
+	// PostAnnotationVersions
+	{0x200000000, 0, AppKey | PersonalAccessToken, false},
+	// DeleteAnnotationVersion
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostAnnotationOutputs
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetAnnotationVersionMetrics
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// ListModules
+	{0x4000000000, 0, AppKey | PersonalAccessToken, false},
+	// GetModule
+	{0x4000000000, 0, AppKey | PersonalAccessToken, false},
+	// PostModules
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PatchModules
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// ListModuleVersions
+	{0x4000000000, 0, AppKey | PersonalAccessToken, false},
+	// PostModuleOutputs
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetModuleVersionMetrics
+	{0x4000000000, 0, AppKey | PersonalAccessToken, false},
+	// ListApps
+	{0x80000000000, 0, AppKey | PersonalAccessToken, false},
+	// GetApp
+	{0x80000000000, 0, AppKey | PersonalAccessToken, false},
+	// PostApps
+	{0xa0000000000, 0, AppKey | PersonalAccessToken, false},
+	// PatchApps
+	{0x2184000000000, 0, AppKey | PersonalAccessToken, false},
+	// DeleteApps
+	{0xc0000000000, 0, AppKey | PersonalAccessToken, false},
+	// PostAppsSearches
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetAppCount
+	{0x80000000000, 0, AppKey | PersonalAccessToken, false},
+	// ListAppVersions
+	{0x80000000000, 0, AppKey | PersonalAccessToken, false},
+	// GetAppVersion
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostAppVersions
+	{0x284000000800, 0, AppKey | PersonalAccessToken, false},
+	// PostAppOutputs
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostAppFeedback
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetAppVersionMetrics
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// ListKeys
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetKey
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostKeys
+	{0x800000000000, 0, AppKey | PersonalAccessToken, false},
+	// PatchKeys
+	{0x6000000000000, 0, AppKey | PersonalAccessToken, false},
+	// DeleteKeys
+	{0, 0, PersonalAccessToken, true},
+	// DeleteKey
+	{0x3000000000000, 0, AppKey | PersonalAccessToken, false},
+	// GetKeyCount
+	{0x2000000000000, 0, AppKey | PersonalAccessToken, false},
+	// GetKeyVersion
+	{0x2000000000000, 0, AppKey | PersonalAccessToken, false},
+	// PostKeyVersions
+	{0x800000000000, 0, AppKey | PersonalAccessToken, false},
+	// GetKeyVersionMetrics
+	{0x2000000000000, 0, AppKey | PersonalAccessToken, false},
+	// ListLabels
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetLabel
+	{0x202000000000000, 0, AppKey | PersonalAccessToken, false},
+	// PostLabels
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PatchLabels
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// DeleteLabels
+	{0x300000000000000, 0, AppKey | PersonalAccessToken, true},
+	// DeleteLabel
+	{0x300000000040000, 0, AppKey | PersonalAccessToken, false},
+	// PostLabelsSearches
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// ListLabelVersions
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostLabelVersions
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetLabelVersionMetrics
+	{0x200000000000000, 0, AppKey | PersonalAccessToken, false},
+	// ListTasks
+	{0x1, 1, PersonalAccessToken, false},
+	// GetTask
+	{0x1, 1, AppKey | PersonalAccessToken, false},
+	// PostTasks
+	{0x8000000000000000, 0, AppKey | PersonalAccessToken, false},
+	// PostTasksSearches
+	{0x80001, 1, AppKey | PersonalAccessToken, false},
+	// GetTaskCount
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// ListTaskVersions
+	{0x1, 1, AppKey | PersonalAccessToken, false},
+	// GetTaskVersion
+	{0x1, 1, AppKey | PersonalAccessToken, true},
+	// PostTaskOutputs
+	{0x20001, 1, AppKey | PersonalAccessToken, false},
+	// PostTaskFeedback
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetTaskVersionMetrics
+	{0x1, 1, AppKey | PersonalAccessToken, false},
+	// ListPipelines
+	{0x10, 1, AppKey | PersonalAccessToken, false},
+	// GetPipeline
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostPipelines
+	{0x8, 1, AppKey | PersonalAccessToken, false},
+	// GetPipelineVersion
+	{0x10, 1, AppKey | PersonalAccessToken, false},
+	// PostPipelineVersions
+	{0x8, 1, AppKey | PersonalAccessToken, false},
+	// PostPipelineOutputs
+	{0x20010, 1, PersonalAccessToken, true},
+	// GetPipelineVersionMetrics
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// ListSecrets
+	{0x80, 1, AppKey | PersonalAccessToken, false},
+	// GetSecret
+	{0x80, 1, AppKey | PersonalAccessToken, false},
+	// PostSecrets
+	{0x20, 1, AppKey | PersonalAccessToken, false},
+	// PatchSecrets
+	{0x180, 1, AppKey | PersonalAccessToken, false},
+	// DeleteSecrets
+	{0xc0, 1, AppKey | PersonalAccessToken, false},
+	// DeleteSecret
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostSecretsSearches
+	{0x80081, 1, AppKey | PersonalAccessToken, true},
+	// GetSecretCount
+	{0x80, 1, AppKey | PersonalAccessToken, false},
+	// ListSecretVersions
+	{0x80, 1, AppKey | PersonalAccessToken, false},
+	// DeleteSecretVersion
+	{0xd0, 1, AppKey | PersonalAccessToken, false},
+	// PostSecretOutputs
+	{0x20080, 1, AppKey | PersonalAccessToken, false},
+	// PostSecretFeedback
+	{0x40080, 1, AppKey | PersonalAccessToken, false},
+	// ListRunners
+	{0x4000, 1, AppKey | PersonalAccessToken, false},
+	// GetRunner
+	{0x4000, 1, AppKey | PersonalAccessToken, false},
+	// PostRunners
+	{0x1000, 1, AppKey | PersonalAccessToken, false},
+	// PatchRunners
+	{0x1c000, 1, AppKey | PersonalAccessToken, false},
+	// DeleteRunners
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// DeleteRunner
+	{0x6000, 1, AppKey | PersonalAccessToken, false},
+	// PostRunnersSearches
+	{0x84000, 1, AppKey | PersonalAccessToken, false},
+	// ListRunnerVersions
+	{0x4000, 1, AppKey | PersonalAccessToken, false},
+	// GetRunnerVersion
+	{0x4000, 1, AppKey | PersonalAccessToken, false},
+	// DeleteRunnerVersion
+	{0x6011, 1, AppKey | PersonalAccessToken, false},
+	// PostRunnerFeedback
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetRunnerVersionMetrics
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// ListNodepools
+	{0, 0, 0, true},
+	// GetNodepool
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostNodepools
+	{0x400000, 1, AppKey | PersonalAccessToken, false},
+	// PatchNodepools
+	{0x3000000, 1, AppKey | PersonalAccessToken, false},
+	// DeleteNodepools
+	{0x1800000, 1, AppKey | PersonalAccessToken, false},
+	// DeleteNodepool
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetNodepoolCount
+	{0x1000000, 1, AppKey | PersonalAccessToken, false},
+	// GetNodepoolVersion
+	{0x1000000, 1, AppKey | PersonalAccessToken, false},
+	// PostNodepoolVersions
+	{0x5000000, 1, AppKey | PersonalAccessToken, true},
+	// DeleteNodepoolVersion
+	{0x1800000, 1, AppKey | PersonalAccessToken, false},
+	// PostNodepoolOutputs
+	{0x1020000, 1, AppKey | PersonalAccessToken, true},
+	// GetNodepoolVersionMetrics
+	{0x1000000, 1, AppKey | PersonalAccessToken, false},
+	// ListClusters
+	{0x40000000, 1, AppKey | PersonalAccessToken, false},
+	// GetCluster
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostClusters
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PatchClusters
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// DeleteClusters
+	{0x60000000, 1, AppKey | PersonalAccessToken, false},
+	// DeleteCluster
+	{0x60000000, 1, AppKey | PersonalAccessToken, true},
+	// ListClusterVersions
+	{0x40000000, 1, AppKey | PersonalAccessToken, false},
+	// GetClusterVersion
+	{0x40000000, 1, AppKey | PersonalAccessToken, false},
+	// DeleteClusterVersion
+	{0x60000000, 1, AppKey | PersonalAccessToken, true},
+	// PostClusterFeedback
+	{0x40040000, 1, AppKey | PersonalAccessToken, false},
+	// GetClusterVersionMetrics
+	{0x1040000001, 1, AppKey | PersonalAccessToken, false},
+	// ListDeployments
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetDeployment
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostDeployments
+	{0x800000000, 1, AppKey | PersonalAccessToken, false},
+	// PostDeploymentsSearches
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// ListDeploymentVersions
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetDeploymentVersion
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostDeploymentOutputs
+	{0x1000020000, 1, AppKey | PersonalAccessToken, false},
+	// PostDeploymentFeedback
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetDeploymentVersionMetrics
+	{0x1000000000, 1, AppKey | PersonalAccessToken, false},
+	// ListUploads
+	{0x10000000000, 1, AppKey | PersonalAccessToken, true},
+	// GetUpload
+	{0x10000000000, 1, AppKey | PersonalAccessToken, true},
+	// PostUploads
+	{0x14000000000, 1, AppKey | PersonalAccessToken, false},
+	// PatchUploads
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// DeleteUploads
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// DeleteUpload
+	{0x18000000001, 1, AppKey | PersonalAccessToken, false},
+	// PostUploadsSearches
+	{0x10000080000, 1, PersonalAccessToken, false},
+	// GetUploadCount
+	{0x10000000000, 1, AppKey | PersonalAccessToken, false},
+	// ListUploadVersions
+	{0x10000000000, 1, AppKey | PersonalAccessToken, false},
+	// GetUploadVersion
+	{0x10000000000, 1, AppKey | PersonalAccessToken, false},
+	// DeleteUploadVersion
+	{0x18000000000, 1, AppKey | PersonalAccessToken, false},
+	// PostUploadOutputs
+	{0x10000020000, 1, AppKey | PersonalAccessToken, false},
+	// GetUploadVersionMetrics
+	{0x10000000000, 1, AppKey | PersonalAccessToken, true},
+	// ListMetrics
+	{0x1000000000000, 1, AppKey | PersonalAccessToken, false},
+	// GetMetric
+	{0x1000000000000, 1, AppKey | PersonalAccessToken, false},
+	// PostMetrics
+	{0x1400000000000, 1, AppKey | PersonalAccessToken, false},
+	// PatchMetrics
+	{0x13000000004000, 1, AppKey | PersonalAccessToken, false},
+	// DeleteMetrics
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// DeleteMetric
+	{0x1800000000000, 1, AppKey | PersonalAccessToken, false},
+	// GetMetricVersion
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostMetricVersions
+	{0x1400000000000, 1, AppKey | PersonalAccessToken, false},
+	// DeleteMetricVersion
+	{0x1800000000000, 1, AppKey | PersonalAccessToken, false},
+	// PostMetricOutputs
+	{0x1000000020000, 1, AppKey | PersonalAccessToken, false},
+	// PostMetricFeedback
+	{0x1000000040000, 1, AppKey | PersonalAccessToken, true},
+	// ListEvaluations
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetEvaluation
+	{0x10000000000000, 1, AppKey | PersonalAccessToken, false},
+	// PostEvaluations
+	{0x8000000000000, 1, AppKey | PersonalAccessToken, false},
+	// PostEvaluationsSearches
+	{0x10000000080000, 1, AppKey | PersonalAccessToken, false},
+	// ListEvaluationVersions
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetEvaluationVersion
+	{0x10000000000000, 1, AppKey | PersonalAccessToken, false},
+	// PostEvaluationVersions
+	{0x8000000000000, 1, AppKey | PersonalAccessToken, false},
+	// ListBookmarks
+	{0x200000000000000, 1, AppKey | PersonalAccessToken, true},
+	// GetBookmark
+	{0x200000000000000, 1, AppKey | PersonalAccessToken, false},
+	// PostBookmarks
+	{0x100000000000000, 1, AppKey | PersonalAccessToken, false},
+	// PatchBookmarks
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetBookmarkCount
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostBookmarkVersions
+	{0x2100000000000000, 1, AppKey | PersonalAccessToken, false},
+	// GetBookmarkVersionMetrics
+	{0x200000000000000, 1, PersonalAccessToken, false},
+	// ListCollectors
+	{0x2000000000000000, 1, AppKey | PersonalAccessToken, false},
+	// GetCollector
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostCollectors
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PatchCollectors
+	{0x6000000000000000, 1, AppKey | PersonalAccessToken, false},
+	// DeleteCollectors
+	{0x3000000000000000, 1, AppKey | PersonalAccessToken, false},
+	// DeleteCollector
+	{0x3000000000000000, 1, AppKey | PersonalAccessToken, false},
+	// PostCollectorsSearches
+	{0x2000000000080000, 1, AppKey | PersonalAccessToken, false},
+	// GetCollectorCount
+	{0x2000000000000000, 1, AppKey | PersonalAccessToken, false},
+	// ListCollectorVersions
+	{0x2000000000000000, 1, AppKey | PersonalAccessToken, false},
+	// PostCollectorOutputs
+	{0x2000000000020000, 1, AppKey | PersonalAccessToken, true},
+	// PostCollectorFeedback
+	{0x2200010000040000, 1, AppKey | PersonalAccessToken, true},
+	// GetCollectorVersionMetrics
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// ListWebhooks
+	{0x10, 2, AppKey | PersonalAccessToken, false},
+	// GetWebhook
+	{0x10, 2, AppKey | PersonalAccessToken, false},
+	// PostWebhooks
+	{0x4, 2, AppKey | PersonalAccessToken, false},
+	// PatchWebhooks
+	{0x30, 2, AppKey | PersonalAccessToken, false},
+	// DeleteWebhooks
+	{0x18, 2, AppKey, false},
+	// DeleteWebhook
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostWebhooksSearches
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// ListWebhookVersions
+	{0x10, 2, AppKey | PersonalAccessToken, false},
+	// GetWebhookVersion
+	{0x10, 2, AppKey | PersonalAccessToken, false},
+	// PostWebhookVersions
+	{0x4, 2, AppKey | PersonalAccessToken, false},
+	// PostWebhookFeedback
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// ListTriggers
+	{0, 0, 0, true},
+	// GetTrigger
+	{0x400, 2, AppKey | PersonalAccessToken, false},
+	// PostTriggers
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PatchTriggers
+	{0xc00, 2, AppKey | PersonalAccessToken, false},
+	// DeleteTriggers
+	{0x600, 2, AppKey | PersonalAccessToken, false},
+	// GetTriggerCount
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// ListTriggerVersions
+	{0x400, 2, AppKey | PersonalAccessToken, false},
+	// GetTriggerVersion
+	{0x400, 2, AppKey | PersonalAccessToken, false},
+	// PostTriggerVersions
+	{0x1400, 2, AppKey | PersonalAccessToken, false},
+	// PostTriggerOutputs
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostTriggerFeedback
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// ListTemplates
+	{0x10000, 2, AppKey | PersonalAccessToken, false},
+	// GetTemplate
+	{0x10000, 2, AppKey | PersonalAccessToken, false},
+	// PostTemplates
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PatchTemplates
+	{0x30000, 2, PersonalAccessToken, true},
+	// DeleteTemplates
+	{0x18000, 2, AppKey | PersonalAccessToken, false},
+	// DeleteTemplate
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostTemplatesSearches
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetTemplateCount
+	{0x10000, 2, AppKey | PersonalAccessToken, false},
+	// GetTemplateVersion
+	{0x10000, 2, AppKey | PersonalAccessToken, false},
+	// PostTemplateOutputs
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostTemplateFeedback
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// ListArtifacts
+	{0x400000, 2, AppKey | PersonalAccessToken, false},
+	// GetArtifact
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostArtifacts
+	{0x500000, 2, AppKey | PersonalAccessToken, false},
+	// PatchArtifacts
+	{0x1c00000, 2, AppKey | PersonalAccessToken, false},
+	// DeleteArtifacts
+	{0x600000, 2, AppKey | PersonalAccessToken, false},
+	// DeleteArtifact
+	{0x600000, 2, AppKey | PersonalAccessToken, false},
+	// PostArtifactsSearches
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// GetArtifactCount
+	{0x400000, 2, PersonalAccessToken, false},
+	// ListArtifactVersions
+	{0x400000, 2, AppKey | PersonalAccessToken, false},
+	// PostArtifactVersions
+	{0x1400000, 2, AppKey | PersonalAccessToken, false},
+	// DeleteArtifactVersion
+	{0x600000, 2, AppKey | PersonalAccessToken, false},
+	// ListInstances
+	{0x10000000, 2, AppKey | PersonalAccessToken, false},
+	// GetInstance
+	{0x10000000, 2, AppKey | PersonalAccessToken, false},
+	// PostInstances
+	{0x4000000, 2, AppKey | PersonalAccessToken, false},
+	// PatchInstances
+	{0x30000000, 2, PersonalAccessToken, false},
+	// DeleteInstances
+	{0, 0, PersonalAccessToken, true},
+	// DeleteInstance
+	{0x18000000, 2, AppKey | PersonalAccessToken, false},
+	// PostInstancesSearches
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostInstanceFeedback
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// ListSnapshots
+	{0x800000000, 2, AppKey | PersonalAccessToken, false},
+	// GetSnapshot
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PostSnapshots
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// PatchSnapshots
+	{0x1800000000, 2, AppKey | PersonalAccessToken, false},
+	// DeleteSnapshots
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// DeleteSnapshot
+	{0xc00000000, 2, AppKey | PersonalAccessToken, false},
+	// GetSnapshotCount
+	{0x800000000, 2, AppKey | PersonalAccessToken, false},
+	// ListSnapshotVersions
+	{0x800000000, 2, AppKey | PersonalAccessToken, false},
+	// PostSnapshotVersions
+	{0xa00000000, 2, AppKey | PersonalAccessToken, false},
+	// PostSnapshotFeedback
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// ListSchedules
+	{0x40000000000, 2, AppKey | PersonalAccessToken, true},
+	// GetSchedule
+	{0, 0, AppKey | PersonalAccessToken, true},
+	// ListScheduleVersions
+	{0x40000000000, 2, AppKey | PersonalAccessToken, false},
+	// GetScheduleVersion
+	{0x40000000000, 2, AppKey | PersonalAccessToken, false},
+	// PostScheduleOutputs
+	{0, 0, PersonalAccessToken, true},
 }

@@ -115,208 +115,6 @@ type endpointInfo struct {
 	redactions    []redaction
 }
 
-// endpointTable is indexed by Endpoint; entry 0 is no endpoint.
-var endpointTable = [NumEndpoints + 1]endpointInfo{
-	GetConcept: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x200000}},
-	},
-	GetConceptCounts: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x200000}},
-	},
-	ListConcepts: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x200000}},
-	},
-	PatchConcepts: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x600000}},
-	},
-	PostConcepts: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x100000}},
-	},
-	PostConceptsSearches: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x200000}},
-	},
-	DeleteInput: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x180000000}},
-	},
-	DeleteInputs: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x180000000}},
-	},
-	GetInput: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"input.data.concepts", []wordMask{{0, 0x200000}}}},
-		required:   []wordMask{{0, 0x100000000}},
-	},
-	GetInputCount: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x100000000}},
-	},
-	ListInputs: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"inputs.data.concepts", []wordMask{{0, 0x200000}}}},
-		required:   []wordMask{{0, 0x100000000}},
-	},
-	ListModelInputs: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"inputs.data.concepts", []wordMask{{0, 0x200000}}}},
-		required:   []wordMask{{0, 0x40100000000}},
-	},
-	PatchInputs: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"inputs.data.concepts", []wordMask{{0, 0x200000}}}},
-		required:   []wordMask{{0, 0x300000000}},
-	},
-	PostInputs: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"inputs.data.concepts", []wordMask{{0, 0x200000}}}},
-		required:   []wordMask{{0, 0x40000000}},
-	},
-	DeleteModel: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x60000000000}},
-	},
-	DeleteModelVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x60000000000}},
-	},
-	DeleteModels: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x60000000000}},
-	},
-	GetModel: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"model.output_info.data.concepts", []wordMask{{0, 0x200000}}}},
-		required:   []wordMask{{0, 0x40000000000}},
-	},
-	GetModelOutputInfo: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000200000}},
-	},
-	GetModelVersion: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000000000}},
-	},
-	GetModelVersionMetrics: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000000000}},
-	},
-	ListModelVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000000000}},
-	},
-	ListModels: {
-		principals: AppKey | PersonalAccessToken,
-		redactions: []redaction{{"models.output_info.data.concepts", []wordMask{{0, 0x200000}}}},
-		required:   []wordMask{{0, 0x40000000000}},
-	},
-	PatchModels: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x1c0000000000}},
-	},
-	PostModelVersionMetrics: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x140000000000}},
-	},
-	PostModelVersions: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x140000000000}},
-	},
-	PostModels: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x10000000000}},
-	},
-	PostModelsSearches: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x40000000000}},
-	},
-	PostModelOutputs: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x4000000000000}},
-	},
-	PostWorkflowResults: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{0, 0x4000000000000}},
-	},
-	PostSearches: {
-		principals:    AppKey | PersonalAccessToken,
-		redactions:    []redaction{{"hits.input.data.concepts", []wordMask{{0, 0x200000}}}},
-		requestScopes: []Scope{Predict},
-		required:      []wordMask{{0, 0x1000000000000000}},
-	},
-	DeleteWorkflow: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x80}},
-	},
-	DeleteWorkflows: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x80}},
-	},
-	GetWorkflow: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x100}},
-	},
-	ListWorkflows: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x100}},
-	},
-	PatchWorkflows: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x40}},
-	},
-	PostWorkflows: {
-		principals: AppKey | PersonalAccessToken,
-		required:   []wordMask{{1, 0x40}},
-	},
-}
-
-// endpointMethods holds each endpoint's full method name, indexed by Endpoint.
-var endpointMethods = [NumEndpoints + 1]string{
-	GetConcept:              "/clarifai.api.V2/GetConcept",
-	GetConceptCounts:        "/clarifai.api.V2/GetConceptCounts",
-	ListConcepts:            "/clarifai.api.V2/ListConcepts",
-	PatchConcepts:           "/clarifai.api.V2/PatchConcepts",
-	PostConcepts:            "/clarifai.api.V2/PostConcepts",
-	PostConceptsSearches:    "/clarifai.api.V2/PostConceptsSearches",
-	DeleteInput:             "/clarifai.api.V2/DeleteInput",
-	DeleteInputs:            "/clarifai.api.V2/DeleteInputs",
-	GetInput:                "/clarifai.api.V2/GetInput",
-	GetInputCount:           "/clarifai.api.V2/GetInputCount",
-	ListInputs:              "/clarifai.api.V2/ListInputs",
-	ListModelInputs:         "/clarifai.api.V2/ListModelInputs",
-	PatchInputs:             "/clarifai.api.V2/PatchInputs",
-	PostInputs:              "/clarifai.api.V2/PostInputs",
-	DeleteModel:             "/clarifai.api.V2/DeleteModel",
-	DeleteModelVersion:      "/clarifai.api.V2/DeleteModelVersion",
-	DeleteModels:            "/clarifai.api.V2/DeleteModels",
-	GetModel:                "/clarifai.api.V2/GetModel",
-	GetModelOutputInfo:      "/clarifai.api.V2/GetModelOutputInfo",
-	GetModelVersion:         "/clarifai.api.V2/GetModelVersion",
-	GetModelVersionMetrics:  "/clarifai.api.V2/GetModelVersionMetrics",
-	ListModelVersions:       "/clarifai.api.V2/ListModelVersions",
-	ListModels:              "/clarifai.api.V2/ListModels",
-	PatchModels:             "/clarifai.api.V2/PatchModels",
-	PostModelVersionMetrics: "/clarifai.api.V2/PostModelVersionMetrics",
-	PostModelVersions:       "/clarifai.api.V2/PostModelVersions",
-	PostModels:              "/clarifai.api.V2/PostModels",
-	PostModelsSearches:      "/clarifai.api.V2/PostModelsSearches",
-	PostModelOutputs:        "/clarifai.api.V2/PostModelOutputs",
-	PostWorkflowResults:     "/clarifai.api.V2/PostWorkflowResults",
-	PostSearches:            "/clarifai.api.V2/PostSearches",
-	DeleteWorkflow:          "/clarifai.api.V2/DeleteWorkflow",
-	DeleteWorkflows:         "/clarifai.api.V2/DeleteWorkflows",
-	GetWorkflow:             "/clarifai.api.V2/GetWorkflow",
-	ListWorkflows:           "/clarifai.api.V2/ListWorkflows",
-	PatchWorkflows:          "/clarifai.api.V2/PatchWorkflows",
-	PostWorkflows:           "/clarifai.api.V2/PostWorkflows",
-}
-
 // endpointFast is what a check reads first, packed in 16 bytes: who may call
 // the endpoint and, in one word of a Set, the scopes it requires. slow marks the
 // endpoints whose check needs endpointTable: public ones, ones with redactions,
@@ -326,46 +124,6 @@ type endpointFast struct {
 	word       uint16
 	principals Principal
 	slow       bool
-}
-
-var endpointFastTable = [NumEndpoints + 1]endpointFast{
-	GetConcept:              {0x200000, 0, AppKey | PersonalAccessToken, false},
-	GetConceptCounts:        {0x200000, 0, AppKey | PersonalAccessToken, false},
-	ListConcepts:            {0x200000, 0, AppKey | PersonalAccessToken, false},
-	PatchConcepts:           {0x600000, 0, AppKey | PersonalAccessToken, false},
-	PostConcepts:            {0x100000, 0, AppKey | PersonalAccessToken, false},
-	PostConceptsSearches:    {0x200000, 0, AppKey | PersonalAccessToken, false},
-	DeleteInput:             {0x180000000, 0, AppKey | PersonalAccessToken, false},
-	DeleteInputs:            {0x180000000, 0, AppKey | PersonalAccessToken, false},
-	GetInput:                {0x100000000, 0, AppKey | PersonalAccessToken, true},
-	GetInputCount:           {0x100000000, 0, AppKey | PersonalAccessToken, false},
-	ListInputs:              {0x100000000, 0, AppKey | PersonalAccessToken, true},
-	ListModelInputs:         {0x40100000000, 0, AppKey | PersonalAccessToken, true},
-	PatchInputs:             {0x300000000, 0, AppKey | PersonalAccessToken, true},
-	PostInputs:              {0x40000000, 0, AppKey | PersonalAccessToken, true},
-	DeleteModel:             {0x60000000000, 0, AppKey | PersonalAccessToken, false},
-	DeleteModelVersion:      {0x60000000000, 0, AppKey | PersonalAccessToken, false},
-	DeleteModels:            {0x60000000000, 0, AppKey | PersonalAccessToken, false},
-	GetModel:                {0x40000000000, 0, AppKey | PersonalAccessToken, true},
-	GetModelOutputInfo:      {0x40000200000, 0, AppKey | PersonalAccessToken, false},
-	GetModelVersion:         {0x40000000000, 0, AppKey | PersonalAccessToken, false},
-	GetModelVersionMetrics:  {0x40000000000, 0, AppKey | PersonalAccessToken, false},
-	ListModelVersions:       {0x40000000000, 0, AppKey | PersonalAccessToken, false},
-	ListModels:              {0x40000000000, 0, AppKey | PersonalAccessToken, true},
-	PatchModels:             {0x1c0000000000, 0, AppKey | PersonalAccessToken, false},
-	PostModelVersionMetrics: {0x140000000000, 0, AppKey | PersonalAccessToken, false},
-	PostModelVersions:       {0x140000000000, 0, AppKey | PersonalAccessToken, false},
-	PostModels:              {0x10000000000, 0, AppKey | PersonalAccessToken, false},
-	PostModelsSearches:      {0x40000000000, 0, AppKey | PersonalAccessToken, false},
-	PostModelOutputs:        {0x4000000000000, 0, AppKey | PersonalAccessToken, false},
-	PostWorkflowResults:     {0x4000000000000, 0, AppKey | PersonalAccessToken, false},
-	PostSearches:            {0x1000000000000000, 0, AppKey | PersonalAccessToken, true},
-	DeleteWorkflow:          {0x80, 1, AppKey | PersonalAccessToken, false},
-	DeleteWorkflows:         {0x80, 1, AppKey | PersonalAccessToken, false},
-	GetWorkflow:             {0x100, 1, AppKey | PersonalAccessToken, false},
-	ListWorkflows:           {0x100, 1, AppKey | PersonalAccessToken, false},
-	PatchWorkflows:          {0x40, 1, AppKey | PersonalAccessToken, false},
-	PostWorkflows:           {0x40, 1, AppKey | PersonalAccessToken, false},
 }
 
 // Valid reports whether e is an endpoint of the spec.
@@ -457,4 +215,204 @@ func setOf(masks []wordMask) Set {
 		s[m.word] |= m.mask
 	}
 	return s
+}
+
+// endpointTable is indexed by Endpoint; entry 0 is no endpoint.
+var endpointTable = [NumEndpoints + 1]endpointInfo{
+	{},
+	// GetConcept
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x200000}}},
+	// GetConceptCounts
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x200000}}},
+	// ListConcepts
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x200000}}},
+	// PatchConcepts
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x600000}}},
+	// PostConcepts
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x100000}}},
+	// PostConceptsSearches
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x200000}}},
+	// DeleteInput
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x180000000}}},
+	// DeleteInputs
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x180000000}}},
+	// GetInput
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x100000000}}, redactions: []redaction{{"input.data.concepts", []wordMask{{0, 0x200000}}}}},
+	// GetInputCount
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x100000000}}},
+	// ListInputs
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x100000000}}, redactions: []redaction{{"inputs.data.concepts", []wordMask{{0, 0x200000}}}}},
+	// ListModelInputs
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40100000000}}, redactions: []redaction{{"inputs.data.concepts", []wordMask{{0, 0x200000}}}}},
+	// PatchInputs
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x300000000}}, redactions: []redaction{{"inputs.data.concepts", []wordMask{{0, 0x200000}}}}},
+	// PostInputs
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000000}}, redactions: []redaction{{"inputs.data.concepts", []wordMask{{0, 0x200000}}}}},
+	// DeleteModel
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x60000000000}}},
+	// DeleteModelVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x60000000000}}},
+	// DeleteModels
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x60000000000}}},
+	// GetModel
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000000000}}, redactions: []redaction{{"model.output_info.data.concepts", []wordMask{{0, 0x200000}}}}},
+	// GetModelOutputInfo
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000200000}}},
+	// GetModelVersion
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000000000}}},
+	// GetModelVersionMetrics
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000000000}}},
+	// ListModelVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000000000}}},
+	// ListModels
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000000000}}, redactions: []redaction{{"models.output_info.data.concepts", []wordMask{{0, 0x200000}}}}},
+	// PatchModels
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x1c0000000000}}},
+	// PostModelVersionMetrics
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x140000000000}}},
+	// PostModelVersions
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x140000000000}}},
+	// PostModels
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x10000000000}}},
+	// PostModelsSearches
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x40000000000}}},
+	// PostModelOutputs
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x4000000000000}}},
+	// PostWorkflowResults
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x4000000000000}}},
+	// PostSearches
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x1000000000000000}}, requestScopes: []Scope{Predict}, redactions: []redaction{{"hits.input.data.concepts", []wordMask{{0, 0x200000}}}}},
+	// DeleteWorkflow
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x80}}},
+	// DeleteWorkflows
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x80}}},
+	// GetWorkflow
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x100}}},
+	// ListWorkflows
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x100}}},
+	// PatchWorkflows
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x40}}},
+	// PostWorkflows
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x40}}},
+}
+
+// endpointMethods holds each endpoint's full method name, indexed by Endpoint.
+var endpointMethods = [NumEndpoints + 1]string{
+	"",
+	"/clarifai.api.V2/GetConcept",
+	"/clarifai.api.V2/GetConceptCounts",
+	"/clarifai.api.V2/ListConcepts",
+	"/clarifai.api.V2/PatchConcepts",
+	"/clarifai.api.V2/PostConcepts",
+	"/clarifai.api.V2/PostConceptsSearches",
+	"/clarifai.api.V2/DeleteInput",
+	"/clarifai.api.V2/DeleteInputs",
+	"/clarifai.api.V2/GetInput",
+	"/clarifai.api.V2/GetInputCount",
+	"/clarifai.api.V2/ListInputs",
+	"/clarifai.api.V2/ListModelInputs",
+	"/clarifai.api.V2/PatchInputs",
+	"/clarifai.api.V2/PostInputs",
+	"/clarifai.api.V2/DeleteModel",
+	"/clarifai.api.V2/DeleteModelVersion",
+	"/clarifai.api.V2/DeleteModels",
+	"/clarifai.api.V2/GetModel",
+	"/clarifai.api.V2/GetModelOutputInfo",
+	"/clarifai.api.V2/GetModelVersion",
+	"/clarifai.api.V2/GetModelVersionMetrics",
+	"/clarifai.api.V2/ListModelVersions",
+	"/clarifai.api.V2/ListModels",
+	"/clarifai.api.V2/PatchModels",
+	"/clarifai.api.V2/PostModelVersionMetrics",
+	"/clarifai.api.V2/PostModelVersions",
+	"/clarifai.api.V2/PostModels",
+	"/clarifai.api.V2/PostModelsSearches",
+	"/clarifai.api.V2/PostModelOutputs",
+	"/clarifai.api.V2/PostWorkflowResults",
+	"/clarifai.api.V2/PostSearches",
+	"/clarifai.api.V2/DeleteWorkflow",
+	"/clarifai.api.V2/DeleteWorkflows",
+	"/clarifai.api.V2/GetWorkflow",
+	"/clarifai.api.V2/ListWorkflows",
+	"/clarifai.api.V2/PatchWorkflows",
+	"/clarifai.api.V2/PostWorkflows",
+}
+
+// endpointFastTable is indexed by Endpoint; entry 0 is no endpoint.
+var endpointFastTable = [NumEndpoints + 1]endpointFast{
+	{},
+	// GetConcept
+	{0x200000, 0, AppKey | PersonalAccessToken, false},
+	// GetConceptCounts
+	{0x200000, 0, AppKey | PersonalAccessToken, false},
+	// ListConcepts
+	{0x200000, 0, AppKey | PersonalAccessToken, false},
+	// PatchConcepts
+	{0x600000, 0, AppKey | PersonalAccessToken, false},
+	// PostConcepts
+	{0x100000, 0, AppKey | PersonalAccessToken, false},
+	// PostConceptsSearches
+	{0x200000, 0, AppKey | PersonalAccessToken, false},
+	// DeleteInput
+	{0x180000000, 0, AppKey | PersonalAccessToken, false},
+	// DeleteInputs
+	{0x180000000, 0, AppKey | PersonalAccessToken, false},
+	// GetInput
+	{0x100000000, 0, AppKey | PersonalAccessToken, true},
+	// GetInputCount
+	{0x100000000, 0, AppKey | PersonalAccessToken, false},
+	// ListInputs
+	{0x100000000, 0, AppKey | PersonalAccessToken, true},
+	// ListModelInputs
+	{0x40100000000, 0, AppKey | PersonalAccessToken, true},
+	// PatchInputs
+	{0x300000000, 0, AppKey | PersonalAccessToken, true},
+	// PostInputs
+	{0x40000000, 0, AppKey | PersonalAccessToken, true},
+	// DeleteModel
+	{0x60000000000, 0, AppKey | PersonalAccessToken, false},
+	// DeleteModelVersion
+	{0x60000000000, 0, AppKey | PersonalAccessToken, false},
+	// DeleteModels
+	{0x60000000000, 0, AppKey | PersonalAccessToken, false},
+	// GetModel
+	{0x40000000000, 0, AppKey | PersonalAccessToken, true},
+	// GetModelOutputInfo
+	{0x40000200000, 0, AppKey | PersonalAccessToken, false},
+	// GetModelVersion
+	{0x40000000000, 0, AppKey | PersonalAccessToken, false},
+	// GetModelVersionMetrics
+	{0x40000000000, 0, AppKey | PersonalAccessToken, false},
+	// ListModelVersions
+	{0x40000000000, 0, AppKey | PersonalAccessToken, false},
+	// ListModels
+	{0x40000000000, 0, AppKey | PersonalAccessToken, true},
+	// PatchModels
+	{0x1c0000000000, 0, AppKey | PersonalAccessToken, false},
+	// PostModelVersionMetrics
+	{0x140000000000, 0, AppKey | PersonalAccessToken, false},
+	// PostModelVersions
+	{0x140000000000, 0, AppKey | PersonalAccessToken, false},
+	// PostModels
+	{0x10000000000, 0, AppKey | PersonalAccessToken, false},
+	// PostModelsSearches
+	{0x40000000000, 0, AppKey | PersonalAccessToken, false},
+	// PostModelOutputs
+	{0x4000000000000, 0, AppKey | PersonalAccessToken, false},
+	// PostWorkflowResults
+	{0x4000000000000, 0, AppKey | PersonalAccessToken, false},
+	// PostSearches
+	{0x1000000000000000, 0, AppKey | PersonalAccessToken, true},
+	// DeleteWorkflow
+	{0x80, 1, AppKey | PersonalAccessToken, false},
+	// DeleteWorkflows
+	{0x80, 1, AppKey | PersonalAccessToken, false},
+	// GetWorkflow
+	{0x100, 1, AppKey | PersonalAccessToken, false},
+	// ListWorkflows
+	{0x100, 1, AppKey | PersonalAccessToken, false},
+	// PatchWorkflows
+	{0x40, 1, AppKey | PersonalAccessToken, false},
+	// PostWorkflows
+	{0x40, 1, AppKey | PersonalAccessToken, false},
 }

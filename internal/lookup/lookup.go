@@ -23,6 +23,7 @@
 package lookup
 
 import (
+	"fmt"
 	"math/bits"
 	"sort"
 )
@@ -38,6 +39,7 @@ const (
 type Plan struct {
 	MinLen, MaxLen int      // keys are this long; anything else is not a key
 	Window         Window   // where the second window is
+	Third          *Window  // where a third window is, or nil: see Hash3
 	BucketBits     int      // len(Disp) == 1 << BucketBits; at least 1
 	SlotBits       int      // len(Slots) == 1 << SlotBits; BucketBits+SlotBits <= 64
 	Disp           []uint32 // displacement of each bucket, below len(Slots)
@@ -52,20 +54,27 @@ func Load64(s string, i int) uint64 {
 		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
 
-// Window is where the second 8-byte window of the hash starts: Offset bytes
-// from the start, or, when FromEnd, Offset bytes before the end. When Whole,
-// the hash reads the whole key, 8 bytes at a time, instead of two windows: the
-// fallback for key sets that no pair of windows tells apart.
+// Window is where an 8-byte window of the hash starts: Offset bytes from the
+// start, or, when FromEnd, Offset bytes before the end, or, when Mid, Offset
+// bytes (maybe negative) from the middle, n/2: the middle of a long name is
+// out of reach of the other windows when the shortest name is short. When
+// Whole, the hash reads the whole key from Offset on (past the keys' common
+// prefix), 8 bytes at a time, instead of windows: the fallback for key sets
+// that no windows tell apart.
 type Window struct {
 	Offset  int
 	FromEnd bool
+	Mid     bool
 	Whole   bool
 }
 
 // start is where the window starts in a string of length n.
 func (w Window) start(n int) int {
-	if w.FromEnd {
+	switch {
+	case w.FromEnd:
 		return n - w.Offset
+	case w.Mid:
+		return n>>1 + w.Offset
 	}
 	return w.Offset
 }
@@ -75,21 +84,37 @@ func (w Window) start(n int) int {
 func Hash(s string, w Window) uint64 {
 	n := len(s)
 	if w.Whole {
-		return WholeHash(s)
+		return WholeHash(s, w.Offset)
 	}
 	return (Load64(s, n-8) ^ bits.RotateLeft64(Load64(s, w.start(n)), 29) ^ uint64(n)*K1) * K2
 }
 
-// WholeHash hashes every byte of s, which must be at least 8 bytes long: each
-// 8-byte chunk, then the last 8 bytes when n is not a multiple of 8.
-func WholeHash(s string) uint64 {
+// Hash3 is Hash with a third window x, for key sets that no two windows tell
+// apart (keys that differ only in the middle of long names).
+func Hash3(s string, w, x Window) uint64 {
+	n := len(s)
+	return (Load64(s, n-8) ^ bits.RotateLeft64(Load64(s, w.start(n)), 29) ^ bits.RotateLeft64(Load64(s, x.start(n)), 47) ^ uint64(n)*K1) * K2
+}
+
+// hash is the plan's first-level hash of s.
+func (p *Plan) hash(s string) uint64 {
+	if p.Third != nil {
+		return Hash3(s, p.Window, *p.Third)
+	}
+	return Hash(s, p.Window)
+}
+
+// WholeHash hashes every byte of s from start on; s must be at least start+8
+// bytes long: each 8-byte chunk, then the last 8 bytes when they are not a
+// chunk. A multiplication carries each chunk's bits up, to the top bits that
+// Slot reads.
+func WholeHash(s string, start int) uint64 {
 	n := len(s)
 	h := uint64(n) * K1
-	for i := 0; i+8 <= n; i += 8 {
+	for i := start; i+8 <= n; i += 8 {
 		h = (h ^ Load64(s, i)) * K2
-		h ^= h >> 29
 	}
-	if n%8 != 0 {
+	if (n-start)%8 != 0 {
 		h = (h ^ Load64(s, n-8)) * K3
 	}
 	return h
@@ -115,7 +140,7 @@ func (p *Plan) Lookup(keys []string, s string) int {
 	if len(s) < p.MinLen || len(s) > p.MaxLen {
 		return -1
 	}
-	i := p.Slots[p.Slot(Hash(s, p.Window))] - 1
+	i := p.Slots[p.Slot(p.hash(s))] - 1
 	if i < 0 || keys[i] != s {
 		return -1
 	}
@@ -136,31 +161,86 @@ func New(keys []string) (*Plan, bool) {
 	if minLen < 8 {
 		return nil, false
 	}
-	for _, w := range windows(keys, minLen) {
-		hs, ok := hashes(keys, w)
+	// One window and the last 8 bytes, then two windows (trying, after each
+	// window, only the windows that part the keys it leaves together), then
+	// the whole key.
+	ws := windows(keys, minLen)
+	try := func(p *Plan, hash func(string) uint64) (*Plan, bool) {
+		hs, ok := hashes(keys, hash)
 		if !ok {
-			continue
+			return nil, false
 		}
-		if p, ok := displace(hs); ok {
-			p.MinLen, p.MaxLen, p.Window = minLen, maxLen, w
+		d, ok := displace(hs)
+		if !ok {
+			return nil, false
+		}
+		d.MinLen, d.MaxLen, d.Window, d.Third = minLen, maxLen, p.Window, p.Third
+		return d, true
+	}
+	for _, w := range ws {
+		if p, ok := try(&Plan{Window: w}, func(s string) uint64 { return Hash(s, w) }); ok {
 			return p, true
 		}
 	}
-	return nil, false
+	for i, w := range ws {
+		together := sameWindows(keys, w)
+		for _, x := range ws[i+1:] {
+			if !parts(keys, together, x) {
+				continue
+			}
+			if p, ok := try(&Plan{Window: w, Third: &x}, func(s string) uint64 { return Hash3(s, w, x) }); ok {
+				return p, true
+			}
+		}
+	}
+	whole := Window{Whole: true, Offset: min(commonPrefix(keys), minLen-8)}
+	return try(&Plan{Window: whole}, func(s string) uint64 { return WholeHash(s, whole.Offset) })
 }
 
-// windows lists the second windows to try, best first: the one just past the
-// keys' common prefix (where services differ), then windows counted from the
-// end (where methods differ), then every other offset from the start.
-func windows(keys []string, minLen int) []Window {
-	prefix := len(keys[0])
-	for _, k := range keys[1:] {
-		i := 0
-		for i < prefix && i < len(k) && k[i] == keys[0][i] {
-			i++
+// sameWindows returns the groups of keys (two or more) that agree in length,
+// in their last 8 bytes and in window w.
+func sameWindows(keys []string, w Window) [][]int {
+	byWindows := map[string][]int{}
+	var order []string
+	for i, k := range keys {
+		n := len(k)
+		id := fmt.Sprintf("%d/%s/%s", n, k[n-8:], k[w.start(n):w.start(n)+8])
+		if byWindows[id] == nil {
+			order = append(order, id)
 		}
-		prefix = i
+		byWindows[id] = append(byWindows[id], i)
 	}
+	var out [][]int
+	for _, id := range order {
+		if len(byWindows[id]) > 1 {
+			out = append(out, byWindows[id])
+		}
+	}
+	return out
+}
+
+// parts reports whether window x tells apart the keys of every group.
+func parts(keys []string, groups [][]int, x Window) bool {
+	for _, g := range groups {
+		seen := map[string]bool{}
+		for _, i := range g {
+			k := keys[i]
+			b := k[x.start(len(k)):][:8]
+			if seen[b] {
+				return false
+			}
+			seen[b] = true
+		}
+	}
+	return true
+}
+
+// windows lists the windows to try, best first: the one just past the keys'
+// common prefix (where services differ), then windows counted from the end
+// (where methods differ), then every other offset from the start, then
+// windows around the middle.
+func windows(keys []string, minLen int) []Window {
+	prefix := commonPrefix(keys)
 	first := Window{Offset: min(max(prefix-4, 0), minLen-8)}
 	out := []Window{first}
 	for _, far := range []int{16, 12, 20, 24, 10, 14, 18, 28, 32, 9, 11, 13, 15} {
@@ -173,15 +253,34 @@ func windows(keys []string, minLen int) []Window {
 			out = append(out, Window{Offset: off})
 		}
 	}
-	return append(out, Window{Whole: true})
+	// From the middle: n/2+off must be in [0, n-8] for every n >= minLen.
+	for _, off := range []int{-4, -8, 0, -12, -2, -6, 2, -10, 4} {
+		if minLen>>1+off >= 0 && off <= minLen-minLen>>1-8 {
+			out = append(out, Window{Offset: off, Mid: true})
+		}
+	}
+	return out
+}
+
+// commonPrefix is the length of the keys' common prefix.
+func commonPrefix(keys []string) int {
+	prefix := len(keys[0])
+	for _, k := range keys[1:] {
+		i := 0
+		for i < prefix && i < len(k) && k[i] == keys[0][i] {
+			i++
+		}
+		prefix = i
+	}
+	return prefix
 }
 
 // hashes returns the first-level hash of each key, or false when two collide.
-func hashes(keys []string, w Window) ([]uint64, bool) {
+func hashes(keys []string, hash func(string) uint64) ([]uint64, bool) {
 	hs := make([]uint64, len(keys))
 	seen := make(map[uint64]bool, len(keys))
 	for i, k := range keys {
-		h := Hash(k, w)
+		h := hash(k)
 		if seen[h] {
 			return nil, false
 		}
@@ -197,7 +296,7 @@ func hashes(keys []string, w Window) ([]uint64, bool) {
 // room, fails a size).
 func displace(hs []uint64) (*Plan, bool) {
 	slotBits := max(bits.Len(uint(len(hs)-1)), 1)
-	for grow := range 4 {
+	for grow := range 3 {
 		s := slotBits + grow
 		for _, b := range []int{s - 2, s - 1, s} {
 			p := &Plan{BucketBits: max(b, 1), SlotBits: s}

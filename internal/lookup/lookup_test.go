@@ -117,3 +117,49 @@ func TestWholeFallback(t *testing.T) {
 	}
 	t.Logf("window %+v", p.Window)
 }
+
+// TestMiddleWindow checks that keys that differ only in the middle of long
+// names, out of reach of windows counted from either end when the shortest
+// key is short, are hashed by a window from the middle, not the whole key.
+func TestMiddleWindow(t *testing.T) {
+	keys := []string{"/svc.S/ShortName1"}
+	for i := range 40 {
+		keys = append(keys, fmt.Sprintf("/svc.S/Get%sWith%02dThingsAndMoreOfTheSame", strings.Repeat("Long", 3), i))
+	}
+	p, ok := New(keys)
+	if !ok {
+		t.Fatal("no plan")
+	}
+	if p.Window.Whole {
+		t.Errorf("window %+v, want one from the middle", p.Window)
+	}
+	for i, k := range keys {
+		if p.Lookup(keys, k) != i {
+			t.Errorf("Lookup(%q) != %d", k, i)
+		}
+	}
+}
+
+// TestThirdWindow checks that keys no single window tells apart get a third
+// window rather than a hash of the whole key.
+func TestThirdWindow(t *testing.T) {
+	var keys []string
+	for _, a := range []string{"Aa", "Bb", "Cc", "Dd"} {
+		for _, b := range []string{"Xx", "Yy", "Zz", "Ww"} {
+			keys = append(keys, "/pkg.Service/"+a+"MiddleOfTheName"+b+"EndOfTheName")
+		}
+	}
+	p, ok := New(keys)
+	if !ok {
+		t.Fatal("no plan")
+	}
+	t.Logf("window %+v, third %v", p.Window, p.Third)
+	if p.Window.Whole {
+		t.Errorf("whole-key hash, want windows")
+	}
+	for i, k := range keys {
+		if p.Lookup(keys, k) != i {
+			t.Errorf("Lookup(%q) != %d", k, i)
+		}
+	}
+}

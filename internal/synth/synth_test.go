@@ -3,7 +3,6 @@ package synth_test
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/scopegen/scopegen/gen"
@@ -131,52 +130,5 @@ func TestDeterministic(t *testing.T) {
 		if bytes.Equal(a, synth.Spec(o)) {
 			t.Errorf("%+v: the seed changes nothing", o)
 		}
-	}
-}
-
-// The generator's own speed: the spec read and validated, then rendered, for
-// a small spec, the shipped one, a real API's size and a huge one. The
-// issue's target is under 1 s for the 10,000-endpoint spec.
-func BenchmarkGenerate(b *testing.B) {
-	shipped, err := os.ReadFile("../../spec/scopes.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
-	specs := []struct {
-		name string
-		data []byte
-	}{
-		{"small", synth.Spec(synth.Options{Endpoints: 5, Scopes: 8})},
-		{"shipped", shipped},
-		{"api", synth.Spec(sizes[1])},
-		{"10k", synth.Spec(sizes[2])},
-	}
-	for _, s := range specs {
-		// Parse and Build: reading the YAML into a validated model.
-		b.Run("load/"+s.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				build(b, s.data)
-			}
-		})
-		// Generate: rendering and gofmt'ing the package from the model.
-		b.Run("render/"+s.name, func(b *testing.B) {
-			m := build(b, s.data)
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := gen.Generate(m, gen.Options{Package: "scopes"}); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		// Both: what scopegen generate does, short of writing the files.
-		b.Run("total/"+s.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := gen.Generate(build(b, s.data), gen.Options{Package: "scopes"}); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
 	}
 }

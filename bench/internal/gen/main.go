@@ -3,6 +3,7 @@
 //
 //	go run ./internal/gen            # shipped/, api/ and big/
 //	go run ./internal/gen -big=false # shipped/ and api/ only
+//	go run ./internal/gen -check     # exit 1 if shipped/ or api/ is stale
 //
 // shipped/ is the checker of the shipped spec (../spec/scopes.yaml), api/ of a
 // synthetic spec the size of a real API (specs/api.yaml: 300 endpoints, 120
@@ -10,6 +11,8 @@
 // (specs/big.yaml). big/ and its spec are git-ignored: they are several
 // megabytes, and this command writes them the same every time.
 package main
+
+//go:generate go -C ../.. run ./internal/gen -big=false
 
 import (
 	"bytes"
@@ -24,6 +27,7 @@ import (
 	"github.com/scopegen/scopegen/bench/internal/peers"
 	"github.com/scopegen/scopegen/gen"
 	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/spec"
 	"github.com/scopegen/scopegen/internal/synth"
 )
 
@@ -48,18 +52,34 @@ var targets = []target{
 
 func main() {
 	big := flag.Bool("big", true, "also write the 10,000-endpoint package big/")
+	check := flag.Bool("check", false, "write nothing; exit 1 with the stale files' names if the committed packages (shipped/ and api/) differ from what this command writes")
 	flag.Parse()
 	if data, err := os.ReadFile("go.mod"); err != nil || !bytes.Contains(data, []byte("module github.com/scopegen/scopegen/bench\n")) {
 		fail(fmt.Errorf("run this from the bench directory (go run ./internal/gen)"))
 	}
 	tmpl := template.Must(template.New("bench_test.go").Parse(testTemplate))
+	stale := 0
 	for _, t := range targets {
-		if t.Big && !*big {
+		if t.Big && (!*big || *check) {
+			continue
+		}
+		if *check {
+			paths, err := staleFiles(t, tmpl)
+			if err != nil {
+				fail(fmt.Errorf("%s: %w", t.Pkg, err))
+			}
+			for _, p := range paths {
+				fmt.Fprintf(os.Stderr, "gen: %s is stale\n", p)
+			}
+			stale += len(paths)
 			continue
 		}
 		if err := write(t, tmpl); err != nil {
 			fail(fmt.Errorf("%s: %w", t.Pkg, err))
 		}
+	}
+	if stale > 0 {
+		fail(fmt.Errorf("%d stale files; run go run ./internal/gen in bench/ and commit the result", stale))
 	}
 }
 
@@ -68,24 +88,41 @@ func fail(err error) {
 	os.Exit(1)
 }
 
-func write(t target, tmpl *template.Template) error {
+// output is one file this command writes.
+type output struct {
+	path string
+	data []byte
+}
+
+// outputs renders the spec (when synthetic), the generated package and its
+// bench_test.go for t, and lists the files of t.Pkg that a previous scopegen
+// generated and this one does not.
+func outputs(t target, tmpl *template.Template) (out []output, remove []string, summary string, err error) {
+	var specData []byte
 	if t.Synth != nil {
-		if err := writeFile(t.Spec, synth.Spec(*t.Synth)); err != nil {
-			return err
-		}
+		specData = synth.Spec(*t.Synth)
+		out = append(out, output{t.Spec, specData})
+	} else if specData, err = os.ReadFile(t.Spec); err != nil {
+		return nil, nil, "", err
 	}
-	m, err := model.Load(t.Spec)
+	f, err := spec.Parse(t.Spec, specData)
 	if err != nil {
-		return err
+		return nil, nil, "", err
+	}
+	m, err := model.Build(f)
+	if err != nil {
+		return nil, nil, "", err
 	}
 	if len(m.Warnings) > 0 {
-		return fmt.Errorf("%s has warnings: %v", t.Spec, m.Warnings)
+		return nil, nil, "", fmt.Errorf("%s has warnings: %v", t.Spec, m.Warnings)
 	}
 	files, err := gen.Generate(m, gen.Options{Package: t.Pkg, Source: filepath.ToSlash(filepath.Join("..", t.Spec))})
 	if err != nil {
-		return err
+		return nil, nil, "", err
 	}
-	// Files a previous scopegen generated and this one does not.
+	for _, f := range files {
+		out = append(out, output{filepath.Join(t.Pkg, f.Name), f.Content})
+	}
 	old, _ := filepath.Glob(filepath.Join(t.Pkg, "*.go"))
 	for _, path := range old {
 		data, err := os.ReadFile(path)
@@ -97,11 +134,8 @@ func write(t target, tmpl *template.Template) error {
 			keep = keep || f.Name == filepath.Base(path)
 		}
 		if !keep {
-			os.Remove(path)
+			remove = append(remove, path)
 		}
-	}
-	if err := gen.Write(t.Pkg, files); err != nil {
-		return err
 	}
 	var buf bytes.Buffer
 	calls := peers.Scenarios(m)
@@ -112,17 +146,47 @@ func write(t target, tmpl *template.Template) error {
 		Endpoints   int
 		Scopes      int
 	}{t, filepath.ToSlash(filepath.Join("..", t.Spec)), calls[0].GoName, len(m.Endpoints), len(m.Scopes)}); err != nil {
-		return err
+		return nil, nil, "", err
 	}
 	src, err := format.Source(buf.Bytes())
 	if err != nil {
-		return fmt.Errorf("bench_test.go: %w", err)
+		return nil, nil, "", fmt.Errorf("bench_test.go: %w", err)
 	}
-	if err := writeFile(filepath.Join(t.Pkg, "bench_test.go"), src); err != nil {
+	out = append(out, output{filepath.Join(t.Pkg, "bench_test.go"), src})
+	summary = fmt.Sprintf("gen: %s/ from %s: %d endpoints, %d scopes, %d files, %d bytes", t.Pkg, t.Spec, len(m.Endpoints), len(m.Scopes), len(files), size(files))
+	return out, remove, summary, nil
+}
+
+func write(t target, tmpl *template.Template) error {
+	out, remove, summary, err := outputs(t, tmpl)
+	if err != nil {
 		return err
 	}
-	fmt.Printf("gen: %s/ from %s: %d endpoints, %d scopes, %d files, %d bytes\n", t.Pkg, t.Spec, len(m.Endpoints), len(m.Scopes), len(files), size(files))
+	for _, path := range remove {
+		os.Remove(path)
+	}
+	for _, o := range out {
+		if err := writeFile(o.path, o.data); err != nil {
+			return err
+		}
+	}
+	fmt.Println(summary)
 	return nil
+}
+
+// staleFiles lists the files of t that differ from what write would write.
+func staleFiles(t target, tmpl *template.Template) ([]string, error) {
+	out, remove, _, err := outputs(t, tmpl)
+	if err != nil {
+		return nil, err
+	}
+	stale := remove
+	for _, o := range out {
+		if old, err := os.ReadFile(o.path); err != nil || !bytes.Equal(old, o.data) {
+			stale = append(stale, o.path)
+		}
+	}
+	return stale, nil
 }
 
 func size(files []gen.File) int {
