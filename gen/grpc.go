@@ -99,9 +99,9 @@ var grpcLocals = map[string]bool{}
 
 func init() {
 	for _, name := range strings.Fields(`
-		code ctx d desc detailed domain e ep err errs f fd field found fullMethod g handler i id info keep
-		l m md methods missing msg name next ok opts o p pass path pm r reason req resolve resp s scheme sd slot
-		services srv ss st v values`) {
+		bit code ctx d desc detailed domain e ep err errs f fd field found fullMethod g handler i id info keep
+		l m mask md methods missing msg name next ok opts o p pass path pm r reason req resolve resp s scheme sd slot
+		services srv ss st steps v values x`) {
 		grpcLocals[name] = true
 	}
 }

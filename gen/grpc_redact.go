@@ -5,8 +5,8 @@ import (
 )
 
 // redactFile declares the redaction of responses: field paths resolved once
-// per message type through protoreflect, and removed from a copy of the
-// response only when they hold data.
+// per message type through protoreflect into a tree that shares their common
+// prefixes, and removed from a copy of the response only when they hold data.
 func (g *grpcGenerator) redactFile(f *jen.File) {
 	fd := func() *jen.Statement { return jen.Qual(protoreflectPath, "FieldDescriptor") }
 	path := func() *jen.Statement { return jen.Index().Add(fd()) }
@@ -16,81 +16,190 @@ func (g *grpcGenerator) redactFile(f *jen.File) {
 		return jen.Qual(grpcStatusPath, "Errorf").Call(append([]jen.Code{grpcCode("Internal"), jen.Lit(format)}, args...)...)
 	}
 
+	steps := func() *jen.Statement { return jen.Index().Op("*").Id("step") }
+	id := jen.Id
+	call := func(recv, method string, args ...jen.Code) *jen.Statement { return id(recv).Dot(method).Call(args...) }
+	sfd := func() *jen.Statement { return id("s").Dot("fd") }
+	masked := func(field string) *jen.Statement { return id("s").Dot(field).Op("&").Id("mask") }
+	mapRange := func(value string, body ...jen.Code) *jen.Statement {
+		return jen.Func().Params(id("_").Qual(protoreflectPath, "MapKey"), id(value).Qual(protoreflectPath, "Value")).Bool().Block(body...)
+	}
+
 	f.Add(doc("redactor holds the redacted fields of an endpoint resolved on one message\ntype: the work of reading field paths is done once per type, not per call."))
 	f.Type().Id("redactor").Struct(
-		jen.Id("desc").Add(msgDesc()),
-		jen.Id("fields").Index().String().Comment("the endpoint's redacted fields, in spec order"),
-		jen.Id("paths").Index().Add(path()).Comment("paths[i] is fields[i] on desc, or nil"),
-		jen.Id("errs").Index().Error().Comment("why fields[i] is not a field of desc"),
+		id("desc").Add(msgDesc()),
+		id("fields").Index().String().Comment("the endpoint's redacted fields, in spec order"),
+		id("errs").Index().Error().Comment("why fields[i] is not a field of desc, or nil"),
+		id("steps").Add(steps()).Comment("the first fields of the paths, which share their prefixes"),
+	)
+
+	f.Add(doc("step is a field on the paths of redacted fields. Bit i of a mask stands for\nthe endpoint's i-th redacted field, as in a Decision."))
+	f.Type().Id("step").Struct(
+		id("fd").Add(fd()),
+		id("ends").Uint64().Comment("the redacted fields that are this field"),
+		id("via").Uint64().Comment("the redacted fields at or below this field"),
+		id("next").Add(steps()).Comment("the fields below it"),
 	)
 
 	f.Add(doc("redactorFor returns the redactor of ep for messages of type desc."))
-	f.Func().Params(jen.Id("e").Op("*").Id("Enforcer")).Id("redactorFor").Params(
-		jen.Id("ep").Add(g.core("Endpoint")), jen.Id("desc").Add(msgDesc()),
+	f.Func().Params(id("e").Op("*").Id("Enforcer")).Id("redactorFor").Params(
+		id("ep").Add(g.core("Endpoint")), id("desc").Add(msgDesc()),
 	).Op("*").Id("redactor").Block(
-		jen.Id("slot").Op(":=").Op("&").Id("e").Dot("redactors").Index(jen.Id("ep")),
-		jen.If(jen.Id("r").Op(":=").Id("slot").Dot("Load").Call(), jen.Id("r").Op("!=").Nil().Op("&&").Id("r").Dot("desc").Op("==").Id("desc")).Block(
-			jen.Return(jen.Id("r")),
+		id("slot").Op(":=").Op("&").Id("e").Dot("redactors").Index(id("ep")),
+		jen.If(id("r").Op(":=").Add(call("slot", "Load")), id("r").Op("!=").Nil().Op("&&").Id("r").Dot("desc").Op("==").Id("desc")).Block(
+			jen.Return(id("r")),
 		),
-		jen.Id("r").Op(":=").Op("&").Id("redactor").Values(jen.Dict{jen.Id("desc"): jen.Id("desc")}),
-		jen.For(jen.Id("field").Op(":=").Range().Id("ep").Dot("Redactions").Call()).Block(
-			jen.List(jen.Id("p"), jen.Err()).Op(":=").Id("resolve").Call(jen.Id("desc"), jen.Id("field")),
-			jen.Id("r").Dot("fields").Op("=").Append(jen.Id("r").Dot("fields"), jen.Id("field")),
-			jen.Id("r").Dot("paths").Op("=").Append(jen.Id("r").Dot("paths"), jen.Id("p")),
-			jen.Id("r").Dot("errs").Op("=").Append(jen.Id("r").Dot("errs"), jen.Err()),
+		id("r").Op(":=").Op("&").Id("redactor").Values(jen.Dict{id("desc"): id("desc")}),
+		jen.For(id("field").Op(":=").Range().Add(call("ep", "Redactions"))).Block(
+			jen.List(id("p"), jen.Err()).Op(":=").Id("resolve").Call(id("desc"), id("field")),
+			jen.If(jen.Err().Op("==").Nil()).Block(
+				id("r").Dot("steps").Op("=").Id("insert").Call(id("r").Dot("steps"), id("p"), jen.Lit(1).Op("<<").Len(id("r").Dot("fields"))),
+			),
+			id("r").Dot("fields").Op("=").Append(id("r").Dot("fields"), id("field")),
+			id("r").Dot("errs").Op("=").Append(id("r").Dot("errs"), jen.Err()),
 		),
-		jen.Id("slot").Dot("Store").Call(jen.Id("r")),
-		jen.Return(jen.Id("r")),
+		call("slot", "Store", id("r")),
+		jen.Return(id("r")),
 	)
 
-	f.Add(doc("path returns the resolved path of a redacted field."))
-	f.Func().Params(jen.Id("r").Op("*").Id("redactor")).Id("path").Params(jen.Id("field").String()).Params(path(), jen.Error()).Block(
-		jen.For(jen.List(jen.Id("i"), jen.Id("f")).Op(":=").Range().Id("r").Dot("fields")).Block(
-			jen.If(jen.Id("f").Op("==").Id("field")).Block(
-				jen.Return(jen.Id("r").Dot("paths").Index(jen.Id("i")), jen.Id("r").Dot("errs").Index(jen.Id("i"))),
+	f.Add(doc("insert adds the path of the redacted field of bit to steps."))
+	f.Func().Id("insert").Params(id("steps").Add(steps()), id("path").Add(path()), id("bit").Uint64()).Add(steps()).Block(
+		jen.Var().Id("s").Op("*").Id("step"),
+		jen.For(jen.List(id("_"), id("x")).Op(":=").Range().Id("steps")).Block(
+			jen.If(id("x").Dot("fd").Op("==").Id("path").Index(jen.Lit(0))).Block(
+				id("s").Op("=").Id("x"),
 			),
 		),
-		jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("%s is not a redacted field"), jen.Id("field"))),
+		jen.If(id("s").Op("==").Nil()).Block(
+			id("s").Op("=").Op("&").Id("step").Values(jen.Dict{id("fd"): id("path").Index(jen.Lit(0))}),
+			id("steps").Op("=").Append(id("steps"), id("s")),
+		),
+		id("s").Dot("via").Op("|=").Id("bit"),
+		jen.If(jen.Len(id("path")).Op("==").Lit(1)).Block(
+			id("s").Dot("ends").Op("|=").Id("bit"),
+		).Else().Block(
+			id("s").Dot("next").Op("=").Id("insert").Call(id("s").Dot("next"), id("path").Index(jen.Lit(1), jen.Empty()), id("bit")),
+		),
+		jen.Return(id("steps")),
+	)
+
+	f.Add(doc("mask returns the bits of the fields d redacts, or why one of them is not a\nfield of r's message type."))
+	f.Func().Params(id("r").Op("*").Id("redactor")).Id("mask").Params(id("d").Add(g.core("Decision"))).Params(jen.Uint64(), jen.Error()).Block(
+		jen.Var().Id("mask").Uint64(),
+		id("i").Op(":=").Lit(0),
+		jen.For(id("field").Op(":=").Range().Add(call("d", "Redacted"))).Block(
+			jen.For(id("i").Op("<").Len(id("r").Dot("fields")).Op("&&").Id("r").Dot("fields").Index(id("i")).Op("!=").Id("field")).Block(
+				id("i").Op("++"),
+			),
+			jen.If(id("i").Op("==").Len(id("r").Dot("fields"))).Block(
+				jen.Return(jen.Lit(0), jen.Qual("fmt", "Errorf").Call(jen.Lit("%s is not a redacted field"), id("field"))),
+			),
+			jen.If(id("r").Dot("errs").Index(id("i")).Op("!=").Nil()).Block(
+				jen.Return(jen.Lit(0), id("r").Dot("errs").Index(id("i"))),
+			),
+			id("mask").Op("|=").Lit(1).Op("<<").Id("i"),
+			id("i").Op("++"),
+		),
+		jen.Return(id("mask"), jen.Nil()),
 	)
 
 	f.Add(doc(`redact returns msg without the fields d redacts. Unless RedactInPlace is
 set, it removes them from a copy, made only when one of them holds data. A
 message it cannot redact ends the call with codes.Internal: a redacted field
 never reaches the client.`))
-	f.Func().Params(jen.Id("e").Op("*").Id("Enforcer")).Id("redact").Params(
-		jen.Id("d").Add(g.core("Decision")), jen.Id("msg").Any(),
+	f.Func().Params(id("e").Op("*").Id("Enforcer")).Id("redact").Params(
+		id("d").Add(g.core("Decision")), id("msg").Any(),
 	).Params(jen.Any(), jen.Error()).Block(
-		jen.List(jen.Id("pm"), jen.Id("ok")).Op(":=").Id("msg").Assert(jen.Qual(protoPath, "Message")),
+		jen.List(id("pm"), id("ok")).Op(":=").Id("msg").Assert(jen.Qual(protoPath, "Message")),
 		jen.If(jen.Op("!").Id("ok")).Block(
-			jen.Return(jen.Nil(), internal("cannot redact the response of %s: %T is not a proto message", jen.Id("d").Dot("Method").Call(), jen.Id("msg"))),
+			jen.Return(jen.Nil(), internal("cannot redact the response of %s: %T is not a proto message", call("d", "Method"), id("msg"))),
 		),
-		jen.Id("m").Op(":=").Id("pm").Dot("ProtoReflect").Call(),
-		jen.If(jen.Op("!").Id("m").Dot("IsValid").Call()).Block(
-			jen.Return(jen.Id("msg"), jen.Nil()),
+		id("m").Op(":=").Add(call("pm", "ProtoReflect")),
+		jen.If(jen.Op("!").Add(call("m", "IsValid"))).Block(
+			jen.Return(id("msg"), jen.Nil()),
 		),
-		jen.Id("r").Op(":=").Id("e").Dot("redactorFor").Call(jen.Id("d").Dot("Endpoint").Call(), jen.Id("m").Dot("Descriptor").Call()),
-		jen.Id("found").Op(":=").Id("e").Dot("inPlace"),
-		jen.For(jen.Id("field").Op(":=").Range().Id("d").Dot("Redacted").Call()).Block(
-			jen.List(jen.Id("p"), jen.Err()).Op(":=").Id("r").Dot("path").Call(jen.Id("field")),
-			jen.If(jen.Err().Op("!=").Nil()).Block(
-				jen.Return(jen.Nil(), internal("cannot redact the response of %s: %v", jen.Id("d").Dot("Method").Call(), jen.Err())),
-			),
-			jen.If(jen.Op("!").Id("found")).Block(
-				jen.Id("found").Op("=").Id("populated").Call(jen.Id("m"), jen.Id("p")),
-			),
-		),
-		jen.If(jen.Op("!").Id("found")).Block(
-			jen.Return(jen.Id("msg"), jen.Nil()),
+		id("r").Op(":=").Id("e").Dot("redactorFor").Call(call("d", "Endpoint"), call("m", "Descriptor")),
+		jen.List(id("mask"), jen.Err()).Op(":=").Add(call("r", "mask", id("d"))),
+		jen.If(jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Nil(), internal("cannot redact the response of %s: %v", call("d", "Method"), jen.Err())),
 		),
 		jen.If(jen.Op("!").Id("e").Dot("inPlace")).Block(
-			jen.Id("pm").Op("=").Qual(protoPath, "Clone").Call(jen.Id("pm")),
-			jen.Id("m").Op("=").Id("pm").Dot("ProtoReflect").Call(),
+			jen.If(jen.Op("!").Id("populated").Call(id("m"), id("r").Dot("steps"), id("mask"))).Block(
+				jen.Return(id("msg"), jen.Nil()),
+			),
+			id("pm").Op("=").Qual(protoPath, "Clone").Call(id("pm")),
+			id("m").Op("=").Add(call("pm", "ProtoReflect")),
 		),
-		jen.For(jen.Id("field").Op(":=").Range().Id("d").Dot("Redacted").Call()).Block(
-			jen.List(jen.Id("p"), jen.Id("_")).Op(":=").Id("r").Dot("path").Call(jen.Id("field")),
-			jen.Id("clearPath").Call(jen.Id("m"), jen.Id("p")),
+		id("clearFields").Call(id("m"), id("r").Dot("steps"), id("mask")),
+		jen.Return(id("pm"), jen.Nil()),
+	)
+
+	f.Add(doc("populated reports whether m holds data in a field of mask."))
+	f.Func().Id("populated").Params(id("m").Add(message()), id("steps").Add(steps()), id("mask").Uint64()).Bool().Block(
+		jen.For(jen.List(id("_"), id("s")).Op(":=").Range().Id("steps")).Block(
+			jen.Switch().Block(
+				jen.Case(masked("via").Op("==").Lit(0)),
+				jen.Case(masked("ends").Op("!=").Lit(0)).Block(
+					jen.If(call("m", "Has", sfd())).Block(jen.Return(jen.True())),
+				),
+				jen.Case(sfd().Dot("IsList").Call()).Block(
+					jen.If(jen.Op("!").Add(call("m", "Has", sfd()))).Block(
+						jen.Continue().Comment("an empty list, whose view Get would allocate"),
+					),
+					id("l").Op(":=").Add(call("m", "Get", sfd())).Dot("List").Call(),
+					jen.For(id("i").Op(":=").Range().Add(call("l", "Len"))).Block(
+						jen.If(id("populated").Call(call("l", "Get", id("i")).Dot("Message").Call(), id("s").Dot("next"), id("mask"))).Block(
+							jen.Return(jen.True()),
+						),
+					),
+				),
+				jen.Case(sfd().Dot("IsMap").Call()).Block(
+					jen.If(jen.Op("!").Add(call("m", "Has", sfd()))).Block(jen.Continue()),
+					id("found").Op(":=").False(),
+					call("m", "Get", sfd()).Dot("Map").Call().Dot("Range").Call(mapRange("v",
+						id("found").Op("=").Id("populated").Call(call("v", "Message"), id("s").Dot("next"), id("mask")),
+						jen.Return(jen.Op("!").Id("found")),
+					)),
+					jen.If(id("found")).Block(jen.Return(jen.True())),
+				),
+				jen.Default().Block(
+					jen.Comment("A singular message: Get returns an invalid message when it is"),
+					jen.Comment("unset, without allocating, so one call does the work of Has and Get."),
+					jen.If(
+						id("next").Op(":=").Add(call("m", "Get", sfd())).Dot("Message").Call(),
+						call("next", "IsValid").Op("&&").Id("populated").Call(id("next"), id("s").Dot("next"), id("mask")),
+					).Block(jen.Return(jen.True())),
+				),
+			),
 		),
-		jen.Return(jen.Id("pm"), jen.Nil()),
+		jen.Return(jen.False()),
+	)
+
+	f.Add(doc("clearFields removes the data of the fields of mask from m."))
+	f.Func().Id("clearFields").Params(id("m").Add(message()), id("steps").Add(steps()), id("mask").Uint64()).Block(
+		jen.For(jen.List(id("_"), id("s")).Op(":=").Range().Id("steps")).Block(
+			jen.If(masked("via").Op("==").Lit(0).Op("||").Op("!").Add(call("m", "Has", sfd()))).Block(jen.Continue()),
+			jen.Switch().Block(
+				jen.Case(masked("ends").Op("!=").Lit(0)).Block(
+					call("m", "Clear", sfd()),
+				),
+				jen.Case(sfd().Dot("IsList").Call()).Block(
+					id("l").Op(":=").Add(call("m", "Mutable", sfd())).Dot("List").Call(),
+					jen.For(id("i").Op(":=").Range().Add(call("l", "Len"))).Block(
+						id("clearFields").Call(call("l", "Get", id("i")).Dot("Message").Call(), id("s").Dot("next"), id("mask")),
+					),
+				),
+				jen.Case(sfd().Dot("IsMap").Call()).Block(
+					call("m", "Mutable", sfd()).Dot("Map").Call().Dot("Range").Call(mapRange("v",
+						id("clearFields").Call(call("v", "Message"), id("s").Dot("next"), id("mask")),
+						jen.Return(jen.True()),
+					)),
+				),
+				jen.Default().Block(
+					id("clearFields").Call(call("m", "Mutable", sfd()).Dot("Message").Call(), id("s").Dot("next"), id("mask")),
+				),
+			),
+		),
 	)
 
 	f.Add(doc("resolve returns the fields of a dotted path (proto or JSON names) from\nmessages of type desc, through singular, repeated and map message fields."))
@@ -118,76 +227,6 @@ never reaches the client.`))
 		),
 		jen.Return(jen.Id("path"), jen.Nil()),
 	)
-
-	// walk renders the descent of populated and clearPath from m into the
-	// field fd = path[0], whose value is v: through a list, a map or a
-	// message. Each body gets the recursive call on the next message.
-	walk := func(fn string, listBody, mapBody, msgBody func(next jen.Code) []jen.Code) *jen.Statement {
-		next := func(m jen.Code) jen.Code { return jen.Id(fn).Call(m, jen.Id("path").Index(jen.Lit(1), jen.Empty())) }
-		return jen.Switch().Block(
-			jen.Case(jen.Id("fd").Dot("IsList").Call()).Block(
-				jen.Id("l").Op(":=").Id("v").Dot("List").Call(),
-				jen.For(jen.Id("i").Op(":=").Range().Id("l").Dot("Len").Call()).Block(
-					listBody(next(jen.Id("l").Dot("Get").Call(jen.Id("i")).Dot("Message").Call()))...,
-				),
-			),
-			jen.Case(jen.Id("fd").Dot("IsMap").Call()).Block(mapBody(next(jen.Id("v").Dot("Message").Call()))...),
-			jen.Default().Block(msgBody(next(jen.Id("v").Dot("Message").Call()))...),
-		)
-	}
-	mapRange := func(body ...jen.Code) *jen.Statement {
-		return jen.Id("v").Dot("Map").Call().Dot("Range").Call(jen.Func().Params(
-			jen.Id("_").Qual(protoreflectPath, "MapKey"), jen.Id("v").Qual(protoreflectPath, "Value"),
-		).Bool().Block(body...))
-	}
-	head := func(b *jen.Group, onAbsent, onLast []jen.Code) {
-		b.Id("fd").Op(":=").Id("path").Index(jen.Lit(0))
-		b.If(jen.Op("!").Id("m").Dot("Has").Call(jen.Id("fd"))).Block(onAbsent...)
-		b.If(jen.Len(jen.Id("path")).Op("==").Lit(1)).Block(onLast...)
-	}
-	codes := func(c ...jen.Code) []jen.Code { return c }
-
-	f.Add(doc("populated reports whether m holds data at path."))
-	f.Func().Id("populated").Params(jen.Id("m").Add(message()), jen.Id("path").Add(path())).Bool().Block(
-		jen.Id("fd").Op(":=").Id("path").Index(jen.Lit(0)),
-		jen.If(jen.Len(jen.Id("path")).Op("==").Lit(1)).Block(jen.Return(jen.Id("m").Dot("Has").Call(jen.Id("fd")))),
-		jen.If(jen.Op("!").Id("fd").Dot("IsList").Call().Op("&&").Op("!").Id("fd").Dot("IsMap").Call()).Block(
-			jen.Comment("A singular message: Get returns an invalid message when it is unset,"),
-			jen.Comment("without allocating, so one call does the work of Has and Get."),
-			jen.Id("next").Op(":=").Id("m").Dot("Get").Call(jen.Id("fd")).Dot("Message").Call(),
-			jen.Return(jen.Id("next").Dot("IsValid").Call().Op("&&").Id("populated").Call(jen.Id("next"), jen.Id("path").Index(jen.Lit(1), jen.Empty()))),
-		),
-		jen.If(jen.Op("!").Id("m").Dot("Has").Call(jen.Id("fd"))).Block(
-			jen.Return(jen.False()).Comment("an empty list or map, whose view Get would allocate"),
-		),
-		jen.Id("v").Op(":=").Id("m").Dot("Get").Call(jen.Id("fd")),
-		jen.If(jen.Id("fd").Dot("IsList").Call()).Block(
-			jen.Id("l").Op(":=").Id("v").Dot("List").Call(),
-			jen.For(jen.Id("i").Op(":=").Range().Id("l").Dot("Len").Call()).Block(
-				jen.If(jen.Id("populated").Call(jen.Id("l").Dot("Get").Call(jen.Id("i")).Dot("Message").Call(), jen.Id("path").Index(jen.Lit(1), jen.Empty()))).Block(
-					jen.Return(jen.True()),
-				),
-			),
-			jen.Return(jen.False()),
-		),
-		jen.Id("found").Op(":=").False(),
-		mapRange(
-			jen.Id("found").Op("=").Id("populated").Call(jen.Id("v").Dot("Message").Call(), jen.Id("path").Index(jen.Lit(1), jen.Empty())),
-			jen.Return(jen.Op("!").Id("found")),
-		),
-		jen.Return(jen.Id("found")),
-	)
-
-	f.Add(doc("clearPath removes the data at path from m."))
-	f.Func().Id("clearPath").Params(jen.Id("m").Add(message()), jen.Id("path").Add(path())).BlockFunc(func(b *jen.Group) {
-		head(b, codes(jen.Return()), codes(jen.Id("m").Dot("Clear").Call(jen.Id("fd")), jen.Return()))
-		b.Id("v").Op(":=").Id("m").Dot("Mutable").Call(jen.Id("fd"))
-		b.Add(walk("clearPath",
-			func(next jen.Code) []jen.Code { return codes(next) },
-			func(next jen.Code) []jen.Code { return codes(mapRange(next, jen.Return(jen.True()))) },
-			func(next jen.Code) []jen.Code { return codes(next) },
-		))
-	})
 
 	f.Add(doc(`CheckRedactions resolves the redacted fields of every endpoint of the spec
 that services serve on the endpoint's response type, and returns an error

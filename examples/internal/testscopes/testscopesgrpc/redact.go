@@ -18,9 +18,18 @@ import (
 // type: the work of reading field paths is done once per type, not per call.
 type redactor struct {
 	desc   protoreflect.MessageDescriptor
-	fields []string                         // the endpoint's redacted fields, in spec order
-	paths  [][]protoreflect.FieldDescriptor // paths[i] is fields[i] on desc, or nil
-	errs   []error                          // why fields[i] is not a field of desc
+	fields []string // the endpoint's redacted fields, in spec order
+	errs   []error  // why fields[i] is not a field of desc, or nil
+	steps  []*step  // the first fields of the paths, which share their prefixes
+}
+
+// step is a field on the paths of redacted fields. Bit i of a mask stands for
+// the endpoint's i-th redacted field, as in a Decision.
+type step struct {
+	fd   protoreflect.FieldDescriptor
+	ends uint64  // the redacted fields that are this field
+	via  uint64  // the redacted fields at or below this field
+	next []*step // the fields below it
 }
 
 // redactorFor returns the redactor of ep for messages of type desc.
@@ -32,22 +41,56 @@ func (e *Enforcer) redactorFor(ep testscopes.Endpoint, desc protoreflect.Message
 	r := &redactor{desc: desc}
 	for field := range ep.Redactions() {
 		p, err := resolve(desc, field)
+		if err == nil {
+			r.steps = insert(r.steps, p, 1<<len(r.fields))
+		}
 		r.fields = append(r.fields, field)
-		r.paths = append(r.paths, p)
 		r.errs = append(r.errs, err)
 	}
 	slot.Store(r)
 	return r
 }
 
-// path returns the resolved path of a redacted field.
-func (r *redactor) path(field string) ([]protoreflect.FieldDescriptor, error) {
-	for i, f := range r.fields {
-		if f == field {
-			return r.paths[i], r.errs[i]
+// insert adds the path of the redacted field of bit to steps.
+func insert(steps []*step, path []protoreflect.FieldDescriptor, bit uint64) []*step {
+	var s *step
+	for _, x := range steps {
+		if x.fd == path[0] {
+			s = x
 		}
 	}
-	return nil, fmt.Errorf("%s is not a redacted field", field)
+	if s == nil {
+		s = &step{fd: path[0]}
+		steps = append(steps, s)
+	}
+	s.via |= bit
+	if len(path) == 1 {
+		s.ends |= bit
+	} else {
+		s.next = insert(s.next, path[1:], bit)
+	}
+	return steps
+}
+
+// mask returns the bits of the fields d redacts, or why one of them is not a
+// field of r's message type.
+func (r *redactor) mask(d testscopes.Decision) (uint64, error) {
+	var mask uint64
+	i := 0
+	for field := range d.Redacted() {
+		for i < len(r.fields) && r.fields[i] != field {
+			i++
+		}
+		if i == len(r.fields) {
+			return 0, fmt.Errorf("%s is not a redacted field", field)
+		}
+		if r.errs[i] != nil {
+			return 0, r.errs[i]
+		}
+		mask |= 1 << i
+		i++
+	}
+	return mask, nil
 }
 
 // redact returns msg without the fields d redacts. Unless RedactInPlace is
@@ -64,28 +107,86 @@ func (e *Enforcer) redact(d testscopes.Decision, msg any) (any, error) {
 		return msg, nil
 	}
 	r := e.redactorFor(d.Endpoint(), m.Descriptor())
-	found := e.inPlace
-	for field := range d.Redacted() {
-		p, err := r.path(field)
-		if err != nil {
-			return nil, status.Errorf(codes.Internal, "cannot redact the response of %s: %v", d.Method(), err)
-		}
-		if !found {
-			found = populated(m, p)
-		}
-	}
-	if !found {
-		return msg, nil
+	mask, err := r.mask(d)
+	if err != nil {
+		return nil, status.Errorf(codes.Internal, "cannot redact the response of %s: %v", d.Method(), err)
 	}
 	if !e.inPlace {
+		if !populated(m, r.steps, mask) {
+			return msg, nil
+		}
 		pm = proto.Clone(pm)
 		m = pm.ProtoReflect()
 	}
-	for field := range d.Redacted() {
-		p, _ := r.path(field)
-		clearPath(m, p)
-	}
+	clearFields(m, r.steps, mask)
 	return pm, nil
+}
+
+// populated reports whether m holds data in a field of mask.
+func populated(m protoreflect.Message, steps []*step, mask uint64) bool {
+	for _, s := range steps {
+		switch {
+		case s.via&mask == 0:
+		case s.ends&mask != 0:
+			if m.Has(s.fd) {
+				return true
+			}
+		case s.fd.IsList():
+			if !m.Has(s.fd) {
+				continue // an empty list, whose view Get would allocate
+			}
+			l := m.Get(s.fd).List()
+			for i := range l.Len() {
+				if populated(l.Get(i).Message(), s.next, mask) {
+					return true
+				}
+			}
+		case s.fd.IsMap():
+			if !m.Has(s.fd) {
+				continue
+			}
+			found := false
+			m.Get(s.fd).Map().Range(func(_ protoreflect.MapKey, v protoreflect.Value) bool {
+				found = populated(v.Message(), s.next, mask)
+				return !found
+			})
+			if found {
+				return true
+			}
+		default:
+			// A singular message: Get returns an invalid message when it is
+			// unset, without allocating, so one call does the work of Has and Get.
+			if next := m.Get(s.fd).Message(); next.IsValid() && populated(next, s.next, mask) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// clearFields removes the data of the fields of mask from m.
+func clearFields(m protoreflect.Message, steps []*step, mask uint64) {
+	for _, s := range steps {
+		if s.via&mask == 0 || !m.Has(s.fd) {
+			continue
+		}
+		switch {
+		case s.ends&mask != 0:
+			m.Clear(s.fd)
+		case s.fd.IsList():
+			l := m.Mutable(s.fd).List()
+			for i := range l.Len() {
+				clearFields(l.Get(i).Message(), s.next, mask)
+			}
+		case s.fd.IsMap():
+			m.Mutable(s.fd).Map().Range(func(_ protoreflect.MapKey, v protoreflect.Value) bool {
+				clearFields(v.Message(), s.next, mask)
+				return true
+			})
+		default:
+			clearFields(m.Mutable(s.fd).Message(), s.next, mask)
+		}
+	}
 }
 
 // resolve returns the fields of a dotted path (proto or JSON names) from
@@ -111,66 +212,6 @@ func resolve(desc protoreflect.MessageDescriptor, field string) ([]protoreflect.
 		}
 	}
 	return path, nil
-}
-
-// populated reports whether m holds data at path.
-func populated(m protoreflect.Message, path []protoreflect.FieldDescriptor) bool {
-	fd := path[0]
-	if len(path) == 1 {
-		return m.Has(fd)
-	}
-	if !fd.IsList() && !fd.IsMap() {
-		// A singular message: Get returns an invalid message when it is unset,
-		// without allocating, so one call does the work of Has and Get.
-		next := m.Get(fd).Message()
-		return next.IsValid() && populated(next, path[1:])
-	}
-	if !m.Has(fd) {
-		return false // an empty list or map, whose view Get would allocate
-	}
-	v := m.Get(fd)
-	if fd.IsList() {
-		l := v.List()
-		for i := range l.Len() {
-			if populated(l.Get(i).Message(), path[1:]) {
-				return true
-			}
-		}
-		return false
-	}
-	found := false
-	v.Map().Range(func(_ protoreflect.MapKey, v protoreflect.Value) bool {
-		found = populated(v.Message(), path[1:])
-		return !found
-	})
-	return found
-}
-
-// clearPath removes the data at path from m.
-func clearPath(m protoreflect.Message, path []protoreflect.FieldDescriptor) {
-	fd := path[0]
-	if !m.Has(fd) {
-		return
-	}
-	if len(path) == 1 {
-		m.Clear(fd)
-		return
-	}
-	v := m.Mutable(fd)
-	switch {
-	case fd.IsList():
-		l := v.List()
-		for i := range l.Len() {
-			clearPath(l.Get(i).Message(), path[1:])
-		}
-	case fd.IsMap():
-		v.Map().Range(func(_ protoreflect.MapKey, v protoreflect.Value) bool {
-			clearPath(v.Message(), path[1:])
-			return true
-		})
-	default:
-		clearPath(v.Message(), path[1:])
-	}
 }
 
 // CheckRedactions resolves the redacted fields of every endpoint of the spec
