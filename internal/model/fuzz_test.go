@@ -30,9 +30,14 @@ func FuzzBuild(f *testing.F) {
 				return
 			}
 		}
-		for _, d := range asErrors(t, err) {
-			if d.Pos.Line < 1 || d.Pos.Col < 1 || strings.TrimSpace(d.Msg) == "" {
-				t.Errorf("malformed diagnostic %q", d)
+		diags := asErrors(t, err)
+		if len(diags) > spec.MaxErrors+1 {
+			t.Errorf("%d diagnostics, more than spec.MaxErrors+1", len(diags))
+		}
+		for _, d := range diags {
+			checkDiagnostic(t, data, d) // a position inside the spec, one line of message
+			if len(d.Msg) > 1000 {
+				t.Errorf("a %d-byte message: %.200q", len(d.Msg), d.Msg)
 			}
 			if strings.HasPrefix(d.Msg, "cannot parse YAML: ") {
 				t.Errorf("Parse recovered from a panic: %s", d)

@@ -111,7 +111,8 @@ func yamlError(name string, data []byte, err error) Diagnostic {
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		if yamlParserProblems[m[2]] {
-			line++
+			line++ // but never past the end: "[" fails on line 1, the last
+			line = min(line, bytes.Count(data, []byte("\n"))+1)
 		}
 		if strings.HasPrefix(m[2], "exceeded max depth") {
 			// yaml.v3 stops at 10,000 levels, before it runs out of stack.
