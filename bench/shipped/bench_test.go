@@ -246,6 +246,53 @@ func BenchmarkGenerated(b *testing.B) {
 	})
 }
 
+// BenchmarkBursts times Check and CheckEndpoint on the allowed path, and the
+// peers on the same call, in short bursts taking turns, and reports each
+// one's fastest burst (see cputime.Bursts): the figures of an idle machine,
+// and their ratios measured at the same time.
+func BenchmarkBursts(b *testing.B) {
+	m := load(b)
+	c := scenario(b, "allowed")
+	g, method := grant(b, c.Grant), c.Method
+	naive := peers.NewNaive(m)
+	ng := naive.Grant(c.Grant)
+	contenders := []cputime.Burst{
+		{Name: "Check", Run: func(n int) {
+			for range n {
+				sink = g.Check(method)
+			}
+		}},
+		{Name: "CheckEndpoint", Run: func(n int) {
+			for range n {
+				sink = g.CheckEndpoint(scopes.PatchModels)
+			}
+		}},
+		{Name: "Naive", Run: func(n int) {
+			for range n {
+				rsink = naive.Check(ng, method)
+			}
+		}},
+	}
+	cached, err := peers.NewCasbin(m, "cached")
+	if err != nil {
+		b.Fatal(err)
+	}
+	key, err := cached.Grant(c.Grant)
+	if err != nil {
+		b.Fatal(err)
+	}
+	contenders = append(contenders, cputime.Burst{Name: "CasbinCached", Run: func(n int) {
+		for range n {
+			r, err := cached.Check(key, method)
+			if err != nil {
+				b.Fatal(err)
+			}
+			rsink = r
+		}
+	}})
+	cputime.Bursts(b, contenders...)
+}
+
 // BenchmarkNaive times the map-of-strings checker on the same inputs.
 func BenchmarkNaive(b *testing.B) {
 	naive := peers.NewNaive(load(b))
