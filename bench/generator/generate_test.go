@@ -48,8 +48,15 @@ func specs(tb testing.TB) []struct {
 	}{{"small", synth.Spec(synth.Options{Endpoints: 5, Scopes: 8})}}
 	for _, s := range []struct{ name, path string }{{"shipped", "../../spec/scopes.yaml"}, {"api", "../specs/api.yaml"}, {"10k", "../specs/big.yaml"}} {
 		data, err := os.ReadFile(s.path)
+		if os.IsNotExist(err) && s.name == "10k" {
+			if _, ok := tb.(*testing.B); ok {
+				tb.Fatalf("%v (run go run ./internal/gen in bench/ first)", err)
+			}
+			tb.Logf("skipping the 10k spec: %v (git-ignored; go run ./internal/gen writes it)", err)
+			continue
+		}
 		if err != nil {
-			tb.Fatalf("%v (run go run ./internal/gen in bench/ first)", err)
+			tb.Fatal(err)
 		}
 		out = append(out, struct {
 			name string
