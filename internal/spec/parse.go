@@ -18,8 +18,8 @@ import (
 // of a real API (300 endpoints) is about 60 KB, and one with 20,000 endpoints
 // 2.6 MB. The YAML parser keeps a node of about 200 bytes per value, so the
 // limit bounds the memory and time a hostile spec can take (a 4 MiB flow list
-// of one-letter values, the worst case: about 800 MB and 10 s on a 2-core
-// machine) before it is refused.
+// of one-letter values, the worst case found: about 900 MB and 6 to 12 s on a
+// 2-core machine) before it is refused.
 const MaxBytes = 4 << 20
 
 // Parse reads a spec from data. name is used in positions only. On any
