@@ -293,6 +293,23 @@ func BenchmarkBursts(b *testing.B) {
 	cputime.Bursts(b, contenders...)
 }
 
+// BenchmarkParallelBursts measures Check's throughput on every CPU against
+// one (see cputime.ParallelBursts): the RunParallel target, measured when no
+// other process held a CPU.
+func BenchmarkParallelBursts(b *testing.B) {
+	c := scenario(b, "allowed")
+	g, method := grant(b, c.Grant), c.Method
+	cputime.ParallelBursts(b, func(n int) {
+		var d scopes.Decision
+		for range n {
+			d = g.Check(method)
+		}
+		mu.Lock()
+		sink = d
+		mu.Unlock()
+	})
+}
+
 // BenchmarkNaive times the map-of-strings checker on the same inputs.
 func BenchmarkNaive(b *testing.B) {
 	naive := peers.NewNaive(load(b))

@@ -1,6 +1,7 @@
 package cputime
 
 import (
+	"runtime"
 	"testing"
 	"time"
 )
@@ -47,4 +48,58 @@ func Bursts(b *testing.B, contenders ...Burst) {
 	for i, c := range contenders {
 		b.ReportMetric(float64(best[i].Nanoseconds())/float64(sizes[i]), c.Name+"-best-ns/op")
 	}
+}
+
+// ParallelBursts measures the throughput of run on every CPU at once against
+// one CPU, the way Bursts does: once per b.Loop iteration, a burst on one
+// goroutine, then a burst on GOMAXPROCS goroutines started together. It
+// reports the fastest serial burst's time per call as "serial-best-ns/op" and
+// the fastest parallel round's time per call (the round's time divided by
+// all its calls) as "parallel-best-ns/op": their ratio is the speed-up an
+// idle machine would show, measured when no other process held a CPU.
+func ParallelBursts(b *testing.B, run func(n int)) {
+	const target = time.Millisecond // per burst: goroutine start-up is noise below that
+	n := 64
+	for {
+		start := time.Now()
+		run(n)
+		if d := time.Since(start); d >= target/4 || n >= 1<<24 {
+			n = max(1, int(float64(n)*float64(target)/float64(max(d, 1))))
+			break
+		}
+		n *= 4
+	}
+	procs := runtime.GOMAXPROCS(0)
+	start := make([]chan struct{}, procs)
+	done := make(chan struct{}, procs)
+	for i := range start {
+		start[i] = make(chan struct{})
+		go func() {
+			for range start[i] {
+				run(n)
+				done <- struct{}{}
+			}
+		}()
+	}
+	defer func() {
+		for _, c := range start {
+			close(c)
+		}
+	}()
+	serial, parallel := time.Duration(1<<63-1), time.Duration(1<<63-1)
+	for b.Loop() {
+		t := time.Now()
+		run(n)
+		serial = min(serial, time.Since(t))
+		t = time.Now()
+		for _, c := range start {
+			c <- struct{}{}
+		}
+		for range start {
+			<-done
+		}
+		parallel = min(parallel, time.Since(t))
+	}
+	b.ReportMetric(float64(serial.Nanoseconds())/float64(n), "serial-best-ns/op")
+	b.ReportMetric(float64(parallel.Nanoseconds())/float64(n*procs), "parallel-best-ns/op")
 }
