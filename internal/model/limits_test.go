@@ -160,7 +160,7 @@ func hostileSpecs() []struct{ name, src, want string } {
 	add("billion laughs", lol, "YAML aliases (*name) are not allowed")
 
 	// Ids: past 64 bits, at the edges of int64, past MaxScopeID.
-	add("id past 64 bits", limitHead+"scopes:\n- {name: A, id: 1"+strings.Repeat("0", 5000)+", description: d}\n", "id must be a whole number")
+	add("id past 64 bits", limitHead+"scopes:\n- {name: A, id: 1"+strings.Repeat("0", 5000)+", description: d}\n", "is not a whole number that fits in 64 bits; write a smaller one")
 	add("id at the edge of int64", limitHead+"scopes:\n- {name: A, id: -9223372036854775808, description: d}\n", "out of range; ids are 1 to 16383")
 	add("outcome code past int32", strings.Replace(limitHead, "code: 1,", "code: 9223372036854775807,", 1)+scopes(1), "needs a code from 1 to 2147483647")
 	return out

@@ -74,6 +74,7 @@ var (
 	yamlLine      = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 	unknownAnchor = regexp.MustCompile(`^yaml: unknown anchor '(.*)' referenced$`)
 	octal         = regexp.MustCompile(`^[-+]?0[0-9_]*[0-9][0-9_]*$`) // 010 but not 0 or 0x10
+	digits        = regexp.MustCompile(`^[-+]?[0-9][0-9_]*$`)
 )
 
 // yamlParserProblems are the problems yaml.v3's parser (not its scanner)
@@ -277,6 +278,11 @@ func (d *decoder) strs(n *yaml.Node, what string) []Str {
 }
 
 func (d *decoder) int(n *yaml.Node, what string) Int {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!float" && digits.MatchString(n.Value) {
+		// yaml.v3 reads digits past 64 bits as a float.
+		d.errorf(n, "%s %q is not a whole number that fits in 64 bits; write a smaller one", what, clip(n.Value))
+		return Int{Pos: d.pos(n), Set: true}
+	}
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
 		d.errorf(n, "%s must be a whole number, not %s", what, kindName(n))
 		return Int{Pos: d.pos(n), Set: true}
