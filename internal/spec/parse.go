@@ -278,8 +278,9 @@ func (d *decoder) strs(n *yaml.Node, what string) []Str {
 }
 
 func (d *decoder) int(n *yaml.Node, what string) Int {
-	if n.Kind == yaml.ScalarNode && n.Tag == "!!float" && digits.MatchString(n.Value) {
-		// yaml.v3 reads digits past 64 bits as a float.
+	if n.Kind == yaml.ScalarNode && n.Tag != "!!int" && n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle|yaml.TaggedStyle) == 0 && digits.MatchString(n.Value) {
+		// yaml.v3 reads unquoted digits past 64 bits as a float, or as a
+		// string past the range of a float.
 		d.errorf(n, "%s %q is not a whole number that fits in 64 bits; write a smaller one", what, clip(n.Value))
 		return Int{Pos: d.pos(n), Set: true}
 	}
