@@ -178,8 +178,28 @@ func compare(c *comparer) *Report {
 	c.presets()
 	c.outcomes()
 	c.reserved()
+	c.unwitnessed()
 	sortFindings(c.findings)
 	return &Report{Old: c.old.Name, New: c.new.Name, Findings: c.findings}
+}
+
+// NoGain ends the message of an escalation whose witness search finds no
+// key: the finding is then reported as safe.
+const NoGain = " (no key that can be made under the old spec gains from this, so it is not an escalation)"
+
+// unwitnessed reports as safe each escalation that no key shows: a change
+// (such as a dropped requirement that another requirement still implies, or
+// one only an invalid key would notice) that lets no existing key do more.
+// The witness search tries every key that matters (see candidates), so no
+// witness means no key gains.
+func (c *comparer) unwitnessed() {
+	for i := range c.findings {
+		f := &c.findings[i]
+		if f.Category == Escalation && f.Witness == nil && RuleNamed(f.Rule).Witness {
+			f.Category = Safe
+			f.Message += NoGain
+		}
+	}
 }
 
 func sortFindings(fs []Finding) {

@@ -182,6 +182,9 @@ func checkWitness(t *testing.T, old, new *diff.Spec, f diff.Finding) {
 	if w.Action == "call" && !slices.Contains(f.Affects, w.Endpoint) {
 		t.Errorf("%s %s: the witness calls %s, which the finding does not list as affected (%v)", f.Rule, f.Element, w.Endpoint, f.Affects)
 	}
+	if w.Action == "call" && !validKey(old.Model, w) {
+		t.Errorf("%s %s: the witness's key could not be made under OLD: %+v", f.Rule, f.Element, w.Grant)
+	}
 	checkMinimal(t, old, new, f)
 	switch f.Category {
 	case diff.Escalation:
@@ -219,6 +222,9 @@ func checkMinimal(t *testing.T, old, new *diff.Spec, f diff.Finding) {
 		smaller.Grant.NewScopes = slices.DeleteFunc(slices.Clone(w.Grant.NewScopes), func(n string) bool {
 			return n == counterpart(old.Model, new.Model, s)
 		})
+		if w.Action == "call" && !validKey(old.Model, &smaller) {
+			continue // a key that cannot be made under OLD is no witness
+		}
 		o := decideWitness(t, old.Model, &smaller, smaller.Grant.Scopes, oldReq)
 		n := decideWitness(t, new.Model, &smaller, smaller.Grant.NewScopes, newReq)
 		if sameDecision(o, w.Old) && sameDecision(n, w.New) {
@@ -266,6 +272,38 @@ func decideWitness(t *testing.T, m *model.Model, w *diff.Witness, scopes []strin
 		return create(m, kind, scopes)
 	}
 	return decideKey(m, kind, scopes, w.Grant.Restricted, w.Grant.Endpoints, w.Endpoint, request)
+}
+
+// validKey reports whether w's key could be made under old: it names only
+// scopes old defines, holds their prerequisites, and is restricted only to
+// endpoints old defines whose required scopes it holds.
+func validKey(old *model.Model, w *diff.Witness) bool {
+	if w.Grant.Kind == "none" {
+		return true
+	}
+	k, err := reference.ParseKinds(w.Grant.Kind)
+	if err != nil {
+		return false
+	}
+	return validGrant(old, k, w.Grant.Scopes, w.Grant.Restricted, w.Grant.Endpoints)
+}
+
+// validGrant reports whether a key could be made under m.
+func validGrant(m *model.Model, kind model.Principal, scopes []string, restricted bool, endpoints []string) bool {
+	if kind == 0 {
+		return true
+	}
+	for _, s := range scopes {
+		if m.Scope(s) == nil {
+			return false
+		}
+	}
+	for _, e := range endpoints {
+		if restricted && m.Endpoint(e) == nil {
+			return false
+		}
+	}
+	return len(reference.MissingPrerequisites(m, grantOf(m, kind, scopes, restricted, endpoints))) == 0
 }
 
 // grantOf builds a reference grant; kind 0 is no credentials.

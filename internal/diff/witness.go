@@ -103,6 +103,71 @@ type probe struct {
 	preset   string
 	method   string // the endpoint called; "" when the key is being made
 	request  int    // a request-dependent scope the request needs (a place in univ), or -1
+	// open: the key may call every endpoint; otherwise it is restricted to
+	// method. A key restricted to an endpoint must hold what the endpoint
+	// requires, and an endpoint list naming an endpoint a side lacks makes
+	// the grant invalid there, so some witnesses are open keys.
+	open bool
+}
+
+// valid reports whether p's key could have been made under OLD, so that it
+// is a key that exists: it holds only scopes OLD defines, with their
+// prerequisites, and is restricted only to an endpoint OLD defines whose
+// required scopes it holds. A key made from a preset must also be one NEW
+// makes. Keys made before NEW are not checked again under NEW, so a call
+// witness's key need not be one NEW would make. Keys being made (create)
+// and calls without credentials are always valid.
+func (c *comparer) valid(p probe) bool {
+	if p.kind == 0 || p.method == "" {
+		return true
+	}
+	for _, x := range p.old {
+		if c.univ[x].old == nil {
+			return false
+		}
+	}
+	if !p.open && (c.om.Endpoint(p.method) == nil || c.nm.Endpoint(p.method) == nil) {
+		return false
+	}
+	if len(reference.MissingPrerequisites(c.om, c.grantOn(p, p.old, true))) > 0 {
+		return false
+	}
+	return p.preset == "" || len(reference.MissingPrerequisites(c.nm, c.grantOn(p, p.new, false))) == 0
+}
+
+// grantOn is p's key as one side sees it.
+func (c *comparer) grantOn(p probe, set []int, old bool) reference.Grant {
+	var g reference.Grant // no credentials
+	if p.kind != 0 {
+		g = reference.Grant{Kinds: p.kind, Scopes: map[string]bool{}, Endpoints: map[string]bool{}}
+		for _, x := range set {
+			if s := c.scopeOn(x, old); s != nil {
+				g.Scopes[s.Name] = true
+			}
+		}
+		if p.method != "" && !p.open {
+			g.Restricted, g.Endpoints[p.method] = true, true
+		}
+	}
+	return g
+}
+
+// closeOld adds to set the prerequisites OLD gives its scopes, and drops
+// the scopes OLD lacks: the smallest key of OLD holding set.
+func (c *comparer) closeOld(set []int) []int {
+	var out []int
+	for _, x := range set {
+		s := c.univ[x].old
+		if s == nil {
+			continue
+		}
+		out = append(out, x)
+		for _, p := range s.Closure {
+			out = append(out, c.oldIdx[p])
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // decide decides p on both sides.
@@ -119,18 +184,7 @@ func (c *comparer) scopeOn(x int, old bool) *model.Scope {
 }
 
 func (c *comparer) decideOn(m *model.Model, p probe, set []int, old bool) Decision {
-	var g reference.Grant // no credentials
-	if p.kind != 0 {
-		g = reference.Grant{Kinds: p.kind, Scopes: map[string]bool{}, Endpoints: map[string]bool{}}
-		for _, x := range set {
-			if s := c.scopeOn(x, old); s != nil {
-				g.Scopes[s.Name] = true
-			}
-		}
-		if p.method != "" {
-			g.Restricted, g.Endpoints[p.method] = true, true
-		}
-	}
+	g := c.grantOn(p, set, old)
 	if p.method == "" {
 		return creation(m, g)
 	}
@@ -218,19 +272,24 @@ func (c *comparer) findOn(method string, s search) (probe, bool) {
 			if k == 0 && len(set) > 0 {
 				continue
 			}
-			p := probe{kind: k, old: set, new: set, method: method, request: s.request}
-			if o, n := c.decide(p); !s.want(o, n) {
-				continue
-			}
-			if s.control {
-				q := p
-				q.old = minus(p.old, s.must)
-				q.new = q.old
-				if o, n := c.decide(q); s.want(o, n) {
+			for _, open := range []bool{false, true} {
+				p := probe{kind: k, old: set, new: set, method: method, request: s.request, open: open && k != 0}
+				if open && k == 0 || !c.valid(p) {
 					continue
 				}
+				if o, n := c.decide(p); !s.want(o, n) {
+					continue
+				}
+				if s.control {
+					q := p
+					q.old = minus(p.old, s.must)
+					q.new = q.old
+					if o, n := c.decide(q); s.want(o, n) {
+						continue
+					}
+				}
+				return c.shrink(p, s.must, s.want), true
 			}
-			return c.shrink(p, s.must, s.want), true
 		}
 	}
 	return probe{}, false
@@ -274,7 +333,7 @@ func (c *comparer) candidates(method string, s search) [][]int {
 	for _, base := range [][]int{nil, inter(ro, rn), ro, rn, union(ro, rn)} {
 		for _, r := range reveal {
 			for _, g := range givers {
-				set := union(union(union(base, r), g), s.must)
+				set := c.closeOld(union(union(union(base, r), g), s.must))
 				if s.request >= 0 {
 					set = minus(set, []int{s.request})
 				}
@@ -326,11 +385,16 @@ func (c *comparer) givesAll(x int) bool {
 func (c *comparer) findPreset(name string, oldSet, newSet []int, want func(o, n Decision) bool) *Witness {
 	for _, method := range c.common() {
 		for _, k := range kinds[1:] {
-			p := probe{kind: k, old: oldSet, new: newSet, preset: name, method: method, request: -1}
-			same := p
-			same.new = oldSet
-			if o, n := c.decide(p); want(o, n) && !want(c.decide(same)) {
-				return c.witness(p)
+			for _, open := range []bool{false, true} {
+				p := probe{kind: k, old: oldSet, new: newSet, preset: name, method: method, request: -1, open: open}
+				same := p
+				same.new = oldSet
+				if !c.valid(p) {
+					continue
+				}
+				if o, n := c.decide(p); want(o, n) && !want(c.decide(same)) {
+					return c.witness(p)
+				}
 			}
 		}
 	}
@@ -368,6 +432,9 @@ func (c *comparer) shrink(p probe, must []int, want func(o, n Decision) bool) pr
 			q := p
 			q.old = slices.Delete(slices.Clone(p.old), i, i+1)
 			q.new = q.old
+			if !c.valid(q) {
+				continue
+			}
 			if o, n := c.decide(q); want(o, n) {
 				p = q
 				i--
@@ -417,7 +484,7 @@ func (c *comparer) witness(p probe) *Witness {
 	}
 	w.Grant = Grant{Kind: kindName(p.kind), Preset: p.preset, Scopes: nonNil(c.names(p.old)),
 		NewScopes: nonNil(c.newNames(p.new)), Endpoints: []string{}}
-	if p.kind != 0 && p.method != "" {
+	if p.kind != 0 && p.method != "" && !p.open {
 		w.Grant.Restricted, w.Grant.Endpoints = true, []string{p.method}
 	}
 	return w
