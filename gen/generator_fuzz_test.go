@@ -23,6 +23,7 @@ import (
 	"github.com/scopegen/scopegen/internal/cases"
 	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/spec"
+	"github.com/scopegen/scopegen/internal/synth"
 )
 
 var randSeed = flag.Uint64("randseed", 1, "first seed of the random specs TestRandomSpecsCompile builds")
@@ -123,7 +124,8 @@ var randomSpecSizes = []randSpecOptions{
 }
 
 // TestRandomSpecsCompile generates a package for each of randomSpecSizes
-// (seeds from -randseed), in one temporary module to share the build, and
+// (seeds from -randseed) and for a synthetic spec (internal/synth), in one
+// temporary module to share the build, and
 // runs go vet and go test on it: testdata/e2e/check_test.go compares the
 // checker with the reference on random grants, and generated/properties_test.go
 // and generated/fuzz_test.go (seeds only) check the properties of any checker.
@@ -159,17 +161,23 @@ func TestRandomSpecsCompile(t *testing.T) {
 	}
 	write("go.mod", []byte("module example.com/random\n\ngo 1.24\n"))
 	driverPkg := regexp.MustCompile(`(?m)^package scopes$`)
+	specs := make([][]byte, len(randomSpecSizes))
 	for i, o := range randomSpecSizes {
 		o.Seed = *randSeed + uint64(i)
+		specs[i] = randSpec(o)
+	}
+	// And a synthetic spec shaped like a real API (internal/synth).
+	specs = append(specs, synth.Spec(synth.Options{Endpoints: 120, Scopes: 90, Seed: *randSeed}))
+	for i, src := range specs {
+		seed := *randSeed + uint64(i)
 		pkg := fmt.Sprintf("p%d", i)
-		src := randSpec(o)
 		m, files := checkGenerated(t, src, pkg)
-		t.Logf("%s: seed %d, %d scopes (max id %d, %d words), %d endpoints, %d bytes of spec", pkg, o.Seed, len(m.Scopes), m.MaxID, m.Words, len(m.Endpoints), len(src))
+		t.Logf("%s: seed %d, %d scopes (max id %d, %d words), %d endpoints, %d bytes of spec", pkg, seed, len(m.Scopes), m.MaxID, m.Words, len(m.Endpoints), len(src))
 		write(filepath.Join(pkg, "scopes.yaml"), src)
 		for _, f := range files {
 			write(filepath.Join(pkg, f.Name), f.Content)
 		}
-		suite, err := json.Marshal(cases.Build(m, o.Seed, 200))
+		suite, err := json.Marshal(cases.Build(m, seed, 200))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -187,7 +195,7 @@ func TestRandomSpecsCompile(t *testing.T) {
 		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
-			t.Fatalf("go %s: %v\n%s\npackage pN is the spec of seed %d+N; reproduce with go test ./gen -run TestRandomSpecsCompile -randseed %d", strings.Join(args, " "), err, out, *randSeed, *randSeed)
+			t.Fatalf("go %s: %v\n%s\npackage pN is the spec of seed %d+N (the last one synth's); reproduce with go test ./gen -run TestRandomSpecsCompile -randseed %d", strings.Join(args, " "), err, out, *randSeed, *randSeed)
 		}
 	}
 }
