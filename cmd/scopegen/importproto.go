@@ -33,7 +33,8 @@ const importProtoDetail = "Reads .proto files whose scope rules are custom optio
 	"directory of each file named and those above it.\n\n" +
 	"An option name is a full extension name (clarifai.auth.util.cl_auth_type),\n" +
 	"or one in parentheses with the path of a field in it ((acme.auth.rule).scopes);\n" +
-	"a comma-separated list means any of them. Settings come from -profile, then\n" +
+	"a comma-separated list means any of them; one that no file sets is an error,\n" +
+	"listing the options the files do set (nothing is guessed). Settings come from -profile, then\n" +
 	"-config, then the flags. A config file is YAML with the keys enum, names,\n" +
 	"strip_prefix, grants_all, options (depends, exposed, requires, auth, http),\n" +
 	"auth (value: target), auth_default, import_paths (relative to the file) and\n" +

@@ -95,9 +95,13 @@ type importer struct {
 
 	endpoints []*endpointOut
 	skipped   []Skipped
+	rpcs      int // RPCs read from the files named
 
 	matched map[string]bool // settings that matched an option somewhere
-	written map[string]bool // extension names written in options, resolved to a likely full name
+	// written are the option names written on the enum's values ("value")
+	// and on RPCs ("rpc"), with the extension resolved to a likely full
+	// name, in OptionRef text form.
+	written map[string]map[string]bool
 	exts    []string        // extensions declared in the files read
 }
 
@@ -148,7 +152,8 @@ func Import(c *Config, files []Source, resolve Resolver) (*Result, error) {
 	if len(files) == 0 {
 		return nil, errors.New("no .proto files given")
 	}
-	im := &importer{s: s, byValue: map[string]*scopeOut{}, unset: map[string]bool{}, matched: map[string]bool{}, written: map[string]bool{}}
+	im := &importer{s: s, byValue: map[string]*scopeOut{}, unset: map[string]bool{}, matched: map[string]bool{},
+		written: map[string]map[string]bool{"value": {}, "rpc": {}}}
 	seen := map[string]bool{}
 	for _, src := range files {
 		if seen[src.key()] {
@@ -474,7 +479,7 @@ func (im *importer) readScopes() {
 					}
 					continue
 				}
-				im.noteWritten(opt, scope)
+				im.noteWritten(opt, scope, "value")
 				for _, fv := range im.values_(opt, scope, im.s.exposed, "exposed") {
 					b, _ := identValue(fv.val)
 					switch {
@@ -605,20 +610,30 @@ func (im *importer) scopeRef(f *protoFile, fv found, what string) (spec.Str, boo
 	return spec.Str{Value: sc.name, Pos: pos}, true
 }
 
-// noteWritten records the extension an option names, for suggestions.
-func (im *importer) noteWritten(opt *ast.OptionNode, scope string) {
-	if w, ok := writtenExtension(opt); ok {
-		if strings.HasPrefix(w, ".") {
-			im.written[w[1:]] = true
-			return
-		}
-		// The most likely full name: the written name in the file's package
-		// when it has no dots, else as written.
-		if !strings.Contains(w, ".") {
-			w = join(packageOf(scope, im), w)
-		}
-		im.written[w] = true
+// noteWritten records the option opt names, on where ("value" or "rpc"),
+// for messages.
+func (im *importer) noteWritten(opt *ast.OptionNode, scope, where string) {
+	written, ok := optionName(opt.Name)
+	if !ok || !written[0].ext {
+		return
 	}
+	w := written[0].name
+	switch {
+	case strings.HasPrefix(w, "."):
+		w = w[1:]
+	case !strings.Contains(w, "."):
+		// The most likely full name: the written name in the file's
+		// package when it has no dots, else as written.
+		w = join(packageOf(scope, im), w)
+	}
+	r := OptionRef{Ext: w}
+	for _, p := range written[1:] {
+		if p.ext {
+			break
+		}
+		r.Path = append(r.Path, p.name)
+	}
+	im.written[where][r.String()] = true
 }
 
 func packageOf(scope string, im *importer) string {
@@ -675,6 +690,7 @@ func (im *importer) readServices() {
 				if !ok {
 					continue
 				}
+				im.rpcs++
 				r := im.readRPC(f, sd.name, n)
 				if prev, dup := methods[r.method]; dup {
 					im.errorf(f.pos(n.Name), "method %s is defined twice (first at %s); protoc refuses this too: rename or remove one", r.method, prev)
@@ -764,7 +780,7 @@ func (im *importer) readRPC(f *protoFile, service string, n *ast.RPCNode) *rpc {
 			}
 			continue
 		}
-		im.noteWritten(opt, scope)
+		im.noteWritten(opt, scope, "rpc")
 		for _, fv := range im.values_(opt, scope, im.s.requires, "requires") {
 			ref, ok := im.scopeRef(f, fv, fmt.Sprintf("rpc %s requires", r.method))
 			if !ok {
@@ -849,44 +865,55 @@ func (im *importer) endpoint(r *rpc, t Target) {
 	im.endpoints = append(im.endpoints, e)
 }
 
-// unmatched warns of settings that matched no option in any file: a name
-// misspelled, or an option the files do not use.
+// unmatched refuses settings that matched no option in any file: a name
+// misspelled, or an option the files do not use. Nothing is guessed: a
+// requires option that matches nothing would let every key call every RPC,
+// an auth option that matches nothing would give every RPC -auth-default.
 func (im *importer) unmatched() {
-	var written []string
-	for w := range im.written {
-		written = append(written, w)
-	}
-	sort.Strings(written)
 	pos := im.enum.file.pos(im.enum.node.Name)
+	http := im.s.http
+	if len(im.s.HTTP) == 0 {
+		http = nil // the default: files without HTTP bindings are fine
+	}
 	for _, x := range []struct {
-		refs []OptionRef
-		what string
-		flag string
+		refs  []OptionRef
+		what  string
+		flag  string
+		where string
 	}{
-		{im.s.depends, "depends", "-depends-option"}, {im.s.exposed, "exposed", "-exposed-option"},
-		{im.s.requires, "requires", "-requires-option"}, {im.s.auth, "auth", "-auth-option"},
+		{im.s.depends, "depends", "-depends-option", "value"}, {im.s.exposed, "exposed", "-exposed-option", "value"},
+		{im.s.requires, "requires", "-requires-option", "rpc"}, {im.s.auth, "auth", "-auth-option", "rpc"},
+		{http, "http", "-http-option", "rpc"},
 	} {
-		if len(x.refs) == 0 || im.matched[x.what] {
-			continue
+		if len(x.refs) == 0 || im.matched[x.what] || x.where == "rpc" && im.rpcs == 0 {
+			continue // (files with no RPCs import the scopes alone)
 		}
+		var written []string
+		for w := range im.written[x.where] {
+			written = append(written, w)
+		}
+		sort.Strings(written)
 		var names []string
 		hint := ""
 		for _, r := range x.refs {
-			names = append(names, r.display())
+			names = append(names, r.String())
 			if hint == "" {
-				if h := spec.DidYouMean(r.Ext, written); h != "" {
-					hint = h
-				}
+				hint = spec.DidYouMean(r.String(), written)
 			}
 		}
-		effect := ""
-		switch x.what {
-		case "exposed":
-			effect = "; every scope is marked internal"
-		case "requires":
-			effect = "; no RPC requires any scope"
+		on := "no RPC of the files named sets it"
+		if x.where == "value" {
+			on = "no value of enum " + im.s.Enum + " sets it"
 		}
-		im.warnf(pos, "%s/options.%s %s: no option of that name is set in the files read%s%s", x.flag, x.what, strings.Join(names, ","), hint, effect)
+		seen := "; no options are set there"
+		if len(written) > 0 {
+			seen = "; the options set there are " + strings.Join(written, ", ")
+		}
+		fix := "correct the name (the option's full name, package included)"
+		if x.what == "depends" || x.what == "exposed" || x.what == "http" {
+			fix += ", or leave the setting out if the files have no such option"
+		}
+		im.errorf(pos, "%s/options.%s %s: %s%s%s; %s", x.flag, x.what, strings.Join(names, ","), on, hint, seen, fix)
 	}
 }
 
