@@ -11,7 +11,10 @@
 // the smallest concrete key whose decision differs between the two versions,
 // found and checked with package reference.
 //
-// Scopes are matched across versions by name first and then by id, so a
+// Scopes are matched across versions by name first and then by id (by id
+// first when the old id now carries a new name, the old name another id, and
+// the spec's references follow the id: a rename whose old name is reused),
+// so a
 // scope whose id is unchanged but whose name changed is reported as a rename,
 // not as a removal and an addition. A key holds the matched scope on both
 // sides: a rename or an id change does not change what it may call, but it is
@@ -20,7 +23,9 @@ package diff
 
 import (
 	"cmp"
+	"hash/fnv"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/scopegen/scopegen/internal/model"
@@ -103,6 +108,7 @@ var Rules = []Rule{
 	{"scope-id-reused", Breaking, false, "a scope takes the id another scope had: keys stored by id would hold it"},
 	{"scope-reserved-id-reused", Breaking, false, "a scope takes an id the old spec reserves (a retired scope)"},
 	{"scope-reserved-name-reused", Breaking, false, "a scope takes a name the old spec reserves (a retired scope)"},
+	{"scope-name-reused", Breaking, false, "a new scope takes the name a renamed or removed scope had: keys and configs that store the name would hold it"},
 	{"scope-prerequisite-added", Breaking, true, "a scope needs more prerequisites: keys without them can no longer be made"},
 	{"scope-grants-all-removed", Breaking, true, "a scope no longer grants every scope, or the scope that did is removed"},
 	{"scope-go-name-changed", Breaking, false, "a scope's Go constant is renamed: code that uses it no longer compiles"},
@@ -250,14 +256,29 @@ func newComparer(old, new *Spec) *comparer {
 		oldIdx: map[*model.Scope]int{}, newIdx: map[*model.Scope]int{}}
 	toNew := map[*model.Scope]*model.Scope{}
 	taken := map[*model.Scope]bool{}
-	for _, o := range c.om.Scopes {
-		if n := c.nm.Scope(o.Name); n != nil {
-			toNew[o], taken[n] = n, true
-		}
-	}
 	newByID := map[int]*model.Scope{}
 	for _, n := range c.nm.Scopes {
 		newByID[n.ID] = n
+	}
+	// A scope whose id now belongs to a scope of a new name, while a scope
+	// of another id takes its name, is either renamed (its old name reused)
+	// or renumbered (its old id reused). The spec's references tell: the
+	// scope that the endpoints, presets and scopes referring to OLD's now
+	// refer to is its counterpart; by name when that does not decide.
+	for _, o := range c.om.Scopes {
+		n, byID := c.nm.Scope(o.Name), newByID[o.ID]
+		if n == nil || n.ID == o.ID || byID == nil || c.om.Scope(byID.Name) != nil {
+			continue
+		}
+		was := refs(c.om, o)
+		if len(inter(was, refs(c.nm, byID))) > len(inter(was, refs(c.nm, n))) {
+			toNew[o], taken[byID] = byID, true
+		}
+	}
+	for _, o := range c.om.Scopes {
+		if n := c.nm.Scope(o.Name); toNew[o] == nil && n != nil && !taken[n] {
+			toNew[o], taken[n] = n, true
+		}
 	}
 	for _, o := range c.om.Scopes {
 		if n := newByID[o.ID]; toNew[o] == nil && n != nil && !taken[n] {
@@ -273,6 +294,46 @@ func newComparer(old, new *Spec) *comparer {
 		}
 	}
 	return c
+}
+
+// refs lists what refers to s in m, as sorted hashes of strings naming the
+// referrer (an endpoint's requirement, request scope or redaction, a preset,
+// a scope's prerequisite), comparable across the two sides.
+func refs(m *model.Model, s *model.Scope) []int {
+	var names []string
+	for _, e := range m.Endpoints {
+		if slices.Contains(e.Requires, s) {
+			names = append(names, "requires "+e.Method)
+		}
+		for _, r := range e.RequestScopes {
+			if r.Scope == s {
+				names = append(names, "request "+e.Method)
+			}
+		}
+		for _, r := range e.Redactions {
+			if slices.Contains(r.Unless, s) {
+				names = append(names, "unless "+e.Method+" "+r.Field)
+			}
+		}
+	}
+	for _, p := range m.Presets {
+		if slices.Contains(p.Scopes, s) {
+			names = append(names, "preset "+p.Name)
+		}
+	}
+	for _, d := range m.Scopes {
+		if slices.Contains(d.Requires, s) {
+			names = append(names, "scope "+strconv.Itoa(d.ID))
+		}
+	}
+	out := make([]int, len(names))
+	for i, n := range names {
+		h := fnv.New32a()
+		h.Write([]byte(n))
+		out[i] = int(h.Sum32())
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 func (c *comparer) add(l lscope) {

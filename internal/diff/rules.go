@@ -56,6 +56,18 @@ func guarded(m *model.Model) []string {
 	return out
 }
 
+// oldOnly keeps the endpoints OLD defines: the clients a change of a stored
+// name or id can break already call them.
+func (c *comparer) oldOnly(methods []string) []string {
+	var out []string
+	for _, m := range methods {
+		if c.om.Endpoint(m) != nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // scopes reports scopes removed, added, renamed, renumbered, described
 // differently, and ids or names taken from another scope or from reserved.
 func (c *comparer) scopes() {
@@ -72,6 +84,14 @@ func (c *comparer) scopes() {
 			continue
 		case o == nil:
 			c.finding("scope-added", n.Name, n.Pos, false, uses, fmt.Sprintf("new scope %s (id %d)", n.Name, n.ID))
+			if prev := c.om.Scope(n.Name); prev != nil {
+				fate := "is removed"
+				if r := c.univ[c.oldIdx[prev]].new; r != nil {
+					fate = "is renamed to " + r.Name
+				}
+				c.finding("scope-name-reused", n.Name, n.Pos, false, c.oldOnly(uses),
+					fmt.Sprintf("new scope %s (id %d) takes the name of scope %s (id %d), which %s: keys and configs that store the name %s would hold the new scope; choose another name", n.Name, n.ID, prev.Name, prev.ID, fate, n.Name))
+			}
 		default:
 			c.changedScope(o, n, uses)
 		}
@@ -116,13 +136,13 @@ func (c *comparer) changedScope(o, n *model.Scope, uses []string) {
 		if !slices.Contains(c.nm.Reserved.Names, o.Name) {
 			msg += fmt.Sprintf("; add %s to reserved names so that no scope takes it again", o.Name)
 		}
-		c.finding("scope-renamed", n.Name, n.Pos, false, uses, msg)
+		c.finding("scope-renamed", n.Name, n.Pos, false, c.oldOnly(uses), msg)
 	} else if o.GoName != n.GoName {
 		c.finding("scope-go-name-changed", n.Name, c.ni.scopeField(n, func(s *spec.Scope) spec.Pos { return s.GoName.Pos }), false, uses,
 			fmt.Sprintf("scope %s's Go constant changes from %s to %s: code that uses %s no longer compiles", n.Name, o.GoName, n.GoName, o.GoName))
 	}
 	if o.ID != n.ID {
-		c.finding("scope-id-changed", n.Name, c.ni.idPos(n), false, uses,
+		c.finding("scope-id-changed", n.Name, c.ni.idPos(n), false, c.oldOnly(uses),
 			fmt.Sprintf("scope %s's id changes from %d to %d: keys and sets stored by id lose it, since an id is forever; restore id %d", n.Name, o.ID, n.ID, o.ID))
 	}
 	if o.Description != n.Description {
