@@ -736,3 +736,46 @@ func TestKeyFromContext(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrent calls one Enforcer from many goroutines, on endpoints whose
+// redacted fields it resolves on first use: run it with -race.
+func TestConcurrent(t *testing.T) {
+	c, items := start(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				var err error
+				switch g % 3 {
+				case 0:
+					var resp *testpb.GetItemResponse
+					if resp, err = c.GetItem(as("reader"), &testpb.GetItemRequest{Id: "a"}); err == nil && !proto.Equal(resp.Item, redactedItem(items[0])) {
+						err = fmt.Errorf("GetItem: %v", resp.Item)
+					}
+				case 1:
+					var resp *testpb.ListItemsResponse
+					if resp, err = c.ListItems(as("reader"), &testpb.ListItemsRequest{}); err == nil && resp.Items[0].Children[0].Secret != "" {
+						err = fmt.Errorf("ListItems: %v", resp)
+					}
+				default:
+					var resp *testpb.HealthResponse
+					if resp, err = c.Health(context.Background(), &testpb.HealthRequest{}); err == nil && resp.Featured.Secret != "" {
+						err = fmt.Errorf("Health: %v", resp)
+					}
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
