@@ -102,7 +102,7 @@ type Rule struct {
 // Rules lists every rule, by element and category. The names are stable:
 // allowances and scripts refer to them.
 var Rules = []Rule{
-	{"scope-removed", Breaking, false, "a scope is removed: keys, configs and code that name it break"},
+	{"scope-removed", Breaking, true, "a scope is removed: keys, configs and code that name it break"},
 	{"scope-renamed", Breaking, false, "a scope keeps its id under a new name: keys and code that store the old name break"},
 	{"scope-id-changed", Breaking, false, "a scope keeps its name under a new id: keys stored by id lose it"},
 	{"scope-id-reused", Breaking, false, "a scope takes the id another scope had: keys stored by id would hold it"},

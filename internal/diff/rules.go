@@ -122,8 +122,11 @@ func (c *comparer) removedScope(o *model.Scope, uses []string) {
 	if len(keep) > 0 {
 		hint = "; add its " + list(keep) + " to reserved so that no scope takes them again"
 	}
-	c.finding("scope-removed", o.Name, o.Pos, true, uses,
+	f := c.finding("scope-removed", o.Name, o.Pos, true, uses,
 		fmt.Sprintf("scope %s (id %d) is removed: keys, configs and code that name it break%s", o.Name, o.ID, hint))
+	// A key that holds it loses what it gave: the smallest key whose call of
+	// an endpoint OLD defines is allowed (or shows more) only because of it.
+	f.Witness = c.find(search{methods: c.oldOnly(uses), must: []int{c.oldIdx[o]}, request: -1, control: true, want: Lost})
 }
 
 func (c *comparer) changedScope(o, n *model.Scope, uses []string) {
