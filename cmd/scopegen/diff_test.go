@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/tools/txtar"
+
 	"github.com/scopegen/scopegen/gen"
 	"github.com/scopegen/scopegen/internal/diff"
 )
@@ -391,4 +393,93 @@ func TestReviewExample(t *testing.T) {
 	if code != 4 || r.ExitCode != 4 || !slices.Equal(found, wantFound) {
 		t.Errorf("the example reports (exit %d):\n%s\nwant (exit 4):\n%s", code, strings.Join(found, "\n"), strings.Join(wantFound, "\n"))
 	}
+}
+
+// TestWitnessesReproduceWithExplain runs scopegen diff on every spec pair of
+// testdata/diff and replays each call witness with scopegen explain on both
+// specs: explain must decide as the witness says (allowed, code and
+// redacted fields; for a request-dependent witness, whether the handler's
+// scope is held). Witnesses of kind none use explain -kind none.
+func TestWitnessesReproduceWithExplain(t *testing.T) {
+	paths, err := filepath.Glob("../../testdata/diff/*.txtar")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no archives: %v", err)
+	}
+	replayed := 0
+	for _, path := range paths {
+		a, err := txtar.ParseFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		for _, f := range a.Files {
+			if f.Name == "old.yaml" || f.Name == "new.yaml" {
+				writeFile(t, dir, f.Name, string(f.Data))
+			}
+		}
+		oldPath, newPath := filepath.Join(dir, "old.yaml"), filepath.Join(dir, "new.yaml")
+		_, out, _ := scopegen(t, "diff", "-format", "json", oldPath, newPath)
+		var rep struct {
+			Findings []struct {
+				Rule    string        `json:"rule"`
+				Element string        `json:"element"`
+				Witness *diff.Witness `json:"witness"`
+			} `json:"findings"`
+		}
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatalf("%s: %v\n%s", path, err, out)
+		}
+		for _, f := range rep.Findings {
+			w := f.Witness
+			if w == nil || w.Action != "call" {
+				continue
+			}
+			replayed++
+			for _, side := range []struct {
+				spec   string
+				scopes []string
+				want   diff.Decision
+				scope  string
+			}{{oldPath, w.Grant.Scopes, w.Old, reqScope(w, true)}, {newPath, w.Grant.NewScopes, w.New, reqScope(w, false)}} {
+				args := []string{"-spec", side.spec, "-kind", w.Grant.Kind, "-scopes", strings.Join(side.scopes, ",")}
+				if w.Grant.Restricted {
+					args = append(args, "-endpoints", strings.Join(w.Grant.Endpoints, ","))
+				}
+				args = append(args, w.Endpoint)
+				_, x := explainJSON(t, args...)
+				allowed, code := x["allowed"] == true, int(x["code"].(float64))
+				if side.want.Reason == diff.MissingRequestScope {
+					held := true
+					for _, r := range x["request_dependent"].([]any) {
+						if r := r.(map[string]any); r["scope"] == side.scope {
+							held = r["held"] == true
+						}
+					}
+					if !allowed || held {
+						t.Errorf("%s: %s %s: explain %v says allowed %v, %s held %v; the witness says the request is refused for lack of it",
+							filepath.Base(path), f.Rule, f.Element, args, allowed, side.scope, held)
+					}
+					continue
+				}
+				if allowed != side.want.Allowed || code != side.want.Code || !slices.Equal(strs(t, x["redacted"]), side.want.Redacted) {
+					t.Errorf("%s: %s %s: explain %v decides allowed %v code %d redacted %v (%v); the witness says %+v",
+						filepath.Base(path), f.Rule, f.Element, args, allowed, code, x["redacted"], x["message"], side.want)
+				}
+			}
+		}
+	}
+	if replayed < 20 {
+		t.Errorf("only %d witnesses replayed", replayed)
+	}
+}
+
+// reqScope is the request-dependent scope of w's request on one side, or "".
+func reqScope(w *diff.Witness, old bool) string {
+	switch {
+	case w.Request == nil:
+		return ""
+	case old:
+		return w.Request.OldScope
+	}
+	return w.Request.NewScope
 }

@@ -21,7 +21,7 @@ type explainFlags struct {
 
 func (f *explainFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.spec, "spec", "spec/scopes.yaml", "read the scopes spec from `file`")
-	fs.StringVar(&f.kind, "kind", "app_key", "the `kind` of key making the call: app_key or pat")
+	fs.StringVar(&f.kind, "kind", "app_key", "the `kind` of key making the call: app_key or pat, or none for a call without credentials (as scopegen diff's witnesses of kind none make)")
 	fs.StringVar(&f.scopes, "scopes", "", "the op scopes the key holds, as a comma-separated `list`, e.g. Inputs:Get,Concepts:Get (default: none)")
 	fs.StringVar(&f.endpoints, "endpoints", "", "the only endpoints the key may call, as a comma-separated `list` of full method names, e.g. /clarifai.api.V2/ListInputs (default: none given, so the key is not restricted to endpoints)")
 	fs.StringVar(&f.inviteScopes, "invite-scopes", "", "the op scopes of the collaborator's invite, as a comma-separated `list`; giving this flag or -invite-endpoints makes the caller a collaborator (default: not a collaborator)")
@@ -132,9 +132,12 @@ func explain(m *model.Model, f explainFlags, method string, collaborator bool) *
 	}
 	x.line("method", "%s", printable(method))
 
-	kinds, kindProblem := parseKind(f.kind)
 	keyScopes, keyEndpoints := splitList(f.scopes), splitList(f.endpoints)
 	invScopes, invEndpoints := splitList(f.inviteScopes), splitList(f.inviteEndpoints)
+	if strings.TrimSpace(f.kind) == noCredentials {
+		return explainNoCredentials(m, x, method, len(keyScopes)+len(keyEndpoints) > 0 || collaborator)
+	}
+	kinds, kindProblem := parseKind(f.kind)
 	var problems []string
 	if kindProblem != "" {
 		problems = append(problems, kindProblem)
@@ -297,6 +300,69 @@ func explain(m *model.Model, f explainFlags, method string, collaborator bool) *
 	}
 	x.grantLines(m, key, invite, g)
 	return x
+}
+
+// noCredentials is the -kind of a call made without credentials.
+const noCredentials = "none"
+
+// explainNoCredentials decides a call of method made without credentials
+// (-kind none): only a public endpoint lets it through. With a key's scopes
+// or endpoints, or an invite, the flags contradict each other, and the call
+// is refused as an invalid key is.
+func explainNoCredentials(m *model.Model, x *explanation, method string, keyGiven bool) *explanation {
+	x.Grant = grantJSON{Kind: noCredentials, Scopes: []string{}, Endpoints: []string{}}
+	e := m.Endpoint(method)
+	if keyGiven {
+		x.deny(m.Outcome(model.KeyInvalid))
+		x.Reason = "invalid_grant"
+		x.Grant.Restricted = true
+		x.Message = "invalid key: -kind none means a call without credentials, which holds no scopes and no endpoints and is no collaborator; drop -scopes, -endpoints, -invite-scopes and -invite-endpoints, or give -kind app_key or pat"
+		x.line("reason", "invalid_grant: %s", x.Message)
+		return x
+	}
+	d := reference.Decide(m, reference.Grant{}, method)
+	x.Allowed, x.Reason = d.Allowed, string(d.Reason)
+	x.Missing, x.Redacted = nonNil(d.Missing), nonNil(d.Redacted)
+	if !d.Allowed {
+		x.deny(m.Outcome(d.Outcome))
+	}
+	switch {
+	case e == nil:
+		x.Message = fmt.Sprintf("unknown method %q%s", method, suggestMethod(m, method))
+	case d.Allowed:
+		x.Message = fmt.Sprintf("%s is public: anyone may call it, with or without a key", e.Method)
+		if len(x.Redacted) > 0 {
+			x.Message += "; the response omits " + strings.Join(x.Redacted, ", ")
+		}
+	default:
+		x.Message = fmt.Sprintf("%s is not public: a call needs %s, and this one carries no credentials", e.Method, keyOfKinds(e.Principals))
+	}
+	x.line("reason", "%s: %s", x.Reason, x.Message)
+	if e != nil {
+		for _, s := range e.Requires {
+			x.Required = append(x.Required, heldScope{s.Name, false})
+		}
+		for _, r := range e.RequestScopes {
+			x.RequestDependent = append(x.RequestDependent, requestScope{r.Scope.Name, r.When, false})
+		}
+		for _, r := range e.Redactions {
+			if slices.Contains(x.Redacted, r.Field) {
+				x.Reveal[r.Field] = nonNil(model.Names(r.Unless))
+				x.line("redacted", "%s: removed from the response; a key holding %s would reveal it", r.Field, strings.Join(model.Names(r.Unless), " and "))
+			}
+		}
+	}
+	x.line("grant", "none: the call carries no credentials")
+	return x
+}
+
+// keyOfKinds says which keys a principal set accepts: "an app_key or pat key".
+func keyOfKinds(p model.Principal) string {
+	kinds := strings.Join(p.List(), " or ")
+	if strings.HasPrefix(kinds, "a") {
+		return "an " + kinds + " key"
+	}
+	return "a " + kinds + " key"
 }
 
 // message is the decision in one sentence.
