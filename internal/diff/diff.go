@@ -561,13 +561,44 @@ func (x *index) requestPos(e *model.Endpoint, scope string) spec.Pos {
 	return e.Pos
 }
 
-// principalPos is where endpoint e lists principal, or the method (when it
-// takes defaults.principals).
-func (x *index) principalPos(e *model.Endpoint, principal string) spec.Pos {
-	if se := x.endpoints[e.Method]; se != nil {
+// principalPos is where endpoint e lists principal, or, when it takes
+// defaults.principals and those changed (old lists OLD's), where the defaults
+// list it; or the method.
+func (x *index) principalPos(e *model.Endpoint, principal string, old *index) spec.Pos {
+	if se := x.endpoints[e.Method]; se != nil && se.HasPrincipals {
 		return strPos(se.Principals, principal, e.Pos)
 	}
+	if x.defaultsChanged(old) {
+		return strPos(x.f.Principals, principal, firstPos(x.f.Principals, e.Pos))
+	}
 	return e.Pos
+}
+
+// principalsPos is where endpoint e's principals list starts, or, when it
+// takes defaults.principals and those changed, where the defaults list
+// starts; or the method.
+func (x *index) principalsPos(e *model.Endpoint, old *index) spec.Pos {
+	if se := x.endpoints[e.Method]; se != nil && se.HasPrincipals {
+		return firstPos(se.Principals, e.Pos)
+	}
+	if x.defaultsChanged(old) {
+		return firstPos(x.f.Principals, e.Pos)
+	}
+	return e.Pos
+}
+
+// defaultsChanged reports whether defaults.principals differ from old's.
+func (x *index) defaultsChanged(old *index) bool {
+	a, b := x.f.Principals, old.f.Principals
+	if len(a) != len(b) {
+		return true
+	}
+	for i := range a {
+		if a[i].Value != b[i].Value {
+			return true
+		}
+	}
+	return false
 }
 
 // publicPos is where endpoint e says public, or the method.

@@ -316,14 +316,14 @@ func (c *comparer) changedEndpoint(o, n *model.Endpoint) {
 func (c *comparer) principals(o, n *model.Endpoint) {
 	m, here := n.Method, []string{n.Method}
 	if more := n.Principals &^ o.Principals; more != 0 {
-		f := c.finding("endpoint-principal-added", m, c.ni.principalPos(n, more.List()[0]), false, here,
+		f := c.finding("endpoint-principal-added", m, c.ni.principalPos(n, more.List()[0], c.oi), false, here,
 			fmt.Sprintf("endpoint %s now accepts %s keys too", m, list(more.List())))
 		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
 			return o.Reason == string(reference.PrincipalNotAllowed) && n.Allowed
 		}})
 	}
 	if fewer := o.Principals &^ n.Principals; fewer != 0 {
-		f := c.finding("endpoint-principal-removed", m, c.ni.listPos(n, func(e *spec.Endpoint) []spec.Str { return e.Principals }), false, here,
+		f := c.finding("endpoint-principal-removed", m, c.ni.principalsPos(n, c.oi), false, here,
 			fmt.Sprintf("endpoint %s no longer accepts %s keys", m, list(fewer.List())))
 		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
 			return o.Allowed && n.Reason == string(reference.PrincipalNotAllowed)
