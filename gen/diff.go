@@ -6,7 +6,9 @@ import (
 )
 
 // Diff returns a unified diff from old to new for the file at path, or "" when
-// they are equal. A missing file diffs as empty.
+// they are equal, as diff -u prints it: one hunk per group of changes, with 3
+// lines of context, changes at most 6 lines apart sharing a hunk. A missing
+// file diffs as empty.
 func Diff(path string, old, new []byte) string {
 	if string(old) == string(new) {
 		return ""
@@ -23,47 +25,74 @@ func Diff(path string, old, new []byte) string {
 		suf++
 	}
 	ma, mb := a[pre:len(a)-suf], b[pre:len(b)-suf]
-	var ops []string
+	var mid []string
 	if len(ma)*len(mb) <= 4_000_000 {
-		ops = lcsOps(ma, mb)
+		mid = lcsOps(ma, mb)
 	} else {
 		for _, l := range ma {
-			ops = append(ops, "-"+l)
+			mid = append(mid, "-"+l)
 		}
 		for _, l := range mb {
-			ops = append(ops, "+"+l)
+			mid = append(mid, "+"+l)
 		}
+	}
+	// ops is the whole file, line by line: kept, removed or added.
+	ops := make([]string, 0, pre+len(mid)+suf)
+	for _, l := range a[:pre] {
+		ops = append(ops, " "+l)
+	}
+	ops = append(ops, mid...)
+	for _, l := range a[len(a)-suf:] {
+		ops = append(ops, " "+l)
 	}
 	const context = 3
-	start := max(0, pre-context)
-	var lines []string
-	for _, l := range a[start:pre] {
-		lines = append(lines, " "+l)
-	}
-	lines = append(lines, ops...)
-	tail := a[len(a)-suf:]
-	for _, l := range tail[:min(context, len(tail))] {
-		lines = append(lines, " "+l)
-	}
-	var oldN, newN int
-	for _, l := range lines {
-		switch l[0] {
-		case '-':
-			oldN++
-		case '+':
-			newN++
-		default:
-			oldN++
-			newN++
-		}
-	}
 	var out strings.Builder
-	fmt.Fprintf(&out, "--- %s\n+++ %s (generated)\n@@ -%d,%d +%d,%d @@\n", path, path, start+1, oldN, start+1, newN)
-	for _, l := range lines {
-		out.WriteString(l)
-		out.WriteByte('\n')
+	fmt.Fprintf(&out, "--- %s\n+++ %s (generated)\n", path, path)
+	oldLine, newLine := 1, 1 // of ops[i]
+	for i := 0; i < len(ops); {
+		if ops[i][0] == ' ' {
+			i, oldLine, newLine = i+1, oldLine+1, newLine+1
+			continue
+		}
+		// A hunk: from context lines before the change at i to context
+		// lines after the last change no more than 2*context kept lines on.
+		from := max(0, i-context)
+		oldLine, newLine = oldLine-(i-from), newLine-(i-from)
+		end, kept := i, 0
+		for j := i; j < len(ops) && kept <= 2*context; j++ {
+			if ops[j][0] == ' ' {
+				kept++
+			} else {
+				end, kept = j+1, 0
+			}
+		}
+		to := min(len(ops), end+context)
+		var oldN, newN int
+		for _, l := range ops[from:to] {
+			if l[0] != '+' {
+				oldN++
+			}
+			if l[0] != '-' {
+				newN++
+			}
+		}
+		fmt.Fprintf(&out, "@@ -%s +%s @@\n", hunkRange(oldLine, oldN), hunkRange(newLine, newN))
+		for _, l := range ops[from:to] {
+			out.WriteString(l)
+			out.WriteByte('\n')
+		}
+		oldLine, newLine, i = oldLine+oldN, newLine+newN, to
 	}
 	return out.String()
+}
+
+// hunkRange is a hunk header's start,count as diff -u writes it: an empty
+// range starts at the line before it.
+func hunkRange(start, n int) string {
+	if n == 0 {
+		start--
+	}
+	return fmt.Sprintf("%d,%d", start, n)
 }
 
 func splitLines(s string) []string {

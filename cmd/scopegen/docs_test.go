@@ -48,7 +48,7 @@ func TestGenerateWritesDocs(t *testing.T) {
 	}
 	code, stdout, stderr := scopegen(t, "check", "-spec", clarifai, "-out", out)
 	if code != 1 || !strings.Contains(stdout, "--- "+filepath.ToSlash(ref)) || !strings.Contains(stdout, "-edited by hand") ||
-		!strings.Contains(stderr, "is stale; run: scopegen generate -spec "+clarifai+" -out "+out+" -pkg checker\n") {
+		!strings.Contains(stderr, "is stale; run: scopegen generate -spec "+clarifai+" -out "+out+" -pkg checker (without scopegen installed: go run github.com/scopegen/scopegen/cmd/scopegen generate with the same flags)\n") {
 		t.Errorf("check of a stale reference: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 	if code, _, _ := scopegen(t, "check", "-spec", clarifai, "-out", out, "-docs", ""); code != 0 {
@@ -70,6 +70,23 @@ func TestGenerateWritesDocs(t *testing.T) {
 		if code, _, stderr := scopegen(t, "generate", "-spec", clarifai, "-out", bare, "-docs", bad); code != 2 || !strings.Contains(stderr, "is not a file name beside the code") {
 			t.Errorf("-docs %q: exit %d, stderr %q", bad, code, stderr)
 		}
+	}
+}
+
+// TestCheckHintsGoGenerate: when the output directory has a //go:generate
+// line that runs scopegen, check's message says go generate fixes it.
+func TestCheckHintsGoGenerate(t *testing.T) {
+	dir := t.TempDir()
+	specPath := writeFile(t, dir, "scopes.yaml", small)
+	out := filepath.Join(dir, "checker")
+	if code, _, stderr := scopegen(t, "generate", "-spec", specPath, "-out", out, "-pkg", "checker"); code != 0 {
+		t.Fatalf("generate: exit %d, %s", code, stderr)
+	}
+	writeFile(t, out, "generate.go", "package checker\n\n//go:generate go run github.com/scopegen/scopegen/cmd/scopegen generate -spec ../scopes.yaml -out . -pkg checker\n")
+	writeFile(t, dir, "scopes.yaml", strings.Replace(small, "  - method: /t.S/Health\n", "  - method: /t.S/Ping\n    public: true\n  - method: /t.S/Health\n", 1))
+	code, _, stderr := scopegen(t, "check", "-spec", specPath, "-out", out, "-pkg", "checker")
+	if want := "(or: go generate " + filepath.ToSlash(out) + ", whose //go:generate line runs it)\n"; code != 1 || !strings.HasSuffix(stderr, want) {
+		t.Errorf("check: exit %d, stderr %q; want it to end with %q", code, stderr, want)
 	}
 }
 
@@ -116,6 +133,7 @@ func TestCheckShowsSpecChangeInDocs(t *testing.T) {
 		t.Fatalf("check: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 	_, command, ok := strings.Cut(strings.TrimSpace(stderr), "; run: scopegen ")
+	command, _, _ = strings.Cut(command, " (") // the other ways to run it
 	if !ok {
 		t.Fatalf("check does not say the command that fixes it: %q", stderr)
 	}
