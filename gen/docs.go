@@ -113,9 +113,21 @@ func Docs(m *model.Model, source string) []byte {
 	}
 
 	w("\n## Reserved\n\nRetired ids and names: no scope may take them again.\n\n")
-	ids := make([]string, len(m.Reserved.IDs))
-	for i, id := range m.Reserved.IDs {
-		ids[i] = strconv.Itoa(id)
+	// Runs of three or more ids are written FROM-TO, as a range in the
+	// spec's reserved.ids is (protobuf's reserved 100 to max).
+	var ids []string
+	for i := 0; i < len(m.Reserved.IDs); {
+		j := i
+		for j+1 < len(m.Reserved.IDs) && m.Reserved.IDs[j+1] == m.Reserved.IDs[j]+1 {
+			j++
+		}
+		if j-i >= 2 {
+			ids = append(ids, strconv.Itoa(m.Reserved.IDs[i])+"-"+strconv.Itoa(m.Reserved.IDs[j]))
+			i = j + 1
+			continue
+		}
+		ids = append(ids, strconv.Itoa(m.Reserved.IDs[i]))
+		i++
 	}
 	w("- Ids: %s\n- Names: %s\n", orNone(strings.Join(ids, ", ")), orNone(codes(m.Reserved.Names)))
 	return []byte(b.String())

@@ -18,7 +18,8 @@ import (
 // only as the import PATH. The
 // "want" section lists the errors, one per line, each a prefix of the
 // diagnostic; "warnings" lists the warnings of an import that succeeds;
-// "reserved" the reserved ids written.
+// "reserved" the reserved ids of the model, "reserved-count" how many,
+// "ids" the line of the spec that lists them.
 func TestErrors(t *testing.T) {
 	paths, err := filepath.Glob(filepath.Join(testdata, "errors", "*.txtar"))
 	if err != nil || len(paths) == 0 {
@@ -69,6 +70,22 @@ func TestErrors(t *testing.T) {
 				got = append(got, w.String())
 			}
 			compare(t, "warnings", got, sections["warnings"])
+			if want, ok := sections["ids"]; ok {
+				var line string
+				for _, l := range strings.Split(string(res.YAML), "\n") {
+					if strings.HasPrefix(l, "  ids: ") {
+						line = l
+					}
+				}
+				if line != strings.TrimRight(want, "\n") {
+					t.Errorf("the spec's reserved ids are written\n%s\nwant\n%s", line, want)
+				}
+			}
+			if want, ok := sections["reserved-count"]; ok {
+				if got := fmt.Sprint(len(res.Model.Reserved.IDs)); got != strings.TrimSpace(want) {
+					t.Errorf("%s reserved ids, want %s", got, want)
+				}
+			}
 			if want, ok := sections["reserved"]; ok {
 				if r := strings.Trim(fmt.Sprint(res.Model.Reserved.IDs), "[]"); r != strings.TrimSpace(want) {
 					t.Errorf("reserved ids %s, want %s", r, want)

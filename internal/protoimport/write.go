@@ -77,11 +77,7 @@ func (im *importer) write(sources []string) []byte {
 	line("")
 	line("# Numbers and names the enum reserves: no scope may take them.")
 	line("reserved:")
-	var ids []string
-	for _, id := range im.reservedIDs {
-		ids = append(ids, strconv.FormatInt(id.Value, 10))
-	}
-	writeFlow(&b, "  ids: ", ids)
+	writeFlow(&b, "  ids: ", idRanges(im.reservedIDs))
 	var names []string
 	for _, n := range im.reservedNames {
 		names = append(names, n.Value)
@@ -133,6 +129,27 @@ func (im *importer) write(sources []string) []byte {
 		}
 	}
 	return b.Bytes()
+}
+
+// idRanges writes sorted, distinct ids compactly: a run of three or more
+// as FROM-TO, which the spec reads as a range (reserved 100 to max becomes
+// 100-16383, not 16284 ids).
+func idRanges(ids []spec.Int) []string {
+	var out []string
+	for i := 0; i < len(ids); {
+		j := i
+		for j+1 < len(ids) && ids[j+1].Value == ids[j].Value+1 {
+			j++
+		}
+		if j-i >= 2 {
+			out = append(out, strconv.FormatInt(ids[i].Value, 10)+"-"+strconv.FormatInt(ids[j].Value, 10))
+			i = j + 1
+			continue
+		}
+		out = append(out, strconv.FormatInt(ids[i].Value, 10))
+		i++
+	}
+	return out
 }
 
 func joinStrs(s []spec.Str) string {

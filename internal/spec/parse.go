@@ -300,6 +300,38 @@ func (d *decoder) int(n *yaml.Node, what string) Int {
 	return Int{Value: v, Pos: d.pos(n), Set: true}
 }
 
+// idRange is a range of reserved ids, "100-16383", as protoc's
+// "reserved 100 to max;" is written compactly.
+var idRange = regexp.MustCompile(`^([0-9]+)-([0-9]+)$`)
+
+// reservedID appends the reserved id n names to ids: one id, or each id of a
+// range FROM-TO, all at the range's position.
+func (d *decoder) reservedID(n *yaml.Node, ids []Int) []Int {
+	m := idRange.FindStringSubmatch(n.Value)
+	if n.Kind != yaml.ScalarNode || n.Style != 0 || m == nil {
+		return append(ids, d.int(n, "reserved id"))
+	}
+	from, err1 := strconv.ParseInt(m[1], 10, 64)
+	to, err2 := strconv.ParseInt(m[2], 10, 64)
+	switch {
+	case err1 != nil || err2 != nil || from < 1 || to > MaxReservedID:
+		d.errorf(n, "reserved range %s is out of range; scope ids are 1 to %d", clip(n.Value), MaxReservedID)
+		return ids
+	case from > to:
+		d.errorf(n, "reserved range %s ends before it starts; write FROM-TO with FROM <= TO", n.Value)
+		return ids
+	case len(ids)+int(to-from+1) > MaxReservedID:
+		// Only MaxReservedID ids exist: more are repeats, and expanding
+		// them would let a short spec take a lot of memory.
+		d.errorf(n, "reserved ids list more than %d ids, so some are listed twice; list each id once", MaxReservedID)
+		return ids
+	}
+	for id := from; id <= to; id++ {
+		ids = append(ids, Int{Value: id, Pos: d.pos(n), Set: true})
+	}
+	return ids
+}
+
 func (d *decoder) bool(n *yaml.Node, what string) Bool {
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
 		d.errorf(n, "%s must be true or false, not %s", what, kindName(n))
@@ -376,7 +408,7 @@ func (d *decoder) file_(doc *yaml.Node, f *File) {
 		field{"reserved", func(v *yaml.Node) {
 			d.mapping(v, "reserved",
 				field{"ids", func(v *yaml.Node) {
-					d.seq(v, "reserved.ids", func(v *yaml.Node) { f.Reserved.IDs = append(f.Reserved.IDs, d.int(v, "reserved id")) })
+					d.seq(v, "reserved.ids", func(v *yaml.Node) { f.Reserved.IDs = d.reservedID(v, f.Reserved.IDs) })
 				}},
 				field{"names", func(v *yaml.Node) { f.Reserved.Names = d.strs(v, "reserved.names") }},
 			)

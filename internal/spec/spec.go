@@ -72,9 +72,14 @@ type Deprecation struct {
 
 // Reserved lists retired scope ids and names that may never be reused.
 type Reserved struct {
-	IDs   []Int
+	IDs   []Int // a range "FROM-TO" in reserved.ids is here one id at a time, each at the range's position
 	Names []Str
 }
+
+// MaxReservedID is the largest id a reserved range "FROM-TO" may reach: the
+// largest scope id (model.MaxScopeID, which a test keeps equal). A range is
+// expanded into ids as it is read, so it must be bounded here.
+const MaxReservedID = 16383
 
 // Preset is one entry of "presets": a named bundle of scopes, as a portal offers.
 type Preset struct {
