@@ -215,7 +215,7 @@ func (r *Report) text(w io.Writer) error {
 		case f.Witness != nil:
 			fmt.Fprintf(&b, "    witness: %s\n      old: %s\n      new: %s\n", f.Witness.describe(), f.Witness.Old, f.Witness.New)
 		case takesWitness(f):
-			fmt.Fprintf(&b, "    witness: none found: no key tried decides differently (the change may have no effect today)\n")
+			fmt.Fprintf(&b, "    witness: none found: no key that could be made under OLD decides differently (the change may have no effect today)\n")
 		}
 		if a := f.Accepted; a != nil {
 			fmt.Fprintf(&b, "    accepted: %s (%s)\n", a.Reason, a.Pos)
@@ -282,7 +282,7 @@ func (r *Report) markdown(w io.Writer) error {
 			case f.Witness != nil:
 				fmt.Fprintf(&b, "  - witness: %s\n    - old: %s\n    - new: %s\n", md(f.Witness.describe()), md(f.Witness.Old.String()), md(f.Witness.New.String()))
 			case takesWitness(f):
-				b.WriteString("  - witness: none found: no key tried decides differently (the change may have no effect today)\n")
+				b.WriteString("  - witness: none found: no key that could be made under OLD decides differently (the change may have no effect today)\n")
 			}
 			if a := f.Accepted; a != nil {
 				fmt.Fprintf(&b, "  - accepted: %s (`%s`)\n", md(a.Reason), a.Pos)
