@@ -185,7 +185,7 @@ func (c *comparer) grantsAll() {
 				fmt.Sprintf("scope %s no longer grants every scope: keys that hold it lose everything else", kept.Name))
 		}
 		f.Witness = c.find(search{methods: c.common(), must: []int{x}, request: -1, control: true,
-			want: func(o, n Decision) bool { return o.Allowed && !n.Allowed }})
+			want: Lost})
 	}
 	if na != nil && kept != na {
 		x := c.newIdx[na]
@@ -195,7 +195,7 @@ func (c *comparer) grantsAll() {
 		}
 		f := c.finding("scope-grants-all-added", na.Name, c.ni.scopeField(na, func(s *spec.Scope) spec.Pos { return s.GrantsAll.Pos }), false, guarded(c.nm), msg)
 		f.Witness = c.find(search{methods: c.common(), must: []int{x}, request: -1, control: true,
-			want: func(o, n Decision) bool { return !o.Allowed && n.Allowed }})
+			want: Gained})
 	}
 }
 

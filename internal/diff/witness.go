@@ -333,13 +333,17 @@ func (c *comparer) candidates(method string, s search) [][]int {
 	for _, base := range [][]int{nil, inter(ro, rn), ro, rn, union(ro, rn)} {
 		for _, r := range reveal {
 			for _, g := range givers {
-				set := c.closeOld(union(union(union(base, r), g), s.must))
-				if s.request >= 0 {
-					set = minus(set, []int{s.request})
-				}
-				if key := fmt.Sprint(set); !seen[key] {
-					seen[key] = true
-					out = append(out, set)
+				raw := union(union(union(base, r), g), s.must)
+				// The set as it is (valid when a scope that grants every
+				// scope holds the prerequisites), and with OLD's prerequisites.
+				for _, set := range [][]int{raw, c.closeOld(raw)} {
+					if s.request >= 0 {
+						set = minus(set, []int{s.request})
+					}
+					if key := fmt.Sprint(set); !seen[key] {
+						seen[key] = true
+						out = append(out, set)
+					}
 				}
 			}
 		}
