@@ -103,8 +103,9 @@ func TestImportProto(t *testing.T) {
 	if code != 0 || out != string(golden) {
 		t.Fatalf("exit %d, stderr:\n%s\nthe output differs from acme.yaml:\n%s", code, errOut, out)
 	}
-	if n := strings.Count(errOut, "warning: "); n != 4 || !regexp.MustCompile(`(?m)^\S+/items\.proto:38:35: warning: rpc /acme\.api\.Items/CreateItems lists Items_Add twice`).MatchString(errOut) {
-		t.Errorf("%d warnings, want 4 as file:line:col lines:\n%s", n, errOut)
+	if n := strings.Count(errOut, "warning: "); n != 5 || !regexp.MustCompile(`(?m)^\S+/items\.proto:38:35: warning: rpc /acme\.api\.Items/CreateItems lists Items_Add twice`).MatchString(errOut) ||
+		!regexp.MustCompile(`(?m)^\S+/items\.proto:6:1: warning: import google/api/annotations\.proto not found`).MatchString(errOut) {
+		t.Errorf("%d warnings, want 5 as file:line:col lines, a missing import among them:\n%s", n, errOut)
 	}
 
 	// The same settings as flags give the same spec, but for the outcomes

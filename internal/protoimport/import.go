@@ -276,6 +276,37 @@ func (im *importer) findEnum(resolve Resolver, seen map[string]bool) (missing []
 		for _, e := range im.importErrs.Sorted() {
 			im.warnf(e.Pos, "%s (in an imported file, skipped)", e.Msg)
 		}
+		// Say which imports of the files named are not at hand, so that a
+		// wrong -I is seen; they are not needed once the enum is found.
+		var first spec.Pos
+		var notFound []string
+		for _, f := range im.files {
+			if !f.listed {
+				continue
+			}
+			for _, imp := range f.imports {
+				if im.provides(imp.path) || slices.Contains(notFound, imp.path) {
+					continue
+				}
+				there := false
+				if !missed[imp.path] && resolve != nil {
+					var err error
+					if _, there, err = resolve(imp.path); err != nil {
+						continue // not readable, but there: not this note's business
+					}
+				}
+				if !there {
+					if len(notFound) == 0 {
+						first = imp.pos
+					}
+					notFound = append(notFound, imp.path)
+				}
+			}
+		}
+		if len(notFound) > 0 {
+			im.warnf(first, "import%s %s not found in the import paths; skipped (only the file that defines enum %s is needed: the files are parsed, not compiled)",
+				plural(len(notFound)), strings.Join(notFound, ", "), im.s.Enum)
+		}
 	} else {
 		im.errs = append(im.errs, im.importErrs...)
 	}

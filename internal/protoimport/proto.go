@@ -65,7 +65,9 @@ func parseFile(src Source) (f *protoFile, errs spec.Errors) {
 		}
 	}()
 	rep := reporter.NewReporter(func(err reporter.ErrorWithPos) error {
-		errs = append(errs, spec.Diagnostic{Pos: sourcePos(err.GetPosition(), src.Name), Msg: "syntax error: " + err.Unwrap().Error()})
+		// protocompile's messages start with "syntax error: " mostly, not always.
+		msg := strings.TrimPrefix(err.Unwrap().Error(), "syntax error: ")
+		errs = append(errs, spec.Diagnostic{Pos: sourcePos(err.GetPosition(), src.Name), Msg: "syntax error: " + msg})
 		return nil // keep going, to report them all
 	}, nil)
 	node, err := parser.Parse(src.Name, bytes.NewReader(src.Data), reporter.NewHandler(rep))

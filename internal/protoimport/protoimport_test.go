@@ -85,6 +85,7 @@ var fixtures = []fixture{
 			"/acme.api.Console/ChangeSettings": "app_key|pat: All Set",
 		},
 		warnings: []string{
+			"items.proto:6:1: warning: import google/api/annotations.proto not found in the import paths; skipped",
 			"items.proto:38:35: warning: rpc /acme.api.Items/CreateItems lists Items_Add twice (first at line 36); merged",
 			"items.proto:78:35: warning: rpc /acme.api.Items/Ping takes no key (auth type NONE is public), so the scopes it lists (Items_Get) cannot be checked",
 			"reports.proto:34:7: warning: endpoint /acme.api.Reports/Search requires Reports:Get, Search but not their prerequisites; the closure adds Items:Get",
@@ -128,6 +129,7 @@ var fixtures = []fixture{
 			"/clarifai.api.V2/GetHistoricalUsage": "skip",
 		},
 		warnings: []string{
+			"service.proto:5:1: warning: imports proto/clarifai/api/resources.proto, google/api/annotations.proto, google/protobuf/empty.proto not found in the import paths; skipped",
 			"service.proto:51:55: warning: rpc /clarifai.api.V2/PostInputs lists Inputs_Add twice (first at line 48); merged",
 			"service.proto:95:7: warning: endpoint /clarifai.api.V2/SyncModels requires Models:Sync but not their prerequisites",
 		},
