@@ -549,16 +549,12 @@ func outcomeText(o *model.Outcome) string {
 
 // reserved reports retired ids and names added to or dropped from reserved.
 func (c *comparer) reserved() {
-	for _, id := range c.om.Reserved.IDs {
-		if !slices.Contains(c.nm.Reserved.IDs, id) {
-			c.finding("reserved-id-removed", strconv.Itoa(id), c.oi.resIDs[id], true, nil,
-				fmt.Sprintf("id %d is no longer reserved: a scope may take it again, and keys stored with the retired scope would hold that scope; keep it reserved", id))
-		}
+	for _, r := range idRuns(c.om.Reserved.IDs, c.nm.Reserved.IDs, c.oi.resIDs) {
+		c.finding("reserved-id-removed", r.element(), r.pos, true, nil,
+			fmt.Sprintf("%s no longer reserved: a scope may take it again, and keys stored with the retired scope would hold that scope; keep it reserved", r.text()))
 	}
-	for _, id := range c.nm.Reserved.IDs {
-		if !slices.Contains(c.om.Reserved.IDs, id) {
-			c.finding("reserved-id-added", strconv.Itoa(id), c.ni.resIDs[id], false, nil, fmt.Sprintf("id %d is now reserved", id))
-		}
+	for _, r := range idRuns(c.nm.Reserved.IDs, c.om.Reserved.IDs, c.ni.resIDs) {
+		c.finding("reserved-id-added", r.element(), r.pos, false, nil, fmt.Sprintf("%s now reserved", r.text()))
 	}
 	for _, name := range c.om.Reserved.Names {
 		if !slices.Contains(c.nm.Reserved.Names, name) {
@@ -571,4 +567,52 @@ func (c *comparer) reserved() {
 			c.finding("reserved-name-added", name, c.ni.resNames[name], false, nil, fmt.Sprintf("name %s is now reserved", name))
 		}
 	}
+}
+
+// idRun is a run of consecutive reserved ids written at one position (a
+// range FROM-TO of reserved.ids, or one id).
+type idRun struct {
+	from, to int
+	pos      spec.Pos
+}
+
+// element names the run as an allowance does: "7" or "100-16383".
+func (r idRun) element() string {
+	if r.from == r.to {
+		return strconv.Itoa(r.from)
+	}
+	return fmt.Sprintf("%d-%d", r.from, r.to)
+}
+
+// text is the run as a message's subject: "id 7 is" or "ids 100-16383 are".
+func (r idRun) text() string {
+	if r.from == r.to {
+		return fmt.Sprintf("id %d is", r.from)
+	}
+	return fmt.Sprintf("ids %d-%d are", r.from, r.to)
+}
+
+// idRuns lists the ids of a that b lacks, as runs of consecutive ids that
+// share a position in pos: a range dropped or added whole is one finding.
+func idRuns(a, b []int, pos map[int]spec.Pos) []idRun {
+	in := make(map[int]bool, len(b))
+	for _, id := range b {
+		in[id] = true
+	}
+	var ids []int
+	for _, id := range a {
+		if !in[id] {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	var out []idRun
+	for _, id := range ids {
+		if n := len(out); n > 0 && out[n-1].to == id-1 && out[n-1].pos == pos[id] {
+			out[n-1].to = id
+			continue
+		}
+		out = append(out, idRun{id, id, pos[id]})
+	}
+	return out
 }
