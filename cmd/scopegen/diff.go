@@ -37,10 +37,17 @@ func diffDetail() string {
 		"(keys or clients lose access, or stored names, ids or codes change meaning) or\n" +
 		"safe. Each finding names the element, its position in NEW (in OLD when it is\n" +
 		"gone) and the endpoints it affects. Each escalation and lost access comes with\n" +
-		"a witness: the smallest key found whose decision differs, with both decisions.\n\n" +
+		"a witness: the smallest key found whose decision differs, with both decisions.\n" +
+		"A witness is a key that could be made under OLD (its scopes' prerequisites\n" +
+		"held; restricted to the endpoint it calls only if it holds what that endpoint\n" +
+		"requires); replay it with scopegen explain on each spec (-kind none for a call\n" +
+		"without credentials). An escalation no such key shows lets no existing key do\n" +
+		"more: it is reported as safe, with a note.\n\n" +
 		"Scopes are matched by name, then by id: a scope with the same id and a new name\n" +
 		"is a rename, which is breaking (keys and code that store the old name break;\n" +
-		"keys stored by id keep their access).\n\n" +
+		"keys stored by id keep their access). When a renamed scope's old name goes to\n" +
+		"a new scope, the id decides if the spec's references follow it: a rename and\n" +
+		"scope-name-reused, both breaking.\n\n" +
 		"With -base REV, OLD is SPEC (default spec/scopes.yaml) as git has it at REV.\n\n" +
 		"An allowance accepts one finding: in the allowances file,\n" +
 		"  allow:\n" +
