@@ -19,7 +19,8 @@ import (
 // "want" section lists the errors, one per line, each a prefix of the
 // diagnostic; "warnings" lists the warnings of an import that succeeds;
 // "reserved" the reserved ids of the model, "reserved-count" how many,
-// "ids" the line of the spec that lists them.
+// "ids" the line of the spec that lists them; "descriptions" lines
+// NAME: DESCRIPTION of scopes or endpoints.
 func TestErrors(t *testing.T) {
 	paths, err := filepath.Glob(filepath.Join(testdata, "errors", "*.txtar"))
 	if err != nil || len(paths) == 0 {
@@ -84,6 +85,21 @@ func TestErrors(t *testing.T) {
 			if want, ok := sections["reserved-count"]; ok {
 				if got := fmt.Sprint(len(res.Model.Reserved.IDs)); got != strings.TrimSpace(want) {
 					t.Errorf("%s reserved ids, want %s", got, want)
+				}
+			}
+			if want, ok := sections["descriptions"]; ok {
+				// One line per scope or endpoint: NAME: DESCRIPTION.
+				for _, l := range strings.Split(strings.TrimSpace(want), "\n") {
+					name, desc, _ := strings.Cut(l, ": ")
+					got := "(none)"
+					if s := res.Model.Scope(name); s != nil {
+						got = s.Description
+					} else if e := res.Model.Endpoint(name); e != nil {
+						got = e.Description
+					}
+					if got != desc {
+						t.Errorf("%s: description\n%q\nwant\n%q", name, got, desc)
+					}
 				}
 			}
 			if want, ok := sections["reserved"]; ok {

@@ -880,6 +880,9 @@ func (im *importer) endpoint(r *rpc, t Target) {
 	}
 	var desc []string
 	if c := leadingComment(f.node, r.node); c != "" {
+		if r.deprecated || len(r.http) > 0 {
+			c = endSentence(c) // before the sentences added below
+		}
 		desc = append(desc, c)
 	}
 	if r.deprecated {

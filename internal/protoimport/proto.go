@@ -340,6 +340,29 @@ func leadingComment(f *ast.FileNode, n ast.Node) string {
 	return joinLines(lines)
 }
 
+// startsSentence reports whether word looks like the first word of a
+// sentence: a capital letter, then lowercase letters only (a trailing comma,
+// colon or period allowed).
+func startsSentence(word string) bool {
+	word = strings.TrimRight(word, ",:.")
+	for i, r := range word {
+		if i == 0 && !unicode.IsUpper(r) || i > 0 && !unicode.IsLower(r) && r != '\'' {
+			return false
+		}
+	}
+	return word != ""
+}
+
+// endSentence adds a period to text that ends in a letter, digit or closing
+// parenthesis.
+func endSentence(text string) string {
+	r, _ := utf8.DecodeLastRuneInString(text)
+	if unicode.IsLetter(r) || unicode.IsDigit(r) || r == ')' {
+		return text + "."
+	}
+	return text
+}
+
 func isLine(raw string) bool { return strings.HasPrefix(raw, "//") }
 
 // commentLines strips the comment markers from one comment.
@@ -359,10 +382,16 @@ func commentLines(raw string) []string {
 
 // joinLines makes one line of comment lines: lines with no letter or digit
 // (rules like ///// or ----) are dropped, control characters removed and
-// runs of spaces collapsed.
+// runs of spaces collapsed. A line that ends a sentence without a period,
+// followed by one that starts a new one (a capitalized word such as "The"
+// or "Optionally", not an identifier such as PostInputs), gets a period, so
+// that the sentences do not run together.
 func joinLines(lines []string) string {
 	var words []string
 	for _, l := range lines {
+		if f := strings.Fields(l); len(f) > 0 && len(words) > 0 && startsSentence(f[0]) {
+			words[len(words)-1] = endSentence(words[len(words)-1])
+		}
 		l = strings.ToValidUTF8(l, "\uFFFD")
 		if strings.IndexFunc(l, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
 			continue

@@ -18,10 +18,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/bufbuild/protocompile"
 	"github.com/bufbuild/protocompile/linker"
@@ -647,6 +649,9 @@ func (api *API) Compare(cfg *protoimport.Config, m *model.Model) (problems []str
 		}
 		var desc []string
 		if c := OneLine(r.Comment); c != "" {
+			if r.Deprecated || len(r.HTTP) > 0 {
+				c = endSentence(c)
+			}
 			desc = append(desc, c)
 		}
 		if r.Deprecated {
@@ -667,14 +672,33 @@ func (api *API) Compare(cfg *protoimport.Config, m *model.Model) (problems []str
 
 // OneLine is a leading comment as protoc records it, made one line as the
 // import documents: lines with no letter or digit dropped, a '*' that starts
-// a line of a block comment removed, runs of white space made one space.
+// a line of a block comment removed, runs of white space made one space,
+// and a period added at the end of a line that ends in a letter, digit or
+// ')' when the next line starts with a word in sentence case ("The",
+// "Optionally,"), so that sentences do not run together.
 func OneLine(c string) string {
 	var words []string
 	for _, l := range strings.Split(c, "\n") {
 		l = strings.TrimLeft(strings.TrimSpace(l), "*")
-		if strings.IndexFunc(l, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
-			words = append(words, strings.Fields(l)...)
+		if strings.IndexFunc(l, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
+			continue
 		}
+		f := strings.Fields(l)
+		if n := len(words); n > 0 && sentence.MatchString(f[0]) {
+			words[n-1] = endSentence(words[n-1])
+		}
+		words = append(words, f...)
 	}
 	return strings.Join(words, " ")
+}
+
+// sentence is a word that starts a sentence.
+var sentence = regexp.MustCompile(`^\p{Lu}[\p{Ll}']*[,:.]*$`)
+
+// endSentence adds a period to c if it ends in a letter, digit or ')'.
+func endSentence(c string) string {
+	if r, _ := utf8.DecodeLastRuneInString(c); unicode.IsLetter(r) || unicode.IsDigit(r) || r == ')' {
+		return c + "."
+	}
+	return c
 }

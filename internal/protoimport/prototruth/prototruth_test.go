@@ -144,11 +144,14 @@ func TestFind(t *testing.T) {
 
 func TestOneLine(t *testing.T) {
 	for in, want := range map[string]string{
-		" Read the\n   store.\n":  "Read the store.",
-		" ////\n Rule.\n ----\n":  "Rule.",
-		" A block\n * comment.\n": "A block comment.",
-		"":                        "",
-		" tab\tand  spaces\n":     "tab and spaces",
+		" Read the\n   store.\n":         "Read the store.",
+		" ////\n Rule.\n ----\n":         "Rule.",
+		" A block\n * comment.\n":        "A block comment.",
+		"":                               "",
+		" tab\tand  spaces\n":            "tab and spaces",
+		" Raw text\n Optionally, more\n": "Raw text. Optionally, more",
+		" added via\n PostInputs and\n done (ok)\n Experimental.\n": "added via PostInputs and done (ok). Experimental.",
+		" a list,\n Then\n": "a list, Then",
 	} {
 		if got := prototruth.OneLine(in); got != want {
 			t.Errorf("OneLine(%q) = %q, want %q", in, got, want)
