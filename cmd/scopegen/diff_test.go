@@ -445,21 +445,14 @@ func TestWitnessesReproduceWithExplain(t *testing.T) {
 				if w.Grant.Restricted {
 					args = append(args, "-endpoints", strings.Join(w.Grant.Endpoints, ","))
 				}
+				if side.scope != "" && requestChecked(t, side.spec, w.Endpoint, side.scope) {
+					args = append(args, "-request", side.scope)
+				}
 				args = append(args, w.Endpoint)
 				_, x := explainJSON(t, args...)
 				allowed, code := x["allowed"] == true, int(x["code"].(float64))
-				if side.want.Reason == diff.MissingRequestScope {
-					held := true
-					for _, r := range x["request_dependent"].([]any) {
-						if r := r.(map[string]any); r["scope"] == side.scope {
-							held = r["held"] == true
-						}
-					}
-					if !allowed || held {
-						t.Errorf("%s: %s %s: explain %v says allowed %v, %s held %v; the witness says the request is refused for lack of it",
-							filepath.Base(path), f.Rule, f.Element, args, allowed, side.scope, held)
-					}
-					continue
+				if (x["reason"] == diff.MissingRequestScope) != (side.want.Reason == diff.MissingRequestScope) {
+					t.Errorf("%s: %s %s: explain %v gives reason %v; the witness says %s", filepath.Base(path), f.Rule, f.Element, args, x["reason"], side.want.Reason)
 				}
 				if allowed != side.want.Allowed || code != side.want.Code || !slices.Equal(strs(t, x["redacted"]), side.want.Redacted) {
 					t.Errorf("%s: %s %s: explain %v decides allowed %v code %d redacted %v (%v); the witness says %+v",
@@ -473,6 +466,20 @@ func TestWitnessesReproduceWithExplain(t *testing.T) {
 	}
 }
 
+// requestChecked reports whether the handler of method, in the spec at
+// path, checks scope for some requests: explain -request takes only those.
+func requestChecked(t *testing.T, path, method, scope string) bool {
+	t.Helper()
+	if e := load(t, path).Endpoint(method); e != nil {
+		for _, r := range e.RequestScopes {
+			if r.Scope.Name == scope {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // reqScope is the request-dependent scope of w's request on one side, or "".
 func reqScope(w *diff.Witness, old bool) string {
 	switch {
@@ -482,4 +489,46 @@ func reqScope(w *diff.Witness, old bool) string {
 		return w.Request.OldScope
 	}
 	return w.Request.NewScope
+}
+
+// TestExplainNoCredentials: explain -kind none decides a call that carries
+// no credentials, as scopegen diff's witnesses of kind none make it: only a
+// public endpoint lets it through; with a key's scopes it is a contradiction,
+// refused as an invalid key.
+func TestExplainNoCredentials(t *testing.T) {
+	spec := writeSpec(t, small)
+	if code, v := explainJSON(t, "-spec", spec, "-kind", "none", "/t.S/Health"); code != 0 || v["reason"] != "public" || v["allowed"] != true {
+		t.Errorf("public endpoint: exit %d, %v", code, v)
+	}
+	code, v := explainJSON(t, "-spec", spec, "-kind", "none", "/t.S/Get")
+	if g, _ := v["grant"].(map[string]any); code != 1 || v["reason"] != "no_credentials" || v["code"] != float64(9) || g["kind"] != "none" {
+		t.Errorf("guarded endpoint: exit %d, %v", code, v)
+	}
+	if code, v := explainJSON(t, "-spec", spec, "-kind", "none", "/t.S/Nope"); code != 1 || v["reason"] != "unknown_endpoint" {
+		t.Errorf("unknown endpoint: exit %d, %v", code, v)
+	}
+	if code, v := explainJSON(t, "-spec", spec, "-kind", "none", "-scopes", "Read", "/t.S/Health"); code != 1 || v["reason"] != "invalid_grant" {
+		t.Errorf("-kind none with scopes: exit %d, %v", code, v)
+	}
+}
+
+// TestExplainRequest: explain -request decides a request for which the
+// handler checks a request-dependent scope, as diff's witnesses with a
+// request do.
+func TestExplainRequest(t *testing.T) {
+	const postSearches = "/clarifai.api.V2/PostSearches"
+	code, v := explainJSON(t, "-spec", clarifai, "-scopes", "Search", "-request", "Predict", postSearches)
+	if code != 1 || v["reason"] != "missing_request_scope" || v["code"] != float64(11007) || !slices.Equal(strs(t, v["missing"]), []string{"Predict"}) {
+		t.Errorf("without Predict: exit %d, %v", code, v)
+	}
+	if code, v := explainJSON(t, "-spec", clarifai, "-scopes", "Search,Predict", "-request", "Predict", postSearches); code != 0 || v["allowed"] != true {
+		t.Errorf("with Predict: exit %d, %v", code, v)
+	}
+	if code, v := explainJSON(t, "-spec", clarifai, "-scopes", "Search", postSearches); code != 0 || v["allowed"] != true {
+		t.Errorf("without -request: exit %d, %v", code, v)
+	}
+	code, _, stderr := scopegen(t, "explain", "-spec", clarifai, "-scopes", "Search", "-request", "Inputs:Get", postSearches)
+	if code != 2 || !strings.Contains(stderr, "its request-dependent scopes are Predict") {
+		t.Errorf("-request naming a scope the handler does not check: exit %d, %s", code, stderr)
+	}
 }

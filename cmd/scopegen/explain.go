@@ -17,6 +17,7 @@ import (
 type explainFlags struct {
 	spec, kind, scopes, endpoints, inviteScopes, inviteEndpoints string
 	json                                                         bool
+	request                                                      string // a request-dependent scope the request needs, or ""
 }
 
 func (f *explainFlags) register(fs *flag.FlagSet) {
@@ -27,6 +28,7 @@ func (f *explainFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.inviteScopes, "invite-scopes", "", "the op scopes of the collaborator's invite, as a comma-separated `list`; giving this flag or -invite-endpoints makes the caller a collaborator (default: not a collaborator)")
 	fs.StringVar(&f.inviteEndpoints, "invite-endpoints", "", "the only endpoints the invite allows, as a comma-separated `list` of full method names, e.g. /clarifai.api.V2/ListInputs (default: the invite is not restricted to endpoints)")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object instead of text (default: text)")
+	fs.StringVar(&f.request, "request", "", "decide a request for which the handler checks this request-dependent `scope` of METHOD, as scopegen diff's witnesses with a request do: the key must hold it too (default: a request that needs none)")
 }
 
 // explanation is a decision with its reasons; it is what explain -json prints.
@@ -97,6 +99,11 @@ func runExplain(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	if f.request != "" {
+		if err := checkRequest(m, f.request, pos[0]); err != nil {
+			return err
+		}
+	}
 	collaborator := isSet(fs, "invite-scopes") || isSet(fs, "invite-endpoints")
 	x := explain(m, f, pos[0], collaborator)
 	if f.json {
@@ -117,6 +124,46 @@ func runExplain(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
+// checkRequest reports a -request that names no request-dependent scope of
+// method, as a usage error.
+func checkRequest(m *model.Model, scope, method string) error {
+	e := m.Endpoint(method)
+	if e == nil {
+		return nil // explain says the method is unknown
+	}
+	var names []string
+	for _, r := range e.RequestScopes {
+		if r.Scope.Name == scope {
+			return nil
+		}
+		names = append(names, r.Scope.Name)
+	}
+	if len(names) == 0 {
+		return usagef("-request %s: the handler of %s checks no request-dependent scope; drop -request", scope, method)
+	}
+	return usagef("-request %s: the handler of %s does not check it; its request-dependent scopes are %s", scope, method, strings.Join(names, ", "))
+}
+
+// requestDenial refuses an allowed call that is a request needing
+// request-dependent scope name (-request) when g lacks it, as the handler
+// does.
+func (x *explanation) requestDenial(m *model.Model, e *model.Endpoint, g reference.Grant, name, caller string) {
+	if !x.Allowed || e == nil || name == "" {
+		return
+	}
+	for _, r := range e.RequestScopes {
+		if r.Scope.Name != name || reference.Has(m, g, r.Scope) {
+			continue
+		}
+		x.deny(m.Outcome(model.InsufficientScopes))
+		x.Reason = "missing_request_scope"
+		x.Missing = []string{name}
+		x.Redacted = []string{}
+		x.Reveal = map[string][]string{}
+		x.Message = fmt.Sprintf("%s lacks %s, which the handler of %s checks for this request (when %s)", caller, name, e.Method, r.When)
+	}
+}
+
 // explain decides a call of method under the flags and says why.
 func explain(m *model.Model, f explainFlags, method string, collaborator bool) *explanation {
 	x := &explanation{
@@ -135,7 +182,7 @@ func explain(m *model.Model, f explainFlags, method string, collaborator bool) *
 	keyScopes, keyEndpoints := splitList(f.scopes), splitList(f.endpoints)
 	invScopes, invEndpoints := splitList(f.inviteScopes), splitList(f.inviteEndpoints)
 	if strings.TrimSpace(f.kind) == noCredentials {
-		return explainNoCredentials(m, x, method, len(keyScopes)+len(keyEndpoints) > 0 || collaborator)
+		return explainNoCredentials(m, x, method, len(keyScopes)+len(keyEndpoints) > 0 || collaborator, f.request)
 	}
 	kinds, kindProblem := parseKind(f.kind)
 	var problems []string
@@ -248,6 +295,11 @@ func explain(m *model.Model, f explainFlags, method string, collaborator bool) *
 	}
 
 	x.Message = x.message(m, e, g, key, invite, who)
+	caller := "the key"
+	if collaborator {
+		caller = "the collaborator"
+	}
+	x.requestDenial(m, e, g, f.request, caller)
 	x.line("reason", "%s: %s", x.Reason, x.Message)
 
 	// Principal.
@@ -289,7 +341,7 @@ func explain(m *model.Model, f explainFlags, method string, collaborator bool) *
 	}
 
 	// Redactions, for calls that go through.
-	if d.Allowed {
+	if x.Allowed {
 		for _, r := range e.Redactions {
 			if need, ok := x.Reveal[r.Field]; ok {
 				x.line("redacted", "%s: removed from the response; %s would reveal it", r.Field, strings.Join(need, " and "))
@@ -309,7 +361,7 @@ const noCredentials = "none"
 // (-kind none): only a public endpoint lets it through. With a key's scopes
 // or endpoints, or an invite, the flags contradict each other, and the call
 // is refused as an invalid key is.
-func explainNoCredentials(m *model.Model, x *explanation, method string, keyGiven bool) *explanation {
+func explainNoCredentials(m *model.Model, x *explanation, method string, keyGiven bool, request string) *explanation {
 	x.Grant = grantJSON{Kind: noCredentials, Scopes: []string{}, Endpoints: []string{}}
 	e := m.Endpoint(method)
 	if keyGiven {
@@ -337,6 +389,7 @@ func explainNoCredentials(m *model.Model, x *explanation, method string, keyGive
 	default:
 		x.Message = fmt.Sprintf("%s is not public: a call needs %s, and this one carries no credentials", e.Method, keyOfKinds(e.Principals))
 	}
+	x.requestDenial(m, e, reference.Grant{}, request, "the call")
 	x.line("reason", "%s: %s", x.Reason, x.Message)
 	if e != nil {
 		for _, s := range e.Requires {

@@ -870,7 +870,7 @@ func TestHelp(t *testing.T) {
 	want := map[string][]string{
 		"generate": {"docs", "grpc", "grpc-out", "import-path", "out", "pkg", "spec"},
 		"check":    {"docs", "grpc", "grpc-out", "import-path", "out", "pkg", "spec"},
-		"explain":  {"endpoints", "invite-endpoints", "invite-scopes", "json", "kind", "scopes", "spec"},
+		"explain":  {"endpoints", "invite-endpoints", "invite-scopes", "json", "kind", "request", "scopes", "spec"},
 		"grant":    {"endpoints", "json", "kind", "scopes", "spec"},
 		"diff":     {"allow", "allowances", "base", "format"},
 		"docs":     {"o", "spec"},

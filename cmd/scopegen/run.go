@@ -40,7 +40,7 @@ var commands = []command{
 			"Exit status: 0 in sync, 1 stale (a unified diff is printed) or the spec is\n" +
 			"invalid, 2 usage error.",
 		runCheck},
-	{"explain", "[-spec F] [-kind app_key|pat] [-scopes a,b] [-endpoints m1,m2] [-invite-scopes a,b] [-invite-endpoints m1,m2] [-json] METHOD",
+	{"explain", "[-spec F] [-kind app_key|pat|none] [-scopes a,b] [-endpoints m1,m2] [-invite-scopes a,b] [-invite-endpoints m1,m2] [-request SCOPE] [-json] METHOD",
 		"show whether a key may call METHOD, and why",
 		"Decides a call of METHOD (a full gRPC method name, e.g. /clarifai.api.V2/ListInputs)\n" +
 			"by a key of kind -kind holding the op scopes -scopes, restricted to the endpoints\n" +
@@ -49,6 +49,9 @@ var commands = []command{
 			"response fields redacted.\n\n" +
 			"With -invite-scopes or -invite-endpoints the caller is a collaborator: the call\n" +
 			"is decided on what both the key and the invite allow (their intersection).\n\n" +
+			"-kind none decides a call without credentials; -request SCOPE a request for\n" +
+			"which METHOD's handler checks its request-dependent scope SCOPE. Both replay\n" +
+			"scopegen diff's witnesses.\n\n" +
 			"An unknown scope, endpoint or kind in the grant is denied as an invalid key;\n" +
 			"an unknown METHOD is denied as an unknown endpoint.\n\n" +
 			"Exit status: 0 allowed, 1 denied or the spec is invalid, 2 usage error.",
