@@ -3,6 +3,8 @@ package protoimport
 import (
 	"errors"
 	"fmt"
+	"path"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -97,6 +99,9 @@ type importer struct {
 	skipped   []Skipped
 	rpcs      int // RPCs read from the files named
 
+	importNames map[string]string // file key → the longest import path naming it
+	importRoots map[string]bool   // absolute directories import paths are relative to
+
 	matched map[string]bool // settings that matched an option somewhere
 	// written are the option names written on the enum's values ("value")
 	// and on RPCs ("rpc"), with the extension resolved to a likely full
@@ -153,7 +158,8 @@ func Import(c *Config, files []Source, resolve Resolver) (*Result, error) {
 		return nil, errors.New("no .proto files given")
 	}
 	im := &importer{s: s, byValue: map[string]*scopeOut{}, unset: map[string]bool{}, matched: map[string]bool{},
-		written: map[string]map[string]bool{"value": {}, "rpc": {}}}
+		written:     map[string]map[string]bool{"value": {}, "rpc": {}},
+		importNames: map[string]string{}, importRoots: map[string]bool{}}
 	seen := map[string]bool{}
 	for _, src := range files {
 		if seen[src.key()] {
@@ -184,6 +190,7 @@ func Import(c *Config, files []Source, resolve Resolver) (*Result, error) {
 	if len(im.errs) > 0 {
 		return nil, im.errs.Sorted()
 	}
+	im.canonicalNames()
 	im.readScopes()
 	im.readServices()
 	im.unmatched()
@@ -239,6 +246,9 @@ func (im *importer) findEnum(resolve Resolver, seen map[string]bool) (missing []
 				continue
 			}
 			src, ok, err := resolve(imp.path)
+			if ok && err == nil {
+				im.importedAs(imp.path, src)
+			}
 			if err != nil {
 				im.importErrs.Add(imp.pos, "cannot read the import %q: %v", imp.path, err)
 				continue
@@ -290,9 +300,12 @@ func (im *importer) findEnum(resolve Resolver, seen map[string]bool) (missing []
 				}
 				there := false
 				if !missed[imp.path] && resolve != nil {
-					var err error
-					if _, there, err = resolve(imp.path); err != nil {
+					src, ok, err := resolve(imp.path)
+					if err != nil {
 						continue // not readable, but there: not this note's business
+					}
+					if there = ok; ok {
+						im.importedAs(imp.path, src)
 					}
 				}
 				if !there {
@@ -320,10 +333,69 @@ func (im *importer) provides(importPath string) bool {
 	for _, f := range im.files {
 		name := strings.ReplaceAll(f.src.Name, "\\", "/")
 		if name == importPath || strings.HasSuffix(name, "/"+importPath) {
+			im.importedAs(importPath, f.src)
 			return true
 		}
 	}
 	return false
+}
+
+// importedAs notes that an import statement names src as importPath: that
+// is the file's name as protoc knows it, and the directory importPath is
+// relative to is an import root, for the names of the other files.
+func (im *importer) importedAs(importPath string, src Source) {
+	key := src.key()
+	if prev, ok := im.importNames[key]; !ok || len(importPath) > len(prev) || len(importPath) == len(prev) && importPath < prev {
+		im.importNames[key] = importPath
+	}
+	if filepath.IsAbs(src.Key) {
+		k := filepath.ToSlash(src.Key)
+		if root, ok := strings.CutSuffix(k, "/"+importPath); ok {
+			im.importRoots[root] = true
+		}
+	}
+}
+
+// canonicalNames names each file read as the spec shows it, the same from
+// any working directory: its import path when an import names it, else its
+// path relative to the deepest import root it is under, else its name as
+// given (a file read from disk that neither an import nor -I anchors: its
+// base name). The files named are then put in that order.
+func (im *importer) canonicalNames() {
+	var roots []string
+	for r := range im.importRoots {
+		roots = append(roots, r)
+	}
+	for _, p := range im.s.ImportPaths { // -I, as protoc's
+		if a, err := filepath.Abs(p); err == nil && !im.importRoots[filepath.ToSlash(a)] {
+			roots = append(roots, filepath.ToSlash(a))
+		}
+	}
+	sort.Slice(roots, func(i, j int) bool {
+		if len(roots[i]) != len(roots[j]) {
+			return len(roots[i]) > len(roots[j])
+		}
+		return roots[i] < roots[j]
+	})
+	for _, f := range im.files {
+		f.canon = f.src.Name
+		if n, ok := im.importNames[f.src.key()]; ok {
+			f.canon = n
+			continue
+		}
+		if !filepath.IsAbs(f.src.Key) {
+			continue
+		}
+		k := filepath.ToSlash(f.src.Key)
+		f.canon = path.Base(k) // under no root: the name alone, not a path that depends on the working directory
+		for _, r := range roots {
+			if rel, ok := strings.CutPrefix(k, strings.TrimSuffix(r, "/")+"/"); ok {
+				f.canon = rel
+				break
+			}
+		}
+	}
+	sort.SliceStable(im.files, func(i, j int) bool { return im.files[i].canon < im.files[j].canon })
 }
 
 func (im *importer) enumNotFound(missing []string) error {
@@ -863,7 +935,7 @@ func (im *importer) endpoint(r *rpc, t Target) {
 		return
 	}
 	f := r.file
-	e := &endpointOut{pos: f.pos(r.node.Name), file: f.src.Name, service: r.service, method: r.method,
+	e := &endpointOut{pos: f.pos(r.node.Name), file: f.canon, service: r.service, method: r.method,
 		public: t.Public, principals: t.Principals, requires: r.requires}
 	if t.Public && len(r.requires) > 0 {
 		names := make([]string, len(r.requires))
@@ -954,10 +1026,10 @@ func (im *importer) unmatched() {
 // sources are the files the spec comes from: those with services, and the
 // enum's.
 func (im *importer) sources() []string {
-	set := map[string]bool{im.enum.file.src.Name: true}
+	set := map[string]bool{im.enum.file.canon: true}
 	for _, f := range im.files {
 		if f.listed {
-			f.walk(func(enumDecl) {}, func(serviceDecl) { set[f.src.Name] = true }, func(string) {})
+			f.walk(func(enumDecl) {}, func(serviceDecl) { set[f.canon] = true }, func(string) {})
 		}
 	}
 	var out []string

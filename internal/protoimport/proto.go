@@ -43,7 +43,8 @@ type protoFile struct {
 	node    *ast.FileNode
 	pkg     string
 	imports []importDecl
-	listed  bool // named on the command line: its services are imported
+	listed  bool   // named on the command line: its services are imported
+	canon   string // the name the spec shows, the same from any directory (canonicalNames)
 }
 
 type importDecl struct {

@@ -438,3 +438,59 @@ func TestExtraFiles(t *testing.T) {
 		t.Errorf("with the extra files, the spec differs:\n%s", gen.Diff("spec", first, res.YAML))
 	}
 }
+
+// TestStableFromAnyDirectory imports each fixture from other working
+// directories, with the files named by absolute and by relative paths: the
+// bytes are the same, since the spec names files by their import paths.
+func TestStableFromAnyDirectory(t *testing.T) {
+	for _, fx := range fixtures {
+		t.Run(fx.name, func(t *testing.T) {
+			first := fx.run(t).YAML
+			c := fx.config(t)
+			var abs []string
+			for _, f := range fx.files {
+				a, err := filepath.Abs(filepath.Join(testdata, f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				abs = append(abs, a)
+			}
+			root, err := filepath.Abs("../..")
+			for i, p := range c.ImportPaths {
+				if c.ImportPaths[i], err = filepath.Abs(p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, dir := range []string{t.TempDir(), root, filepath.Dir(abs[0])} {
+				t.Chdir(dir)
+				for _, relative := range []bool{false, true} {
+					var srcs []protoimport.Source
+					var names []string
+					for _, a := range abs {
+						name := a
+						if relative {
+							if name, err = filepath.Rel(dir, a); err != nil {
+								t.Fatal(err)
+							}
+						}
+						src, err := protoimport.ReadFile(name)
+						if err != nil {
+							t.Fatal(err)
+						}
+						srcs, names = append(srcs, src), append(names, name)
+					}
+					res, err := protoimport.Import(c, srcs, protoimport.DirResolver(protoimport.Roots(c.ImportPaths, names)))
+					if err != nil {
+						t.Fatalf("from %s: %v", dir, err)
+					}
+					if !bytes.Equal(first, res.YAML) {
+						t.Fatalf("from %s, files %v: the spec differs:\n%s", dir, names, gen.Diff("spec", first, res.YAML))
+					}
+				}
+			}
+		})
+	}
+}

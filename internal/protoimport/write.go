@@ -44,7 +44,7 @@ func (im *importer) write(sources []string) []byte {
 	line("  principals: [app_key, pat]")
 	line("")
 	line("# The values of enum %s, in the order of", im.s.Enum)
-	line("# %s; an id is the value's number.", im.enum.file.src.Name)
+	line("# %s; an id is the value's number.", im.enum.file.canon)
 	line("# The zero (unset) value is not a scope.")
 	if len(im.s.exposed) > 0 {
 		line("# Internal scopes are those the enum does not mark as exposed to users;")
