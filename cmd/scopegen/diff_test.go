@@ -396,10 +396,11 @@ func TestReviewExample(t *testing.T) {
 }
 
 // TestWitnessesReproduceWithExplain runs scopegen diff on every spec pair of
-// testdata/diff and replays each call witness with scopegen explain on both
-// specs: explain must decide as the witness says (allowed, code and
-// redacted fields; for a request-dependent witness, whether the handler's
-// scope is held). Witnesses of kind none use explain -kind none.
+// testdata/diff and replays each witness on both specs: a key being made
+// with scopegen grant (exit 0 exactly when it may be made), a call with
+// scopegen explain, which must decide as the witness says (allowed, code and
+// redacted fields; explain -request for a witness with a request, explain
+// -kind none for one without credentials).
 func TestWitnessesReproduceWithExplain(t *testing.T) {
 	paths, err := filepath.Glob("../../testdata/diff/*.txtar")
 	if err != nil || len(paths) == 0 {
@@ -431,6 +432,22 @@ func TestWitnessesReproduceWithExplain(t *testing.T) {
 		}
 		for _, f := range rep.Findings {
 			w := f.Witness
+			if w != nil && w.Action == "create" {
+				// A key being made replays with scopegen grant: exit 0 when
+				// it may be made, 1 when prerequisites are missing.
+				replayed++
+				for _, side := range []struct {
+					spec   string
+					scopes []string
+					want   diff.Decision
+				}{{oldPath, w.Grant.Scopes, w.Old}, {newPath, w.Grant.NewScopes, w.New}} {
+					code, _, _ := scopegen(t, "grant", "-spec", side.spec, "-kind", w.Grant.Kind, "-scopes", strings.Join(side.scopes, ","))
+					if (code == 0) != side.want.Allowed {
+						t.Errorf("%s: %s %s: grant -spec %s -scopes %v exits %d; the witness says %+v", filepath.Base(path), f.Rule, f.Element, side.spec, side.scopes, code, side.want)
+					}
+				}
+				continue
+			}
 			if w == nil || w.Action != "call" {
 				continue
 			}
