@@ -28,18 +28,21 @@ const importProtoDetail = "Reads .proto files whose scope rules are custom optio
 	"colon (Inputs_Get → Inputs:Get), last-colon or keep. HTTP bindings go into\n" +
 	"the endpoint's description.\n\n" +
 	"Files are parsed, not compiled: imports that are not at hand (such as\n" +
-	"google/api/annotations.proto) are skipped. If the files named do not define\n" +
-	"the enum, their imports are looked up in the -I directories, then in the\n" +
-	"directory of each file named and those above it.\n\n" +
+	"google/api/annotations.proto) are skipped, with a warning. If the files\n" +
+	"named do not define the enum, their imports are looked up in the -I\n" +
+	"directories, then in the directory of each file named and those above it.\n\n" +
 	"An option name is a full extension name (clarifai.auth.util.cl_auth_type),\n" +
 	"or one in parentheses with the path of a field in it ((acme.auth.rule).scopes);\n" +
-	"a comma-separated list means any of them; one that no file sets is an error,\n" +
-	"listing the options the files do set (nothing is guessed). Settings come from -profile, then\n" +
-	"-config, then the flags. A config file is YAML with the keys enum, names,\n" +
-	"strip_prefix, grants_all, options (depends, exposed, requires, auth, http),\n" +
-	"auth (value: target), auth_default, import_paths (relative to the file) and\n" +
-	"outcomes (as in a spec; the default is the shipped spec's codes).\n\n" +
-	"The output is the same bytes for the same files, in any order.\n\n" +
+	"a comma-separated list means any of them. A setting that no file sets (a\n" +
+	"misspelled name) is an error listing the options the files do set: nothing\n" +
+	"is guessed. Settings come from -profile, then -config, then the flags. A\n" +
+	"config file is YAML with the keys enum, names, strip_prefix, grants_all,\n" +
+	"options (depends, exposed, requires, auth, http), auth (value: target),\n" +
+	"auth_default, import_paths (relative to the file) and outcomes (as in a\n" +
+	"spec; the default is the shipped spec's codes).\n\n" +
+	"The output is the same bytes for the same files, in any order, from any\n" +
+	"directory: files are named by their import paths. A run of three or more\n" +
+	"reserved numbers is written as a range (reserved 100 to max: 100-16383).\n\n" +
 	"Example:\n" +
 	"  scopegen import-proto -profile clarifai -o spec/scopes.yaml \\\n" +
 	"      proto/clarifai/api/service.proto\n" +
