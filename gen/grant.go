@@ -72,12 +72,18 @@ The zero Grant is no credentials at all: it may call public endpoints only.
 A Grant is immutable and cheap to copy; share it between goroutines freely.`))
 	f.Type().Id("Grant").Struct(jen.Id("g").Op("*").Id("grant"))
 
-	allExpand := jen.Null()
+	// expandAll widens the scopes of v (a *grant) to every scope when they
+	// hold the scope that grants all; nothing when the spec has none.
+	expandAll := func(v string) jen.Code {
+		if m.AllScope == nil {
+			return jen.Null()
+		}
+		return jen.If(jen.Id(v).Dot("scopes").Dot("Has").Call(jen.Id(m.AllScope.GoName))).Block(
+			jen.Id(v).Dot("scopes").Op("=").Id("allScopes"),
+		)
+	}
 	allNote := ""
 	if m.AllScope != nil {
-		allExpand = jen.If(jen.Id("g").Dot("scopes").Dot("Has").Call(jen.Id(m.AllScope.GoName))).Block(
-			jen.Id("g").Dot("scopes").Op("=").Id("allScopes"),
-		)
 		allNote = fmt.Sprintf(" %q grants every op scope.", m.AllScope.Name)
 	}
 	f.Add(doc(fmt.Sprintf(`NewGrant returns the grant of a credential of the given kind holding the named
@@ -94,7 +100,7 @@ Unknown names and kinds are an error.%s`, allNote)))
 			jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Id("Grant").Values(), jen.Qual("fmt", "Errorf").Call(jen.Lit("unknown scope %q"), jen.Id("name")))),
 			jen.Id("g").Dot("scopes").Dot("Add").Call(jen.Id("s")),
 		),
-		allExpand,
+		expandAll("g"),
 		jen.If(jen.Len(jen.Id("endpoints")).Op(">").Lit(0)).Block(
 			jen.Id("g").Dot("restricted").Op("=").True(),
 			jen.Id("g").Dot("endpoints").Op("=").Id("endpointSet").Values(),
@@ -117,7 +123,7 @@ are dropped, so a bad value can only take access away.`))
 			jen.Id("scopes"):    jen.Id("scopes").Dot("Intersect").Call(jen.Id("allScopes")),
 			jen.Id("endpoints"): jen.Id("allEndpoints"),
 		}),
-		allExpand.Clone(),
+		expandAll("g"),
 		jen.If(jen.Len(jen.Id("endpoints")).Op(">").Lit(0)).Block(
 			jen.Id("g").Dot("restricted").Op("=").True(),
 			jen.Id("g").Dot("endpoints").Op("=").Id("endpointSet").Values(),
@@ -232,6 +238,7 @@ means the key is valid.`))
 		jen.For(jen.List(jen.Id("_"), jen.Id("p")).Op(":=").Range().Id("g").Dot("MissingPrerequisites").Call()).Block(
 			jen.Id("r").Dot("scopes").Op("=").Id("r").Dot("scopes").Dot("Union").Call(jen.Id("p").Dot("Missing")),
 		),
+		expandAll("r"),
 		jen.Return(jen.Id("Grant").Values(jen.Op("&").Id("r"))),
 	)
 	f.Add(doc(`String describes the grant for logs, e.g. "app_key{Inputs:Get}" or

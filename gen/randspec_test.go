@@ -143,16 +143,14 @@ func randSpec(o randSpecOptions) []byte {
 		slices.Sort(out)
 		return out
 	}
-	// pick returns up to n scopes. Endpoints never require the scope that
-	// grants all: Grant.Closure would then add it unexpanded and disagree
-	// with the reference (a bug in gen/grant.go, reported; the checker
-	// denies more than it should, never less). Prerequisites never name it
-	// either, for the same reason.
+	// pick returns up to n scopes, the one that grants all among them: an
+	// endpoint that requires it makes Grant.Closure add it, which must then
+	// expand to every scope as the reference does.
 	pick := func(n int) []int {
 		var out []int
 		for try := 0; len(out) < n && try < 4*n+8; try++ {
 			j := r.IntN(len(scopes))
-			if !slices.Contains(out, j) && !scopes[j].all {
+			if !slices.Contains(out, j) {
 				out = append(out, j)
 			}
 		}

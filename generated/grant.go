@@ -284,6 +284,9 @@ func (g Grant) Closure() Grant {
 	for _, p := range g.MissingPrerequisites() {
 		r.scopes = r.scopes.Union(p.Missing)
 	}
+	if r.scopes.Has(All) {
+		r.scopes = allScopes
+	}
 	return Grant{&r}
 }
 
