@@ -246,10 +246,10 @@ func BenchmarkGenerated(b *testing.B) {
 	})
 }
 
-// BenchmarkBursts times Check and CheckEndpoint on the allowed path, and the
-// peers on the same call, in short bursts taking turns, and reports each
-// one's fastest burst (see cputime.Bursts): the figures of an idle machine,
-// and their ratios measured at the same time.
+// BenchmarkBursts times Check and CheckEndpoint on the allowed path, the
+// peers on the same call and Check on the other paths, in short bursts taking
+// turns, and reports each one's fastest burst (see cputime.Bursts): the
+// figures of an idle machine, and their ratios measured at the same time.
 func BenchmarkBursts(b *testing.B) {
 	m := load(b)
 	c := scenario(b, "allowed")
@@ -272,6 +272,15 @@ func BenchmarkBursts(b *testing.B) {
 				rsink = naive.Check(ng, method)
 			}
 		}},
+	}
+	// Check on the other paths, for the growth of each from spec to spec.
+	for _, other := range peers.Scenarios(m)[1:] {
+		g, method := grant(b, other.Grant), other.Method
+		contenders = append(contenders, cputime.Burst{Name: "Check-" + other.Name, Run: func(n int) {
+			for range n {
+				sink = g.Check(method)
+			}
+		}})
 	}
 	cached, err := peers.NewCasbin(m, "cached")
 	if err != nil {
