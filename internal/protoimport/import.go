@@ -994,6 +994,9 @@ func (im *importer) unmatched() {
 		if len(x.refs) == 0 || im.matched[x.what] || x.where == "rpc" && im.rpcs == 0 {
 			continue // (files with no RPCs import the scopes alone)
 		}
+		if x.what == "requires" && !slices.ContainsFunc(im.endpoints, func(e *endpointOut) bool { return !e.public }) {
+			continue // every RPC is public or left out: none could require a scope
+		}
 		var written []string
 		for w := range im.written[x.where] {
 			written = append(written, w)
