@@ -77,37 +77,48 @@ func TestGolden(t *testing.T) {
 	for _, g := range goldens(t) {
 		t.Run(filepath.Base(g.path), func(t *testing.T) {
 			files := generate(t, "scopes.yaml", g.spec, "scopes")
-			if *update {
-				a := &txtar.Archive{Comment: g.archive.Comment, Files: []txtar.File{{Name: "scopes.yaml", Data: g.spec}}}
-				for _, f := range files {
-					a.Files = append(a.Files, txtar.File{Name: f.Name, Data: f.Content})
-				}
-				if err := os.WriteFile(g.path, txtar.Format(a), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want := map[string][]byte{}
-			for _, f := range g.archive.Files {
-				if f.Name != "scopes.yaml" {
-					want[f.Name] = f.Data
-				}
-			}
-			for _, f := range files {
-				w, ok := want[f.Name]
-				if !ok {
-					t.Errorf("%s is generated but not in the archive; run go test ./gen -update", f.Name)
-					continue
-				}
-				delete(want, f.Name)
-				if !bytes.Equal(w, f.Content) {
-					t.Errorf("%s differs from the golden file (go test ./gen -update to accept):\n%s", f.Name, gen.Diff(f.Name, w, f.Content))
-				}
-			}
-			for name := range want {
-				t.Errorf("%s is in the archive but no longer generated", name)
-			}
+			matchGolden(t, g.path, g.archive.Comment, g.spec, files)
 		})
+	}
+}
+
+// matchGolden compares generated files with the golden archive at path, whose
+// first file is the spec scopes.yaml; with -update it rewrites the archive.
+func matchGolden(t *testing.T, path string, comment, spec []byte, files []gen.File) {
+	t.Helper()
+	if *update {
+		a := &txtar.Archive{Comment: comment, Files: []txtar.File{{Name: "scopes.yaml", Data: spec}}}
+		for _, f := range files {
+			a.Files = append(a.Files, txtar.File{Name: f.Name, Data: f.Content})
+		}
+		if err := os.WriteFile(path, txtar.Format(a), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	a, err := txtar.ParseFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]byte{}
+	for _, f := range a.Files {
+		if f.Name != "scopes.yaml" {
+			want[f.Name] = f.Data
+		}
+	}
+	for _, f := range files {
+		w, ok := want[f.Name]
+		if !ok {
+			t.Errorf("%s is generated but not in the archive; run go test ./gen -update", f.Name)
+			continue
+		}
+		delete(want, f.Name)
+		if !bytes.Equal(w, f.Content) {
+			t.Errorf("%s differs from the golden file (go test ./gen -update to accept):\n%s", f.Name, gen.Diff(f.Name, w, f.Content))
+		}
+	}
+	for name := range want {
+		t.Errorf("%s is in the archive but no longer generated", name)
 	}
 }
 
