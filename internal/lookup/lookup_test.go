@@ -104,7 +104,8 @@ func FuzzLookup(f *testing.F) {
 
 func TestWholeFallback(t *testing.T) {
 	// Same length, same start, same last 8 bytes and same bytes in between at
-	// every offset but one: only a hash of the whole key tells them apart.
+	// every offset but one: only the windows that cover that byte (or a hash
+	// of the whole key) tell them apart.
 	keys := []string{"/svc.S/AAAAAAAAxAAAAAAAAAAAAAAAA", "/svc.S/AAAAAAAAyAAAAAAAAAAAAAAAA", "/svc.S/AAAAAAAAAAAAAAAAAAAAAAAAz"}
 	p, ok := New(keys)
 	if !ok {
