@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/scopegen/scopegen/internal/protoimport"
@@ -77,15 +78,15 @@ func (f *importFlags) register(set *flag.FlagSet) {
 	set.StringVar(&f.config, "config", "", "read the settings from a YAML `file` (default: none)")
 	set.StringVar(&f.profile, "profile", "", "start from the settings for a known API: "+strings.Join(protoimport.ProfileNames(), ", ")+" (default: none)")
 	set.StringVar(&f.enum, "enum", "", "the full `name` of the enum whose values are the scopes, e.g. clarifai.auth.scope.S (default: none; required)")
-	set.StringVar(&f.names, "names", "", "how value names become scope names: colon (Inputs_Get → Inputs:Get), last-colon (A_B_Get → A_B:Get) or keep (default colon)")
+	set.StringVar(&f.names, "names", "", "`style`: how value names become scope names: colon (Inputs_Get → Inputs:Get), last-colon (A_B_Get → A_B:Get) or keep (default colon)")
 	set.StringVar(&f.stripPrefix, "strip-prefix", "", "a `prefix` removed from value names first, e.g. SCOPE_ (default: none)")
 	set.StringVar(&f.grantsAll, "grants-all", "", "the enum `value` that grants every scope, e.g. All (default: none)")
-	set.StringVar(&f.depends, "depends-option", "", "the repeated option on enum values listing the scopes a scope depends on, e.g. clarifai.auth.scope.clarifai_depending_scopes (default: none: no prerequisites)")
-	set.StringVar(&f.exposed, "exposed-option", "", "the bool option on enum values saying users see the scope; the others are described as Internal (default: none: every scope is exposed)")
-	set.StringVar(&f.requires, "requires-option", "", "the repeated option on RPCs listing the scopes a method requires, e.g. clarifai.auth.util.cl_depending_scopes (default: none; required)")
-	set.StringVar(&f.auth, "auth-option", "", "the option on RPCs naming their auth type, e.g. clarifai.auth.util.cl_auth_type (default: none; required unless -auth-default)")
-	set.StringVar(&f.http, "http-option", "", "the option on RPCs holding HTTP bindings (default "+protoimport.DefaultHTTP+")")
-	set.StringVar(&f.authMap, "auth-map", "", "what each auth type means, as VALUE=TARGET pairs: TARGET is public, app_key|pat, app_key, pat or skip, e.g. NoAuth=public,KeyAuth=app_key|pat,PATAuth=pat,SessionTokenAuth=skip (default: none)")
+	set.StringVar(&f.depends, "depends-option", "", "the `name` of the repeated option on enum values listing the scopes a scope depends on, e.g. clarifai.auth.scope.clarifai_depending_scopes (default: none: no prerequisites)")
+	set.StringVar(&f.exposed, "exposed-option", "", "the `name` of the bool option on enum values saying users see the scope; the others are described as Internal (default: none: every scope is exposed)")
+	set.StringVar(&f.requires, "requires-option", "", "the `name` of the repeated option on RPCs listing the scopes a method requires, e.g. clarifai.auth.util.cl_depending_scopes (default: none; required)")
+	set.StringVar(&f.auth, "auth-option", "", "the `name` of the option on RPCs naming their auth type, e.g. clarifai.auth.util.cl_auth_type (default: none; required unless -auth-default)")
+	set.StringVar(&f.http, "http-option", "", "the `name` of the option on RPCs holding HTTP bindings (default "+protoimport.DefaultHTTP+")")
+	set.StringVar(&f.authMap, "auth-map", "", "what each auth type means, as a `map` of VALUE=TARGET pairs: TARGET is public, app_key|pat, app_key, pat or skip, e.g. NoAuth=public,KeyAuth=app_key|pat,PATAuth=pat,SessionTokenAuth=skip (default: none)")
 	set.StringVar(&f.authDefault, "auth-default", "", "the `target` for RPCs without an auth option (default: none: such RPCs are an error)")
 	set.Var(&f.importPaths, "I", "a `dir`ectory to look imports up in; repeat for more (default ., then the directories of the files named and those above them)")
 }
@@ -184,8 +185,8 @@ func (f *importFlags) settings(set *flag.FlagSet) (*protoimport.Config, error) {
 		cfg.Merge(c)
 	}
 	flags := &protoimport.Config{Enum: f.enum, Names: f.names, StripPrefix: f.stripPrefix, GrantsAll: f.grantsAll,
-		Depends: split(f.depends), Exposed: split(f.exposed), Requires: split(f.requires), Auth: split(f.auth),
-		HTTP: split(f.http), ImportPaths: f.importPaths}
+		Depends: splitList(f.depends), Exposed: splitList(f.exposed), Requires: splitList(f.requires), Auth: splitList(f.auth),
+		HTTP: splitList(f.http), ImportPaths: f.importPaths}
 	if isSet(set, "auth-map") {
 		m, err := protoimport.ParseAuthMap(f.authMap)
 		if err != nil {
@@ -202,36 +203,17 @@ func (f *importFlags) settings(set *flag.FlagSet) (*protoimport.Config, error) {
 	}
 	for _, x := range []struct{ flag, val string }{{"depends-option", f.depends}, {"exposed-option", f.exposed},
 		{"requires-option", f.requires}, {"auth-option", f.auth}, {"http-option", f.http}} {
-		for _, n := range split(x.val) {
+		for _, n := range splitList(x.val) {
 			if _, err := protoimport.ParseOptionRef(n); err != nil {
 				return nil, usagef("-%s: %v", x.flag, err)
 			}
 		}
 	}
-	if f.names != "" && !contains(protoimport.NameStyles, f.names) {
+	if f.names != "" && !slices.Contains(protoimport.NameStyles, f.names) {
 		return nil, usagef("-names %q: the styles are %s", f.names, strings.Join(protoimport.NameStyles, ", "))
 	}
 	cfg.Merge(flags)
 	return cfg, nil
-}
-
-func split(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // unwrapPath drops the operation and path of a *fs.PathError, which the

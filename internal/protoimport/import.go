@@ -107,7 +107,6 @@ type importer struct {
 	// and on RPCs ("rpc"), with the extension resolved to a likely full
 	// name, in OptionRef text form.
 	written map[string]map[string]bool
-	exts    []string // extensions declared in the files read
 }
 
 func (im *importer) errorf(pos spec.Pos, format string, args ...any) {

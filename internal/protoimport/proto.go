@@ -271,15 +271,6 @@ func lookup(opt *ast.OptionNode, scope string, ref OptionRef) []found {
 	return out
 }
 
-// writtenExtensions returns the extension names opt uses, as written.
-func writtenExtension(opt *ast.OptionNode) (string, bool) {
-	written, ok := optionName(opt.Name)
-	if !ok || !written[0].ext {
-		return "", false
-	}
-	return written[0].name, true
-}
-
 // identValue returns the identifier a value is, if it is one.
 func identValue(v ast.ValueNode) (string, bool) {
 	switch v := v.(type) {

@@ -456,6 +456,9 @@ func TestStableFromAnyDirectory(t *testing.T) {
 				abs = append(abs, a)
 			}
 			root, err := filepath.Abs("../..")
+			if err != nil {
+				t.Fatal(err)
+			}
 			for i, p := range c.ImportPaths {
 				if c.ImportPaths[i], err = filepath.Abs(p); err != nil {
 					t.Fatal(err)
