@@ -11,6 +11,7 @@ import (
 
 	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/reference"
+	"github.com/scopegen/scopegen/internal/spec"
 )
 
 // explainFlags are the flags of explain.
@@ -28,7 +29,7 @@ func (f *explainFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.inviteScopes, "invite-scopes", "", "the op scopes of the collaborator's invite, as a comma-separated `list`; giving this flag or -invite-endpoints makes the caller a collaborator (default: not a collaborator)")
 	fs.StringVar(&f.inviteEndpoints, "invite-endpoints", "", "the only endpoints the invite allows, as a comma-separated `list` of full method names, e.g. /clarifai.api.V2/ListInputs (default: the invite is not restricted to endpoints)")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object instead of text (default: text)")
-	fs.StringVar(&f.request, "request", "", "decide a request for which the handler checks this request-dependent `scope` of METHOD, as scopegen diff's witnesses with a request do: the key must hold it too (default: a request that needs none)")
+	fs.StringVar(&f.request, "request", "", "decide a request for which the handler checks this request-dependent `scope` of METHOD, as scopegen diff's witnesses with a request do: the key must hold it too; a scope the handler does not check adds nothing (default: a request that needs none)")
 }
 
 // explanation is a decision with its reasons; it is what explain -json prints.
@@ -100,7 +101,7 @@ func runExplain(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if f.request != "" {
-		if err := checkRequest(m, f.request, pos[0]); err != nil {
+		if err := checkRequest(m, f.request); err != nil {
 			return err
 		}
 	}
@@ -124,24 +125,15 @@ func runExplain(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
-// checkRequest reports a -request that names no request-dependent scope of
-// method, as a usage error.
-func checkRequest(m *model.Model, scope, method string) error {
-	e := m.Endpoint(method)
-	if e == nil {
-		return nil // explain says the method is unknown
+// checkRequest reports a -request that names no scope of the spec, as a
+// usage error. A scope that the handler of the method does not check is
+// fine: such a request needs nothing more, as in scopegen diff, whose
+// witnesses name the same request on both specs even when only OLD checks it.
+func checkRequest(m *model.Model, scope string) error {
+	if m.Scope(scope) == nil {
+		return usagef("-request %s: the spec has no such scope%s", scope, spec.DidYouMean(scope, m.ScopeNames()))
 	}
-	var names []string
-	for _, r := range e.RequestScopes {
-		if r.Scope.Name == scope {
-			return nil
-		}
-		names = append(names, r.Scope.Name)
-	}
-	if len(names) == 0 {
-		return usagef("-request %s: the handler of %s checks no request-dependent scope; drop -request", scope, method)
-	}
-	return usagef("-request %s: the handler of %s does not check it; its request-dependent scopes are %s", scope, method, strings.Join(names, ", "))
+	return nil
 }
 
 // requestDenial refuses an allowed call that is a request needing
