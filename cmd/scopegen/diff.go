@@ -118,7 +118,8 @@ func runDiff(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		if data == nil {
-			fmt.Fprintf(stdout, "%s does not exist at %s: nothing to compare with\n", newPath, f.base)
+			// stderr: stdout holds only a report, in the format asked for.
+			fmt.Fprintf(stderr, "%s does not exist at %s: nothing to compare with\n", newPath, f.base)
 			return nil
 		}
 		if old, err = diff.Load(f.base+":"+inRepo, data); err != nil {

@@ -205,8 +205,8 @@ func TestDiffBase(t *testing.T) {
 
 	// A spec that git does not have at the revision is new: nothing to compare.
 	other := writeFile(t, filepath.Join(dir, "spec"), "other.yaml", small)
-	if code, stdout, _ := scopegen(t, "diff", "-base", "HEAD", other); code != 0 || !strings.Contains(stdout, "does not exist at HEAD") {
-		t.Errorf("new spec: exit %d, stdout %q", code, stdout)
+	if code, stdout, stderr := scopegen(t, "diff", "-base", "HEAD", "-format", "json", other); code != 0 || stdout != "" || !strings.Contains(stderr, "does not exist at HEAD") {
+		t.Errorf("new spec: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	if code, stdout, stderr := scopegen(t, "diff", "-base", "HEAD", spec); code != 0 || stdout != "no changes\n" {
 		t.Errorf("unchanged: exit %d, stdout %q, stderr %q", code, stdout, stderr)

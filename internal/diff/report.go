@@ -229,9 +229,14 @@ func (r *Report) text(w io.Writer) error {
 	return err
 }
 
-// takesWitness reports whether f is a change a witness would show. Invalid
-// keys and unknown methods are outside what a witness decides.
+// takesWitness reports whether f is a change a witness would show, so that
+// its lack is worth a line. Invalid keys and unknown methods are outside what
+// a witness decides; a finding made safe because no key showed a difference
+// says so in its message already.
 func takesWitness(f Finding) bool {
+	if f.Category == Safe {
+		return false
+	}
 	if f.Rule == "outcome-changed" && (f.Element == string(model.KeyInvalid) || f.Element == string(model.UnknownEndpoint)) {
 		return false
 	}
