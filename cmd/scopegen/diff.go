@@ -26,7 +26,7 @@ func (f *diffFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.base, "base", "", "compare the spec with its version at git `revision` (e.g. origin/main) instead of with an OLD file (default: compare two files)")
 	fs.StringVar(&f.format, "format", "text", "the output `format`: text, markdown (for a pull request comment), json or github-actions (annotations)")
 	fs.StringVar(&f.allow, "allow", "", "accept every finding of these `categories`, comma-separated: breaking, escalation (default: none)")
-	fs.StringVar(&f.allowances, "allowances", "", "read allowances from `file` (default: NEW's name with .allow before the extension, e.g. spec/scopes.allow.yaml, if it exists)")
+	fs.StringVar(&f.allowances, "allowances", "", "read allowances from `file` (default: NEW's name with .allow before the extension, e.g. spec/scopes.allow.yaml, if it exists; -allowances \"\" reads none)")
 }
 
 // diffDetail is diff's help text after the summary.
@@ -163,7 +163,7 @@ func runDiff(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 func loadSpecFile(path string) (*diff.Spec, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the spec: %v", err)
+		return nil, fmt.Errorf("cannot read the spec: %v; pass the paths of two scopes specs, OLD.yaml NEW.yaml", err)
 	}
 	return diff.Load(path, data)
 }
@@ -193,7 +193,12 @@ func gitShow(rev, path string) (data []byte, inRepo string, err error) {
 		if errors.Is(err, exec.ErrNotFound) {
 			return nil, "", fmt.Errorf("-base needs git on PATH: %v", err)
 		}
-		return nil, "", fmt.Errorf("-base %s: not a revision of the repository of %s (%v); fetch it first (e.g. git fetch origin main), or pass OLD.yaml NEW.yaml", rev, path, oneLine(err.Error()))
+		why := ""
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) { // git said why on stderr; a bare exit status says nothing
+			why = " (" + oneLine(err.Error()) + ")"
+		}
+		return nil, "", fmt.Errorf("-base %s: not a revision of the repository of %s%s; fetch it first (e.g. git fetch origin main), or pass OLD.yaml NEW.yaml", rev, path, why)
 	}
 	inRepo = filepath.ToSlash(path)
 	if prefix, err := git("rev-parse", "--show-prefix"); err == nil {
