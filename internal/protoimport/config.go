@@ -428,6 +428,24 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 	fail := func(key, format string, args ...any) error {
 		return spec.Errors{{Pos: spec.Pos{File: name, Line: max(c.lines[key], 1), Col: 1}, Msg: fmt.Sprintf(format, args...)}}
 	}
+	// The settings that import checks again, here with their lines.
+	if c.Names != "" && !slices.Contains(NameStyles, c.Names) {
+		return nil, fail("names", "names: unknown name style %q%s; the styles are %s", c.Names, spec.DidYouMean(c.Names, NameStyles), strings.Join(NameStyles, ", "))
+	}
+	if c.Enum != "" && !isFullName(strings.TrimPrefix(c.Enum, ".")) {
+		return nil, fail("enum", "enum: %q is not a full name such as acme.auth.Scope", c.Enum)
+	}
+	if c.GrantsAll != "" && !isIdent(c.GrantsAll) {
+		return nil, fail("grants_all", "grants_all: %q is not an enum value name", c.GrantsAll)
+	}
+	for _, o := range []struct {
+		key   string
+		names []string
+	}{{"options.depends", c.Depends}, {"options.exposed", c.Exposed}, {"options.requires", c.Requires}, {"options.auth", c.Auth}, {"options.http", c.HTTP}} {
+		if _, err := refs(o.names, o.key); err != nil {
+			return nil, fail(o.key, "%v", err)
+		}
+	}
 	for k, v := range fc.Auth {
 		t, err := ParseTarget(strings.Join(v, "|"))
 		if err != nil {

@@ -67,12 +67,16 @@ outcomes:
 		t.Errorf("config %+v", c)
 	}
 	for text, want := range map[string]string{
-		"enum: a.S\nenums: b\n":           `c.yaml:2:1: unknown key "enums"; did you mean "enum"?`,
-		"options: {require: x}\n":         `unknown key "require" under options; did you mean "requires"?`,
-		"auth: {K: apps}\n":               `auth: K: unknown target "apps"`,
-		"outcomes: {denied: {code: 1}}\n": `unknown outcome "denied"`,
-		"":                                "the config is empty",
-		"options: {requires: {a: b}}\n":   "want a name or a list of names",
+		"enum: a.S\nenums: b\n":                      `c.yaml:2:1: unknown key "enums"; did you mean "enum"?`,
+		"options: {require: x}\n":                    `unknown key "require" under options; did you mean "requires"?`,
+		"auth: {K: apps}\n":                          `auth: K: unknown target "apps"`,
+		"outcomes: {denied: {code: 1}}\n":            `unknown outcome "denied"`,
+		"":                                           "the config is empty",
+		"options: {requires: {a: b}}\n":              "want a name or a list of names",
+		"enum: a.S\nnames: colonn\n":                 `c.yaml:2:1: names: unknown name style "colonn"; did you mean "colon"?`,
+		"enum: S-x\n":                                `c.yaml:1:1: enum: "S-x" is not a full name`,
+		"enum: a.S\ngrants_all: All-x\n":             `c.yaml:2:1: grants_all: "All-x" is not an enum value name`,
+		"enum: a.S\noptions:\n  depends: (a.needs\n": `c.yaml:3:1: options.depends: option name "(a.needs" has no closing parenthesis`,
 	} {
 		if _, err := protoimport.ParseConfig("c.yaml", []byte(text)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: error %v, want %q", text, err, want)
