@@ -144,6 +144,8 @@ it says everything a key would need.`))
 			),
 		)),
 	)
+	f.Add(doc("RedactionMask returns the response fields to remove as a mask: bit i is set\nwhen the i-th field of the endpoint's Redactions is removed, as Redacted\nlists it."))
+	f.Func().Add(d()).Id("RedactionMask").Params().Uint64().Block(jen.Return(jen.Id("d").Dot("redacted")))
 	f.Add(doc("Err returns nil when the call is allowed, and a *DeniedError otherwise. Only\nthis step allocates."))
 	f.Func().Add(d()).Id("Err").Params().Error().Block(
 		jen.If(jen.Id("d").Dot("Allowed").Call()).Block(jen.Return(jen.Nil())),

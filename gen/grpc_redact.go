@@ -28,8 +28,8 @@ func (g *grpcGenerator) redactFile(f *jen.File) {
 	f.Add(doc("redactor holds the redacted fields of an endpoint resolved on one message\ntype: the work of reading field paths is done once per type, not per call."))
 	f.Type().Id("redactor").Struct(
 		id("desc").Add(msgDesc()),
-		id("fields").Index().String().Comment("the endpoint's redacted fields, in spec order"),
-		id("errs").Index().Error().Comment("why fields[i] is not a field of desc, or nil"),
+		id("bad").Uint64().Comment("the redacted fields that are not fields of desc"),
+		id("errs").Index().Error().Comment("why the i-th redacted field is not a field of desc, or nil"),
 		id("steps").Add(steps()).Comment("the first fields of the paths, which share their prefixes"),
 	)
 
@@ -51,11 +51,13 @@ func (g *grpcGenerator) redactFile(f *jen.File) {
 		),
 		id("r").Op(":=").Op("&").Id("redactor").Values(jen.Dict{id("desc"): id("desc")}),
 		jen.For(id("field").Op(":=").Range().Add(call("ep", "Redactions"))).Block(
+			id("bit").Op(":=").Uint64().Call(jen.Lit(1)).Op("<<").Len(id("r").Dot("errs")),
 			jen.List(id("p"), jen.Err()).Op(":=").Id("resolve").Call(id("desc"), id("field")),
 			jen.If(jen.Err().Op("==").Nil()).Block(
-				id("r").Dot("steps").Op("=").Id("insert").Call(id("r").Dot("steps"), id("p"), jen.Lit(1).Op("<<").Len(id("r").Dot("fields"))),
+				id("r").Dot("steps").Op("=").Id("insert").Call(id("r").Dot("steps"), id("p"), id("bit")),
+			).Else().Block(
+				id("r").Dot("bad").Op("|=").Id("bit"),
 			),
-			id("r").Dot("fields").Op("=").Append(id("r").Dot("fields"), id("field")),
 			id("r").Dot("errs").Op("=").Append(id("r").Dot("errs"), jen.Err()),
 		),
 		call("slot", "Store", id("r")),
@@ -85,20 +87,9 @@ func (g *grpcGenerator) redactFile(f *jen.File) {
 
 	f.Add(doc("mask returns the bits of the fields d redacts, or why one of them is not a\nfield of r's message type."))
 	f.Func().Params(id("r").Op("*").Id("redactor")).Id("mask").Params(id("d").Add(g.core("Decision"))).Params(jen.Uint64(), jen.Error()).Block(
-		jen.Var().Id("mask").Uint64(),
-		id("i").Op(":=").Lit(0),
-		jen.For(id("field").Op(":=").Range().Add(call("d", "Redacted"))).Block(
-			jen.For(id("i").Op("<").Len(id("r").Dot("fields")).Op("&&").Id("r").Dot("fields").Index(id("i")).Op("!=").Id("field")).Block(
-				id("i").Op("++"),
-			),
-			jen.If(id("i").Op("==").Len(id("r").Dot("fields"))).Block(
-				jen.Return(jen.Lit(0), jen.Qual("fmt", "Errorf").Call(jen.Lit("%s is not a redacted field"), id("field"))),
-			),
-			jen.If(id("r").Dot("errs").Index(id("i")).Op("!=").Nil()).Block(
-				jen.Return(jen.Lit(0), id("r").Dot("errs").Index(id("i"))),
-			),
-			id("mask").Op("|=").Lit(1).Op("<<").Id("i"),
-			id("i").Op("++"),
+		id("mask").Op(":=").Add(call("d", "RedactionMask")),
+		jen.If(id("mask").Op("&").Id("r").Dot("bad").Op("!=").Lit(0)).Block(
+			jen.Return(jen.Lit(0), id("r").Dot("errs").Index(jen.Qual("math/bits", "TrailingZeros64").Call(id("mask").Op("&").Id("r").Dot("bad")))),
 		),
 		jen.Return(id("mask"), jen.Nil()),
 	)

@@ -11,16 +11,17 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"math/bits"
 	"strings"
 )
 
 // redactor holds the redacted fields of an endpoint resolved on one message
 // type: the work of reading field paths is done once per type, not per call.
 type redactor struct {
-	desc   protoreflect.MessageDescriptor
-	fields []string // the endpoint's redacted fields, in spec order
-	errs   []error  // why fields[i] is not a field of desc, or nil
-	steps  []*step  // the first fields of the paths, which share their prefixes
+	desc  protoreflect.MessageDescriptor
+	bad   uint64  // the redacted fields that are not fields of desc
+	errs  []error // why the i-th redacted field is not a field of desc, or nil
+	steps []*step // the first fields of the paths, which share their prefixes
 }
 
 // step is a field on the paths of redacted fields. Bit i of a mask stands for
@@ -40,11 +41,13 @@ func (e *Enforcer) redactorFor(ep generated.Endpoint, desc protoreflect.MessageD
 	}
 	r := &redactor{desc: desc}
 	for field := range ep.Redactions() {
+		bit := uint64(1) << len(r.errs)
 		p, err := resolve(desc, field)
 		if err == nil {
-			r.steps = insert(r.steps, p, 1<<len(r.fields))
+			r.steps = insert(r.steps, p, bit)
+		} else {
+			r.bad |= bit
 		}
-		r.fields = append(r.fields, field)
 		r.errs = append(r.errs, err)
 	}
 	slot.Store(r)
@@ -75,20 +78,9 @@ func insert(steps []*step, path []protoreflect.FieldDescriptor, bit uint64) []*s
 // mask returns the bits of the fields d redacts, or why one of them is not a
 // field of r's message type.
 func (r *redactor) mask(d generated.Decision) (uint64, error) {
-	var mask uint64
-	i := 0
-	for field := range d.Redacted() {
-		for i < len(r.fields) && r.fields[i] != field {
-			i++
-		}
-		if i == len(r.fields) {
-			return 0, fmt.Errorf("%s is not a redacted field", field)
-		}
-		if r.errs[i] != nil {
-			return 0, r.errs[i]
-		}
-		mask |= 1 << i
-		i++
+	mask := d.RedactionMask()
+	if mask&r.bad != 0 {
+		return 0, r.errs[bits.TrailingZeros64(mask&r.bad)]
 	}
 	return mask, nil
 }

@@ -209,6 +209,13 @@ func (d Decision) Redacted() iter.Seq[string] {
 	}
 }
 
+// RedactionMask returns the response fields to remove as a mask: bit i is set
+// when the i-th field of the endpoint's Redactions is removed, as Redacted
+// lists it.
+func (d Decision) RedactionMask() uint64 {
+	return d.redacted
+}
+
 // Err returns nil when the call is allowed, and a *DeniedError otherwise. Only
 // this step allocates.
 func (d Decision) Err() error {
