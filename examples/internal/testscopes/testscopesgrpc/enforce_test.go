@@ -8,6 +8,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -670,7 +671,13 @@ func TestRedactInPlace(t *testing.T) {
 
 // TestRedactionMismatch serves GetItem with a response type the spec's field
 // paths do not fit: the call must fail rather than send it unredacted.
+// TestRedactionMismatch serves one endpoint with a response type the spec's
+// paths do not fit, then with the right one, then the wrong one again, from
+// one Enforcer: each response type is redacted by its own resolution of the
+// paths, not by the one cached for the type served before.
 func TestRedactionMismatch(t *testing.T) {
+	item := &testpb.Item{Id: "a", Secret: "s", Data: &testpb.Data{Text: "t", Concepts: []*testpb.Concept{{Id: "c"}}}}
+	var wrongType atomic.Bool
 	lis := bufconn.Listen(1 << 20)
 	enforcer := testscopesgrpc.New(resolver(t))
 	srv := grpc.NewServer(enforcer.ServerOptions()...)
@@ -685,7 +692,10 @@ func TestRedactionMismatch(t *testing.T) {
 					return nil, err
 				}
 				h := func(context.Context, any) (any, error) {
-					return &testpb.HealthResponse{Status: "secret"}, nil
+					if wrongType.Load() {
+						return &testpb.HealthResponse{Status: "secret"}, nil
+					}
+					return &testpb.GetItemResponse{Item: item}, nil
 				}
 				return interceptor(ctx, &req, &grpc.UnaryServerInfo{Server: srv, FullMethod: getItem}, h)
 			},
@@ -702,9 +712,21 @@ func TestRedactionMismatch(t *testing.T) {
 	}
 	defer conn.Close()
 	c := testpb.NewItemsClient(conn)
-	_, err = c.GetItem(as("reader"), &testpb.GetItemRequest{Id: "a"})
-	if st := status.Convert(err); st.Code() != codes.Internal || !strings.Contains(st.Message(), `has no field "item"`) {
-		t.Errorf("a response the spec's paths do not fit: %v; want Internal", err)
+	for i, wrong := range []bool{true, false, true} {
+		wrongType.Store(wrong)
+		resp, err := c.GetItem(as("reader"), &testpb.GetItemRequest{Id: "a"})
+		if wrong {
+			if st := status.Convert(err); st.Code() != codes.Internal || !strings.Contains(st.Message(), `has no field "item"`) {
+				t.Errorf("call %d, a response the spec's paths do not fit: %v; want Internal", i, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("call %d, the right response type after a wrong one: %v", i, err)
+		}
+		if want := redactedItem(item); !proto.Equal(resp.Item, want) {
+			t.Errorf("call %d: GetItem gave\n%v\nwant\n%v", i, resp.Item, want)
+		}
 	}
 }
 
