@@ -20,6 +20,8 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/grpc/test/bufconn"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protodesc"
+	"google.golang.org/protobuf/types/descriptorpb"
 
 	"github.com/scopegen/scopegen/examples/internal/testpb"
 	scopes "github.com/scopegen/scopegen/examples/internal/testscopes"
@@ -733,6 +735,53 @@ func TestRedactionMismatch(t *testing.T) {
 func TestCheckRedactions(t *testing.T) {
 	if err := testscopesgrpc.CheckRedactions(testpb.File_items_proto.Services().Get(0)); err != nil {
 		t.Errorf("the test service: %v", err)
+	}
+
+	// The same service, whose Item has an id and nothing else: both of
+	// GetItem's redacted fields, item.data.concepts and item.secret, are
+	// missing.
+	msg := func(name string, fields ...*descriptorpb.FieldDescriptorProto) *descriptorpb.DescriptorProto {
+		return &descriptorpb.DescriptorProto{Name: proto.String(name), Field: fields}
+	}
+	field := func(name string, typ descriptorpb.FieldDescriptorProto_Type, typeName string) *descriptorpb.FieldDescriptorProto {
+		f := &descriptorpb.FieldDescriptorProto{Name: proto.String(name), Number: proto.Int32(1), Label: descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL.Enum(), Type: typ.Enum(), JsonName: proto.String(name)}
+		if typeName != "" {
+			f.TypeName = proto.String(typeName)
+		}
+		return f
+	}
+	fd, err := protodesc.NewFile(&descriptorpb.FileDescriptorProto{
+		Name:    proto.String("stale_items.proto"),
+		Package: proto.String("scopegen.test"),
+		Syntax:  proto.String("proto3"),
+		MessageType: []*descriptorpb.DescriptorProto{
+			msg("Item", field("id", descriptorpb.FieldDescriptorProto_TYPE_STRING, "")),
+			msg("GetItemRequest", field("id", descriptorpb.FieldDescriptorProto_TYPE_STRING, "")),
+			msg("GetItemResponse", field("item", descriptorpb.FieldDescriptorProto_TYPE_MESSAGE, ".scopegen.test.Item")),
+		},
+		Service: []*descriptorpb.ServiceDescriptorProto{{
+			Name: proto.String("Items"),
+			Method: []*descriptorpb.MethodDescriptorProto{{
+				Name:       proto.String("GetItem"),
+				InputType:  proto.String(".scopegen.test.GetItemRequest"),
+				OutputType: proto.String(".scopegen.test.GetItemResponse"),
+			}},
+		}},
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = testscopesgrpc.CheckRedactions(fd.Services().Get(0))
+	if err == nil {
+		t.Fatal("CheckRedactions passed a GetItemResponse without item.data.concepts and item.secret")
+	}
+	for _, want := range []string{
+		`/scopegen.test.Items/GetItem: cannot redact field item.data.concepts of scopegen.test.GetItemResponse: scopegen.test.Item has no field "data"`,
+		`/scopegen.test.Items/GetItem: cannot redact field item.secret of scopegen.test.GetItemResponse: scopegen.test.Item has no field "secret"`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("CheckRedactions = %v\nwant it to say %s", err, want)
+		}
 	}
 }
 
