@@ -8,6 +8,7 @@ import (
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protopath"
@@ -242,8 +243,26 @@ func FuzzRedaction(f *testing.F) {
 			if called || err == nil {
 				t.Fatalf("%s with %v: denied (%v), but the handler ran (%v) or the call succeeded (%v)", fm.name, g, d.Reason(), called, err)
 			}
+			// A call of a listed method without credentials ends with
+			// Unauthenticated; any other denial (an unknown method is
+			// denied before credentials are read) with its outcome's gRPC
+			// code.
+			wantCode := codes.Code(d.Outcome().GRPCCode())
+			if _, listed := scopes.LookupEndpoint(fm.name); listed && flags&fuzzNoCredentials != 0 {
+				if d.Reason() != scopes.ReasonNoCredentials {
+					t.Fatalf("%s without credentials: denied for %v, want %v", fm.name, d.Reason(), scopes.ReasonNoCredentials)
+				}
+				wantCode = codes.Unauthenticated
+			}
 			st := status.Convert(err)
-			info, ok := st.Details()[0].(*errdetails.ErrorInfo)
+			if st.Code() != wantCode {
+				t.Fatalf("%s with %v: denial %v, want code %v", fm.name, g, st, wantCode)
+			}
+			details := st.Details()
+			if len(details) != 1 {
+				t.Fatalf("%s with %v: denial %v has %d details %v, want one ErrorInfo", fm.name, g, st, len(details), details)
+			}
+			info, ok := details[0].(*errdetails.ErrorInfo)
 			if !ok || info.Metadata[testscopesgrpc.MetadataCode] != fmt.Sprint(d.Code()) {
 				t.Fatalf("%s with %v: denial %v, want outcome %d in its ErrorInfo", fm.name, g, st, d.Code())
 			}
