@@ -168,10 +168,33 @@ func TestRandomSpecsCompile(t *testing.T) {
 	}
 	// And a synthetic spec shaped like a real API (internal/synth).
 	specs = append(specs, synth.Spec(synth.Options{Endpoints: 120, Scopes: 90, Seed: *randSeed}))
+	// And the lookups no random spec reaches: names that differ in three
+	// places far apart (a hash of four windows), and in five (of the whole
+	// name).
+	var four, whole []string
+	for _, a := range []string{"Aa", "Bb", "Cc"} {
+		for _, b := range []string{"Xx", "Yy", "Zz"} {
+			for _, c := range []string{"Pp", "Qq"} {
+				four = append(four, "/pkg.Service/"+a+"MiddleOfTheName"+b+"MoreOfTheNameHere"+c+"EndOfTheName")
+				for _, d := range []string{"Kk", "Ll"} {
+					whole = append(whole, "/pkg.Service/"+a+"MiddleOfTheName"+b+"MoreOfTheNameHere"+c+"AndTheRestOfIt"+d+"TheEndOfTheName")
+				}
+			}
+		}
+	}
+	shapes := map[int]string{len(specs): "), 13) ^", len(specs) + 1: "for i := "}
+	specs = append(specs, methodsSpec(four), methodsSpec(whole))
 	for i, src := range specs {
 		seed := *randSeed + uint64(i)
 		pkg := fmt.Sprintf("p%d", i)
 		m, files := checkGenerated(t, src, pkg)
+		if shape, ok := shapes[i]; ok {
+			for _, f := range files {
+				if f.Name == "lookup.go" && !bytes.Contains(f.Content, []byte(shape)) {
+					t.Fatalf("%s: lookup.go has no %q:\n%s", pkg, shape, f.Content)
+				}
+			}
+		}
 		t.Logf("%s: seed %d, %d scopes (max id %d, %d words), %d endpoints, %d bytes of spec", pkg, seed, len(m.Scopes), m.MaxID, m.Words, len(m.Endpoints), len(src))
 		write(filepath.Join(pkg, "scopes.yaml"), src)
 		for _, f := range files {
@@ -198,4 +221,19 @@ func TestRandomSpecsCompile(t *testing.T) {
 			t.Fatalf("go %s: %v\n%s\npackage pN is the spec of seed %d+N (the last one synth's); reproduce with go test ./gen -run TestRandomSpecsCompile -randseed %d", strings.Join(args, " "), err, out, *randSeed, *randSeed)
 		}
 	}
+}
+
+// methodsSpec is a spec of one scope that every one of methods requires.
+func methodsSpec(methods []string) []byte {
+	var b strings.Builder
+	b.WriteString("scopegen: 1\noutcomes:\n")
+	b.WriteString("  insufficient_scopes: {code: 11007, status: CONN_INSUFFICIENT_SCOPES, grpc: PERMISSION_DENIED, message: the key lacks the scopes this call needs}\n")
+	b.WriteString("  key_invalid: {code: 11008, status: CONN_KEY_INVALID, grpc: UNAUTHENTICATED, message: the key is invalid}\n")
+	b.WriteString("  key_not_found: {code: 11009, status: CONN_KEY_NOT_FOUND, grpc: UNAUTHENTICATED, message: the key was not found}\n")
+	b.WriteString("  unknown_endpoint: {code: 11101, status: CONN_DOES_NOT_EXIST, grpc: NOT_FOUND, message: the endpoint does not exist}\n")
+	b.WriteString("defaults:\n  principals: [app_key]\nscopes:\n  - {name: \"Things:Get\", id: 1, description: Read things.}\nendpoints:\n")
+	for _, m := range methods {
+		fmt.Fprintf(&b, "  - {method: %s, requires: [\"Things:Get\"]}\n", m)
+	}
+	return []byte(b.String())
 }

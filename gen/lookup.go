@@ -101,6 +101,9 @@ func lookupStmts(p *lookup.Plan, miss jen.Code) []jen.Code {
 		if p.Third != nil {
 			sum = sum.Op("^").Qual("math/bits", "RotateLeft64").Call(jen.Id("load64").Call(s.Clone().Index(window(*p.Third).Op(":"))), jen.Lit(47))
 		}
+		if p.Fourth != nil {
+			sum = sum.Op("^").Qual("math/bits", "RotateLeft64").Call(jen.Id("load64").Call(s.Clone().Index(window(*p.Fourth).Op(":"))), jen.Lit(13))
+		}
 		stmts = append(stmts, h.Clone().Op(":=").Parens(sum.Op("^").Uint64().Call(n).Op("*").Add(hex(lookup.K1))).Op("*").Add(hex(lookup.K2)))
 	}
 	// The top bits of h pick the bucket, the next ones the base slot, which
@@ -110,6 +113,33 @@ func lookupStmts(p *lookup.Plan, miss jen.Code) []jen.Code {
 			jen.Parens(h.Clone().Op(">>").Lit(64-p.BucketBits-p.SlotBits).Op("^").Uint64().Call(jen.Id("lookupDisp").Index(h.Clone().Op(">>").Lit(64-p.BucketBits)))).
 				Op("&").Lit(1<<p.SlotBits-1),
 		),
-		jen.If(jen.Id("endpointMethods").Index(jen.Id("e")).Op("!=").Add(s)).Block(miss),
+		jen.Id("m").Op(":=").Id("endpointMethods").Index(jen.Id("e")),
+		jen.If(methodDiffers(p, jen.Id("m"), s, n)).Block(miss),
 	)
+}
+
+// methodDiffers reports whether m, an endpoint's method, differs from s, of
+// length n, which is within [p.MinLen, p.MaxLen] and so at least 8 bytes
+// long. It compares the lengths, then 8 bytes at a time, inline: Go's string
+// compare calls memequal, which costs more than the rest of Check. The words
+// at 0, 8, 16, ... that every name of the spec is long enough for are
+// compared always, the others only when s is long enough to need them, and
+// the last 8 bytes cover the rest; the compiler shares the loads of s with
+// the hash.
+func methodDiffers(p *lookup.Plan, m, s, n *jen.Statement) *jen.Statement {
+	word := func(x *jen.Statement, off jen.Code) *jen.Statement {
+		return jen.Id("load64").Call(x.Clone().Index(jen.Add(off).Op(":")))
+	}
+	cond := jen.Len(m).Op("!=").Add(n).
+		Op("||").Id("load64").Call(m).Op("!=").Id("load64").Call(s).
+		Op("||").Add(word(m, n.Clone().Op("-").Lit(8))).Op("!=").Add(word(s, n.Clone().Op("-").Lit(8)))
+	for off := 8; off < p.MaxLen-8; off += 8 {
+		differs := word(m, jen.Lit(off)).Op("!=").Add(word(s, jen.Lit(off)))
+		if off+8 <= p.MinLen {
+			cond = cond.Op("||").Add(differs)
+		} else {
+			cond = cond.Op("||").Add(n).Op(">").Lit(off + 8).Op("&&").Add(differs)
+		}
+	}
+	return cond
 }

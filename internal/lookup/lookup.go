@@ -1,14 +1,15 @@
 // Package lookup finds, at generation time, a perfect hash for a set of
 // strings (the endpoints' full method names): a function that sends each of
 // them to its own slot of a small table, so that the generated LookupEndpoint
-// costs two 8-byte loads, two multiplications, two table reads and one string
-// compare, whatever the number of endpoints.
+// costs two to four 8-byte loads, two multiplications, two table reads and
+// one compare of the name found, whatever the number of endpoints.
 //
 // The hash reads the string's length n and two 8-byte windows: w1, its last 8
 // bytes (where method names differ most), and w2, 8 bytes at an offset chosen
 // for the key set, counted from the start or from the end (to tell apart the
-// same method in two services, or two methods with the same suffix). The top
-// bits of one product pick a bucket, the next ones a base slot, and the
+// same method in two services, or two methods with the same suffix); a third
+// and a fourth window when the key set needs them (see Hash3 and Hash4). The
+// top bits of one product pick a bucket, the next ones a base slot, and the
 // bucket's displacement moves the base by an exclusive or:
 //
 //	h := (w1 ^ rotl(w2, 29) ^ n*K1) * K2
@@ -40,6 +41,7 @@ type Plan struct {
 	MinLen, MaxLen int      // keys are this long; anything else is not a key
 	Window         Window   // where the second window is
 	Third          *Window  // where a third window is, or nil: see Hash3
+	Fourth         *Window  // where a fourth window is, or nil (needs Third): see Hash4
 	BucketBits     int      // len(Disp) == 1 << BucketBits; at least 1
 	SlotBits       int      // len(Slots) == 1 << SlotBits; BucketBits+SlotBits <= 64
 	Disp           []uint32 // displacement of each bucket, below len(Slots)
@@ -96,8 +98,19 @@ func Hash3(s string, w, x Window) uint64 {
 	return (Load64(s, n-8) ^ bits.RotateLeft64(Load64(s, w.start(n)), 29) ^ bits.RotateLeft64(Load64(s, x.start(n)), 47) ^ uint64(n)*K1) * K2
 }
 
+// Hash4 is Hash3 with a fourth window y, for key sets that no three windows
+// tell apart (tens of thousands of long names that differ in a few bytes
+// each).
+func Hash4(s string, w, x, y Window) uint64 {
+	n := len(s)
+	return (Load64(s, n-8) ^ bits.RotateLeft64(Load64(s, w.start(n)), 29) ^ bits.RotateLeft64(Load64(s, x.start(n)), 47) ^ bits.RotateLeft64(Load64(s, y.start(n)), 13) ^ uint64(n)*K1) * K2
+}
+
 // hash is the plan's first-level hash of s.
 func (p *Plan) hash(s string) uint64 {
+	if p.Fourth != nil {
+		return Hash4(s, p.Window, *p.Third, *p.Fourth)
+	}
 	if p.Third != nil {
 		return Hash3(s, p.Window, *p.Third)
 	}
@@ -163,7 +176,8 @@ func New(keys []string) (*Plan, bool) {
 	}
 	// One window and the last 8 bytes, then two windows (trying, after each
 	// window, only the windows that part the keys it leaves together), then
-	// the whole key.
+	// three, then the whole key. Reading four windows costs less than
+	// reading a long key whole.
 	ws := windows(keys, minLen)
 	try := func(p *Plan, hash func(string) uint64) (*Plan, bool) {
 		hs, ok := hashes(keys, hash)
@@ -174,7 +188,7 @@ func New(keys []string) (*Plan, bool) {
 		if !ok {
 			return nil, false
 		}
-		d.MinLen, d.MaxLen, d.Window, d.Third = minLen, maxLen, p.Window, p.Third
+		d.MinLen, d.MaxLen, d.Window, d.Third, d.Fourth = minLen, maxLen, p.Window, p.Third, p.Fourth
 		return d, true
 	}
 	for _, w := range ws {
@@ -182,14 +196,28 @@ func New(keys []string) (*Plan, bool) {
 			return p, true
 		}
 	}
+	together := make([][][]int, len(ws))
 	for i, w := range ws {
-		together := sameWindows(keys, w)
+		together[i] = sameWindows(keys, w)
 		for _, x := range ws[i+1:] {
-			if !parts(keys, together, x) {
+			if !parts(keys, together[i], x) {
 				continue
 			}
 			if p, ok := try(&Plan{Window: w, Third: &x}, func(s string) uint64 { return Hash3(s, w, x) }); ok {
 				return p, true
+			}
+		}
+	}
+	for i, w := range ws {
+		for j, x := range ws[i+1:] {
+			still := split(keys, together[i], x)
+			for _, y := range ws[i+1+j+1:] {
+				if !parts(keys, still, y) {
+					continue
+				}
+				if p, ok := try(&Plan{Window: w, Third: &x, Fourth: &y}, func(s string) uint64 { return Hash4(s, w, x, y) }); ok {
+					return p, true
+				}
 			}
 		}
 	}
@@ -214,6 +242,30 @@ func sameWindows(keys []string, w Window) [][]int {
 	for _, id := range order {
 		if len(byWindows[id]) > 1 {
 			out = append(out, byWindows[id])
+		}
+	}
+	return out
+}
+
+// split returns the groups of keys (two or more) that window x leaves
+// together within each group.
+func split(keys []string, groups [][]int, x Window) [][]int {
+	var out [][]int
+	for _, g := range groups {
+		byWindow := map[string][]int{}
+		var order []string
+		for _, i := range g {
+			k := keys[i]
+			b := k[x.start(len(k)):][:8]
+			if byWindow[b] == nil {
+				order = append(order, b)
+			}
+			byWindow[b] = append(byWindow[b], i)
+		}
+		for _, b := range order {
+			if len(byWindow[b]) > 1 {
+				out = append(out, byWindow[b])
+			}
 		}
 	}
 	return out

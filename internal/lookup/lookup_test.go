@@ -164,3 +164,29 @@ func TestThirdWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestFourthWindow checks that keys that differ in three places, too far
+// apart for one window to see two of them, get three windows besides the
+// last 8 bytes rather than a hash of the whole key.
+func TestFourthWindow(t *testing.T) {
+	var keys []string
+	for _, a := range []string{"Aa", "Bb", "Cc", "Dd"} {
+		for _, b := range []string{"Xx", "Yy", "Zz", "Ww"} {
+			for _, c := range []string{"Pp", "Qq", "Rr"} {
+				keys = append(keys, "/pkg.Service/"+a+"MiddleOfTheName"+b+"MoreOfTheNameHere"+c+"EndOfTheName")
+			}
+		}
+	}
+	p, ok := New(keys)
+	if !ok {
+		t.Fatal("no plan")
+	}
+	if p.Window.Whole || p.Fourth == nil {
+		t.Fatalf("window %+v, third %v, fourth %v; want four windows", p.Window, p.Third, p.Fourth)
+	}
+	for i, k := range keys {
+		if p.Lookup(keys, k) != i {
+			t.Errorf("Lookup(%q) != %d", k, i)
+		}
+	}
+}

@@ -15,7 +15,8 @@ func LookupEndpoint(fullMethod string) (Endpoint, bool) {
 	}
 	h := (load64(fullMethod[n-8:]) ^ bits.RotateLeft64(load64(fullMethod[17:]), 29) ^ uint64(n)*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
 	e := lookupSlots[(h>>59^uint64(lookupDisp[h>>62]))&7]
-	if endpointMethods[e] != fullMethod {
+	m := endpointMethods[e]
+	if len(m) != n || load64(m) != load64(fullMethod) || load64(m[n-8:]) != load64(fullMethod[n-8:]) || load64(m[8:]) != load64(fullMethod[8:]) || load64(m[16:]) != load64(fullMethod[16:]) {
 		return 0, false
 	}
 	return e, true
