@@ -266,7 +266,7 @@ endpoint requires. It never allocates.`))
 func fastPath() jen.Code {
 	return jen.If(
 		jen.List(jen.Id("f"), jen.Id("d")).Op(":=").List(jen.Op("&").Id("endpointFastTable").Index(jen.Id("e")), jen.Id("g").Dot("g")),
-		jen.Id("d").Op("!=").Nil().Op("&&").Op("!").Id("f").Dot("slow").Op("&&").
+		jen.Id("d").Op("!=").Nil().Op("&&").
 			Id("d").Dot("kinds").Op("&").Id("f").Dot("principals").Op("!=").Lit(0).Op("&&").
 			Id("d").Dot("endpoints").Index(jen.Id("e").Op("/").Lit(64)).Op("&").Parens(jen.Lit(1).Op("<<").Parens(jen.Id("e").Op("%").Lit(64))).Op("!=").Lit(0).Op("&&").
 			Id("d").Dot("scopes").Index(jen.Id("f").Dot("word")).Op("&").Id("f").Dot("mask").Op("==").Id("f").Dot("mask"),

@@ -42,14 +42,14 @@ func (g *generator) endpointsFile(f *jen.File) {
 	)
 
 	f.Add(doc(`endpointFast is what a check reads first, packed in 16 bytes: who may call
-the endpoint and, in one word of a Set, the scopes it requires. slow marks the
-endpoints whose check needs endpointTable: public ones, ones with redactions,
-and ones whose required scopes span more than one word.`))
+the endpoint and, in one word of a Set, the scopes it requires. principals is
+empty for the endpoints whose check needs endpointTable, so that no grant
+passes the fast check: public ones, ones with redactions, and ones whose
+required scopes span more than one word.`))
 	f.Type().Id("endpointFast").Struct(
 		jen.Id("mask").Uint64(),
 		jen.Id("word").Uint16(),
 		jen.Id("principals").Id("Principal"),
-		jen.Id("slow").Bool(),
 	)
 	e, info := jen.Id("e"), jen.Id("endpointTable").Index(jen.Id("e"))
 	f.Add(doc("Valid reports whether e is an endpoint of the spec."))

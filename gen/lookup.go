@@ -10,7 +10,8 @@ import (
 
 // lookupFile declares LookupEndpoint: a perfect hash of the endpoints' full
 // method names found now, at generation time (package lookup), followed by
-// one string compare; or a switch when no perfect hash exists.
+// an inline compare of the name found (methodDiffers); or a switch when no
+// perfect hash exists.
 func (g *generator) lookupFile(f *jen.File) {
 	f.Add(doc("LookupEndpoint returns the endpoint with the given gRPC full method name,\ne.g. \"" + g.exampleMethod() + "\"; any other string is not an endpoint.\nIt never allocates."))
 	p := g.plan
@@ -104,7 +105,7 @@ func lookupStmts(p *lookup.Plan, miss jen.Code) []jen.Code {
 		if p.Fourth != nil {
 			sum = sum.Op("^").Qual("math/bits", "RotateLeft64").Call(jen.Id("load64").Call(s.Clone().Index(window(*p.Fourth).Op(":"))), jen.Lit(13))
 		}
-		stmts = append(stmts, h.Clone().Op(":=").Parens(sum.Op("^").Uint64().Call(n).Op("*").Add(hex(lookup.K1))).Op("*").Add(hex(lookup.K2)))
+		stmts = append(stmts, h.Clone().Op(":=").Parens(sum.Op("^").Uint64().Call(n)).Op("*").Add(hex(lookup.K2)))
 	}
 	// The top bits of h pick the bucket, the next ones the base slot, which
 	// the bucket's displacement moves (see package lookup).
@@ -130,16 +131,32 @@ func methodDiffers(p *lookup.Plan, m, s, n *jen.Statement) *jen.Statement {
 	word := func(x *jen.Statement, off jen.Code) *jen.Statement {
 		return jen.Id("load64").Call(x.Clone().Index(jen.Add(off).Op(":")))
 	}
+	// m[n-8:n], not m[n-8:]: a slice the compiler knows is not empty needs
+	// no masking of its pointer.
 	cond := jen.Len(m).Op("!=").Add(n).
 		Op("||").Id("load64").Call(m).Op("!=").Id("load64").Call(s).
-		Op("||").Add(word(m, n.Clone().Op("-").Lit(8))).Op("!=").Add(word(s, n.Clone().Op("-").Lit(8)))
+		Op("||").Id("load64").Call(m.Clone().Index(n.Clone().Op("-").Lit(8).Op(":").Add(n))).Op("!=").Add(word(s, n.Clone().Op("-").Lit(8)))
+	var longer []int // offsets of the words only longer names need
 	for off := 8; off < p.MaxLen-8; off += 8 {
-		differs := word(m, jen.Lit(off)).Op("!=").Add(word(s, jen.Lit(off)))
 		if off+8 <= p.MinLen {
-			cond = cond.Op("||").Add(differs)
+			cond = cond.Op("||").Add(word(m, jen.Lit(off))).Op("!=").Add(word(s, jen.Lit(off)))
 		} else {
-			cond = cond.Op("||").Add(n).Op(">").Lit(off + 8).Op("&&").Add(differs)
+			longer = append(longer, off)
 		}
+	}
+	// Nested, so that a name stops at the first word it is too short for:
+	// n > 24 && (w16 differs || n > 32 && (w24 differs || ...)).
+	var tail *jen.Statement
+	for i := len(longer) - 1; i >= 0; i-- {
+		off := longer[i]
+		differs := word(m, jen.Lit(off)).Op("!=").Add(word(s, jen.Lit(off)))
+		if tail != nil {
+			differs = differs.Op("||").Add(tail)
+		}
+		tail = n.Clone().Op(">").Lit(off + 8).Op("&&").Parens(differs)
+	}
+	if tail != nil {
+		cond = cond.Op("||").Add(tail)
 	}
 	return cond
 }

@@ -67,7 +67,11 @@ func (g *generator) endpointTables() []byte {
 		if len(words) == 1 {
 			word, mask = words[0].word, words[0].mask
 		}
-		fmt.Fprintf(&b, "\t// %s\n\t{%s, %d, %s, %t},\n", e.GoName, hexText(mask), word, principalText(e.Principals), slow)
+		principals := principalText(e.Principals)
+		if slow {
+			principals = "0"
+		}
+		fmt.Fprintf(&b, "\t// %s\n\t{%s, %d, %s},\n", e.GoName, hexText(mask), word, principals)
 	}
 	b.WriteString("}\n")
 	return b.Bytes()

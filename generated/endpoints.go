@@ -116,14 +116,14 @@ type endpointInfo struct {
 }
 
 // endpointFast is what a check reads first, packed in 16 bytes: who may call
-// the endpoint and, in one word of a Set, the scopes it requires. slow marks the
-// endpoints whose check needs endpointTable: public ones, ones with redactions,
-// and ones whose required scopes span more than one word.
+// the endpoint and, in one word of a Set, the scopes it requires. principals is
+// empty for the endpoints whose check needs endpointTable, so that no grant
+// passes the fast check: public ones, ones with redactions, and ones whose
+// required scopes span more than one word.
 type endpointFast struct {
 	mask       uint64
 	word       uint16
 	principals Principal
-	slow       bool
 }
 
 // Valid reports whether e is an endpoint of the spec.
@@ -342,77 +342,77 @@ var endpointMethods = [NumEndpoints + 1]string{
 var endpointFastTable = [NumEndpoints + 1]endpointFast{
 	{},
 	// GetConcept
-	{0x200000, 0, AppKey | PersonalAccessToken, false},
+	{0x200000, 0, AppKey | PersonalAccessToken},
 	// GetConceptCounts
-	{0x200000, 0, AppKey | PersonalAccessToken, false},
+	{0x200000, 0, AppKey | PersonalAccessToken},
 	// ListConcepts
-	{0x200000, 0, AppKey | PersonalAccessToken, false},
+	{0x200000, 0, AppKey | PersonalAccessToken},
 	// PatchConcepts
-	{0x600000, 0, AppKey | PersonalAccessToken, false},
+	{0x600000, 0, AppKey | PersonalAccessToken},
 	// PostConcepts
-	{0x100000, 0, AppKey | PersonalAccessToken, false},
+	{0x100000, 0, AppKey | PersonalAccessToken},
 	// PostConceptsSearches
-	{0x200000, 0, AppKey | PersonalAccessToken, false},
+	{0x200000, 0, AppKey | PersonalAccessToken},
 	// DeleteInput
-	{0x180000000, 0, AppKey | PersonalAccessToken, false},
+	{0x180000000, 0, AppKey | PersonalAccessToken},
 	// DeleteInputs
-	{0x180000000, 0, AppKey | PersonalAccessToken, false},
+	{0x180000000, 0, AppKey | PersonalAccessToken},
 	// GetInput
-	{0x100000000, 0, AppKey | PersonalAccessToken, true},
+	{0x100000000, 0, 0},
 	// GetInputCount
-	{0x100000000, 0, AppKey | PersonalAccessToken, false},
+	{0x100000000, 0, AppKey | PersonalAccessToken},
 	// ListInputs
-	{0x100000000, 0, AppKey | PersonalAccessToken, true},
+	{0x100000000, 0, 0},
 	// ListModelInputs
-	{0x40100000000, 0, AppKey | PersonalAccessToken, true},
+	{0x40100000000, 0, 0},
 	// PatchInputs
-	{0x300000000, 0, AppKey | PersonalAccessToken, true},
+	{0x300000000, 0, 0},
 	// PostInputs
-	{0x40000000, 0, AppKey | PersonalAccessToken, true},
+	{0x40000000, 0, 0},
 	// DeleteModel
-	{0x60000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x60000000000, 0, AppKey | PersonalAccessToken},
 	// DeleteModelVersion
-	{0x60000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x60000000000, 0, AppKey | PersonalAccessToken},
 	// DeleteModels
-	{0x60000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x60000000000, 0, AppKey | PersonalAccessToken},
 	// GetModel
-	{0x40000000000, 0, AppKey | PersonalAccessToken, true},
+	{0x40000000000, 0, 0},
 	// GetModelOutputInfo
-	{0x40000200000, 0, AppKey | PersonalAccessToken, false},
+	{0x40000200000, 0, AppKey | PersonalAccessToken},
 	// GetModelVersion
-	{0x40000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x40000000000, 0, AppKey | PersonalAccessToken},
 	// GetModelVersionMetrics
-	{0x40000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x40000000000, 0, AppKey | PersonalAccessToken},
 	// ListModelVersions
-	{0x40000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x40000000000, 0, AppKey | PersonalAccessToken},
 	// ListModels
-	{0x40000000000, 0, AppKey | PersonalAccessToken, true},
+	{0x40000000000, 0, 0},
 	// PatchModels
-	{0x1c0000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x1c0000000000, 0, AppKey | PersonalAccessToken},
 	// PostModelVersionMetrics
-	{0x140000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x140000000000, 0, AppKey | PersonalAccessToken},
 	// PostModelVersions
-	{0x140000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x140000000000, 0, AppKey | PersonalAccessToken},
 	// PostModels
-	{0x10000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x10000000000, 0, AppKey | PersonalAccessToken},
 	// PostModelsSearches
-	{0x40000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x40000000000, 0, AppKey | PersonalAccessToken},
 	// PostModelOutputs
-	{0x4000000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x4000000000000, 0, AppKey | PersonalAccessToken},
 	// PostWorkflowResults
-	{0x4000000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x4000000000000, 0, AppKey | PersonalAccessToken},
 	// PostSearches
-	{0x1000000000000000, 0, AppKey | PersonalAccessToken, true},
+	{0x1000000000000000, 0, 0},
 	// DeleteWorkflow
-	{0x80, 1, AppKey | PersonalAccessToken, false},
+	{0x80, 1, AppKey | PersonalAccessToken},
 	// DeleteWorkflows
-	{0x80, 1, AppKey | PersonalAccessToken, false},
+	{0x80, 1, AppKey | PersonalAccessToken},
 	// GetWorkflow
-	{0x100, 1, AppKey | PersonalAccessToken, false},
+	{0x100, 1, AppKey | PersonalAccessToken},
 	// ListWorkflows
-	{0x100, 1, AppKey | PersonalAccessToken, false},
+	{0x100, 1, AppKey | PersonalAccessToken},
 	// PatchWorkflows
-	{0x40, 1, AppKey | PersonalAccessToken, false},
+	{0x40, 1, AppKey | PersonalAccessToken},
 	// PostWorkflows
-	{0x40, 1, AppKey | PersonalAccessToken, false},
+	{0x40, 1, AppKey | PersonalAccessToken},
 }

@@ -642,14 +642,14 @@ type endpointInfo struct {
 }
 
 // endpointFast is what a check reads first, packed in 16 bytes: who may call
-// the endpoint and, in one word of a Set, the scopes it requires. slow marks the
-// endpoints whose check needs endpointTable: public ones, ones with redactions,
-// and ones whose required scopes span more than one word.
+// the endpoint and, in one word of a Set, the scopes it requires. principals is
+// empty for the endpoints whose check needs endpointTable, so that no grant
+// passes the fast check: public ones, ones with redactions, and ones whose
+// required scopes span more than one word.
 type endpointFast struct {
 	mask       uint64
 	word       uint16
 	principals Principal
-	slow       bool
 }
 
 // Valid reports whether e is an endpoint of the spec.
@@ -1657,603 +1657,603 @@ var endpointMethods = [NumEndpoints + 1]string{
 var endpointFastTable = [NumEndpoints + 1]endpointFast{
 	{},
 	// ListInputs
-	{0x400020, 0, AppKey | PersonalAccessToken, false},
+	{0x400020, 0, AppKey | PersonalAccessToken},
 	// GetInput
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostInputs
-	{0x10, 0, AppKey | PersonalAccessToken, false},
+	{0x10, 0, AppKey | PersonalAccessToken},
 	// PatchInputs
-	{0x60, 0, AppKey | PersonalAccessToken, false},
+	{0x60, 0, AppKey | PersonalAccessToken},
 	// PostInputsSearches
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetInputCount
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetInputVersion
-	{0x440020, 0, AppKey | PersonalAccessToken, false},
+	{0x440020, 0, AppKey | PersonalAccessToken},
 	// PostInputVersions
-	{0x10, 0, AppKey | PersonalAccessToken, false},
+	{0x10, 0, AppKey | PersonalAccessToken},
 	// PostInputFeedback
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// ListModels
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetModel
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostModels
-	{0x100, 0, AppKey | PersonalAccessToken, false},
+	{0x100, 0, AppKey | PersonalAccessToken},
 	// PatchModels
-	{0x1800, 0, AppKey | PersonalAccessToken, true},
+	{0x1800, 0, 0},
 	// DeleteModels
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// DeleteModel
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostModelsSearches
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetModelCount
-	{0x200080000000800, 0, AppKey | PersonalAccessToken, false},
+	{0x200080000000800, 0, AppKey | PersonalAccessToken},
 	// ListModelVersions
-	{0x800, 0, PersonalAccessToken, false},
+	{0x800, 0, PersonalAccessToken},
 	// GetModelVersion
-	{0x40000800, 0, AppKey | PersonalAccessToken, false},
+	{0x40000800, 0, AppKey | PersonalAccessToken},
 	// PostModelVersions
-	{0x100, 0, AppKey | PersonalAccessToken, false},
+	{0x100, 0, AppKey | PersonalAccessToken},
 	// PostModelFeedback
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// ListConcepts
-	{0x40000, 0, AppKey | PersonalAccessToken, false},
+	{0x40000, 0, AppKey | PersonalAccessToken},
 	// GetConcept
-	{0x40000, 0, PersonalAccessToken, false},
+	{0x40000, 0, PersonalAccessToken},
 	// PostConcepts
-	{0x10000, 0, AppKey | PersonalAccessToken, false},
+	{0x10000, 0, AppKey | PersonalAccessToken},
 	// PatchConcepts
-	{0xc0000, 0, AppKey | PersonalAccessToken, false},
+	{0xc0000, 0, AppKey | PersonalAccessToken},
 	// DeleteConcepts
-	{0x60000, 0, AppKey | PersonalAccessToken, false},
+	{0x60000, 0, AppKey | PersonalAccessToken},
 	// DeleteConcept
-	{0x60000, 0, AppKey | PersonalAccessToken, false},
+	{0x60000, 0, AppKey | PersonalAccessToken},
 	// PostConceptsSearches
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetConceptVersion
-	{0x40000, 0, AppKey | PersonalAccessToken, false},
+	{0x40000, 0, AppKey | PersonalAccessToken},
 	// PostConceptVersions
-	{0x10000, 0, AppKey | PersonalAccessToken, false},
+	{0x10000, 0, AppKey | PersonalAccessToken},
 	// DeleteConceptVersion
-	{0x60000, 0, AppKey | PersonalAccessToken, false},
+	{0x60000, 0, AppKey | PersonalAccessToken},
 	// PostConceptOutputs
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostConceptFeedback
-	{0, 0, PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetConceptVersionMetrics
-	{0x40000, 0, AppKey | PersonalAccessToken, false},
+	{0x40000, 0, AppKey | PersonalAccessToken},
 	// ListWorkflows
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetWorkflow
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostWorkflows
-	{0x100000, 0, AppKey | PersonalAccessToken, false},
+	{0x100000, 0, AppKey | PersonalAccessToken},
 	// PatchWorkflows
-	{0x1c00000, 0, AppKey | PersonalAccessToken, false},
+	{0x1c00000, 0, AppKey | PersonalAccessToken},
 	// DeleteWorkflows
-	{0x600000, 0, AppKey | PersonalAccessToken, false},
+	{0x600000, 0, AppKey | PersonalAccessToken},
 	// DeleteWorkflow
-	{0x600000, 0, AppKey | PersonalAccessToken, true},
+	{0x600000, 0, 0},
 	// ListWorkflowVersions
-	{0x400000, 0, AppKey | PersonalAccessToken, false},
+	{0x400000, 0, AppKey | PersonalAccessToken},
 	// PostWorkflowVersions
-	{0x1400000, 0, AppKey | PersonalAccessToken, false},
+	{0x1400000, 0, AppKey | PersonalAccessToken},
 	// DeleteWorkflowVersion
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostWorkflowFeedback
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetWorkflowVersionMetrics
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// ListDatasets
-	{0x40000000, 0, AppKey | PersonalAccessToken, false},
+	{0x40000000, 0, AppKey | PersonalAccessToken},
 	// GetDataset
-	{0x40000000, 0, AppKey | PersonalAccessToken, false},
+	{0x40000000, 0, AppKey | PersonalAccessToken},
 	// PostDatasets
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PatchDatasets
-	{0xc0000000, 0, AppKey | PersonalAccessToken, false},
+	{0xc0000000, 0, AppKey | PersonalAccessToken},
 	// DeleteDatasets
-	{0x60000000, 0, AppKey | PersonalAccessToken, false},
+	{0x60000000, 0, AppKey | PersonalAccessToken},
 	// DeleteDataset
-	{0x60000000, 0, AppKey | PersonalAccessToken, false},
+	{0x60000000, 0, AppKey | PersonalAccessToken},
 	// GetDatasetCount
-	{0x40000000, 0, AppKey | PersonalAccessToken, false},
+	{0x40000000, 0, AppKey | PersonalAccessToken},
 	// ListDatasetVersions
-	{0x40000000, 0, AppKey | PersonalAccessToken, false},
+	{0x40000000, 0, AppKey | PersonalAccessToken},
 	// PostDatasetVersions
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostDatasetOutputs
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostDatasetFeedback
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetDatasetVersionMetrics
-	{0x40000000, 0, AppKey | PersonalAccessToken, false},
+	{0x40000000, 0, AppKey | PersonalAccessToken},
 	// ListAnnotations
-	{0x800000000, 0, AppKey | PersonalAccessToken, false},
+	{0x800000000, 0, AppKey | PersonalAccessToken},
 	// GetAnnotation
-	{0x800000000, 0, AppKey | PersonalAccessToken, false},
+	{0x800000000, 0, AppKey | PersonalAccessToken},
 	// PostAnnotations
-	{0x200000000, 0, PersonalAccessToken, false},
+	{0x200000000, 0, PersonalAccessToken},
 	// PatchAnnotations
-	{0x1800000000, 0, AppKey | PersonalAccessToken, false},
+	{0x1800000000, 0, AppKey | PersonalAccessToken},
 	// DeleteAnnotations
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// DeleteAnnotation
-	{0xc00000000, 0, AppKey | PersonalAccessToken, false},
+	{0xc00000000, 0, AppKey | PersonalAccessToken},
 	// PostAnnotationsSearches
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// ListAnnotationVersions
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetAnnotationVersion
-	{0x800000000, 0, AppKey | PersonalAccessToken, false},
+	{0x800000000, 0, AppKey | PersonalAccessToken},
 	// PostAnnotationVersions
-	{0x200000000, 0, AppKey | PersonalAccessToken, false},
+	{0x200000000, 0, AppKey | PersonalAccessToken},
 	// DeleteAnnotationVersion
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostAnnotationOutputs
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetAnnotationVersionMetrics
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// ListModules
-	{0x4000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x4000000000, 0, AppKey | PersonalAccessToken},
 	// GetModule
-	{0x4000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x4000000000, 0, AppKey | PersonalAccessToken},
 	// PostModules
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PatchModules
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// ListModuleVersions
-	{0x4000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x4000000000, 0, AppKey | PersonalAccessToken},
 	// PostModuleOutputs
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetModuleVersionMetrics
-	{0x4000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x4000000000, 0, AppKey | PersonalAccessToken},
 	// ListApps
-	{0x80000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x80000000000, 0, AppKey | PersonalAccessToken},
 	// GetApp
-	{0x80000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x80000000000, 0, AppKey | PersonalAccessToken},
 	// PostApps
-	{0xa0000000000, 0, AppKey | PersonalAccessToken, false},
+	{0xa0000000000, 0, AppKey | PersonalAccessToken},
 	// PatchApps
-	{0x2184000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x2184000000000, 0, AppKey | PersonalAccessToken},
 	// DeleteApps
-	{0xc0000000000, 0, AppKey | PersonalAccessToken, false},
+	{0xc0000000000, 0, AppKey | PersonalAccessToken},
 	// PostAppsSearches
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetAppCount
-	{0x80000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x80000000000, 0, AppKey | PersonalAccessToken},
 	// ListAppVersions
-	{0x80000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x80000000000, 0, AppKey | PersonalAccessToken},
 	// GetAppVersion
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostAppVersions
-	{0x284000000800, 0, AppKey | PersonalAccessToken, false},
+	{0x284000000800, 0, AppKey | PersonalAccessToken},
 	// PostAppOutputs
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostAppFeedback
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetAppVersionMetrics
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// ListKeys
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetKey
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostKeys
-	{0x800000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x800000000000, 0, AppKey | PersonalAccessToken},
 	// PatchKeys
-	{0x6000000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x6000000000000, 0, AppKey | PersonalAccessToken},
 	// DeleteKeys
-	{0, 0, PersonalAccessToken, true},
+	{0, 0, 0},
 	// DeleteKey
-	{0x3000000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x3000000000000, 0, AppKey | PersonalAccessToken},
 	// GetKeyCount
-	{0x2000000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x2000000000000, 0, AppKey | PersonalAccessToken},
 	// GetKeyVersion
-	{0x2000000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x2000000000000, 0, AppKey | PersonalAccessToken},
 	// PostKeyVersions
-	{0x800000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x800000000000, 0, AppKey | PersonalAccessToken},
 	// GetKeyVersionMetrics
-	{0x2000000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x2000000000000, 0, AppKey | PersonalAccessToken},
 	// ListLabels
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetLabel
-	{0x202000000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x202000000000000, 0, AppKey | PersonalAccessToken},
 	// PostLabels
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PatchLabels
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// DeleteLabels
-	{0x300000000000000, 0, AppKey | PersonalAccessToken, true},
+	{0x300000000000000, 0, 0},
 	// DeleteLabel
-	{0x300000000040000, 0, AppKey | PersonalAccessToken, false},
+	{0x300000000040000, 0, AppKey | PersonalAccessToken},
 	// PostLabelsSearches
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// ListLabelVersions
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostLabelVersions
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetLabelVersionMetrics
-	{0x200000000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x200000000000000, 0, AppKey | PersonalAccessToken},
 	// ListTasks
-	{0x1, 1, PersonalAccessToken, false},
+	{0x1, 1, PersonalAccessToken},
 	// GetTask
-	{0x1, 1, AppKey | PersonalAccessToken, false},
+	{0x1, 1, AppKey | PersonalAccessToken},
 	// PostTasks
-	{0x8000000000000000, 0, AppKey | PersonalAccessToken, false},
+	{0x8000000000000000, 0, AppKey | PersonalAccessToken},
 	// PostTasksSearches
-	{0x80001, 1, AppKey | PersonalAccessToken, false},
+	{0x80001, 1, AppKey | PersonalAccessToken},
 	// GetTaskCount
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// ListTaskVersions
-	{0x1, 1, AppKey | PersonalAccessToken, false},
+	{0x1, 1, AppKey | PersonalAccessToken},
 	// GetTaskVersion
-	{0x1, 1, AppKey | PersonalAccessToken, true},
+	{0x1, 1, 0},
 	// PostTaskOutputs
-	{0x20001, 1, AppKey | PersonalAccessToken, false},
+	{0x20001, 1, AppKey | PersonalAccessToken},
 	// PostTaskFeedback
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetTaskVersionMetrics
-	{0x1, 1, AppKey | PersonalAccessToken, false},
+	{0x1, 1, AppKey | PersonalAccessToken},
 	// ListPipelines
-	{0x10, 1, AppKey | PersonalAccessToken, false},
+	{0x10, 1, AppKey | PersonalAccessToken},
 	// GetPipeline
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostPipelines
-	{0x8, 1, AppKey | PersonalAccessToken, false},
+	{0x8, 1, AppKey | PersonalAccessToken},
 	// GetPipelineVersion
-	{0x10, 1, AppKey | PersonalAccessToken, false},
+	{0x10, 1, AppKey | PersonalAccessToken},
 	// PostPipelineVersions
-	{0x8, 1, AppKey | PersonalAccessToken, false},
+	{0x8, 1, AppKey | PersonalAccessToken},
 	// PostPipelineOutputs
-	{0x20010, 1, PersonalAccessToken, true},
+	{0x20010, 1, 0},
 	// GetPipelineVersionMetrics
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// ListSecrets
-	{0x80, 1, AppKey | PersonalAccessToken, false},
+	{0x80, 1, AppKey | PersonalAccessToken},
 	// GetSecret
-	{0x80, 1, AppKey | PersonalAccessToken, false},
+	{0x80, 1, AppKey | PersonalAccessToken},
 	// PostSecrets
-	{0x20, 1, AppKey | PersonalAccessToken, false},
+	{0x20, 1, AppKey | PersonalAccessToken},
 	// PatchSecrets
-	{0x180, 1, AppKey | PersonalAccessToken, false},
+	{0x180, 1, AppKey | PersonalAccessToken},
 	// DeleteSecrets
-	{0xc0, 1, AppKey | PersonalAccessToken, false},
+	{0xc0, 1, AppKey | PersonalAccessToken},
 	// DeleteSecret
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostSecretsSearches
-	{0x80081, 1, AppKey | PersonalAccessToken, true},
+	{0x80081, 1, 0},
 	// GetSecretCount
-	{0x80, 1, AppKey | PersonalAccessToken, false},
+	{0x80, 1, AppKey | PersonalAccessToken},
 	// ListSecretVersions
-	{0x80, 1, AppKey | PersonalAccessToken, false},
+	{0x80, 1, AppKey | PersonalAccessToken},
 	// DeleteSecretVersion
-	{0xd0, 1, AppKey | PersonalAccessToken, false},
+	{0xd0, 1, AppKey | PersonalAccessToken},
 	// PostSecretOutputs
-	{0x20080, 1, AppKey | PersonalAccessToken, false},
+	{0x20080, 1, AppKey | PersonalAccessToken},
 	// PostSecretFeedback
-	{0x40080, 1, AppKey | PersonalAccessToken, false},
+	{0x40080, 1, AppKey | PersonalAccessToken},
 	// ListRunners
-	{0x4000, 1, AppKey | PersonalAccessToken, false},
+	{0x4000, 1, AppKey | PersonalAccessToken},
 	// GetRunner
-	{0x4000, 1, AppKey | PersonalAccessToken, false},
+	{0x4000, 1, AppKey | PersonalAccessToken},
 	// PostRunners
-	{0x1000, 1, AppKey | PersonalAccessToken, false},
+	{0x1000, 1, AppKey | PersonalAccessToken},
 	// PatchRunners
-	{0x1c000, 1, AppKey | PersonalAccessToken, false},
+	{0x1c000, 1, AppKey | PersonalAccessToken},
 	// DeleteRunners
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// DeleteRunner
-	{0x6000, 1, AppKey | PersonalAccessToken, false},
+	{0x6000, 1, AppKey | PersonalAccessToken},
 	// PostRunnersSearches
-	{0x84000, 1, AppKey | PersonalAccessToken, false},
+	{0x84000, 1, AppKey | PersonalAccessToken},
 	// ListRunnerVersions
-	{0x4000, 1, AppKey | PersonalAccessToken, false},
+	{0x4000, 1, AppKey | PersonalAccessToken},
 	// GetRunnerVersion
-	{0x4000, 1, AppKey | PersonalAccessToken, false},
+	{0x4000, 1, AppKey | PersonalAccessToken},
 	// DeleteRunnerVersion
-	{0x6011, 1, AppKey | PersonalAccessToken, false},
+	{0x6011, 1, AppKey | PersonalAccessToken},
 	// PostRunnerFeedback
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetRunnerVersionMetrics
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// ListNodepools
-	{0, 0, 0, true},
+	{0, 0, 0},
 	// GetNodepool
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostNodepools
-	{0x400000, 1, AppKey | PersonalAccessToken, false},
+	{0x400000, 1, AppKey | PersonalAccessToken},
 	// PatchNodepools
-	{0x3000000, 1, AppKey | PersonalAccessToken, false},
+	{0x3000000, 1, AppKey | PersonalAccessToken},
 	// DeleteNodepools
-	{0x1800000, 1, AppKey | PersonalAccessToken, false},
+	{0x1800000, 1, AppKey | PersonalAccessToken},
 	// DeleteNodepool
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetNodepoolCount
-	{0x1000000, 1, AppKey | PersonalAccessToken, false},
+	{0x1000000, 1, AppKey | PersonalAccessToken},
 	// GetNodepoolVersion
-	{0x1000000, 1, AppKey | PersonalAccessToken, false},
+	{0x1000000, 1, AppKey | PersonalAccessToken},
 	// PostNodepoolVersions
-	{0x5000000, 1, AppKey | PersonalAccessToken, true},
+	{0x5000000, 1, 0},
 	// DeleteNodepoolVersion
-	{0x1800000, 1, AppKey | PersonalAccessToken, false},
+	{0x1800000, 1, AppKey | PersonalAccessToken},
 	// PostNodepoolOutputs
-	{0x1020000, 1, AppKey | PersonalAccessToken, true},
+	{0x1020000, 1, 0},
 	// GetNodepoolVersionMetrics
-	{0x1000000, 1, AppKey | PersonalAccessToken, false},
+	{0x1000000, 1, AppKey | PersonalAccessToken},
 	// ListClusters
-	{0x40000000, 1, AppKey | PersonalAccessToken, false},
+	{0x40000000, 1, AppKey | PersonalAccessToken},
 	// GetCluster
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostClusters
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PatchClusters
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// DeleteClusters
-	{0x60000000, 1, AppKey | PersonalAccessToken, false},
+	{0x60000000, 1, AppKey | PersonalAccessToken},
 	// DeleteCluster
-	{0x60000000, 1, AppKey | PersonalAccessToken, true},
+	{0x60000000, 1, 0},
 	// ListClusterVersions
-	{0x40000000, 1, AppKey | PersonalAccessToken, false},
+	{0x40000000, 1, AppKey | PersonalAccessToken},
 	// GetClusterVersion
-	{0x40000000, 1, AppKey | PersonalAccessToken, false},
+	{0x40000000, 1, AppKey | PersonalAccessToken},
 	// DeleteClusterVersion
-	{0x60000000, 1, AppKey | PersonalAccessToken, true},
+	{0x60000000, 1, 0},
 	// PostClusterFeedback
-	{0x40040000, 1, AppKey | PersonalAccessToken, false},
+	{0x40040000, 1, AppKey | PersonalAccessToken},
 	// GetClusterVersionMetrics
-	{0x1040000001, 1, AppKey | PersonalAccessToken, false},
+	{0x1040000001, 1, AppKey | PersonalAccessToken},
 	// ListDeployments
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetDeployment
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostDeployments
-	{0x800000000, 1, AppKey | PersonalAccessToken, false},
+	{0x800000000, 1, AppKey | PersonalAccessToken},
 	// PostDeploymentsSearches
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// ListDeploymentVersions
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetDeploymentVersion
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostDeploymentOutputs
-	{0x1000020000, 1, AppKey | PersonalAccessToken, false},
+	{0x1000020000, 1, AppKey | PersonalAccessToken},
 	// PostDeploymentFeedback
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetDeploymentVersionMetrics
-	{0x1000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x1000000000, 1, AppKey | PersonalAccessToken},
 	// ListUploads
-	{0x10000000000, 1, AppKey | PersonalAccessToken, true},
+	{0x10000000000, 1, 0},
 	// GetUpload
-	{0x10000000000, 1, AppKey | PersonalAccessToken, true},
+	{0x10000000000, 1, 0},
 	// PostUploads
-	{0x14000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x14000000000, 1, AppKey | PersonalAccessToken},
 	// PatchUploads
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// DeleteUploads
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// DeleteUpload
-	{0x18000000001, 1, AppKey | PersonalAccessToken, false},
+	{0x18000000001, 1, AppKey | PersonalAccessToken},
 	// PostUploadsSearches
-	{0x10000080000, 1, PersonalAccessToken, false},
+	{0x10000080000, 1, PersonalAccessToken},
 	// GetUploadCount
-	{0x10000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x10000000000, 1, AppKey | PersonalAccessToken},
 	// ListUploadVersions
-	{0x10000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x10000000000, 1, AppKey | PersonalAccessToken},
 	// GetUploadVersion
-	{0x10000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x10000000000, 1, AppKey | PersonalAccessToken},
 	// DeleteUploadVersion
-	{0x18000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x18000000000, 1, AppKey | PersonalAccessToken},
 	// PostUploadOutputs
-	{0x10000020000, 1, AppKey | PersonalAccessToken, false},
+	{0x10000020000, 1, AppKey | PersonalAccessToken},
 	// GetUploadVersionMetrics
-	{0x10000000000, 1, AppKey | PersonalAccessToken, true},
+	{0x10000000000, 1, 0},
 	// ListMetrics
-	{0x1000000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x1000000000000, 1, AppKey | PersonalAccessToken},
 	// GetMetric
-	{0x1000000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x1000000000000, 1, AppKey | PersonalAccessToken},
 	// PostMetrics
-	{0x1400000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x1400000000000, 1, AppKey | PersonalAccessToken},
 	// PatchMetrics
-	{0x13000000004000, 1, AppKey | PersonalAccessToken, false},
+	{0x13000000004000, 1, AppKey | PersonalAccessToken},
 	// DeleteMetrics
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// DeleteMetric
-	{0x1800000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x1800000000000, 1, AppKey | PersonalAccessToken},
 	// GetMetricVersion
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostMetricVersions
-	{0x1400000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x1400000000000, 1, AppKey | PersonalAccessToken},
 	// DeleteMetricVersion
-	{0x1800000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x1800000000000, 1, AppKey | PersonalAccessToken},
 	// PostMetricOutputs
-	{0x1000000020000, 1, AppKey | PersonalAccessToken, false},
+	{0x1000000020000, 1, AppKey | PersonalAccessToken},
 	// PostMetricFeedback
-	{0x1000000040000, 1, AppKey | PersonalAccessToken, true},
+	{0x1000000040000, 1, 0},
 	// ListEvaluations
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetEvaluation
-	{0x10000000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x10000000000000, 1, AppKey | PersonalAccessToken},
 	// PostEvaluations
-	{0x8000000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x8000000000000, 1, AppKey | PersonalAccessToken},
 	// PostEvaluationsSearches
-	{0x10000000080000, 1, AppKey | PersonalAccessToken, false},
+	{0x10000000080000, 1, AppKey | PersonalAccessToken},
 	// ListEvaluationVersions
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetEvaluationVersion
-	{0x10000000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x10000000000000, 1, AppKey | PersonalAccessToken},
 	// PostEvaluationVersions
-	{0x8000000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x8000000000000, 1, AppKey | PersonalAccessToken},
 	// ListBookmarks
-	{0x200000000000000, 1, AppKey | PersonalAccessToken, true},
+	{0x200000000000000, 1, 0},
 	// GetBookmark
-	{0x200000000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x200000000000000, 1, AppKey | PersonalAccessToken},
 	// PostBookmarks
-	{0x100000000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x100000000000000, 1, AppKey | PersonalAccessToken},
 	// PatchBookmarks
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetBookmarkCount
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostBookmarkVersions
-	{0x2100000000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x2100000000000000, 1, AppKey | PersonalAccessToken},
 	// GetBookmarkVersionMetrics
-	{0x200000000000000, 1, PersonalAccessToken, false},
+	{0x200000000000000, 1, PersonalAccessToken},
 	// ListCollectors
-	{0x2000000000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x2000000000000000, 1, AppKey | PersonalAccessToken},
 	// GetCollector
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostCollectors
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PatchCollectors
-	{0x6000000000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x6000000000000000, 1, AppKey | PersonalAccessToken},
 	// DeleteCollectors
-	{0x3000000000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x3000000000000000, 1, AppKey | PersonalAccessToken},
 	// DeleteCollector
-	{0x3000000000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x3000000000000000, 1, AppKey | PersonalAccessToken},
 	// PostCollectorsSearches
-	{0x2000000000080000, 1, AppKey | PersonalAccessToken, false},
+	{0x2000000000080000, 1, AppKey | PersonalAccessToken},
 	// GetCollectorCount
-	{0x2000000000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x2000000000000000, 1, AppKey | PersonalAccessToken},
 	// ListCollectorVersions
-	{0x2000000000000000, 1, AppKey | PersonalAccessToken, false},
+	{0x2000000000000000, 1, AppKey | PersonalAccessToken},
 	// PostCollectorOutputs
-	{0x2000000000020000, 1, AppKey | PersonalAccessToken, true},
+	{0x2000000000020000, 1, 0},
 	// PostCollectorFeedback
-	{0x2200010000040000, 1, AppKey | PersonalAccessToken, true},
+	{0x2200010000040000, 1, 0},
 	// GetCollectorVersionMetrics
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// ListWebhooks
-	{0x10, 2, AppKey | PersonalAccessToken, false},
+	{0x10, 2, AppKey | PersonalAccessToken},
 	// GetWebhook
-	{0x10, 2, AppKey | PersonalAccessToken, false},
+	{0x10, 2, AppKey | PersonalAccessToken},
 	// PostWebhooks
-	{0x4, 2, AppKey | PersonalAccessToken, false},
+	{0x4, 2, AppKey | PersonalAccessToken},
 	// PatchWebhooks
-	{0x30, 2, AppKey | PersonalAccessToken, false},
+	{0x30, 2, AppKey | PersonalAccessToken},
 	// DeleteWebhooks
-	{0x18, 2, AppKey, false},
+	{0x18, 2, AppKey},
 	// DeleteWebhook
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostWebhooksSearches
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// ListWebhookVersions
-	{0x10, 2, AppKey | PersonalAccessToken, false},
+	{0x10, 2, AppKey | PersonalAccessToken},
 	// GetWebhookVersion
-	{0x10, 2, AppKey | PersonalAccessToken, false},
+	{0x10, 2, AppKey | PersonalAccessToken},
 	// PostWebhookVersions
-	{0x4, 2, AppKey | PersonalAccessToken, false},
+	{0x4, 2, AppKey | PersonalAccessToken},
 	// PostWebhookFeedback
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// ListTriggers
-	{0, 0, 0, true},
+	{0, 0, 0},
 	// GetTrigger
-	{0x400, 2, AppKey | PersonalAccessToken, false},
+	{0x400, 2, AppKey | PersonalAccessToken},
 	// PostTriggers
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PatchTriggers
-	{0xc00, 2, AppKey | PersonalAccessToken, false},
+	{0xc00, 2, AppKey | PersonalAccessToken},
 	// DeleteTriggers
-	{0x600, 2, AppKey | PersonalAccessToken, false},
+	{0x600, 2, AppKey | PersonalAccessToken},
 	// GetTriggerCount
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// ListTriggerVersions
-	{0x400, 2, AppKey | PersonalAccessToken, false},
+	{0x400, 2, AppKey | PersonalAccessToken},
 	// GetTriggerVersion
-	{0x400, 2, AppKey | PersonalAccessToken, false},
+	{0x400, 2, AppKey | PersonalAccessToken},
 	// PostTriggerVersions
-	{0x1400, 2, AppKey | PersonalAccessToken, false},
+	{0x1400, 2, AppKey | PersonalAccessToken},
 	// PostTriggerOutputs
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostTriggerFeedback
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// ListTemplates
-	{0x10000, 2, AppKey | PersonalAccessToken, false},
+	{0x10000, 2, AppKey | PersonalAccessToken},
 	// GetTemplate
-	{0x10000, 2, AppKey | PersonalAccessToken, false},
+	{0x10000, 2, AppKey | PersonalAccessToken},
 	// PostTemplates
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PatchTemplates
-	{0x30000, 2, PersonalAccessToken, true},
+	{0x30000, 2, 0},
 	// DeleteTemplates
-	{0x18000, 2, AppKey | PersonalAccessToken, false},
+	{0x18000, 2, AppKey | PersonalAccessToken},
 	// DeleteTemplate
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostTemplatesSearches
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetTemplateCount
-	{0x10000, 2, AppKey | PersonalAccessToken, false},
+	{0x10000, 2, AppKey | PersonalAccessToken},
 	// GetTemplateVersion
-	{0x10000, 2, AppKey | PersonalAccessToken, false},
+	{0x10000, 2, AppKey | PersonalAccessToken},
 	// PostTemplateOutputs
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostTemplateFeedback
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// ListArtifacts
-	{0x400000, 2, AppKey | PersonalAccessToken, false},
+	{0x400000, 2, AppKey | PersonalAccessToken},
 	// GetArtifact
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostArtifacts
-	{0x500000, 2, AppKey | PersonalAccessToken, false},
+	{0x500000, 2, AppKey | PersonalAccessToken},
 	// PatchArtifacts
-	{0x1c00000, 2, AppKey | PersonalAccessToken, false},
+	{0x1c00000, 2, AppKey | PersonalAccessToken},
 	// DeleteArtifacts
-	{0x600000, 2, AppKey | PersonalAccessToken, false},
+	{0x600000, 2, AppKey | PersonalAccessToken},
 	// DeleteArtifact
-	{0x600000, 2, AppKey | PersonalAccessToken, false},
+	{0x600000, 2, AppKey | PersonalAccessToken},
 	// PostArtifactsSearches
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// GetArtifactCount
-	{0x400000, 2, PersonalAccessToken, false},
+	{0x400000, 2, PersonalAccessToken},
 	// ListArtifactVersions
-	{0x400000, 2, AppKey | PersonalAccessToken, false},
+	{0x400000, 2, AppKey | PersonalAccessToken},
 	// PostArtifactVersions
-	{0x1400000, 2, AppKey | PersonalAccessToken, false},
+	{0x1400000, 2, AppKey | PersonalAccessToken},
 	// DeleteArtifactVersion
-	{0x600000, 2, AppKey | PersonalAccessToken, false},
+	{0x600000, 2, AppKey | PersonalAccessToken},
 	// ListInstances
-	{0x10000000, 2, AppKey | PersonalAccessToken, false},
+	{0x10000000, 2, AppKey | PersonalAccessToken},
 	// GetInstance
-	{0x10000000, 2, AppKey | PersonalAccessToken, false},
+	{0x10000000, 2, AppKey | PersonalAccessToken},
 	// PostInstances
-	{0x4000000, 2, AppKey | PersonalAccessToken, false},
+	{0x4000000, 2, AppKey | PersonalAccessToken},
 	// PatchInstances
-	{0x30000000, 2, PersonalAccessToken, false},
+	{0x30000000, 2, PersonalAccessToken},
 	// DeleteInstances
-	{0, 0, PersonalAccessToken, true},
+	{0, 0, 0},
 	// DeleteInstance
-	{0x18000000, 2, AppKey | PersonalAccessToken, false},
+	{0x18000000, 2, AppKey | PersonalAccessToken},
 	// PostInstancesSearches
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostInstanceFeedback
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// ListSnapshots
-	{0x800000000, 2, AppKey | PersonalAccessToken, false},
+	{0x800000000, 2, AppKey | PersonalAccessToken},
 	// GetSnapshot
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PostSnapshots
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// PatchSnapshots
-	{0x1800000000, 2, AppKey | PersonalAccessToken, false},
+	{0x1800000000, 2, AppKey | PersonalAccessToken},
 	// DeleteSnapshots
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// DeleteSnapshot
-	{0xc00000000, 2, AppKey | PersonalAccessToken, false},
+	{0xc00000000, 2, AppKey | PersonalAccessToken},
 	// GetSnapshotCount
-	{0x800000000, 2, AppKey | PersonalAccessToken, false},
+	{0x800000000, 2, AppKey | PersonalAccessToken},
 	// ListSnapshotVersions
-	{0x800000000, 2, AppKey | PersonalAccessToken, false},
+	{0x800000000, 2, AppKey | PersonalAccessToken},
 	// PostSnapshotVersions
-	{0xa00000000, 2, AppKey | PersonalAccessToken, false},
+	{0xa00000000, 2, AppKey | PersonalAccessToken},
 	// PostSnapshotFeedback
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// ListSchedules
-	{0x40000000000, 2, AppKey | PersonalAccessToken, true},
+	{0x40000000000, 2, 0},
 	// GetSchedule
-	{0, 0, AppKey | PersonalAccessToken, true},
+	{0, 0, 0},
 	// ListScheduleVersions
-	{0x40000000000, 2, AppKey | PersonalAccessToken, false},
+	{0x40000000000, 2, AppKey | PersonalAccessToken},
 	// GetScheduleVersion
-	{0x40000000000, 2, AppKey | PersonalAccessToken, false},
+	{0x40000000000, 2, AppKey | PersonalAccessToken},
 	// PostScheduleOutputs
-	{0, 0, PersonalAccessToken, true},
+	{0, 0, 0},
 }

@@ -13,10 +13,10 @@ func LookupEndpoint(fullMethod string) (Endpoint, bool) {
 	if n < 25 || n > 40 {
 		return 0, false
 	}
-	h := (load64(fullMethod[n-8:]) ^ bits.RotateLeft64(load64(fullMethod[13:]), 29) ^ uint64(n)*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
-	e := lookupSlots[(h>>51^uint64(lookupDisp[h>>58]))&127]
+	h := (load64(fullMethod[n-8:]) ^ bits.RotateLeft64(load64(fullMethod[13:]), 29) ^ uint64(n)) * 0xbf58476d1ce4e5b9
+	e := lookupSlots[(h>>53^uint64(lookupDisp[h>>59]))&63]
 	m := endpointMethods[e]
-	if len(m) != n || load64(m) != load64(fullMethod) || load64(m[n-8:]) != load64(fullMethod[n-8:]) || load64(m[8:]) != load64(fullMethod[8:]) || load64(m[16:]) != load64(fullMethod[16:]) || n > 32 && load64(m[24:]) != load64(fullMethod[24:]) {
+	if len(m) != n || load64(m) != load64(fullMethod) || load64(m[n-8:n]) != load64(fullMethod[n-8:]) || load64(m[8:]) != load64(fullMethod[8:]) || load64(m[16:]) != load64(fullMethod[16:]) || n > 32 && (load64(m[24:]) != load64(fullMethod[24:])) {
 		return 0, false
 	}
 	return e, true
@@ -29,23 +29,17 @@ func load64(s string) uint64 {
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 | uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
-// lookupDisp is the displacement of each bucket of the perfect hash (64 buckets).
-var lookupDisp = [64]uint16{
-	0, 0, 0, 0, 0, 0, 2, 0, 0, 1, 0, 1, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+// lookupDisp is the displacement of each bucket of the perfect hash (32 buckets).
+var lookupDisp = [32]uint16{
+	0, 0, 0, 0, 2, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1,
+	0, 3, 0, 0, 0, 1, 2, 0, 0, 0, 3, 0, 2, 0, 0, 0,
 }
 
-// lookupSlots maps each slot of the perfect hash to its endpoint (128 slots for
+// lookupSlots maps each slot of the perfect hash to its endpoint (64 slots for
 // 37 endpoints; 0 is empty).
-var lookupSlots = [128]Endpoint{
-	33, 1, 10, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	3, 26, 0, 0, 30, 35, 16, 5, 0, 0, 21, 0, 37, 15, 0, 0,
-	0, 0, 0, 29, 0, 0, 0, 0, 0, 32, 0, 12, 0, 0, 0, 0,
-	14, 0, 0, 0, 0, 0, 28, 0, 0, 0, 0, 0, 13, 0, 0, 0,
-	20, 9, 7, 0, 0, 0, 0, 0, 6, 0, 0, 23, 0, 0, 0, 0,
-	0, 24, 0, 0, 0, 0, 18, 0, 34, 2, 0, 19, 0, 0, 25, 0,
-	0, 0, 0, 17, 36, 0, 0, 22, 0, 0, 0, 0, 0, 0, 0, 0,
-	8, 0, 0, 31, 0, 4, 0, 0, 0, 27, 0, 0, 0, 0, 0, 0,
+var lookupSlots = [64]Endpoint{
+	11, 20, 0, 0, 0, 0, 30, 0, 0, 0, 17, 0, 23, 0, 10, 13,
+	34, 0, 36, 22, 25, 35, 0, 6, 5, 3, 24, 0, 0, 0, 0, 19,
+	28, 0, 0, 32, 7, 4, 0, 0, 15, 2, 12, 31, 18, 1, 9, 14,
+	0, 0, 0, 21, 0, 29, 37, 27, 0, 33, 16, 0, 0, 26, 0, 8,
 }

@@ -12,7 +12,7 @@
 // top bits of one product pick a bucket, the next ones a base slot, and the
 // bucket's displacement moves the base by an exclusive or:
 //
-//	h := (w1 ^ rotl(w2, 29) ^ n*K1) * K2
+//	h := (w1 ^ rotl(w2, 29) ^ n) * K2
 //	slot := (h >> (64 - bucketBits - slotBits)) ^ disp[h >> (64 - bucketBits)]
 //	slot &= 1<<slotBits - 1
 //
@@ -88,14 +88,14 @@ func Hash(s string, w Window) uint64 {
 	if w.Whole {
 		return WholeHash(s, w.Offset)
 	}
-	return (Load64(s, n-8) ^ bits.RotateLeft64(Load64(s, w.start(n)), 29) ^ uint64(n)*K1) * K2
+	return (Load64(s, n-8) ^ bits.RotateLeft64(Load64(s, w.start(n)), 29) ^ uint64(n)) * K2
 }
 
 // Hash3 is Hash with a third window x, for key sets that no two windows tell
 // apart (keys that differ only in the middle of long names).
 func Hash3(s string, w, x Window) uint64 {
 	n := len(s)
-	return (Load64(s, n-8) ^ bits.RotateLeft64(Load64(s, w.start(n)), 29) ^ bits.RotateLeft64(Load64(s, x.start(n)), 47) ^ uint64(n)*K1) * K2
+	return (Load64(s, n-8) ^ bits.RotateLeft64(Load64(s, w.start(n)), 29) ^ bits.RotateLeft64(Load64(s, x.start(n)), 47) ^ uint64(n)) * K2
 }
 
 // Hash4 is Hash3 with a fourth window y, for key sets that no three windows
@@ -103,7 +103,7 @@ func Hash3(s string, w, x Window) uint64 {
 // each).
 func Hash4(s string, w, x, y Window) uint64 {
 	n := len(s)
-	return (Load64(s, n-8) ^ bits.RotateLeft64(Load64(s, w.start(n)), 29) ^ bits.RotateLeft64(Load64(s, x.start(n)), 47) ^ bits.RotateLeft64(Load64(s, y.start(n)), 13) ^ uint64(n)*K1) * K2
+	return (Load64(s, n-8) ^ bits.RotateLeft64(Load64(s, w.start(n)), 29) ^ bits.RotateLeft64(Load64(s, x.start(n)), 47) ^ bits.RotateLeft64(Load64(s, y.start(n)), 13) ^ uint64(n)) * K2
 }
 
 // hash is the plan's first-level hash of s.

@@ -254,13 +254,13 @@ func (g Grant) Check(fullMethod string) Decision {
 	if n < 27 || n > 32 {
 		return Decision{reason: ReasonUnknownEndpoint}
 	}
-	h := (load64(fullMethod[n-8:]) ^ bits.RotateLeft64(load64(fullMethod[17:]), 29) ^ uint64(n)*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
-	e := lookupSlots[(h>>59^uint64(lookupDisp[h>>62]))&7]
+	h := (load64(fullMethod[n-8:]) ^ bits.RotateLeft64(load64(fullMethod[17:]), 29) ^ uint64(n)) * 0xbf58476d1ce4e5b9
+	e := lookupSlots[(h>>56^uint64(lookupDisp[h>>60]))&15]
 	m := endpointMethods[e]
-	if len(m) != n || load64(m) != load64(fullMethod) || load64(m[n-8:]) != load64(fullMethod[n-8:]) || load64(m[8:]) != load64(fullMethod[8:]) || load64(m[16:]) != load64(fullMethod[16:]) {
+	if len(m) != n || load64(m) != load64(fullMethod) || load64(m[n-8:n]) != load64(fullMethod[n-8:]) || load64(m[8:]) != load64(fullMethod[8:]) || load64(m[16:]) != load64(fullMethod[16:]) {
 		return Decision{reason: ReasonUnknownEndpoint}
 	}
-	if f, d := &endpointFastTable[e], g.g; d != nil && !f.slow && d.kinds&f.principals != 0 && d.endpoints[e/64]&(1<<(e%64)) != 0 && d.scopes[f.word]&f.mask == f.mask {
+	if f, d := &endpointFastTable[e], g.g; d != nil && d.kinds&f.principals != 0 && d.endpoints[e/64]&(1<<(e%64)) != 0 && d.scopes[f.word]&f.mask == f.mask {
 		// The common case: allowed by endpointFastTable alone.
 		return Decision{endpoint: e}
 	}
@@ -275,7 +275,7 @@ func (g Grant) CheckEndpoint(e Endpoint) Decision {
 	if e-1 >= NumEndpoints {
 		return Decision{reason: ReasonUnknownEndpoint}
 	}
-	if f, d := &endpointFastTable[e], g.g; d != nil && !f.slow && d.kinds&f.principals != 0 && d.endpoints[e/64]&(1<<(e%64)) != 0 && d.scopes[f.word]&f.mask == f.mask {
+	if f, d := &endpointFastTable[e], g.g; d != nil && d.kinds&f.principals != 0 && d.endpoints[e/64]&(1<<(e%64)) != 0 && d.scopes[f.word]&f.mask == f.mask {
 		// The common case: allowed by endpointFastTable alone.
 		return Decision{endpoint: e}
 	}

@@ -13,10 +13,10 @@ func LookupEndpoint(fullMethod string) (Endpoint, bool) {
 	if n < 27 || n > 32 {
 		return 0, false
 	}
-	h := (load64(fullMethod[n-8:]) ^ bits.RotateLeft64(load64(fullMethod[17:]), 29) ^ uint64(n)*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
-	e := lookupSlots[(h>>59^uint64(lookupDisp[h>>62]))&7]
+	h := (load64(fullMethod[n-8:]) ^ bits.RotateLeft64(load64(fullMethod[17:]), 29) ^ uint64(n)) * 0xbf58476d1ce4e5b9
+	e := lookupSlots[(h>>56^uint64(lookupDisp[h>>60]))&15]
 	m := endpointMethods[e]
-	if len(m) != n || load64(m) != load64(fullMethod) || load64(m[n-8:]) != load64(fullMethod[n-8:]) || load64(m[8:]) != load64(fullMethod[8:]) || load64(m[16:]) != load64(fullMethod[16:]) {
+	if len(m) != n || load64(m) != load64(fullMethod) || load64(m[n-8:n]) != load64(fullMethod[n-8:]) || load64(m[8:]) != load64(fullMethod[8:]) || load64(m[16:]) != load64(fullMethod[16:]) {
 		return 0, false
 	}
 	return e, true
@@ -29,13 +29,13 @@ func load64(s string) uint64 {
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 | uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
-// lookupDisp is the displacement of each bucket of the perfect hash (4 buckets).
-var lookupDisp = [4]uint16{
-	0, 2, 1, 0,
+// lookupDisp is the displacement of each bucket of the perfect hash (16 buckets).
+var lookupDisp = [16]uint16{
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0,
 }
 
-// lookupSlots maps each slot of the perfect hash to its endpoint (8 slots for
+// lookupSlots maps each slot of the perfect hash to its endpoint (16 slots for
 // 7 endpoints; 0 is empty).
-var lookupSlots = [8]Endpoint{
-	0, 3, 4, 7, 2, 5, 1, 6,
+var lookupSlots = [16]Endpoint{
+	1, 0, 0, 3, 4, 0, 6, 5, 0, 0, 0, 0, 2, 7, 0, 0,
 }
