@@ -86,24 +86,39 @@ func lookupStmts(p *lookup.Plan, miss jen.Code) []jen.Code {
 			),
 		)
 	} else {
-		window := func(w lookup.Window) *jen.Statement {
+		// at is where window w starts, plus d.
+		at := func(w lookup.Window, d int) *jen.Statement {
+			var base *jen.Statement
 			switch {
 			case w.FromEnd:
-				return n.Clone().Op("-").Lit(w.Offset)
-			case w.Mid && w.Offset < 0:
-				return n.Clone().Op(">>").Lit(1).Op("-").Lit(-w.Offset)
+				base, d = n.Clone(), d-w.Offset
 			case w.Mid:
-				return n.Clone().Op(">>").Lit(1).Op("+").Lit(w.Offset)
+				base, d = n.Clone().Op(">>").Lit(1), d+w.Offset
+			default:
+				return jen.Lit(w.Offset + d)
 			}
-			return jen.Lit(w.Offset)
+			switch {
+			case d < 0:
+				return base.Op("-").Lit(-d)
+			case d > 0:
+				return base.Op("+").Lit(d)
+			}
+			return base
 		}
-		sum := jen.Id("load64").Call(s.Clone().Index(n.Clone().Op("-").Lit(8).Op(":"))).
-			Op("^").Qual("math/bits", "RotateLeft64").Call(jen.Id("load64").Call(s.Clone().Index(window(p.Window).Op(":"))), jen.Lit(29))
+		// read loads window w as s[start:start+8]: a slice of constant length
+		// needs no pointer masking and no check of its length in load64.
+		read := func(w lookup.Window) *jen.Statement {
+			return jen.Id("load64").Call(s.Clone().Index(at(w, 0).Op(":").Add(at(w, 8))))
+		}
+		rotated := func(w lookup.Window, by int) *jen.Statement {
+			return jen.Qual("math/bits", "RotateLeft64").Call(read(w), jen.Lit(by))
+		}
+		sum := read(lookup.Window{Offset: 8, FromEnd: true}).Op("^").Add(rotated(p.Window, 29))
 		if p.Third != nil {
-			sum = sum.Op("^").Qual("math/bits", "RotateLeft64").Call(jen.Id("load64").Call(s.Clone().Index(window(*p.Third).Op(":"))), jen.Lit(47))
+			sum = sum.Op("^").Add(rotated(*p.Third, 47))
 		}
 		if p.Fourth != nil {
-			sum = sum.Op("^").Qual("math/bits", "RotateLeft64").Call(jen.Id("load64").Call(s.Clone().Index(window(*p.Fourth).Op(":"))), jen.Lit(13))
+			sum = sum.Op("^").Add(rotated(*p.Fourth, 13))
 		}
 		stmts = append(stmts, h.Clone().Op(":=").Parens(sum.Op("^").Uint64().Call(n)).Op("*").Add(hex(lookup.K2)))
 	}
@@ -135,7 +150,7 @@ func methodDiffers(p *lookup.Plan, m, s, n *jen.Statement) *jen.Statement {
 	// no masking of its pointer.
 	cond := jen.Len(m).Op("!=").Add(n).
 		Op("||").Id("load64").Call(m).Op("!=").Id("load64").Call(s).
-		Op("||").Id("load64").Call(m.Clone().Index(n.Clone().Op("-").Lit(8).Op(":").Add(n))).Op("!=").Add(word(s, n.Clone().Op("-").Lit(8)))
+		Op("||").Id("load64").Call(m.Clone().Index(n.Clone().Op("-").Lit(8).Op(":").Add(n))).Op("!=").Id("load64").Call(s.Clone().Index(n.Clone().Op("-").Lit(8).Op(":").Add(n)))
 	var longer []int // offsets of the words only longer names need
 	for off := 8; off < p.MaxLen-8; off += 8 {
 		if off+8 <= p.MinLen {

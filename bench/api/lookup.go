@@ -13,10 +13,10 @@ func LookupEndpoint(fullMethod string) (Endpoint, bool) {
 	if n < 20 || n > 41 {
 		return 0, false
 	}
-	h := (load64(fullMethod[n-8:]) ^ bits.RotateLeft64(load64(fullMethod[12:]), 29) ^ uint64(n)) * 0xbf58476d1ce4e5b9
+	h := (load64(fullMethod[n-8:n]) ^ bits.RotateLeft64(load64(fullMethod[12:20]), 29) ^ uint64(n)) * 0xbf58476d1ce4e5b9
 	e := lookupSlots[(h>>48^uint64(lookupDisp[h>>57]))&511]
 	m := endpointMethods[e]
-	if len(m) != n || load64(m) != load64(fullMethod) || load64(m[n-8:n]) != load64(fullMethod[n-8:]) || load64(m[8:]) != load64(fullMethod[8:]) || n > 24 && (load64(m[16:]) != load64(fullMethod[16:]) || n > 32 && (load64(m[24:]) != load64(fullMethod[24:]) || n > 40 && (load64(m[32:]) != load64(fullMethod[32:])))) {
+	if len(m) != n || load64(m) != load64(fullMethod) || load64(m[n-8:n]) != load64(fullMethod[n-8:n]) || load64(m[8:]) != load64(fullMethod[8:]) || n > 24 && (load64(m[16:]) != load64(fullMethod[16:]) || n > 32 && (load64(m[24:]) != load64(fullMethod[24:]) || n > 40 && (load64(m[32:]) != load64(fullMethod[32:])))) {
 		return 0, false
 	}
 	return e, true

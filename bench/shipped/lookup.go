@@ -13,10 +13,10 @@ func LookupEndpoint(fullMethod string) (Endpoint, bool) {
 	if n < 25 || n > 40 {
 		return 0, false
 	}
-	h := (load64(fullMethod[n-8:]) ^ bits.RotateLeft64(load64(fullMethod[13:]), 29) ^ uint64(n)) * 0xbf58476d1ce4e5b9
+	h := (load64(fullMethod[n-8:n]) ^ bits.RotateLeft64(load64(fullMethod[13:21]), 29) ^ uint64(n)) * 0xbf58476d1ce4e5b9
 	e := lookupSlots[(h>>53^uint64(lookupDisp[h>>59]))&63]
 	m := endpointMethods[e]
-	if len(m) != n || load64(m) != load64(fullMethod) || load64(m[n-8:n]) != load64(fullMethod[n-8:]) || load64(m[8:]) != load64(fullMethod[8:]) || load64(m[16:]) != load64(fullMethod[16:]) || n > 32 && (load64(m[24:]) != load64(fullMethod[24:])) {
+	if len(m) != n || load64(m) != load64(fullMethod) || load64(m[n-8:n]) != load64(fullMethod[n-8:n]) || load64(m[8:]) != load64(fullMethod[8:]) || load64(m[16:]) != load64(fullMethod[16:]) || n > 32 && (load64(m[24:]) != load64(fullMethod[24:])) {
 		return 0, false
 	}
 	return e, true

@@ -2,6 +2,7 @@ package cputime
 
 import (
 	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -52,13 +53,19 @@ func Bursts(b *testing.B, contenders ...Burst) {
 
 // ParallelBursts measures the throughput of run on every CPU at once against
 // one CPU, the way Bursts does: once per b.Loop iteration, a burst on one
-// goroutine, then a burst on GOMAXPROCS goroutines started together. It
+// goroutine, then a round of bursts on GOMAXPROCS goroutines at once. It
 // reports the fastest serial burst's time per call as "serial-best-ns/op" and
 // the fastest parallel round's time per call (the round's time divided by
 // all its calls) as "parallel-best-ns/op": their ratio is the speed-up an
 // idle machine would show, measured when no other process held a CPU.
+//
+// A round starts only when every helper goroutine is running and spinning on
+// a flag, and the calling goroutine runs one of the bursts itself: waking a
+// parked goroutine on an idle virtual CPU takes tens of microseconds, which
+// would count as lost throughput. Between rounds the helpers are parked, so
+// that the serial burst runs alone.
 func ParallelBursts(b *testing.B, run func(n int)) {
-	const target = time.Millisecond // per burst: goroutine start-up is noise below that
+	const target = time.Millisecond // per burst
 	n := 64
 	for {
 		start := time.Now()
@@ -69,37 +76,49 @@ func ParallelBursts(b *testing.B, run func(n int)) {
 		}
 		n *= 4
 	}
-	procs := runtime.GOMAXPROCS(0)
-	start := make([]chan struct{}, procs)
-	done := make(chan struct{}, procs)
-	for i := range start {
-		start[i] = make(chan struct{})
+	helpers := runtime.GOMAXPROCS(0) - 1
+	var ready, done atomic.Int32
+	var round atomic.Uint64 // the round the helpers may start; odd while one runs
+	wake := make([]chan uint64, helpers)
+	for i := range wake {
+		wake[i] = make(chan uint64)
 		go func() {
-			for range start[i] {
+			for r := range wake[i] {
+				ready.Add(1)
+				for round.Load() != r {
+				}
 				run(n)
-				done <- struct{}{}
+				done.Add(1)
 			}
 		}()
 	}
 	defer func() {
-		for _, c := range start {
+		for _, c := range wake {
 			close(c)
 		}
 	}()
 	serial, parallel := time.Duration(1<<63-1), time.Duration(1<<63-1)
+	var r uint64
 	for b.Loop() {
 		t := time.Now()
 		run(n)
 		serial = min(serial, time.Since(t))
-		t = time.Now()
-		for _, c := range start {
-			c <- struct{}{}
+
+		r++
+		ready.Store(0)
+		done.Store(0)
+		for _, c := range wake {
+			c <- r
 		}
-		for range start {
-			<-done
+		for ready.Load() != int32(helpers) {
+		}
+		t = time.Now()
+		round.Store(r)
+		run(n)
+		for done.Load() != int32(helpers) {
 		}
 		parallel = min(parallel, time.Since(t))
 	}
 	b.ReportMetric(float64(serial.Nanoseconds())/float64(n), "serial-best-ns/op")
-	b.ReportMetric(float64(parallel.Nanoseconds())/float64(n*procs), "parallel-best-ns/op")
+	b.ReportMetric(float64(parallel.Nanoseconds())/float64(n*(helpers+1)), "parallel-best-ns/op")
 }

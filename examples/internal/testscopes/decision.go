@@ -254,10 +254,10 @@ func (g Grant) Check(fullMethod string) Decision {
 	if n < 27 || n > 32 {
 		return Decision{reason: ReasonUnknownEndpoint}
 	}
-	h := (load64(fullMethod[n-8:]) ^ bits.RotateLeft64(load64(fullMethod[17:]), 29) ^ uint64(n)) * 0xbf58476d1ce4e5b9
+	h := (load64(fullMethod[n-8:n]) ^ bits.RotateLeft64(load64(fullMethod[17:25]), 29) ^ uint64(n)) * 0xbf58476d1ce4e5b9
 	e := lookupSlots[(h>>56^uint64(lookupDisp[h>>60]))&15]
 	m := endpointMethods[e]
-	if len(m) != n || load64(m) != load64(fullMethod) || load64(m[n-8:n]) != load64(fullMethod[n-8:]) || load64(m[8:]) != load64(fullMethod[8:]) || load64(m[16:]) != load64(fullMethod[16:]) {
+	if len(m) != n || load64(m) != load64(fullMethod) || load64(m[n-8:n]) != load64(fullMethod[n-8:n]) || load64(m[8:]) != load64(fullMethod[8:]) || load64(m[16:]) != load64(fullMethod[16:]) {
 		return Decision{reason: ReasonUnknownEndpoint}
 	}
 	if f, d := &endpointFastTable[e], g.g; d != nil && d.kinds&f.principals != 0 && d.endpoints[e/64]&(1<<(e%64)) != 0 && d.scopes[f.word]&f.mask == f.mask {
