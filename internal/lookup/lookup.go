@@ -24,7 +24,6 @@
 package lookup
 
 import (
-	"fmt"
 	"math/bits"
 	"sort"
 )
@@ -228,20 +227,24 @@ func New(keys []string) (*Plan, bool) {
 // sameWindows returns the groups of keys (two or more) that agree in length,
 // in their last 8 bytes and in window w.
 func sameWindows(keys []string, w Window) [][]int {
-	byWindows := map[string][]int{}
-	var order []string
+	type id struct {
+		n         int
+		tail, win uint64
+	}
+	byWindows := map[id][]int{}
+	var order []id
 	for i, k := range keys {
 		n := len(k)
-		id := fmt.Sprintf("%d/%s/%s", n, k[n-8:], k[w.start(n):w.start(n)+8])
-		if byWindows[id] == nil {
-			order = append(order, id)
+		key := id{n, Load64(k, n-8), Load64(k, w.start(n))}
+		if byWindows[key] == nil {
+			order = append(order, key)
 		}
-		byWindows[id] = append(byWindows[id], i)
+		byWindows[key] = append(byWindows[key], i)
 	}
 	var out [][]int
-	for _, id := range order {
-		if len(byWindows[id]) > 1 {
-			out = append(out, byWindows[id])
+	for _, key := range order {
+		if len(byWindows[key]) > 1 {
+			out = append(out, byWindows[key])
 		}
 	}
 	return out
@@ -252,11 +255,11 @@ func sameWindows(keys []string, w Window) [][]int {
 func split(keys []string, groups [][]int, x Window) [][]int {
 	var out [][]int
 	for _, g := range groups {
-		byWindow := map[string][]int{}
-		var order []string
+		byWindow := map[uint64][]int{}
+		var order []uint64
 		for _, i := range g {
 			k := keys[i]
-			b := k[x.start(len(k)):][:8]
+			b := Load64(k, x.start(len(k)))
 			if byWindow[b] == nil {
 				order = append(order, b)
 			}
@@ -274,10 +277,10 @@ func split(keys []string, groups [][]int, x Window) [][]int {
 // parts reports whether window x tells apart the keys of every group.
 func parts(keys []string, groups [][]int, x Window) bool {
 	for _, g := range groups {
-		seen := map[string]bool{}
+		seen := map[uint64]bool{}
 		for _, i := range g {
 			k := keys[i]
-			b := k[x.start(len(k)):][:8]
+			b := Load64(k, x.start(len(k)))
 			if seen[b] {
 				return false
 			}
