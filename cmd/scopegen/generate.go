@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"go/token"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -86,62 +85,6 @@ func runGenerate(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) erro
 		return gen.Write(g.grpc.out, g.grpc.files)
 	}
 	return nil
-}
-
-func runCheck(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
-	var g generateFlags
-	g.register(fs)
-	if err := g.parse(fs, args); err != nil {
-		return err
-	}
-	files, err := g.files(stderr)
-	if err != nil {
-		return err
-	}
-	diff, err := gen.Stale(g.out, files)
-	if err != nil {
-		return err
-	}
-	if g.grpc.on {
-		d, err := gen.Stale(g.grpc.out, g.grpc.files)
-		if err != nil {
-			return err
-		}
-		diff += d
-	}
-	if diff != "" {
-		fmt.Fprint(stdout, diff)
-		docs := ""
-		if g.docs != "SCOPES.md" {
-			docs = fmt.Sprintf(" -docs %q", g.docs)
-		}
-		fmt.Fprintf(stderr, "scopegen check: %s is stale; run: scopegen generate -spec %s -out %s -pkg %s%s%s%s\n", g.out, g.spec, g.out, g.pkg, docs, g.grpc.args(fs), regenerateHint(g.out))
-		return exitCode(1)
-	}
-	return nil
-}
-
-// regenerateHint names the other ways to run scopegen generate: go generate
-// when a file of out has a //go:generate line that runs scopegen, and go run
-// when scopegen is not installed.
-func regenerateHint(out string) string {
-	paths, _ := filepath.Glob(filepath.Join(out, "*.go"))
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			continue
-		}
-		for _, line := range strings.Split(string(data), "\n") {
-			if strings.HasPrefix(line, "//go:generate ") && strings.Contains(line, "scopegen") {
-				pkg := filepath.ToSlash(filepath.Clean(out))
-				if !filepath.IsAbs(out) && !strings.HasPrefix(pkg, ".") {
-					pkg = "./" + pkg
-				}
-				return fmt.Sprintf(" (or: go generate %s, whose //go:generate line runs it)", pkg)
-			}
-		}
-	}
-	return " (without scopegen installed: go run github.com/scopegen/scopegen/cmd/scopegen generate with the same flags)"
 }
 
 // relativeSource is the spec's path as seen from the output directory, with

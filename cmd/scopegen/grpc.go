@@ -81,17 +81,18 @@ func (g *grpcFlags) generate(m *model.Model, spec, pkg string) error {
 	return err
 }
 
-// args are the adapter's flags, for the command that regenerates it.
+// args are the adapter's flags, for the command that regenerates it, each
+// value quoted for a POSIX shell where it needs it.
 func (g *grpcFlags) args(fs *flag.FlagSet) string {
 	if !g.on {
 		return ""
 	}
 	s := " -grpc"
 	if isSet(fs, "grpc-out") {
-		s += " -grpc-out " + g.out
+		s += " -grpc-out " + shellQuote(g.out)
 	}
 	if isSet(fs, "import-path") {
-		s += " -import-path " + g.importPath
+		s += " -import-path " + shellQuote(g.importPath)
 	}
 	return s
 }
