@@ -45,6 +45,19 @@ func validGoName(s string) bool {
 	return token.IsIdentifier(s) && token.IsExported(s)
 }
 
+// ValidGoName reports whether s is usable as an exported Go identifier: the
+// rule Build applies to every scope's and endpoint's Go name, for tools that
+// choose go_name values before building.
+func ValidGoName(s string) bool { return validGoName(s) }
+
+// ValidScopeName reports whether s is a well-formed scope name: a bare name
+// (Predict) or parts joined by ':' (Inputs:Get), each part of ASCII letters,
+// digits and '_', the first starting with a letter, and at most MaxNameLength
+// bytes in all. It is the rule Build applies to every scope's name.
+func ValidScopeName(s string) bool {
+	return len(s) <= MaxNameLength && scopeName.MatchString(s)
+}
+
 // ReservedGoNames are the identifiers the generated package declares itself;
 // no scope, endpoint or preset may take them.
 var ReservedGoNames = map[string]bool{

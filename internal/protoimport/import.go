@@ -508,7 +508,7 @@ func (im *importer) readScopes() {
 	seenReserved := map[string]bool{}
 	for _, r := range reservedNameStrs {
 		name := im.s.ScopeName(r.Value)
-		if !validScopeName(name) {
+		if !model.ValidScopeName(name) {
 			im.errorf(r.Pos, "reserved name %q becomes %q, which is not a scope name (letters, digits and '_', parts joined by ':'); rename it or change -names", r.Value, name)
 			continue
 		}
@@ -545,7 +545,7 @@ func (im *importer) readScopes() {
 			im.errorf(pos, "enum value %s is a reserved name of the enum; protoc refuses this too", d.Name.Val)
 			continue
 		}
-		if !validScopeName(sc.name) {
+		if !model.ValidScopeName(sc.name) {
 			im.errorf(pos, "enum value %s becomes scope name %q, which is not valid (letters, digits and '_', parts joined by ':', starting with a letter); use -names keep or -strip-prefix", d.Name.Val, sc.name)
 			continue
 		}
@@ -634,23 +634,6 @@ func scopeDescription(sc *scopeOut) string {
 		d = "Internal (not exposed to users). " + d
 	}
 	return d
-}
-
-func validScopeName(s string) bool {
-	if s == "" || len(s) > model.MaxNameLength {
-		return false
-	}
-	for i, p := range strings.Split(s, ":") {
-		if p == "" || i == 0 && !('a' <= p[0] && p[0] <= 'z' || 'A' <= p[0] && p[0] <= 'Z') {
-			return false
-		}
-		for _, c := range p {
-			if !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 func (im *importer) byName(name string) *scopeOut {
@@ -1046,8 +1029,11 @@ func (im *importer) sources() []string {
 // identifier is taken, reserved or invalid, so that the spec builds.
 func (im *importer) goNames() {
 	taken := map[string]bool{}
+	// The model's rule, which Build applies to the go_name written: the
+	// candidates are ASCII (GoIdent drops other runes; proto names are
+	// ASCII), so its acceptance of non-ASCII letters never comes into play.
 	free := func(id string) bool {
-		return validGoName(id) && !model.ReservedGoNames[id] && !taken[id]
+		return model.ValidGoName(id) && !model.ReservedGoNames[id] && !taken[id]
 	}
 	claim := func(candidates ...string) string {
 		for _, c := range candidates {
@@ -1057,7 +1043,7 @@ func (im *importer) goNames() {
 			}
 		}
 		base := candidates[len(candidates)-1]
-		if !validGoName(base) {
+		if !model.ValidGoName(base) {
 			base = "X" + base
 		}
 		for i := 2; ; i++ {
@@ -1083,18 +1069,6 @@ func (im *importer) goNames() {
 			e.goName = got
 		}
 	}
-}
-
-func validGoName(s string) bool {
-	if s == "" || !('A' <= s[0] && s[0] <= 'Z') {
-		return false
-	}
-	for _, c := range s {
-		if !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
-			return false
-		}
-	}
-	return true
 }
 
 // specFile is the spec as model.Build reads it, positioned in the .proto files.
