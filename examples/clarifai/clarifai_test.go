@@ -3,20 +3,18 @@ package clarifai_test
 import (
 	"bytes"
 	"context"
-	"net"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/test/bufconn"
-
 	"github.com/scopegen/scopegen/examples/clarifai"
 	"github.com/scopegen/scopegen/examples/clarifai/api"
+	"github.com/scopegen/scopegen/examples/internal/grpctest"
 )
 
+// client serves the example server with the demo keys in memory and returns
+// a client of it.
 func client(t *testing.T) api.V2Client {
 	t.Helper()
 	store, err := clarifai.NewStore(clarifai.DemoKeys(time.Now()), time.Now)
@@ -27,17 +25,7 @@ func client(t *testing.T) api.V2Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lis := bufconn.Listen(1 << 20)
-	go srv.Serve(lis)
-	t.Cleanup(srv.Stop)
-	conn, err := grpc.NewClient("passthrough:///bufnet",
-		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
-		grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	return api.NewV2Client(conn)
+	return api.NewV2Client(grpctest.Serve(t, srv))
 }
 
 // TestTour runs the tour of go run ./clarifai/server -tour.

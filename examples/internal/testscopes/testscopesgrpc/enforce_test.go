@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,14 +14,13 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
-	"google.golang.org/grpc/test/bufconn"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/types/descriptorpb"
 
+	"github.com/scopegen/scopegen/examples/internal/grpctest"
 	"github.com/scopegen/scopegen/examples/internal/testpb"
 	scopes "github.com/scopegen/scopegen/examples/internal/testscopes"
 	"github.com/scopegen/scopegen/examples/internal/testscopes/testscopesgrpc"
@@ -187,25 +185,15 @@ func (s *server) Collect(stream grpc.ClientStreamingServer[testpb.PutItemRequest
 	}
 }
 
-// start serves the test service over bufconn with the interceptors made by
+// start serves the test service in memory with the interceptors made by
 // opts, and returns a client and the items the server holds.
 func start(t *testing.T, opts ...testscopesgrpc.Option) (testpb.ItemsClient, []*testpb.Item) {
 	t.Helper()
-	lis := bufconn.Listen(1 << 20)
 	enforcer := testscopesgrpc.New(resolver(t), opts...)
 	srv := grpc.NewServer(enforcer.ServerOptions()...)
 	items := stored()
 	testpb.RegisterItemsServer(srv, &server{items: items})
-	go srv.Serve(lis)
-	t.Cleanup(srv.Stop)
-	conn, err := grpc.NewClient("passthrough:///bufnet",
-		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
-		grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	return testpb.NewItemsClient(conn), items
+	return testpb.NewItemsClient(grpctest.Serve(t, srv)), items
 }
 
 // as returns a context whose calls carry key id.
@@ -626,16 +614,9 @@ func TestGrantInContext(t *testing.T) {
 	for _, opts := range [][]testscopesgrpc.Option{nil, {testscopesgrpc.WithGrantInContext()}} {
 		seen = nil
 		enforcer := testscopesgrpc.New(resolver(t), opts...)
-		lis := bufconn.Listen(1 << 20)
 		srv := grpc.NewServer(grpc.ChainUnaryInterceptor(enforcer.UnaryServerInterceptor(), probe))
 		testpb.RegisterItemsServer(srv, &server{items: stored()})
-		go srv.Serve(lis)
-		conn, err := grpc.NewClient("passthrough:///bufnet",
-			grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
-			grpc.WithTransportCredentials(insecure.NewCredentials()))
-		if err != nil {
-			t.Fatal(err)
-		}
+		conn := grpctest.Serve(t, srv)
 		c := testpb.NewItemsClient(conn)
 		if _, err := c.GetItem(as("full"), &testpb.GetItemRequest{Id: "a"}); err != nil {
 			t.Fatal(err)
@@ -680,7 +661,6 @@ func TestRedactInPlace(t *testing.T) {
 func TestRedactionMismatch(t *testing.T) {
 	item := &testpb.Item{Id: "a", Secret: "s", Data: &testpb.Data{Text: "t", Concepts: []*testpb.Concept{{Id: "c"}}}}
 	var wrongType atomic.Bool
-	lis := bufconn.Listen(1 << 20)
 	enforcer := testscopesgrpc.New(resolver(t))
 	srv := grpc.NewServer(enforcer.ServerOptions()...)
 	desc := grpc.ServiceDesc{
@@ -704,16 +684,7 @@ func TestRedactionMismatch(t *testing.T) {
 		}},
 	}
 	srv.RegisterService(&desc, struct{}{})
-	go srv.Serve(lis)
-	defer srv.Stop()
-	conn, err := grpc.NewClient("passthrough:///bufnet",
-		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
-		grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	c := testpb.NewItemsClient(conn)
+	c := testpb.NewItemsClient(grpctest.Serve(t, srv))
 	for i, wrong := range []bool{true, false, true} {
 		wrongType.Store(wrong)
 		resp, err := c.GetItem(as("reader"), &testpb.GetItemRequest{Id: "a"})
