@@ -539,4 +539,57 @@ func TestExplainRequest(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, `did you mean "Predict"`) {
 		t.Errorf("-request naming no scope of the spec: exit %d, %s", code, stderr)
 	}
+	// The reason line names who lacks the scope and when the handler checks it.
+	const when = "(when the query searches by image or crop, which runs a prediction first)"
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-scopes", "Search"}, "the key lacks Predict, which the handler of " + postSearches + " checks for this request " + when},
+		{[]string{"-scopes", "Search", "-invite-scopes", "Search,Predict"}, "the collaborator lacks Predict, which the handler of " + postSearches + " checks for this request " + when},
+	} {
+		args := append(append([]string{"explain", "-spec", clarifai}, c.args...), "-request", "Predict", postSearches)
+		code, stdout, _ := scopegen(t, args...)
+		if want := "\n  reason     missing_request_scope: " + c.want + "\n"; code != 1 || !strings.HasPrefix(stdout, "DENIED 11007 ") || !strings.Contains(stdout, want) {
+			t.Errorf("explain %v: exit %d, want a line %q in\n%s", c.args, code, want, stdout)
+		}
+	}
+}
+
+// TestExplainRequestNoCredentials: a call without credentials of a public
+// endpoint whose handler checks a request-dependent scope is refused for
+// such a request, with nothing to reveal; other requests go through.
+func TestExplainRequestNoCredentials(t *testing.T) {
+	spec := writeSpec(t, `scopegen: 1
+outcomes:
+  insufficient_scopes: {code: 7, status: DENIED, grpc: PERMISSION_DENIED, message: m}
+  key_invalid: {code: 8, status: BAD_KEY, grpc: UNAUTHENTICATED, message: m}
+  key_not_found: {code: 9, status: NO_KEY, grpc: UNAUTHENTICATED, message: m}
+  unknown_endpoint: {code: 10, status: NO_METHOD, grpc: NOT_FOUND, message: m}
+defaults:
+  principals: [app_key, pat]
+scopes:
+  - {name: Read, id: 2, description: Reads.}
+  - {name: Predict, id: 3, description: Predicts.}
+endpoints:
+  - method: /t.S/Health
+    public: true
+    request_scopes:
+      - {scope: Predict, when: it runs a model}
+    redact:
+      - {field: a.b, unless: [Read]}
+`)
+	code, v := explainJSON(t, "-spec", spec, "-kind", "none", "-request", "Predict", "/t.S/Health")
+	if code != 1 || v["reason"] != "missing_request_scope" || v["code"] != float64(7) || v["status"] != "DENIED" ||
+		!slices.Equal(strs(t, v["missing"]), []string{"Predict"}) || len(strs(t, v["redacted"])) != 0 ||
+		len(v["reveal"].(map[string]any)) != 0 ||
+		v["message"] != "the call lacks Predict, which the handler of /t.S/Health checks for this request (when it runs a model)" {
+		t.Errorf("a request that needs Predict: exit %d, %v", code, v)
+	}
+	for _, request := range []string{"Read", ""} {
+		code, v := explainJSON(t, "-spec", spec, "-kind", "none", "-request", request, "/t.S/Health")
+		if code != 0 || v["reason"] != "public" || !slices.Equal(strs(t, v["redacted"]), []string{"a.b"}) {
+			t.Errorf("-request %q: exit %d, %v", request, code, v)
+		}
+	}
 }

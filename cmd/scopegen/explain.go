@@ -136,24 +136,13 @@ func checkRequest(m *model.Model, scope string) error {
 	return nil
 }
 
-// requestDenial refuses an allowed call that is a request needing
-// request-dependent scope name (-request) when g lacks it, as the handler
-// does.
-func (x *explanation) requestDenial(m *model.Model, e *model.Endpoint, g reference.Grant, name, caller string) {
-	if !x.Allowed || e == nil || name == "" {
-		return
-	}
-	for _, r := range e.RequestScopes {
-		if r.Scope.Name != name || reference.Has(m, g, r.Scope) {
-			continue
-		}
-		x.deny(m.Outcome(model.InsufficientScopes))
-		x.Reason = "missing_request_scope"
-		x.Missing = []string{name}
-		x.Redacted = []string{}
-		x.Reveal = map[string][]string{}
-		x.Message = fmt.Sprintf("%s lacks %s, which the handler of %s checks for this request (when %s)", caller, name, e.Method, r.When)
-	}
+// requestDenial says why a call that is a request needing request-dependent
+// scope name (-request) is refused with reason
+// reference.MissingRequestScope: caller lacks it, and the handler of e checks
+// it for this request.
+func requestDenial(m *model.Model, e *model.Endpoint, g reference.Grant, name, caller string) string {
+	r, _ := reference.LackedRequestScope(m, e, g, name)
+	return fmt.Sprintf("%s lacks %s, which the handler of %s checks for this request (when %s)", caller, name, e.Method, r.When)
 }
 
 // explain decides a call of method under the flags and says why.
@@ -226,7 +215,7 @@ func explain(m *model.Model, f explainFlags, method string, collaborator bool) *
 		g = reference.Intersect(m, key, invite)
 	}
 	x.Grant = grantOf(m, g)
-	d := reference.Decide(m, g, method)
+	d := reference.DecideRequest(m, g, method, f.request)
 	x.Allowed, x.Reason = d.Allowed, string(d.Reason)
 	x.Missing = nonNil(d.Missing)
 	x.Redacted = nonNil(d.Redacted)
@@ -287,11 +276,6 @@ func explain(m *model.Model, f explainFlags, method string, collaborator bool) *
 	}
 
 	x.Message = x.message(m, e, g, key, invite, who)
-	caller := "the key"
-	if collaborator {
-		caller = "the collaborator"
-	}
-	x.requestDenial(m, e, g, f.request, caller)
 	x.line("reason", "%s: %s", x.Reason, x.Message)
 
 	// Principal.
@@ -364,7 +348,7 @@ func explainNoCredentials(m *model.Model, x *explanation, method string, keyGive
 		x.line("reason", "invalid_grant: %s", x.Message)
 		return x
 	}
-	d := reference.Decide(m, reference.Grant{}, method)
+	d := reference.DecideRequest(m, reference.Grant{}, method, request)
 	x.Allowed, x.Reason = d.Allowed, string(d.Reason)
 	x.Missing, x.Redacted = nonNil(d.Missing), nonNil(d.Redacted)
 	if !d.Allowed {
@@ -373,6 +357,8 @@ func explainNoCredentials(m *model.Model, x *explanation, method string, keyGive
 	switch {
 	case e == nil:
 		x.Message = fmt.Sprintf("unknown method %q%s", method, suggestMethod(m, method))
+	case d.Reason == reference.MissingRequestScope:
+		x.Message = requestDenial(m, e, reference.Grant{}, request, "the call")
 	case d.Allowed:
 		x.Message = fmt.Sprintf("%s is public: anyone may call it, with or without a key", e.Method)
 		if len(x.Redacted) > 0 {
@@ -381,7 +367,6 @@ func explainNoCredentials(m *model.Model, x *explanation, method string, keyGive
 	default:
 		x.Message = fmt.Sprintf("%s is not public: a call needs %s, and this one carries no credentials", e.Method, keyOfKinds(e.Principals))
 	}
-	x.requestDenial(m, e, reference.Grant{}, request, "the call")
 	x.line("reason", "%s: %s", x.Reason, x.Message)
 	if e != nil {
 		for _, s := range e.Requires {
@@ -443,6 +428,8 @@ func (x *explanation) message(m *model.Model, e *model.Endpoint, g, key, invite 
 			return fmt.Sprintf("the key and the invite have no endpoint in common, so the collaborator may call none (%s does not allow %s)", strings.Join(outside, " and "), e.Method)
 		}
 		return fmt.Sprintf("%s does not allow %s", strings.Join(outside, " and "), e.Method)
+	case reference.MissingRequestScope:
+		return requestDenial(m, e, g, x.Missing[0], caller)
 	case reference.MissingScopes:
 		parts := make([]string, len(x.Missing))
 		for i, name := range x.Missing {

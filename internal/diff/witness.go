@@ -52,7 +52,7 @@ type Decision struct {
 	GRPC    string `json:"grpc"`    // the outcome's gRPC code name, "OK" when allowed, "" for create
 	// Reason is a reason of package reference (allowed, public,
 	// no_credentials, unknown_endpoint, principal, endpoint_not_granted,
-	// missing_scopes), missing_request_scope, or for create valid or
+	// missing_scopes, missing_request_scope), or for create valid or
 	// missing_prerequisites.
 	Reason   string   `json:"reason"`
 	Missing  []string `json:"missing"`  // the scopes the key lacks
@@ -61,7 +61,9 @@ type Decision struct {
 	outcome model.Role
 }
 
-// Reasons a witness decision has besides those of package reference.
+// Reasons a witness decision has, as plain strings: MissingRequestScope is
+// reference.MissingRequestScope, for witnesses with a request; the others
+// are those of a key being made.
 const (
 	MissingRequestScope  = "missing_request_scope" // the handler refuses the request: the key lacks its request-dependent scope
 	Valid                = "valid"                 // the key may be made
@@ -188,13 +190,13 @@ func (c *comparer) decideOn(m *model.Model, p probe, set []int, old bool) Decisi
 	if p.method == "" {
 		return creation(m, g)
 	}
-	d := reference.Decide(m, g, p.method)
-	if p.request >= 0 && d.Allowed {
-		s := c.scopeOn(p.request, old)
-		if s != nil && checks(m.Endpoint(p.method), s) && !reference.Has(m, g, s) {
-			d = reference.Decision{Reason: MissingRequestScope, Outcome: model.InsufficientScopes, Missing: []string{s.Name}}
+	var request string // the request-dependent scope the request needs, as this side names it
+	if p.request >= 0 {
+		if s := c.scopeOn(p.request, old); s != nil {
+			request = s.Name
 		}
 	}
+	d := reference.DecideRequest(m, g, p.method, request)
 	out := Decision{Allowed: d.Allowed, Reason: string(d.Reason), Missing: nonNil(d.Missing),
 		Redacted: nonNil(d.Redacted), Status: "OK", GRPC: "OK", outcome: d.Outcome}
 	if !d.Allowed {
@@ -202,16 +204,6 @@ func (c *comparer) decideOn(m *model.Model, p probe, set []int, old bool) Decisi
 		out.Code, out.Status, out.GRPC = o.Code, o.Status, o.GRPCName
 	}
 	return out
-}
-
-// checks reports whether the handler of e checks s for some requests.
-func checks(e *model.Endpoint, s *model.Scope) bool {
-	for _, r := range e.RequestScopes {
-		if r.Scope == s {
-			return true
-		}
-	}
-	return false
 }
 
 // creation decides whether g may be made: whether it holds every

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/scopegen/scopegen/internal/diff"
+	"github.com/scopegen/scopegen/internal/reference"
 )
 
 // TestWitnessSearchIsComplete compares the witness search with one that
@@ -83,4 +84,12 @@ func size(old, new *diff.Spec, f diff.Finding) int {
 		}
 	}
 	return n
+}
+
+// TestMissingRequestScopeReason checks that witnesses spell the reason of
+// the request-dependent scope rule as package reference does.
+func TestMissingRequestScopeReason(t *testing.T) {
+	if diff.MissingRequestScope != string(reference.MissingRequestScope) {
+		t.Errorf("diff.MissingRequestScope is %q, reference.MissingRequestScope %q", diff.MissingRequestScope, reference.MissingRequestScope)
+	}
 }
