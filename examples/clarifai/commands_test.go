@@ -104,7 +104,7 @@ func TestCommands(t *testing.T) {
 		t.Errorf("ListInputs without a key: exit %d, stdout %q", code, stdout)
 	}
 	code, _, stderr = run(t, client, "-addr", addr, "Nope")
-	if code != 2 || !strings.HasPrefix(stderr, `unknown method "Nope"`) {
+	if code != 2 || !strings.HasPrefix(stderr, `client: unknown method "Nope"`) {
 		t.Errorf("an unknown method: exit %d, stderr %q", code, stderr)
 	}
 }
