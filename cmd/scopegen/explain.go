@@ -365,7 +365,7 @@ func explainNoCredentials(m *model.Model, x *explanation, method string, keyGive
 			x.Message += "; the response omits " + strings.Join(x.Redacted, ", ")
 		}
 	default:
-		x.Message = fmt.Sprintf("%s is not public: a call needs %s, and this one carries no credentials", e.Method, keyOfKinds(e.Principals))
+		x.Message = fmt.Sprintf("%s is not public: a call needs %s, and this one carries no credentials", e.Method, reference.KeyOf(e.Principals))
 	}
 	x.line("reason", "%s: %s", x.Reason, x.Message)
 	if e != nil {
@@ -384,15 +384,6 @@ func explainNoCredentials(m *model.Model, x *explanation, method string, keyGive
 	}
 	x.line("grant", "none: the call carries no credentials")
 	return x
-}
-
-// keyOfKinds says which keys a principal set accepts: "an app_key or pat key".
-func keyOfKinds(p model.Principal) string {
-	kinds := strings.Join(p.List(), " or ")
-	if strings.HasPrefix(kinds, "a") {
-		return "an " + kinds + " key"
-	}
-	return "a " + kinds + " key"
 }
 
 // message is the decision in one sentence.

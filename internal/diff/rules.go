@@ -35,15 +35,6 @@ func itThem(n int) string {
 	return "them"
 }
 
-// keyOf says which keys a principal set accepts: "an app_key or pat key".
-func keyOf(p model.Principal) string {
-	kinds := strings.Join(p.List(), " or ")
-	if strings.HasPrefix(kinds, "a") {
-		return "an " + kinds + " key"
-	}
-	return "a " + kinds + " key"
-}
-
 // guarded lists the endpoints of m that are not public, or that redact
 // fields: those whose decisions depend on the scopes a key holds.
 func guarded(m *model.Model) []string {
@@ -233,7 +224,7 @@ func (c *comparer) endpoints() {
 		case n.Public:
 			msg += " (public: anyone may call it)"
 		case len(n.Requires) == 0:
-			msg += fmt.Sprintf(" (it requires no op scope: %s may call it)", keyOf(n.Principals))
+			msg += fmt.Sprintf(" (it requires no op scope: %s may call it)", reference.KeyOf(n.Principals))
 		}
 		c.finding("endpoint-added", n.Method, n.Pos, false, []string{n.Method}, msg)
 	}
@@ -293,7 +284,7 @@ func (c *comparer) changedEndpoint(o, n *model.Endpoint) {
 			needs = list(model.Names(n.Requires))
 		}
 		f := c.finding("endpoint-not-public", m, n.Pos, false, here,
-			fmt.Sprintf("endpoint %s is no longer public: it now needs %s holding %s", m, keyOf(n.Principals), needs))
+			fmt.Sprintf("endpoint %s is no longer public: it now needs %s holding %s", m, reference.KeyOf(n.Principals), needs))
 		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
 			return o.Reason == string(reference.Public) && !n.Allowed
 		}})

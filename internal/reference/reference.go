@@ -284,6 +284,16 @@ func ParseKinds(s string) (model.Principal, error) {
 	return p, nil
 }
 
+// KeyOf says in words which keys principal kinds p accept, as messages
+// name them: "an app_key key", "a pat key", "an app_key or pat key".
+func KeyOf(p model.Principal) string {
+	kinds := strings.Join(p.List(), " or ")
+	if strings.HasPrefix(kinds, "a") {
+		return "an " + kinds + " key"
+	}
+	return "a " + kinds + " key"
+}
+
 // Effective returns every scope g holds, with All expanded, by id.
 func Effective(m *model.Model, g Grant) []string {
 	var out []string
