@@ -224,6 +224,9 @@ func Import(c *Config, files []Source, resolve Resolver) (*Result, error) {
 // findEnum looks for the scope enum in the files, then in their imports,
 // breadth first. It returns the imports that were not at hand.
 func (im *importer) findEnum(resolve Resolver, seen map[string]bool) (missing []string) {
+	if resolve != nil {
+		resolve = once(resolve)
+	}
 	var found []enumDecl
 	look := func(f *protoFile) {
 		f.walk(func(e enumDecl) {
@@ -323,6 +326,26 @@ func (im *importer) findEnum(resolve Resolver, seen map[string]bool) (missing []
 		im.errs = append(im.errs, im.importErrs...)
 	}
 	return missing
+}
+
+// once wraps resolve so that each import path is looked up (and its file
+// read) once, however many files import it and however often findEnum asks:
+// later calls get the first call's answer, error included.
+func once(resolve Resolver) Resolver {
+	type answer struct {
+		src Source
+		ok  bool
+		err error
+	}
+	answers := map[string]answer{}
+	return func(importPath string) (Source, bool, error) {
+		a, done := answers[importPath]
+		if !done {
+			a.src, a.ok, a.err = resolve(importPath)
+			answers[importPath] = a
+		}
+		return a.src, a.ok, a.err
+	}
 }
 
 // provides reports whether a file already read is the one an import names:
