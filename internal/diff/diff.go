@@ -95,7 +95,7 @@ type Report struct {
 type Rule struct {
 	Name     string
 	Category Category
-	Witness  bool   // a witness is searched for each finding
+	Witness  bool   // a witness is searched for its findings (see Finding.searchesWitness)
 	Summary  string // what the rule detects
 }
 
@@ -151,6 +151,18 @@ var Rules = []Rule{
 	{"reserved-name-added", Safe, false, "a name is retired"},
 }
 
+// searchesWitness reports whether a witness is searched for f: its rule
+// takes witnesses, except for a change of an outcome that no witness can
+// get (key_invalid: a witness's key is valid; unknown_endpoint: a witness
+// calls an endpoint both sides define).
+func (f *Finding) searchesWitness() bool {
+	if f.Rule == "outcome-changed" && (f.Element == string(model.KeyInvalid) || f.Element == string(model.UnknownEndpoint)) {
+		return false
+	}
+	r := RuleNamed(f.Rule)
+	return r != nil && r.Witness
+}
+
 // RuleNamed returns the rule called name, or nil.
 func RuleNamed(name string) *Rule {
 	for i := range Rules {
@@ -204,7 +216,7 @@ func (c *comparer) unwitnessed() {
 		// A scope that now grants every scope also lets keys holding it be
 		// made without the prerequisites of their other scopes: it stays an
 		// escalation.
-		if f.Category == Escalation && f.Witness == nil && RuleNamed(f.Rule).Witness && f.Rule != "scope-grants-all-added" {
+		if f.Category == Escalation && f.Witness == nil && f.searchesWitness() && f.Rule != "scope-grants-all-added" {
 			f.Category = Safe
 			f.Message += NoGain
 		}

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/reference"
 	"github.com/scopegen/scopegen/internal/spec"
 )
@@ -230,18 +229,11 @@ func (r *Report) text(w io.Writer) error {
 }
 
 // takesWitness reports whether f is a change a witness would show, so that
-// its lack is worth a line. Invalid keys and unknown methods are outside what
-// a witness decides; a finding made safe because no key showed a difference
-// says so in its message already.
+// its lack is worth a line: a witness is searched for it, and it is not a
+// finding made safe because no key showed a difference, whose message says
+// so already.
 func takesWitness(f Finding) bool {
-	if f.Category == Safe {
-		return false
-	}
-	if f.Rule == "outcome-changed" && (f.Element == string(model.KeyInvalid) || f.Element == string(model.UnknownEndpoint)) {
-		return false
-	}
-	r := RuleNamed(f.Rule)
-	return r != nil && r.Witness
+	return f.Category != Safe && f.searchesWitness()
 }
 
 // headings of the markdown sections, by category.

@@ -522,7 +522,8 @@ func (c *comparer) outcomes() {
 			}
 			f := c.finding("outcome-changed", string(n.Role), c.ni.outcomePos(n, o), false, affects,
 				fmt.Sprintf("outcome %s%s changes from %s to %s: clients that check the old code break", n.Role, what, outcomeText(o), outcomeText(n)))
-			if role := n.Role; role == model.InsufficientScopes || role == model.KeyNotFound {
+			if f.searchesWitness() {
+				role := n.Role
 				f.Witness = c.find(search{methods: c.common(), request: -1, want: func(o, n Decision) bool {
 					return Recoded(o, n) && o.outcome == role && n.outcome == role
 				}})

@@ -5,7 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/tools/txtar"
+
 	"github.com/scopegen/scopegen/internal/diff"
+	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/reference"
 )
 
@@ -91,5 +94,42 @@ func size(old, new *diff.Spec, f diff.Finding) int {
 func TestMissingRequestScopeReason(t *testing.T) {
 	if diff.MissingRequestScope != string(reference.MissingRequestScope) {
 		t.Errorf("diff.MissingRequestScope is %q, reference.MissingRequestScope %q", diff.MissingRequestScope, reference.MissingRequestScope)
+	}
+}
+
+// TestOutcomeWitnesses checks which changed outcomes take a witness: a
+// refusal for missing scopes or credentials does; key_invalid and
+// unknown_endpoint, which no witness's call gets, do not, and the report
+// does not miss one for them.
+func TestOutcomeWitnesses(t *testing.T) {
+	a, err := txtar.ParseFile("../../testdata/diff/outcome-changed.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var base []byte
+	for _, f := range a.Files {
+		if f.Name == "old.yaml" {
+			base = f.Data
+		}
+	}
+	old := load(t, "old.yaml", base)
+	for role, code := range map[model.Role]string{
+		model.InsufficientScopes: "11007",
+		model.KeyInvalid:         "11008",
+		model.KeyNotFound:        "11009",
+		model.UnknownEndpoint:    "11101",
+	} {
+		changed := strings.Replace(string(base), "code: "+code+",", "code: 12345,", 1)
+		r := diff.Compare(old, load(t, "new.yaml", []byte(changed)))
+		if len(r.Findings) != 1 || r.Findings[0].Rule != "outcome-changed" || r.Findings[0].Element != string(role) {
+			t.Fatalf("%s: findings %+v, want one outcome-changed", role, r.Findings)
+		}
+		want := role == model.InsufficientScopes || role == model.KeyNotFound
+		if got := r.Findings[0].Witness != nil; got != want {
+			t.Errorf("%s: witness %v, want %v", role, got, want)
+		}
+		if none := strings.Contains(string(render(t, r, "text")), "witness: none found"); none {
+			t.Errorf("%s: the report says no witness was found:\n%s", role, render(t, r, "text"))
+		}
 	}
 }
