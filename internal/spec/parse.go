@@ -119,6 +119,9 @@ func yamlError(name string, data []byte, err error) Diagnostic {
 			// yaml.v3 stops at 10,000 levels, before it runs out of stack.
 			return Diagnostic{Pos: Pos{name, max(line, 1), 1}, Msg: "invalid YAML: " + m[2] + " levels of nesting; a spec nests 5 levels deep at most, so look for unclosed [ or { from this line on"}
 		}
+		if d, ok := syntaxAt(name, data, msg, m[2], max(line, 1)); ok {
+			return d
+		}
 		return Diagnostic{Pos: Pos{name, max(line, 1), 1}, Msg: "invalid YAML: " + m[2] + hint}
 	}
 	if m := unknownAnchor.FindStringSubmatch(msg); m != nil {
@@ -130,7 +133,75 @@ func yamlError(name string, data []byte, err error) Diagnostic {
 			return Diagnostic{Pos: pos, Msg: "invalid YAML: " + msg + "; a spec is UTF-8 text without control characters (other than tab and newline): remove this one"}
 		}
 	}
+	// Without "line N", yaml.v3 found the problem on the first line.
+	if d, ok := syntaxAt(name, data, err.Error(), msg, 1); ok {
+		return d
+	}
 	return Diagnostic{Pos: Pos{name, 1, 1}, Msg: "invalid YAML: " + msg + hint}
+}
+
+// syntaxAt locates the character a yaml.v3 syntax error is about, when it is
+// one of the common mistakes and the character can be found for certain,
+// and says what to do about it. err is yaml.v3's message, problem its text
+// without the line, and line the 1-based line it is about.
+func syntaxAt(name string, data []byte, err, problem string, line int) (Diagnostic, bool) {
+	if otherBreaks(data) {
+		return Diagnostic{}, false
+	}
+	at := func(off int, todo string) (Diagnostic, bool) {
+		return Diagnostic{Pos: offsetPos(name, data, off), Msg: "invalid YAML: " + problem + "; " + todo}, true
+	}
+	switch problem {
+	case "found unexpected end of stream":
+		// yaml.v3 reports the line of the quote, or for a quote on the first
+		// line, the last line: so the line given is the quote's only if the
+		// first line has none.
+		q, ok := unclosedQuote(data, line)
+		if q1, ok1 := unclosedQuote(data, 1); line != 1 && ok1 {
+			q, ok = q1, !ok
+		}
+		if ok {
+			return at(q, fmt.Sprintf("this %c starts a quoted value that is never closed: add the closing %c", data[q], data[q]))
+		}
+	case "did not find expected ',' or ']'", "did not find expected ',' or '}'":
+		open, kind, close := byte('['), "list", "]"
+		if strings.HasSuffix(problem, "'}'") {
+			open, kind, close = '{', "mapping", "}"
+		}
+		if b, ok := flowStart(data, line, open); ok {
+			return at(b, fmt.Sprintf("the %s this %c starts is not closed where it should be: separate its entries with commas, close it with %s, and quote an entry that holds \": \"", kind, open, close))
+		}
+	}
+	from, to, ok := lineBounds(data, line)
+	if !ok {
+		return Diagnostic{}, false
+	}
+	var i int
+	if problem == "found a tab character that violates indentation" {
+		// yaml.v3 gives the line of the plain scalar the tab is in (or for
+		// one on the first line, the tab's): the tab is on a later line.
+		_, end1, _ := lineBounds(data, 1)
+		if i, ok = offender(data, err, problem, to, len(data)); !ok && line != 1 {
+			i, ok = offender(data, err, problem, end1, len(data))
+		}
+	} else {
+		i, ok = offender(data, err, problem, from, to)
+	}
+	if !ok {
+		return Diagnostic{}, false
+	}
+	switch c := data[i]; c {
+	case '\t':
+		return at(i, "YAML indents with spaces only: replace this tab with spaces")
+	case ':':
+		return at(i, "quote a value that holds \": \", or start a key on its own line, indented as the other keys of its mapping")
+	case '-':
+		return at(i, "start a list entry \"- \" on its own line, indented under its key, or quote a value that starts with \"- \"")
+	case '?':
+		return at(i, "quote a value that starts with \"? \"")
+	default:
+		return at(i, fmt.Sprintf("%c cannot start a plain YAML value: quote the value that starts with it", c))
+	}
 }
 
 // find returns the position of the first occurrence of s in data, or of the

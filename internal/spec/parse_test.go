@@ -75,7 +75,7 @@ func TestParseMultipleDocuments(t *testing.T) {
 	wantOne(t, "scopegen: 1\n---\n", "2:1", "a spec is one YAML document")
 	wantOne(t, "scopegen: 1\n...\n---\n# two\nscopes: []\n", "3:1", "a spec is one YAML document")
 	// A syntax error in a second document is reported, not ignored.
-	wantOne(t, "scopegen: 1\n---\nscopes: [a\n", "3:1", "invalid YAML")
+	wantOne(t, "scopegen: 1\n---\nscopes: [a\n", "3:9", "invalid YAML: did not find expected ',' or ']'")
 	// One document with explicit markers is fine.
 	parse(t, "---\nscopegen: 1\n...\n")
 }
@@ -220,17 +220,98 @@ func TestParseNumbers(t *testing.T) {
 func TestParseYAMLErrors(t *testing.T) {
 	// yaml.v3 reports a scanner error's line, and the 0-based line of the
 	// block a parser error is in; either way the line is 1-based here.
-	wantOne(t, "scopegen: 1\nscopes:\n  - name: a: b\n", "3:1", "invalid YAML: mapping values are not allowed in this context; check the indentation")
-	wantOne(t, "scopegen: 1\nscopes:\n  - name: a\n    id: 1\n   x: 2\n", "3:1", "invalid YAML: did not find expected '-' indicator")
+	wantOne(t, "scopegen: 1\nscopes:\n  - name: a\n    id: 1\n   x: 2\n", "3:1", "invalid YAML: did not find expected '-' indicator; check the indentation")
 	wantOne(t, "scopegen: 1\nscopes: [a,\n", "3:1", "invalid YAML: did not find expected node content")
-	wantOne(t, "a: b: c\n", "1:1", "invalid YAML: mapping values are not allowed in this context")
-	wantOne(t, "scopegen: 1\nscopes:\n\t- a\n", "3:1", "invalid YAML: found character that cannot start any token")
 	// Aliases are refused, and so is one to an anchor that does not exist.
 	wantOne(t, "scopegen: 1\nscopes:\n  - {name: &n A}\n  - {name: *n}\n", "4:12", "YAML aliases (*name) are not allowed in a spec")
 	wantOne(t, "scopegen: 1\nscopes:\n  - {name: A, description: *Read this* first}\n", "3:28", "*Read is a YAML alias, and no anchor &Read is defined; aliases are not allowed in a spec: write the value out, or quote it if it is text")
 	// Characters YAML refuses are located by the parser itself.
 	wantOne(t, "scopegen: 1\nscopes:\n  - {name: A\x01}\n", "3:13", "invalid YAML: control characters are not allowed")
 	wantOne(t, "scopegen: 1\nscopes:\n  - {name: é\xff}\n", "3:13", "invalid YAML: invalid")
+}
+
+// TestParseYAMLSyntaxColumns checks the column recovered for the common
+// YAML syntax errors, which yaml.v3 reports with a line only, and that an
+// error whose character cannot be found for certain stays at the start of
+// its line, saying what to do.
+func TestParseYAMLSyntaxColumns(t *testing.T) {
+	const (
+		tab       = "; YAML indents with spaces only: replace this tab with spaces"
+		colon     = "invalid YAML: mapping values are not allowed in this context; quote a value that holds \": \", or start a key on its own line, indented as the other keys of its mapping"
+		startList = "invalid YAML: did not find expected ',' or ']'; the list this [ starts is not closed where it should be: separate its entries with commas, close it with ], and quote an entry that holds \": \""
+		startMap  = "invalid YAML: did not find expected ',' or '}'; the mapping this { starts is not closed where it should be: separate its entries with commas, close it with }, and quote an entry that holds \": \""
+		hint      = "; check the indentation and quoting from this line on"
+	)
+	for _, tc := range []struct{ src, want string }{
+		// A tab in the indentation, where a token starts or inside a value.
+		{"scopegen: 1\nscopes:\n\t- a\n", "3:1: invalid YAML: found character that cannot start any token" + tab},
+		{"scopegen: 1\nscopes:\n  - {name: a}\n  -\t{name: b}\n", "4:4: invalid YAML: found character that cannot start any token" + tab},
+		{"scopegen: 1\nscopes:\n  - name: a\n  \t  id: 1\n", "4:3: invalid YAML: found a tab character that violates indentation" + tab},
+		{"x: a\n\tb\n", "2:1: invalid YAML: found a tab character that violates indentation" + tab},
+		// Characters that cannot start a plain value.
+		{"scopegen: 1\nscopes: [{name: a, description: @admin only}]\n", "2:33: invalid YAML: found character that cannot start any token; @ cannot start a plain YAML value: quote the value that starts with it"},
+		{"scopegen: 1\nx: `a`\n", "2:4: invalid YAML: found character that cannot start any token; ` cannot start a plain YAML value: quote the value that starts with it"},
+		// A ": " in a value, or a key indented too far.
+		{"scopegen: 1\nscopes:\n  - name: a: b\n", "3:12: " + colon},
+		{"a: b: c\n", "1:5: " + colon},
+		{"scopegen: 1\nscopes:\n  - name: a\n     id: 1\n", "4:8: " + colon},
+		{"scopegen: 1\nscopes:\n  - {name: a}\n  - description: see: a:b\n", "4:21: " + colon},
+		// A "- " where a list entry cannot start.
+		{"scopegen: 1\nscopes:\n  - name: a\n    requires: - b\n", "4:15: invalid YAML: block sequence entries are not allowed in this context; start a list entry \"- \" on its own line, indented under its key, or quote a value that starts with \"- \""},
+		{"a: ? b\n", "1:4: invalid YAML: mapping keys are not allowed in this context; quote a value that starts with \"? \""},
+		// Unclosed quotes: yaml.v3 gives the quote's line, or the last line
+		// for a quote on the first.
+		{"scopegen: 1\nscopes:\n  - name: \"Inputs:Get\n    id: 1\n", "3:11: invalid YAML: found unexpected end of stream; this \" starts a quoted value that is never closed: add the closing \""},
+		{"scopegen: 1\nscopes:\n  - {name: 'it''s, id: 1}\n", "3:12: invalid YAML: found unexpected end of stream; this ' starts a quoted value that is never closed: add the closing '"},
+		{"scopegen: 1\nscopes: [{name: \"a\", description: \"say 'hi}]\n", "2:35: invalid YAML: found unexpected end of stream; this \" starts a quoted value that is never closed: add the closing \""},
+		{"scopegen: \"1\nscopes: []\n", "1:11: invalid YAML: found unexpected end of stream; this \" starts a quoted value that is never closed: add the closing \""},
+		{"x: \"a\\\"\n", "1:4: invalid YAML: found unexpected end of stream; this \" starts a quoted value that is never closed: add the closing \""},
+		{"x: \"abc\n  y: 'd\n", "1:4: invalid YAML: found unexpected end of stream; this \" starts a quoted value that is never closed: add the closing \""},
+		{"x: \"abc\n  y: 'd\n  z: e", "1:4: invalid YAML: found unexpected end of stream; this \" starts a quoted value that is never closed: add the closing \""},
+		// Unclosed or mismatched brackets: yaml.v3 gives the bracket's line,
+		// or the problem's for a bracket on the first line.
+		{"scopegen: 1\nendpoints:\n  - method: /a.B/C\n    requires: [A, B\n  - method: /a.B/D\n", "4:15: " + startList},
+		{"scopegen: 1\nscopes: [a, b}\n", "2:9: " + startList},
+		{"# \"[\"\nscopes: [\"a]\", b # [\n", "2:9: " + startList},
+		{"scopegen: 1\noutcomes: {key_invalid: x\nscopes: []\n", "2:11: " + startMap},
+		{"x: [a\n", "1:4: " + startList},
+		{"x: {a: b\n", "1:4: " + startMap},
+		{"x: [a: b: c]\n", "1:4: " + startList},
+		// Not certain, so at the start of the line: two brackets on the
+		// line; a bracket on the first line and on the line given; an
+		// escape; a block that yaml.v3 reports at its start.
+		{"scopegen: 1\nscopes: [{name: a, requires: [b, c}]\n", "2:1: invalid YAML: did not find expected ',' or ']'" + hint},
+		{"scopegen: 1\noutcomes: {key_invalid: {code: 1}\nscopes: []\n", "2:1: invalid YAML: did not find expected ',' or '}'" + hint},
+		{"x: [a, [b: c: d]]\n", "1:1: invalid YAML: did not find expected ',' or ']'" + hint},
+		{"x: [a,\n  [b], c d: e: f]\n", "2:1: invalid YAML: did not find expected ',' or ']'" + hint},
+		{"scopegen: 1\nx: \"ab\\qc\"\n", "2:1: invalid YAML: found unknown escape character" + hint},
+		{"x: 'abc\n  y: \"d", "2:1: invalid YAML: found unexpected end of stream" + hint},
+		{"scopegen: 1\nscopes:\n  - name: a\n    id: 1\n   x: 2\n", "3:1: invalid YAML: did not find expected '-' indicator" + hint},
+		// Lines that end with \r\n are lines; with a lone \r (or NEL, LS, PS)
+		// they are yaml.v3's, not the ones found here.
+		{"scopegen: 1\r\nscopes:\r\n  - name: a: b\r\n", "3:12: " + colon},
+		{"scopegen: 1\rscopes:\r  - name: a: b\r", "3:1: invalid YAML: mapping values are not allowed in this context" + hint},
+		{"scopegen: 1\u2028scopes: [a\n", "2:1: invalid YAML: did not find expected ',' or ']'" + hint},
+	} {
+		got := parseErrors(t, tc.src)
+		if len(got) != 1 || got[0] != tc.want {
+			t.Errorf("Parse(%q) =\n%s\nwant\n%s", tc.src, strings.Join(got, "\n"), tc.want)
+		}
+	}
+}
+
+// TestParseYAMLSyntaxColumnsLimit checks that the syntax error of a spec too
+// big to parse again stays at the start of its line, found at once.
+func TestParseYAMLSyntaxColumnsLimit(t *testing.T) {
+	src := "scopegen: 1\nscopes:\n" + strings.Repeat("  - {name: a}\n", 30000) + "  - name: a: b\n"
+	if len(src) <= 256<<10 {
+		t.Fatalf("the spec is %d bytes, not past the limit", len(src))
+	}
+	got := parseErrors(t, src)
+	want := "30003:1: invalid YAML: mapping values are not allowed in this context; check the indentation and quoting from this line on"
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), want)
+	}
 }
 
 func TestParseShapes(t *testing.T) {
