@@ -541,7 +541,11 @@ func recordLines(n *yaml.Node, prefix string, out map[string]int) {
 	}
 }
 
-// Merge sets in c every setting that o has.
+// Merge sets in c every setting that o has, as import-proto layers a
+// profile, a config file and the flags: a string, list or auth default that o
+// sets replaces c's, and one o leaves unset keeps c's; the auth map and the
+// outcomes are merged by key (o's entries replace or add to c's, and c's
+// others stay); File, with its lines, comes from o when o was read from a file.
 func (c *Config) Merge(o *Config) {
 	set := func(dst *string, v string) {
 		if v != "" {
