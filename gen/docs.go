@@ -2,11 +2,11 @@ package gen
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/reference"
 )
 
 // Docs renders a Markdown reference of m: its scopes with ids, descriptions,
@@ -85,19 +85,14 @@ func Docs(m *model.Model, source string) []byte {
 			continue
 		}
 		var required, request, reveals []string
-		for _, e := range m.Endpoints {
-			if slices.Contains(e.Requires, s) {
-				required = append(required, e.Method)
-			}
-			for _, r := range e.RequestScopes {
-				if r.Scope == s {
-					request = append(request, e.Method)
-				}
-			}
-			for _, r := range e.Redactions {
-				if slices.Contains(r.Unless, s) {
-					reveals = append(reveals, fmt.Sprintf("`%s` of `%s`", r.Field, e.Method))
-				}
+		for _, u := range reference.Uses(m, s) {
+			switch u.Kind {
+			case reference.UseRequired:
+				required = append(required, u.Endpoint.Method)
+			case reference.UseRequest:
+				request = append(request, u.Endpoint.Method)
+			case reference.UseRedaction:
+				reveals = append(reveals, fmt.Sprintf("`%s` of `%s`", u.Field, u.Endpoint.Method))
 			}
 		}
 		if len(required)+len(request)+len(reveals) == 0 {

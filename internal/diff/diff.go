@@ -29,6 +29,7 @@ import (
 	"strings"
 
 	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/reference"
 	"github.com/scopegen/scopegen/internal/spec"
 )
 
@@ -316,19 +317,14 @@ func newComparer(old, new *Spec) *comparer {
 // a scope's prerequisite), comparable across the two sides.
 func refs(m *model.Model, s *model.Scope) []int {
 	var names []string
-	for _, e := range m.Endpoints {
-		if slices.Contains(e.Requires, s) {
-			names = append(names, "requires "+e.Method)
-		}
-		for _, r := range e.RequestScopes {
-			if r.Scope == s {
-				names = append(names, "request "+e.Method)
-			}
-		}
-		for _, r := range e.Redactions {
-			if slices.Contains(r.Unless, s) {
-				names = append(names, "unless "+e.Method+" "+r.Field)
-			}
+	for _, u := range reference.Uses(m, s) {
+		switch u.Kind {
+		case reference.UseRequired:
+			names = append(names, "requires "+u.Endpoint.Method)
+		case reference.UseRequest:
+			names = append(names, "request "+u.Endpoint.Method)
+		case reference.UseRedaction:
+			names = append(names, "unless "+u.Endpoint.Method+" "+u.Field)
 		}
 	}
 	for _, p := range m.Presets {
@@ -427,33 +423,25 @@ func (c *comparer) common() []string {
 // endpoint of that side whose decision depends on the scopes a key holds.
 func (c *comparer) uses(set []int) []string {
 	var out []string
-	refers := func(e *model.Endpoint, m *model.Model, idx map[*model.Scope]int) bool {
-		in := func(s *model.Scope) bool { return slices.Contains(set, idx[s]) }
-		if m.AllScope != nil && in(m.AllScope) && (!e.Public || len(e.Redactions) > 0) {
-			return true
-		}
-		if slices.ContainsFunc(e.Requires, in) {
-			return true
-		}
-		for _, r := range e.RequestScopes {
-			if in(r.Scope) {
-				return true
+	refers := func(e *model.Endpoint, m *model.Model, old bool) bool {
+		for _, x := range set {
+			s := c.scopeOn(x, old)
+			if s == nil {
+				continue
 			}
-		}
-		for _, r := range e.Redactions {
-			if slices.ContainsFunc(r.Unless, in) {
+			if s == m.AllScope && (!e.Public || len(e.Redactions) > 0) || len(reference.UsesAt(e, s)) > 0 {
 				return true
 			}
 		}
 		return false
 	}
 	for _, e := range c.nm.Endpoints {
-		if refers(e, c.nm, c.newIdx) {
+		if refers(e, c.nm, false) {
 			out = append(out, e.Method)
 		}
 	}
 	for _, e := range c.om.Endpoints {
-		if refers(e, c.om, c.oldIdx) && !slices.Contains(out, e.Method) {
+		if refers(e, c.om, true) && !slices.Contains(out, e.Method) {
 			out = append(out, e.Method)
 		}
 	}
