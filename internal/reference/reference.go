@@ -1,7 +1,10 @@
 // Package reference decides calls by the rules of a model the plain way: sets
 // of names, no bitsets, no tables. It is the oracle that generated checkers
 // are tested against, and what `scopegen explain` and `scopegen grant` use for
-// a spec that has no generated package at hand.
+// a spec that has no generated package at hand. Rules that more than one
+// tool states live here once: the request-dependent scope rule
+// (DecideRequest), which scopegen diff's witnesses follow too, and where
+// endpoints refer to a scope (Uses), for the docs' reverse index and diff.
 package reference
 
 import (
