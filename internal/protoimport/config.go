@@ -415,7 +415,7 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("%s: the config is empty; see scopegen import-proto -h for its keys", name)
 		}
-		return nil, configError(name, err)
+		return nil, configError(name, data, err)
 	}
 	c := &Config{
 		File: name, Enum: fc.Enum, Names: fc.Names, StripPrefix: fc.StripPrefix, GrantsAll: fc.GrantsAll,
@@ -494,14 +494,23 @@ var (
 // OptionKeys are the keys of a config file's options.
 var OptionKeys = []string{"depends", "exposed", "requires", "auth", "http"}
 
-// configError turns a YAML error into positioned diagnostics in the words
-// of the config file.
-func configError(name string, err error) error {
+// configError turns an error decoding the config file data into positioned
+// diagnostics in the words of the config file. yaml.v3's syntax errors
+// (an unclosed quote or bracket, a tab in the indentation, an unknown anchor,
+// a character YAML refuses: errors that reading data as YAML nodes hits too)
+// are located as a spec's are, by spec.YAMLError. The others come from
+// decoding values, with 1-based lines: a *yaml.TypeError (unknown keys, wrong
+// shapes), nameList's own error, and yaml.v3's few others ("map merge
+// requires map ...").
+func configError(name string, data []byte, err error) error {
 	var msgs []string
 	var te *yaml.TypeError
-	if errors.As(err, &te) {
+	switch {
+	case errors.As(err, &te):
 		msgs = te.Errors
-	} else {
+	case strings.HasPrefix(err.Error(), "yaml: ") && yaml.Unmarshal(data, new(yaml.Node)) != nil:
+		return spec.Errors{spec.YAMLError(name, data, err, "config")}
+	default:
 		msgs = []string{err.Error()}
 	}
 	var errs spec.Errors

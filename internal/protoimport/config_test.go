@@ -149,3 +149,36 @@ func TestRoots(t *testing.T) {
 		t.Errorf("for an absolute file: %q", got)
 	}
 }
+
+// TestConfigYAMLErrors checks that a config's YAML syntax errors are placed
+// at the character they are about and say what to do, as a spec's are, and
+// that yaml.v3's other errors keep the config's wording.
+func TestConfigYAMLErrors(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		// A parser error: yaml.v3 gives the 0-based line (3), the key is on line 4.
+		{"enum: t.S\noptions:\n  depends: a\n bad: 1\n",
+			"c.yaml:4:1: invalid YAML: did not find expected key; check the indentation and quoting from this line on"},
+		{"enum: t.S\nnames: [colon, keep\n",
+			`c.yaml:2:8: invalid YAML: did not find expected ',' or ']'; the list this [ starts is not closed where it should be: separate its entries with commas, close it with ], and quote an entry that holds ": "`},
+		{"enum: t.S\nauth: {K: pat\n",
+			`c.yaml:2:7: invalid YAML: did not find expected ',' or '}'; the mapping this { starts is not closed where it should be: separate its entries with commas, close it with }, and quote an entry that holds ": "`},
+		{"enum: t.S\nnames: \"colon\nstrip_prefix: x\n",
+			`c.yaml:2:8: invalid YAML: found unexpected end of stream; this " starts a quoted value that is never closed: add the closing "`},
+		{"enum: t.S\noptions:\n  requires: a: b\n",
+			`c.yaml:3:14: invalid YAML: mapping values are not allowed in this context; quote a value that holds ": ", or start a key on its own line, indented as the other keys of its mapping`},
+		{"enum: t.S\noptions:\n\trequires: a\n",
+			"c.yaml:3:1: invalid YAML: found character that cannot start any token; YAML indents with spaces only: replace this tab with spaces"},
+		{"enum: t.S\nnames: *x\n",
+			"c.yaml:2:8: *x is a YAML alias, and no anchor &x is defined: write the value out, or quote it if it is text"},
+		{"enum: t.S\nnames: a\x01\n",
+			"c.yaml:2:9: invalid YAML: control characters are not allowed; a config is UTF-8 text without control characters (other than tab and newline): remove this one"},
+		// Valid YAML that cannot be decoded: not a syntax error.
+		{"enum: t.S\n<<: 5\n",
+			"c.yaml:1:1: invalid config: map merge requires map or sequence of maps as the value"},
+	} {
+		_, err := protoimport.ParseConfig("c.yaml", []byte(tc.text))
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%q:\n got %v\nwant %s", tc.text, err, tc.want)
+		}
+	}
+}

@@ -42,14 +42,14 @@ func Parse(name string, data []byte) (f *File, err error) {
 		if errors.Is(err, io.EOF) {
 			return nil, Errors{{Pos: top, Msg: "spec is empty; start from spec/scopes.yaml of scopegen"}}
 		}
-		return nil, Errors{yamlError(name, data, err)}
+		return nil, Errors{YAMLError(name, data, err, "spec")}
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
 		return nil, Errors{{Pos: Pos{name, extra.Line, extra.Column}, Msg: "a spec is one YAML document; remove this second one"}}
 	} else if !errors.Is(err, io.EOF) {
 		// A syntax error after the first document must not be ignored.
-		return nil, Errors{yamlError(name, data, err)}
+		return nil, Errors{YAMLError(name, data, err, "spec")}
 	}
 	d := &decoder{file: name}
 	f = &File{Name: name, Pos: top}
@@ -105,8 +105,19 @@ var utf8Problems = map[string]bool{
 	"invalid trailing UTF-8 octet":       true,
 }
 
-// yamlError turns a yaml.v3 syntax error into a positioned diagnostic.
-func yamlError(name string, data []byte, err error) Diagnostic {
+// YAMLError turns an error that yaml.v3 returned while decoding data into a
+// diagnostic at the character it is about, saying what to do. It is for
+// yaml.v3's own errors (a syntax error such as an unclosed quote or bracket,
+// a tab in the indentation, a stray ": ", an unknown anchor, a character
+// YAML refuses), not for a *yaml.TypeError about the shape of the values.
+// When the character cannot be found for certain, the diagnostic is at the
+// start of the line yaml.v3 names (1-based, whichever part of yaml.v3
+// raised it), or of the document.
+//
+// name is the file name for the position, and what names the document in
+// messages ("spec", "config"). For "spec", the messages also state the rules
+// only a spec has: no aliases, and at most 5 levels of nesting.
+func YAMLError(name string, data []byte, err error, what string) Diagnostic {
 	const hint = "; check the indentation and quoting from this line on"
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
@@ -117,7 +128,11 @@ func yamlError(name string, data []byte, err error) Diagnostic {
 		}
 		if strings.HasPrefix(m[2], "exceeded max depth") {
 			// yaml.v3 stops at 10,000 levels, before it runs out of stack.
-			return Diagnostic{Pos: Pos{name, max(line, 1), 1}, Msg: "invalid YAML: " + m[2] + " levels of nesting; a spec nests 5 levels deep at most, so look for unclosed [ or { from this line on"}
+			todo := "look for unclosed [ or { from this line on"
+			if what == "spec" {
+				todo = "a spec nests 5 levels deep at most, so " + todo
+			}
+			return Diagnostic{Pos: Pos{name, max(line, 1), 1}, Msg: "invalid YAML: " + m[2] + " levels of nesting; " + todo}
 		}
 		if d, ok := syntaxAt(name, data, msg, m[2], max(line, 1)); ok {
 			return d
@@ -125,12 +140,16 @@ func yamlError(name string, data []byte, err error) Diagnostic {
 		return Diagnostic{Pos: Pos{name, max(line, 1), 1}, Msg: "invalid YAML: " + m[2] + hint}
 	}
 	if m := unknownAnchor.FindStringSubmatch(msg); m != nil {
-		return Diagnostic{Pos: find(name, data, "*"+m[1]), Msg: fmt.Sprintf("*%s is a YAML alias, and no anchor &%s is defined; aliases are not allowed in a spec: write the value out, or quote it if it is text", m[1], m[1])}
+		rule := ""
+		if what == "spec" {
+			rule = "; aliases are not allowed in a spec"
+		}
+		return Diagnostic{Pos: find(name, data, "*"+m[1]), Msg: fmt.Sprintf("*%s is a YAML alias, and no anchor &%s is defined%s: write the value out, or quote it if it is text", m[1], m[1], rule)}
 	}
 	msg = strings.TrimPrefix(msg, "yaml: ")
 	if utf8Problems[msg] {
 		if pos, ok := badChar(name, data); ok {
-			return Diagnostic{Pos: pos, Msg: "invalid YAML: " + msg + "; a spec is UTF-8 text without control characters (other than tab and newline): remove this one"}
+			return Diagnostic{Pos: pos, Msg: "invalid YAML: " + msg + "; a " + what + " is UTF-8 text without control characters (other than tab and newline): remove this one"}
 		}
 	}
 	// Without "line N", yaml.v3 found the problem on the first line.

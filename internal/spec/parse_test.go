@@ -226,7 +226,7 @@ func TestParseYAMLErrors(t *testing.T) {
 	wantOne(t, "scopegen: 1\nscopes:\n  - {name: &n A}\n  - {name: *n}\n", "4:12", "YAML aliases (*name) are not allowed in a spec")
 	wantOne(t, "scopegen: 1\nscopes:\n  - {name: A, description: *Read this* first}\n", "3:28", "*Read is a YAML alias, and no anchor &Read is defined; aliases are not allowed in a spec: write the value out, or quote it if it is text")
 	// Characters YAML refuses are located by the parser itself.
-	wantOne(t, "scopegen: 1\nscopes:\n  - {name: A\x01}\n", "3:13", "invalid YAML: control characters are not allowed")
+	wantOne(t, "scopegen: 1\nscopes:\n  - {name: A\x01}\n", "3:13", "invalid YAML: control characters are not allowed; a spec is UTF-8 text without control characters (other than tab and newline): remove this one")
 	wantOne(t, "scopegen: 1\nscopes:\n  - {name: é\xff}\n", "3:13", "invalid YAML: invalid")
 }
 
