@@ -210,8 +210,13 @@ func (b *builder) reserved() {
 	}
 	seenName := map[string]bool{}
 	for _, n := range b.f.Reserved.Names {
-		if !scopeName.MatchString(n.Value) {
-			b.errorf(n.Pos, "reserved name %q is not a scope name (Resource:Op or a bare name)", truncate(n.Value))
+		// Reserved names are names of retired scopes: the scope name rule.
+		if !ValidScopeName(n.Value) {
+			if len(n.Value) > MaxNameLength {
+				b.errorf(n.Pos, "reserved name %q is %d bytes, longer than a scope name may be (%d); no scope can take it, so remove it", truncate(n.Value), len(n.Value), MaxNameLength)
+			} else {
+				b.errorf(n.Pos, "reserved name %q is not a scope name (Resource:Op or a bare name)", truncate(n.Value))
+			}
 			continue
 		}
 		if seenName[n.Value] {
