@@ -268,7 +268,7 @@ func fastPath() jen.Code {
 		jen.List(jen.Id("f"), jen.Id("d")).Op(":=").List(jen.Op("&").Id("endpointFastTable").Index(jen.Id("e")), jen.Id("g").Dot("g")),
 		jen.Id("d").Op("!=").Nil().Op("&&").
 			Id("d").Dot("kinds").Op("&").Id("f").Dot("principals").Op("!=").Lit(0).Op("&&").
-			Id("d").Dot("endpoints").Index(jen.Id("e").Op("/").Lit(64)).Op("&").Parens(jen.Lit(1).Op("<<").Parens(jen.Id("e").Op("%").Lit(64))).Op("!=").Lit(0).Op("&&").
+			Parens(jen.Op("!").Id("d").Dot("restricted").Op("||").Id("d").Dot("endpoints").Index(jen.Id("e").Op("/").Lit(64)).Op("&").Parens(jen.Lit(1).Op("<<").Parens(jen.Id("e").Op("%").Lit(64))).Op("!=").Lit(0)).Op("&&").
 			Id("d").Dot("scopes").Index(jen.Id("f").Dot("word")).Op("&").Id("f").Dot("mask").Op("==").Id("f").Dot("mask"),
 	).Block(jen.Comment("The common case: allowed by endpointFastTable alone."), jen.Return(jen.Id("Decision").Values(jen.Dict{jen.Id("endpoint"): jen.Id("e")})))
 }

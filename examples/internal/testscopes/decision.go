@@ -260,7 +260,7 @@ func (g Grant) Check(fullMethod string) Decision {
 	if len(m) != n || load64(m) != load64(fullMethod) || load64(m[n-8:n]) != load64(fullMethod[n-8:n]) || load64(m[8:]) != load64(fullMethod[8:]) || load64(m[16:]) != load64(fullMethod[16:]) {
 		return Decision{reason: ReasonUnknownEndpoint}
 	}
-	if f, d := &endpointFastTable[e], g.g; d != nil && d.kinds&f.principals != 0 && d.endpoints[e/64]&(1<<(e%64)) != 0 && d.scopes[f.word]&f.mask == f.mask {
+	if f, d := &endpointFastTable[e], g.g; d != nil && d.kinds&f.principals != 0 && (!d.restricted || d.endpoints[e/64]&(1<<(e%64)) != 0) && d.scopes[f.word]&f.mask == f.mask {
 		// The common case: allowed by endpointFastTable alone.
 		return Decision{endpoint: e}
 	}
@@ -275,7 +275,7 @@ func (g Grant) CheckEndpoint(e Endpoint) Decision {
 	if e-1 >= NumEndpoints {
 		return Decision{reason: ReasonUnknownEndpoint}
 	}
-	if f, d := &endpointFastTable[e], g.g; d != nil && d.kinds&f.principals != 0 && d.endpoints[e/64]&(1<<(e%64)) != 0 && d.scopes[f.word]&f.mask == f.mask {
+	if f, d := &endpointFastTable[e], g.g; d != nil && d.kinds&f.principals != 0 && (!d.restricted || d.endpoints[e/64]&(1<<(e%64)) != 0) && d.scopes[f.word]&f.mask == f.mask {
 		// The common case: allowed by endpointFastTable alone.
 		return Decision{endpoint: e}
 	}
