@@ -182,8 +182,14 @@ func TestRandomSpecsCompile(t *testing.T) {
 			}
 		}
 	}
-	shapes := map[int]string{len(specs): "), 13) ^", len(specs) + 1: "for i := "}
-	specs = append(specs, methodsSpec(four), methodsSpec(whole))
+	// And names that differ only in the middle of long names while the
+	// shortest name is short (a window counted from the middle).
+	middle := []string{"/svc.S/ShortName1"}
+	for i := range 40 {
+		middle = append(middle, fmt.Sprintf("/svc.S/GetLongLongLongWith%02dThingsAndMoreOfTheSame", i))
+	}
+	shapes := map[int]string{len(specs): "), 13) ^", len(specs) + 1: "for i := ", len(specs) + 2: "fullMethod[n>>1"}
+	specs = append(specs, methodsSpec(four), methodsSpec(whole), methodsSpec(middle))
 	for i, src := range specs {
 		seed := *randSeed + uint64(i)
 		pkg := fmt.Sprintf("p%d", i)

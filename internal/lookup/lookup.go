@@ -207,10 +207,14 @@ func New(keys []string) (*Plan, bool) {
 			}
 		}
 	}
-	for i, w := range ws {
-		for j, x := range ws[i+1:] {
-			still := split(keys, together[i], x)
-			for _, y := range ws[i+1+j+1:] {
+	// Four windows: the search grows with the cube of the windows tried, so
+	// it tries at most maxQuadWindows of them (see quadWindows).
+	qs := quadWindows(ws)
+	for i, w := range qs {
+		groups := sameWindows(keys, w)
+		for j, x := range qs[i+1:] {
+			still := split(keys, groups, x)
+			for _, y := range qs[i+1+j+1:] {
 				if !parts(keys, still, y) {
 					continue
 				}
@@ -222,6 +226,36 @@ func New(keys []string) (*Plan, bool) {
 	}
 	whole := Window{Whole: true, Offset: min(commonPrefix(keys), minLen-8)}
 	return try(&Plan{Window: whole}, func(s string) uint64 { return WholeHash(s, whole.Offset) })
+}
+
+// maxQuadWindows bounds the windows the four-window search tries, so that
+// long names (up to 800 bytes, hundreds of windows) that need the whole-name
+// hash do not first spend seconds in the search.
+const maxQuadWindows = 48
+
+// quadWindows is ws without the windows from the start past the first few,
+// keeping ws's order and at most maxQuadWindows windows: the windows counted
+// from the end and from the middle, where long names that windows from the
+// start cannot part differ, are all kept.
+func quadWindows(ws []Window) []Window {
+	fromStart := 0
+	for _, w := range ws {
+		if !w.FromEnd && !w.Mid {
+			fromStart++
+		}
+	}
+	keep := max(maxQuadWindows-(len(ws)-fromStart), 1)
+	var out []Window
+	for _, w := range ws {
+		if !w.FromEnd && !w.Mid {
+			if keep == 0 {
+				continue
+			}
+			keep--
+		}
+		out = append(out, w)
+	}
+	return out
 }
 
 // sameWindows returns the groups of keys (two or more) that agree in length,

@@ -3,6 +3,7 @@ package lookup
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -188,5 +189,73 @@ func TestFourthWindow(t *testing.T) {
 		if p.Lookup(keys, k) != i {
 			t.Errorf("Lookup(%q) != %d", k, i)
 		}
+	}
+}
+
+// TestQuadWindows checks that the four-window search tries at most
+// maxQuadWindows windows of long names, keeping every window counted from the
+// end or the middle and the order of windows.
+func TestQuadWindows(t *testing.T) {
+	keys := longNames(777)
+	ws := windows(keys, len(keys[0]))
+	qs := quadWindows(ws)
+	if len(ws) <= maxQuadWindows || len(qs) != maxQuadWindows {
+		t.Fatalf("%d windows, %d tried; want more than %d, and %[3]d tried", len(ws), len(qs), maxQuadWindows)
+	}
+	var want []Window
+	for _, w := range ws {
+		if w.FromEnd || w.Mid {
+			want = append(want, w)
+		}
+	}
+	var got []Window
+	for _, w := range qs {
+		if w.FromEnd || w.Mid {
+			got = append(got, w)
+		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("windows from the end or the middle: %v, want %v", got, want)
+	}
+	for i := 1; i < len(qs); i++ {
+		if slices.Index(ws, qs[i]) < slices.Index(ws, qs[i-1]) {
+			t.Errorf("window %v tried before %v, against the order of windows", qs[i-1], qs[i])
+		}
+	}
+	if short := windows(keys[:1], 20); !slices.Equal(quadWindows(short), short) {
+		t.Errorf("the windows of short names were cut: %v of %v", quadWindows(short), short)
+	}
+}
+
+// longNames returns 36 names of about n bytes that differ in four places far
+// apart: they need the whole-name hash.
+func longNames(n int) []string {
+	var keys []string
+	pad := strings.Repeat("x", (n-30)/4)
+	for _, a := range []string{"A", "B", "C"} {
+		for _, b := range []string{"D", "E", "F"} {
+			for _, c := range []string{"G", "H"} {
+				for _, d := range []string{"I", "J"} {
+					keys = append(keys, "/pkg.Service/M"+a+pad+b+pad+c+pad+d+pad+"End")
+				}
+			}
+		}
+	}
+	return keys
+}
+
+// BenchmarkNewLongNames times New on long names that no four windows part,
+// which search every window before hashing the whole name.
+func BenchmarkNewLongNames(b *testing.B) {
+	for _, n := range []int{66, 216, 786} {
+		keys := longNames(n)
+		b.Run(fmt.Sprint(len(keys[0])), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if p, ok := New(keys); !ok || !p.Window.Whole {
+					b.Fatalf("plan %+v, %v; want the whole-name hash", p, ok)
+				}
+			}
+		})
 	}
 }
