@@ -6,8 +6,9 @@
 //
 // The hash reads the string's length n and two 8-byte windows: w1, its last 8
 // bytes (where method names differ most), and w2, 8 bytes at an offset chosen
-// for the key set, counted from the start or from the end (to tell apart the
-// same method in two services, or two methods with the same suffix); a third
+// for the key set, counted from the start, from the end or from the middle (to
+// tell apart the same method in two services, or two methods with the same
+// suffix; see Window); a third
 // and a fourth window when the key set needs them (see Hash3 and Hash4). The
 // top bits of one product pick a bucket, the next ones a base slot, and the
 // bucket's displacement moves the base by an exclusive or:

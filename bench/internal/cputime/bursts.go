@@ -78,7 +78,7 @@ func ParallelBursts(b *testing.B, run func(n int)) {
 	}
 	helpers := runtime.GOMAXPROCS(0) - 1
 	var ready, done atomic.Int32
-	var round atomic.Uint64 // the round the helpers may start; odd while one runs
+	var round atomic.Uint64 // the last round the helpers may start
 	wake := make([]chan uint64, helpers)
 	for i := range wake {
 		wake[i] = make(chan uint64)
