@@ -97,7 +97,7 @@ func (b *builder) warnf(pos spec.Pos, format string, args ...any) {
 
 // claimGoName records that ident names what; a second claim is a collision.
 func (b *builder) claimGoName(ident, what string, pos spec.Pos) bool {
-	if !validGoName(ident) {
+	if !ValidGoName(ident) {
 		b.errorf(pos, "%s gives Go identifier %q, which is not an exported Go name; set go_name to a Go identifier that starts with an upper-case letter", what, truncate(ident))
 		return false
 	}
@@ -243,7 +243,10 @@ func (b *builder) scopes() {
 		case s.Name.Pos.Line == 0:
 			b.errorf(s.Pos, "scope needs a name, e.g. name: Inputs:Get")
 			continue
-		case len(name) > MaxNameLength || !scopeName.MatchString(name):
+		case len(name) > MaxNameLength:
+			b.errorf(s.Name.Pos, "scope name %q is %d bytes, longer than a scope name may be (%d); shorten it", truncate(name), len(name), MaxNameLength)
+			continue
+		case !ValidScopeName(name):
 			b.errorf(s.Name.Pos, "scope name %q is malformed; write Resource:Op (e.g. Inputs:Get) or a bare name (e.g. Predict), using letters, digits and '_'", truncate(name))
 			continue
 		case b.m.scopeByName[name] != nil:

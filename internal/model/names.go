@@ -40,15 +40,12 @@ func GoIdent(name string) string {
 	return b.String()
 }
 
-// validGoName reports whether s is usable as an exported Go identifier.
-func validGoName(s string) bool {
-	return token.IsIdentifier(s) && token.IsExported(s)
-}
-
 // ValidGoName reports whether s is usable as an exported Go identifier: the
 // rule Build applies to every scope's and endpoint's Go name, for tools that
 // choose go_name values before building.
-func ValidGoName(s string) bool { return validGoName(s) }
+func ValidGoName(s string) bool {
+	return token.IsIdentifier(s) && token.IsExported(s)
+}
 
 // ValidScopeName reports whether s is a well-formed scope name: a bare name
 // (Predict) or parts joined by ':' (Inputs:Get), each part of ASCII letters,
