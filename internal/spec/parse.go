@@ -249,12 +249,23 @@ func badChar(name string, data []byte) (Pos, bool) {
 }
 
 // offsetPos converts a byte offset in data to a line and a column in
-// characters, as yaml.v3 counts them.
+// characters, as yaml.v3 counts them: a line ends with \r\n, \n, a lone \r,
+// NEL, LS or PS.
 func offsetPos(name string, data []byte, off int) Pos {
-	before := data[:off]
-	line := bytes.Count(before, []byte("\n")) + 1
-	start := bytes.LastIndexByte(before, '\n') + 1
-	return Pos{name, line, utf8.RuneCount(before[start:]) + 1}
+	line, col := 1, 1
+	for i := 0; i < off; {
+		r, size := utf8.DecodeRune(data[i:])
+		i += size
+		switch {
+		case r == '\r' && i < len(data) && data[i] == '\n':
+			// The \n ends the line.
+		case r == '\n' || r == '\r' || r == '\u0085' || r == '\u2028' || r == '\u2029':
+			line, col = line+1, 1
+		default:
+			col++
+		}
+	}
+	return Pos{name, line, col}
 }
 
 // decoder walks the YAML node tree, collecting every shape error it meets.
