@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -142,12 +143,16 @@ func asErrors(t testing.TB, err error) []spec.Diagnostic {
 }
 
 // checkDiagnostic checks that d points into src and has a message.
+// yamlLines splits a spec into lines as YAML counts them, as positions do: a
+// line ends with \r\n, \n, a lone \r, NEL, LS or PS.
+var yamlLines = regexp.MustCompile("\r\n|[\n\r\u0085\u2028\u2029]")
+
 func checkDiagnostic(t testing.TB, src []byte, d spec.Diagnostic) {
 	t.Helper()
 	if d.Pos.File != specName {
 		t.Errorf("%s: file is %q, want %q", d, d.Pos.File, specName)
 	}
-	lines := strings.Split(string(src), "\n")
+	lines := yamlLines.Split(string(src), -1)
 	switch {
 	case d.Pos.Line < 1 || d.Pos.Col < 1:
 		t.Errorf("%s: no position", d)
