@@ -12,15 +12,7 @@ import (
 // requestSpec has an endpoint whose handler checks a request-dependent
 // scope, a public one whose handler does too, and a scope that grants every
 // scope.
-const requestSpec = `scopegen: 1
-outcomes:
-  insufficient_scopes: {code: 7, status: DENIED, grpc: PERMISSION_DENIED, message: m}
-  key_invalid: {code: 8, status: BAD_KEY, grpc: UNAUTHENTICATED, message: m}
-  key_not_found: {code: 9, status: NO_KEY, grpc: UNAUTHENTICATED, message: m}
-  unknown_endpoint: {code: 10, status: NO_METHOD, grpc: NOT_FOUND, message: m}
-defaults:
-  principals: [app_key, pat]
-scopes:
+const requestSpec = `scopes:
   - {name: All, id: 1, description: Everything., grants_all: true}
   - {name: Search, id: 2, description: Searches.}
   - {name: Predict, id: 3, description: Predicts.}
@@ -36,9 +28,22 @@ endpoints:
       - {scope: Predict, when: it runs a model}
 `
 
-func requestModel(t *testing.T) *model.Model {
+// specHead is what every test spec here starts with: the format, the
+// outcomes and the default principals.
+const specHead = `scopegen: 1
+outcomes:
+  insufficient_scopes: {code: 7, status: DENIED, grpc: PERMISSION_DENIED, message: m}
+  key_invalid: {code: 8, status: BAD_KEY, grpc: UNAUTHENTICATED, message: m}
+  key_not_found: {code: 9, status: NO_KEY, grpc: UNAUTHENTICATED, message: m}
+  unknown_endpoint: {code: 10, status: NO_METHOD, grpc: NOT_FOUND, message: m}
+defaults:
+  principals: [app_key, pat]
+`
+
+// build parses and builds a test spec that follows specHead.
+func build(t *testing.T, body string) *model.Model {
 	t.Helper()
-	f, err := spec.Parse("s.yaml", []byte(requestSpec))
+	f, err := spec.Parse("s.yaml", []byte(specHead+body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +60,7 @@ func requestModel(t *testing.T) *model.Model {
 // handler does not check adds nothing, and a call refused already keeps its
 // reason.
 func TestRequestScopeRule(t *testing.T) {
-	m := requestModel(t)
+	m := build(t, requestSpec)
 	key := func(scopes ...string) reference.Grant {
 		g, err := reference.NewGrant(m, model.AppKey, scopes, nil)
 		if err != nil {

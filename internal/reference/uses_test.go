@@ -5,24 +5,14 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/reference"
-	"github.com/scopegen/scopegen/internal/spec"
 )
 
 // TestUses checks where endpoints refer to a scope: requirements, request
 // scopes (each entry) and redactions (each field), endpoint by endpoint in
 // spec order; a scope that grants every scope only where it is named.
 func TestUses(t *testing.T) {
-	f, err := spec.Parse("s.yaml", []byte(`scopegen: 1
-outcomes:
-  insufficient_scopes: {code: 7, status: DENIED, grpc: PERMISSION_DENIED, message: m}
-  key_invalid: {code: 8, status: BAD_KEY, grpc: UNAUTHENTICATED, message: m}
-  key_not_found: {code: 9, status: NO_KEY, grpc: UNAUTHENTICATED, message: m}
-  unknown_endpoint: {code: 10, status: NO_METHOD, grpc: NOT_FOUND, message: m}
-defaults:
-  principals: [app_key, pat]
-scopes:
+	m := build(t, `scopes:
   - {name: All, id: 1, description: Everything., grants_all: true}
   - {name: Read, id: 2, description: Reads.}
   - {name: Write, id: 3, description: Writes.}
@@ -39,14 +29,7 @@ endpoints:
       - {scope: Write, when: it writes}
       - {scope: All, when: it does everything}
   - {method: /t.S/Health, public: true}
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := model.Build(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	show := func(uses []reference.Use) []string {
 		var out []string
 		for _, u := range uses {
