@@ -2,8 +2,13 @@
 // that imports only the standard library and checks, with zero allocations,
 // whether a grant may call an endpoint.
 //
-// Every table is computed here, at generation time; the generated code holds
-// constants, arrays and switches, and does no work at init.
+// Most of that package is the same for every spec: the fixed files of
+// gen/internal/core (sets, grants, decisions, the check path), copied into the
+// output with their package clause renamed (fixed.go). The generator prints
+// only what the spec decides, with jennifer: the constants, the tables they
+// index, the switches that parse names and the perfect hash of the endpoints'
+// methods, all computed here at generation time, so that the generated code
+// does no work at init.
 package gen
 
 import (
@@ -44,11 +49,11 @@ type File struct {
 	Content []byte
 }
 
-// Generate renders the generated package for m. The same model and options
-// always give the same bytes.
+// Generate renders the generated package for m: the fixed files and the
+// spec's data. The same model and options always give the same bytes.
 func Generate(m *model.Model, opts Options) ([]File, error) {
-	if !token.IsIdentifier(opts.Package) || token.IsKeyword(opts.Package) {
-		return nil, fmt.Errorf("package name %q is not a Go identifier; pass -pkg with a valid name", opts.Package)
+	if err := checkPackageName(opts.Package, "-pkg"); err != nil {
+		return nil, err
 	}
 	if opts.Docs != "" && (opts.Docs != filepath.Base(opts.Docs) || strings.HasSuffix(opts.Docs, ".go") || strings.HasPrefix(opts.Docs, ".")) {
 		return nil, fmt.Errorf("docs file name %q is not a plain file name beside the code; use a name like SCOPES.md", opts.Docs)
@@ -61,20 +66,25 @@ func Generate(m *model.Model, opts Options) ([]File, error) {
 	if p, ok := lookup.New(methods); ok {
 		g.plan = p
 	}
-	parts := []struct {
+	files, err := fixedFiles(opts.Package, g.header())
+	if err != nil {
+		return nil, err
+	}
+	data := []struct {
 		name  string
 		build func(f *jen.File)
 		tail  func() []byte // gofmt'ed text appended to the rendered file, or nil
 	}{
-		{"scopes.go", g.scopesFile, nil},
+		{"scopes.go", g.scopesFile, g.presetTable},
+		{"spec.go", g.specFile, nil},
 		{"endpoints.go", g.endpointsFile, g.endpointTables},
-		{"grant.go", g.grantFile, nil},
-		{"decision.go", g.decisionFile, nil},
 		{"lookup.go", g.lookupFile, nil},
 	}
-	var files []File
-	for _, p := range parts {
-		f := g.newFile()
+	for _, p := range data {
+		f := jen.NewFile(opts.Package)
+		for _, line := range g.header() {
+			f.HeaderComment(line)
+		}
 		p.build(f)
 		var buf bytes.Buffer
 		if err := f.Render(&buf); err != nil {
@@ -92,6 +102,18 @@ func Generate(m *model.Model, opts Options) ([]File, error) {
 	return files, nil
 }
 
+// checkPackageName returns an error, naming flag, when name cannot be the
+// name of a generated package.
+func checkPackageName(name, flag string) error {
+	switch {
+	case !token.IsIdentifier(name) || token.IsKeyword(name):
+		return fmt.Errorf("package name %q is not a Go identifier; pass %s with a valid name", name, flag)
+	case name == "_" || name == "init":
+		return fmt.Errorf("package name %q cannot be imported; pass %s with another name", name, flag)
+	}
+	return nil
+}
+
 // generator holds the model and options; it prints, and never decides names.
 type generator struct {
 	m    *model.Model
@@ -99,11 +121,9 @@ type generator struct {
 	plan *lookup.Plan // the perfect hash of the endpoints' methods, or nil: a switch
 }
 
-func (g *generator) newFile() *jen.File {
-	f := jen.NewFile(g.opts.Package)
-	f.HeaderComment(Header)
-	f.HeaderComment(fmt.Sprintf("Source: %s. Edit the spec and run go generate.", g.source()))
-	return f
+// header returns the comment lines that start every generated file.
+func (g *generator) header() []string {
+	return []string{Header, fmt.Sprintf("Source: %s. Edit the spec and run go generate.", g.source())}
 }
 
 // source is how generated comments name the spec.
@@ -114,97 +134,40 @@ func (g *generator) source() string {
 	return g.m.Source
 }
 
-// setLit renders a Set literal for scopes, with their names as a comment.
+// exampleMethod is a method of the spec for doc comments.
+func (g *generator) exampleMethod() string {
+	if len(g.m.Endpoints) > 0 {
+		return g.m.Endpoints[0].Method
+	}
+	return "/package.Service/Method"
+}
+
+// setLit renders a Set literal of scopes.
 func (g *generator) setLit(scopes []*model.Scope) *jen.Statement {
+	return jen.Id(g.setText(scopes))
+}
+
+// setText renders a Set literal of scopes as text, e.g. Set{0x6, 0, 0x1}.
+func (g *generator) setText(scopes []*model.Scope) string {
 	words := make([]uint64, g.m.Words)
 	for _, s := range scopes {
 		words[s.ID/64] |= 1 << (s.ID % 64)
 	}
-	return jen.Id("Set").Values(wordsLit(words)...)
+	return "Set{" + wordsText(words) + "}"
 }
 
-// wordsLit renders bitset words, trimming trailing zero words.
-func wordsLit(words []uint64) []jen.Code {
+// wordsText renders bitset words, comma-separated, trimming trailing zero
+// words.
+func wordsText(words []uint64) string {
 	n := len(words)
 	for n > 0 && words[n-1] == 0 {
 		n--
 	}
-	out := make([]jen.Code, n)
+	out := make([]string, n)
 	for i := range n {
-		out[i] = hex(words[i])
+		out[i] = hexText(words[i])
 	}
-	return out
-}
-
-func hex(v uint64) *jen.Statement {
-	if v == 0 {
-		return jen.Lit(0)
-	}
-	return jen.Id(fmt.Sprintf("0x%x", v))
-}
-
-// masks is the sparse form of a set of scopes: one (word, mask) pair per
-// non-zero word, so a check touches only the words it needs.
-func masks(scopes []*model.Scope) []jen.Code {
-	words := sparse(scopes)
-	out := make([]jen.Code, len(words))
-	for i, w := range words {
-		out[i] = jen.Values(jen.Lit(w.word), hex(w.mask))
-	}
-	return out
-}
-
-// wordMask is one non-zero word of a scope bitset.
-type wordMask struct {
-	word int
-	mask uint64
-}
-
-// sparse returns the non-zero words of the bitset of scopes, in word order.
-func sparse(scopes []*model.Scope) []wordMask {
-	byWord := map[int]uint64{}
-	var order []int
-	for _, s := range scopes {
-		w := s.ID / 64
-		if _, ok := byWord[w]; !ok {
-			order = append(order, w)
-		}
-		byWord[w] |= 1 << (s.ID % 64)
-	}
-	sort.Ints(order)
-	out := make([]wordMask, len(order))
-	for i, w := range order {
-		out[i] = wordMask{w, byWord[w]}
-	}
-	return out
-}
-
-// scopeIdents renders scope constants, for lists like []Scope{InputsGet}.
-func scopeIdents(scopes []*model.Scope) []jen.Code {
-	out := make([]jen.Code, len(scopes))
-	for i, s := range scopes {
-		out[i] = jen.Id(s.GoName)
-	}
-	return out
-}
-
-// principalExpr renders a principal set as AppKey | PersonalAccessToken.
-func principalExpr(p model.Principal) *jen.Statement {
-	var s *jen.Statement
-	for _, n := range model.PrincipalNames {
-		if p&n.Kind == 0 {
-			continue
-		}
-		if s == nil {
-			s = jen.Id(n.GoName)
-		} else {
-			s = s.Op("|").Id(n.GoName)
-		}
-	}
-	if s == nil {
-		return jen.Lit(0)
-	}
-	return s
+	return strings.Join(out, ", ")
 }
 
 // doc renders text as a // comment, one line per line of text.

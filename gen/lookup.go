@@ -8,12 +8,20 @@ import (
 	"github.com/scopegen/scopegen/internal/lookup"
 )
 
-// lookupFile declares LookupEndpoint: a perfect hash of the endpoints' full
-// method names found now, at generation time (package lookup), followed by
-// an inline compare of the name found (methodDiffers); or a switch when no
-// perfect hash exists.
+// lookupFile prints LookupEndpoint and Grant.Check: a perfect hash of the
+// endpoints' full method names found now, at generation time (package
+// lookup), followed by an inline compare of the name found (methodDiffers);
+// or a switch when no perfect hash exists. Check prints the lookup inline and
+// then Grant.fastAllows, which the compiler inlines too: that is the hot path
+// of every call a service makes.
 func (g *generator) lookupFile(f *jen.File) {
 	f.Add(doc("LookupEndpoint returns the endpoint with the given gRPC full method name,\ne.g. \"" + g.exampleMethod() + "\"; any other string is not an endpoint.\nIt never allocates."))
+	unknown := jen.Return(jen.Id("Decision").Values(jen.Dict{jen.Id("reason"): jen.Id("ReasonUnknownEndpoint")}))
+	check := func(body ...jen.Code) {
+		f.Add(doc(fmt.Sprintf(`Check decides a call of fullMethod (e.g. %q) by g. A method that
+is not an endpoint of the spec is denied. It never allocates.`, g.exampleMethod())))
+		f.Func().Params(jen.Id("g").Id("Grant")).Id("Check").Params(jen.Id("fullMethod").String()).Id("Decision").Block(body...)
+	}
 	p := g.plan
 	if p == nil {
 		f.Func().Id("LookupEndpoint").Params(jen.Id("fullMethod").String()).Params(jen.Id("Endpoint"), jen.Bool()).Block(
@@ -24,23 +32,17 @@ func (g *generator) lookupFile(f *jen.File) {
 			}),
 			jen.Return(jen.Lit(0), jen.False()),
 		)
+		check(
+			jen.List(jen.Id("e"), jen.Id("ok")).Op(":=").Id("LookupEndpoint").Call(jen.Id("fullMethod")),
+			jen.If(jen.Op("!").Id("ok")).Block(unknown),
+			decide()[0], decide()[1],
+		)
 		return
 	}
 	f.Func().Id("LookupEndpoint").Params(jen.Id("fullMethod").String()).Params(jen.Id("Endpoint"), jen.Bool()).Block(
 		append(lookupStmts(p, jen.Return(jen.Lit(0), jen.False())), jen.Return(jen.Id("e"), jen.True()))...,
 	)
-	f.Add(doc("load64 reads the first 8 bytes of s, little-endian; the compiler makes it\none load."))
-	f.Func().Id("load64").Params(jen.Id("s").String()).Uint64().Block(
-		jen.Id("_").Op("=").Id("s").Index(jen.Lit(7)),
-		jen.Return(jen.Uint64().Call(jen.Id("s").Index(jen.Lit(0))).
-			Op("|").Uint64().Call(jen.Id("s").Index(jen.Lit(1))).Op("<<").Lit(8).
-			Op("|").Uint64().Call(jen.Id("s").Index(jen.Lit(2))).Op("<<").Lit(16).
-			Op("|").Uint64().Call(jen.Id("s").Index(jen.Lit(3))).Op("<<").Lit(24).
-			Op("|").Uint64().Call(jen.Id("s").Index(jen.Lit(4))).Op("<<").Lit(32).
-			Op("|").Uint64().Call(jen.Id("s").Index(jen.Lit(5))).Op("<<").Lit(40).
-			Op("|").Uint64().Call(jen.Id("s").Index(jen.Lit(6))).Op("<<").Lit(48).
-			Op("|").Uint64().Call(jen.Id("s").Index(jen.Lit(7))).Op("<<").Lit(56)),
-	)
+	check(append(lookupStmts(p, unknown), decide()...)...)
 	f.Add(doc(fmt.Sprintf("lookupDisp is the displacement of each bucket of the perfect hash (%d buckets).", len(p.Disp))))
 	dispType := jen.Uint16()
 	if p.SlotBits > 16 {
@@ -49,6 +51,16 @@ func (g *generator) lookupFile(f *jen.File) {
 	f.Var().Id("lookupDisp").Op("=").Index(jen.Lit(len(p.Disp))).Add(dispType).Add(packed(len(p.Disp), func(i int) jen.Code { return jen.Lit(int(p.Disp[i])) }))
 	f.Add(doc(fmt.Sprintf("lookupSlots maps each slot of the perfect hash to its endpoint (%d slots for\n%d endpoints; 0 is empty).", len(p.Slots), len(g.m.Endpoints))))
 	f.Var().Id("lookupSlots").Op("=").Index(jen.Lit(len(p.Slots))).Id("Endpoint").Add(packed(len(p.Slots), func(i int) jen.Code { return jen.Lit(p.Slots[i]) }))
+}
+
+// decide decides the call of e, an endpoint found: the same two statements
+// as the fixed Grant.CheckEndpoint's, whose Grant.fastAllows the compiler
+// inlines.
+func decide() []jen.Code {
+	return []jen.Code{
+		jen.If(jen.Id("g").Dot("fastAllows").Call(jen.Id("e"))).Block(jen.Return(jen.Id("Decision").Values(jen.Dict{jen.Id("endpoint"): jen.Id("e")}))),
+		jen.Return(jen.Id("g").Dot("check").Call(jen.Id("e"))),
+	}
 }
 
 // packed renders n values, 16 to a line.
@@ -77,12 +89,12 @@ func lookupStmts(p *lookup.Plan, miss jen.Code) []jen.Code {
 	if p.Window.Whole {
 		start := p.Window.Offset
 		stmts = append(stmts,
-			h.Clone().Op(":=").Uint64().Call(n).Op("*").Add(hex(lookup.K1)),
+			h.Clone().Op(":=").Uint64().Call(n).Op("*").Id(hexText(lookup.K1)),
 			jen.For(jen.Id("i").Op(":=").Lit(start), jen.Id("i").Op("+").Lit(8).Op("<=").Add(n), jen.Id("i").Op("+=").Lit(8)).Block(
-				h.Clone().Op("=").Parens(h.Clone().Op("^").Id("load64").Call(s.Clone().Index(jen.Id("i").Op(":")))).Op("*").Add(hex(lookup.K2)),
+				h.Clone().Op("=").Parens(h.Clone().Op("^").Id("load64").Call(s.Clone().Index(jen.Id("i").Op(":")))).Op("*").Id(hexText(lookup.K2)),
 			),
 			jen.If(jen.Parens(n.Clone().Op("-").Lit(start)).Op("%").Lit(8).Op("!=").Lit(0)).Block(
-				h.Clone().Op("=").Parens(h.Clone().Op("^").Id("load64").Call(s.Clone().Index(n.Clone().Op("-").Lit(8).Op(":")))).Op("*").Add(hex(lookup.K3)),
+				h.Clone().Op("=").Parens(h.Clone().Op("^").Id("load64").Call(s.Clone().Index(n.Clone().Op("-").Lit(8).Op(":")))).Op("*").Id(hexText(lookup.K3)),
 			),
 		)
 	} else {
@@ -120,7 +132,7 @@ func lookupStmts(p *lookup.Plan, miss jen.Code) []jen.Code {
 		if p.Fourth != nil {
 			sum = sum.Op("^").Add(rotated(*p.Fourth, 13))
 		}
-		stmts = append(stmts, h.Clone().Op(":=").Parens(sum.Op("^").Uint64().Call(n)).Op("*").Add(hex(lookup.K2)))
+		stmts = append(stmts, h.Clone().Op(":=").Parens(sum.Op("^").Uint64().Call(n)).Op("*").Id(hexText(lookup.K2)))
 	}
 	// The top bits of h pick the bucket, the next ones the base slot, which
 	// the bucket's displacement moves (see package lookup).

@@ -3,6 +3,7 @@ package gen
 import (
 	"bytes"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -77,7 +78,7 @@ func (g *generator) endpointTables() []byte {
 	return b.Bytes()
 }
 
-// hexText is hex as text.
+// hexText renders v as a Go literal: 0, or hexadecimal.
 func hexText(v uint64) string {
 	if v == 0 {
 		return "0"
@@ -85,7 +86,8 @@ func hexText(v uint64) string {
 	return fmt.Sprintf("0x%x", v)
 }
 
-// masksText is masks as text: []wordMask{{word, mask}, ...}.
+// masksText renders the sparse form of a set of scopes: one {word, mask} pair
+// per non-zero word, so that a check touches only the words it needs.
 func masksText(scopes []*model.Scope) string {
 	var b strings.Builder
 	b.WriteString("[]wordMask{")
@@ -99,7 +101,8 @@ func masksText(scopes []*model.Scope) string {
 	return b.String()
 }
 
-// principalText is principalExpr as text: AppKey | PersonalAccessToken.
+// principalText renders a set of principal kinds: AppKey | PersonalAccessToken,
+// or 0.
 func principalText(p model.Principal) string {
 	var names []string
 	for _, n := range model.PrincipalNames {
@@ -111,4 +114,29 @@ func principalText(p model.Principal) string {
 		return "0"
 	}
 	return strings.Join(names, " | ")
+}
+
+// wordMask is one non-zero word of a scope bitset.
+type wordMask struct {
+	word int
+	mask uint64
+}
+
+// sparse returns the non-zero words of the bitset of scopes, in word order.
+func sparse(scopes []*model.Scope) []wordMask {
+	byWord := map[int]uint64{}
+	var order []int
+	for _, s := range scopes {
+		w := s.ID / 64
+		if _, ok := byWord[w]; !ok {
+			order = append(order, w)
+		}
+		byWord[w] |= 1 << (s.ID % 64)
+	}
+	sort.Ints(order)
+	out := make([]wordMask, len(order))
+	for i, w := range order {
+		out[i] = wordMask{w, byWord[w]}
+	}
+	return out
 }

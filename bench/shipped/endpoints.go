@@ -3,15 +3,6 @@
 
 package shipped
 
-import (
-	"iter"
-	"strconv"
-)
-
-// Endpoint is a gRPC method of the spec. Its value is the method's position in
-// the spec, from 1; the zero Endpoint is no endpoint.
-type Endpoint uint16
-
 // The endpoints of the spec, in spec order.
 const (
 	// GetConcept is /clarifai.api.V2/GetConcept.
@@ -90,132 +81,16 @@ const (
 	PostWorkflows Endpoint = 37
 )
 
-// NumEndpoints is the number of endpoints in the spec.
-const NumEndpoints = 37
+const (
+	// NumEndpoints is the number of endpoints in the spec.
+	NumEndpoints = 37
+	// endpointWords is the number of 64-bit words in an endpointSet.
+	endpointWords = 1
+)
 
-// wordMask is one word of a sparse scope set: the bits of Set[word] it needs.
-type wordMask struct {
-	word uint16
-	mask uint64
-}
-
-// redaction is a response field removed unless the caller holds every scope of unless.
-type redaction struct {
-	field  string
-	unless []wordMask
-}
-
-// endpointInfo is what the checker knows of an endpoint. required is the sparse
-// form of the required scopes, in id order: bit i of Decision.missing is its i-th scope.
-type endpointInfo struct {
-	principals    Principal
-	public        bool
-	required      []wordMask
-	requestScopes []Scope
-	redactions    []redaction
-}
-
-// endpointFast is what a check reads first, packed in 16 bytes: who may call
-// the endpoint and, in one word of a Set, the scopes it requires. principals is
-// empty for the endpoints whose check needs endpointTable, so that no grant
-// passes the fast check: public ones, ones with redactions, and ones whose
-// required scopes span more than one word.
-type endpointFast struct {
-	mask       uint64
-	word       uint16
-	principals Principal
-}
-
-// Valid reports whether e is an endpoint of the spec.
-func (e Endpoint) Valid() bool {
-	return e > 0 && e <= NumEndpoints
-}
-
-// FullMethod returns the endpoint's gRPC full method name.
-func (e Endpoint) FullMethod() string {
-	if !e.Valid() {
-		return ""
-	}
-	return endpointMethods[e]
-}
-
-// String returns the endpoint's full method name, or "Endpoint(n)" for an
-// Endpoint that is not one.
-func (e Endpoint) String() string {
-	if e.Valid() {
-		return endpointMethods[e]
-	}
-	return "Endpoint(" + strconv.Itoa(int(e)) + ")"
-}
-
-// Principals returns the kinds of credential that may call the endpoint (none
-// when it is public).
-func (e Endpoint) Principals() Principal {
-	if !e.Valid() {
-		return 0
-	}
-	return endpointTable[e].principals
-}
-
-// Public reports whether the endpoint may be called without credentials.
-func (e Endpoint) Public() bool {
-	if !e.Valid() {
-		return false
-	}
-	return endpointTable[e].public
-}
-
-// Required returns the op scopes a call to the endpoint always needs.
-func (e Endpoint) Required() Set {
-	if !e.Valid() {
-		return Set{}
-	}
-	return setOf(endpointTable[e].required)
-}
-
-// RequestDependent returns the scopes the endpoint's handler checks itself for
-// some requests (Grant.Has tells whether a grant holds one).
-func (e Endpoint) RequestDependent() Set {
-	if !e.Valid() {
-		return Set{}
-	}
-	return NewSet(endpointTable[e].requestScopes...)
-}
-
-// Redactions returns an iterator over the response fields the endpoint redacts,
-// each with the scopes a caller must hold to see it, in spec order.
-func (e Endpoint) Redactions() iter.Seq2[string, Set] {
-	return func(yield func(string, Set) bool) {
-		if !e.Valid() {
-			return
-		}
-		for _, r := range endpointTable[e].redactions {
-			if !yield(r.field, setOf(r.unless)) {
-				return
-			}
-		}
-	}
-}
-
-// Endpoints returns an iterator over every endpoint, in spec order.
-func Endpoints() iter.Seq[Endpoint] {
-	return func(yield func(Endpoint) bool) {
-		for e := Endpoint(1); e <= NumEndpoints; e++ {
-			if !yield(e) {
-				return
-			}
-		}
-	}
-}
-
-// setOf turns a sparse scope set back into a Set.
-func setOf(masks []wordMask) Set {
-	var s Set
-	for _, m := range masks {
-		s[m.word] |= m.mask
-	}
-	return s
-}
+// allEndpoints holds every endpoint: the restriction of a key that is not
+// restricted to endpoints.
+var allEndpoints = endpointSet{0x3ffffffffe}
 
 // endpointTable is indexed by Endpoint; entry 0 is no endpoint.
 var endpointTable = [NumEndpoints + 1]endpointInfo{

@@ -22,11 +22,23 @@ func LookupEndpoint(fullMethod string) (Endpoint, bool) {
 	return e, true
 }
 
-// load64 reads the first 8 bytes of s, little-endian; the compiler makes it
-// one load.
-func load64(s string) uint64 {
-	_ = s[7]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 | uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+// Check decides a call of fullMethod (e.g. "/clarifai.api.V2/GetConcept") by g. A method that
+// is not an endpoint of the spec is denied. It never allocates.
+func (g Grant) Check(fullMethod string) Decision {
+	n := len(fullMethod)
+	if n < 25 || n > 40 {
+		return Decision{reason: ReasonUnknownEndpoint}
+	}
+	h := (load64(fullMethod[n-8:n]) ^ bits.RotateLeft64(load64(fullMethod[13:21]), 29) ^ uint64(n)) * 0xbf58476d1ce4e5b9
+	e := lookupSlots[(h>>53^uint64(lookupDisp[h>>59]))&63]
+	m := endpointMethods[e]
+	if len(m) != n || load64(m) != load64(fullMethod) || load64(m[n-8:n]) != load64(fullMethod[n-8:n]) || load64(m[8:]) != load64(fullMethod[8:]) || load64(m[16:]) != load64(fullMethod[16:]) || n > 32 && (load64(m[24:]) != load64(fullMethod[24:])) {
+		return Decision{reason: ReasonUnknownEndpoint}
+	}
+	if g.fastAllows(e) {
+		return Decision{endpoint: e}
+	}
+	return g.check(e)
 }
 
 // lookupDisp is the displacement of each bucket of the perfect hash (32 buckets).

@@ -66,7 +66,7 @@ var ReservedGoNames = map[string]bool{
 	"MaxScopeID": true, "DeniedError": true, "SetWords": true,
 	"ReasonAllowed": true, "ReasonPublic": true, "ReasonUnknownEndpoint": true, "ReasonPrincipal": true,
 	"ReasonEndpointNotGranted": true, "ReasonMissingScopes": true, "OutcomeAllowed": true,
-	"MakeGrant": true, "ReasonNoCredentials": true,
+	"MakeGrant": true, "ReasonNoCredentials": true, "ReasonKeyNotFound": true, "ReasonKeyInvalid": true,
 	"OutcomeInsufficientScopes": true, "OutcomeKeyInvalid": true, "OutcomeKeyNotFound": true, "OutcomeUnknownEndpoint": true,
 }
 

@@ -1,0 +1,5 @@
+package gen
+
+// IsData reports whether a generated file holds the spec's data rather than
+// fixed code, for tests.
+func IsData(name string) bool { return dataFiles[name] }
