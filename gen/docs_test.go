@@ -11,7 +11,7 @@ import (
 	"github.com/scopegen/scopegen/gen"
 	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/spec"
-	"github.com/scopegen/scopegen/internal/synth"
+	"github.com/scopegen/scopegen/internal/testonly/synth"
 )
 
 // TestDocs checks that the reference names every scope, preset and endpoint
