@@ -13,9 +13,9 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/scopegen/scopegen/gen"
-	"github.com/scopegen/scopegen/internal/cases"
 	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/spec"
+	"github.com/scopegen/scopegen/internal/testonly/cases"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden with the current output")

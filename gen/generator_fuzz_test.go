@@ -20,9 +20,9 @@ import (
 	"testing"
 
 	"github.com/scopegen/scopegen/gen"
-	"github.com/scopegen/scopegen/internal/cases"
 	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/spec"
+	"github.com/scopegen/scopegen/internal/testonly/cases"
 	"github.com/scopegen/scopegen/internal/testonly/synth"
 )
 
