@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/scopegen/scopegen/internal/protoimport"
-	"github.com/scopegen/scopegen/internal/protoimport/prototruth"
 	"github.com/scopegen/scopegen/internal/testonly/cases"
+	"github.com/scopegen/scopegen/internal/testonly/prototruth"
 )
 
 const protodata = "../../testdata/protoimport"
