@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/scopegen/scopegen/internal/textdiff"
 )
 
 // Write puts files in dir, creating it if needed. Every file is first written
@@ -63,7 +65,7 @@ func Stale(dir string, files []File) (string, error) {
 		if bytes.Equal(old, f.Content) {
 			continue
 		}
-		fmt.Fprint(&out, Diff(filepath.ToSlash(path), old, f.Content))
+		fmt.Fprint(&out, textdiff.Unified(filepath.ToSlash(path), filepath.ToSlash(path)+" (generated)", old, f.Content))
 	}
 	return out.String(), nil
 }
