@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/scopegen/scopegen/gen"
+	"github.com/scopegen/scopegen/internal/output"
 )
 
 // generateFlags are the flags generate and check share.
@@ -78,13 +79,19 @@ func runGenerate(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if err := gen.Write(g.out, files); err != nil {
-		return err
+	// One write for the checker and the adapter: all of their files land,
+	// or none do.
+	_, err = output.Write(append(inDir(g.out, files), inDir(g.grpc.out, g.grpc.files)...))
+	return err
+}
+
+// inDir places generated files in dir.
+func inDir(dir string, files []gen.File) []output.File {
+	out := make([]output.File, len(files))
+	for i, f := range files {
+		out[i] = output.File{Path: filepath.Join(dir, f.Name), Content: f.Content}
 	}
-	if g.grpc.on {
-		return gen.Write(g.grpc.out, g.grpc.files)
-	}
-	return nil
+	return out
 }
 
 // relativeSource is the spec's path as seen from the output directory, with
