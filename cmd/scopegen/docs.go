@@ -12,7 +12,7 @@ import (
 func runDocs(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	var specPath, out string
 	fs.StringVar(&specPath, "spec", "spec/scopes.yaml", "read the scopes spec from `file`")
-	fs.StringVar(&out, "o", "", "write the reference to `file` (default: standard output)")
+	fs.StringVar(&out, "o", "", "write the reference to `file`, replacing it whole (not through a symbolic link, which is refused) and leaving it untouched when it holds the same bytes (default: standard output)")
 	if err := noArgs(fs, args); err != nil {
 		return err
 	}

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -67,5 +70,93 @@ func TestGenerateIsAtomic(t *testing.T) {
 	check := append([]string{"check"}, generate(newSpec, out, adapter)[1:]...)
 	if code, stdout, stderr := scopegen(t, check...); code != 0 {
 		t.Errorf("check after generate: exit %d, stdout %.300q, stderr %q", code, stdout, stderr)
+	}
+}
+
+// treeOf is snapshot with what each symbolic link under root points to.
+func treeOf(t *testing.T, root string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			to, err := os.Readlink(path)
+			out[path] = "link to " + to
+			return err
+		}
+		data, err := os.ReadFile(path)
+		out[path] = fmt.Sprintf("%v %v %s", info.Mode(), info.ModTime().UnixNano(), data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestOutputFileLinks: import-proto -o and docs -o write through the writer
+// of generate. A file that is a symbolic link, to a file or to nothing, is
+// refused with what to do, and neither the link nor what it points to
+// changes; a directory that is a link is followed; a directory where the
+// file should be is refused. Nothing is left behind.
+func TestOutputFileLinks(t *testing.T) {
+	root := t.TempDir()
+	elsewhere := filepath.Join(root, "elsewhere.yaml")
+	if err := os.WriteFile(elsewhere, []byte("not to be changed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link, dangling, dir := filepath.Join(root, "link.yaml"), filepath.Join(root, "dangling.yaml"), filepath.Join(root, "dir.yaml")
+	if err := os.Symlink("elsewhere.yaml", link); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	if err := os.Symlink("nowhere.yaml", dangling); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range [][]string{acmeArgs, {"docs", "-spec", clarifai}} {
+		for path, want := range map[string]string{
+			link:     filepath.ToSlash(link) + " is a symbolic link to elsewhere.yaml; scopegen replaces generated files and does not write through links: remove the link",
+			dangling: filepath.ToSlash(dangling) + " is a symbolic link to nowhere.yaml; ",
+			dir:      filepath.ToSlash(dir) + " is a directory, where a file is to be written",
+		} {
+			before := treeOf(t, root)
+			code, stdout, stderr := scopegen(t, append(slices.Clone(cmd), "-o", path)...)
+			if code != 1 || stdout != "" || !strings.Contains(stderr, want) || strings.Count(stderr, "\n") != 1+strings.Count(stderr, "warning: ") {
+				t.Errorf("%s -o %s: exit %d, stdout %.100q, stderr %q; want 1 and %q", cmd[0], filepath.Base(path), code, stdout, stderr, want)
+			}
+			if after := treeOf(t, root); !equalSnapshots(before, after) {
+				t.Errorf("%s -o %s changed the files: %v, then %v", cmd[0], filepath.Base(path), keys(before), keys(after))
+			}
+			if _, err := os.Lstat(filepath.Join(root, "nowhere.yaml")); !os.IsNotExist(err) {
+				t.Errorf("%s -o %s wrote through the dangling link", cmd[0], filepath.Base(path))
+			}
+		}
+	}
+
+	// A directory link is followed.
+	real := filepath.Join(root, "real")
+	if err := os.Mkdir(real, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real", filepath.Join(root, "specs")); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := scopegen(t, append(slices.Clone(acmeArgs), "-o", filepath.Join(root, "specs", "scopes.yaml"))...); code != 0 {
+		t.Fatalf("import-proto -o into a linked directory: exit %d: %s", code, stderr)
+	}
+	golden, err := os.ReadFile(protodata + "/acme.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data, err := os.ReadFile(filepath.Join(real, "scopes.yaml")); err != nil || string(data) != string(golden) {
+		t.Errorf("import-proto -o into a linked directory: %v", err)
 	}
 }
