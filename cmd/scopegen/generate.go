@@ -34,23 +34,51 @@ func (g *generateFlags) parse(fs *flag.FlagSet, args []string) error {
 	if g.out == "" {
 		return usagef("-out is empty; pass the directory of the generated package")
 	}
-	if g.pkg == "" {
-		dir := filepath.Clean(g.out)
-		if abs, err := filepath.Abs(dir); err == nil {
-			dir = abs // so that -out . names the current directory
-		}
-		g.pkg = filepath.Base(dir)
-		if !token.IsIdentifier(g.pkg) || token.IsKeyword(g.pkg) {
-			return usagef("the package name %q taken from -out %s is not a Go identifier; pass -pkg NAME", g.pkg, g.out)
-		}
+	if err := output.CheckDir(g.out); err != nil {
+		return usagef("-out: %v", err)
 	}
-	if !token.IsIdentifier(g.pkg) || token.IsKeyword(g.pkg) {
-		return usagef("-pkg %q is not a Go package name; use a Go identifier such as generated", g.pkg)
+	from, fix := fmt.Sprintf("-pkg %q", g.pkg), "pass -pkg with another name, such as -pkg scopes"
+	if g.pkg == "" {
+		g.pkg = dirName(g.out)
+		from, fix = fmt.Sprintf("the package name %q taken from -out %s", g.pkg, g.out), "pass -pkg NAME, such as -pkg scopes"
+	}
+	if problem := packageNameProblem(g.pkg); problem != "" {
+		return usagef("%s is not a Go package name: it %s; %s", from, problem, fix)
+	}
+	if g.pkg == "main" && g.grpc.on {
+		return usagef("%s cannot be used with -grpc: the gRPC adapter imports the generated package, and a main package cannot be imported; generate the checker into a package of its own (e.g. -out internal/scopes -pkg scopes) and import it from package main", from)
 	}
 	if g.docs != "" && (g.docs != filepath.Base(g.docs) || strings.HasSuffix(g.docs, ".go")) {
 		return usagef("-docs %q is not a file name beside the code; use a name like SCOPES.md, or \"\" for no reference", g.docs)
 	}
 	return g.grpc.parse(fs, g.out, g.pkg)
+}
+
+// dirName is the base name of directory dir, of the current directory for
+// ".", which Go programs use as its package name.
+func dirName(dir string) string {
+	dir = filepath.Clean(dir)
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs // so that -out . names the current directory
+	}
+	return filepath.Base(dir)
+}
+
+// packageNameProblem says why name cannot name a package that scopegen
+// generates, after "it", or returns "". main is fine for a package that no
+// other imports; callers check that.
+func packageNameProblem(name string) string {
+	switch {
+	case token.IsKeyword(name):
+		return "is a Go keyword"
+	case !token.IsIdentifier(name):
+		return "is not a Go identifier (letters, digits and _, not starting with a digit)"
+	case name == "_":
+		return "is the blank identifier, which names no package"
+	case name == "init":
+		return "is init, under which Go cannot import a package"
+	}
+	return ""
 }
 
 // files loads the spec and renders the package, printing warnings to stderr.

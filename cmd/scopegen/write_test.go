@@ -14,7 +14,7 @@ import (
 // gRPC adapter in another directory as one. When a target of the adapter
 // cannot be written, the checker generated from the old spec stays byte for
 // byte as it was, with no temporary file behind, and a fresh output
-// directory is not left behind either.
+// directory is not made.
 func TestGenerateIsAtomic(t *testing.T) {
 	root := t.TempDir()
 	out, adapter := filepath.Join(root, "checker"), filepath.Join(root, "server", "authz")
@@ -45,16 +45,11 @@ func TestGenerateIsAtomic(t *testing.T) {
 		t.Errorf("a failed generate changed the files: %v, then %v", keys(before), keys(after))
 	}
 
-	// An adapter directory below a file: a fresh checker directory is not
-	// created either.
-	file := filepath.Join(root, "file")
-	if err := os.WriteFile(file, []byte("a file\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	// Nor is a fresh checker directory created.
 	fresh := filepath.Join(root, "fresh", "checker")
-	code, _, stderr = scopegen(t, generate(newSpec, fresh, filepath.Join(file, "authz"))...)
-	if code != 1 || !strings.Contains(stderr, "is a file, not a directory") {
-		t.Errorf("generate below a file: exit %d, stderr %q", code, stderr)
+	code, _, stderr = scopegen(t, generate(newSpec, fresh, adapter)...)
+	if code != 1 || !strings.Contains(stderr, "is a directory") {
+		t.Errorf("generate onto a directory: exit %d, stderr %q", code, stderr)
 	}
 	if _, err := os.Stat(filepath.Join(root, "fresh")); !os.IsNotExist(err) {
 		t.Errorf("a failed generate left %s behind: %v", filepath.Join(root, "fresh"), err)
@@ -158,5 +153,59 @@ func TestOutputFileLinks(t *testing.T) {
 	}
 	if data, err := os.ReadFile(filepath.Join(real, "scopes.yaml")); err != nil || string(data) != string(golden) {
 		t.Errorf("import-proto -o into a linked directory: %v", err)
+	}
+}
+
+// TestGenerateNames: generate and check refuse, as usage errors that say
+// what to do, package names Go cannot use or import (from -pkg, or taken
+// from -out or -grpc-out), main for a package that the gRPC adapter or a
+// server imports, and output directories that are files or links to
+// nothing. main is fine without -grpc.
+func TestGenerateNames(t *testing.T) {
+	root := t.TempDir()
+	file := filepath.Join(root, "file")
+	if err := os.WriteFile(file, []byte("a file\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dangling := filepath.Join(root, "dangling")
+	if err := os.Symlink("nowhere", dangling); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	out := filepath.Join(root, "checker")
+	grpc := []string{"-grpc", "-import-path", "example.com/checker"}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-out", out, "-pkg", "_"}, `-pkg "_" is not a Go package name: it is the blank identifier, which names no package; pass -pkg with another name, such as -pkg scopes`},
+		{[]string{"-out", out, "-pkg", "init"}, `-pkg "init" is not a Go package name: it is init, under which Go cannot import a package;`},
+		{[]string{"-out", out, "-pkg", "func"}, `-pkg "func" is not a Go package name: it is a Go keyword;`},
+		{[]string{"-out", out, "-pkg", "1x"}, `-pkg "1x" is not a Go package name: it is not a Go identifier`},
+		{[]string{"-out", filepath.Join(root, "_")}, `the package name "_" taken from -out ` + filepath.Join(root, "_") + ` is not a Go package name: it is the blank identifier, which names no package; pass -pkg NAME`},
+		{[]string{"-out", filepath.Join(root, "type")}, `taken from -out ` + filepath.Join(root, "type") + ` is not a Go package name: it is a Go keyword; pass -pkg NAME`},
+		{append([]string{"-out", out, "-pkg", "main"}, grpc...), `-pkg "main" cannot be used with -grpc: the gRPC adapter imports the generated package, and a main package cannot be imported; generate the checker into a package of its own`},
+		{append([]string{"-out", filepath.Join(root, "main")}, grpc...), `the package name "main" taken from -out ` + filepath.Join(root, "main") + ` cannot be used with -grpc`},
+		{append([]string{"-out", out, "-grpc-out", filepath.Join(root, "main")}, grpc...), `the gRPC adapter's package name "main" taken from -grpc-out ` + filepath.Join(root, "main") + ` cannot be main: the server imports the adapter, and a main package cannot be imported; choose another directory`},
+		{append([]string{"-out", out, "-grpc-out", filepath.Join(root, "init")}, grpc...), `the gRPC adapter's package name "init" taken from -grpc-out ` + filepath.Join(root, "init") + ` is not a Go package name: it is init`},
+		{[]string{"-out", file, "-pkg", "scopes"}, `-out: ` + file + ` is a file, not a directory; move it away, or write to another directory`},
+		{[]string{"-out", filepath.Join(file, "scopes")}, `-out: ` + file + ` is a file, not a directory`},
+		{[]string{"-out", dangling, "-pkg", "scopes"}, `-out: ` + dangling + ` is a symbolic link to nowhere, which does not exist; create that directory, or remove the link`},
+		{append([]string{"-out", out, "-grpc-out", filepath.Join(dangling, "authz")}, grpc...), `-grpc-out: ` + dangling + ` is a symbolic link to nowhere, which does not exist`},
+	} {
+		for _, cmd := range []string{"generate", "check"} {
+			args := append([]string{cmd, "-spec", clarifai}, tc.args...)
+			code, stdout, stderr := scopegen(t, args...)
+			if code != 2 || stdout != "" || !strings.Contains(stderr, tc.want) || strings.Count(stderr, "\n") != 1 {
+				t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2 and %q", args, code, stdout, stderr, tc.want)
+			}
+		}
+	}
+	if entries, err := os.ReadDir(root); err != nil || len(entries) != 2 {
+		t.Errorf("refused commands wrote into %s: %v, %v", root, entries, err)
+	}
+
+	// main without -grpc: a checker inside a command.
+	if code, stdout, stderr := scopegen(t, "generate", "-spec", clarifai, "-out", out, "-pkg", "main"); code != 0 || !strings.Contains(readFile(t, filepath.Join(out, "scopes.go")), "\npackage main\n") {
+		t.Errorf("-pkg main: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }

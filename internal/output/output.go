@@ -281,6 +281,16 @@ func inspect(path string) ([]byte, fs.FileInfo, error) {
 	return data, info, nil
 }
 
+// CheckDir reports whether dir can hold the files of Write: it returns nil
+// when dir is a directory, a link to one, or does not exist yet below one,
+// and an error saying what to do when dir or a directory above it is a
+// file, or a symbolic link that points nowhere. Commands call it to refuse
+// a bad output directory before doing any work; Write and Stale check again.
+func CheckDir(dir string) error {
+	_, err := checkDir(dir)
+	return err
+}
+
 // checkDir reports whether dir can hold files: it returns the directories
 // that do not exist yet, deepest first (which MkdirAll would create), and
 // an error saying what to do when dir or one of its parents is a file or a
