@@ -18,7 +18,7 @@ func runCheck(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	if err := g.parse(fs, args); err != nil {
 		return err
 	}
-	files, err := g.files(stderr)
+	_, files, err := g.files(stderr)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/scopegen/scopegen/gen"
+	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/output"
 )
 
@@ -82,19 +83,19 @@ func packageNameProblem(name string) string {
 }
 
 // files loads the spec and renders the package, printing warnings to stderr.
-func (g *generateFlags) files(stderr io.Writer) ([]gen.File, error) {
+func (g *generateFlags) files(stderr io.Writer) (*model.Model, []gen.File, error) {
 	m, err := loadModel(g.spec)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, w := range m.Warnings {
 		fmt.Fprintln(stderr, oneLine(w.String()))
 	}
 	files, err := gen.Generate(m, gen.Options{Package: g.pkg, Source: relativeSource(g.spec, g.out), Docs: g.docs})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return files, g.grpc.generate(m, g.spec, g.pkg)
+	return m, files, g.grpc.generate(m, g.spec, g.pkg)
 }
 
 func runGenerate(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
@@ -103,14 +104,53 @@ func runGenerate(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) erro
 	if err := g.parse(fs, args); err != nil {
 		return err
 	}
-	files, err := g.files(stderr)
+	m, files, err := g.files(stderr)
 	if err != nil {
 		return err
 	}
 	// One write for the checker and the adapter: all of their files land,
 	// or none do.
-	_, err = output.Write(append(inDir(g.out, files), inDir(g.grpc.out, g.grpc.files)...))
-	return err
+	res, err := output.Write(append(inDir(g.out, files), inDir(g.grpc.out, g.grpc.files)...))
+	if err != nil {
+		return err
+	}
+	written := map[string]bool{}
+	for _, p := range res.Written {
+		written[p] = true
+	}
+	line := fmt.Sprintf("%s, %s, %s", dirSummary(g.out, files, written), count(len(m.Scopes), "scope"), count(len(m.Endpoints), "endpoint"))
+	if g.grpc.on {
+		line += "; gRPC adapter " + dirSummary(g.grpc.out, g.grpc.files, written)
+	}
+	fmt.Fprintln(stdout, line)
+	return nil
+}
+
+// dirSummary says what generate did in dir: which of files it wrote, in the
+// order gen gives them (by name), or that all were up to date.
+func dirSummary(dir string, files []gen.File, written map[string]bool) string {
+	var names []string
+	for _, f := range files {
+		if written[filepath.Join(dir, f.Name)] {
+			names = append(names, f.Name)
+		}
+	}
+	shown := filepath.ToSlash(filepath.Clean(dir))
+	if !strings.HasSuffix(shown, "/") {
+		shown += "/"
+	}
+	if len(names) == 0 {
+		return fmt.Sprintf("%s: %s up to date", shown, count(len(files), "file"))
+	}
+	return fmt.Sprintf("%s: wrote %s (%s)", shown, strings.Join(names, ", "), count(len(files), "file"))
+}
+
+// count is n and the noun, plural unless n is 1.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // inDir places generated files in dir.

@@ -209,3 +209,60 @@ func TestGenerateNames(t *testing.T) {
 		t.Errorf("-pkg main: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }
+
+// TestGenerateSummary: generate prints one line saying what it did: per
+// directory, the files it wrote or that all were up to date, then the
+// spec's size; the same run gives the same line.
+func TestGenerateSummary(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "checker")
+	dir := filepath.ToSlash(out)
+	run := func(args ...string) string {
+		t.Helper()
+		code, stdout, stderr := scopegen(t, append([]string{"generate", "-spec", clarifai, "-out", out}, args...)...)
+		if code != 0 || stderr != "" {
+			t.Fatalf("generate %v: exit %d, stderr %q", args, code, stderr)
+		}
+		return stdout
+	}
+	for _, tc := range []struct {
+		edit []string // files to edit by hand first
+		args []string
+		want string
+	}{
+		{nil, nil, dir + "/: wrote SCOPES.md, decision.go, endpoints.go, grant.go, lookup.go, scopes.go (6 files), 22 scopes, 37 endpoints\n"},
+		{nil, nil, dir + "/: 6 files up to date, 22 scopes, 37 endpoints\n"},
+		{[]string{"decision.go", "scopes.go"}, nil, dir + "/: wrote decision.go, scopes.go (6 files), 22 scopes, 37 endpoints\n"},
+		{nil, []string{"-docs", ""}, dir + "/: 5 files up to date, 22 scopes, 37 endpoints\n"},
+		{nil, []string{"-grpc", "-import-path", "example.com/checker"}, dir + "/: 6 files up to date, 22 scopes, 37 endpoints; gRPC adapter " + dir + "/checkergrpc/: wrote enforce.go, redact.go (2 files)\n"},
+		{[]string{"checkergrpc/redact.go"}, []string{"-grpc", "-import-path", "example.com/checker"}, dir + "/: 6 files up to date, 22 scopes, 37 endpoints; gRPC adapter " + dir + "/checkergrpc/: wrote redact.go (2 files)\n"},
+		{nil, []string{"-grpc", "-import-path", "example.com/checker"}, dir + "/: 6 files up to date, 22 scopes, 37 endpoints; gRPC adapter " + dir + "/checkergrpc/: 2 files up to date\n"},
+	} {
+		for _, name := range tc.edit {
+			if err := os.WriteFile(filepath.Join(out, name), []byte("edited\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := run(tc.args...); got != tc.want {
+			t.Errorf("edited %v, generate %v prints\n%q, want\n%q", tc.edit, tc.args, got, tc.want)
+		}
+	}
+	// One file and one scope or endpoint are singular; -out . is ./.
+	one := writeSpec(t, `scopegen: 1
+outcomes:
+  insufficient_scopes: {code: 7, status: DENIED, grpc: PERMISSION_DENIED, message: no}
+  key_invalid: {code: 8, status: BAD_KEY, grpc: UNAUTHENTICATED, message: no}
+  key_not_found: {code: 9, status: NO_KEY, grpc: UNAUTHENTICATED, message: no}
+  unknown_endpoint: {code: 10, status: NO_METHOD, grpc: NOT_FOUND, message: no}
+defaults:
+  principals: [app_key]
+scopes:
+  - {name: Read, id: 1, description: Read.}
+endpoints:
+  - {method: /t.S/Get, requires: [Read]}
+`)
+	t.Chdir(t.TempDir())
+	if code, stdout, stderr := scopegen(t, "generate", "-spec", one, "-out", ".", "-pkg", "one"); code != 0 ||
+		stdout != "./: wrote SCOPES.md, decision.go, endpoints.go, grant.go, lookup.go, scopes.go (6 files), 1 scope, 1 endpoint\n" {
+		t.Errorf("generate -out .: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
