@@ -257,6 +257,18 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// splitList splits a comma-separated flag value, trimming spaces and
+// dropping empty items: "" and "a, b," are both fine.
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
 // noArgs rejects positional arguments for commands that take only flags.
 func noArgs(fs *flag.FlagSet, args []string) error {
 	pos, err := parse(fs, args)
