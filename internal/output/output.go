@@ -122,11 +122,12 @@ func Write(files []File) (Result, error) {
 		if len(missing) == 0 {
 			continue
 		}
-		if err := mkdirAll(d, 0o755); err != nil {
-			return Result{}, fmt.Errorf("cannot create the directory %s: %w", d, unwrapPath(err))
-		}
+		// Recorded first: a MkdirAll that fails part way leaves some behind.
 		for i := len(missing) - 1; i >= 0; i-- {
 			created = append(created, missing[i])
+		}
+		if err := mkdirAll(d, 0o755); err != nil {
+			return Result{}, fmt.Errorf("cannot create the directory %s: %w", d, unwrapPath(err))
 		}
 	}
 	// Two paths that name one file (through a link, or spelled two ways)

@@ -164,8 +164,10 @@ func TestWriteAllOrNothing(t *testing.T) {
 			}
 			switch s.name {
 			case "mkdir":
+				// Fails having made the first of the two directories.
 				mkdirAll = func(path string, perm fs.FileMode) error {
 					if failing() {
+						os.Mkdir(filepath.Dir(path), perm)
 						return fail
 					}
 					return os.MkdirAll(path, perm)
