@@ -11,7 +11,8 @@ import (
 	"github.com/scopegen/scopegen/gen"
 	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/spec"
-	"github.com/scopegen/scopegen/internal/synth"
+	"github.com/scopegen/scopegen/internal/testonly/synth"
+	"github.com/scopegen/scopegen/internal/textdiff"
 )
 
 // TestDocs checks that the reference names every scope, preset and endpoint
@@ -325,6 +326,6 @@ outcomes:
 		docs = append(docs, gen.Docs(m, "s.yaml"))
 	}
 	if !bytes.Equal(docs[0], docs[1]) {
-		t.Errorf("the same spec written two ways gives two references:\n%s", gen.Diff("SCOPES.md", docs[0], docs[1]))
+		t.Errorf("the same spec written two ways gives two references:\n%s", textdiff.Unified("SCOPES.md", "SCOPES.md", docs[0], docs[1]))
 	}
 }

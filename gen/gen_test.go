@@ -13,9 +13,10 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/scopegen/scopegen/gen"
-	"github.com/scopegen/scopegen/internal/cases"
 	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/spec"
+	"github.com/scopegen/scopegen/internal/testonly/cases"
+	"github.com/scopegen/scopegen/internal/textdiff"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden with the current output")
@@ -120,7 +121,7 @@ func matchGolden(t *testing.T, path string, comment, spec []byte, files []gen.Fi
 		}
 		delete(want, f.Name)
 		if !bytes.Equal(w, f.Content) {
-			t.Errorf("%s differs from the golden file (go test ./gen -update to accept):\n%s", f.Name, gen.Diff(f.Name, w, f.Content))
+			t.Errorf("%s differs from the golden file (go test ./gen -update to accept):\n%s", f.Name, textdiff.Unified(f.Name, f.Name, w, f.Content))
 		}
 	}
 	for name := range want {

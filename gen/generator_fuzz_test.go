@@ -20,10 +20,10 @@ import (
 	"testing"
 
 	"github.com/scopegen/scopegen/gen"
-	"github.com/scopegen/scopegen/internal/cases"
 	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/spec"
-	"github.com/scopegen/scopegen/internal/synth"
+	"github.com/scopegen/scopegen/internal/testonly/cases"
+	"github.com/scopegen/scopegen/internal/testonly/synth"
 )
 
 var randSeed = flag.Uint64("randseed", 1, "first seed of the random specs TestRandomSpecsCompile builds")

@@ -15,6 +15,7 @@ import (
 
 	"github.com/scopegen/scopegen/gen"
 	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/output"
 	"github.com/scopegen/scopegen/internal/spec"
 )
 
@@ -101,13 +102,13 @@ func TestGRPCInSync(t *testing.T) {
 			t.Errorf("%s has warnings: %v", tc.spec, m.Warnings)
 		}
 		check := func(dir string, files []gen.File) {
-			var code []gen.File
+			var code []output.File
 			for _, f := range files {
 				if strings.HasSuffix(f.Name, ".go") {
-					code = append(code, f)
+					code = append(code, output.File{Path: filepath.Join(dir, f.Name), Content: f.Content})
 				}
 			}
-			diff, err := gen.Stale(dir, code)
+			diff, err := output.Stale(code)
 			if err != nil {
 				t.Fatal(err)
 			}

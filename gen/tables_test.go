@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/scopegen/scopegen/internal/synth"
+	"github.com/scopegen/scopegen/internal/testonly/synth"
 )
 
 // TestOutputIsGofmted checks that every generated Go file is exactly what

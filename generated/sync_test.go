@@ -5,6 +5,7 @@ import (
 
 	"github.com/scopegen/scopegen/gen"
 	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/output"
 )
 
 // TestInSync fails when generated/ is not what the generator makes of
@@ -21,7 +22,11 @@ func TestInSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	diff, err := gen.Stale(".", files)
+	var want []output.File
+	for _, f := range files {
+		want = append(want, output.File{Path: f.Name, Content: f.Content})
+	}
+	diff, err := output.Stale(want)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/scopegen/scopegen/gen"
 	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/spec"
-	"github.com/scopegen/scopegen/internal/synth"
+	"github.com/scopegen/scopegen/internal/testonly/synth"
 )
 
 func load(tb testing.TB, name string, data []byte) *model.Model {

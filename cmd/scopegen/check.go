@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/scopegen/scopegen/gen"
+	"github.com/scopegen/scopegen/internal/output"
 )
 
 func runCheck(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
@@ -18,17 +18,17 @@ func runCheck(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	if err := g.parse(fs, args); err != nil {
 		return err
 	}
-	files, err := g.files(stderr)
+	_, files, err := g.files(stderr)
 	if err != nil {
 		return err
 	}
-	diff, err := gen.Stale(g.out, files)
+	diff, err := output.Stale(inDir(g.out, files))
 	if err != nil {
 		return err
 	}
 	adapterDiff := ""
 	if g.grpc.on {
-		if adapterDiff, err = gen.Stale(g.grpc.out, g.grpc.files); err != nil {
+		if adapterDiff, err = output.Stale(inDir(g.grpc.out, g.grpc.files)); err != nil {
 			return err
 		}
 	}

@@ -13,8 +13,8 @@ import (
 
 	"golang.org/x/tools/txtar"
 
-	"github.com/scopegen/scopegen/gen"
 	"github.com/scopegen/scopegen/internal/diff"
+	"github.com/scopegen/scopegen/internal/textdiff"
 )
 
 // writeFile writes text to name in dir and returns its path.
@@ -366,7 +366,7 @@ func TestReviewExample(t *testing.T) {
 	}
 	if string(got) != want {
 		t.Fatalf("testdata/diff/review/scopes.yaml is not spec/scopes.yaml with reviewEdits; run go test ./cmd/scopegen -run TestReviewExample -update-review, then check README's example:\n%s",
-			gen.Diff("scopes.yaml", []byte(want), got))
+			textdiff.Unified("scopes.yaml", "scopes.yaml", []byte(want), got))
 	}
 	t.Chdir("../..")
 	code, stdout, _ := scopegen(t, "diff", "-format", "json", "spec/scopes.yaml", "testdata/diff/review/scopes.yaml")

@@ -6,12 +6,13 @@ import (
 	"path/filepath"
 
 	"github.com/scopegen/scopegen/gen"
+	"github.com/scopegen/scopegen/internal/output"
 )
 
 func runDocs(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	var specPath, out string
 	fs.StringVar(&specPath, "spec", "spec/scopes.yaml", "read the scopes spec from `file`")
-	fs.StringVar(&out, "o", "", "write the reference to `file` (default: standard output)")
+	fs.StringVar(&out, "o", "", "write the reference to `file`, replacing it whole (not through a symbolic link, which is refused) and leaving it untouched when it holds the same bytes (default: standard output)")
 	if err := noArgs(fs, args); err != nil {
 		return err
 	}
@@ -24,6 +25,7 @@ func runDocs(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	// Name the spec as the file's directory sees it, as generate does.
-	doc := gen.File{Name: filepath.Base(out), Content: gen.Docs(m, relativeSource(specPath, filepath.Dir(out)))}
-	return gen.Write(filepath.Dir(out), []gen.File{doc})
+	doc := output.File{Path: out, Content: gen.Docs(m, relativeSource(specPath, filepath.Dir(out)))}
+	_, err = output.Write([]output.File{doc})
+	return err
 }

@@ -5,13 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
-	"strconv"
 	"strings"
 
-	"github.com/scopegen/scopegen/internal/model"
-	"github.com/scopegen/scopegen/internal/reference"
-	"github.com/scopegen/scopegen/internal/spec"
+	"github.com/scopegen/scopegen/internal/explain"
 )
 
 // explainFlags are the flags of explain.
@@ -32,57 +28,6 @@ func (f *explainFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.request, "request", "", "decide a request for which the handler checks this request-dependent `scope` of METHOD, as scopegen diff's witnesses with a request do: the key must hold it too; a scope the handler does not check adds nothing (default: a request that needs none)")
 }
 
-// explanation is a decision with its reasons; it is what explain -json prints.
-type explanation struct {
-	Method           string              `json:"method"`
-	Allowed          bool                `json:"allowed"`
-	Code             int                 `json:"code"`        // the outcome's code; 0 when allowed
-	Status           string              `json:"status"`      // the outcome's status; "OK" when allowed
-	GRPCCode         int                 `json:"grpc_code"`   // 0 when allowed
-	GRPCStatus       string              `json:"grpc_status"` // e.g. "PERMISSION_DENIED"; "OK" when allowed
-	Reason           string              `json:"reason"`      // a reference.Reason, or "invalid_grant"
-	Missing          []string            `json:"missing"`     // required op scopes the grant lacks, by id
-	Required         []heldScope         `json:"required"`    // every op scope the endpoint requires
-	RequestDependent []requestScope      `json:"request_dependent"`
-	Redacted         []string            `json:"redacted"` // response fields removed (allowed calls only)
-	Reveal           map[string][]string `json:"reveal"`   // redacted field → the scopes that would reveal it
-	Collaborator     bool                `json:"collaborator"`
-	Grant            grantJSON           `json:"grant"` // the effective grant the call was decided on
-	Message          string              `json:"message"`
-
-	lines []string // the explanation for text output, after the first line
-}
-
-// heldScope is a scope the endpoint requires and whether the grant holds it.
-type heldScope struct {
-	Scope string `json:"scope"`
-	Held  bool   `json:"held"`
-}
-
-// requestScope is a scope the handler checks for some requests only.
-type requestScope struct {
-	Scope string `json:"scope"`
-	When  string `json:"when"`
-	Held  bool   `json:"held"`
-}
-
-func (x *explanation) line(label, format string, args ...any) {
-	x.lines = append(x.lines, fmt.Sprintf("  %-10s %s", label, fmt.Sprintf(format, args...)))
-}
-
-func (x *explanation) deny(o *model.Outcome) {
-	x.Allowed = false
-	x.Code, x.Status, x.GRPCCode, x.GRPCStatus = o.Code, o.Status, o.GRPCCode, o.GRPCName
-}
-
-// headline is the first line of the text output.
-func (x *explanation) headline() string {
-	if x.Allowed {
-		return "ALLOWED"
-	}
-	return fmt.Sprintf("DENIED %d %s (%s)", x.Code, x.Status, x.GRPCStatus)
-}
-
 func runExplain(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	var f explainFlags
 	f.register(fs)
@@ -101,12 +46,20 @@ func runExplain(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if f.request != "" {
-		if err := checkRequest(m, f.request); err != nil {
-			return err
+		if err := explain.CheckRequest(m, f.request); err != nil {
+			return usageError{err.Error()}
 		}
 	}
-	collaborator := isSet(fs, "invite-scopes") || isSet(fs, "invite-endpoints")
-	x := explain(m, f, pos[0], collaborator)
+	x := explain.Explain(m, explain.Call{
+		Method:          pos[0],
+		Kind:            f.kind,
+		Scopes:          splitList(f.scopes),
+		Endpoints:       splitList(f.endpoints),
+		Collaborator:    isSet(fs, "invite-scopes") || isSet(fs, "invite-endpoints"),
+		InviteScopes:    splitList(f.inviteScopes),
+		InviteEndpoints: splitList(f.inviteEndpoints),
+		Request:         f.request,
+	})
 	if f.json {
 		b, err := json.Marshal(x)
 		if err != nil {
@@ -114,353 +67,10 @@ func runExplain(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error
 		}
 		fmt.Fprintf(stdout, "%s\n", b)
 	} else {
-		fmt.Fprintln(stdout, x.headline())
-		for _, l := range x.lines {
-			fmt.Fprintln(stdout, l)
-		}
+		fmt.Fprint(stdout, x.Text())
 	}
 	if !x.Allowed {
 		return exitCode(1)
 	}
 	return nil
-}
-
-// checkRequest reports a -request that names no scope of the spec, as a
-// usage error. A scope that the handler of the method does not check is
-// fine: such a request needs nothing more, as in scopegen diff, whose
-// witnesses name the same request on both specs even when only OLD checks it.
-func checkRequest(m *model.Model, scope string) error {
-	if m.Scope(scope) == nil {
-		return usagef("-request %s: the spec has no such scope%s", scope, spec.DidYouMean(scope, m.ScopeNames()))
-	}
-	return nil
-}
-
-// requestDenial says why a call that is a request needing request-dependent
-// scope name (-request) is refused with reason
-// reference.MissingRequestScope: caller lacks it, and the handler of e checks
-// it for this request.
-func requestDenial(m *model.Model, e *model.Endpoint, g reference.Grant, name, caller string) string {
-	r, _ := reference.LackedRequestScope(m, e, g, name)
-	return fmt.Sprintf("%s lacks %s, which the handler of %s checks for this request (when %s)", caller, name, e.Method, r.When)
-}
-
-// explain decides a call of method under the flags and says why.
-func explain(m *model.Model, f explainFlags, method string, collaborator bool) *explanation {
-	x := &explanation{
-		Method:           method,
-		Status:           "OK",
-		GRPCStatus:       "OK",
-		Missing:          []string{},
-		Required:         []heldScope{},
-		RequestDependent: []requestScope{},
-		Redacted:         []string{},
-		Reveal:           map[string][]string{},
-		Collaborator:     collaborator,
-	}
-	x.line("method", "%s", printable(method))
-
-	keyScopes, keyEndpoints := splitList(f.scopes), splitList(f.endpoints)
-	invScopes, invEndpoints := splitList(f.inviteScopes), splitList(f.inviteEndpoints)
-	if strings.TrimSpace(f.kind) == noCredentials {
-		return explainNoCredentials(m, x, method, len(keyScopes)+len(keyEndpoints) > 0 || collaborator, f.request)
-	}
-	kinds, kindProblem := parseKind(f.kind)
-	var problems []string
-	if kindProblem != "" {
-		problems = append(problems, kindProblem)
-	}
-	problems = append(problems, unknownNames(m, keyScopes, keyEndpoints, "-scopes", "-endpoints")...)
-	if collaborator {
-		problems = append(problems, unknownNames(m, invScopes, invEndpoints, "-invite-scopes", "-invite-endpoints")...)
-	}
-	var key, invite reference.Grant
-	if len(problems) == 0 {
-		var err1, err2 error
-		key, err1 = reference.NewGrant(m, kinds, keyScopes, keyEndpoints)
-		invite, err2 = reference.NewGrant(m, model.AppKey|model.PersonalAccessToken, invScopes, invEndpoints)
-		for _, err := range []error{err1, err2} {
-			if err != nil { // not expected after the checks above; fail closed anyway
-				problems = append(problems, err.Error())
-			}
-		}
-	}
-	e := m.Endpoint(method)
-	if len(problems) > 0 {
-		// Fail closed: a key that names what the spec does not define is
-		// refused outright, as the server refuses a corrupt key.
-		x.deny(m.Outcome(model.KeyInvalid))
-		x.Reason = "invalid_grant"
-		x.Grant = grantJSON{Kind: kindString(kinds), Scopes: []string{}, Restricted: true, Endpoints: []string{}}
-		x.Message = "invalid key: " + strings.Join(problems, "; ")
-		if e == nil {
-			x.Message += fmt.Sprintf("; also, unknown method %q%s", method, suggestMethod(m, method))
-		}
-		if len(problems) == 1 && e != nil {
-			x.line("reason", "invalid_grant: %s", x.Message)
-		} else {
-			x.line("reason", "invalid_grant: the key is invalid")
-			for _, p := range problems {
-				x.line("invalid", "%s", p)
-			}
-			if e == nil {
-				x.line("unknown", "method %q%s", method, suggestMethod(m, method))
-			}
-		}
-		x.line("grant", "none: a key that names what the spec does not define is refused outright")
-		return x
-	}
-	g := key
-	if collaborator {
-		g = reference.Intersect(m, key, invite)
-	}
-	x.Grant = grantOf(m, g)
-	d := reference.DecideRequest(m, g, method, f.request)
-	x.Allowed, x.Reason = d.Allowed, string(d.Reason)
-	x.Missing = nonNil(d.Missing)
-	x.Redacted = nonNil(d.Redacted)
-	if !d.Allowed {
-		x.deny(m.Outcome(d.Outcome))
-	}
-
-	// who says, for a collaborator, which side lacks scope s.
-	who := func(s *model.Scope) string {
-		if !collaborator {
-			return ""
-		}
-		k, i := reference.Has(m, key, s), reference.Has(m, invite, s)
-		switch {
-		case !k && !i:
-			return " (neither the key nor the invite holds it)"
-		case !k:
-			return " (the key lacks it)"
-		case !i:
-			return " (the invite lacks it)"
-		}
-		return ""
-	}
-	held := func(s *model.Scope) string {
-		switch {
-		case g.Scopes[s.Name]:
-			return "held"
-		case reference.Has(m, g, s):
-			return "held (through " + m.AllScope.Name + ")"
-		}
-		return "missing" + who(s)
-	}
-
-	if e == nil {
-		x.Message = fmt.Sprintf("unknown method %q%s", method, suggestMethod(m, method))
-		x.line("reason", "unknown_endpoint: %s", x.Message)
-		x.grantLines(m, key, invite, g)
-		return x
-	}
-
-	for _, s := range e.Requires {
-		x.Required = append(x.Required, heldScope{s.Name, reference.Has(m, g, s)})
-	}
-	for _, r := range e.RequestScopes {
-		x.RequestDependent = append(x.RequestDependent, requestScope{r.Scope.Name, r.When, reference.Has(m, g, r.Scope)})
-	}
-	for _, r := range e.Redactions {
-		if !slices.Contains(x.Redacted, r.Field) {
-			continue
-		}
-		var need []string
-		for _, s := range r.Unless {
-			if !reference.Has(m, g, s) {
-				need = append(need, s.Name)
-			}
-		}
-		x.Reveal[r.Field] = need
-	}
-
-	x.Message = x.message(m, e, g, key, invite, who)
-	x.line("reason", "%s: %s", x.Reason, x.Message)
-
-	// Principal.
-	switch {
-	case e.Public:
-		x.line("principal", "none needed: the endpoint is public")
-	case g.Kinds&e.Principals != 0:
-		x.line("principal", "%s: accepted (the endpoint accepts %s)", x.Grant.Kind, strings.Join(e.Principals.List(), ", "))
-	default:
-		x.line("principal", "%s: not accepted (the endpoint accepts only %s)", x.Grant.Kind, strings.Join(e.Principals.List(), ", "))
-	}
-
-	// Endpoint restriction.
-	switch {
-	case e.Public:
-	case !g.Restricted:
-		x.line("endpoints", "any: the key is not restricted to endpoints")
-	case len(g.Endpoints) == 0:
-		x.line("endpoints", "none: the key and the invite have no endpoint in common")
-	case g.Endpoints[method]:
-		x.line("endpoints", "restricted to %s, including this one", plural(len(g.Endpoints), "endpoint"))
-	default:
-		x.line("endpoints", "restricted to %s, not this one: %s", plural(len(g.Endpoints), "endpoint"), someOf(reference.EndpointList(m, g), 5))
-	}
-
-	// Scopes.
-	if len(e.Requires) == 0 && !e.Public {
-		x.line("requires", "no op scope")
-	}
-	for _, s := range e.Requires {
-		x.line("requires", "%s: %s", s.Name, held(s))
-	}
-	for _, r := range e.RequestScopes {
-		h := "not held: such requests are refused"
-		if reference.Has(m, g, r.Scope) {
-			h = "held"
-		}
-		x.line("request", "%s, when %s: %s", r.Scope.Name, r.When, h)
-	}
-
-	// Redactions, for calls that go through.
-	if x.Allowed {
-		for _, r := range e.Redactions {
-			if need, ok := x.Reveal[r.Field]; ok {
-				x.line("redacted", "%s: removed from the response; %s would reveal it", r.Field, strings.Join(need, " and "))
-			} else {
-				x.line("visible", "%s: %s held", r.Field, strings.Join(model.Names(r.Unless), " and "))
-			}
-		}
-	}
-	x.grantLines(m, key, invite, g)
-	return x
-}
-
-// noCredentials is the -kind of a call made without credentials.
-const noCredentials = "none"
-
-// explainNoCredentials decides a call of method made without credentials
-// (-kind none): only a public endpoint lets it through. With a key's scopes
-// or endpoints, or an invite, the flags contradict each other, and the call
-// is refused as an invalid key is.
-func explainNoCredentials(m *model.Model, x *explanation, method string, keyGiven bool, request string) *explanation {
-	x.Grant = grantJSON{Kind: noCredentials, Scopes: []string{}, Endpoints: []string{}}
-	e := m.Endpoint(method)
-	if keyGiven {
-		x.deny(m.Outcome(model.KeyInvalid))
-		x.Reason = "invalid_grant"
-		x.Grant.Restricted = true
-		x.Message = "invalid key: -kind none means a call without credentials, which holds no scopes and no endpoints and is no collaborator; drop -scopes, -endpoints, -invite-scopes and -invite-endpoints, or give -kind app_key or pat"
-		x.line("reason", "invalid_grant: %s", x.Message)
-		return x
-	}
-	d := reference.DecideRequest(m, reference.Grant{}, method, request)
-	x.Allowed, x.Reason = d.Allowed, string(d.Reason)
-	x.Missing, x.Redacted = nonNil(d.Missing), nonNil(d.Redacted)
-	if !d.Allowed {
-		x.deny(m.Outcome(d.Outcome))
-	}
-	switch {
-	case e == nil:
-		x.Message = fmt.Sprintf("unknown method %q%s", method, suggestMethod(m, method))
-	case d.Reason == reference.MissingRequestScope:
-		x.Message = requestDenial(m, e, reference.Grant{}, request, "the call")
-	case d.Allowed:
-		x.Message = fmt.Sprintf("%s is public: anyone may call it, with or without a key", e.Method)
-		if len(x.Redacted) > 0 {
-			x.Message += "; the response omits " + strings.Join(x.Redacted, ", ")
-		}
-	default:
-		x.Message = fmt.Sprintf("%s is not public: a call needs %s, and this one carries no credentials", e.Method, reference.KeyOf(e.Principals))
-	}
-	x.line("reason", "%s: %s", x.Reason, x.Message)
-	if e != nil {
-		for _, s := range e.Requires {
-			x.Required = append(x.Required, heldScope{s.Name, false})
-		}
-		for _, r := range e.RequestScopes {
-			x.RequestDependent = append(x.RequestDependent, requestScope{r.Scope.Name, r.When, false})
-		}
-		for _, r := range e.Redactions {
-			if slices.Contains(x.Redacted, r.Field) {
-				x.Reveal[r.Field] = nonNil(model.Names(r.Unless))
-				x.line("redacted", "%s: removed from the response; a key holding %s would reveal it", r.Field, strings.Join(model.Names(r.Unless), " and "))
-			}
-		}
-	}
-	x.line("grant", "none: the call carries no credentials")
-	return x
-}
-
-// message is the decision in one sentence.
-// who annotates a missing scope with the side that lacks it.
-func (x *explanation) message(m *model.Model, e *model.Endpoint, g, key, invite reference.Grant, who func(*model.Scope) string) string {
-	caller := "the key"
-	if x.Collaborator {
-		caller = "the collaborator"
-	}
-	switch reference.Reason(x.Reason) {
-	case reference.Public:
-		return fmt.Sprintf("%s is public: anyone may call it, with or without a key", e.Method)
-	case reference.Allowed:
-		msg := fmt.Sprintf("%s (%s) may call %s", caller, x.Grant.Kind, e.Method)
-		if len(x.Redacted) > 0 {
-			msg += "; the response omits " + strings.Join(x.Redacted, ", ")
-		}
-		return msg
-	case reference.PrincipalNotAllowed:
-		return fmt.Sprintf("%s does not accept %s keys; it accepts only %s", e.Method, x.Grant.Kind, strings.Join(e.Principals.List(), ", "))
-	case reference.EndpointNotGranted:
-		if !x.Collaborator {
-			return fmt.Sprintf("the key may call only %s, not %s", someOf(reference.EndpointList(m, g), 3), e.Method)
-		}
-		var outside []string
-		if key.Restricted && !key.Endpoints[e.Method] {
-			outside = append(outside, "the key")
-		}
-		if invite.Restricted && !invite.Endpoints[e.Method] {
-			outside = append(outside, "the invite")
-		}
-		if len(g.Endpoints) == 0 {
-			return fmt.Sprintf("the key and the invite have no endpoint in common, so the collaborator may call none (%s does not allow %s)", strings.Join(outside, " and "), e.Method)
-		}
-		return fmt.Sprintf("%s does not allow %s", strings.Join(outside, " and "), e.Method)
-	case reference.MissingRequestScope:
-		return requestDenial(m, e, g, x.Missing[0], caller)
-	case reference.MissingScopes:
-		parts := make([]string, len(x.Missing))
-		for i, name := range x.Missing {
-			parts[i] = name + who(m.Scope(name))
-		}
-		return fmt.Sprintf("%s lacks %s, which %s requires", caller, strings.Join(parts, ", "), e.Method)
-	}
-	return x.Reason
-}
-
-// grantLines describes the grant the call was decided on.
-func (x *explanation) grantLines(m *model.Model, key, invite, g reference.Grant) {
-	if !x.Collaborator {
-		x.line("grant", "%s", x.Grant.describe(m))
-		return
-	}
-	x.line("key", "%s", grantOf(m, key).describe(m))
-	x.line("invite", "%s", grantOf(m, invite).describe(m))
-	x.line("effective", "%s (what both allow)", x.Grant.describe(m))
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-// someOf lists at most n of items, saying how many more there are.
-func someOf(items []string, n int) string {
-	if len(items) <= n {
-		return strings.Join(items, ", ")
-	}
-	return fmt.Sprintf("%s and %d more", strings.Join(items[:n], ", "), len(items)-n)
-}
-
-// printable is s, quoted if it holds characters that would garble a line.
-func printable(s string) string {
-	if q := strconv.Quote(s); q[1:len(q)-1] != s {
-		return q
-	}
-	return s
 }

@@ -7,8 +7,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/scopegen/scopegen/internal/model"
-	"github.com/scopegen/scopegen/internal/reference"
+	"github.com/scopegen/scopegen/internal/explain"
 )
 
 // grantFlags are the flags of grant.
@@ -25,17 +24,6 @@ func (f *grantFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.json, "json", false, "print one JSON object instead of text (default: text)")
 }
 
-// grantReport is what grant -json prints.
-type grantReport struct {
-	Valid                bool                `json:"valid"`
-	Kind                 string              `json:"kind"`
-	Scopes               []string            `json:"scopes"` // by id
-	Restricted           bool                `json:"restricted"`
-	Endpoints            []string            `json:"endpoints"` // in spec order
-	MissingPrerequisites map[string][]string `json:"missing_prerequisites"`
-	Closure              []string            `json:"closure"` // by id
-}
-
 func runGrant(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	var f grantFlags
 	f.register(fs)
@@ -46,36 +34,12 @@ func runGrant(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	kinds, kindProblem := parseKind(f.kind)
-	scopes, endpoints := splitList(f.scopes), splitList(f.endpoints)
-	problems := unknownNames(m, scopes, endpoints, "-scopes", "-endpoints")
-	if kindProblem != "" {
-		problems = append([]string{kindProblem}, problems...)
-	}
-	if len(problems) > 0 {
-		return usageError{strings.Join(problems, "; ")}
-	}
-	g, err := reference.NewGrant(m, kinds, scopes, endpoints)
+	r, err := explain.CheckGrant(m, f.kind, splitList(f.scopes), splitList(f.endpoints))
 	if err != nil {
-		return usageError{err.Error()}
+		return usageError{err.Error()} // a name the spec does not define
 	}
-	missing := reference.MissingPrerequisites(m, g)
-	r := grantReport{
-		Valid:                len(missing) == 0,
-		Kind:                 kindString(g.Kinds),
-		Scopes:               nonNil(reference.ScopeList(m, g)),
-		Restricted:           g.Restricted,
-		Endpoints:            nonNil(reference.EndpointList(m, g)),
-		MissingPrerequisites: missing,
-		Closure:              nonNil(reference.ScopeList(m, reference.Closure(m, g))),
-	}
-	// A restriction to endpoints this kind of key may never call is allowed
-	// by the rules but useless; say so without failing.
-	for _, e := range m.Endpoints {
-		if g.Endpoints[e.Method] && !e.Public && e.Principals&g.Kinds == 0 {
-			fmt.Fprintf(stderr, "scopegen grant: warning: %s accepts only %s keys, so this key (%s) can never call it\n",
-				e.Method, strings.Join(e.Principals.List(), ", "), r.Kind)
-		}
+	for _, w := range r.Warnings {
+		fmt.Fprintf(stderr, "scopegen grant: warning: %s\n", w)
 	}
 	if f.json {
 		b, err := json.Marshal(r)
@@ -84,17 +48,7 @@ func runGrant(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "%s\n", b)
 	} else {
-		if r.Valid {
-			fmt.Fprintln(stdout, "valid")
-		}
-		for _, key := range missingKeys(m, missing) {
-			fmt.Fprintf(stdout, "%s needs %s\n", key, strings.Join(missing[key], ", "))
-		}
-		closure := "(no scopes)"
-		if len(r.Closure) > 0 {
-			closure = strings.Join(r.Closure, ", ")
-		}
-		fmt.Fprintf(stdout, "closure: %s\n", closure)
+		fmt.Fprint(stdout, r.Text())
 	}
 	if !r.Valid {
 		if !f.json {
@@ -103,21 +57,4 @@ func runGrant(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 		return exitCode(1)
 	}
 	return nil
-}
-
-// missingKeys orders the keys of MissingPrerequisites: scopes by id, then
-// endpoints in spec order.
-func missingKeys(m *model.Model, missing map[string][]string) []string {
-	var out []string
-	for _, s := range m.Scopes {
-		if _, ok := missing[s.Name]; ok {
-			out = append(out, s.Name)
-		}
-	}
-	for _, e := range m.Endpoints {
-		if _, ok := missing[e.Method]; ok {
-			out = append(out, e.Method)
-		}
-	}
-	return out
 }

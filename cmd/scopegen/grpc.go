@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"go/token"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/scopegen/scopegen/gen"
 	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/output"
 )
 
 // grpcFlags are the flags of the gRPC adapter, which generate and check share.
@@ -45,13 +45,16 @@ func (g *grpcFlags) parse(fs *flag.FlagSet, out, pkg string) error {
 	if g.out == "" {
 		g.out = filepath.Join(out, pkg+"grpc")
 	}
-	dir := filepath.Clean(g.out)
-	if abs, err := filepath.Abs(dir); err == nil {
-		dir = abs
+	if err := output.CheckDir(g.out); err != nil {
+		return usagef("-grpc-out: %v", err)
 	}
-	g.pkg = filepath.Base(dir)
-	if !token.IsIdentifier(g.pkg) || token.IsKeyword(g.pkg) {
-		return usagef("the gRPC adapter's package name %q taken from -grpc-out %s is not a Go identifier; choose another directory", g.pkg, g.out)
+	g.pkg = dirName(g.out)
+	from := fmt.Sprintf("the gRPC adapter's package name %q taken from -grpc-out %s", g.pkg, g.out)
+	if problem := packageNameProblem(g.pkg); problem != "" {
+		return usagef("%s is not a Go package name: it %s; choose another directory", from, problem)
+	}
+	if g.pkg == "main" {
+		return usagef("%s cannot be main: the server imports the adapter, and a main package cannot be imported; choose another directory", from)
 	}
 	if g.pkg == pkg {
 		return usagef("the gRPC adapter's package name %q is the generated package's; choose another -grpc-out", g.pkg)

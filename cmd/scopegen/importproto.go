@@ -1,16 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"slices"
 	"strings"
 
+	"github.com/scopegen/scopegen/internal/output"
 	"github.com/scopegen/scopegen/internal/protoimport"
 )
 
@@ -74,7 +73,7 @@ func (l *listFlag) Set(s string) error {
 }
 
 func (f *importFlags) register(set *flag.FlagSet) {
-	set.StringVar(&f.out, "o", "", "write the spec to `file` (default: standard output)")
+	set.StringVar(&f.out, "o", "", "write the spec to `file`, replacing it whole (not through a symbolic link, which is refused) and leaving it untouched when it holds the same bytes (default: standard output)")
 	set.StringVar(&f.config, "config", "", "read the settings from a YAML `file` (default: none)")
 	set.StringVar(&f.profile, "profile", "", "start from the settings for a known API: "+strings.Join(protoimport.ProfileNames(), ", ")+" (default: none)")
 	set.StringVar(&f.enum, "enum", "", "the full `name` of the enum whose values are the scopes, e.g. clarifai.auth.scope.S (default: none; required)")
@@ -132,11 +131,11 @@ func runImportProto(set *flag.FlagSet, args []string, stdout, stderr io.Writer) 
 		_, err := stdout.Write(res.YAML)
 		return err
 	}
-	if old, err := os.ReadFile(f.out); err == nil && bytes.Equal(old, res.YAML) {
-		return nil // unchanged: leave the file (and its time) alone
-	}
-	if err := os.WriteFile(f.out, res.YAML, 0o644); err != nil {
-		return fmt.Errorf("cannot write the spec: %v", unwrapPath(err))
+	// The writer of generate: the file is replaced whole or not at all, left
+	// alone (with its time) when it holds the same bytes, and a link is
+	// refused rather than replaced or written through.
+	if _, err := output.Write([]output.File{{Path: f.out, Content: res.YAML}}); err != nil {
+		return fmt.Errorf("cannot write the spec: %v", err)
 	}
 	return nil
 }

@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scopegen/scopegen/internal/cases"
 	"github.com/scopegen/scopegen/internal/protoimport"
-	"github.com/scopegen/scopegen/internal/protoimport/prototruth"
+	"github.com/scopegen/scopegen/internal/testonly/cases"
+	"github.com/scopegen/scopegen/internal/testonly/prototruth"
 )
 
 const protodata = "../../testdata/protoimport"

@@ -12,10 +12,10 @@ import (
 
 	"golang.org/x/tools/txtar"
 
-	"github.com/scopegen/scopegen/gen"
 	"github.com/scopegen/scopegen/internal/diff"
 	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/reference"
+	"github.com/scopegen/scopegen/internal/textdiff"
 )
 
 var update = flag.Bool("update", false, "rewrite the want.* files of testdata/diff with the current output")
@@ -79,7 +79,7 @@ func TestGolden(t *testing.T) {
 					continue
 				}
 				if !bytes.Equal(got, f.Data) {
-					t.Errorf("%s differs (go test ./internal/diff -update to accept):\n%s", f.Name, gen.Diff(f.Name, f.Data, got))
+					t.Errorf("%s differs (go test ./internal/diff -update to accept):\n%s", f.Name, textdiff.Unified(f.Name, f.Name, f.Data, got))
 				}
 			}
 			if changed {
@@ -390,7 +390,7 @@ func TestDeterministic(t *testing.T) {
 			if i == 0 {
 				first = got
 			} else if !bytes.Equal(first, got) {
-				t.Fatalf("%s: run %d differs:\n%s", path, i, gen.Diff("json", first, got))
+				t.Fatalf("%s: run %d differs:\n%s", path, i, textdiff.Unified("json", "json", first, got))
 			}
 		}
 	}

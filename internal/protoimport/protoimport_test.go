@@ -10,11 +10,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/scopegen/scopegen/gen"
 	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/protoimport"
 	"github.com/scopegen/scopegen/internal/reference"
 	"github.com/scopegen/scopegen/internal/spec"
+	"github.com/scopegen/scopegen/internal/textdiff"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden specs in testdata/protoimport with the current output")
@@ -284,7 +284,7 @@ func TestFixtures(t *testing.T) {
 				t.Fatalf("%v (run go test ./internal/protoimport -update)", err)
 			}
 			if !bytes.Equal(old, res.YAML) {
-				t.Errorf("the spec differs from %s (go test ./internal/protoimport -update to accept):\n%s", golden, gen.Diff(fx.golden, old, res.YAML))
+				t.Errorf("the spec differs from %s (go test ./internal/protoimport -update to accept):\n%s", golden, textdiff.Unified(fx.golden, fx.golden, old, res.YAML))
 			}
 		})
 	}
@@ -409,7 +409,7 @@ func TestStable(t *testing.T) {
 					t.Fatal(err)
 				}
 				if !bytes.Equal(first, res.YAML) {
-					t.Fatalf("a second import differs:\n%s", gen.Diff("spec", first, res.YAML))
+					t.Fatalf("a second import differs:\n%s", textdiff.Unified("spec", "spec", first, res.YAML))
 				}
 			}
 		})
@@ -435,7 +435,7 @@ func TestExtraFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(first, res.YAML) {
-		t.Errorf("with the extra files, the spec differs:\n%s", gen.Diff("spec", first, res.YAML))
+		t.Errorf("with the extra files, the spec differs:\n%s", textdiff.Unified("spec", "spec", first, res.YAML))
 	}
 }
 
@@ -490,7 +490,7 @@ func TestStableFromAnyDirectory(t *testing.T) {
 						t.Fatalf("from %s: %v", dir, err)
 					}
 					if !bytes.Equal(first, res.YAML) {
-						t.Fatalf("from %s, files %v: the spec differs:\n%s", dir, names, gen.Diff("spec", first, res.YAML))
+						t.Fatalf("from %s, files %v: the spec differs:\n%s", dir, names, textdiff.Unified("spec", "spec", first, res.YAML))
 					}
 				}
 			}

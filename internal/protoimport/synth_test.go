@@ -13,11 +13,11 @@ import (
 	"testing"
 
 	"github.com/scopegen/scopegen/gen"
-	"github.com/scopegen/scopegen/internal/cases"
 	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/protoimport"
-	"github.com/scopegen/scopegen/internal/protoimport/prototruth"
 	"github.com/scopegen/scopegen/internal/reference"
+	"github.com/scopegen/scopegen/internal/testonly/cases"
+	"github.com/scopegen/scopegen/internal/testonly/prototruth"
 )
 
 // synthAPI is a generated API in .proto files, with what they say.

@@ -1,5 +1,5 @@
 // This file is copied next to a generated package by gen's end-to-end test,
-// with cases.json computed by the reference implementation (internal/cases).
+// with cases.json computed by the reference implementation (internal/testonly/cases).
 // It checks that the generated checker gives the reference's answer for every
 // case, and that checking never allocates.
 

@@ -8,7 +8,7 @@ import (
 
 	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/protoimport"
-	"github.com/scopegen/scopegen/internal/protoimport/prototruth"
+	"github.com/scopegen/scopegen/internal/testonly/prototruth"
 )
 
 // store has its rules in fields of message-typed options, set as message

@@ -1,4 +1,4 @@
-package main
+package explain
 
 import (
 	"fmt"
@@ -9,18 +9,6 @@ import (
 	"github.com/scopegen/scopegen/internal/reference"
 	"github.com/scopegen/scopegen/internal/spec"
 )
-
-// splitList splits a comma-separated flag value, trimming spaces and
-// dropping empty items: "" and "a, b," are both fine.
-func splitList(s string) []string {
-	var out []string
-	for _, part := range strings.Split(s, ",") {
-		if part = strings.TrimSpace(part); part != "" {
-			out = append(out, part)
-		}
-	}
-	return out
-}
 
 // kindNames are the principal kinds as -kind spells them.
 func kindNames() []string {
@@ -112,16 +100,18 @@ func unknownNames(m *model.Model, scopes, endpoints []string, scopesFlag, endpoi
 	return out
 }
 
-// grantJSON is a grant as explain and grant print it.
-type grantJSON struct {
+// Grant is a grant by the names of the spec: the grant an Explanation was
+// decided on, as scopegen explain -json prints it.
+type Grant struct {
 	Kind       string   `json:"kind"`       // "app_key", "pat" or "app_key|pat"
 	Scopes     []string `json:"scopes"`     // op scopes held directly, by id
 	Restricted bool     `json:"restricted"` // whether only Endpoints may be called
 	Endpoints  []string `json:"endpoints"`  // in spec order; empty and restricted means none
 }
 
-func grantOf(m *model.Model, g reference.Grant) grantJSON {
-	return grantJSON{
+// grantOf is g by names.
+func grantOf(m *model.Model, g reference.Grant) Grant {
+	return Grant{
 		Kind:       kindString(g.Kinds),
 		Scopes:     nonNil(reference.ScopeList(m, g)),
 		Restricted: g.Restricted,
@@ -130,7 +120,7 @@ func grantOf(m *model.Model, g reference.Grant) grantJSON {
 }
 
 // describe is a grant in words, for text output.
-func (g grantJSON) describe(m *model.Model) string {
+func (g Grant) describe(m *model.Model) string {
 	scopes := "no scopes"
 	switch {
 	case m.AllScope != nil && slices.Contains(g.Scopes, m.AllScope.Name):
@@ -152,6 +142,7 @@ func (g grantJSON) describe(m *model.Model) string {
 	return fmt.Sprintf("%s, %s, %s", kind, scopes, eps)
 }
 
+// nonNil is s, or an empty slice for nil, which JSON prints as [].
 func nonNil[T any](s []T) []T {
 	if s == nil {
 		return []T{}

@@ -1,4 +1,4 @@
-package gen_test
+package textdiff_test
 
 import (
 	"fmt"
@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/scopegen/scopegen/gen"
+	"github.com/scopegen/scopegen/internal/textdiff"
 )
 
-// TestDiffHunks checks Diff against diff -u on files of distinct lines with
+// TestDiffHunks checks Unified against diff -u on files of distinct lines with
 // a few lines changed, removed or added: the same hunks, each with 3 lines
 // of context, and changes far apart in separate hunks.
 func TestDiffHunks(t *testing.T) {
@@ -51,9 +51,9 @@ func TestDiffHunks(t *testing.T) {
 		}
 		out, _ := exec.Command("diff", "-u", pa, pb).Output()
 		want := hunks(string(out))
-		got := hunks(gen.Diff("f", []byte(a), []byte(b)))
+		got := hunks(textdiff.Unified("f", "f", []byte(a), []byte(b)))
 		if got != want {
-			t.Fatalf("case %d: Diff gives\n%s\ndiff -u gives\n%s\n-- old --\n%s-- new --\n%s", i, got, want, a, b)
+			t.Fatalf("case %d: Unified gives\n%s\ndiff -u gives\n%s\n-- old --\n%s-- new --\n%s", i, got, want, a, b)
 		}
 	}
 }
@@ -66,7 +66,7 @@ func TestDiffTwoHunks(t *testing.T) {
 		new = append(new, fmt.Sprintf("line %d", j))
 	}
 	new[20], new[80] = "changed 20", "changed 80"
-	d := gen.Diff("f", []byte(strings.Join(old, "\n")+"\n"), []byte(strings.Join(new, "\n")+"\n"))
+	d := textdiff.Unified("f", "f", []byte(strings.Join(old, "\n")+"\n"), []byte(strings.Join(new, "\n")+"\n"))
 	if got := strings.Count(d, "\n@@ "); got != 2 || !strings.Contains(d, "@@ -18,7 +18,7 @@\n") || !strings.Contains(d, "@@ -78,7 +78,7 @@\n") {
 		t.Errorf("want two hunks, @@ -18,7 +18,7 @@ and @@ -78,7 +78,7 @@; got:\n%s", d)
 	}
@@ -81,4 +81,20 @@ func hunks(d string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestUnifiedHeaders: equal texts give "", and a diff names old and new in
+// its header lines; a missing old file diffs as empty.
+func TestUnifiedHeaders(t *testing.T) {
+	if d := textdiff.Unified("a", "b", []byte("x\n"), []byte("x\n")); d != "" {
+		t.Errorf("equal texts: %q, want \"\"", d)
+	}
+	want := "--- old/f\n+++ new/f\n@@ -1,2 +1,2 @@\n x\n-y\n+z\n"
+	if d := textdiff.Unified("old/f", "new/f", []byte("x\ny\n"), []byte("x\nz\n")); d != want {
+		t.Errorf("got %q, want %q", d, want)
+	}
+	want = "--- f\n+++ f (generated)\n@@ -0,0 +1,1 @@\n+x\n"
+	if d := textdiff.Unified("f", "f (generated)", nil, []byte("x\n")); d != want {
+		t.Errorf("missing file: got %q, want %q", d, want)
+	}
 }

@@ -1,15 +1,21 @@
-package gen
+// Package textdiff prints the unified diff of two texts, line by line, as
+// diff -u does. scopegen check shows stale generated files with it, and tests
+// show how an output differs from its golden file.
+//
+// It is not the semantic diff of two specs (package diff, scopegen diff).
+package textdiff
 
 import (
 	"fmt"
 	"strings"
 )
 
-// Diff returns a unified diff from old to new for the file at path, or "" when
-// they are equal, as diff -u prints it: one hunk per group of changes, with 3
-// lines of context, changes at most 6 lines apart sharing a hunk. A missing
-// file diffs as empty.
-func Diff(path string, old, new []byte) string {
+// Unified returns a unified diff from old, named oldName in the "---" line,
+// to new, named newName in the "+++" line, or "" when they are equal, as
+// diff -u prints it: one hunk per group of changes, with 3 lines of context,
+// changes at most 6 lines apart sharing a hunk. A missing file diffs as
+// empty.
+func Unified(oldName, newName string, old, new []byte) string {
 	if string(old) == string(new) {
 		return ""
 	}
@@ -47,7 +53,7 @@ func Diff(path string, old, new []byte) string {
 	}
 	const context = 3
 	var out strings.Builder
-	fmt.Fprintf(&out, "--- %s\n+++ %s (generated)\n", path, path)
+	fmt.Fprintf(&out, "--- %s\n+++ %s\n", oldName, newName)
 	oldLine, newLine := 1, 1 // of ops[i]
 	for i := 0; i < len(ops); {
 		if ops[i][0] == ' ' {
