@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/scopegen/scopegen/gen"
+	"github.com/scopegen/scopegen/internal/textdiff"
 )
 
 // TestCoreData checks that the data files of gen/internal/core are what the
@@ -38,7 +39,7 @@ func TestCoreData(t *testing.T) {
 			t.Fatalf("%v (go test ./gen -run TestCoreData -update writes it)", err)
 		}
 		if !bytes.Equal(old, f.Content) {
-			t.Errorf("%s is stale (go test ./gen -run TestCoreData -update):\n%s", path, gen.Diff(path, old, f.Content))
+			t.Errorf("%s is stale (go test ./gen -run TestCoreData -update):\n%s", path, textdiff.Unified(path, path+" (generated)", old, f.Content))
 		}
 	}
 	if n != 4 {

@@ -126,8 +126,9 @@ func runGenerate(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// dirSummary says what generate did in dir: which of files it wrote, in the
-// order gen gives them (by name), or that all were up to date.
+// dirSummary says what generate did in dir: that it wrote all of files, or
+// which of them it wrote, in the order gen gives them (by name), or that all
+// were up to date.
 func dirSummary(dir string, files []gen.File, written map[string]bool) string {
 	var names []string
 	for _, f := range files {
@@ -139,8 +140,11 @@ func dirSummary(dir string, files []gen.File, written map[string]bool) string {
 	if !strings.HasSuffix(shown, "/") {
 		shown += "/"
 	}
-	if len(names) == 0 {
+	switch len(names) {
+	case 0:
 		return fmt.Sprintf("%s: %s up to date", shown, count(len(files), "file"))
+	case len(files):
+		return fmt.Sprintf("%s: wrote %s", shown, count(len(files), "file"))
 	}
 	return fmt.Sprintf("%s: wrote %s (%s)", shown, strings.Join(names, ", "), count(len(files), "file"))
 }
