@@ -1,13 +1,20 @@
 module github.com/scopegen/scopegen
 
-go 1.24
+go 1.24.0
 
 require (
 	github.com/bufbuild/protocompile v0.14.1
 	github.com/dave/jennifer v1.7.1
-	golang.org/x/tools v0.30.0
-	google.golang.org/protobuf v1.34.2
+	golang.org/x/tools v0.40.0
+	google.golang.org/genproto/googleapis/rpc v0.0.0-20260120221211-b8f7ae30c516
+	google.golang.org/grpc v1.80.0
+	google.golang.org/protobuf v1.36.11
 	gopkg.in/yaml.v3 v3.0.1
 )
 
-require golang.org/x/sync v0.11.0 // indirect
+require (
+	golang.org/x/net v0.49.0 // indirect
+	golang.org/x/sync v0.19.0 // indirect
+	golang.org/x/sys v0.40.0 // indirect
+	golang.org/x/text v0.33.0 // indirect
+)

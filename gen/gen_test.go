@@ -2,10 +2,8 @@ package gen_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"flag"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,7 +13,6 @@ import (
 	"github.com/scopegen/scopegen/gen"
 	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/spec"
-	"github.com/scopegen/scopegen/internal/testonly/cases"
 	"github.com/scopegen/scopegen/internal/textdiff"
 )
 
@@ -170,77 +167,5 @@ func TestBadPackageName(t *testing.T) {
 		if _, err := gen.Generate(m, gen.Options{Package: pkg}); err == nil || !strings.Contains(err.Error(), "-pkg") {
 			t.Errorf("package %q: error %v, want one that says to pass -pkg", pkg, err)
 		}
-	}
-}
-
-// TestEndToEnd builds the package generated from each golden spec and from
-// the shipped spec in a module of its own, with only the standard library,
-// runs go vet on it, and runs testdata/e2e/check_test.go inside it: the
-// generated checker against the reference implementation on every endpoint
-// for thousands of random grants and intersections, and 0 allocations.
-func TestEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and tests generated packages with the go command")
-	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command")
-	}
-	driver, err := os.ReadFile("../testdata/e2e/check_test.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	specs := map[string][]byte{}
-	for _, g := range goldens(t) {
-		specs[strings.TrimSuffix(filepath.Base(g.path), ".txtar")] = g.spec
-	}
-	shipped, err := os.ReadFile("../spec/scopes.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	specs["shipped"] = shipped
-	for name, data := range specs {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			dir := t.TempDir()
-			files := generate(t, "scopes.yaml", data, "scopes")
-			for _, f := range files {
-				if err := os.WriteFile(filepath.Join(dir, f.Name), f.Content, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			f, _ := spec.Parse("scopes.yaml", data)
-			m, _ := model.Build(f)
-			n := 3000
-			if name != "shipped" {
-				n = 1000
-			}
-			suite, err := json.Marshal(cases.Build(m, 1, n))
-			if err != nil {
-				t.Fatal(err)
-			}
-			write := map[string][]byte{
-				"go.mod":        []byte("module example.com/scopes\n\ngo 1.24\n"),
-				"check_test.go": driver,
-				"cases.json":    suite,
-			}
-			for n, content := range write {
-				if err := os.WriteFile(filepath.Join(dir, n), content, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			for _, args := range [][]string{{"vet", "./..."}, {"test", "-count=1", "./..."}, {"list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", "."}} {
-				cmd := exec.Command(goTool, args...)
-				cmd.Dir = dir
-				cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local")
-				out, err := cmd.CombinedOutput()
-				if err != nil {
-					t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-				}
-				if args[0] == "list" && strings.TrimSpace(string(out)) != "example.com/scopes" {
-					t.Errorf("the generated package imports more than the standard library:\n%s", out)
-				}
-			}
-		})
 	}
 }

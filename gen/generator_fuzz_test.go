@@ -2,7 +2,6 @@ package gen_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"go/ast"
@@ -11,10 +10,6 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -22,8 +17,6 @@ import (
 	"github.com/scopegen/scopegen/gen"
 	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/spec"
-	"github.com/scopegen/scopegen/internal/testonly/cases"
-	"github.com/scopegen/scopegen/internal/testonly/synth"
 )
 
 var randSeed = flag.Uint64("randseed", 1, "first seed of the random specs TestRandomSpecsCompile builds")
@@ -109,124 +102,6 @@ func FuzzGenerate(f *testing.F) {
 		o := randSpecOptions{Seed: seed, Scopes: 1 + int(scopes)%200, Endpoints: int(endpoints) % 200, IDs: int(ids) % (model.MaxScopeID + 1)}
 		checkGenerated(t, randSpec(o), "scopes")
 	})
-}
-
-// randomSpecSizes are the specs TestRandomSpecsCompile builds: sizes from one
-// scope to hundreds of scopes and endpoints, with ids in one word, past 64,
-// past 1,000 and up to model.MaxScopeID.
-var randomSpecSizes = []randSpecOptions{
-	{Scopes: 1, Endpoints: 1, IDs: 1},
-	{Scopes: 5, Endpoints: 0, IDs: 64},
-	{Scopes: 30, Endpoints: 12, IDs: 130},
-	{Scopes: 80, Endpoints: 60, IDs: 1000},
-	{Scopes: 200, Endpoints: 300, IDs: 5000},
-	{Scopes: 100, Endpoints: 150, IDs: model.MaxScopeID},
-}
-
-// TestRandomSpecsCompile generates a package for each of randomSpecSizes
-// (seeds from -randseed) and for a synthetic spec (internal/synth), in one
-// temporary module to share the build, and
-// runs go vet and go test on it: testdata/e2e/check_test.go compares the
-// checker with the reference on random grants, and generated/properties_test.go
-// and generated/fuzz_test.go (seeds only) check the properties of any checker.
-func TestRandomSpecsCompile(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds generated packages with the go command")
-	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command")
-	}
-	driver, err := os.ReadFile("../testdata/e2e/check_test.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	generic := map[string][]byte{}
-	for _, name := range []string{"properties_test.go", "fuzz_test.go"} {
-		data, err := os.ReadFile(filepath.Join("../generated", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		generic[name] = data
-	}
-	dir := t.TempDir()
-	write := func(name string, data []byte) {
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("go.mod", []byte("module example.com/random\n\ngo 1.24\n"))
-	driverPkg := regexp.MustCompile(`(?m)^package scopes$`)
-	specs := make([][]byte, len(randomSpecSizes))
-	for i, o := range randomSpecSizes {
-		o.Seed = *randSeed + uint64(i)
-		specs[i] = randSpec(o)
-	}
-	// And a synthetic spec shaped like a real API (internal/synth).
-	specs = append(specs, synth.Spec(synth.Options{Endpoints: 120, Scopes: 90, Seed: *randSeed}))
-	// And the lookups no random spec reaches: names that differ in three
-	// places far apart (a hash of four windows), and in five (of the whole
-	// name).
-	var four, whole []string
-	for _, a := range []string{"Aa", "Bb", "Cc"} {
-		for _, b := range []string{"Xx", "Yy", "Zz"} {
-			for _, c := range []string{"Pp", "Qq"} {
-				four = append(four, "/pkg.Service/"+a+"MiddleOfTheName"+b+"MoreOfTheNameHere"+c+"EndOfTheName")
-				for _, d := range []string{"Kk", "Ll"} {
-					whole = append(whole, "/pkg.Service/"+a+"MiddleOfTheName"+b+"MoreOfTheNameHere"+c+"AndTheRestOfIt"+d+"TheEndOfTheName")
-				}
-			}
-		}
-	}
-	// And names that differ only in the middle of long names while the
-	// shortest name is short (a window counted from the middle).
-	middle := []string{"/svc.S/ShortName1"}
-	for i := range 40 {
-		middle = append(middle, fmt.Sprintf("/svc.S/GetLongLongLongWith%02dThingsAndMoreOfTheSame", i))
-	}
-	shapes := map[int]string{len(specs): "), 13) ^", len(specs) + 1: "for i := ", len(specs) + 2: "fullMethod[n>>1"}
-	specs = append(specs, methodsSpec(four), methodsSpec(whole), methodsSpec(middle))
-	for i, src := range specs {
-		seed := *randSeed + uint64(i)
-		pkg := fmt.Sprintf("p%d", i)
-		m, files := checkGenerated(t, src, pkg)
-		if shape, ok := shapes[i]; ok {
-			for _, f := range files {
-				if f.Name == "lookup.go" && !bytes.Contains(f.Content, []byte(shape)) {
-					t.Fatalf("%s: lookup.go has no %q:\n%s", pkg, shape, f.Content)
-				}
-			}
-		}
-		t.Logf("%s: seed %d, %d scopes (max id %d, %d words), %d endpoints, %d bytes of spec", pkg, seed, len(m.Scopes), m.MaxID, m.Words, len(m.Endpoints), len(src))
-		write(filepath.Join(pkg, "scopes.yaml"), src)
-		for _, f := range files {
-			write(filepath.Join(pkg, f.Name), f.Content)
-		}
-		suite, err := json.Marshal(cases.Build(m, seed, 200))
-		if err != nil {
-			t.Fatal(err)
-		}
-		write(filepath.Join(pkg, "cases.json"), suite)
-		write(filepath.Join(pkg, "check_test.go"), driverPkg.ReplaceAll(driver, []byte("package "+pkg)))
-		for name, data := range generic {
-			data = bytes.Replace(data, []byte("package generated_test"), []byte("package "+pkg+"_test"), 1)
-			data = bytes.Replace(data, []byte(`"github.com/scopegen/scopegen/generated"`), []byte(`"example.com/random/`+pkg+`"`), 1)
-			write(filepath.Join(pkg, name), data)
-		}
-	}
-	for _, args := range [][]string{{"vet", "./..."}, {"test", "-count=1", "./..."}} {
-		cmd := exec.Command(goTool, args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("go %s: %v\n%s\npackage pN is the spec of seed %d+N (the last one synth's); reproduce with go test ./gen -run TestRandomSpecsCompile -randseed %d", strings.Join(args, " "), err, out, *randSeed, *randSeed)
-		}
-	}
 }
 
 // methodsSpec is a spec of one scope that every one of methods requires.

@@ -6,7 +6,6 @@ import (
 	"go/parser"
 	"go/token"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -127,131 +126,52 @@ func TestGRPCInSync(t *testing.T) {
 	}
 }
 
-// parseAdapter parses the generated files of an adapter.
-func parseAdapter(t *testing.T, files []gen.File) (*token.FileSet, []*ast.File) {
-	t.Helper()
+// TestGRPCGlueNames: every name the glue declares in a function or imports,
+// besides the checker, is in the generator's list, so that a checker package
+// of that name is imported under another. TestEndToEnd compiles the glue of
+// a checker of each listed name.
+func TestGRPCGlueNames(t *testing.T) {
+	shipped, err := model.Load("../spec/scopes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
 	fset := token.NewFileSet()
-	var out []*ast.File
-	for _, f := range files {
-		af, err := parser.ParseFile(fset, f.Name, f.Content, parser.ParseComments)
+	names := map[string]bool{}
+	for _, f := range generateGRPC(t, shipped, goldenOptions) {
+		af, err := parser.ParseFile(fset, f.Name, f.Content, 0)
 		if err != nil {
 			t.Fatalf("%s: %v", f.Name, err)
 		}
-		out = append(out, af)
-	}
-	return fset, out
-}
-
-// locals returns the names the functions of files declare: parameters,
-// results, receivers and variables.
-func locals(files []*ast.File) map[string]bool {
-	names := map[string]bool{}
-	addFields := func(fl *ast.FieldList) {
-		if fl == nil {
-			return
-		}
-		for _, f := range fl.List {
-			for _, n := range f.Names {
-				names[n.Name] = true
+		for _, imp := range af.Imports {
+			path, _ := strconv.Unquote(imp.Path.Value)
+			if path != goldenOptions.Core {
+				names[path[strings.LastIndex(path, "/")+1:]] = true
 			}
 		}
-	}
-	for _, f := range files {
-		for _, d := range f.Decls {
+		for _, d := range af.Decls {
 			fn, ok := d.(*ast.FuncDecl)
 			if !ok {
 				continue
 			}
-			addFields(fn.Recv)
-			ast.Inspect(fn, func(n ast.Node) bool {
-				switch n := n.(type) {
-				case *ast.FuncType:
-					addFields(n.Params)
-					addFields(n.Results)
-				case *ast.AssignStmt:
-					if n.Tok == token.DEFINE {
-						for _, l := range n.Lhs {
-							if id, ok := l.(*ast.Ident); ok {
-								names[id.Name] = true
-							}
-						}
-					}
-				case *ast.RangeStmt:
-					for _, e := range []ast.Expr{n.Key, n.Value} {
-						if id, ok := e.(*ast.Ident); ok && n.Tok == token.DEFINE {
-							names[id.Name] = true
-						}
-					}
-				case *ast.ValueSpec:
-					for _, id := range n.Names {
+			for _, fl := range []*ast.FieldList{fn.Type.Params, fn.Type.Results} {
+				if fl == nil {
+					continue
+				}
+				for _, field := range fl.List {
+					for _, id := range field.Names {
 						names[id.Name] = true
 					}
 				}
-				return true
-			})
+			}
 		}
 	}
-	delete(names, "_")
-	return names
-}
-
-// TestGRPCLocals: every name the adapter declares in a function is in the
-// generator's list, so that a checker package of that name is imported under
-// another; and with such a name the adapter still refers to the checker by
-// a name no local hides.
-func TestGRPCLocals(t *testing.T) {
-	shipped, err := model.Load("../spec/scopes.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, files := parseAdapter(t, generateGRPC(t, shipped, goldenOptions))
-	names := locals(files)
 	for name := range names {
-		opts := gen.GRPCOptions{Package: "adapter", Core: "example.com/" + name, CorePackage: name}
-		_, files := parseAdapter(t, generateGRPC(t, shipped, opts))
-		for _, f := range files {
-			for _, imp := range f.Imports {
-				path, _ := strconv.Unquote(imp.Path.Value)
-				if path == opts.Core && (imp.Name == nil || imp.Name.Name == name) {
-					t.Errorf("a checker package named %s is imported as %s, which a local hides; add it to grpcLocals", name, name)
-				}
-			}
+		if !gen.GlueNames()[name] {
+			t.Errorf("the glue declares or imports %s, which is not in glueNames: a checker package of that name would be hidden", name)
 		}
 	}
-}
-
-// TestGRPCImports: the adapter imports the standard library, gRPC, protobuf,
-// errdetails and the checker, each under a distinct name, whatever the
-// checker's name.
-func TestGRPCImports(t *testing.T) {
-	shipped, err := model.Load("../spec/scopes.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	allowed := []string{
-		"google.golang.org/grpc", "google.golang.org/grpc/codes", "google.golang.org/grpc/status", "google.golang.org/grpc/metadata",
-		"google.golang.org/protobuf/proto", "google.golang.org/protobuf/reflect/protoreflect", "google.golang.org/genproto/googleapis/rpc/errdetails",
-	}
-	for _, core := range []string{"scopes", "status", "grpc", "strings", "context", "proto"} {
-		opts := gen.GRPCOptions{Package: "adapter", Core: "example.com/x/" + core, CorePackage: core}
-		_, files := parseAdapter(t, generateGRPC(t, shipped, opts))
-		for _, f := range files {
-			seen := map[string]string{}
-			for _, imp := range f.Imports {
-				path, _ := strconv.Unquote(imp.Path.Value)
-				name := path[strings.LastIndex(path, "/")+1:]
-				if imp.Name != nil {
-					name = imp.Name.Name
-				}
-				if other, ok := seen[name]; ok {
-					t.Errorf("checker %s: %s and %s are both imported as %s", core, other, path, name)
-				}
-				seen[name] = path
-				if path != opts.Core && strings.Contains(strings.SplitN(path, "/", 2)[0], ".") && !slices.Contains(allowed, path) {
-					t.Errorf("checker %s: the adapter imports %s", core, path)
-				}
-			}
-		}
+	if len(names) == 0 {
+		t.Fatal("found no names in the glue")
 	}
 }
 
@@ -270,6 +190,9 @@ func TestGRPCOptionErrors(t *testing.T) {
 		{gen.GRPCOptions{Package: "scopesgrpc", Core: "example.com/a b"}, "-import-path"},
 		{gen.GRPCOptions{Package: "scopesgrpc", Core: "example.com/my-scopes"}, "checker package name"},
 		{gen.GRPCOptions{Package: "scopes", Core: "example.com/scopes"}, "both package scopes"},
+		{gen.GRPCOptions{Package: "scopesgrpc", Core: "example.com/cmd/main", CorePackage: "main"}, "package main"},
+		{gen.GRPCOptions{Package: "_", Core: "example.com/scopes"}, "cannot be imported"},
+		{gen.GRPCOptions{Package: "scopesgrpc", Core: "example.com/init"}, "cannot be imported"},
 	} {
 		if _, err := gen.GenerateGRPC(shipped, tc.opts); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: error %v, want one that says %q", tc.opts, err, tc.want)

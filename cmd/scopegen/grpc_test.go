@@ -40,7 +40,7 @@ func TestGenerateGRPC(t *testing.T) {
 		"package scopesgrpc\n",
 		`"example.com/svc/internal/scopes"`,
 		"// Source: " + relativeSource(clarifai, adapter) + ". ",
-		`"google.golang.org/grpc"`,
+		`"github.com/scopegen/scopegen/scopegrpc"`,
 	} {
 		if !strings.Contains(enforce, want) {
 			t.Errorf("enforce.go lacks %q:\n%.800s", want, enforce)

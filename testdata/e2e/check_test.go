@@ -6,11 +6,17 @@
 package scopes
 
 import (
+	_ "embed"
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 )
+
+// casesJSON is embedded rather than read, so that the go command can cache
+// the test's result: a file the test opens would tie it to its directory.
+//
+//go:embed cases.json
+var casesJSON []byte
 
 type grantCase struct {
 	Kind      int      `json:"kind"`
@@ -45,12 +51,8 @@ type suite struct {
 }
 
 func load(t *testing.T) suite {
-	data, err := os.ReadFile("cases.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var s suite
-	if err := json.Unmarshal(data, &s); err != nil {
+	if err := json.Unmarshal(casesJSON, &s); err != nil {
 		t.Fatal(err)
 	}
 	return s

@@ -3,365 +3,93 @@
 
 // Package testscopesgrpc enforces the spec of package testscopes on a gRPC
 // server: interceptors check every call against the spec before its handler
-// runs, and remove from responses the fields the caller may not see.
+// runs, and remove from responses the fields the caller may not see. It is
+// package scopegrpc instantiated for package testscopes's Grant and Decision types;
+// see that package for what each name does.
 //
 //	enforcer := testscopesgrpc.New(resolve)
 //	server := grpc.NewServer(enforcer.ServerOptions()...)
 //
 // resolve is the service's own Resolver: it finds the key a call carries
 // (KeyFromContext reads "authorization: Key <id>") and returns its grant.
-//
-// A denied call ends with a status whose code and message are the spec's
-// outcome's, and whose details hold one errdetails.ErrorInfo: its Reason is
-// the outcome's status name, its Domain the called service, and its Metadata
-// the keys MetadataCode, MetadataStatus, MetadataEndpoint, MetadataReason and
-// MetadataMissingScopes.
 package testscopesgrpc
 
 import (
 	"context"
-	"errors"
 	"github.com/scopegen/scopegen/examples/internal/testscopes"
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/status"
-	"strconv"
-	"strings"
-	"sync/atomic"
+	"github.com/scopegen/scopegen/scopegrpc"
 )
 
-// The metadata keys of the errdetails.ErrorInfo of a denied call.
+// Enforcer checks calls against the spec of package testscopes (scopegrpc.Enforcer).
+type Enforcer = scopegrpc.Enforcer[testscopes.Grant, testscopes.Decision]
+
+// Resolver returns the grant of the caller of a call (scopegrpc.Resolver).
+type Resolver = scopegrpc.Resolver[testscopes.Grant]
+
+// Option configures an Enforcer (scopegrpc.Option).
+type Option = scopegrpc.Option
+
+// The metadata keys of the errdetails.ErrorInfo of a denied call, and of the
+// credentials of a call (scopegrpc's constants).
 const (
-	// MetadataCode is the outcome's numeric code, e.g. "11007".
-	MetadataCode = "code"
-	// MetadataStatus is the outcome's status name, e.g. "CONN_INSUFFICIENT_SCOPES";
-	// ErrorInfo.Reason holds it too.
-	MetadataStatus = "status"
-	// MetadataEndpoint is the full method called, e.g. "/scopegen.test.Items/GetItem".
-	MetadataEndpoint = "endpoint"
-	// MetadataReason says why the call was denied: the name of a
-	// testscopes.Reason ("missing_scopes", "principal", "endpoint_not_granted",
-	// "no_credentials", "unknown_endpoint"), or "key_not_found" or "key_invalid"
-	// when the Resolver refused the key.
-	MetadataReason = "reason"
-	// MetadataMissingScopes lists the scopes the endpoint requires that the
-	// caller lacks, comma-separated, e.g. "Items:Get"; it is absent
-	// when none are missing or the key was refused.
-	MetadataMissingScopes = "missing_scopes"
+	MetadataCode          = scopegrpc.MetadataCode
+	MetadataStatus        = scopegrpc.MetadataStatus
+	MetadataEndpoint      = scopegrpc.MetadataEndpoint
+	MetadataReason        = scopegrpc.MetadataReason
+	MetadataMissingScopes = scopegrpc.MetadataMissingScopes
+	AuthorizationKey      = scopegrpc.AuthorizationKey
 )
 
-// AuthorizationKey is the metadata key of the credentials of a call:
-// "authorization: Key <id>".
-const AuthorizationKey = "authorization"
-
-// The errors a Resolver returns for a call whose credentials give no grant.
-// Wrap them to say more in your logs (fmt.Errorf("%w: expired", ErrKeyInvalid)):
-// the client sees only the outcome.
+// The errors a Resolver returns for a call whose credentials give no grant
+// (scopegrpc's, which are package enforce's).
 var (
-	// ErrNoCredentials: the call carries no credentials. Public endpoints are
-	// called with the zero Grant; any other is refused with
-	// codes.Unauthenticated and 11009 CONN_KEY_NOT_FOUND.
-	ErrNoCredentials = errors.New("no credentials")
-	// ErrKeyNotFound: there is no such key. The call is refused with
-	// 11009 CONN_KEY_NOT_FOUND (NOT_FOUND).
-	ErrKeyNotFound = errors.New("key not found")
-	// ErrKeyInvalid: the key is malformed, disabled or expired. The call is
-	// refused with 11008 CONN_KEY_INVALID (UNAUTHENTICATED).
-	ErrKeyInvalid = errors.New("key invalid")
+	ErrNoCredentials = scopegrpc.ErrNoCredentials
+	ErrKeyNotFound   = scopegrpc.ErrKeyNotFound
+	ErrKeyInvalid    = scopegrpc.ErrKeyInvalid
 )
 
-// Resolver returns the grant of the caller of a call, from the call's context
-// (KeyFromContext reads its key). It returns ErrNoCredentials when the call
-// carries none, and ErrKeyNotFound or ErrKeyInvalid, or an error wrapping
-// them, for a key it refuses. An error with a gRPC status (status.Error) ends
-// the call with that status; any other error ends it with codes.Internal,
-// without the error's text.
-//
-// For a collaborator, a key used on an app its owner was invited to, return
-// what both allow: key.Intersect(invite).
-//
-// The Resolver runs before the handler of every call of an endpoint of the
-// spec, public ones included: a key sent to a public endpoint must be valid,
-// and its scopes may keep fields that would be redacted.
-type Resolver func(ctx context.Context) (testscopes.Grant, error)
+// New returns an Enforcer that finds the grant of each call with resolve.
+func New(resolve Resolver, opts ...Option) *Enforcer {
+	return scopegrpc.New[testscopes.Grant, testscopes.Decision](resolve, opts...)
+}
 
 // KeyFromContext returns the key of a call: the <id> of the incoming metadata
-// "authorization: Key <id>" (the scheme is case-insensitive). It returns
-// ErrNoCredentials when the call has no authorization metadata, and
-// ErrKeyInvalid when it is not one Key credential.
+// "authorization: Key <id>" (scopegrpc.KeyFromContext).
 func KeyFromContext(ctx context.Context) (string, error) {
-	values := metadata.ValueFromIncomingContext(ctx, AuthorizationKey)
-	if len(values) == 0 {
-		return "", ErrNoCredentials
-	}
-	if len(values) > 1 {
-		return "", ErrKeyInvalid
-	}
-	scheme, id, ok := strings.Cut(strings.TrimSpace(values[0]), " ")
-	id = strings.TrimSpace(id)
-	if !ok || !strings.EqualFold(scheme, "Key") || id == "" || strings.ContainsAny(id, " \t") {
-		return "", ErrKeyInvalid
-	}
-	return id, nil
+	return scopegrpc.KeyFromContext(ctx)
 }
 
 // WithKey returns ctx with the outgoing metadata "authorization: Key <id>",
 // for clients.
 func WithKey(ctx context.Context, id string) context.Context {
-	return metadata.AppendToOutgoingContext(ctx, AuthorizationKey, "Key "+id)
+	return scopegrpc.WithKey(ctx, id)
 }
 
-// Enforcer checks calls against the spec. Make one with New; it is safe for
-// concurrent use.
-type Enforcer struct {
-	resolve        Resolver
-	unlisted       func(fullMethod string) bool
-	domain         string
-	grantInContext bool
-	inPlace        bool
-	// redactors caches, per endpoint, its redacted fields resolved on the
-	// type of its responses.
-	redactors [testscopes.NumEndpoints + 1]atomic.Pointer[redactor]
+// GrantFromContext returns the caller's grant in a handler of an endpoint
+// with request-dependent scopes, or of any endpoint with WithGrantInContext.
+func GrantFromContext(ctx context.Context) (testscopes.Grant, bool) {
+	return scopegrpc.GrantFromContext[testscopes.Grant](ctx)
 }
-
-// Option configures an Enforcer.
-type Option func(*Enforcer)
 
 // WithGrantInContext stores the caller's grant in the context of every call
-// of an endpoint, for GrantFromContext, at the cost of one allocation per
-// call. Without it, the grant is stored only for the endpoints whose handlers
-// check request-dependent scopes: /scopegen.test.Items/SearchItems.
+// of an endpoint, for GrantFromContext, at the cost of one allocation per call.
 func WithGrantInContext() Option {
-	return func(e *Enforcer) {
-		e.grantInContext = true
-	}
+	return scopegrpc.WithGrantInContext()
 }
 
 // PassUnlisted lets the calls of methods that are not endpoints of the spec
-// go through unchecked when pass returns true for them, e.g. for
-// "/grpc.health.v1.Health/Check". Every other such call is refused as an
-// unknown endpoint (11101 CONN_DOES_NOT_EXIST).
+// go through unchecked when pass returns true for them.
 func PassUnlisted(pass func(fullMethod string) bool) Option {
-	return func(e *Enforcer) {
-		e.unlisted = pass
-	}
+	return scopegrpc.PassUnlisted(pass)
 }
 
-// WithDomain sets the Domain of the ErrorInfo of denied calls; by default it
-// is the name of the called service, e.g. "scopegen.test.Items".
+// WithDomain sets the Domain of the ErrorInfo of denied calls.
 func WithDomain(domain string) Option {
-	return func(e *Enforcer) {
-		e.domain = domain
-	}
+	return scopegrpc.WithDomain(domain)
 }
 
 // RedactInPlace removes fields from the response messages the handlers return
-// instead of from copies of them. Use it only when handlers return messages
-// they made for the call, never ones they keep or share.
+// instead of from copies of them; see scopegrpc.RedactInPlace.
 func RedactInPlace() Option {
-	return func(e *Enforcer) {
-		e.inPlace = true
-	}
-}
-
-// New returns an Enforcer that finds the grant of each call with resolve.
-func New(resolve Resolver, opts ...Option) *Enforcer {
-	if resolve == nil {
-		panic("testscopesgrpc.New: nil Resolver")
-	}
-	e := &Enforcer{resolve: resolve}
-	for _, o := range opts {
-		o(e)
-	}
-	return e
-}
-
-// ServerOptions returns the options that install the interceptors on a
-// grpc.Server: grpc.NewServer(e.ServerOptions()...).
-func (e *Enforcer) ServerOptions() []grpc.ServerOption {
-	return []grpc.ServerOption{
-		grpc.ChainUnaryInterceptor(e.UnaryServerInterceptor()),
-		grpc.ChainStreamInterceptor(e.StreamServerInterceptor()),
-	}
-}
-
-// UnaryServerInterceptor returns the interceptor of unary calls: it refuses
-// a call the spec denies, and redacts the response of one it allows. It
-// allocates nothing of its own for an allowed call whose caller may see the
-// whole response, or whose response lacks the fields to remove along singular
-// fields; walking a repeated or map field allocates protoreflect's view of it,
-// and removing fields allocates a copy of the response (unless RedactInPlace).
-func (e *Enforcer) UnaryServerInterceptor() grpc.UnaryServerInterceptor {
-	return e.unary
-}
-
-// StreamServerInterceptor returns the interceptor of streaming calls: it
-// refuses a call the spec denies, and redacts every message the server sends
-// on a stream it allows.
-func (e *Enforcer) StreamServerInterceptor() grpc.StreamServerInterceptor {
-	return e.stream
-}
-func (e *Enforcer) unary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
-	g, d, err := e.authorize(ctx, info.FullMethod)
-	if err != nil {
-		return nil, err
-	}
-	if e.keepGrant(d.Endpoint()) {
-		ctx = context.WithValue(ctx, grantKey{}, g)
-	}
-	resp, err := handler(ctx, req)
-	if err != nil || !d.Redacts() {
-		return resp, err
-	}
-	return e.redact(d, resp)
-}
-func (e *Enforcer) stream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
-	ctx := ss.Context()
-	g, d, err := e.authorize(ctx, info.FullMethod)
-	if err != nil {
-		return err
-	}
-	keep := e.keepGrant(d.Endpoint())
-	if !keep && !d.Redacts() {
-		return handler(srv, ss)
-	}
-	if keep {
-		ctx = context.WithValue(ctx, grantKey{}, g)
-	}
-	return handler(srv, &serverStream{
-		ServerStream: ss,
-		ctx:          ctx,
-		d:            d,
-		e:            e,
-	})
-}
-
-// authorize decides a call of fullMethod: the caller's grant and the decision,
-// or the status error that ends a denied call. An unlisted method let through
-// gives the zero Decision.
-func (e *Enforcer) authorize(ctx context.Context, fullMethod string) (testscopes.Grant, testscopes.Decision, error) {
-	ep, ok := testscopes.LookupEndpoint(fullMethod)
-	if !ok {
-		if e.unlisted != nil && e.unlisted(fullMethod) {
-			return testscopes.Grant{}, testscopes.Decision{}, nil
-		}
-		d := testscopes.Grant{}.Check(fullMethod)
-		return testscopes.Grant{}, d, e.deny(fullMethod, d.Outcome(), codes.Code(d.Outcome().GRPCCode()), d.Reason().String(), testscopes.Set{})
-	}
-	g, err := e.resolve(ctx)
-	if err != nil {
-		switch {
-		case errors.Is(err, ErrNoCredentials):
-			g = testscopes.Grant{}
-		case errors.Is(err, ErrKeyNotFound):
-			o := testscopes.OutcomeKeyNotFound
-			return testscopes.Grant{}, testscopes.Decision{}, e.deny(fullMethod, o, codes.Code(o.GRPCCode()), "key_not_found", testscopes.Set{})
-		case errors.Is(err, ErrKeyInvalid):
-			o := testscopes.OutcomeKeyInvalid
-			return testscopes.Grant{}, testscopes.Decision{}, e.deny(fullMethod, o, codes.Code(o.GRPCCode()), "key_invalid", testscopes.Set{})
-		default:
-			if st, ok := status.FromError(err); ok && st.Code() != codes.OK {
-				return testscopes.Grant{}, testscopes.Decision{}, st.Err()
-			}
-			return testscopes.Grant{}, testscopes.Decision{}, status.Error(codes.Internal, "the credentials could not be checked")
-		}
-	}
-	d := g.CheckEndpoint(ep)
-	if !d.Allowed() {
-		o := d.Outcome()
-		code := codes.Code(o.GRPCCode())
-		if d.Reason() == testscopes.ReasonNoCredentials {
-			code = codes.Unauthenticated
-		}
-		return g, d, e.deny(fullMethod, o, code, d.Reason().String(), d.Missing())
-	}
-	return g, d, nil
-}
-
-// deny returns the status error of a denied call.
-func (e *Enforcer) deny(fullMethod string, o testscopes.Outcome, code codes.Code, reason string, missing testscopes.Set) error {
-	md := map[string]string{
-		MetadataCode:     strconv.Itoa(o.Code()),
-		MetadataEndpoint: fullMethod,
-		MetadataReason:   reason,
-		MetadataStatus:   o.Status(),
-	}
-	if !missing.IsEmpty() {
-		md[MetadataMissingScopes] = missing.String()
-	}
-	domain := e.domain
-	if domain == "" {
-		domain = serviceOf(fullMethod)
-	}
-	st := status.New(code, o.Message())
-	if detailed, err := st.WithDetails(&errdetails.ErrorInfo{
-		Domain:   domain,
-		Metadata: md,
-		Reason:   o.Status(),
-	}); err == nil {
-		st = detailed
-	}
-	return st.Err()
-}
-
-// serviceOf returns the service of a full method name: "pkg.Service" of
-// "/pkg.Service/Method".
-func serviceOf(fullMethod string) string {
-	s := strings.TrimPrefix(fullMethod, "/")
-	if i := strings.LastIndexByte(s, '/'); i > 0 {
-		return s[:i]
-	}
-	return "testscopes"
-}
-
-// keepGrant reports whether the grant of a call of ep goes in its context.
-func (e *Enforcer) keepGrant(ep testscopes.Endpoint) bool {
-	return ep.Valid() && (e.grantInContext || requestScoped(ep))
-}
-
-// requestScoped reports whether the handler of ep checks request-dependent
-// scopes, and so needs the caller's grant.
-func requestScoped(ep testscopes.Endpoint) bool {
-	switch ep {
-	case testscopes.SearchItems:
-		return true
-	}
-	return false
-}
-
-// grantKey is the context key of the caller's grant.
-type grantKey struct{}
-
-// GrantFromContext returns the caller's grant in a handler of an endpoint
-// with request-dependent scopes (/scopegen.test.Items/SearchItems), whose
-// handler checks them with Grant.Has, or of any endpoint with
-// WithGrantInContext.
-func GrantFromContext(ctx context.Context) (testscopes.Grant, bool) {
-	g, ok := ctx.Value(grantKey{}).(testscopes.Grant)
-	return g, ok
-}
-
-// serverStream is a stream whose context holds the caller's grant and whose
-// messages are redacted.
-type serverStream struct {
-	grpc.ServerStream
-	ctx context.Context
-	e   *Enforcer
-	d   testscopes.Decision
-}
-
-func (s *serverStream) Context() context.Context {
-	return s.ctx
-}
-func (s *serverStream) SendMsg(m any) error {
-	if s.d.Redacts() {
-		r, err := s.e.redact(s.d, m)
-		if err != nil {
-			return err
-		}
-		m = r
-	}
-	return s.ServerStream.SendMsg(m)
+	return scopegrpc.RedactInPlace()
 }

@@ -1,0 +1,356 @@
+// Package scopegrpc enforces a spec on a gRPC server: interceptors check
+// every call with the checker package that scopegen generated from the spec,
+// before its handler runs, and remove from responses the fields the caller
+// may not see. It is one library for every spec, generic over the checker's
+// Grant and Decision types; scopegen generate -grpc writes a few lines of
+// glue that instantiate it for a checker package (New, Enforcer, Resolver…),
+// or a service instantiates it itself:
+//
+//	enforcer := scopegrpc.New[checker.Grant, checker.Decision](resolve)
+//	server := grpc.NewServer(enforcer.ServerOptions()...)
+//
+// resolve is the service's own Resolver: it finds the key a call carries
+// (KeyFromContext reads "authorization: Key <id>") and returns its grant.
+//
+// A denied call ends with a status whose code and message are the spec's
+// outcome's, and whose details hold one errdetails.ErrorInfo: its Reason is
+// the outcome's status name, its Domain the called service, and its Metadata
+// the keys MetadataCode, MetadataStatus, MetadataEndpoint, MetadataReason and
+// MetadataMissingScopes.
+//
+// It lives in a module of its own, so that only services that serve gRPC
+// download gRPC and protobuf.
+package scopegrpc
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+
+	"github.com/scopegen/scopegen/enforce"
+)
+
+// The metadata keys of the errdetails.ErrorInfo of a denied call.
+const (
+	// MetadataCode is the outcome's numeric code, e.g. "11007".
+	MetadataCode = "code"
+	// MetadataStatus is the outcome's status name, e.g.
+	// "CONN_INSUFFICIENT_SCOPES"; ErrorInfo.Reason holds it too.
+	MetadataStatus = "status"
+	// MetadataEndpoint is the full method called, e.g. "/pkg.Service/Method".
+	MetadataEndpoint = "endpoint"
+	// MetadataReason says why the call was denied: the name of the checker's
+	// Reason ("missing_scopes", "principal", "endpoint_not_granted",
+	// "no_credentials", "unknown_endpoint"), or "key_not_found" or
+	// "key_invalid" when the Resolver refused the key.
+	MetadataReason = "reason"
+	// MetadataMissingScopes lists the scopes the endpoint requires that the
+	// caller lacks, comma-separated, e.g. "Inputs:Get,Concepts:Get"; it is
+	// absent when none are missing or the key was refused.
+	MetadataMissingScopes = "missing_scopes"
+)
+
+// AuthorizationKey is the metadata key of the credentials of a call:
+// "authorization: Key <id>".
+const AuthorizationKey = "authorization"
+
+// The errors a Resolver returns for a call whose credentials give no grant:
+// those of package enforce, which every adapter shares. Wrap them to say more
+// in your logs (fmt.Errorf("%w: expired", ErrKeyInvalid)): the client sees
+// only the outcome.
+var (
+	// ErrNoCredentials: the call carries no credentials. Public endpoints are
+	// called with the zero Grant; any other is refused with
+	// codes.Unauthenticated and the spec's key_not_found outcome.
+	ErrNoCredentials = enforce.ErrNoCredentials
+	// ErrKeyNotFound: there is no such key. The call is refused with the
+	// spec's key_not_found outcome and its gRPC code.
+	ErrKeyNotFound = enforce.ErrKeyNotFound
+	// ErrKeyInvalid: the key is malformed, disabled or expired. The call is
+	// refused with the spec's key_invalid outcome and its gRPC code.
+	ErrKeyInvalid = enforce.ErrKeyInvalid
+)
+
+// Resolver returns the grant of the caller of a call, from the call's context
+// (KeyFromContext reads its key). It returns ErrNoCredentials when the call
+// carries none, and ErrKeyNotFound or ErrKeyInvalid, or an error wrapping
+// them, for a key it refuses. An error with a gRPC status (status.Error) ends
+// the call with that status; any other error ends it with codes.Internal,
+// without the error's text.
+//
+// For a collaborator, a key used on an app its owner was invited to, return
+// what both allow: key.Intersect(invite).
+//
+// The Resolver runs before the handler of every call of an endpoint of the
+// spec, public ones included: a key sent to a public endpoint must be valid,
+// and its scopes may keep fields that would be redacted. It never runs for a
+// method that is not an endpoint.
+type Resolver[G any] func(ctx context.Context) (G, error)
+
+// KeyFromContext returns the key of a call: the <id> of the incoming metadata
+// "authorization: Key <id>" (the scheme is case-insensitive). It returns
+// ErrNoCredentials when the call has no authorization metadata, and
+// ErrKeyInvalid when it is not one Key credential.
+func KeyFromContext(ctx context.Context) (string, error) {
+	values := metadata.ValueFromIncomingContext(ctx, AuthorizationKey)
+	if len(values) == 0 {
+		return "", ErrNoCredentials
+	}
+	if len(values) > 1 {
+		return "", ErrKeyInvalid
+	}
+	scheme, id, ok := strings.Cut(strings.TrimSpace(values[0]), " ")
+	id = strings.TrimSpace(id)
+	if !ok || !strings.EqualFold(scheme, "Key") || id == "" || strings.ContainsAny(id, " \t") {
+		return "", ErrKeyInvalid
+	}
+	return id, nil
+}
+
+// WithKey returns ctx with the outgoing metadata "authorization: Key <id>",
+// for clients.
+func WithKey(ctx context.Context, id string) context.Context {
+	return metadata.AppendToOutgoingContext(ctx, AuthorizationKey, "Key "+id)
+}
+
+// Enforcer checks calls against the spec of the checker package whose Grant
+// and Decision types are G and D. Make one with New; it is safe for
+// concurrent use.
+type Enforcer[G enforce.Grant[D], D enforce.Decision[D]] struct {
+	resolve Resolver[G]
+	options
+	redactors redactors
+}
+
+// options are the settings of an Enforcer that Option sets.
+type options struct {
+	unlisted       func(fullMethod string) bool
+	domain         string
+	grantInContext bool
+	inPlace        bool
+}
+
+// Option configures an Enforcer.
+type Option func(*options)
+
+// WithGrantInContext stores the caller's grant in the context of every call
+// of an endpoint, for GrantFromContext, at the cost of one allocation per
+// call. Without it, the grant is stored only for the endpoints whose handlers
+// check request-dependent scopes.
+func WithGrantInContext() Option {
+	return func(o *options) {
+		o.grantInContext = true
+	}
+}
+
+// PassUnlisted lets the calls of methods that are not endpoints of the spec
+// go through unchecked when pass returns true for them, e.g. for
+// "/grpc.health.v1.Health/Check". Every other such call is refused as an
+// unknown endpoint, with the spec's unknown_endpoint outcome.
+func PassUnlisted(pass func(fullMethod string) bool) Option {
+	return func(o *options) {
+		o.unlisted = pass
+	}
+}
+
+// WithDomain sets the Domain of the ErrorInfo of denied calls; by default it
+// is the name of the called service, e.g. "pkg.Service".
+func WithDomain(domain string) Option {
+	return func(o *options) {
+		o.domain = domain
+	}
+}
+
+// RedactInPlace removes fields from the response messages the handlers return
+// instead of from copies of them. Use it only when handlers return messages
+// they made for the call, never ones they keep or share.
+func RedactInPlace() Option {
+	return func(o *options) {
+		o.inPlace = true
+	}
+}
+
+// New returns an Enforcer that finds the grant of each call with resolve.
+func New[G enforce.Grant[D], D enforce.Decision[D]](resolve Resolver[G], opts ...Option) *Enforcer[G, D] {
+	if resolve == nil {
+		panic("scopegrpc.New: nil Resolver")
+	}
+	e := &Enforcer[G, D]{resolve: resolve}
+	for _, o := range opts {
+		o(&e.options)
+	}
+	return e
+}
+
+// ServerOptions returns the options that install the interceptors on a
+// grpc.Server: grpc.NewServer(e.ServerOptions()...).
+func (e *Enforcer[G, D]) ServerOptions() []grpc.ServerOption {
+	return []grpc.ServerOption{
+		grpc.ChainUnaryInterceptor(e.UnaryServerInterceptor()),
+		grpc.ChainStreamInterceptor(e.StreamServerInterceptor()),
+	}
+}
+
+// UnaryServerInterceptor returns the interceptor of unary calls: it refuses
+// a call the spec denies, and redacts the response of one it allows. It
+// allocates nothing of its own for an allowed call whose caller may see the
+// whole response, or whose response lacks the fields to remove along singular
+// fields; walking a repeated or map field allocates protoreflect's view of it,
+// and removing fields allocates a copy of the response (unless RedactInPlace).
+func (e *Enforcer[G, D]) UnaryServerInterceptor() grpc.UnaryServerInterceptor {
+	return e.unary
+}
+
+// StreamServerInterceptor returns the interceptor of streaming calls: it
+// refuses a call the spec denies, and redacts every message the server sends
+// on a stream it allows.
+func (e *Enforcer[G, D]) StreamServerInterceptor() grpc.StreamServerInterceptor {
+	return e.stream
+}
+
+func (e *Enforcer[G, D]) unary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	g, d, pass, err := e.authorize(ctx, info.FullMethod)
+	if err != nil {
+		return nil, err
+	}
+	if pass {
+		return handler(ctx, req)
+	}
+	if e.grantInContext || d.RequestScoped() {
+		ctx = context.WithValue(ctx, grantKey[G]{}, g)
+	}
+	resp, err := handler(ctx, req)
+	if err != nil || !d.Redacts() {
+		return resp, err
+	}
+	return e.redact(d, resp)
+}
+
+func (e *Enforcer[G, D]) stream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+	ctx := ss.Context()
+	g, d, pass, err := e.authorize(ctx, info.FullMethod)
+	if err != nil {
+		return err
+	}
+	keep := !pass && (e.grantInContext || d.RequestScoped())
+	if pass || !keep && !d.Redacts() {
+		return handler(srv, ss)
+	}
+	if keep {
+		ctx = context.WithValue(ctx, grantKey[G]{}, g)
+	}
+	return handler(srv, &serverStream[G, D]{
+		ServerStream: ss,
+		ctx:          ctx,
+		d:            d,
+		e:            e,
+	})
+}
+
+// authorize decides a call of fullMethod: the caller's grant and the decision,
+// or the status error that ends a denied call. pass reports an unlisted method
+// let through unchecked.
+func (e *Enforcer[G, D]) authorize(ctx context.Context, fullMethod string) (g G, d D, pass bool, err error) {
+	if e.unlisted != nil {
+		var none G
+		if d := none.Check(fullMethod); d.Method() == "" && e.unlisted(fullMethod) {
+			return g, d, true, nil
+		}
+	}
+	g, d, err = enforce.Decide[G, D](fullMethod, func() (G, error) { return e.resolve(ctx) })
+	if err != nil {
+		if st, ok := status.FromError(err); ok && st.Code() != codes.OK {
+			return g, d, false, st.Err()
+		}
+		return g, d, false, status.Error(codes.Internal, "the credentials could not be checked")
+	}
+	if !d.Allowed() {
+		return g, d, false, e.deny(fullMethod, d)
+	}
+	return g, d, false, nil
+}
+
+// deny returns the status error of a denied call.
+func (e *Enforcer[G, D]) deny(fullMethod string, d D) error {
+	code := codes.Code(d.GRPCCode())
+	if d.ReasonName() == enforce.ReasonNoCredentials {
+		code = codes.Unauthenticated
+	}
+	md := map[string]string{
+		MetadataCode:     strconv.Itoa(d.Code()),
+		MetadataEndpoint: fullMethod,
+		MetadataReason:   d.ReasonName(),
+		MetadataStatus:   d.Status(),
+	}
+	var missing []string
+	for s := range d.MissingNames() {
+		missing = append(missing, s)
+	}
+	if len(missing) > 0 {
+		md[MetadataMissingScopes] = strings.Join(missing, ",")
+	}
+	domain := e.domain
+	if domain == "" {
+		domain = serviceOf(fullMethod)
+	}
+	st := status.New(code, d.Message())
+	if detailed, err := st.WithDetails(&errdetails.ErrorInfo{
+		Domain:   domain,
+		Metadata: md,
+		Reason:   d.Status(),
+	}); err == nil {
+		st = detailed
+	}
+	return st.Err()
+}
+
+// serviceOf returns the service of a full method name: "pkg.Service" of
+// "/pkg.Service/Method".
+func serviceOf(fullMethod string) string {
+	s := strings.TrimPrefix(fullMethod, "/")
+	if i := strings.LastIndexByte(s, '/'); i > 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// grantKey is the context key of the caller's grant of type G.
+type grantKey[G any] struct{}
+
+// GrantFromContext returns the caller's grant in a handler of an endpoint
+// with request-dependent scopes, whose handler checks them with the grant's
+// Has method, or of any endpoint with WithGrantInContext.
+func GrantFromContext[G any](ctx context.Context) (G, bool) {
+	g, ok := ctx.Value(grantKey[G]{}).(G)
+	return g, ok
+}
+
+// serverStream is a stream whose context holds the caller's grant and whose
+// messages are redacted.
+type serverStream[G enforce.Grant[D], D enforce.Decision[D]] struct {
+	grpc.ServerStream
+	ctx context.Context
+	e   *Enforcer[G, D]
+	d   D
+}
+
+func (s *serverStream[G, D]) Context() context.Context {
+	return s.ctx
+}
+
+func (s *serverStream[G, D]) SendMsg(m any) error {
+	if s.d.Redacts() {
+		r, err := s.e.redact(s.d, m)
+		if err != nil {
+			return err
+		}
+		m = r
+	}
+	return s.ServerStream.SendMsg(m)
+}

@@ -1,0 +1,264 @@
+package scopegrpc
+
+import (
+	"errors"
+	"fmt"
+	"iter"
+	"math/bits"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/scopegen/scopegen/enforce"
+)
+
+// redactors caches, per endpoint, its redacted fields resolved on the type of
+// its responses: the work of reading field paths is done once per type, not
+// per call. Reads take no lock and allocate nothing.
+type redactors struct {
+	byMethod atomic.Pointer[map[string]*redactor]
+	mu       sync.Mutex // serializes writers, which copy the map
+}
+
+// redactor holds the redacted fields of an endpoint resolved on one message
+// type.
+type redactor struct {
+	desc  protoreflect.MessageDescriptor
+	bad   uint64  // the redacted fields that are not fields of desc
+	errs  []error // why the i-th redacted field is not a field of desc, or nil
+	steps []*step // the first fields of the paths, which share their prefixes
+}
+
+// step is a field on the paths of redacted fields. Bit i of a mask stands for
+// the endpoint's i-th redacted field, as in a Decision.
+type step struct {
+	fd   protoreflect.FieldDescriptor
+	ends uint64  // the redacted fields that are this field
+	via  uint64  // the redacted fields at or below this field
+	next []*step // the fields below it
+}
+
+// redactorFor returns the redactor of the endpoint of d for messages of type
+// desc.
+func (e *Enforcer[G, D]) redactorFor(d D, desc protoreflect.MessageDescriptor) *redactor {
+	rs := &e.redactors
+	method := d.Method()
+	if m := rs.byMethod.Load(); m != nil {
+		if r := (*m)[method]; r != nil && r.desc == desc {
+			return r
+		}
+	}
+	r := newRedactor(d.Redactable(), desc)
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	next := map[string]*redactor{method: r}
+	if m := rs.byMethod.Load(); m != nil {
+		for k, v := range *m {
+			if k != method {
+				next[k] = v
+			}
+		}
+	}
+	rs.byMethod.Store(&next)
+	return r
+}
+
+// newRedactor resolves fields, an endpoint's redacted fields in order, on
+// messages of type desc.
+func newRedactor(fields iter.Seq[string], desc protoreflect.MessageDescriptor) *redactor {
+	r := &redactor{desc: desc}
+	for field := range fields {
+		bit := uint64(1) << len(r.errs)
+		p, err := resolve(desc, field)
+		if err == nil {
+			r.steps = insert(r.steps, p, bit)
+		} else {
+			r.bad |= bit
+		}
+		r.errs = append(r.errs, err)
+	}
+	return r
+}
+
+// insert adds the path of the redacted field of bit to steps.
+func insert(steps []*step, path []protoreflect.FieldDescriptor, bit uint64) []*step {
+	var s *step
+	for _, x := range steps {
+		if x.fd == path[0] {
+			s = x
+		}
+	}
+	if s == nil {
+		s = &step{fd: path[0]}
+		steps = append(steps, s)
+	}
+	s.via |= bit
+	if len(path) == 1 {
+		s.ends |= bit
+	} else {
+		s.next = insert(s.next, path[1:], bit)
+	}
+	return steps
+}
+
+// mask returns the bits of the fields of mask, or why one of them is not a
+// field of r's message type.
+func (r *redactor) mask(mask uint64) (uint64, error) {
+	if mask&r.bad != 0 {
+		return 0, r.errs[bits.TrailingZeros64(mask&r.bad)]
+	}
+	return mask, nil
+}
+
+// redact returns msg without the fields d redacts. Unless RedactInPlace is
+// set, it removes them from a copy, made only when one of them holds data. A
+// message it cannot redact ends the call with codes.Internal: a redacted field
+// never reaches the client.
+func (e *Enforcer[G, D]) redact(d D, msg any) (any, error) {
+	pm, ok := msg.(proto.Message)
+	if !ok {
+		return nil, status.Errorf(codes.Internal, "cannot redact the response of %s: %T is not a proto message", d.Method(), msg)
+	}
+	m := pm.ProtoReflect()
+	if !m.IsValid() {
+		return msg, nil
+	}
+	r := e.redactorFor(d, m.Descriptor())
+	mask, err := r.mask(d.RedactionMask())
+	if err != nil {
+		return nil, status.Errorf(codes.Internal, "cannot redact the response of %s: %v", d.Method(), err)
+	}
+	if !e.inPlace {
+		if !populated(m, r.steps, mask) {
+			return msg, nil
+		}
+		pm = proto.Clone(pm)
+		m = pm.ProtoReflect()
+	}
+	clearFields(m, r.steps, mask)
+	return pm, nil
+}
+
+// populated reports whether m holds data in a field of mask.
+func populated(m protoreflect.Message, steps []*step, mask uint64) bool {
+	for _, s := range steps {
+		switch {
+		case s.via&mask == 0:
+		case s.ends&mask != 0:
+			if m.Has(s.fd) {
+				return true
+			}
+		case s.fd.IsList():
+			if !m.Has(s.fd) {
+				continue // an empty list, whose view Get would allocate
+			}
+			l := m.Get(s.fd).List()
+			for i := range l.Len() {
+				if populated(l.Get(i).Message(), s.next, mask) {
+					return true
+				}
+			}
+		case s.fd.IsMap():
+			if !m.Has(s.fd) {
+				continue
+			}
+			found := false
+			m.Get(s.fd).Map().Range(func(_ protoreflect.MapKey, v protoreflect.Value) bool {
+				found = populated(v.Message(), s.next, mask)
+				return !found
+			})
+			if found {
+				return true
+			}
+		default:
+			// A singular message: Get returns an invalid message when it is
+			// unset, without allocating, so one call does the work of Has and Get.
+			if next := m.Get(s.fd).Message(); next.IsValid() && populated(next, s.next, mask) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// clearFields removes the data of the fields of mask from m.
+func clearFields(m protoreflect.Message, steps []*step, mask uint64) {
+	for _, s := range steps {
+		if s.via&mask == 0 || !m.Has(s.fd) {
+			continue
+		}
+		switch {
+		case s.ends&mask != 0:
+			m.Clear(s.fd)
+		case s.fd.IsList():
+			l := m.Mutable(s.fd).List()
+			for i := range l.Len() {
+				clearFields(l.Get(i).Message(), s.next, mask)
+			}
+		case s.fd.IsMap():
+			m.Mutable(s.fd).Map().Range(func(_ protoreflect.MapKey, v protoreflect.Value) bool {
+				clearFields(v.Message(), s.next, mask)
+				return true
+			})
+		default:
+			clearFields(m.Mutable(s.fd).Message(), s.next, mask)
+		}
+	}
+}
+
+// resolve returns the fields of a dotted path (proto or JSON names) from
+// messages of type desc, through singular, repeated and map message fields.
+func resolve(desc protoreflect.MessageDescriptor, field string) ([]protoreflect.FieldDescriptor, error) {
+	var path []protoreflect.FieldDescriptor
+	md := desc
+	for _, name := range strings.Split(field, ".") {
+		if md == nil {
+			return nil, fmt.Errorf("field %s of %s: %s is not a message", field, desc.FullName(), path[len(path)-1].FullName())
+		}
+		fd := md.Fields().ByName(protoreflect.Name(name))
+		if fd == nil {
+			fd = md.Fields().ByJSONName(name)
+		}
+		if fd == nil {
+			return nil, fmt.Errorf("field %s of %s: %s has no field %q", field, desc.FullName(), md.FullName(), name)
+		}
+		path = append(path, fd)
+		md = fd.Message()
+		if fd.IsMap() {
+			md = fd.MapValue().Message()
+		}
+	}
+	return path, nil
+}
+
+// CheckRedactions resolves the redacted fields of every endpoint of the spec
+// of the checker whose Grant type is G that services serve, on the endpoint's
+// response type, and returns an error for each field that is not a field of
+// it. Call it when the server starts, so that a spec and a proto that
+// disagree fail then rather than at the first call (which ends with
+// codes.Internal).
+func CheckRedactions[G enforce.Grant[D], D enforce.Decision[D]](services ...protoreflect.ServiceDescriptor) error {
+	var errs []error
+	var none G
+	for _, sd := range services {
+		methods := sd.Methods()
+		for i := range methods.Len() {
+			md := methods.Get(i)
+			d := none.Check("/" + string(sd.FullName()) + "/" + string(md.Name()))
+			if d.Method() == "" {
+				continue
+			}
+			for field := range d.Redactable() {
+				if _, err := resolve(md.Output(), field); err != nil {
+					errs = append(errs, fmt.Errorf("%s: cannot redact %v", d.Method(), err))
+				}
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
