@@ -250,39 +250,35 @@ endpoints:
 // TestLimits checks the per-endpoint limits, whose specs are too long for
 // testdata/errors.
 func TestLimits(t *testing.T) {
-	head := `scopegen: 1
-outcomes:
-  insufficient_scopes: {code: 1, status: A, grpc: PERMISSION_DENIED, message: m}
-  key_invalid: {code: 2, status: B, grpc: UNAUTHENTICATED, message: m}
-  key_not_found: {code: 3, status: C, grpc: UNAUTHENTICATED, message: m}
-  unknown_endpoint: {code: 4, status: D, grpc: NOT_FOUND, message: m}
-defaults: {principals: [app_key]}
-scopes:
-`
-	var scopes, names []string
+	str := func(v string) spec.Str { return spec.Str{Value: v} }
+	var scopes []spec.Scope
+	var names []spec.Str
 	for i := 1; i <= model.MaxRequiredPerEndpoint+1; i++ {
-		scopes = append(scopes, fmt.Sprintf("  - {name: S%d, id: %d, description: d}\n", i, i))
-		names = append(names, fmt.Sprintf("S%d", i))
+		scopes = append(scopes, spec.Scope{Name: str(fmt.Sprintf("S%d", i)), ID: spec.Int{Value: int64(i), Set: true}, Description: str("d")})
+		names = append(names, str(fmt.Sprintf("S%d", i)))
 	}
-	var redact []string
+	var redact []spec.Redaction
 	for i := 1; i <= model.MaxRedactionsPerEndpoint+1; i++ {
-		redact = append(redact, fmt.Sprintf("      - {field: f%d, unless: [S1]}\n", i))
+		redact = append(redact, spec.Redaction{Field: str(fmt.Sprintf("f%d", i)), Unless: []spec.Str{str("S1")}})
 	}
 	deep := strings.Repeat("a.", model.MaxFieldDepth) + "a"
+	method := str("/p.S/M")
 	for _, tc := range []struct {
-		name, endpoint, want string
+		name     string
+		endpoint spec.Endpoint
+		want     string
 	}{
-		{"requires", "  - method: /p.S/M\n    requires: [" + strings.Join(names, ", ") + "]\n",
-			"endpoint /p.S/M requires 65 scopes; at most 64 are supported"},
-		{"requires at the limit", "  - method: /p.S/M\n    requires: [" + strings.Join(names[1:], ", ") + "]\n", ""},
-		{"redactions", "  - method: /p.S/M\n    redact:\n" + strings.Join(redact, ""),
-			"endpoint /p.S/M has 65 redactions; at most 64 are supported"},
-		{"redactions at the limit", "  - method: /p.S/M\n    redact:\n" + strings.Join(redact[1:], ""), ""},
-		{"depth", "  - method: /p.S/M\n    redact: [{field: " + deep + ", unless: [S1]}]\n",
+		{"requires", spec.Endpoint{Method: method, Requires: names}, "endpoint /p.S/M requires 65 scopes; at most 64 are supported"},
+		{"requires at the limit", spec.Endpoint{Method: method, Requires: names[1:]}, ""},
+		{"redactions", spec.Endpoint{Method: method, Redact: redact}, "endpoint /p.S/M has 65 redactions; at most 64 are supported"},
+		{"redactions at the limit", spec.Endpoint{Method: method, Redact: redact[1:]}, ""},
+		{"depth", spec.Endpoint{Method: method, Redact: []spec.Redaction{{Field: str(deep), Unless: names[:1]}}},
 			"is deeper than 32 fields; redact a parent field instead"},
-		{"depth at the limit", "  - method: /p.S/M\n    redact: [{field: " + deep[2:] + ", unless: [S1]}]\n", ""},
+		{"depth at the limit", spec.Endpoint{Method: method, Redact: []spec.Redaction{{Field: str(deep[2:]), Unless: names[:1]}}}, ""},
 	} {
-		src := []byte(head + strings.Join(scopes, "") + "endpoints:\n" + tc.endpoint)
+		f := baseFile()
+		f.Scopes, f.Endpoints = scopes, []spec.Endpoint{tc.endpoint}
+		src := spec.Marshal(f)
 		diags, built := check(t, src)
 		if tc.want == "" {
 			if !built {
