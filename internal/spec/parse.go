@@ -36,24 +36,16 @@ func Parse(name string, data []byte) (f *File, err error) {
 	if len(data) > MaxBytes {
 		return nil, TooBig(name, int64(len(data)))
 	}
-	var doc yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
+	d := &decoder{file: name, what: "spec"}
+	doc := d.document(data)
+	if doc == nil {
+		if len(d.errs) == 0 {
 			return nil, Errors{{Pos: top, Msg: "spec is empty; start from spec/scopes.yaml of scopegen"}}
 		}
-		return nil, Errors{YAMLError(name, data, err, "spec")}
+		return nil, d.errs
 	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		return nil, Errors{{Pos: Pos{name, extra.Line, extra.Column}, Msg: "a spec is one YAML document; remove this second one"}}
-	} else if !errors.Is(err, io.EOF) {
-		// A syntax error after the first document must not be ignored.
-		return nil, Errors{YAMLError(name, data, err, "spec")}
-	}
-	d := &decoder{file: name}
 	f = &File{Name: name, Pos: top}
-	d.file_(&doc, f)
+	d.file_(doc, f)
 	if len(d.errs) > 0 {
 		return nil, d.errs.Sorted()
 	}
@@ -149,7 +141,7 @@ func YAMLError(name string, data []byte, err error, what string) Diagnostic {
 	msg = strings.TrimPrefix(msg, "yaml: ")
 	if utf8Problems[msg] {
 		if pos, ok := badChar(name, data); ok {
-			return Diagnostic{Pos: pos, Msg: "invalid YAML: " + msg + "; a " + what + " is UTF-8 text without control characters (other than tab and newline): remove this one"}
+			return Diagnostic{Pos: pos, Msg: "invalid YAML: " + msg + "; " + article(what) + " " + what + " is UTF-8 text without control characters (other than tab and newline): remove this one"}
 		}
 	}
 	// Without "line N", yaml.v3 found the problem on the first line.
@@ -269,9 +261,52 @@ func offsetPos(name string, data []byte, off int) Pos {
 }
 
 // decoder walks the YAML node tree, collecting every shape error it meets.
+// what names the document in messages: "spec", or for the files that go
+// with one, "config", "allowances file".
 type decoder struct {
 	file string
+	what string
 	errs Errors
+}
+
+// document parses data, which must hold one YAML document, and returns its
+// document node; nil when data is empty (or only comments) or on an error,
+// which is recorded.
+func (d *decoder) document(data []byte) (doc *yaml.Node) {
+	defer func() {
+		// yaml.v3 is not known to panic on any input, but a spec error must never
+		// become a crash in someone's go generate.
+		if r := recover(); r != nil {
+			doc = nil
+			d.errs.Report(Pos{d.file, 1, 1}, "cannot parse YAML: %v", r)
+		}
+	}()
+	doc = new(yaml.Node)
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(doc); err != nil {
+		if !errors.Is(err, io.EOF) {
+			d.errs = append(d.errs, YAMLError(d.file, data, err, d.what))
+		}
+		return nil
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		d.errs.Report(Pos{d.file, extra.Line, extra.Column}, "%s %s is one YAML document; remove this second one", article(d.what), d.what)
+		return nil
+	} else if !errors.Is(err, io.EOF) {
+		// A syntax error after the first document must not be ignored.
+		d.errs = append(d.errs, YAMLError(d.file, data, err, d.what))
+		return nil
+	}
+	return doc
+}
+
+// article is "a" or "an", for what.
+func article(what string) string {
+	if what != "" && strings.ContainsRune("aeiou", rune(what[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 func (d *decoder) pos(n *yaml.Node) Pos { return Pos{d.file, n.Line, n.Column} }
@@ -293,7 +328,7 @@ func (d *decoder) resolve(n *yaml.Node) *yaml.Node {
 		n = n.Content[0]
 	}
 	if n.Kind == yaml.AliasNode {
-		d.errorf(n, "YAML aliases (*name) are not allowed in a spec; write the value out so a diff shows it")
+		d.errorf(n, "YAML aliases (*name) are not allowed in %s %s; write the value out so a diff shows it", article(d.what), d.what)
 		return nil
 	}
 	return n
