@@ -315,7 +315,7 @@ func TestMarshalLongKey(t *testing.T) {
 var oddStrings = []string{
 	"plain", "a: b", "- x", "true", "True", "null", "~", "", " x", "x ", "1.5", "0x10", "1_000", "2001-12-14", ".inf",
 	"#x", "x #y", "x:", "'q'", `"q"`, "é", "\t", "a\nb", "\x00", "\u2028", "\u0085", "\uFEFF", "[a]", "{a}", "a, b", "a,b",
-	"*a", "&a", "!t", "%x", "@x", "`x", "<<", "? x", "|", ">", "---", "...", `a\b`, "a\u00a0b", "💡",
+	"*a", "&a", "!t", "%x", "@x", "`x", "<<", "? x", "00?000", "|", ">", "---", "...", `a\b`, "a\u00a0b", "💡",
 }
 
 // FuzzScalar checks that every string, written by Marshal wherever it writes

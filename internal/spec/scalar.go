@@ -11,7 +11,8 @@ import (
 
 // scalar returns s as a YAML scalar that reads back as the string s: plain
 // when that is safe, else double-quoted. flow is true for a scalar inside a
-// flow collection ([a, b] or {k: v}), where ",[]{}" end a plain scalar.
+// flow collection ([a, b] or {k: v}), where yaml.v3 ends a plain scalar at
+// any of ",[]{}?".
 // The result is always one line.
 func scalar(s string, flow bool) string {
 	if plainSafe(s, flow) {
@@ -27,7 +28,7 @@ func plainSafe(s string, flow bool) bool {
 	if s == "" || s != strings.TrimSpace(s) || !utf8.ValidString(s) ||
 		strings.ContainsAny(s[:1], "-?:,[]{}#&*!|>'\"%@`") ||
 		strings.Contains(s, ": ") || strings.Contains(s, " #") || strings.HasSuffix(s, ":") ||
-		flow && strings.ContainsAny(s, ",[]{}") || s == "<<" {
+		flow && strings.ContainsAny(s, ",[]{}?") || s == "<<" {
 		return false
 	}
 	for _, r := range s {
