@@ -51,8 +51,8 @@ func (d *Decoder) Errorf(n *yaml.Node, format string, args ...any) {
 // Field is a key of a mapping with fixed keys, and what to do with its
 // value.
 type Field struct {
-	Key string
-	Set func(v *yaml.Node)
+	Key string             // the key, e.g. "enum"
+	Set func(v *yaml.Node) // called with the key's value, when it is written
 }
 
 // Mapping reads n, a mapping whose keys must be among fields: it calls the
