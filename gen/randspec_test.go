@@ -1,14 +1,13 @@
 package gen_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
 
 	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/spec"
 )
 
 // randSpecOptions shape a random spec.
@@ -29,7 +28,8 @@ type randSpecOptions struct {
 // descriptions with quotes, backslashes, comment markers and unicode;
 // deprecated scopes, prerequisites up to the limit, presets, public and
 // PAT-only endpoints, request scopes and redactions up to 32 fields deep.
-// The same options give the same bytes.
+// It builds the spec.File and writes it with spec.Marshal, which quotes what
+// YAML needs quoted. The same options give the same bytes.
 func randSpec(o randSpecOptions) []byte {
 	r := rand.New(rand.NewPCG(o.Seed, 0xfa22))
 	o.Scopes = max(1, min(o.Scopes, model.MaxScopes))
@@ -107,7 +107,7 @@ func randSpec(o randSpecOptions) []byte {
 		s := &scope{name: name, id: newID(), desc: oddText(r), closure: map[int]bool{}, all: i == allIndex}
 		s.goName = goName(model.GoIdent(name), "Scope")
 		if r.IntN(10) == 0 {
-			s.deprecated = []string{"true", `"use another scope"`, `"retired: see #12"`}[r.IntN(3)]
+			s.deprecated = []string{"true", "use another scope", "retired: see #12"}[r.IntN(3)]
 		}
 		if !s.all && i > 0 {
 			for range r.IntN(4) {
@@ -156,58 +156,60 @@ func randSpec(o randSpecOptions) []byte {
 		}
 		return out
 	}
-	scopeNames := func(idx []int) string {
-		var out []string
-		for _, i := range idx {
-			out = append(out, quote(scopes[i].name))
+	str := func(v string) spec.Str { return spec.Str{Value: v} }
+	num := func(n int) spec.Int { return spec.Int{Value: int64(n), Set: true} }
+	strs := func(v ...string) []spec.Str {
+		out := make([]spec.Str, len(v))
+		for i, x := range v {
+			out[i] = str(x)
 		}
-		return "[" + strings.Join(out, ", ") + "]"
+		return out
+	}
+	scopeNames := func(idx []int) []spec.Str {
+		var out []spec.Str
+		for _, i := range idx {
+			out = append(out, str(scopes[i].name))
+		}
+		return out
 	}
 
-	var b bytes.Buffer
-	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	w("# A random spec: seed %d, %d scopes, %d endpoints, ids up to %d.\nscopegen: 1\noutcomes:\n", o.Seed, o.Scopes, o.Endpoints, o.IDs)
+	f := &spec.File{Format: num(spec.Format),
+		Comment: fmt.Sprintf("A random spec: seed %d, %d scopes, %d endpoints, ids up to %d.", o.Seed, o.Scopes, o.Endpoints, o.IDs)}
 	grpc := []string{"PERMISSION_DENIED", "UNAUTHENTICATED", "NOT_FOUND", "INVALID_ARGUMENT", "FAILED_PRECONDITION", "OK"}
 	for i, role := range model.Roles {
-		w("  %s: {code: %d, status: %s, grpc: %s, message: %s}\n", role, []int{1, 11007, 2147483647, 1 + r.IntN(1<<31-1)}[(i+r.IntN(4))%4],
-			fmt.Sprintf("S_%d_%s", i, strings.ToUpper(string(role))), grpc[r.IntN(len(grpc))], quote(oddText(r)))
+		f.Outcomes = append(f.Outcomes, spec.Outcome{Role: str(string(role)),
+			Code:   num([]int{1, 11007, 2147483647, 1 + r.IntN(1<<31-1)}[(i+r.IntN(4))%4]),
+			Status: str(fmt.Sprintf("S_%d_%s", i, strings.ToUpper(string(role)))), GRPC: str(grpc[r.IntN(len(grpc))]), Message: str(oddText(r))})
 	}
-	w("defaults:\n  principals: %s\n", []string{"[app_key, pat]", "[app_key]", "[pat]", "[pat, app_key]"}[r.IntN(4)])
-	w("scopes:\n")
+	f.Principals = [][]spec.Str{strs("app_key", "pat"), strs("app_key"), strs("pat"), strs("pat", "app_key")}[r.IntN(4)]
 	for _, s := range scopes {
-		w("  - name: %s\n    id: %d\n    description: %s\n", quote(s.name), s.id, quote(s.desc))
-		if s.goName != "" {
-			w("    go_name: %s\n", s.goName)
+		sc := spec.Scope{Name: str(s.name), ID: num(s.id), Description: str(s.desc), GoName: str(s.goName), GrantsAll: spec.Bool{Value: s.all},
+			Requires: scopeNames(s.requires)}
+		switch s.deprecated {
+		case "":
+		case "true":
+			sc.Deprecated = spec.Deprecation{Set: true}
+		default:
+			sc.Deprecated = spec.Deprecation{Set: true, Reason: s.deprecated}
 		}
-		if s.all {
-			w("    grants_all: true\n")
-		}
-		if s.deprecated != "" {
-			w("    deprecated: %s\n", s.deprecated)
-		}
-		if len(s.requires) > 0 {
-			w("    requires: %s\n", scopeNames(s.requires))
-		}
+		f.Scopes = append(f.Scopes, sc)
 	}
 	if len(reservedIDs)+len(reservedNames) > 0 {
-		w("reserved:\n  ids: %s\n  names: [%s]\n", strings.ReplaceAll(fmt.Sprint(reservedIDs), " ", ", "), strings.Join(reservedNames, ", "))
-	}
-	if n := r.IntN(4); n > 0 {
-		sep := "presets:\n"
-		for i := range n {
-			pname := fmt.Sprintf("%s%d", []string{"p", "Preset_", "x_y_z", "All"}[r.IntN(4)], i)
-			if taken["Preset"+model.GoIdent(pname)] {
-				continue
-			}
-			taken["Preset"+model.GoIdent(pname)] = true
-			if ps := closed(pick(1 + r.IntN(5))); len(ps) > 0 {
-				w("%s  - name: %s\n    description: %s\n    scopes: %s\n", sep, pname, quote(oddText(r)), scopeNames(ps))
-				sep = ""
-			}
+		f.Reserved.IDs = []spec.Int{}
+		for _, id := range reservedIDs {
+			f.Reserved.IDs = append(f.Reserved.IDs, num(id))
 		}
+		f.Reserved.Names = strs(reservedNames...)
 	}
-	if o.Endpoints > 0 {
-		w("endpoints:\n")
+	for i := range r.IntN(4) {
+		pname := fmt.Sprintf("%s%d", []string{"p", "Preset_", "x_y_z", "All"}[r.IntN(4)], i)
+		if taken["Preset"+model.GoIdent(pname)] {
+			continue
+		}
+		taken["Preset"+model.GoIdent(pname)] = true
+		if ps := closed(pick(1 + r.IntN(5))); len(ps) > 0 {
+			f.Presets = append(f.Presets, spec.Preset{Name: str(pname), Description: str(oddText(r)), Scopes: scopeNames(ps)})
+		}
 	}
 	methods := map[string]bool{}
 	var methodList []string
@@ -218,23 +220,20 @@ func randSpec(o randSpecOptions) []byte {
 		}
 		methods[m] = true
 		methodList = append(methodList, m)
-		w("  - method: %s\n", m)
-		if g := goName(model.GoIdent(m[strings.LastIndexByte(m, '/')+1:]), "Endpoint"); g != "" {
-			w("    go_name: %s\n", g)
-		}
+		e := spec.Endpoint{Method: str(m), GoName: str(goName(model.GoIdent(m[strings.LastIndexByte(m, '/')+1:]), "Endpoint"))}
 		if r.IntN(3) == 0 {
-			w("    description: %s\n", quote(oddText(r)))
+			e.Description = str(oddText(r))
 		}
 		if r.IntN(20) == 0 {
-			w("    public: true\n")
+			e.Public = spec.Bool{Value: true}
 		} else {
 			switch r.IntN(5) {
 			case 0:
-				w("    principals: [pat]\n")
+				e.HasPrincipals, e.Principals = true, strs("pat")
 			case 1:
-				w("    principals: [app_key]\n")
+				e.HasPrincipals, e.Principals = true, strs("app_key")
 			case 2:
-				w("    principals: [app_key, pat]\n")
+				e.HasPrincipals, e.Principals = true, strs("app_key", "pat")
 			}
 			var req []int
 			switch {
@@ -252,31 +251,29 @@ func randSpec(o randSpecOptions) []byte {
 			if len(req) > model.MaxRequiredPerEndpoint {
 				req = req[:model.MaxRequiredPerEndpoint]
 			}
-			if len(req) > 0 {
-				w("    requires: %s\n", scopeNames(req))
-			}
+			e.Requires = scopeNames(req)
 			if r.IntN(6) == 0 {
-				w("    request_scopes:\n      - {scope: %s, when: %s}\n", quote(scopes[r.IntN(len(scopes))].name), quote(oddText(r)))
+				e.RequestScopes = []spec.RequestScope{{Scope: str(scopes[r.IntN(len(scopes))].name), When: str(oddText(r))}}
 			}
 		}
 		if n := r.IntN(8) - 4; n > 0 {
-			w("    redact:\n")
 			fields := map[string]bool{}
 			for range n {
-				f := oddField(r)
-				if fields[f] {
+				fd := oddField(r)
+				if fields[fd] {
 					continue
 				}
-				fields[f] = true
+				fields[fd] = true
 				unless := pick(1 + r.IntN(3))
 				if len(unless) == 0 {
 					unless = []int{r.IntN(len(scopes))} // the only scope grants all
 				}
-				w("      - {field: %s, unless: %s}\n", f, scopeNames(unless))
+				e.Redact = append(e.Redact, spec.Redaction{Field: str(fd), Unless: scopeNames(unless)})
 			}
 		}
+		f.Endpoints = append(f.Endpoints, e)
 	}
-	return b.Bytes()
+	return spec.Marshal(f)
 }
 
 func upperASCII(s string) bool {
@@ -284,12 +281,6 @@ func upperASCII(s string) bool {
 		return false
 	}
 	return s[0] >= 'A' && s[0] <= 'Z'
-}
-
-// quote writes s as a YAML double-quoted scalar (JSON's form is one).
-func quote(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
 }
 
 const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"

@@ -15,14 +15,19 @@ import (
 // hostileCLISpecs are bad specs, one per kind of hostile input, for the
 // command: each must fail with positioned errors and write nothing.
 func hostileCLISpecs() map[string]string {
-	chain := strings.Replace(small, "endpoints:", func() string {
-		var b strings.Builder
-		b.WriteString("  - {name: C1, id: 100, description: d}\n")
-		for i := 2; i <= model.MaxPrerequisites+2; i++ {
-			fmt.Fprintf(&b, "  - {name: C%d, id: %d, description: d, requires: [C%d]}\n", i, 99+i, i-1)
+	// small with a chain of requires C66 → C65 → ... → C1.
+	f, err := spec.Parse("small.yaml", []byte(small))
+	if err != nil {
+		panic(err)
+	}
+	for i := 1; i <= model.MaxPrerequisites+2; i++ {
+		c := spec.Scope{Name: spec.Str{Value: fmt.Sprintf("C%d", i)}, ID: spec.Int{Value: int64(99 + i), Set: true}, Description: spec.Str{Value: "d"}}
+		if i > 1 {
+			c.Requires = []spec.Str{{Value: fmt.Sprintf("C%d", i-1)}}
 		}
-		return b.String() + "endpoints:"
-	}(), 1)
+		f.Scopes = append(f.Scopes, c)
+	}
+	chain := string(spec.Marshal(f))
 	laughs := small + "presets:\n  - &a {name: p, description: d, scopes: [Read]}\n  - *a\n"
 	return map[string]string{
 		"unknown scope":     strings.Replace(small, "requires: [Read]}", "requires: [Raed]}", 1),

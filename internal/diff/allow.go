@@ -1,7 +1,6 @@
 package diff
 
 import (
-	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -36,92 +35,75 @@ func AllowancesFile(path string) string {
 }
 
 // ParseAllowances reads an allowances file; name is used in positions.
-// Problems come back as spec.Errors.
+// It is read as a spec is (spec.Decoder): problems, syntax errors included,
+// come back as spec.Errors at their line and column, saying what to do.
 func ParseAllowances(name string, data []byte) ([]Allowance, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, spec.Errors{{Pos: spec.Pos{File: name, Line: 1, Col: 1}, Msg: fmt.Sprintf("cannot parse the allowances: %v", err)}}
+	d := spec.NewDecoder(name, "allowances file")
+	top := d.Document(data)
+	if top == nil {
+		return nil, d.Err() // nil when empty, or only comments
 	}
-	if len(doc.Content) == 0 {
-		return nil, nil // empty, or only comments
-	}
-	var errs spec.Errors
-	pos := func(n *yaml.Node) spec.Pos { return spec.Pos{File: name, Line: n.Line, Col: n.Column} }
-	top := doc.Content[0]
 	if top.Kind != yaml.MappingNode {
-		errs.Add(pos(top), "the allowances file is a mapping with one key, allow: a list of {rule, element, reason}")
-		return nil, errs
+		d.Errorf(top, "the allowances file is a mapping with one key, allow: a list of {rule, element, reason}")
+		return nil, d.Err()
 	}
 	var out []Allowance
 	seen := map[[2]string]spec.Pos{}
-	for i := 0; i+1 < len(top.Content); i += 2 {
-		k, v := top.Content[i], top.Content[i+1]
-		if k.Value != "allow" {
-			errs.Add(pos(k), "unknown key %q; the allowances file has one key, allow", k.Value)
-			continue
-		}
-		if v.Kind != yaml.SequenceNode {
-			errs.Add(pos(v), "allow is a list of {rule, element, reason}")
-			continue
-		}
-		for _, e := range v.Content {
-			a, ok := allowance(e, pos, &errs)
+	d.Mapping(top, "the allowances file", spec.Field{Key: "allow", Set: func(v *yaml.Node) {
+		d.List(v, "allow (a list of {rule, element, reason})", func(e *yaml.Node) {
+			a, ok := allowance(d, e)
 			if !ok {
-				continue
+				return
 			}
 			key := [2]string{a.Rule, a.Element}
 			if prev, dup := seen[key]; dup {
-				errs.Add(a.Pos, "rule %s on %s is allowed twice (first at %s); keep one", a.Rule, a.Element, prev)
-				continue
+				d.Errorf(e, "rule %s on %s is allowed twice (first at %s); keep one", a.Rule, a.Element, prev)
+				return
 			}
 			seen[key] = a.Pos
 			out = append(out, a)
-		}
-	}
-	if len(errs) > 0 {
-		return nil, errs.Sorted()
+		})
+	}})
+	if err := d.Err(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
 // allowance reads one entry of allow.
-func allowance(e *yaml.Node, pos func(*yaml.Node) spec.Pos, errs *spec.Errors) (Allowance, bool) {
-	a := Allowance{Pos: pos(e)}
+func allowance(d *spec.Decoder, e *yaml.Node) (Allowance, bool) {
+	a := Allowance{Pos: d.Pos(e)}
 	if e.Kind != yaml.MappingNode {
-		errs.Add(a.Pos, "an allowance is a mapping: {rule: RULE, element: NAME, reason: WHY}")
+		d.Errorf(e, "an allowance is a mapping: {rule: RULE, element: NAME, reason: WHY}")
 		return a, false
 	}
 	ok := true
-	for i := 0; i+1 < len(e.Content); i += 2 {
-		k, v := e.Content[i], e.Content[i+1]
-		if v.Kind != yaml.ScalarNode {
-			errs.Add(pos(v), "%s is a string", k.Value)
-			ok = false
-			continue
-		}
-		switch k.Value {
-		case "rule":
-			a.Rule = v.Value
-			if RuleNamed(a.Rule) == nil {
-				errs.Add(pos(v), "unknown rule %q%s; scopegen diff -h lists the rules", a.Rule, spec.DidYouMean(a.Rule, RuleNames()))
+	reported := map[string]bool{} // keys whose value is not a string, as reported
+	text := func(key string, dst *string) spec.Field {
+		return spec.Field{Key: key, Set: func(v *yaml.Node) {
+			s := d.Str(v, key)
+			if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
+				ok, reported[key] = false, true
+				return
+			}
+			*dst = s.Value
+			if key == "rule" && RuleNamed(s.Value) == nil && s.Value != "" {
+				d.Errorf(v, "unknown rule %q%s; scopegen diff -h lists the rules", s.Value, spec.DidYouMean(s.Value, RuleNames()))
 				ok = false
 			}
-		case "element":
-			a.Element = v.Value
-		case "reason":
-			a.Reason = strings.TrimSpace(v.Value)
-		default:
-			errs.Add(pos(k), "unknown key %q in an allowance; the keys are rule, element and reason", k.Value)
-			ok = false
-		}
+		}}
 	}
+	if !d.Mapping(e, "an allowance", text("rule", &a.Rule), text("element", &a.Element), text("reason", &a.Reason)) {
+		return a, false
+	}
+	a.Reason = strings.TrimSpace(a.Reason)
 	for _, missing := range []struct{ key, value, example string }{
 		{"rule", a.Rule, "endpoint-requirement-removed"},
 		{"element", a.Element, "the scope, endpoint, preset or outcome the finding names"},
 		{"reason", a.Reason, "why the change is intended, for the next reviewer"},
 	} {
-		if missing.value == "" {
-			errs.Add(a.Pos, "the allowance needs %s: (%s)", missing.key, missing.example)
+		if missing.value == "" && !reported[missing.key] {
+			d.Errorf(e, "the allowance needs %s: (%s)", missing.key, missing.example)
 			ok = false
 		}
 	}

@@ -46,12 +46,11 @@ const (
 // Categories lists the categories in report order.
 var Categories = []Category{Escalation, Breaking, Safe}
 
-// Spec is one side of a comparison: its resolved model and its parsed file,
-// which keeps the positions of list entries that the model does not.
+// Spec is one side of a comparison: its resolved model, which keeps the
+// position of everything a finding points at.
 type Spec struct {
 	Name  string // as positions show it, e.g. spec/scopes.yaml or origin/main:spec/scopes.yaml
 	Model *model.Model
-	File  *spec.File
 }
 
 // Load parses and validates a spec. name is used in positions; problems come
@@ -65,7 +64,7 @@ func Load(name string, data []byte) (*Spec, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Spec{Name: name, Model: m, File: f}, nil
+	return &Spec{Name: name, Model: m}, nil
 }
 
 // Finding is one change between the two specs.
@@ -254,7 +253,6 @@ func (l lscope) name() string {
 type comparer struct {
 	old, new *Spec
 	om, nm   *model.Model
-	oi, ni   *index
 	univ     []lscope             // every scope of either side: OLD's by id, then NEW-only ones by id
 	oldIdx   map[*model.Scope]int // OLD scope → its place in univ
 	newIdx   map[*model.Scope]int // NEW scope → its place in univ
@@ -268,7 +266,6 @@ type comparer struct {
 // gone (a rename). Everything left over is removed or added.
 func newComparer(old, new *Spec) *comparer {
 	c := &comparer{old: old, new: new, om: old.Model, nm: new.Model,
-		oi: newIndex(old.File), ni: newIndex(new.File),
 		oldIdx: map[*model.Scope]int{}, newIdx: map[*model.Scope]int{}}
 	toNew := map[*model.Scope]*model.Scope{}
 	taken := map[*model.Scope]bool{}
@@ -481,267 +478,4 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
-}
-
-// index finds the positions of list entries in a parsed spec.
-type index struct {
-	f         *spec.File
-	scopes    map[string]*spec.Scope
-	endpoints map[string]*spec.Endpoint
-	presets   map[string]*spec.Preset
-	resIDs    map[int]spec.Pos
-	resNames  map[string]spec.Pos
-}
-
-func newIndex(f *spec.File) *index {
-	x := &index{f: f, scopes: map[string]*spec.Scope{}, endpoints: map[string]*spec.Endpoint{},
-		presets: map[string]*spec.Preset{}, resIDs: map[int]spec.Pos{}, resNames: map[string]spec.Pos{}}
-	for i := range f.Scopes {
-		x.scopes[f.Scopes[i].Name.Value] = &f.Scopes[i]
-	}
-	for i := range f.Endpoints {
-		x.endpoints[f.Endpoints[i].Method.Value] = &f.Endpoints[i]
-	}
-	for i := range f.Presets {
-		x.presets[f.Presets[i].Name.Value] = &f.Presets[i]
-	}
-	for _, id := range f.Reserved.IDs {
-		x.resIDs[int(id.Value)] = id.Pos
-	}
-	for _, n := range f.Reserved.Names {
-		x.resNames[n.Value] = n.Pos
-	}
-	return x
-}
-
-// strPos returns the position of value in list, or fallback.
-func strPos(list []spec.Str, value string, fallback spec.Pos) spec.Pos {
-	for _, s := range list {
-		if s.Value == value {
-			return s.Pos
-		}
-	}
-	return fallback
-}
-
-// idPos is where scope s's id is written, or its name.
-func (x *index) idPos(s *model.Scope) spec.Pos {
-	if ss := x.scopes[s.Name]; ss != nil && ss.ID.Pos.Line > 0 {
-		return ss.ID.Pos
-	}
-	return s.Pos
-}
-
-// requirePos is where endpoint method's requires list names scope, or the method.
-func (x *index) requirePos(e *model.Endpoint, scope string) spec.Pos {
-	if se := x.endpoints[e.Method]; se != nil {
-		return strPos(se.Requires, scope, e.Pos)
-	}
-	return e.Pos
-}
-
-// redactPos is where endpoint e redacts field, or the method.
-func (x *index) redactPos(e *model.Endpoint, field string) spec.Pos {
-	if se := x.endpoints[e.Method]; se != nil {
-		for _, r := range se.Redact {
-			if r.Field.Value == field {
-				return r.Field.Pos
-			}
-		}
-	}
-	return e.Pos
-}
-
-// requestPos is where endpoint e lists request scope scope, or the method.
-func (x *index) requestPos(e *model.Endpoint, scope string) spec.Pos {
-	if se := x.endpoints[e.Method]; se != nil {
-		for _, r := range se.RequestScopes {
-			if r.Scope.Value == scope {
-				return r.Scope.Pos
-			}
-		}
-	}
-	return e.Pos
-}
-
-// principalPos is where endpoint e lists principal, or, when it takes
-// defaults.principals and those changed (old lists OLD's), where the defaults
-// list it; or the method.
-func (x *index) principalPos(e *model.Endpoint, principal string, old *index) spec.Pos {
-	if se := x.endpoints[e.Method]; se != nil && se.HasPrincipals {
-		return strPos(se.Principals, principal, e.Pos)
-	}
-	if x.defaultsChanged(old) {
-		return strPos(x.f.Principals, principal, firstPos(x.f.Principals, e.Pos))
-	}
-	return e.Pos
-}
-
-// principalsPos is where endpoint e's principals list starts, or, when it
-// takes defaults.principals and those changed, where the defaults list
-// starts; or the method.
-func (x *index) principalsPos(e *model.Endpoint, old *index) spec.Pos {
-	if se := x.endpoints[e.Method]; se != nil && se.HasPrincipals {
-		return firstPos(se.Principals, e.Pos)
-	}
-	if x.defaultsChanged(old) {
-		return firstPos(x.f.Principals, e.Pos)
-	}
-	return e.Pos
-}
-
-// defaultsChanged reports whether defaults.principals differ from old's.
-func (x *index) defaultsChanged(old *index) bool {
-	a, b := x.f.Principals, old.f.Principals
-	if len(a) != len(b) {
-		return true
-	}
-	for i := range a {
-		if a[i].Value != b[i].Value {
-			return true
-		}
-	}
-	return false
-}
-
-// publicPos is where endpoint e says public, or the method.
-func (x *index) publicPos(e *model.Endpoint) spec.Pos {
-	if se := x.endpoints[e.Method]; se != nil && se.Public.Pos.Line > 0 {
-		return se.Public.Pos
-	}
-	return e.Pos
-}
-
-// presetScopePos is where preset p lists scope, or its first scope when
-// scope is "" (the line that changed when a scope is dropped from it), or
-// the preset's name.
-func (x *index) presetScopePos(p *model.Preset, scope string) spec.Pos {
-	if sp := x.presets[p.Name]; sp != nil {
-		if scope == "" {
-			return firstPos(sp.Scopes, p.Pos)
-		}
-		return strPos(sp.Scopes, scope, p.Pos)
-	}
-	return p.Pos
-}
-
-// prerequisitesPos is where scope s lists the first of names that it lists
-// (a prerequisite may also come through another scope), or its first
-// prerequisite when names is empty, or its name.
-func (x *index) prerequisitesPos(s *model.Scope, names ...string) spec.Pos {
-	ss := x.scopes[s.Name]
-	if ss == nil {
-		return s.Pos
-	}
-	for _, name := range names {
-		if p := strPos(ss.Requires, name, spec.Pos{}); p.Line > 0 {
-			return p
-		}
-	}
-	if len(names) > 0 {
-		return s.Pos
-	}
-	return firstPos(ss.Requires, s.Pos)
-}
-
-// listPos is where endpoint e's list (as list picks it) starts: the line
-// that changed when an entry was dropped from it; or the method when the
-// list is empty.
-func (x *index) listPos(e *model.Endpoint, list func(*spec.Endpoint) []spec.Str) spec.Pos {
-	if se := x.endpoints[e.Method]; se != nil {
-		return firstPos(list(se), e.Pos)
-	}
-	return e.Pos
-}
-
-// redactFields lists the fields an endpoint redacts.
-func redactFields(e *spec.Endpoint) []spec.Str {
-	var out []spec.Str
-	for _, r := range e.Redact {
-		out = append(out, r.Field)
-	}
-	return out
-}
-
-// requestScopes lists the scopes an endpoint's handler checks for some requests.
-func requestScopes(e *spec.Endpoint) []spec.Str {
-	var out []spec.Str
-	for _, r := range e.RequestScopes {
-		out = append(out, r.Scope)
-	}
-	return out
-}
-
-// outcomePos is where NEW's outcome n writes the first value that differs
-// from OLD's o: code, status, grpc or message; or the role.
-func (x *index) outcomePos(n, o *model.Outcome) spec.Pos {
-	for _, so := range x.f.Outcomes {
-		if so.Role.Value != string(n.Role) {
-			continue
-		}
-		for _, v := range []struct {
-			differs bool
-			pos     spec.Pos
-		}{
-			{n.Code != o.Code, so.Code.Pos},
-			{n.Status != o.Status, so.Status.Pos},
-			{n.GRPCCode != o.GRPCCode, so.GRPC.Pos},
-			{n.Message != o.Message, so.Message.Pos},
-		} {
-			if v.differs && v.pos.Line > 0 {
-				return v.pos
-			}
-		}
-	}
-	return n.Pos
-}
-
-// scopeField is where NEW's scope s writes the key field picks, or its name
-// when the key is not written (it was removed).
-func (x *index) scopeField(s *model.Scope, field func(*spec.Scope) spec.Pos) spec.Pos {
-	if ss := x.scopes[s.Name]; ss != nil {
-		if p := field(ss); p.Line > 0 {
-			return p
-		}
-	}
-	return s.Pos
-}
-
-// endpointField is where NEW's endpoint e writes the key field picks, or its
-// method when the key is not written.
-func (x *index) endpointField(e *model.Endpoint, field func(*spec.Endpoint) spec.Pos) spec.Pos {
-	if se := x.endpoints[e.Method]; se != nil {
-		if p := field(se); p.Line > 0 {
-			return p
-		}
-	}
-	return e.Pos
-}
-
-// presetDescriptionPos is where preset p's description is written, or its name.
-func (x *index) presetDescriptionPos(p *model.Preset) spec.Pos {
-	if sp := x.presets[p.Name]; sp != nil && sp.Description.Pos.Line > 0 {
-		return sp.Description.Pos
-	}
-	return p.Pos
-}
-
-// whenPos is where endpoint e says when its handler checks scope, or the method.
-func (x *index) whenPos(e *model.Endpoint, scope string) spec.Pos {
-	if se := x.endpoints[e.Method]; se != nil {
-		for _, r := range se.RequestScopes {
-			if r.Scope.Value == scope && r.When.Pos.Line > 0 {
-				return r.When.Pos
-			}
-		}
-	}
-	return e.Pos
-}
-
-// firstPos is the position of list's first entry, or fallback.
-func firstPos(list []spec.Str, fallback spec.Pos) spec.Pos {
-	if len(list) > 0 && list[0].Pos.Line > 0 {
-		return list[0].Pos
-	}
-	return fallback
 }

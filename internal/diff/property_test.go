@@ -10,10 +10,11 @@ import (
 
 	"github.com/scopegen/scopegen/internal/diff"
 	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/spec"
 )
 
 // A tSpec is a small spec as plain data, so that a test can mutate it and
-// write it out as YAML.
+// write it out as YAML (with spec.Marshal).
 type tSpec struct {
 	codes     [4]int // insufficient_scopes, key_invalid, key_not_found, unknown_endpoint
 	message   string // key_not_found's message
@@ -76,73 +77,58 @@ func (s *tSpec) clone() *tSpec {
 	return &c
 }
 
-func flow(items []string) string { return "[" + strings.Join(items, ", ") + "]" }
-
+// yaml writes s with spec.Marshal.
 func (s *tSpec) yaml() []byte {
-	var b strings.Builder
-	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	w("scopegen: 1\noutcomes:\n")
-	roles := []string{"insufficient_scopes", "key_invalid", "key_not_found", "unknown_endpoint"}
-	for i, r := range roles {
+	str := func(v string) spec.Str { return spec.Str{Value: v} }
+	strs := func(v []string) []spec.Str {
+		out := make([]spec.Str, len(v))
+		for i, x := range v {
+			out[i] = str(x)
+		}
+		return out
+	}
+	num := func(n int) spec.Int { return spec.Int{Value: int64(n), Set: true} }
+	f := &spec.File{Format: num(spec.Format), Principals: strs([]string{"app_key", "pat"})}
+	for i, r := range model.Roles {
 		msg := "denied"
-		if r == "key_not_found" {
+		if r == model.KeyNotFound {
 			msg = s.message
 		}
-		w("  %s: {code: %d, status: S_%d, grpc: PERMISSION_DENIED, message: %s}\n", r, s.codes[i], i, msg)
+		f.Outcomes = append(f.Outcomes, spec.Outcome{Role: str(string(r)), Code: num(s.codes[i]), Status: str(fmt.Sprintf("S_%d", i)),
+			GRPC: str("PERMISSION_DENIED"), Message: str(msg)})
 	}
-	w("defaults:\n  principals: [app_key, pat]\nscopes:\n")
 	for _, sc := range s.scopes {
-		w("  - {name: %s, id: %d, description: %s", sc.name, sc.id, sc.desc)
+		x := spec.Scope{Name: str(sc.name), ID: num(sc.id), Description: str(sc.desc), GrantsAll: spec.Bool{Value: sc.all},
+			Deprecated: spec.Deprecation{Set: sc.deprecated}}
 		if len(sc.requires) > 0 {
-			w(", requires: %s", flow(sc.requires))
+			x.Requires = strs(sc.requires)
 		}
-		if sc.all {
-			w(", grants_all: true")
-		}
-		if sc.deprecated {
-			w(", deprecated: true")
-		}
-		w("}\n")
+		f.Scopes = append(f.Scopes, x)
 	}
-	ids := make([]string, len(s.resIDs))
-	for i, id := range s.resIDs {
-		ids[i] = fmt.Sprint(id)
+	f.Reserved.IDs = []spec.Int{}
+	for _, id := range s.resIDs {
+		f.Reserved.IDs = append(f.Reserved.IDs, num(id))
 	}
-	w("reserved:\n  ids: %s\n  names: %s\n", flow(ids), flow(s.resNames))
-	if len(s.presets) > 0 {
-		w("presets:\n")
-	}
+	f.Reserved.Names = strs(s.resNames)
 	for _, p := range s.presets {
-		w("  - {name: %s, description: A preset., scopes: %s}\n", p.name, flow(p.scopes))
+		f.Presets = append(f.Presets, spec.Preset{Name: str(p.name), Description: str("A preset."), Scopes: strs(p.scopes)})
 	}
-	w("endpoints:\n")
+	f.Endpoints = []spec.Endpoint{}
 	for _, e := range s.endpoints {
-		w("  - method: %s\n", e.method)
-		if e.desc != "" {
-			w("    description: %s\n", e.desc)
+		x := spec.Endpoint{Method: str(e.method), Description: str(e.desc), Public: spec.Bool{Value: e.public}}
+		if !e.public {
+			x.HasPrincipals, x.Principals = e.principals != nil, strs(e.principals)
+			x.Requires = strs(e.requires)
 		}
-		if e.public {
-			w("    public: true\n")
-		} else {
-			if e.principals != nil {
-				w("    principals: %s\n", flow(e.principals))
-			}
-			w("    requires: %s\n", flow(e.requires))
+		for _, r := range e.request {
+			x.RequestScopes = append(x.RequestScopes, spec.RequestScope{Scope: str(r.scope), When: str(r.when)})
 		}
-		if len(e.request) > 0 {
-			w("    request_scopes:\n")
-			for _, r := range e.request {
-				w("      - {scope: %s, when: %s}\n", r.scope, r.when)
-			}
+		for _, r := range e.redact {
+			x.Redact = append(x.Redact, spec.Redaction{Field: str(r.field), Unless: strs(r.unless)})
 		}
-		if len(e.redact) > 0 {
-			w("    redact:\n")
-			for _, r := range e.redact {
-				w("      - {field: %s, unless: %s}\n", r.field, flow(r.unless))
-			}
-		}
+		f.Endpoints = append(f.Endpoints, x)
 	}
-	return []byte(b.String())
+	return spec.Marshal(f)
 }
 
 var (

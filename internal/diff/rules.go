@@ -87,11 +87,11 @@ func (c *comparer) scopes() {
 			c.changedScope(o, n, uses)
 		}
 		if prev := oldByID[n.ID]; prev != nil && prev != o {
-			c.finding("scope-id-reused", n.Name, c.ni.idPos(n), false, uses,
+			c.finding("scope-id-reused", n.Name, idPos(n), false, uses,
 				fmt.Sprintf("scope %s takes id %d, which was %s's: keys stored by id that hold %s would hold %s; give it an unused id", n.Name, n.ID, prev.Name, prev.Name, n.Name))
 		}
 		if slices.Contains(c.om.Reserved.IDs, n.ID) {
-			c.finding("scope-reserved-id-reused", n.Name, c.ni.idPos(n), false, uses,
+			c.finding("scope-reserved-id-reused", n.Name, idPos(n), false, uses,
 				fmt.Sprintf("scope %s takes id %d, which the old spec reserves for a retired scope: keys stored with the retired scope would hold %s; give it an unused id", n.Name, n.ID, n.Name))
 		}
 		if slices.Contains(c.om.Reserved.Names, n.Name) {
@@ -132,15 +132,15 @@ func (c *comparer) changedScope(o, n *model.Scope, uses []string) {
 		}
 		c.finding("scope-renamed", n.Name, n.Pos, false, c.oldOnly(uses), msg)
 	} else if o.GoName != n.GoName {
-		c.finding("scope-go-name-changed", n.Name, c.ni.scopeField(n, func(s *spec.Scope) spec.Pos { return s.GoName.Pos }), false, uses,
+		c.finding("scope-go-name-changed", n.Name, or(n.GoNamePos, n.Pos), false, uses,
 			fmt.Sprintf("scope %s's Go constant changes from %s to %s: code that uses %s no longer compiles", n.Name, o.GoName, n.GoName, o.GoName))
 	}
 	if o.ID != n.ID {
-		c.finding("scope-id-changed", n.Name, c.ni.idPos(n), false, c.oldOnly(uses),
+		c.finding("scope-id-changed", n.Name, idPos(n), false, c.oldOnly(uses),
 			fmt.Sprintf("scope %s's id changes from %d to %d: keys and sets stored by id lose it, since an id is forever; restore id %d", n.Name, o.ID, n.ID, o.ID))
 	}
 	if o.Description != n.Description {
-		c.finding("scope-description-changed", n.Name, c.ni.scopeField(n, func(s *spec.Scope) spec.Pos { return s.Description.Pos }), false, uses,
+		c.finding("scope-description-changed", n.Name, or(n.DescriptionPos, n.Pos), false, uses,
 			described("scope "+n.Name, n.Description))
 	}
 	switch {
@@ -149,11 +149,11 @@ func (c *comparer) changedScope(o, n *model.Scope, uses []string) {
 		if n.DeprecationReason != "" {
 			msg += ": " + n.DeprecationReason
 		}
-		c.finding("scope-deprecation-changed", n.Name, c.ni.scopeField(n, func(s *spec.Scope) spec.Pos { return s.Deprecated.Pos }), false, uses, msg)
+		c.finding("scope-deprecation-changed", n.Name, or(n.DeprecatedPos, n.Pos), false, uses, msg)
 	case o.Deprecated && !n.Deprecated:
 		c.finding("scope-deprecation-changed", n.Name, n.Pos, false, uses, fmt.Sprintf("scope %s is no longer deprecated", n.Name))
 	case o.DeprecationReason != n.DeprecationReason:
-		c.finding("scope-deprecation-changed", n.Name, c.ni.scopeField(n, func(s *spec.Scope) spec.Pos { return s.Deprecated.Pos }), false, uses,
+		c.finding("scope-deprecation-changed", n.Name, or(n.DeprecatedPos, n.Pos), false, uses,
 			fmt.Sprintf("scope %s's deprecation reason changes to %q", n.Name, n.DeprecationReason))
 	}
 }
@@ -184,7 +184,7 @@ func (c *comparer) grantsAll() {
 		if c.univ[x].old == nil {
 			msg = fmt.Sprintf("new scope %s grants every scope: keys that hold it may do everything", na.Name)
 		}
-		f := c.finding("scope-grants-all-added", na.Name, c.ni.scopeField(na, func(s *spec.Scope) spec.Pos { return s.GrantsAll.Pos }), false, guarded(c.nm), msg)
+		f := c.finding("scope-grants-all-added", na.Name, or(na.GrantsAllPos, na.Pos), false, guarded(c.nm), msg)
 		f.Witness = c.find(search{methods: c.common(), must: []int{x}, request: -1, control: true,
 			want: Gained})
 	}
@@ -199,12 +199,14 @@ func (c *comparer) prerequisites() {
 		co, cn := c.set(l.old.Closure, true), c.set(l.new.Closure, false)
 		self := []int{i}
 		if fewer := minus(co, cn); len(fewer) > 0 {
-			f := c.finding("scope-prerequisite-removed", l.new.Name, c.ni.prerequisitesPos(l.new, ""), false, c.uses(self),
+			// At the scope's name: the prerequisite may be gone from its
+			// requires, or from a prerequisite's own.
+			f := c.finding("scope-prerequisite-removed", l.new.Name, l.new.Pos, false, c.uses(self),
 				fmt.Sprintf("scope %s no longer needs %s: a key may now hold %s without %s", l.new.Name, list(c.names(fewer)), l.new.Name, list(c.names(fewer))))
 			f.Witness = c.findCreate(self, union(self, cn), Gained)
 		}
 		if more := minus(cn, co); len(more) > 0 {
-			f := c.finding("scope-prerequisite-added", l.new.Name, c.ni.prerequisitesPos(l.new, c.newNames(more)...), false, c.uses(self),
+			f := c.finding("scope-prerequisite-added", l.new.Name, prerequisitesPos(l.new, c.newNames(more)), false, c.uses(self),
 				fmt.Sprintf("scope %s now needs %s: a key that holds %s without %s can no longer be made (keys made before are not checked on each call)",
 					l.new.Name, list(c.newNames(more)), l.new.Name, list(c.newNames(more))))
 			f.Witness = c.findCreate(self, union(self, co), Lost)
@@ -273,7 +275,7 @@ func (c *comparer) changedEndpoint(o, n *model.Endpoint) {
 	here := []string{m}
 	switch {
 	case !o.Public && n.Public:
-		f := c.finding("endpoint-public", m, c.ni.publicPos(n), false, here,
+		f := c.finding("endpoint-public", m, publicPos(n), false, here,
 			fmt.Sprintf("endpoint %s becomes public: anyone may call it, without credentials", m))
 		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
 			return !o.Allowed && n.Reason == string(reference.Public)
@@ -295,11 +297,11 @@ func (c *comparer) changedEndpoint(o, n *model.Endpoint) {
 	c.redactions(o, n)
 	c.requestScopes(o, n)
 	if o.Description != n.Description {
-		c.finding("endpoint-description-changed", m, c.ni.endpointField(n, func(e *spec.Endpoint) spec.Pos { return e.Description.Pos }), false, here,
+		c.finding("endpoint-description-changed", m, or(n.DescriptionPos, n.Pos), false, here,
 			described("endpoint "+m, n.Description))
 	}
 	if o.GoName != n.GoName {
-		c.finding("endpoint-go-name-changed", m, c.ni.endpointField(n, func(e *spec.Endpoint) spec.Pos { return e.GoName.Pos }), false, here,
+		c.finding("endpoint-go-name-changed", m, or(n.GoNamePos, n.Pos), false, here,
 			fmt.Sprintf("endpoint %s's Go constant changes from %s to %s: code that uses %s no longer compiles", m, o.GoName, n.GoName, o.GoName))
 	}
 }
@@ -307,14 +309,14 @@ func (c *comparer) changedEndpoint(o, n *model.Endpoint) {
 func (c *comparer) principals(o, n *model.Endpoint) {
 	m, here := n.Method, []string{n.Method}
 	if more := n.Principals &^ o.Principals; more != 0 {
-		f := c.finding("endpoint-principal-added", m, c.ni.principalPos(n, more.List()[0], c.oi), false, here,
+		f := c.finding("endpoint-principal-added", m, principalPos(c.nm, n, more.List()[0], c.om), false, here,
 			fmt.Sprintf("endpoint %s now accepts %s keys too", m, list(more.List())))
 		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
 			return o.Reason == string(reference.PrincipalNotAllowed) && n.Allowed
 		}})
 	}
 	if fewer := o.Principals &^ n.Principals; fewer != 0 {
-		f := c.finding("endpoint-principal-removed", m, c.ni.principalsPos(n, c.oi), false, here,
+		f := c.finding("endpoint-principal-removed", m, principalsPos(c.nm, n, c.om), false, here,
 			fmt.Sprintf("endpoint %s no longer accepts %s keys", m, list(fewer.List())))
 		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
 			return o.Allowed && n.Reason == string(reference.PrincipalNotAllowed)
@@ -326,7 +328,7 @@ func (c *comparer) requirements(o, n *model.Endpoint) {
 	m, here := n.Method, []string{n.Method}
 	ro, rn := c.set(o.Requires, true), c.set(n.Requires, false)
 	if fewer := minus(ro, rn); len(fewer) > 0 {
-		f := c.finding("endpoint-requirement-removed", m, c.ni.listPos(n, func(e *spec.Endpoint) []spec.Str { return e.Requires }), false, here,
+		f := c.finding("endpoint-requirement-removed", m, firstWritten(n.RequiresPos, n.Pos), false, here,
 			fmt.Sprintf("endpoint %s no longer requires %s", m, list(c.names(fewer))))
 		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
 			return o.Reason == string(reference.MissingScopes) && n.Allowed
@@ -334,7 +336,7 @@ func (c *comparer) requirements(o, n *model.Endpoint) {
 	}
 	if more := minus(rn, ro); len(more) > 0 {
 		names := c.newNames(more)
-		f := c.finding("endpoint-requirement-added", m, c.ni.requirePos(n, names[0]), false, here,
+		f := c.finding("endpoint-requirement-added", m, requirePos(n, names[0]), false, here,
 			fmt.Sprintf("endpoint %s now requires %s too: keys without %s lose access", m, list(names), itThem(len(names))))
 		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
 			return o.Allowed && n.Reason == string(reference.MissingScopes)
@@ -388,22 +390,22 @@ func (c *comparer) redactions(o, n *model.Endpoint) {
 		return func(o, n Decision) bool { return show(n, o) }
 	}
 	if len(gone) > 0 {
-		f := c.finding("endpoint-redaction-removed", m, c.ni.listPos(n, redactFields), false, here,
+		f := c.finding("endpoint-redaction-removed", m, firstWritten(redactionsPos(n), n.Pos), false, here,
 			fmt.Sprintf("endpoint %s no longer redacts %s: keys that could not see it now do", m, list(gone)))
 		f.Witness = c.find(search{methods: here, request: -1, want: shows(gone)})
 	}
 	if len(fewer) > 0 {
-		f := c.finding("endpoint-redaction-unless-removed", m, c.ni.redactPos(n, fewer[0]), false, here,
+		f := c.finding("endpoint-redaction-unless-removed", m, redactPos(n, fewer[0]), false, here,
 			fmt.Sprintf("endpoint %s reveals redacted fields with fewer scopes: %s", m, strings.Join(fewerText, "; ")))
 		f.Witness = c.find(search{methods: here, request: -1, want: shows(fewer)})
 	}
 	if len(added) > 0 {
-		f := c.finding("endpoint-redaction-added", m, c.ni.redactPos(n, added[0]), false, here,
+		f := c.finding("endpoint-redaction-added", m, redactPos(n, added[0]), false, here,
 			fmt.Sprintf("endpoint %s now redacts %s: keys without those scopes no longer see it", m, strings.Join(addedText, "; ")))
 		f.Witness = c.find(search{methods: here, request: -1, want: hides(added)})
 	}
 	if len(more) > 0 {
-		f := c.finding("endpoint-redaction-unless-added", m, c.ni.redactPos(n, more[0]), false, here,
+		f := c.finding("endpoint-redaction-unless-added", m, redactPos(n, more[0]), false, here,
 			fmt.Sprintf("endpoint %s reveals redacted fields only with more scopes: %s; keys without them no longer see it", m, strings.Join(moreText, "; ")))
 		f.Witness = c.find(search{methods: here, request: -1, want: hides(more)})
 	}
@@ -431,7 +433,7 @@ func (c *comparer) requestScopes(o, n *model.Endpoint) {
 		} else if w != r.When {
 			changed = append(changed, fmt.Sprintf("%s is now checked when %s (was: when %s)", c.univ[x].new.Name, w, r.When))
 			if whenPos == n.Pos {
-				whenPos = c.ni.whenPos(n, c.univ[x].new.Name)
+				whenPos = requestWhenPos(n, c.univ[x].new.Name)
 			}
 		}
 	}
@@ -452,12 +454,12 @@ func (c *comparer) requestScopes(o, n *model.Endpoint) {
 		return nil
 	}
 	if len(gone) > 0 {
-		f := c.finding("endpoint-request-scope-removed", m, c.ni.listPos(n, requestScopes), false, here,
+		f := c.finding("endpoint-request-scope-removed", m, firstWritten(requestScopesPos(n), n.Pos), false, here,
 			fmt.Sprintf("the handler of %s no longer checks %s: keys without it may now make those requests", m, strings.Join(gone, "; ")))
 		f.Witness = first(goneIdx, func(o, n Decision) bool { return o.Reason == MissingRequestScope && n.Allowed })
 	}
 	if len(added) > 0 {
-		f := c.finding("endpoint-request-scope-added", m, c.ni.requestPos(n, c.univ[addedIdx[0]].new.Name), false, here,
+		f := c.finding("endpoint-request-scope-added", m, requestPos(n, c.univ[addedIdx[0]].new.Name), false, here,
 			fmt.Sprintf("the handler of %s now checks %s: keys without it can no longer make those requests", m, strings.Join(added, "; ")))
 		f.Witness = first(addedIdx, func(o, n Decision) bool { return o.Allowed && n.Reason == MissingRequestScope })
 	}
@@ -479,17 +481,17 @@ func (c *comparer) presets() {
 		so, sn := c.set(o.Scopes, true), c.set(n.Scopes, false)
 		if more := minus(sn, so); len(more) > 0 {
 			names := c.newNames(more)
-			f := c.finding("preset-scope-added", n.Name, c.ni.presetScopePos(n, names[0]), false, c.uses(more),
+			f := c.finding("preset-scope-added", n.Name, presetScopePos(n, names[0]), false, c.uses(more),
 				fmt.Sprintf("keys made from preset %s now get %s too", n.Name, list(names)))
 			f.Witness = c.findPreset(n.Name, so, sn, Gained)
 		}
 		if fewer := minus(so, sn); len(fewer) > 0 {
-			f := c.finding("preset-scope-removed", n.Name, c.ni.presetScopePos(n, ""), false, c.uses(fewer),
+			f := c.finding("preset-scope-removed", n.Name, firstWritten(n.ScopesPos, n.Pos), false, c.uses(fewer),
 				fmt.Sprintf("keys made from preset %s no longer get %s (keys made before keep them)", n.Name, list(c.names(fewer))))
 			f.Witness = c.findPreset(n.Name, so, sn, Lost)
 		}
 		if o.Description != n.Description {
-			c.finding("preset-description-changed", n.Name, c.ni.presetDescriptionPos(n), false, nil,
+			c.finding("preset-description-changed", n.Name, or(n.DescriptionPos, n.Pos), false, nil,
 				described("preset "+n.Name, n.Description))
 		}
 	}
@@ -520,7 +522,7 @@ func (c *comparer) outcomes() {
 			default:
 				affects = guarded(c.nm)
 			}
-			f := c.finding("outcome-changed", string(n.Role), c.ni.outcomePos(n, o), false, affects,
+			f := c.finding("outcome-changed", string(n.Role), outcomePos(n, o), false, affects,
 				fmt.Sprintf("outcome %s%s changes from %s to %s: clients that check the old code break", n.Role, what, outcomeText(o), outcomeText(n)))
 			if f.searchesWitness() {
 				role := n.Role
@@ -529,7 +531,7 @@ func (c *comparer) outcomes() {
 				}})
 			}
 		} else if o.Message != n.Message {
-			c.finding("outcome-message-changed", string(n.Role), c.ni.outcomePos(n, o), false, nil,
+			c.finding("outcome-message-changed", string(n.Role), outcomePos(n, o), false, nil,
 				fmt.Sprintf("outcome %s's message changes to %q", n.Role, n.Message))
 		}
 	}
@@ -541,22 +543,22 @@ func outcomeText(o *model.Outcome) string {
 
 // reserved reports retired ids and names added to or dropped from reserved.
 func (c *comparer) reserved() {
-	for _, r := range idRuns(c.om.Reserved.IDs, c.nm.Reserved.IDs, c.oi.resIDs) {
+	for _, r := range idRuns(c.om.Reserved.IDs, c.nm.Reserved.IDs, reservedIDsPos(c.om)) {
 		c.finding("reserved-id-removed", r.element(), r.pos, true, nil,
 			fmt.Sprintf("%s no longer reserved: a scope may take it again, and keys stored with the retired scope would hold that scope; keep it reserved", r.text()))
 	}
-	for _, r := range idRuns(c.nm.Reserved.IDs, c.om.Reserved.IDs, c.ni.resIDs) {
+	for _, r := range idRuns(c.nm.Reserved.IDs, c.om.Reserved.IDs, reservedIDsPos(c.nm)) {
 		c.finding("reserved-id-added", r.element(), r.pos, false, nil, fmt.Sprintf("%s now reserved", r.text()))
 	}
 	for _, name := range c.om.Reserved.Names {
 		if !slices.Contains(c.nm.Reserved.Names, name) {
-			c.finding("reserved-name-removed", name, c.oi.resNames[name], true, nil,
+			c.finding("reserved-name-removed", name, reservedNamePos(c.om, name), true, nil,
 				fmt.Sprintf("name %s is no longer reserved: a scope may take it again, and keys that name the retired scope would hold that scope; keep it reserved", name))
 		}
 	}
 	for _, name := range c.nm.Reserved.Names {
 		if !slices.Contains(c.om.Reserved.Names, name) {
-			c.finding("reserved-name-added", name, c.ni.resNames[name], false, nil, fmt.Sprintf("name %s is now reserved", name))
+			c.finding("reserved-name-added", name, reservedNamePos(c.nm, name), false, nil, fmt.Sprintf("name %s is now reserved", name))
 		}
 	}
 }

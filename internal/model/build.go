@@ -127,7 +127,8 @@ func (b *builder) outcomes() {
 		}
 		seen[r] = true
 		out := &Outcome{Pos: o.Role.Pos, Role: r, GoName: "Outcome" + GoIdent(string(r)), Code: int(o.Code.Value),
-			Status: o.Status.Value, GRPCName: o.GRPC.Value, Message: o.Message.Value}
+			Status: o.Status.Value, GRPCName: o.GRPC.Value, Message: o.Message.Value,
+			CodePos: o.Code.Pos, StatusPos: o.Status.Pos, GRPCPos: o.GRPC.Pos, MessagePos: o.Message.Pos}
 		if !o.Code.Set || o.Code.Value <= 0 || o.Code.Value > 1<<31-1 {
 			b.errorf(pick(o.Code.Pos, o.Role.Pos), "outcome %q needs a code from 1 to 2147483647 (e.g. code: 11007)", r)
 		}
@@ -207,6 +208,7 @@ func (b *builder) reserved() {
 		seenID[id.Value] = true
 		b.reservedID[int(id.Value)] = true
 		b.m.Reserved.IDs = append(b.m.Reserved.IDs, int(id.Value))
+		b.m.Reserved.IDsPos = append(b.m.Reserved.IDsPos, id.Pos)
 	}
 	seenName := map[string]bool{}
 	for _, n := range b.f.Reserved.Names {
@@ -226,9 +228,24 @@ func (b *builder) reserved() {
 		seenName[n.Value] = true
 		b.reservedName[n.Value] = true
 		b.m.Reserved.Names = append(b.m.Reserved.Names, n.Value)
+		b.m.Reserved.NamesPos = append(b.m.Reserved.NamesPos, n.Pos)
 	}
-	sort.Ints(b.m.Reserved.IDs)
-	sort.Strings(b.m.Reserved.Names)
+	sortWithPos(b.m.Reserved.IDs, b.m.Reserved.IDsPos, func(a, b int) int { return a - b })
+	sortWithPos(b.m.Reserved.Names, b.m.Reserved.NamesPos, strings.Compare)
+}
+
+// sortWithPos sorts values by cmp, and pos (where each value is written)
+// along with them.
+func sortWithPos[T any](values []T, pos []spec.Pos, cmp func(a, b T) int) {
+	order := make([]int, len(values))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int { return cmp(values[i], values[j]) })
+	v, p := slices.Clone(values), slices.Clone(pos)
+	for i, o := range order {
+		values[i], pos[i] = v[o], p[o]
+	}
 }
 
 func (b *builder) scopes() {
@@ -257,7 +274,8 @@ func (b *builder) scopes() {
 			continue
 		}
 		sc := &Scope{Pos: s.Name.Pos, Name: name, ID: int(s.ID.Value), Description: s.Description.Value,
-			Deprecated: s.Deprecated.Set, DeprecationReason: s.Deprecated.Reason, GrantsAll: s.GrantsAll.Value}
+			Deprecated: s.Deprecated.Set, DeprecationReason: s.Deprecated.Reason, GrantsAll: s.GrantsAll.Value,
+			IDPos: s.ID.Pos, GoNamePos: s.GoName.Pos, DescriptionPos: s.Description.Pos, DeprecatedPos: s.Deprecated.Pos, GrantsAllPos: s.GrantsAll.Pos}
 		b.m.scopeByName[name] = sc
 		switch {
 		case !s.ID.Set:
@@ -310,9 +328,11 @@ func truncate(s string) string {
 	return s
 }
 
-// refs resolves a list of scope names; what says where they are used.
-func (b *builder) refs(names []spec.Str, what string) []*Scope {
+// refs resolves a list of scope names, by id, with where each is listed;
+// what says where they are used.
+func (b *builder) refs(names []spec.Str, what string) ([]*Scope, []spec.Pos) {
 	var out []*Scope
+	var pos []spec.Pos
 	seen := map[*Scope]bool{}
 	for _, n := range names {
 		s := b.m.scopeByName[n.Value]
@@ -326,9 +346,10 @@ func (b *builder) refs(names []spec.Str, what string) []*Scope {
 		}
 		seen[s] = true
 		out = append(out, s)
+		pos = append(pos, n.Pos)
 	}
-	sortByID(out)
-	return out
+	sortWithPos(out, pos, func(a, b *Scope) int { return a.ID - b.ID })
+	return out, pos
 }
 
 func (b *builder) unknownScope(n spec.Str, what string) {
@@ -356,7 +377,7 @@ func (b *builder) prerequisites() {
 			b.errorf(s.Requires[0].Pos, "scope %q requires %d scopes; a scope has at most %d prerequisites, counting theirs: require a broader scope, or split the scope", sc.Name, len(s.Requires), MaxPrerequisites)
 			continue
 		}
-		sc.Requires = b.refs(s.Requires, fmt.Sprintf("scope %q requires", sc.Name))
+		sc.Requires, sc.RequiresPos = b.refs(s.Requires, fmt.Sprintf("scope %q requires", sc.Name))
 		for _, r := range s.Requires {
 			if r.Value == sc.Name {
 				b.errorf(r.Pos, "scope %q requires itself; remove it from requires", sc.Name)
@@ -460,11 +481,12 @@ func (b *builder) presets() {
 			b.errorf(p.Name.Pos, "preset %q is defined twice (first at %s); rename or remove one", p.Name.Value, prev.Pos)
 			continue
 		}
-		pr := &Preset{Pos: p.Name.Pos, Name: p.Name.Value, GoName: "Preset" + GoIdent(p.Name.Value), Description: p.Description.Value}
+		pr := &Preset{Pos: p.Name.Pos, Name: p.Name.Value, GoName: "Preset" + GoIdent(p.Name.Value), Description: p.Description.Value,
+			DescriptionPos: p.Description.Pos}
 		seen[pr.Name] = pr
 		b.checkText(p.Description, pr.Pos, fmt.Sprintf("preset %q: description", pr.Name))
 		b.claimGoName(pr.GoName, fmt.Sprintf("preset %q", pr.Name), pr.Pos)
-		pr.Scopes = b.refs(p.Scopes, fmt.Sprintf("preset %q", pr.Name))
+		pr.Scopes, pr.ScopesPos = b.refs(p.Scopes, fmt.Sprintf("preset %q", pr.Name))
 		if len(p.Scopes) == 0 {
 			b.errorf(pr.Pos, "preset %q has no scopes; list them under scopes:", pr.Name)
 		}
@@ -476,10 +498,11 @@ func (b *builder) presets() {
 }
 
 func (b *builder) endpoints() {
-	defaults, ok := b.principals(b.f.Principals, "defaults.principals")
+	defaults, defaultsPos, ok := b.principals(b.f.Principals, "defaults.principals")
 	if !ok {
-		defaults = 0
+		defaults, defaultsPos = 0, nil
 	}
+	b.m.DefaultPrincipals, b.m.DefaultPrincipalsPos = defaults, defaultsPos
 	for _, e := range b.f.Endpoints {
 		method := e.Method.Value
 		switch {
@@ -498,7 +521,8 @@ func (b *builder) endpoints() {
 			return
 		}
 		ep := &Endpoint{Pos: e.Method.Pos, Method: method, Index: len(b.m.Endpoints) + 1,
-			Description: e.Description.Value, Public: e.Public.Value}
+			Description: e.Description.Value, Public: e.Public.Value,
+			GoNamePos: e.GoName.Pos, DescriptionPos: e.Description.Pos, PublicPos: e.Public.Pos}
 		b.m.endpointByName[method] = ep
 		ep.GoName = GoIdent(method[strings.LastIndexByte(method, '/')+1:])
 		if e.GoName.Value != "" {
@@ -508,7 +532,7 @@ func (b *builder) endpoints() {
 
 		what := fmt.Sprintf("endpoint %s", method)
 		b.checkText(e.Description, ep.Pos, what+": description")
-		ep.Requires = b.refs(e.Requires, what+" requires")
+		ep.Requires, ep.RequiresPos = b.refs(e.Requires, what+" requires")
 		if len(ep.Requires) > MaxRequiredPerEndpoint {
 			b.errorf(e.Requires[0].Pos, "%s requires %d scopes; at most %d are supported", what, len(ep.Requires), MaxRequiredPerEndpoint)
 		}
@@ -518,7 +542,8 @@ func (b *builder) endpoints() {
 				b.errorf(e.Public.Pos, "%s is public (callable without credentials), so it cannot also list principals or requires; remove them or public", what)
 			}
 		case e.HasPrincipals:
-			ep.Principals, _ = b.principals(e.Principals, what+" principals")
+			ep.HasPrincipals = true
+			ep.Principals, ep.PrincipalsPos, _ = b.principals(e.Principals, what+" principals")
 			if len(e.Principals) == 0 {
 				b.errorf(e.Pos, "%s has an empty principals list; list who may call it (app_key, pat), or remove the key to use defaults.principals", what)
 			}
@@ -544,7 +569,7 @@ func (b *builder) endpoints() {
 			if r.When.Value == "" {
 				b.errorf(r.Pos, "%s: request scope %q needs when: (which requests the handler checks it for)", what, s.Name)
 			}
-			ep.RequestScopes = append(ep.RequestScopes, RequestScope{Scope: s, When: r.When.Value})
+			ep.RequestScopes = append(ep.RequestScopes, RequestScope{Scope: s, When: r.When.Value, Pos: r.Scope.Pos, WhenPos: r.When.Pos})
 		}
 		if len(e.Redact) > MaxRedactionsPerEndpoint {
 			b.errorf(e.Redact[0].Pos, "%s has %d redactions; at most %d are supported: redact a parent field instead of several of its fields", what, len(e.Redact), MaxRedactionsPerEndpoint)
@@ -564,11 +589,11 @@ func (b *builder) endpoints() {
 				continue
 			}
 			fields[f] = true
-			unless := b.refs(r.Unless, fmt.Sprintf("%s: redaction of %s", what, f))
+			unless, unlessPos := b.refs(r.Unless, fmt.Sprintf("%s: redaction of %s", what, f))
 			if len(r.Unless) == 0 {
 				b.errorf(r.Field.Pos, "%s: redaction of %q needs unless: the scopes that let a key see it", what, f)
 			}
-			ep.Redactions = append(ep.Redactions, Redaction{Field: f, Unless: unless})
+			ep.Redactions = append(ep.Redactions, Redaction{Field: f, Unless: unless, Pos: r.Field.Pos, UnlessPos: unlessPos})
 		}
 		b.m.Endpoints = append(b.m.Endpoints, ep)
 	}
@@ -579,9 +604,11 @@ func pickStr(s spec.Str, fallback spec.Pos) spec.Str {
 	return s
 }
 
-// principals resolves a list of principal names to a set of kinds.
-func (b *builder) principals(names []spec.Str, what string) (Principal, bool) {
+// principals resolves a list of principal names to a set of kinds, and
+// where each kind is first listed, in the order of the set's List.
+func (b *builder) principals(names []spec.Str, what string) (Principal, []spec.Pos, bool) {
 	var p Principal
+	at := make([]spec.Pos, len(PrincipalNames))
 	ok := true
 	valid := make([]string, len(PrincipalNames))
 	for i, n := range PrincipalNames {
@@ -594,7 +621,16 @@ func (b *builder) principals(names []spec.Str, what string) (Principal, bool) {
 			ok = false
 			continue
 		}
+		if p&PrincipalNames[i].Kind == 0 {
+			at[i] = n.Pos
+		}
 		p |= PrincipalNames[i].Kind
 	}
-	return p, ok
+	var pos []spec.Pos
+	for i, n := range PrincipalNames {
+		if p&n.Kind != 0 {
+			pos = append(pos, at[i])
+		}
+	}
+	return p, pos, ok
 }

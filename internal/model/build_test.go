@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -250,39 +251,35 @@ endpoints:
 // TestLimits checks the per-endpoint limits, whose specs are too long for
 // testdata/errors.
 func TestLimits(t *testing.T) {
-	head := `scopegen: 1
-outcomes:
-  insufficient_scopes: {code: 1, status: A, grpc: PERMISSION_DENIED, message: m}
-  key_invalid: {code: 2, status: B, grpc: UNAUTHENTICATED, message: m}
-  key_not_found: {code: 3, status: C, grpc: UNAUTHENTICATED, message: m}
-  unknown_endpoint: {code: 4, status: D, grpc: NOT_FOUND, message: m}
-defaults: {principals: [app_key]}
-scopes:
-`
-	var scopes, names []string
+	str := func(v string) spec.Str { return spec.Str{Value: v} }
+	var scopes []spec.Scope
+	var names []spec.Str
 	for i := 1; i <= model.MaxRequiredPerEndpoint+1; i++ {
-		scopes = append(scopes, fmt.Sprintf("  - {name: S%d, id: %d, description: d}\n", i, i))
-		names = append(names, fmt.Sprintf("S%d", i))
+		scopes = append(scopes, spec.Scope{Name: str(fmt.Sprintf("S%d", i)), ID: spec.Int{Value: int64(i), Set: true}, Description: str("d")})
+		names = append(names, str(fmt.Sprintf("S%d", i)))
 	}
-	var redact []string
+	var redact []spec.Redaction
 	for i := 1; i <= model.MaxRedactionsPerEndpoint+1; i++ {
-		redact = append(redact, fmt.Sprintf("      - {field: f%d, unless: [S1]}\n", i))
+		redact = append(redact, spec.Redaction{Field: str(fmt.Sprintf("f%d", i)), Unless: []spec.Str{str("S1")}})
 	}
 	deep := strings.Repeat("a.", model.MaxFieldDepth) + "a"
+	method := str("/p.S/M")
 	for _, tc := range []struct {
-		name, endpoint, want string
+		name     string
+		endpoint spec.Endpoint
+		want     string
 	}{
-		{"requires", "  - method: /p.S/M\n    requires: [" + strings.Join(names, ", ") + "]\n",
-			"endpoint /p.S/M requires 65 scopes; at most 64 are supported"},
-		{"requires at the limit", "  - method: /p.S/M\n    requires: [" + strings.Join(names[1:], ", ") + "]\n", ""},
-		{"redactions", "  - method: /p.S/M\n    redact:\n" + strings.Join(redact, ""),
-			"endpoint /p.S/M has 65 redactions; at most 64 are supported"},
-		{"redactions at the limit", "  - method: /p.S/M\n    redact:\n" + strings.Join(redact[1:], ""), ""},
-		{"depth", "  - method: /p.S/M\n    redact: [{field: " + deep + ", unless: [S1]}]\n",
+		{"requires", spec.Endpoint{Method: method, Requires: names}, "endpoint /p.S/M requires 65 scopes; at most 64 are supported"},
+		{"requires at the limit", spec.Endpoint{Method: method, Requires: names[1:]}, ""},
+		{"redactions", spec.Endpoint{Method: method, Redact: redact}, "endpoint /p.S/M has 65 redactions; at most 64 are supported"},
+		{"redactions at the limit", spec.Endpoint{Method: method, Redact: redact[1:]}, ""},
+		{"depth", spec.Endpoint{Method: method, Redact: []spec.Redaction{{Field: str(deep), Unless: names[:1]}}},
 			"is deeper than 32 fields; redact a parent field instead"},
-		{"depth at the limit", "  - method: /p.S/M\n    redact: [{field: " + deep[2:] + ", unless: [S1]}]\n", ""},
+		{"depth at the limit", spec.Endpoint{Method: method, Redact: []spec.Redaction{{Field: str(deep[2:]), Unless: names[:1]}}}, ""},
 	} {
-		src := []byte(head + strings.Join(scopes, "") + "endpoints:\n" + tc.endpoint)
+		f := baseFile()
+		f.Scopes, f.Endpoints = scopes, []spec.Endpoint{tc.endpoint}
+		src := spec.Marshal(f)
 		diags, built := check(t, src)
 		if tc.want == "" {
 			if !built {
@@ -467,5 +464,131 @@ func checkModel(t testing.TB, m *model.Model) {
 		if w.Pos.Line < 1 || w.Pos.Col < 1 || !strings.HasPrefix(w.Msg, "warning: ") {
 			t.Errorf("malformed warning %s", w)
 		}
+	}
+	eachReference(m, func(what, _ string, pos spec.Pos) {
+		if pos.Line < 1 || pos.Col < 1 {
+			t.Errorf("%s has no position", what)
+		}
+	}, func(what string, refs, positions int) {
+		t.Errorf("%s: %d references, %d positions", what, refs, positions)
+	})
+}
+
+// eachReference calls at for every reference the model resolved, with the
+// name or value it refers to and where it is written, and mismatch for each
+// list whose positions are not one per entry.
+func eachReference(m *model.Model, at func(what, value string, pos spec.Pos), mismatch func(what string, refs, positions int)) {
+	scopes := func(what string, list []*model.Scope, pos []spec.Pos) {
+		if len(list) != len(pos) {
+			mismatch(what, len(list), len(pos))
+			return
+		}
+		for i, s := range list {
+			at(what+" "+s.Name, s.Name, pos[i])
+		}
+	}
+	principals := func(what string, p model.Principal, pos []spec.Pos) {
+		if names := p.List(); len(names) != len(pos) {
+			mismatch(what, len(names), len(pos))
+		} else {
+			for i, n := range names {
+				at(what+" "+n, n, pos[i])
+			}
+		}
+	}
+	principals("defaults.principals", m.DefaultPrincipals, m.DefaultPrincipalsPos)
+	for _, s := range m.Scopes {
+		what := fmt.Sprintf("scope %q", s.Name)
+		at(what+" id", strconv.Itoa(s.ID), s.IDPos)
+		scopes(what+" requires", s.Requires, s.RequiresPos)
+	}
+	for _, p := range m.Presets {
+		scopes(fmt.Sprintf("preset %q scopes", p.Name), p.Scopes, p.ScopesPos)
+	}
+	for _, e := range m.Endpoints {
+		what := "endpoint " + e.Method
+		scopes(what+" requires", e.Requires, e.RequiresPos)
+		if e.HasPrincipals {
+			principals(what+" principals", e.Principals, e.PrincipalsPos)
+		} else if len(e.PrincipalsPos) > 0 {
+			mismatch(what+" principals (not listed)", 0, len(e.PrincipalsPos))
+		}
+		for _, r := range e.RequestScopes {
+			at(what+" request scope", r.Scope.Name, r.Pos)
+			at(what+" when", r.When, r.WhenPos)
+		}
+		for _, r := range e.Redactions {
+			at(what+" redaction", r.Field, r.Pos)
+			scopes(what+" redaction of "+r.Field+" unless", r.Unless, r.UnlessPos)
+		}
+	}
+	if len(m.Reserved.IDs) != len(m.Reserved.IDsPos) {
+		mismatch("reserved ids", len(m.Reserved.IDs), len(m.Reserved.IDsPos))
+	}
+	if len(m.Reserved.Names) != len(m.Reserved.NamesPos) {
+		mismatch("reserved names", len(m.Reserved.Names), len(m.Reserved.NamesPos))
+	} else {
+		for i, n := range m.Reserved.Names {
+			at("reserved name", n, m.Reserved.NamesPos[i])
+		}
+	}
+}
+
+// TestReferencePositions checks that every reference the model resolves
+// (prerequisites, requirements, preset scopes, request scopes, redactions
+// and their unless scopes, principals, reserved names, ids) is positioned
+// where its value is written: in the shipped spec and the golden specs.
+func TestReferencePositions(t *testing.T) {
+	specs := map[string][]byte{}
+	data, err := os.ReadFile(shippedSpec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs[shippedSpec] = data
+	for _, pattern := range []string{"../../testdata/golden*/*.txtar", "../../testdata/diff/*.txtar"} {
+		files, _ := filepath.Glob(pattern)
+		for _, file := range files {
+			ar, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range ar.Files {
+				if strings.HasSuffix(f.Name, ".yaml") {
+					specs[file+"/"+f.Name] = f.Data
+				}
+			}
+		}
+	}
+	checked := 0
+	for name, src := range specs {
+		diags, m := build(t, src)
+		if m == nil {
+			if !strings.Contains(name, "/testdata/diff/") {
+				t.Errorf("%s: %v", name, spec.Errors(diags))
+			}
+			continue
+		}
+		lines := yamlLines.Split(string(src), -1)
+		eachReference(m, func(what, value string, pos spec.Pos) {
+			checked++
+			if pos.Line < 1 || pos.Line > len(lines) {
+				t.Errorf("%s: %s is at %s, not in the spec", name, what, pos)
+				return
+			}
+			line := []rune(lines[pos.Line-1])
+			if pos.Col < 1 || pos.Col > len(line) {
+				t.Errorf("%s: %s is at %s, past the end of its line", name, what, pos)
+				return
+			}
+			rest := string(line[pos.Col-1:])
+			if !strings.HasPrefix(rest, value) && !strings.HasPrefix(rest, `"`) {
+				t.Errorf("%s: %s is at %s, where the spec says %.40q, not %q", name, what, pos, rest, value)
+			}
+		}, func(what string, refs, positions int) {
+			t.Errorf("%s: %s: %d references, %d positions", name, what, refs, positions)
+		})
+	}
+	if checked < 1000 {
+		t.Errorf("only %d references checked", checked)
 	}
 }

@@ -52,11 +52,21 @@ type Model struct {
 	Reserved  Reserved
 	Warnings  []spec.Diagnostic
 
+	// DefaultPrincipals are defaults.principals: who may call an endpoint
+	// that does not list principals itself. DefaultPrincipalsPos is where
+	// each kind is listed, in the order of DefaultPrincipals.List().
+	DefaultPrincipals    Principal
+	DefaultPrincipalsPos []spec.Pos
+
 	scopeByName    map[string]*Scope
 	endpointByName map[string]*Endpoint
 }
 
 // Scope is an op-level scope.
+//
+// Pos is where its name is written; each other XPos is where the key X is
+// written, or a zero Pos when it is not (the same holds for every element of
+// the model). RequiresPos[i] is where Requires[i] is listed.
 type Scope struct {
 	Pos               spec.Pos
 	Name              string // as in the spec, e.g. "Inputs:Get"
@@ -68,6 +78,9 @@ type Scope struct {
 	GrantsAll         bool
 	Requires          []*Scope // direct prerequisites, by id
 	Closure           []*Scope // every prerequisite, transitively, by id; never the scope itself
+
+	IDPos, GoNamePos, DescriptionPos, DeprecatedPos, GrantsAllPos spec.Pos
+	RequiresPos                                                   []spec.Pos
 }
 
 // Principal is a kind of credential that may call an endpoint.
@@ -106,7 +119,8 @@ const (
 // Roles lists every role in the order outcomes are generated.
 var Roles = []Role{InsufficientScopes, KeyInvalid, KeyNotFound, UnknownEndpoint}
 
-// Outcome is a denial's code, status name, gRPC code and message.
+// Outcome is a denial's code, status name, gRPC code and message. Pos is
+// where its role is written, and each XPos where the key X is.
 type Outcome struct {
 	Pos      spec.Pos
 	Role     Role
@@ -116,18 +130,27 @@ type Outcome struct {
 	GRPCName string // e.g. "PERMISSION_DENIED"
 	GRPCCode int    // e.g. 7
 	Message  string
+
+	CodePos, StatusPos, GRPCPos, MessagePos spec.Pos
 }
 
-// Preset is a named bundle of scopes.
+// Preset is a named bundle of scopes. Pos is where its name is written,
+// DescriptionPos its description, and ScopesPos[i] where Scopes[i] is listed.
 type Preset struct {
 	Pos         spec.Pos
 	Name        string
 	GoName      string // e.g. "PresetPredict"
 	Description string
 	Scopes      []*Scope // by id
+
+	DescriptionPos spec.Pos
+	ScopesPos      []spec.Pos
 }
 
-// Endpoint is a gRPC method protected by scopes.
+// Endpoint is a gRPC method protected by scopes. Pos is where its method is
+// written, and each XPos where the key X is; RequiresPos[i] is where
+// Requires[i] is listed, and PrincipalsPos where each kind of Principals is
+// (in the order of Principals.List()) when HasPrincipals.
 type Endpoint struct {
 	Pos           spec.Pos
 	Method        string // full method, e.g. "/clarifai.api.V2/PostInputs"
@@ -139,24 +162,42 @@ type Endpoint struct {
 	Requires      []*Scope  // op scopes it always requires, by id
 	RequestScopes []RequestScope
 	Redactions    []Redaction
+	// HasPrincipals is set when the endpoint lists its principals; when it
+	// does not, it takes Model.DefaultPrincipals (or is public).
+	HasPrincipals bool
+
+	GoNamePos, DescriptionPos, PublicPos spec.Pos
+	PrincipalsPos, RequiresPos           []spec.Pos
 }
 
-// RequestScope is a scope the handler checks itself for some requests.
+// RequestScope is a scope the handler checks itself for some requests. Pos
+// is where the scope is named, WhenPos where its when is written.
 type RequestScope struct {
 	Scope *Scope
 	When  string
+
+	Pos, WhenPos spec.Pos
 }
 
-// Redaction is a response field removed unless the caller holds every scope in Unless.
+// Redaction is a response field removed unless the caller holds every scope
+// in Unless. Pos is where the field is written, UnlessPos[i] where
+// Unless[i] is listed.
 type Redaction struct {
 	Field  string
 	Unless []*Scope // by id
+
+	Pos       spec.Pos
+	UnlessPos []spec.Pos
 }
 
-// Reserved are retired ids and names.
+// Reserved are retired ids and names, sorted; IDsPos[i] is where IDs[i] is
+// listed (a range's position for each id of a range), NamesPos[i] where
+// Names[i] is.
 type Reserved struct {
 	IDs   []int
 	Names []string
+
+	IDsPos, NamesPos []spec.Pos
 }
 
 // Scope returns the scope named name, or nil.

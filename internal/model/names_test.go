@@ -7,28 +7,29 @@ import (
 	"testing"
 
 	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/spec"
 )
 
 // nameSpec is a spec with one scope, named name, and its go_name when
 // goName is not empty.
 func nameSpec(name, goName string) []byte {
-	s := `scopegen: 1
-outcomes:
-  insufficient_scopes: {code: 11007, status: CONN_INSUFFICIENT_SCOPES, grpc: PERMISSION_DENIED, message: the key lacks scopes}
-  key_invalid: {code: 11008, status: CONN_KEY_INVALID, grpc: UNAUTHENTICATED, message: the key is invalid}
-  key_not_found: {code: 11009, status: CONN_KEY_NOT_FOUND, grpc: UNAUTHENTICATED, message: the key was not found}
-  unknown_endpoint: {code: 11101, status: CONN_DOES_NOT_EXIST, grpc: NOT_FOUND, message: no such endpoint}
-defaults:
-  principals: [app_key, pat]
-scopes:
-  - name: ` + strconv.Quote(name) + `
-    id: 1
-    description: A scope.
-`
-	if goName != "" {
-		s += "    go_name: " + strconv.Quote(goName) + "\n"
+	f := baseFile()
+	f.Scopes = []spec.Scope{{Name: spec.Str{Value: name}, ID: spec.Int{Value: 1, Set: true},
+		Description: spec.Str{Value: "A scope."}, GoName: spec.Str{Value: goName}}}
+	return spec.Marshal(f)
+}
+
+// baseFile is a spec with the outcomes and defaults.principals, and nothing
+// else: the tests add scopes and endpoints.
+func baseFile() *spec.File {
+	str := func(v string) spec.Str { return spec.Str{Value: v} }
+	f := &spec.File{Format: spec.Int{Value: spec.Format, Set: true},
+		Principals: []spec.Str{str("app_key"), str("pat")}}
+	for i, r := range model.Roles {
+		f.Outcomes = append(f.Outcomes, spec.Outcome{Role: str(string(r)), Code: spec.Int{Value: int64(i + 1), Set: true},
+			Status: str("S" + strconv.Itoa(i)), GRPC: str("PERMISSION_DENIED"), Message: str("denied")})
 	}
-	return []byte(s)
+	return f
 }
 
 // TestValidScopeName checks the exported rule, and that it is the rule Build
@@ -65,7 +66,8 @@ func TestValidScopeName(t *testing.T) {
 		diags, _ := build(t, nameSpec(tc.name, ""))
 		rejected := false
 		for _, d := range diags {
-			if strings.Contains(d.Msg, "is malformed") || strings.Contains(d.Msg, "longer than a scope name may be") {
+			if strings.Contains(d.Msg, "is malformed") || strings.Contains(d.Msg, "longer than a scope name may be") ||
+				strings.Contains(d.Msg, "scope needs a name") { // the empty name, which a spec writes as no name
 				rejected = true
 			}
 		}

@@ -16,16 +16,12 @@
 package protoimport
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -343,44 +339,201 @@ func (c *Config) ScopeName(value string) string {
 	return name
 }
 
-// fileConfig is the config file's shape.
-type fileConfig struct {
-	Enum        string              `yaml:"enum"`
-	Names       string              `yaml:"names"`
-	StripPrefix string              `yaml:"strip_prefix"`
-	GrantsAll   string              `yaml:"grants_all"`
-	Options     fileOptions         `yaml:"options"`
-	Auth        map[string]nameList `yaml:"auth"`
-	AuthDefault nameList            `yaml:"auth_default"`
-	ImportPaths nameList            `yaml:"import_paths"`
-	Outcomes    map[string]Outcome  `yaml:"outcomes"`
-}
+// ConfigKeys are the keys a config file may have, for messages.
+var ConfigKeys = []string{"enum", "names", "strip_prefix", "grants_all", "options", "auth", "auth_default", "import_paths", "outcomes"}
 
-type fileOptions struct {
-	Depends  nameList `yaml:"depends"`
-	Exposed  nameList `yaml:"exposed"`
-	Requires nameList `yaml:"requires"`
-	Auth     nameList `yaml:"auth"`
-	HTTP     nameList `yaml:"http"`
-}
+// OptionKeys are the keys of a config file's options.
+var OptionKeys = []string{"depends", "exposed", "requires", "auth", "http"}
 
-// nameList is a YAML list of strings, or one string of comma-separated ones.
-type nameList []string
-
-func (l *nameList) UnmarshalYAML(n *yaml.Node) error {
-	switch n.Kind {
-	case yaml.ScalarNode:
-		*l = splitList(n.Value)
-		return nil
-	case yaml.SequenceNode:
-		var s []string
-		if err := n.Decode(&s); err != nil {
-			return err
-		}
-		*l = s
-		return nil
+// LoadConfig reads a config file. Import paths in it are relative to the file's
+// directory.
+func LoadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
 	}
-	return fmt.Errorf("line %d: want a name or a list of names", n.Line)
+	return ParseConfig(path, data)
+}
+
+// ParseConfig reads a config file's contents; name is used in positions. It
+// is read as a spec is (spec.Decoder): every problem, a YAML syntax error
+// included, comes back in spec.Errors at its line and column, saying what to
+// do. A key written without a value is left unset.
+func ParseConfig(name string, data []byte) (*Config, error) {
+	d := spec.NewDecoder(name, "config")
+	top := d.Document(data)
+	if top == nil {
+		if err := d.Err(); err != nil {
+			return nil, err
+		}
+		return nil, spec.Errors{{Pos: spec.Pos{File: name, Line: 1, Col: 1}, Msg: "the config is empty; see scopegen import-proto -h for its keys"}}
+	}
+	c := &Config{File: name, lines: map[string]int{}}
+	// The settings as written, each with its position, checked below.
+	var (
+		enum, names, grantsAll spec.Str
+		options                = map[string][]spec.Str{}
+		auth                   []configEntry[[]spec.Str]
+		authDefault            []spec.Str
+		importPaths            []spec.Str
+		outcomes               []configEntry[Outcome]
+	)
+	str := func(key string, dst *spec.Str) spec.Field {
+		return spec.Field{Key: key, Set: func(v *yaml.Node) {
+			if !null(v) {
+				*dst = d.Str(v, key)
+			}
+		}}
+	}
+	list := func(key string, dst *[]spec.Str) spec.Field {
+		return spec.Field{Key: key, Set: func(v *yaml.Node) { *dst = nameList(d, v, key) }}
+	}
+	var optionFields []spec.Field
+	for _, k := range OptionKeys {
+		optionFields = append(optionFields, spec.Field{Key: k, Set: func(v *yaml.Node) { options[k] = nameList(d, v, "options."+k) }})
+	}
+	var strip spec.Str
+	d.Mapping(top, "the config",
+		str("enum", &enum), str("names", &names), str("strip_prefix", &strip), str("grants_all", &grantsAll),
+		spec.Field{Key: "options", Set: func(v *yaml.Node) {
+			if !null(v) {
+				d.Mapping(v, "options", optionFields...)
+			}
+		}},
+		spec.Field{Key: "auth", Set: func(v *yaml.Node) {
+			if !null(v) {
+				d.Entries(v, "auth", func(k spec.Str, v *yaml.Node) {
+					auth = append(auth, configEntry[[]spec.Str]{k, nameList(d, v, "auth: "+k.Value)})
+				})
+			}
+		}},
+		list("auth_default", &authDefault),
+		list("import_paths", &importPaths),
+		spec.Field{Key: "outcomes", Set: func(v *yaml.Node) {
+			if null(v) {
+				return
+			}
+			d.Entries(v, "outcomes", func(k spec.Str, v *yaml.Node) {
+				var o Outcome
+				d.Mapping(v, fmt.Sprintf("outcome %q", k.Value),
+					spec.Field{Key: "code", Set: func(v *yaml.Node) { o.Code = d.Int(v, "code").Value }},
+					spec.Field{Key: "status", Set: func(v *yaml.Node) { o.Status = d.Str(v, "status").Value }},
+					spec.Field{Key: "grpc", Set: func(v *yaml.Node) { o.GRPC = d.Str(v, "grpc").Value }},
+					spec.Field{Key: "message", Set: func(v *yaml.Node) { o.Message = d.Str(v, "message").Value }},
+				)
+				outcomes = append(outcomes, configEntry[Outcome]{k, o})
+			})
+		}},
+	)
+	if err := d.Err(); err != nil {
+		return nil, err
+	}
+	recordLines(top, "", c.lines)
+	c.Enum, c.Names, c.StripPrefix, c.GrantsAll = enum.Value, names.Value, strip.Value, grantsAll.Value
+	values := func(l []spec.Str) []string {
+		var out []string
+		for _, s := range l {
+			out = append(out, s.Value)
+		}
+		return out
+	}
+	c.Depends, c.Exposed, c.Requires = values(options["depends"]), values(options["exposed"]), values(options["requires"])
+	c.Auth, c.HTTP = values(options["auth"]), values(options["http"])
+
+	// The settings that import checks again, here at their positions.
+	var errs spec.Errors
+	if c.Names != "" && !slices.Contains(NameStyles, c.Names) {
+		errs.Add(names.Pos, "names: unknown name style %q%s; the styles are %s", c.Names, spec.DidYouMean(c.Names, NameStyles), strings.Join(NameStyles, ", "))
+	}
+	if c.Enum != "" && !isFullName(strings.TrimPrefix(c.Enum, ".")) {
+		errs.Add(enum.Pos, "enum: %q is not a full name such as acme.auth.Scope", c.Enum)
+	}
+	if c.GrantsAll != "" && !isIdent(c.GrantsAll) {
+		errs.Add(grantsAll.Pos, "grants_all: %q is not an enum value name", c.GrantsAll)
+	}
+	for _, k := range OptionKeys {
+		for _, n := range options[k] {
+			if _, err := ParseOptionRef(n.Value); err != nil {
+				errs.Add(n.Pos, "options.%s: %v", k, err)
+			}
+		}
+	}
+	target := func(l []spec.Str) (Target, error) { return ParseTarget(strings.Join(values(l), "|")) }
+	for _, a := range auth {
+		t, err := target(a.value)
+		if err != nil {
+			errs.Add(firstPos(a.value, a.key.Pos), "auth: %s: %v", a.key.Value, err)
+			continue
+		}
+		if c.AuthMap == nil {
+			c.AuthMap = map[string]Target{}
+		}
+		c.AuthMap[a.key.Value] = t
+	}
+	if len(authDefault) > 0 {
+		t, err := target(authDefault)
+		if err != nil {
+			errs.Add(authDefault[0].Pos, "auth_default: %v", err)
+		} else {
+			c.AuthDefault = &t
+		}
+	}
+	dir := filepath.Dir(name)
+	for _, p := range values(importPaths) {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		c.ImportPaths = append(c.ImportPaths, p)
+	}
+	var roles []string
+	for _, r := range model.Roles {
+		roles = append(roles, string(r))
+	}
+	for _, o := range outcomes {
+		role := o.key.Value
+		if !slices.Contains(roles, role) {
+			errs.Add(o.key.Pos, "unknown outcome %q%s (the outcomes are %s)", role, spec.DidYouMean(role, roles), strings.Join(roles, ", "))
+			continue
+		}
+		if c.Outcomes == nil {
+			c.Outcomes = map[model.Role]Outcome{}
+		}
+		c.Outcomes[model.Role(role)] = o.value
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// configEntry is an entry of a mapping of the config whose keys are names
+// (an auth type, an outcome role), with its value.
+type configEntry[T any] struct {
+	key   spec.Str
+	value T
+}
+
+// null reports whether v is a key's missing value ("key:" alone).
+func null(v *yaml.Node) bool { return v.Kind == yaml.ScalarNode && v.Tag == "!!null" }
+
+// nameList reads a name or a list of names: a YAML list of strings, or one
+// string of comma-separated ones (each at the string's position); none for
+// a missing value.
+func nameList(d *spec.Decoder, v *yaml.Node, what string) []spec.Str {
+	switch {
+	case null(v):
+		return nil
+	case v.Kind == yaml.ScalarNode:
+		var out []spec.Str
+		for _, n := range splitList(v.Value) {
+			out = append(out, spec.Str{Value: n, Pos: d.Pos(v)})
+		}
+		return out
+	case v.Kind == yaml.SequenceNode:
+		return d.Strs(v, what)
+	}
+	d.Errorf(v, "%s: want a name or a list of names (a.b or [a.b, c.d]), not %s", what, d.Kind(v))
+	return nil
 }
 
 func splitList(s string) []string {
@@ -393,145 +546,12 @@ func splitList(s string) []string {
 	return out
 }
 
-// ConfigKeys are the keys a config file may have, for messages.
-var ConfigKeys = []string{"enum", "names", "strip_prefix", "grants_all", "options", "auth", "auth_default", "import_paths", "outcomes"}
-
-// LoadConfig reads a config file. Import paths in it are relative to the file's
-// directory.
-func LoadConfig(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
+// firstPos is the position of the first of list, or fallback.
+func firstPos(list []spec.Str, fallback spec.Pos) spec.Pos {
+	if len(list) > 0 {
+		return list[0].Pos
 	}
-	return ParseConfig(path, data)
-}
-
-// ParseConfig reads a config file's contents; name is used in messages.
-func ParseConfig(name string, data []byte) (*Config, error) {
-	var fc fileConfig
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&fc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%s: the config is empty; see scopegen import-proto -h for its keys", name)
-		}
-		return nil, configError(name, data, err)
-	}
-	c := &Config{
-		File: name, Enum: fc.Enum, Names: fc.Names, StripPrefix: fc.StripPrefix, GrantsAll: fc.GrantsAll,
-		Depends: fc.Options.Depends, Exposed: fc.Options.Exposed, Requires: fc.Options.Requires,
-		Auth: fc.Options.Auth, HTTP: fc.Options.HTTP, lines: map[string]int{},
-	}
-	var root yaml.Node
-	_ = yaml.Unmarshal(data, &root)
-	recordLines(&root, "", c.lines)
-	fail := func(key, format string, args ...any) error {
-		return spec.Errors{{Pos: spec.Pos{File: name, Line: max(c.lines[key], 1), Col: 1}, Msg: fmt.Sprintf(format, args...)}}
-	}
-	// The settings that import checks again, here with their lines.
-	if c.Names != "" && !slices.Contains(NameStyles, c.Names) {
-		return nil, fail("names", "names: unknown name style %q%s; the styles are %s", c.Names, spec.DidYouMean(c.Names, NameStyles), strings.Join(NameStyles, ", "))
-	}
-	if c.Enum != "" && !isFullName(strings.TrimPrefix(c.Enum, ".")) {
-		return nil, fail("enum", "enum: %q is not a full name such as acme.auth.Scope", c.Enum)
-	}
-	if c.GrantsAll != "" && !isIdent(c.GrantsAll) {
-		return nil, fail("grants_all", "grants_all: %q is not an enum value name", c.GrantsAll)
-	}
-	for _, o := range []struct {
-		key   string
-		names []string
-	}{{"options.depends", c.Depends}, {"options.exposed", c.Exposed}, {"options.requires", c.Requires}, {"options.auth", c.Auth}, {"options.http", c.HTTP}} {
-		if _, err := refs(o.names, o.key); err != nil {
-			return nil, fail(o.key, "%v", err)
-		}
-	}
-	for k, v := range fc.Auth {
-		t, err := ParseTarget(strings.Join(v, "|"))
-		if err != nil {
-			return nil, fail("auth."+k, "auth: %s: %v", k, err)
-		}
-		if c.AuthMap == nil {
-			c.AuthMap = map[string]Target{}
-		}
-		c.AuthMap[k] = t
-	}
-	if len(fc.AuthDefault) > 0 {
-		t, err := ParseTarget(strings.Join(fc.AuthDefault, "|"))
-		if err != nil {
-			return nil, fail("auth_default", "auth_default: %v", err)
-		}
-		c.AuthDefault = &t
-	}
-	dir := filepath.Dir(name)
-	for _, p := range fc.ImportPaths {
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(dir, p)
-		}
-		c.ImportPaths = append(c.ImportPaths, p)
-	}
-	for role, o := range fc.Outcomes {
-		if !slices.Contains(model.Roles, model.Role(role)) {
-			var roles []string
-			for _, r := range model.Roles {
-				roles = append(roles, string(r))
-			}
-			return nil, fail("outcomes."+role, "unknown outcome %q%s (the outcomes are %s)", role, spec.DidYouMean(role, roles), strings.Join(roles, ", "))
-		}
-		if c.Outcomes == nil {
-			c.Outcomes = map[model.Role]Outcome{}
-		}
-		c.Outcomes[model.Role(role)] = o
-	}
-	return c, nil
-}
-
-var (
-	yamlLineMsg  = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-	unknownField = regexp.MustCompile(`^field (\S+) not found in type protoimport\.(\w+)$`)
-)
-
-// OptionKeys are the keys of a config file's options.
-var OptionKeys = []string{"depends", "exposed", "requires", "auth", "http"}
-
-// configError turns an error decoding the config file data into positioned
-// diagnostics in the words of the config file. yaml.v3's syntax errors
-// (an unclosed quote or bracket, a tab in the indentation, an unknown anchor,
-// a character YAML refuses: errors that reading data as YAML nodes hits too)
-// are located as a spec's are, by spec.YAMLError. The others come from
-// decoding values, with 1-based lines: a *yaml.TypeError (unknown keys, wrong
-// shapes), nameList's own error, and yaml.v3's few others ("map merge
-// requires map ...").
-func configError(name string, data []byte, err error) error {
-	var msgs []string
-	var te *yaml.TypeError
-	switch {
-	case errors.As(err, &te):
-		msgs = te.Errors
-	case strings.HasPrefix(err.Error(), "yaml: ") && yaml.Unmarshal(data, new(yaml.Node)) != nil:
-		return spec.Errors{spec.YAMLError(name, data, err, "config")}
-	default:
-		msgs = []string{err.Error()}
-	}
-	var errs spec.Errors
-	for _, m := range msgs {
-		pos := spec.Pos{File: name, Line: 1, Col: 1}
-		if sm := yamlLineMsg.FindStringSubmatch(m); sm != nil {
-			pos.Line, _ = strconv.Atoi(sm[1])
-			m = sm[2]
-		}
-		if sm := unknownField.FindStringSubmatch(m); sm != nil {
-			keys, where := ConfigKeys, ""
-			if sm[2] == "fileOptions" {
-				keys, where = OptionKeys, " under options"
-			}
-			m = fmt.Sprintf("unknown key %q%s%s (the keys are %s)", sm[1], where, spec.DidYouMean(sm[1], keys), strings.Join(keys, ", "))
-		} else {
-			m = "invalid config: " + strings.TrimPrefix(m, "yaml: ")
-		}
-		errs.Add(pos, "%s", m)
-	}
-	return errs
+	return fallback
 }
 
 // recordLines notes the line of every mapping key by its dotted path.

@@ -67,16 +67,16 @@ outcomes:
 		t.Errorf("config %+v", c)
 	}
 	for text, want := range map[string]string{
-		"enum: a.S\nenums: b\n":                      `c.yaml:2:1: unknown key "enums"; did you mean "enum"?`,
-		"options: {require: x}\n":                    `unknown key "require" under options; did you mean "requires"?`,
+		"enum: a.S\nenums: b\n":                      `c.yaml:2:1: unknown key "enums" in the config; did you mean "enum"?`,
+		"options: {require: x}\n":                    `c.yaml:1:11: unknown key "require" in options; did you mean "requires"?`,
 		"auth: {K: apps}\n":                          `auth: K: unknown target "apps"`,
 		"outcomes: {denied: {code: 1}}\n":            `unknown outcome "denied"`,
 		"":                                           "the config is empty",
 		"options: {requires: {a: b}}\n":              "want a name or a list of names",
-		"enum: a.S\nnames: colonn\n":                 `c.yaml:2:1: names: unknown name style "colonn"; did you mean "colon"?`,
-		"enum: S-x\n":                                `c.yaml:1:1: enum: "S-x" is not a full name`,
-		"enum: a.S\ngrants_all: All-x\n":             `c.yaml:2:1: grants_all: "All-x" is not an enum value name`,
-		"enum: a.S\noptions:\n  depends: (a.needs\n": `c.yaml:3:1: options.depends: option name "(a.needs" has no closing parenthesis`,
+		"enum: a.S\nnames: colonn\n":                 `c.yaml:2:8: names: unknown name style "colonn"; did you mean "colon"?`,
+		"enum: S-x\n":                                `c.yaml:1:7: enum: "S-x" is not a full name`,
+		"enum: a.S\ngrants_all: All-x\n":             `c.yaml:2:13: grants_all: "All-x" is not an enum value name`,
+		"enum: a.S\noptions:\n  depends: (a.needs\n": `c.yaml:3:12: options.depends: option name "(a.needs" has no closing parenthesis`,
 	} {
 		if _, err := protoimport.ParseConfig("c.yaml", []byte(text)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: error %v, want %q", text, err, want)
@@ -150,9 +150,10 @@ func TestRoots(t *testing.T) {
 	}
 }
 
-// TestConfigYAMLErrors checks that a config's YAML syntax errors are placed
-// at the character they are about and say what to do, as a spec's are, and
-// that yaml.v3's other errors keep the config's wording.
+// TestConfigYAMLErrors checks that a config is read as a spec is: its YAML
+// syntax errors are placed at the character they are about and say what to
+// do, a second document and aliases are refused, and every other problem is
+// at its line and column.
 func TestConfigYAMLErrors(t *testing.T) {
 	for _, tc := range []struct{ text, want string }{
 		// A parser error: yaml.v3 gives the 0-based line (3), the key is on line 4.
@@ -172,9 +173,22 @@ func TestConfigYAMLErrors(t *testing.T) {
 			"c.yaml:2:8: *x is a YAML alias, and no anchor &x is defined: write the value out, or quote it if it is text"},
 		{"enum: t.S\nnames: a\x01\n",
 			"c.yaml:2:9: invalid YAML: control characters are not allowed; a config is UTF-8 text without control characters (other than tab and newline): remove this one"},
-		// Valid YAML that cannot be decoded: not a syntax error.
+		// Read as a spec is: one document, no aliases, each problem at its
+		// line and column (these were ignored, or at the start of a line).
+		{"enum: t.S\n---\nnames: [colon\n",
+			`c.yaml:3:8: invalid YAML: did not find expected ',' or ']'; the list this [ starts is not closed where it should be: separate its entries with commas, close it with ], and quote an entry that holds ": "`},
+		{"enum: t.S\n---\nenum: u.S\n",
+			"c.yaml:2:1: a config is one YAML document; remove this second one"},
+		{"enum: t.S\nnames: &n colon\nstrip_prefix: *n\n",
+			"c.yaml:3:15: YAML aliases (*name) are not allowed in a config; write the value out so a diff shows it"},
+		{"enum: t.S\noptions:\n  requires: {a: b}\n",
+			"c.yaml:3:13: options.requires: want a name or a list of names (a.b or [a.b, c.d]), not a mapping"},
+		{"enum: t.S\noutcomes:\n  key_invalid: {code: x, status: BAD}\n",
+			`c.yaml:3:23: code must be a whole number, not "x"`},
+		{"enum: t.S\nauth:\n  K: pat\n  K: app_key\n",
+			`c.yaml:4:3: auth has key "K" twice; keep one`},
 		{"enum: t.S\n<<: 5\n",
-			"c.yaml:1:1: invalid config: map merge requires map or sequence of maps as the value"},
+			`c.yaml:2:1: unknown key "<<" in the config (known keys: auth, auth_default, enum, grants_all, import_paths, names, options, outcomes, strip_prefix)`},
 	} {
 		_, err := protoimport.ParseConfig("c.yaml", []byte(tc.text))
 		if err == nil || err.Error() != tc.want {

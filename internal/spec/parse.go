@@ -36,24 +36,16 @@ func Parse(name string, data []byte) (f *File, err error) {
 	if len(data) > MaxBytes {
 		return nil, TooBig(name, int64(len(data)))
 	}
-	var doc yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
+	d := &decoder{file: name, what: "spec"}
+	doc := d.document(data)
+	if doc == nil {
+		if len(d.errs) == 0 {
 			return nil, Errors{{Pos: top, Msg: "spec is empty; start from spec/scopes.yaml of scopegen"}}
 		}
-		return nil, Errors{YAMLError(name, data, err, "spec")}
+		return nil, d.errs
 	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		return nil, Errors{{Pos: Pos{name, extra.Line, extra.Column}, Msg: "a spec is one YAML document; remove this second one"}}
-	} else if !errors.Is(err, io.EOF) {
-		// A syntax error after the first document must not be ignored.
-		return nil, Errors{YAMLError(name, data, err, "spec")}
-	}
-	d := &decoder{file: name}
 	f = &File{Name: name, Pos: top}
-	d.file_(&doc, f)
+	d.file_(doc, f)
 	if len(d.errs) > 0 {
 		return nil, d.errs.Sorted()
 	}
@@ -149,7 +141,7 @@ func YAMLError(name string, data []byte, err error, what string) Diagnostic {
 	msg = strings.TrimPrefix(msg, "yaml: ")
 	if utf8Problems[msg] {
 		if pos, ok := badChar(name, data); ok {
-			return Diagnostic{Pos: pos, Msg: "invalid YAML: " + msg + "; a " + what + " is UTF-8 text without control characters (other than tab and newline): remove this one"}
+			return Diagnostic{Pos: pos, Msg: "invalid YAML: " + msg + "; " + article(what) + " " + what + " is UTF-8 text without control characters (other than tab and newline): remove this one"}
 		}
 	}
 	// Without "line N", yaml.v3 found the problem on the first line.
@@ -269,9 +261,52 @@ func offsetPos(name string, data []byte, off int) Pos {
 }
 
 // decoder walks the YAML node tree, collecting every shape error it meets.
+// what names the document in messages: "spec", or for the files that go
+// with one, "config", "allowances file".
 type decoder struct {
 	file string
+	what string
 	errs Errors
+}
+
+// document parses data, which must hold one YAML document, and returns its
+// document node; nil when data is empty (or only comments) or on an error,
+// which is recorded.
+func (d *decoder) document(data []byte) (doc *yaml.Node) {
+	defer func() {
+		// yaml.v3 is not known to panic on any input, but a spec error must never
+		// become a crash in someone's go generate.
+		if r := recover(); r != nil {
+			doc = nil
+			d.errs.Report(Pos{d.file, 1, 1}, "cannot parse YAML: %v", r)
+		}
+	}()
+	doc = new(yaml.Node)
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(doc); err != nil {
+		if !errors.Is(err, io.EOF) {
+			d.errs = append(d.errs, YAMLError(d.file, data, err, d.what))
+		}
+		return nil
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		d.errs.Report(Pos{d.file, extra.Line, extra.Column}, "%s %s is one YAML document; remove this second one", article(d.what), d.what)
+		return nil
+	} else if !errors.Is(err, io.EOF) {
+		// A syntax error after the first document must not be ignored.
+		d.errs = append(d.errs, YAMLError(d.file, data, err, d.what))
+		return nil
+	}
+	return doc
+}
+
+// article is "a" or "an", for what.
+func article(what string) string {
+	if what != "" && strings.ContainsRune("aeiou", rune(what[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 func (d *decoder) pos(n *yaml.Node) Pos { return Pos{d.file, n.Line, n.Column} }
@@ -293,7 +328,7 @@ func (d *decoder) resolve(n *yaml.Node) *yaml.Node {
 		n = n.Content[0]
 	}
 	if n.Kind == yaml.AliasNode {
-		d.errorf(n, "YAML aliases (*name) are not allowed in a spec; write the value out so a diff shows it")
+		d.errorf(n, "YAML aliases (*name) are not allowed in %s %s; write the value out so a diff shows it", article(d.what), d.what)
 		return nil
 	}
 	return n
@@ -505,22 +540,29 @@ func (d *decoder) file_(doc *yaml.Node, f *File) {
 		field{"defaults", func(v *yaml.Node) {
 			d.mapping(v, "defaults", field{"principals", func(v *yaml.Node) { f.Principals = d.strs(v, "defaults.principals") }})
 		}},
-		field{"scopes", func(v *yaml.Node) { d.seq(v, "scopes", func(v *yaml.Node) { f.Scopes = append(f.Scopes, d.scope(v)) }) }},
+		field{"scopes", func(v *yaml.Node) {
+			f.Scopes = []Scope{}
+			d.seq(v, "scopes", func(v *yaml.Node) { f.Scopes = append(f.Scopes, d.scope(v)) })
+		}},
 		field{"reserved", func(v *yaml.Node) {
 			d.mapping(v, "reserved",
 				field{"ids", func(v *yaml.Node) {
+					f.Reserved.IDs = []Int{}
 					d.seq(v, "reserved.ids", func(v *yaml.Node) { f.Reserved.IDs = d.reservedID(v, f.Reserved.IDs) })
 				}},
 				field{"names", func(v *yaml.Node) { f.Reserved.Names = d.strs(v, "reserved.names") }},
 			)
 		}},
 		field{"presets", func(v *yaml.Node) {
+			f.Presets = []Preset{}
 			d.seq(v, "presets", func(v *yaml.Node) { f.Presets = append(f.Presets, d.preset(v)) })
 		}},
 		field{"endpoints", func(v *yaml.Node) {
+			f.Endpoints = []Endpoint{}
 			d.seq(v, "endpoints", func(v *yaml.Node) { f.Endpoints = append(f.Endpoints, d.endpoint(v)) })
 		}},
 	)
+	d.comments(doc, root, f)
 	if !f.Format.Set {
 		d.errs.Report(f.Pos, "missing \"scopegen: %d\" (the spec format version) at the top of the spec", Format)
 	} else if f.Format.Value != Format && !badFormat {
@@ -533,6 +575,7 @@ func (d *decoder) outcomes(n *yaml.Node, f *File) {
 		d.errorf(n, "outcomes must be a mapping from role (insufficient_scopes, ...) to code, not %s", kindName(n))
 		return
 	}
+	f.Outcomes = []Outcome{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], d.resolve(n.Content[i+1])
 		o := Outcome{Role: d.str(k, "outcome role")}
@@ -550,7 +593,7 @@ func (d *decoder) outcomes(n *yaml.Node, f *File) {
 }
 
 func (d *decoder) scope(n *yaml.Node) Scope {
-	s := Scope{Pos: d.pos(n)}
+	s := Scope{Pos: d.pos(n), Comment: commentText(n.HeadComment)}
 	d.mapping(n, "scope",
 		field{"name", func(v *yaml.Node) { s.Name = d.str(v, "name") }},
 		field{"id", func(v *yaml.Node) { s.ID = d.int(v, "id") }},
@@ -576,7 +619,7 @@ func (d *decoder) deprecation(n *yaml.Node) Deprecation {
 }
 
 func (d *decoder) preset(n *yaml.Node) Preset {
-	p := Preset{Pos: d.pos(n)}
+	p := Preset{Pos: d.pos(n), Comment: commentText(n.HeadComment)}
 	d.mapping(n, "preset",
 		field{"name", func(v *yaml.Node) { p.Name = d.str(v, "name") }},
 		field{"description", func(v *yaml.Node) { p.Description = d.str(v, "description") }},
@@ -586,7 +629,7 @@ func (d *decoder) preset(n *yaml.Node) Preset {
 }
 
 func (d *decoder) endpoint(n *yaml.Node) Endpoint {
-	e := Endpoint{Pos: d.pos(n)}
+	e := Endpoint{Pos: d.pos(n), Comment: commentText(n.HeadComment)}
 	d.mapping(n, "endpoint",
 		field{"method", func(v *yaml.Node) { e.Method = d.str(v, "method") }},
 		field{"go_name", func(v *yaml.Node) { e.GoName = d.str(v, "go_name") }},
@@ -595,6 +638,7 @@ func (d *decoder) endpoint(n *yaml.Node) Endpoint {
 		field{"principals", func(v *yaml.Node) { e.Principals, e.HasPrincipals = d.strs(v, "principals"), true }},
 		field{"requires", func(v *yaml.Node) { e.Requires = d.strs(v, "requires") }},
 		field{"request_scopes", func(v *yaml.Node) {
+			e.RequestScopes = []RequestScope{}
 			d.seq(v, "request_scopes", func(v *yaml.Node) {
 				r := RequestScope{Pos: d.pos(v)}
 				d.mapping(v, "request scope",
@@ -605,6 +649,7 @@ func (d *decoder) endpoint(n *yaml.Node) Endpoint {
 			})
 		}},
 		field{"redact", func(v *yaml.Node) {
+			e.Redact = []Redaction{}
 			d.seq(v, "redact", func(v *yaml.Node) {
 				r := Redaction{Pos: d.pos(v)}
 				d.mapping(v, "redaction",
@@ -616,4 +661,49 @@ func (d *decoder) endpoint(n *yaml.Node) Endpoint {
 		}},
 	)
 	return e
+}
+
+// comments fills the comments of f from the document doc and its top-level
+// mapping root: the comments above the first key and above "scopegen:" are
+// the file's, those above the other keys the sections', and the one that
+// ends the document (after a blank line) the foot.
+func (d *decoder) comments(doc, root *yaml.Node, f *File) {
+	var head []string
+	add := func(c string) {
+		if c != "" {
+			head = append(head, commentText(c))
+		}
+	}
+	add(doc.HeadComment)
+	add(root.HeadComment)
+	if root.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			k := root.Content[i]
+			switch {
+			case k.HeadComment == "":
+			case k.Value == "scopegen":
+				add(k.HeadComment)
+			default:
+				if f.SectionComments == nil {
+					f.SectionComments = map[string]string{}
+				}
+				f.SectionComments[k.Value] = commentText(k.HeadComment)
+			}
+		}
+	}
+	f.Comment = strings.Join(head, "\n\n")
+	f.FootComment = commentText(doc.FootComment)
+}
+
+// commentText is a comment as yaml.v3 keeps it ("# a\n# b") as text without
+// the "#" and the space after it ("a\nb").
+func commentText(c string) string {
+	if c == "" {
+		return ""
+	}
+	lines := strings.Split(c, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimPrefix(strings.TrimPrefix(l, "#"), " ")
+	}
+	return strings.Join(lines, "\n")
 }

@@ -507,7 +507,7 @@ func checkJSONKeys(dec *json.Decoder) error {
 	return err
 }
 
-func mustRead(t *testing.T, file string) []byte {
+func mustRead(t testing.TB, file string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(file)
 	if err != nil {

@@ -1,5 +1,6 @@
 // Package spec reads a scopes spec from YAML, keeping the position of every
-// value so that later stages can report problems as file:line:col.
+// value so that later stages can report problems as file:line:col, and
+// writes one back (Marshal, the inverse of Parse).
 //
 // It checks only the shape of the document (known keys, value types); what
 // the values mean is checked by package model.
@@ -21,6 +22,17 @@ type File struct {
 	Reserved   Reserved
 	Presets    []Preset
 	Endpoints  []Endpoint
+
+	// Comment is the comment at the top of the file, above "scopegen:";
+	// SectionComments are the comments above the other top-level keys, by
+	// key ("scopes"); FootComment is the comment at the end, below a blank
+	// line. Each is text without the "#", one line per line (see Marshal).
+	// They say nothing the model reads: Parse fills them so that a spec
+	// written back keeps its comments, and the writers of specs (such as
+	// import-proto) set them.
+	Comment         string
+	SectionComments map[string]string
+	FootComment     string
 }
 
 // Str is a string value and where it was written.
@@ -59,8 +71,9 @@ type Scope struct {
 	Description Str
 	Requires    []Str // prerequisites: scopes a key must also hold
 	Deprecated  Deprecation
-	GrantsAll   Bool // the scope grants every op scope, present and future ("All")
-	GoName      Str  // optional override of the Go identifier
+	GrantsAll   Bool   // the scope grants every op scope, present and future ("All")
+	GoName      Str    // optional override of the Go identifier
+	Comment     string // the comment above the entry, as File.Comment
 }
 
 // Deprecation records "deprecated: true" or "deprecated: reason".
@@ -87,6 +100,7 @@ type Preset struct {
 	Name        Str
 	Description Str
 	Scopes      []Str
+	Comment     string // the comment above the entry, as File.Comment
 }
 
 // Endpoint is one entry of "endpoints": a gRPC method and what calling it takes.
@@ -101,6 +115,7 @@ type Endpoint struct {
 	Requires      []Str
 	RequestScopes []RequestScope
 	Redact        []Redaction
+	Comment       string // the comment above the entry, as File.Comment
 }
 
 // RequestScope is a scope that the handler checks itself, depending on the request.
