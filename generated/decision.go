@@ -237,8 +237,10 @@ type DeniedError struct {
 	Decision Decision
 }
 
-// Error says what was denied and why, e.g. "CONN_INSUFFICIENT_SCOPES (11007):
-// /pkg.Svc/Method: missing scopes Inputs:Get".
+// Error says what was denied and why: the outcome, the method, the
+// outcome's message, the reason unless it is missing scopes, and the scopes
+// missing, e.g. `CONN_INSUFFICIENT_SCOPES (11007): "/pkg.Svc/Method": the key
+// lacks the scopes this call needs; missing scopes Inputs:Get`.
 func (e *DeniedError) Error() string {
 	d := e.Decision
 	msg := fmt.Sprintf("%s (%d): %s: %s", d.Status(), d.Code(), strconv.Quote(d.Method()), d.Outcome().Message())

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/scopegen/scopegen/enforce"
 	"github.com/scopegen/scopegen/internal/model"
 )
 
@@ -126,15 +127,17 @@ func Covers(m *model.Model, a, b Grant) bool {
 // Reason says why a call was decided as it was.
 type Reason string
 
-// The reasons, in the order they are checked.
+// The reasons, in the order they are checked, named as package enforce names
+// them for every adapter (and as the generated Reason's String spells them,
+// which enforce's tests check).
 const (
-	Allowed             Reason = "allowed"
-	Public              Reason = "public"
-	NoCredentials       Reason = "no_credentials"
-	UnknownEndpoint     Reason = "unknown_endpoint"
-	PrincipalNotAllowed Reason = "principal"
-	EndpointNotGranted  Reason = "endpoint_not_granted"
-	MissingScopes       Reason = "missing_scopes"
+	Allowed             Reason = enforce.ReasonAllowed
+	Public              Reason = enforce.ReasonPublic
+	NoCredentials       Reason = enforce.ReasonNoCredentials
+	UnknownEndpoint     Reason = enforce.ReasonUnknownEndpoint
+	PrincipalNotAllowed Reason = enforce.ReasonPrincipal
+	EndpointNotGranted  Reason = enforce.ReasonEndpointNotGranted
+	MissingScopes       Reason = enforce.ReasonMissingScopes
 )
 
 // Decision is the reference answer for one call.

@@ -106,6 +106,15 @@ func decisionCases() []decisionCase {
 		{"allowed without the request scope", grantOf(core.AppKey, core.FilesGet), core.SearchFiles, core.ReasonAllowed, none, nil, 0},
 		{"restricted", restricted(core.AppKey, []core.Scope{core.FilesGet}, core.SearchFiles), core.SearchFiles, core.ReasonAllowed, none, nil, 0},
 		{"All", grantOf(core.PersonalAccessToken, core.All), core.SearchFiles, core.ReasonAllowed, none, nil, 0},
+
+		// PatchTags: the fast path with two required scopes in one word,
+		// both of which it needs.
+		{"no credentials", core.Grant{}, core.PatchTags, core.ReasonNoCredentials, core.NewSet(core.TagsGet, core.TagsPatch), nil, 0},
+		{"no kind", grantOf(0, core.TagsGet, core.TagsPatch), core.PatchTags, core.ReasonPrincipal, none, nil, 0},
+		{"not granted", restricted(core.AppKey, []core.Scope{core.TagsGet, core.TagsPatch}, core.GetFile), core.PatchTags, core.ReasonEndpointNotGranted, none, nil, 0},
+		{"one of two", grantOf(core.AppKey, core.TagsGet), core.PatchTags, core.ReasonMissingScopes, core.NewSet(core.TagsPatch), nil, 0},
+		{"the other of two", grantOf(core.AppKey, core.TagsPatch), core.PatchTags, core.ReasonMissingScopes, core.NewSet(core.TagsGet), nil, 0},
+		{"both", grantOf(core.AppKey, core.TagsGet, core.TagsPatch), core.PatchTags, core.ReasonAllowed, none, nil, 0},
 	}
 }
 

@@ -15,18 +15,20 @@ const (
 	RetagFile Endpoint = 4
 	// SearchFiles is /files.v1.Files/SearchFiles.
 	SearchFiles Endpoint = 5
+	// PatchTags is /files.v1.Tags/PatchTags.
+	PatchTags Endpoint = 6
 )
 
 const (
 	// NumEndpoints is the number of endpoints in the spec.
-	NumEndpoints = 5
+	NumEndpoints = 6
 	// endpointWords is the number of 64-bit words in an endpointSet.
 	endpointWords = 1
 )
 
 // allEndpoints holds every endpoint: the restriction of a key that is not
 // restricted to endpoints.
-var allEndpoints = endpointSet{0x3e}
+var allEndpoints = endpointSet{0x7e}
 
 // endpointTable is indexed by Endpoint; entry 0 is no endpoint.
 var endpointTable = [NumEndpoints + 1]endpointInfo{
@@ -41,6 +43,8 @@ var endpointTable = [NumEndpoints + 1]endpointInfo{
 	{principals: PersonalAccessToken, required: []wordMask{{0, 0x8000000000000000}, {1, 0x3}, {2, 0xc}}},
 	// SearchFiles
 	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x8000000000000000}}, requestScopes: []Scope{Predict}},
+	// PatchTags
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0xc}}},
 }
 
 // endpointMethods holds each endpoint's full method name, indexed by Endpoint.
@@ -51,6 +55,7 @@ var endpointMethods = [NumEndpoints + 1]string{
 	"/files.v1.Files/DeleteFile",
 	"/files.v1.Files/RetagFile",
 	"/files.v1.Files/SearchFiles",
+	"/files.v1.Tags/PatchTags",
 }
 
 // endpointFastTable is indexed by Endpoint; entry 0 is no endpoint.
@@ -66,4 +71,6 @@ var endpointFastTable = [NumEndpoints + 1]endpointFast{
 	{0, 0, 0},
 	// SearchFiles
 	{0x8000000000000000, 0, AppKey | PersonalAccessToken},
+	// PatchTags
+	{0xc, 2, AppKey | PersonalAccessToken},
 }

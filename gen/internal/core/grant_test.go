@@ -15,6 +15,7 @@ const (
 	mDeleteFile  = "/files.v1.Files/DeleteFile"
 	mRetagFile   = "/files.v1.Files/RetagFile"
 	mSearchFiles = "/files.v1.Files/SearchFiles"
+	mPatchTags   = "/files.v1.Tags/PatchTags"
 )
 
 // both is every principal kind of the spec.
@@ -37,7 +38,7 @@ func grantOf(kind core.Principal, scopes ...core.Scope) core.Grant {
 }
 
 // allEndpoints is every endpoint of the spec, in spec order.
-var allEndpoints = []core.Endpoint{core.Check, core.GetFile, core.DeleteFile, core.RetagFile, core.SearchFiles}
+var allEndpoints = []core.Endpoint{core.Check, core.GetFile, core.DeleteFile, core.RetagFile, core.SearchFiles, core.PatchTags}
 
 func TestEndpoint(t *testing.T) {
 	type redaction struct {
@@ -60,6 +61,7 @@ func TestEndpoint(t *testing.T) {
 		{core.DeleteFile, mDeleteFile, both, false, core.NewSet(core.FilesDelete, core.FilesGet), core.Set{}, nil},
 		{core.RetagFile, mRetagFile, core.PersonalAccessToken, false, core.NewSet(core.FilesAdd, core.FilesDelete, core.FilesGet, core.TagsGet, core.TagsPatch), core.Set{}, nil},
 		{core.SearchFiles, mSearchFiles, both, false, core.NewSet(core.FilesGet), core.NewSet(core.Predict), nil},
+		{core.PatchTags, mPatchTags, both, false, core.NewSet(core.TagsGet, core.TagsPatch), core.Set{}, nil},
 	} {
 		if !tt.e.Valid() || tt.e.FullMethod() != tt.method || tt.e.String() != tt.method {
 			t.Errorf("Endpoint(%d): Valid, FullMethod, String = %v, %q, %q; want true, %q", tt.e, tt.e.Valid(), tt.e.FullMethod(), tt.e.String(), tt.method)
@@ -231,6 +233,7 @@ func TestRestrictionLimitsAll(t *testing.T) {
 		core.DeleteFile:  core.ReasonEndpointNotGranted,
 		core.RetagFile:   core.ReasonAllowed,
 		core.SearchFiles: core.ReasonEndpointNotGranted,
+		core.PatchTags:   core.ReasonEndpointNotGranted,
 	}
 	for _, e := range allEndpoints {
 		if got := g.CheckEndpoint(e).Reason(); got != want[e] {

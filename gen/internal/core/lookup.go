@@ -47,7 +47,7 @@ var lookupDisp = [16]uint16{
 }
 
 // lookupSlots maps each slot of the perfect hash to its endpoint (16 slots for
-// 5 endpoints; 0 is empty).
+// 6 endpoints; 0 is empty).
 var lookupSlots = [16]Endpoint{
-	0, 0, 1, 0, 0, 4, 0, 0, 3, 2, 5, 0, 0, 0, 0, 0,
+	0, 0, 1, 0, 0, 4, 6, 0, 3, 2, 5, 0, 0, 0, 0, 0,
 }

@@ -60,6 +60,7 @@ var refEndpoints = []refEndpoint{
 	{method: "/files.v1.Files/DeleteFile", principals: refDefaultPrincipals, requires: []string{"Files:Delete", "Files:Get"}},
 	{method: "/files.v1.Files/RetagFile", principals: []string{"pat"}, requires: []string{"Files:Add", "Files:Delete", "Files:Get", "Tags:Get", "Tags:Patch"}},
 	{method: "/files.v1.Files/SearchFiles", principals: refDefaultPrincipals, requires: []string{"Files:Get"}},
+	{method: "/files.v1.Tags/PatchTags", principals: refDefaultPrincipals, requires: []string{"Tags:Get", "Tags:Patch"}},
 }
 
 // refGrant is a credential: nil is no credentials (the zero Grant).
