@@ -91,8 +91,10 @@ func (b *builder) errorf(pos spec.Pos, format string, args ...any) {
 	b.errs.Report(pos, format, args...)
 }
 
+// warnf records a warning; past spec.MaxErrors of them, they are counted,
+// as errors are.
 func (b *builder) warnf(pos spec.Pos, format string, args ...any) {
-	b.m.Warnings = append(b.m.Warnings, spec.Diagnostic{Pos: pos, Msg: "warning: " + fmt.Sprintf(format, args...)})
+	(*spec.Errors)(&b.m.Warnings).Report(pos, "warning: "+format, args...)
 }
 
 // claimGoName records that ident names what; a second claim is a collision.

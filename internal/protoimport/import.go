@@ -109,12 +109,15 @@ type importer struct {
 	written map[string]map[string]bool
 }
 
+// errorf records an error; past spec.MaxErrors, errors are only counted,
+// as a spec's are.
 func (im *importer) errorf(pos spec.Pos, format string, args ...any) {
-	im.errs.Add(pos, format, args...)
+	im.errs.Report(pos, format, args...)
 }
 
+// warnf records a warning, within spec.MaxErrors as errorf does.
 func (im *importer) warnf(pos spec.Pos, format string, args ...any) {
-	im.warns.Add(pos, "warning: "+format, args...)
+	im.warns.Report(pos, "warning: "+format, args...)
 }
 
 // scopeOut is a scope as it will be written.
@@ -166,7 +169,7 @@ func Import(c *Config, files []Source, resolve Resolver) (*Result, error) {
 		}
 		seen[src.key()] = true
 		f, errs := parseFile(src)
-		im.errs = append(im.errs, errs...)
+		im.errs.Append(errs...)
 		if f != nil {
 			f.listed = true
 			im.files = append(im.files, f)
@@ -184,7 +187,7 @@ func Import(c *Config, files []Source, resolve Resolver) (*Result, error) {
 		if len(im.errs) == 0 {
 			return nil, nf
 		}
-		im.errs.Add(spec.Pos{File: im.files[0].src.Name, Line: 1, Col: 1}, "%s", nf.Error())
+		im.errorf(spec.Pos{File: im.files[0].src.Name, Line: 1, Col: 1}, "%s", nf.Error())
 	}
 	if len(im.errs) > 0 {
 		return nil, im.errs.Sorted()
@@ -204,7 +207,7 @@ func Import(c *Config, files []Source, resolve Resolver) (*Result, error) {
 		// Its positions are in the .proto files.
 		return nil, err
 	}
-	im.warns = append(im.warns, m.Warnings...)
+	im.warns.Append(m.Warnings...)
 	res := &Result{Model: m, Warnings: im.warns.Sorted(), Skipped: im.skipped, Sources: im.sources()}
 	res.YAML = im.write(res.Sources)
 	// The written spec must read back as the same model.
@@ -252,7 +255,7 @@ func (im *importer) findEnum(resolve Resolver, seen map[string]bool) (missing []
 				im.importedAs(imp.path, src)
 			}
 			if err != nil {
-				im.importErrs.Add(imp.pos, "cannot read the import %q: %v", imp.path, err)
+				im.importErrs.Report(imp.pos, "cannot read the import %q: %v", imp.path, err)
 				continue
 			}
 			if !ok {
@@ -270,7 +273,7 @@ func (im *importer) findEnum(resolve Resolver, seen map[string]bool) (missing []
 			if len(errs) > 0 {
 				// An imported file is read only to find the enum in it: one
 				// that does not parse matters only if the enum is not found.
-				im.importErrs = append(im.importErrs, errs...)
+				im.importErrs.Append(errs...)
 				continue
 			}
 			im.files = append(im.files, nf)
@@ -323,7 +326,7 @@ func (im *importer) findEnum(resolve Resolver, seen map[string]bool) (missing []
 				plural(len(notFound)), strings.Join(notFound, ", "), im.s.Enum)
 		}
 	} else {
-		im.errs = append(im.errs, im.importErrs...)
+		im.errs.Append(im.importErrs...)
 	}
 	return missing
 }
@@ -848,8 +851,8 @@ func (im *importer) readServices() {
 			what = "no " + strings.Join(refs, " or ") + " option"
 		}
 		for i, r := range noAuth {
-			if i == 10 {
-				im.errorf(r.file.pos(r.node.Name), "... and %d more RPCs with %s", len(noAuth)-10, what)
+			if i == 10 { // the same fix for all: a few are enough
+				im.errorf(r.file.pos(r.node.Name), "%s with %s, not listed (the next one is here)", spec.AndMore(len(noAuth)-10, "RPC", "RPCs"), what)
 				break
 			}
 			im.errorf(r.file.pos(r.node.Name), "rpc %s has %s, so it is not known who may call it; add one, or pass -auth-default TARGET (public, app_key|pat, app_key, pat or skip) for RPCs without one", r.method, what)

@@ -68,8 +68,8 @@ func parseFile(src Source) (f *protoFile, errs spec.Errors) {
 	rep := reporter.NewReporter(func(err reporter.ErrorWithPos) error {
 		// protocompile's messages start with "syntax error: " mostly, not always.
 		msg := strings.TrimPrefix(err.Unwrap().Error(), "syntax error: ")
-		errs = append(errs, spec.Diagnostic{Pos: sourcePos(err.GetPosition(), src.Name), Msg: "syntax error: " + msg})
-		return nil // keep going, to report them all
+		errs.Report(sourcePos(err.GetPosition(), src.Name), "syntax error: %s", msg)
+		return nil // keep going, to count them all
 	}, nil)
 	node, err := parser.Parse(src.Name, bytes.NewReader(src.Data), reporter.NewHandler(rep))
 	if len(errs) > 0 {
