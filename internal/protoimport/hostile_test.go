@@ -93,3 +93,65 @@ func TestTooManyErrors(t *testing.T) {
 		t.Errorf("last warning\n%s\nwant\n%s", last, want)
 	}
 }
+
+// nested is an importable file whose line 5 is line: an option, say.
+func nested(line string) string {
+	return "syntax = \"proto3\";\npackage t;\nenum Scope { UNSET = 0; All = 1; Read = 2; }\nmessage M {}\n" + line +
+		"\nservice S { rpc A (M) returns (M) { option (auth) = KEY; option (requires) = Read; } }\n"
+}
+
+// TestDeepNesting checks that a file nested deeper than
+// protoimport.MaxNesting, or whose option value holds more than
+// protoimport.MaxLiteralTokens tokens in literals not yet closed, is refused
+// before it is parsed, at the bracket or token past the limit, and that a
+// file at the limits is imported.
+func TestDeepNesting(t *testing.T) {
+	literal := func(depth int) string {
+		return "option (x) = " + strings.Repeat("{a:", depth) + "1" + strings.Repeat("}", depth) + ";"
+	}
+	messages := func(depth int) string {
+		return strings.Repeat("message A { ", depth) + strings.Repeat("}", depth)
+	}
+	fields := func(n int) string { return "option (x) = {" + strings.Repeat("a:1,", n) + "};" }
+	// The column of the n-th (1-based) occurrence of s in line 5.
+	col := func(line, s string, n int) int {
+		off := -1
+		for ; n > 0; n-- {
+			off += 1 + strings.Index(line[off+1:], s)
+		}
+		return off + 1
+	}
+	const (
+		nesting = "brackets ({, [, ( and <) nest more than 256 deep here: protocompile's parser keeps about 9 KB per level, so the file is refused before parsing; " +
+			"a .proto nests a few levels: close the brackets opened before this one, or look for a run of them that is never closed"
+		tokens = "the message literals open here (an option's value) hold more than 10000 tokens"
+	)
+	for _, c := range []struct {
+		name, line string
+		want       string // "" when the import succeeds
+		at         int    // its column
+	}{
+		{"literal at the limit", literal(protoimport.MaxNesting), "", 0},
+		{"literal past the limit", literal(protoimport.MaxNesting + 1), nesting, col(literal(300), "{", protoimport.MaxNesting+1)},
+		{"literal far past the limit", literal(5000), nesting, col(literal(300), "{", protoimport.MaxNesting+1)},
+		{"messages at the limit", messages(protoimport.MaxNesting), "", 0},
+		{"messages past the limit", messages(protoimport.MaxNesting + 1), nesting, col(messages(300), "{", protoimport.MaxNesting+1)},
+		{"fields at the limit", fields(protoimport.MaxLiteralTokens / 4), "", 0},
+		{"fields past the limit", fields(protoimport.MaxLiteralTokens/4 + 1), tokens, len("option (x) = {") + protoimport.MaxLiteralTokens + 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := importFiles(t, "a.proto", nested(c.line))
+			if c.want == "" {
+				if err != nil {
+					t.Fatalf("import: %.500v", err)
+				}
+				return
+			}
+			diags := diagnostics(t, err)
+			want := fmt.Sprintf("a.proto:5:%d: %s", c.at, c.want)
+			if len(diags) != 1 || !strings.HasPrefix(diags[0].String(), want) {
+				t.Errorf("errors\n%.1000v\nwant one starting\n%s", err, want)
+			}
+		})
+	}
+}
