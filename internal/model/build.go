@@ -158,12 +158,24 @@ func (b *builder) outcomes() {
 }
 
 // checkText refuses characters that text from the spec (descriptions,
-// messages, reasons) must not carry into generated comments and strings:
-// control characters other than tab and newline, which Go source refuses
-// (NUL) or which hide text (carriage return, escape), and the byte order
-// mark, which Go refuses inside a file.
+// messages, reasons, when) must not carry into generated comments and
+// strings and SCOPES.md: control characters other than tab and newline,
+// which Go source refuses (NUL) or which hide text (carriage return,
+// escape); the byte order mark, which Go refuses inside a file; and the
+// characters that make text read differently from what it is (Deceptive).
 func (b *builder) checkText(s spec.Str, fallback spec.Pos, what string) {
+	n := 0 // characters so far
 	for _, r := range s.Value {
+		n++
+		if name, ok := Deceptive(r); ok {
+			todo := "text in a right-to-left script needs none: remove it"
+			if r == '\u2028' || r == '\u2029' {
+				todo = "remove it, or write a line break (\\n) if one is meant"
+			}
+			b.errorf(pick(s.Pos, fallback), "%s contains %U (%s) as its character %d, which can make generated code and SCOPES.md read differently from what they are; %s",
+				what, r, name, n, todo)
+			return
+		}
 		if r != '\n' && r != '\t' && unicode.IsControl(r) || r == '\uFEFF' {
 			b.errorf(pick(s.Pos, fallback), "%s contains the character %U, which generated code cannot hold; remove it (text may hold printable characters, tabs and line breaks)", what, r)
 			return

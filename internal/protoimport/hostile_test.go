@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/protoimport"
 	"github.com/scopegen/scopegen/internal/spec"
 )
@@ -153,5 +154,47 @@ func TestDeepNesting(t *testing.T) {
 				t.Errorf("errors\n%.1000v\nwant one starting\n%s", err, want)
 			}
 		})
+	}
+}
+
+// TestDeceptiveComments checks that characters that make text read
+// differently from what it is (model.Deceptive), which a spec refuses, are
+// left out of the descriptions that comments and HTTP bindings give, each
+// with a warning at the character or the binding.
+func TestDeceptiveComments(t *testing.T) {
+	src := "syntax = \"proto3\";\npackage t;\nenum Scope {\n  UNSET = 0;\n  All = 1;\n" +
+		"  // Read \u202Eitems.\n" +
+		"  Read = 2;\n}\nmessage M {}\nservice S {\n" +
+		"  /* Gets\tan\u2028item. */\n" +
+		"  rpc A (M) returns (M) {\n    option (auth) = KEY;\n    option (requires) = Read;\n" +
+		"    option (google.api.http) = {get: \"/v1/\\u2066items\"};\n" +
+		"  }\n}\n"
+	res, err := importFiles(t, "a.proto", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const tail = ", which can make generated code and SCOPES.md read differently from what they are; it is left out of the description: remove it from the .proto file"
+	want := []string{
+		"a.proto:6:11: warning: the comment on Read holds U+202E (RIGHT-TO-LEFT OVERRIDE)" + tail,
+		"a.proto:11:19: warning: the comment on rpc /t.S/A holds U+2028 (LINE SEPARATOR)" + tail,
+		"a.proto:15:32: warning: an HTTP binding of rpc /t.S/A holds U+2066 (LEFT-TO-RIGHT ISOLATE)" + tail,
+	}
+	var got []string
+	for _, w := range res.Warnings {
+		got = append(got, w.String())
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("warnings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if d := res.Model.Scope("Read").Description; d != "Read items." {
+		t.Errorf("scope Read: description %q", d)
+	}
+	if d := res.Model.Endpoint("/t.S/A").Description; d != "Gets an item. HTTP: GET /v1/items." {
+		t.Errorf("rpc A: description %q", d)
+	}
+	for _, r := range string(res.YAML) {
+		if _, bad := model.Deceptive(r); bad {
+			t.Errorf("the spec holds %U", r)
+		}
 	}
 }

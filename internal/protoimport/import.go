@@ -586,7 +586,7 @@ func (im *importer) readScopes() {
 		byName[sc.name] = sc
 		im.byValue[d.Name.Val] = sc
 		im.scopes = append(im.scopes, sc)
-		sc.description = leadingComment(f.node, d)
+		sc.description = im.comment(f, d, d.Name.Val)
 	}
 	// Options, once every value is known.
 	exposedSet := len(im.s.exposed) > 0
@@ -649,6 +649,26 @@ func (im *importer) readScopes() {
 	if len(im.scopes) == 0 && len(im.errs) == 0 {
 		im.errorf(f.pos(e.node.Name), "enum %s has no values other than the zero (unset) one, so there are no scopes", e.name)
 	}
+}
+
+// comment returns the comment attached before n (leadingComment), which
+// what names in a warning when characters that make text read differently
+// from what it is (model.Deceptive) were left out of it: a spec refuses
+// them, and a description comes from a comment.
+func (im *importer) comment(f *protoFile, n ast.Node, what string) string {
+	text, hidden, at := leadingComment(f.node, n)
+	if hidden != 0 {
+		im.warnDeceptive(at, "the comment on "+what, hidden)
+	}
+	return text
+}
+
+// warnDeceptive warns that r, which model.Deceptive reports, was left out
+// of the description that where (a comment, an HTTP binding) gives.
+func (im *importer) warnDeceptive(pos spec.Pos, where string, r rune) {
+	name, _ := model.Deceptive(r)
+	im.warnf(pos, "%s holds %U (%s), which can make generated code and SCOPES.md read differently from what they are; it is left out of the description: remove it from the .proto file",
+		where, r, name)
 }
 
 func scopeDescription(sc *scopeOut) string {
@@ -769,6 +789,7 @@ type rpc struct {
 	badAuth    bool // reported
 	deprecated bool
 	http       []binding
+	httpPos    spec.Pos // the first value of an http option
 }
 
 // readServices turns the RPCs of the files named on the command line into
@@ -919,6 +940,9 @@ func (im *importer) readRPC(f *protoFile, service string, n *ast.RPCNode) *rpc {
 			}
 		}
 		for _, fv := range im.values_(opt, scope, im.s.http, "http") {
+			if r.httpPos.Line == 0 {
+				r.httpPos = f.pos(fv.val)
+			}
 			if fv.rest == nil {
 				r.http = append(r.http, httpRule(fv.val)...)
 				continue
@@ -959,7 +983,7 @@ func (im *importer) endpoint(r *rpc, t Target) {
 		e.requires = nil
 	}
 	var desc []string
-	if c := leadingComment(f.node, r.node); c != "" {
+	if c := im.comment(f, r.node, "rpc "+r.method); c != "" {
 		if r.deprecated || len(r.http) > 0 {
 			c = endSentence(c) // before the sentences added below
 		}
@@ -973,7 +997,11 @@ func (im *importer) endpoint(r *rpc, t Target) {
 		for _, b := range r.http {
 			bs = append(bs, b.String())
 		}
-		desc = append(desc, "HTTP: "+strings.Join(bs, "; ")+".")
+		h, hidden := stripDeceptive("HTTP: " + strings.Join(bs, "; ") + ".")
+		if hidden != 0 {
+			im.warnDeceptive(r.httpPos, "an HTTP binding of rpc "+r.method, hidden)
+		}
+		desc = append(desc, h)
 	}
 	e.description = strings.Join(desc, " ")
 	im.endpoints = append(im.endpoints, e)

@@ -208,23 +208,8 @@ func stringEnd(data []byte, i int, quote byte) int {
 	return i
 }
 
-// srcPos is the position of the byte at off as protocompile gives positions:
-// lines end at \n, and a column counts characters, a tab moving to the next
-// multiple of 8.
+// srcPos is the position of the byte at off, as protocompile gives
+// positions (advance).
 func srcPos(name string, data []byte, off int) spec.Pos {
-	line, start := 1, 0
-	for i := 0; i < off; i++ {
-		if data[i] == '\n' {
-			line, start = line+1, i+1
-		}
-	}
-	col := 0
-	for i := start; i < off; i++ {
-		if data[i] == '\t' {
-			col += 8 - col%8
-		} else if utf8.RuneStart(data[i]) {
-			col++
-		}
-	}
-	return spec.Pos{File: name, Line: line, Col: col + 1}
+	return advance(spec.Pos{File: name, Line: 1, Col: 1}, string(data[:off]))
 }

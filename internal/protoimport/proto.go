@@ -11,6 +11,7 @@ import (
 	"github.com/bufbuild/protocompile/parser"
 	"github.com/bufbuild/protocompile/reporter"
 
+	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/spec"
 )
 
@@ -113,6 +114,23 @@ func parseFile(src Source) (f *protoFile, errs spec.Errors) {
 
 func sourcePos(p ast.SourcePos, name string) spec.Pos {
 	return spec.Pos{File: name, Line: max(p.Line, 1), Col: max(p.Col, 1)}
+}
+
+// advance returns the position after text, which starts at p, counted as
+// protocompile counts: lines end at \n, and a column counts characters, a
+// tab moving to the next multiple of 8.
+func advance(p spec.Pos, text string) spec.Pos {
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c == '\n':
+			p.Line, p.Col = p.Line+1, 1
+		case c == '\t':
+			p.Col += 8 - (p.Col-1)%8
+		case utf8.RuneStart(c):
+			p.Col++
+		}
+	}
+	return p
 }
 
 // pos is where node n starts.
@@ -323,11 +341,12 @@ func describe(v ast.ValueNode) string {
 // it: the last group of comments before n's first token, with no blank line
 // between it and the token. Comments that trail the previous token on its
 // line, and groups set apart by a blank line, are not n's. The text is joined
-// into one line.
-func leadingComment(f *ast.FileNode, n ast.Node) string {
+// into one line, without the characters model.Deceptive reports; hidden is
+// the first of those, if any, and at where it is.
+func leadingComment(f *ast.FileNode, n ast.Node) (text string, hidden rune, at spec.Pos) {
 	cs := f.NodeInfo(n).LeadingComments()
 	if cs.Len() == 0 {
-		return ""
+		return "", 0, spec.Pos{}
 	}
 	// Split into groups: a run of line comments on consecutive lines, or one
 	// block comment.
@@ -344,13 +363,43 @@ func leadingComment(f *ast.FileNode, n ast.Node) string {
 	}
 	start := f.NodeInfo(n).Start().Line
 	if cs.Index(last).End().Line+1 < start {
-		return "" // a blank line sets the comment apart
+		return "", 0, spec.Pos{} // a blank line sets the comment apart
 	}
 	var lines []string
 	for i := first; i <= last; i++ {
-		lines = append(lines, commentLines(cs.Index(i).RawText())...)
+		c := cs.Index(i)
+		raw := c.RawText()
+		if j := strings.IndexFunc(raw, isDeceptive); j >= 0 && hidden == 0 {
+			hidden, _ = utf8.DecodeRuneInString(raw[j:])
+			at = advance(sourcePos(c.Start(), f.Name()), raw[:j])
+		}
+		lines = append(lines, commentLines(raw)...)
 	}
-	return joinLines(lines)
+	return joinLines(lines), hidden, at
+}
+
+func isDeceptive(r rune) bool {
+	_, ok := model.Deceptive(r)
+	return ok
+}
+
+// stripDeceptive removes from s the characters model.Deceptive reports,
+// a line or paragraph separator becoming a space, and returns the first.
+func stripDeceptive(s string) (string, rune) {
+	i := strings.IndexFunc(s, isDeceptive)
+	if i < 0 {
+		return s, 0
+	}
+	first, _ := utf8.DecodeRuneInString(s[i:])
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\u2028' || r == '\u2029':
+			return ' '
+		case isDeceptive(r):
+			return -1
+		}
+		return r
+	}, s), first
 }
 
 // startsSentence reports whether word looks like the first word of a
@@ -409,8 +458,9 @@ func joinLines(lines []string) string {
 		if strings.IndexFunc(l, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
 			continue
 		}
+		l, _ = stripDeceptive(l)
 		l = strings.Map(func(r rune) rune {
-			if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == utf8.RuneError {
+			if unicode.IsControl(r) || r == utf8.RuneError {
 				return ' '
 			}
 			return r
