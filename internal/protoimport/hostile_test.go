@@ -24,7 +24,9 @@ auth:
 `
 
 // importFiles imports files, given as name and contents in turn, with
-// hostileConfig; imports are found among the same files by name.
+// hostileConfig; imports are found among the same files by name. A file
+// named import/PATH is not named on the command line: it is only found, as
+// the import PATH.
 func importFiles(t *testing.T, files ...string) (*protoimport.Result, error) {
 	t.Helper()
 	c, err := protoimport.ParseConfig("config.yaml", []byte(hostileConfig))
@@ -34,8 +36,11 @@ func importFiles(t *testing.T, files ...string) (*protoimport.Result, error) {
 	byName := map[string][]byte{}
 	var srcs []protoimport.Source
 	for i := 0; i+1 < len(files); i += 2 {
-		byName[files[i]] = []byte(files[i+1])
-		srcs = append(srcs, protoimport.Source{Name: files[i], Data: []byte(files[i+1])})
+		name, imported := strings.CutPrefix(files[i], "import/")
+		byName[name] = []byte(files[i+1])
+		if !imported {
+			srcs = append(srcs, protoimport.Source{Name: name, Data: []byte(files[i+1])})
+		}
 	}
 	return protoimport.Import(c, srcs, func(path string) (protoimport.Source, bool, error) {
 		data, ok := byName[path]
@@ -196,5 +201,47 @@ func TestDeceptiveComments(t *testing.T) {
 		if _, bad := model.Deceptive(r); bad {
 			t.Errorf("the spec holds %U", r)
 		}
+	}
+}
+
+// TestImportCycles checks that a file importing itself, directly or through
+// others, is reported, once, at the import statement that closes the cycle:
+// among the files named, and among the imports read to find the enum.
+func TestImportCycles(t *testing.T) {
+	const (
+		enum    = "enum Scope { UNSET = 0; All = 1; Read = 2; }\n"
+		service = "message M {}\nservice S { rpc A (M) returns (M) { option (auth) = KEY; option (requires) = Read; } }\n"
+		head    = "syntax = \"proto3\";\npackage t;\n"
+		refuses = "protoc refuses this (\"File recursively imports itself\"): "
+	)
+	for _, c := range []struct {
+		name  string
+		files []string
+		want  []string
+	}{
+		{"none", []string{"a.proto", head + "import \"b.proto\";\n" + service, "b.proto", head + enum}, nil},
+		{"self", []string{"a.proto", head + "import \"a.proto\";\n" + enum + service},
+			[]string{"a.proto:3:1: warning: a.proto imports itself; " + refuses + "remove this import"}},
+		{"two files named", []string{"a.proto", head + "import \"b.proto\";\n" + enum + service, "b.proto", head + "import \"a.proto\";\n"},
+			[]string{"b.proto:3:1: warning: import cycle: a.proto → b.proto → a.proto; " + refuses + "remove one of these imports"}},
+		{"through imports", []string{
+			"s.proto", head + "import \"x.proto\";\n" + service,
+			"import/x.proto", head + "import \"y.proto\";\n",
+			"import/y.proto", head + "\nimport \"x.proto\";\n" + enum},
+			[]string{"y.proto:4:1: warning: import cycle: x.proto → y.proto → x.proto; " + refuses + "remove one of these imports"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			res, err := importFiles(t, c.files...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, w := range res.Warnings {
+				got = append(got, w.String())
+			}
+			if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+				t.Errorf("warnings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+			}
+		})
 	}
 }

@@ -100,6 +100,7 @@ type importer struct {
 	rpcs      int // RPCs read from the files named
 
 	importNames map[string]string // file key → the longest import path naming it
+	importFile  map[string]string // import path → the key of the file it names
 	importRoots map[string]bool   // absolute directories import paths are relative to
 
 	matched map[string]bool // settings that matched an option somewhere
@@ -161,7 +162,7 @@ func Import(c *Config, files []Source, resolve Resolver) (*Result, error) {
 	}
 	im := &importer{s: s, byValue: map[string]*scopeOut{}, unset: map[string]bool{}, matched: map[string]bool{},
 		written:     map[string]map[string]bool{"value": {}, "rpc": {}},
-		importNames: map[string]string{}, importRoots: map[string]bool{}}
+		importNames: map[string]string{}, importFile: map[string]string{}, importRoots: map[string]bool{}}
 	seen := map[string]bool{}
 	for _, src := range files {
 		if seen[src.key()] {
@@ -193,6 +194,7 @@ func Import(c *Config, files []Source, resolve Resolver) (*Result, error) {
 		return nil, im.errs.Sorted()
 	}
 	im.canonicalNames()
+	im.importCycles()
 	im.readScopes()
 	im.readServices()
 	im.unmatched()
@@ -370,6 +372,7 @@ func (im *importer) provides(importPath string) bool {
 // relative to is an import root, for the names of the other files.
 func (im *importer) importedAs(importPath string, src Source) {
 	key := src.key()
+	im.importFile[importPath] = key
 	if prev, ok := im.importNames[key]; !ok || len(importPath) > len(prev) || len(importPath) == len(prev) && importPath < prev {
 		im.importNames[key] = importPath
 	}
