@@ -51,7 +51,7 @@ func Build(f *spec.File) (*Model, error) {
 			scopeByName:    map[string]*Scope{},
 			endpointByName: map[string]*Endpoint{},
 		},
-		goNames:      map[string]spec.Pos{},
+		goNames:      map[string]goNameClaim{},
 		reservedID:   map[int]bool{},
 		reservedName: map[string]bool{},
 	}
@@ -81,7 +81,7 @@ type builder struct {
 	f       *spec.File
 	m       *Model
 	errs    spec.Errors
-	goNames map[string]spec.Pos // Go identifier → where it was first taken
+	goNames map[string]goNameClaim // Go identifier → what took it first
 
 	reservedID   map[int]bool    // b.m.Reserved.IDs, as a set
 	reservedName map[string]bool // b.m.Reserved.Names, as a set
@@ -97,21 +97,48 @@ func (b *builder) warnf(pos spec.Pos, format string, args ...any) {
 	(*spec.Errors)(&b.m.Warnings).Report(pos, "warning: "+format, args...)
 }
 
-// claimGoName records that ident names what; a second claim is a collision.
-func (b *builder) claimGoName(ident, what string, pos spec.Pos) bool {
+// goNameClaim is what took a Go identifier: where, and whether it can set
+// go_name (scopes and endpoints can, presets cannot).
+type goNameClaim struct {
+	pos    spec.Pos
+	what   string
+	goName bool
+}
+
+// claimGoName records that ident names what, at pos; goName says whether
+// what can set go_name. A second claim is a collision, and the message
+// says what each side can do: rename it, or set go_name where there is one.
+func (b *builder) claimGoName(ident, what string, pos spec.Pos, goName bool) bool {
+	fix := "set go_name to another name"
+	if !goName {
+		fix = "rename it (a preset's Go name is Preset and its name; presets have no go_name)"
+	}
 	if !ValidGoName(ident) {
-		b.errorf(pos, "%s gives Go identifier %q, which is not an exported Go name; set go_name to a Go identifier that starts with an upper-case letter", what, truncate(ident))
+		if goName {
+			fix = "set go_name to a Go identifier that starts with an upper-case letter"
+		}
+		b.errorf(pos, "%s gives Go identifier %q, which is not an exported Go name; %s", what, truncate(ident), fix)
 		return false
 	}
 	if ReservedGoNames[ident] {
-		b.errorf(pos, "%s gives Go identifier %q, which the generated package declares itself; set go_name to another name", what, ident)
+		b.errorf(pos, "%s gives Go identifier %q, which the generated package declares itself; %s", what, ident, fix)
 		return false
 	}
 	if prev, ok := b.goNames[ident]; ok {
-		b.errorf(pos, "%s gives Go identifier %q, which %s already uses; rename one or set go_name", what, truncate(ident), prev)
+		switch {
+		case goName && prev.goName:
+			fix = "rename one or set go_name"
+		case goName:
+			fix = "set go_name, or rename " + prev.what + " (presets have no go_name)"
+		case prev.goName:
+			fix = "rename the preset (presets have no go_name), or set go_name on " + prev.what
+		default:
+			fix = "rename one of the presets (presets have no go_name)"
+		}
+		b.errorf(pos, "%s gives Go identifier %q, which %s already uses; %s", what, truncate(ident), prev.pos, fix)
 		return false
 	}
-	b.goNames[ident] = pos
+	b.goNames[ident] = goNameClaim{pos, what, goName}
 	return true
 }
 
@@ -304,7 +331,7 @@ func (b *builder) scopes() {
 		if s.GoName.Value != "" {
 			sc.GoName = s.GoName.Value
 		}
-		b.claimGoName(sc.GoName, fmt.Sprintf("scope %q", name), pick(s.GoName.Pos, s.Name.Pos))
+		b.claimGoName(sc.GoName, fmt.Sprintf("scope %q", name), pick(s.GoName.Pos, s.Name.Pos), true)
 		b.m.Scopes = append(b.m.Scopes, sc)
 	}
 	sort.SliceStable(b.m.Scopes, func(i, j int) bool { return b.m.Scopes[i].ID < b.m.Scopes[j].ID })
@@ -349,6 +376,9 @@ func (b *builder) unknownScope(n spec.Str, what string) {
 	hint := ""
 	if !b.errs.Full() { // else dropped anyway: skip the suggestion, which scans every scope
 		hint = spec.DidYouMean(n.Value, b.m.ScopeNames())
+	}
+	if hint == "" {
+		hint = "; define it under scopes:, or correct the name"
 	}
 	if b.reservedName[n.Value] {
 		hint = "; it is reserved (retired) and can no longer be used"
@@ -477,7 +507,7 @@ func (b *builder) presets() {
 		pr := &Preset{Pos: p.Name.Pos, Name: p.Name.Value, GoName: "Preset" + GoIdent(p.Name.Value), Description: p.Description.Value}
 		seen[pr.Name] = pr
 		b.checkText(p.Description, pr.Pos, fmt.Sprintf("preset %q: description", pr.Name))
-		b.claimGoName(pr.GoName, fmt.Sprintf("preset %q", pr.Name), pr.Pos)
+		b.claimGoName(pr.GoName, fmt.Sprintf("preset %q", pr.Name), pr.Pos, false)
 		pr.Scopes = b.refs(p.Scopes, fmt.Sprintf("preset %q", pr.Name))
 		if len(p.Scopes) == 0 {
 			b.errorf(pr.Pos, "preset %q has no scopes; list them under scopes:", pr.Name)
@@ -518,7 +548,7 @@ func (b *builder) endpoints() {
 		if e.GoName.Value != "" {
 			ep.GoName = e.GoName.Value
 		}
-		b.claimGoName(ep.GoName, fmt.Sprintf("endpoint %q", method), pick(e.GoName.Pos, ep.Pos))
+		b.claimGoName(ep.GoName, fmt.Sprintf("endpoint %q", method), pick(e.GoName.Pos, ep.Pos), true)
 
 		what := fmt.Sprintf("endpoint %s", method)
 		b.checkText(e.Description, ep.Pos, what+": description")

@@ -112,10 +112,10 @@ func hostileSpecs() []struct{ name, src, want string } {
 	b.Reset()
 	b.WriteString(limitHead + scopes(model.MaxScopes) + "endpoints:\n- method: /a.B/C\n  requires: [")
 	for b.Len() < spec.MaxBytes/4 {
-		b.WriteString("Scope1234x,")
+		b.WriteString("S1234x,")
 	}
 	b.WriteString("S1]\n")
-	add("unknown references", b.String(), `names scope "Scope1234x", which is not defined; did you mean`)
+	add("unknown references", b.String(), `names scope "S1234x", which is not defined; did you mean "S1234"?`)
 
 	// Reserved names and ids compared with every scope (quadratic).
 	b.Reset()

@@ -735,6 +735,9 @@ func (im *importer) scopeRef(f *protoFile, fv found, what string) (spec.Str, boo
 	sc := im.byValue[name]
 	if sc == nil {
 		hint := spec.DidYouMean(name, im.values)
+		if hint == "" {
+			hint = "; add it to the enum, or correct the name"
+		}
 		if slices.Contains(im.values, name) {
 			hint = "; that value is not a valid scope (see the error on it)"
 		}
