@@ -362,7 +362,7 @@ func oddField(r *rand.Rand) string {
 // format verbs, backquotes, unicode, tabs and line breaks.
 func oddText(r *rand.Rand) string {
 	pieces := []string{"Read things.", `say "hi"`, `C:\path\`, "*/ /* //", "%s %d %%", "`raw`", "ünïcødé ✓ 日本", "tab\there", "line\nbreak",
-		"trailing space ", "-- want --", "}}{{", "\\u0041", "#hash", "'single'", "\u2028sep", "+build ignore", "//go:generate rm -rf /"}
+		"trailing space ", "-- want --", "}}{{", "\\u0041", "#hash", "'single'", "no\u00a0break", "+build ignore", "//go:generate rm -rf /"}
 	n := 1 + r.IntN(3)
 	var out []string
 	for range n {

@@ -51,7 +51,7 @@ func Build(f *spec.File) (*Model, error) {
 			scopeByName:    map[string]*Scope{},
 			endpointByName: map[string]*Endpoint{},
 		},
-		goNames:      map[string]spec.Pos{},
+		goNames:      map[string]goNameClaim{},
 		reservedID:   map[int]bool{},
 		reservedName: map[string]bool{},
 	}
@@ -81,7 +81,7 @@ type builder struct {
 	f       *spec.File
 	m       *Model
 	errs    spec.Errors
-	goNames map[string]spec.Pos // Go identifier → where it was first taken
+	goNames map[string]goNameClaim // Go identifier → what took it first
 
 	reservedID   map[int]bool    // b.m.Reserved.IDs, as a set
 	reservedName map[string]bool // b.m.Reserved.Names, as a set
@@ -91,25 +91,54 @@ func (b *builder) errorf(pos spec.Pos, format string, args ...any) {
 	b.errs.Report(pos, format, args...)
 }
 
+// warnf records a warning; past spec.MaxErrors of them, they are counted,
+// as errors are.
 func (b *builder) warnf(pos spec.Pos, format string, args ...any) {
-	b.m.Warnings = append(b.m.Warnings, spec.Diagnostic{Pos: pos, Msg: "warning: " + fmt.Sprintf(format, args...)})
+	(*spec.Errors)(&b.m.Warnings).Report(pos, "warning: "+format, args...)
 }
 
-// claimGoName records that ident names what; a second claim is a collision.
-func (b *builder) claimGoName(ident, what string, pos spec.Pos) bool {
+// goNameClaim is what took a Go identifier: where, and whether it can set
+// go_name (scopes and endpoints can, presets cannot).
+type goNameClaim struct {
+	pos    spec.Pos
+	what   string
+	goName bool
+}
+
+// claimGoName records that ident names what, at pos; goName says whether
+// what can set go_name. A second claim is a collision, and the message
+// says what each side can do: rename it, or set go_name where there is one.
+func (b *builder) claimGoName(ident, what string, pos spec.Pos, goName bool) bool {
+	fix := "set go_name to another name"
+	if !goName {
+		fix = "rename it (a preset's Go name is Preset and its name; presets have no go_name)"
+	}
 	if !ValidGoName(ident) {
-		b.errorf(pos, "%s gives Go identifier %q, which is not an exported Go name; set go_name to a Go identifier that starts with an upper-case letter", what, truncate(ident))
+		if goName {
+			fix = "set go_name to a Go identifier that starts with an upper-case letter"
+		}
+		b.errorf(pos, "%s gives Go identifier %q, which is not an exported Go name; %s", what, truncate(ident), fix)
 		return false
 	}
 	if ReservedGoNames[ident] {
-		b.errorf(pos, "%s gives Go identifier %q, which the generated package declares itself; set go_name to another name", what, ident)
+		b.errorf(pos, "%s gives Go identifier %q, which the generated package declares itself; %s", what, ident, fix)
 		return false
 	}
 	if prev, ok := b.goNames[ident]; ok {
-		b.errorf(pos, "%s gives Go identifier %q, which %s already uses; rename one or set go_name", what, truncate(ident), prev)
+		switch {
+		case goName && prev.goName:
+			fix = "rename one or set go_name"
+		case goName:
+			fix = "set go_name, or rename " + prev.what + " (presets have no go_name)"
+		case prev.goName:
+			fix = "rename the preset (presets have no go_name), or set go_name on " + prev.what
+		default:
+			fix = "rename one of the presets (presets have no go_name)"
+		}
+		b.errorf(pos, "%s gives Go identifier %q, which %s already uses; %s", what, truncate(ident), prev.pos, fix)
 		return false
 	}
-	b.goNames[ident] = pos
+	b.goNames[ident] = goNameClaim{pos, what, goName}
 	return true
 }
 
@@ -157,12 +186,24 @@ func (b *builder) outcomes() {
 }
 
 // checkText refuses characters that text from the spec (descriptions,
-// messages, reasons) must not carry into generated comments and strings:
-// control characters other than tab and newline, which Go source refuses
-// (NUL) or which hide text (carriage return, escape), and the byte order
-// mark, which Go refuses inside a file.
+// messages, reasons, when) must not carry into generated comments and
+// strings and SCOPES.md: control characters other than tab and newline,
+// which Go source refuses (NUL) or which hide text (carriage return,
+// escape); the byte order mark, which Go refuses inside a file; and the
+// characters that make text read differently from what it is (Deceptive).
 func (b *builder) checkText(s spec.Str, fallback spec.Pos, what string) {
+	n := 0 // characters so far
 	for _, r := range s.Value {
+		n++
+		if name, ok := Deceptive(r); ok {
+			todo := "text in a right-to-left script needs none: remove it"
+			if r == '\u2028' || r == '\u2029' {
+				todo = "remove it, or write a line break (\\n) if one is meant"
+			}
+			b.errorf(pick(s.Pos, fallback), "%s contains %U (%s) as its character %d, which can make generated code and SCOPES.md read differently from what they are; %s",
+				what, r, name, n, todo)
+			return
+		}
 		if r != '\n' && r != '\t' && unicode.IsControl(r) || r == '\uFEFF' {
 			b.errorf(pick(s.Pos, fallback), "%s contains the character %U, which generated code cannot hold; remove it (text may hold printable characters, tabs and line breaks)", what, r)
 			return
@@ -308,7 +349,7 @@ func (b *builder) scopes() {
 		if s.GoName.Value != "" {
 			sc.GoName = s.GoName.Value
 		}
-		b.claimGoName(sc.GoName, fmt.Sprintf("scope %q", name), pick(s.GoName.Pos, s.Name.Pos))
+		b.claimGoName(sc.GoName, fmt.Sprintf("scope %q", name), pick(s.GoName.Pos, s.Name.Pos), true)
 		b.m.Scopes = append(b.m.Scopes, sc)
 	}
 	sort.SliceStable(b.m.Scopes, func(i, j int) bool { return b.m.Scopes[i].ID < b.m.Scopes[j].ID })
@@ -356,6 +397,9 @@ func (b *builder) unknownScope(n spec.Str, what string) {
 	hint := ""
 	if !b.errs.Full() { // else dropped anyway: skip the suggestion, which scans every scope
 		hint = spec.DidYouMean(n.Value, b.m.ScopeNames())
+	}
+	if hint == "" {
+		hint = "; define it under scopes:, or correct the name"
 	}
 	if b.reservedName[n.Value] {
 		hint = "; it is reserved (retired) and can no longer be used"
@@ -485,7 +529,7 @@ func (b *builder) presets() {
 			DescriptionPos: p.Description.Pos}
 		seen[pr.Name] = pr
 		b.checkText(p.Description, pr.Pos, fmt.Sprintf("preset %q: description", pr.Name))
-		b.claimGoName(pr.GoName, fmt.Sprintf("preset %q", pr.Name), pr.Pos)
+		b.claimGoName(pr.GoName, fmt.Sprintf("preset %q", pr.Name), pr.Pos, false)
 		pr.Scopes, pr.ScopesPos = b.refs(p.Scopes, fmt.Sprintf("preset %q", pr.Name))
 		if len(p.Scopes) == 0 {
 			b.errorf(pr.Pos, "preset %q has no scopes; list them under scopes:", pr.Name)
@@ -528,7 +572,7 @@ func (b *builder) endpoints() {
 		if e.GoName.Value != "" {
 			ep.GoName = e.GoName.Value
 		}
-		b.claimGoName(ep.GoName, fmt.Sprintf("endpoint %q", method), pick(e.GoName.Pos, ep.Pos))
+		b.claimGoName(ep.GoName, fmt.Sprintf("endpoint %q", method), pick(e.GoName.Pos, ep.Pos), true)
 
 		what := fmt.Sprintf("endpoint %s", method)
 		b.checkText(e.Description, ep.Pos, what+": description")

@@ -112,10 +112,10 @@ func hostileSpecs() []struct{ name, src, want string } {
 	b.Reset()
 	b.WriteString(limitHead + scopes(model.MaxScopes) + "endpoints:\n- method: /a.B/C\n  requires: [")
 	for b.Len() < spec.MaxBytes/4 {
-		b.WriteString("Scope1234x,")
+		b.WriteString("S1234x,")
 	}
 	b.WriteString("S1]\n")
-	add("unknown references", b.String(), `names scope "Scope1234x", which is not defined; did you mean`)
+	add("unknown references", b.String(), `names scope "S1234x", which is not defined; did you mean "S1234"?`)
 
 	// Reserved names and ids compared with every scope (quadratic).
 	b.Reset()
@@ -211,7 +211,7 @@ func TestHostileSpecs(t *testing.T) {
 }
 
 // TestTooManyErrors checks that past spec.MaxErrors problems, one more
-// diagnostic says that the rest were dropped.
+// diagnostic, last, says how many more there were.
 func TestTooManyErrors(t *testing.T) {
 	for _, n := range []int{spec.MaxErrors - 1, spec.MaxErrors, spec.MaxErrors + 1, 10 * spec.MaxErrors} {
 		var b strings.Builder
@@ -231,8 +231,12 @@ func TestTooManyErrors(t *testing.T) {
 			t.Errorf("%d bad ids: %d diagnostics, want %d", n, len(diags), want)
 		}
 		last := diags[len(diags)-1].Msg
-		if dropped := strings.HasPrefix(last, "too many errors: only the first 100 are listed"); dropped != (n > spec.MaxErrors) {
-			t.Errorf("%d bad ids: last diagnostic %q", n, last)
+		note := fmt.Sprintf("and %d more errors, not listed (the next one is here); fix these and run again", n-spec.MaxErrors)
+		if n == spec.MaxErrors+1 {
+			note = "and 1 more error, not listed (the next one is here); fix these and run again"
+		}
+		if dropped := last == note; dropped != (n > spec.MaxErrors) {
+			t.Errorf("%d bad ids: last diagnostic %q; want %q", n, last, note)
 		}
 	}
 }

@@ -8,7 +8,8 @@ import "github.com/scopegen/scopegen/internal/spec"
 
 // Limits on a spec. They keep generated tables and bitsets small and bound the
 // memory and time the generator spends on hostile input; spec.MaxBytes bounds
-// the size of the file and spec.MaxErrors the number of errors listed. Each
+// the size of the file and spec.MaxErrors the number of errors (and of
+// warnings) listed. Each
 // error names the limit, where it was crossed and what to do.
 const (
 	// MaxScopeID is the largest scope id: scope ids are 1..MaxScopeID, and a
@@ -50,7 +51,7 @@ type Model struct {
 	Presets   []*Preset
 	Endpoints []*Endpoint
 	Reserved  Reserved
-	Warnings  []spec.Diagnostic
+	Warnings  []spec.Diagnostic // at most spec.MaxErrors, then a note saying how many more
 
 	// DefaultPrincipals are defaults.principals: who may call an endpoint
 	// that does not list principals itself. DefaultPrincipalsPos is where

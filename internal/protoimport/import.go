@@ -100,6 +100,7 @@ type importer struct {
 	rpcs      int // RPCs read from the files named
 
 	importNames map[string]string // file key → the longest import path naming it
+	importFile  map[string]string // import path → the key of the file it names
 	importRoots map[string]bool   // absolute directories import paths are relative to
 
 	matched map[string]bool // settings that matched an option somewhere
@@ -109,12 +110,15 @@ type importer struct {
 	written map[string]map[string]bool
 }
 
+// errorf records an error; past spec.MaxErrors, errors are only counted,
+// as a spec's are.
 func (im *importer) errorf(pos spec.Pos, format string, args ...any) {
-	im.errs.Add(pos, format, args...)
+	im.errs.Report(pos, format, args...)
 }
 
+// warnf records a warning, within spec.MaxErrors as errorf does.
 func (im *importer) warnf(pos spec.Pos, format string, args ...any) {
-	im.warns.Add(pos, "warning: "+format, args...)
+	im.warns.Report(pos, "warning: "+format, args...)
 }
 
 // scopeOut is a scope as it will be written.
@@ -158,7 +162,7 @@ func Import(c *Config, files []Source, resolve Resolver) (*Result, error) {
 	}
 	im := &importer{s: s, byValue: map[string]*scopeOut{}, unset: map[string]bool{}, matched: map[string]bool{},
 		written:     map[string]map[string]bool{"value": {}, "rpc": {}},
-		importNames: map[string]string{}, importRoots: map[string]bool{}}
+		importNames: map[string]string{}, importFile: map[string]string{}, importRoots: map[string]bool{}}
 	seen := map[string]bool{}
 	for _, src := range files {
 		if seen[src.key()] {
@@ -166,7 +170,7 @@ func Import(c *Config, files []Source, resolve Resolver) (*Result, error) {
 		}
 		seen[src.key()] = true
 		f, errs := parseFile(src)
-		im.errs = append(im.errs, errs...)
+		im.errs.Append(errs...)
 		if f != nil {
 			f.listed = true
 			im.files = append(im.files, f)
@@ -184,12 +188,13 @@ func Import(c *Config, files []Source, resolve Resolver) (*Result, error) {
 		if len(im.errs) == 0 {
 			return nil, nf
 		}
-		im.errs.Add(spec.Pos{File: im.files[0].src.Name, Line: 1, Col: 1}, "%s", nf.Error())
+		im.errorf(spec.Pos{File: im.files[0].src.Name, Line: 1, Col: 1}, "%s", nf.Error())
 	}
 	if len(im.errs) > 0 {
 		return nil, im.errs.Sorted()
 	}
 	im.canonicalNames()
+	im.importCycles()
 	im.readScopes()
 	im.readServices()
 	im.unmatched()
@@ -204,7 +209,7 @@ func Import(c *Config, files []Source, resolve Resolver) (*Result, error) {
 		// Its positions are in the .proto files.
 		return nil, err
 	}
-	im.warns = append(im.warns, m.Warnings...)
+	im.warns.Append(m.Warnings...)
 	res := &Result{Model: m, Warnings: im.warns.Sorted(), Skipped: im.skipped, Sources: im.sources()}
 	res.YAML = im.write(res.Sources)
 	// The written spec must read back as the same model.
@@ -252,7 +257,7 @@ func (im *importer) findEnum(resolve Resolver, seen map[string]bool) (missing []
 				im.importedAs(imp.path, src)
 			}
 			if err != nil {
-				im.importErrs.Add(imp.pos, "cannot read the import %q: %v", imp.path, err)
+				im.importErrs.Report(imp.pos, "cannot read the import %q: %v", imp.path, err)
 				continue
 			}
 			if !ok {
@@ -270,7 +275,7 @@ func (im *importer) findEnum(resolve Resolver, seen map[string]bool) (missing []
 			if len(errs) > 0 {
 				// An imported file is read only to find the enum in it: one
 				// that does not parse matters only if the enum is not found.
-				im.importErrs = append(im.importErrs, errs...)
+				im.importErrs.Append(errs...)
 				continue
 			}
 			im.files = append(im.files, nf)
@@ -323,7 +328,7 @@ func (im *importer) findEnum(resolve Resolver, seen map[string]bool) (missing []
 				plural(len(notFound)), strings.Join(notFound, ", "), im.s.Enum)
 		}
 	} else {
-		im.errs = append(im.errs, im.importErrs...)
+		im.errs.Append(im.importErrs...)
 	}
 	return missing
 }
@@ -367,6 +372,7 @@ func (im *importer) provides(importPath string) bool {
 // relative to is an import root, for the names of the other files.
 func (im *importer) importedAs(importPath string, src Source) {
 	key := src.key()
+	im.importFile[importPath] = key
 	if prev, ok := im.importNames[key]; !ok || len(importPath) > len(prev) || len(importPath) == len(prev) && importPath < prev {
 		im.importNames[key] = importPath
 	}
@@ -583,7 +589,7 @@ func (im *importer) readScopes() {
 		byName[sc.name] = sc
 		im.byValue[d.Name.Val] = sc
 		im.scopes = append(im.scopes, sc)
-		sc.description = leadingComment(f.node, d)
+		sc.description = im.comment(f, d, d.Name.Val)
 	}
 	// Options, once every value is known.
 	exposedSet := len(im.s.exposed) > 0
@@ -648,6 +654,26 @@ func (im *importer) readScopes() {
 	}
 }
 
+// comment returns the comment attached before n (leadingComment), which
+// what names in a warning when characters that make text read differently
+// from what it is (model.Deceptive) were left out of it: a spec refuses
+// them, and a description comes from a comment.
+func (im *importer) comment(f *protoFile, n ast.Node, what string) string {
+	text, hidden, at := leadingComment(f.node, n)
+	if hidden != 0 {
+		im.warnDeceptive(at, "the comment on "+what, hidden)
+	}
+	return text
+}
+
+// warnDeceptive warns that r, which model.Deceptive reports, was left out
+// of the description that where (a comment, an HTTP binding) gives.
+func (im *importer) warnDeceptive(pos spec.Pos, where string, r rune) {
+	name, _ := model.Deceptive(r)
+	im.warnf(pos, "%s holds %U (%s), which can make generated code and SCOPES.md read differently from what they are; it is left out of the description: remove it from the .proto file",
+		where, r, name)
+}
+
 func scopeDescription(sc *scopeOut) string {
 	d := sc.description
 	if d == "" {
@@ -709,6 +735,9 @@ func (im *importer) scopeRef(f *protoFile, fv found, what string) (spec.Str, boo
 	sc := im.byValue[name]
 	if sc == nil {
 		hint := spec.DidYouMean(name, im.values)
+		if hint == "" {
+			hint = "; add it to the enum, or correct the name"
+		}
 		if slices.Contains(im.values, name) {
 			hint = "; that value is not a valid scope (see the error on it)"
 		}
@@ -766,6 +795,7 @@ type rpc struct {
 	badAuth    bool // reported
 	deprecated bool
 	http       []binding
+	httpPos    spec.Pos // the first value of an http option
 }
 
 // readServices turns the RPCs of the files named on the command line into
@@ -848,8 +878,8 @@ func (im *importer) readServices() {
 			what = "no " + strings.Join(refs, " or ") + " option"
 		}
 		for i, r := range noAuth {
-			if i == 10 {
-				im.errorf(r.file.pos(r.node.Name), "... and %d more RPCs with %s", len(noAuth)-10, what)
+			if i == 10 { // the same fix for all: a few are enough
+				im.errorf(r.file.pos(r.node.Name), "%s with %s, not listed (the next one is here)", spec.AndMore(len(noAuth)-10, "RPC", "RPCs"), what)
 				break
 			}
 			im.errorf(r.file.pos(r.node.Name), "rpc %s has %s, so it is not known who may call it; add one, or pass -auth-default TARGET (public, app_key|pat, app_key, pat or skip) for RPCs without one", r.method, what)
@@ -916,6 +946,9 @@ func (im *importer) readRPC(f *protoFile, service string, n *ast.RPCNode) *rpc {
 			}
 		}
 		for _, fv := range im.values_(opt, scope, im.s.http, "http") {
+			if r.httpPos.Line == 0 {
+				r.httpPos = f.pos(fv.val)
+			}
 			if fv.rest == nil {
 				r.http = append(r.http, httpRule(fv.val)...)
 				continue
@@ -956,7 +989,7 @@ func (im *importer) endpoint(r *rpc, t Target) {
 		e.requires = nil
 	}
 	var desc []string
-	if c := leadingComment(f.node, r.node); c != "" {
+	if c := im.comment(f, r.node, "rpc "+r.method); c != "" {
 		if r.deprecated || len(r.http) > 0 {
 			c = endSentence(c) // before the sentences added below
 		}
@@ -970,7 +1003,11 @@ func (im *importer) endpoint(r *rpc, t Target) {
 		for _, b := range r.http {
 			bs = append(bs, b.String())
 		}
-		desc = append(desc, "HTTP: "+strings.Join(bs, "; ")+".")
+		h, hidden := stripDeceptive("HTTP: " + strings.Join(bs, "; ") + ".")
+		if hidden != 0 {
+			im.warnDeceptive(r.httpPos, "an HTTP binding of rpc "+r.method, hidden)
+		}
+		desc = append(desc, h)
 	}
 	e.description = strings.Join(desc, " ")
 	im.endpoints = append(im.endpoints, e)

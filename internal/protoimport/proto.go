@@ -11,6 +11,7 @@ import (
 	"github.com/bufbuild/protocompile/parser"
 	"github.com/bufbuild/protocompile/reporter"
 
+	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/spec"
 )
 
@@ -34,8 +35,26 @@ func (s Source) key() string {
 // is then skipped.
 type Resolver func(importPath string) (src Source, ok bool, err error)
 
-// MaxFileBytes is the largest .proto file read.
-const MaxFileBytes = 32 << 20
+// Limits on a .proto file, checked before it is parsed.
+const (
+	// MaxFileBytes is the largest .proto file read. Within the other
+	// limits, parsing takes about 75 bytes of memory per byte of input: the
+	// worst 32 MiB file found takes 2.5 GB and 27 s to import.
+	MaxFileBytes = 32 << 20
+	// MaxNesting is the most brackets ({, [, ( and <) open at once in a
+	// .proto file. protocompile's parser keeps about 9 KB per level (a file
+	// nested 400,000 deep took 3.4 GB), so deeper files are refused before
+	// parsing. protocompile refuses messages nested 32 deep when it
+	// compiles them; option values nest a few levels.
+	MaxNesting = 256
+	// MaxLiteralTokens is the most tokens the message literals open at once
+	// in an option's value may hold at their own levels (not counting their
+	// lists, or the literals inside them once closed). protocompile's
+	// parser keeps each field of a literal until the literal closes, about
+	// 2.5 KB apiece (100,000 fields took 250 MB), so more are refused
+	// before parsing. A google.api.http rule is about 10 tokens.
+	MaxLiteralTokens = 10000
+)
 
 // protoFile is a parsed .proto file.
 type protoFile struct {
@@ -58,6 +77,9 @@ func parseFile(src Source) (f *protoFile, errs spec.Errors) {
 		return nil, spec.Errors{{Pos: spec.Pos{File: src.Name, Line: 1, Col: 1},
 			Msg: fmt.Sprintf("file is %d bytes, more than the limit of %d", len(src.Data), MaxFileBytes)}}
 	}
+	if d, ok := checkDepth(src.Name, src.Data); !ok {
+		return nil, spec.Errors{d}
+	}
 	defer func() {
 		// protocompile is not known to panic on any input, but a broken file
 		// must be an error, never a crash.
@@ -68,8 +90,8 @@ func parseFile(src Source) (f *protoFile, errs spec.Errors) {
 	rep := reporter.NewReporter(func(err reporter.ErrorWithPos) error {
 		// protocompile's messages start with "syntax error: " mostly, not always.
 		msg := strings.TrimPrefix(err.Unwrap().Error(), "syntax error: ")
-		errs = append(errs, spec.Diagnostic{Pos: sourcePos(err.GetPosition(), src.Name), Msg: "syntax error: " + msg})
-		return nil // keep going, to report them all
+		errs.Report(sourcePos(err.GetPosition(), src.Name), "syntax error: %s", msg)
+		return nil // keep going, to count them all
 	}, nil)
 	node, err := parser.Parse(src.Name, bytes.NewReader(src.Data), reporter.NewHandler(rep))
 	if len(errs) > 0 {
@@ -92,6 +114,23 @@ func parseFile(src Source) (f *protoFile, errs spec.Errors) {
 
 func sourcePos(p ast.SourcePos, name string) spec.Pos {
 	return spec.Pos{File: name, Line: max(p.Line, 1), Col: max(p.Col, 1)}
+}
+
+// advance returns the position after text, which starts at p, counted as
+// protocompile counts: lines end at \n, and a column counts characters, a
+// tab moving to the next multiple of 8.
+func advance(p spec.Pos, text string) spec.Pos {
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c == '\n':
+			p.Line, p.Col = p.Line+1, 1
+		case c == '\t':
+			p.Col += 8 - (p.Col-1)%8
+		case utf8.RuneStart(c):
+			p.Col++
+		}
+	}
+	return p
 }
 
 // pos is where node n starts.
@@ -302,11 +341,12 @@ func describe(v ast.ValueNode) string {
 // it: the last group of comments before n's first token, with no blank line
 // between it and the token. Comments that trail the previous token on its
 // line, and groups set apart by a blank line, are not n's. The text is joined
-// into one line.
-func leadingComment(f *ast.FileNode, n ast.Node) string {
+// into one line, without the characters model.Deceptive reports; hidden is
+// the first of those, if any, and at where it is.
+func leadingComment(f *ast.FileNode, n ast.Node) (text string, hidden rune, at spec.Pos) {
 	cs := f.NodeInfo(n).LeadingComments()
 	if cs.Len() == 0 {
-		return ""
+		return "", 0, spec.Pos{}
 	}
 	// Split into groups: a run of line comments on consecutive lines, or one
 	// block comment.
@@ -323,13 +363,43 @@ func leadingComment(f *ast.FileNode, n ast.Node) string {
 	}
 	start := f.NodeInfo(n).Start().Line
 	if cs.Index(last).End().Line+1 < start {
-		return "" // a blank line sets the comment apart
+		return "", 0, spec.Pos{} // a blank line sets the comment apart
 	}
 	var lines []string
 	for i := first; i <= last; i++ {
-		lines = append(lines, commentLines(cs.Index(i).RawText())...)
+		c := cs.Index(i)
+		raw := c.RawText()
+		if j := strings.IndexFunc(raw, isDeceptive); j >= 0 && hidden == 0 {
+			hidden, _ = utf8.DecodeRuneInString(raw[j:])
+			at = advance(sourcePos(c.Start(), f.Name()), raw[:j])
+		}
+		lines = append(lines, commentLines(raw)...)
 	}
-	return joinLines(lines)
+	return joinLines(lines), hidden, at
+}
+
+func isDeceptive(r rune) bool {
+	_, ok := model.Deceptive(r)
+	return ok
+}
+
+// stripDeceptive removes from s the characters model.Deceptive reports,
+// a line or paragraph separator becoming a space, and returns the first.
+func stripDeceptive(s string) (string, rune) {
+	i := strings.IndexFunc(s, isDeceptive)
+	if i < 0 {
+		return s, 0
+	}
+	first, _ := utf8.DecodeRuneInString(s[i:])
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\u2028' || r == '\u2029':
+			return ' '
+		case isDeceptive(r):
+			return -1
+		}
+		return r
+	}, s), first
 }
 
 // startsSentence reports whether word looks like the first word of a
@@ -388,8 +458,9 @@ func joinLines(lines []string) string {
 		if strings.IndexFunc(l, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
 			continue
 		}
+		l, _ = stripDeceptive(l)
 		l = strings.Map(func(r rune) rune {
-			if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == utf8.RuneError {
+			if unicode.IsControl(r) || r == utf8.RuneError {
 				return ' '
 			}
 			return r
