@@ -401,3 +401,23 @@ func FuzzFormatRoundTrip(f *testing.F) {
 		checkRoundTrip(t, "the input", data)
 	})
 }
+
+// TestMarshalCommentsHoldNoDeceptiveText: a comment may quote a file name,
+// which can hold a line break or a bidirectional control; Marshal keeps the
+// first from starting a YAML line and the second from reaching the reader.
+func TestMarshalCommentsHoldNoDeceptiveText(t *testing.T) {
+	f := &spec.File{Format: spec.Int{Value: spec.Format, Set: true}, Comment: "from evil\u202e.proto\nscopes: [injected]\u2066"}
+	out := string(spec.Marshal(f))
+	if strings.ContainsAny(out, "\u202e\u2066") {
+		t.Errorf("a bidirectional control reached the spec:\n%q", out)
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "scopes:") {
+			t.Errorf("a comment's line break started a YAML line: %q", out)
+		}
+	}
+	back, err := spec.Parse("x.yaml", []byte(out))
+	if err != nil || len(back.Scopes) != 0 {
+		t.Errorf("Marshal's output does not read back as the same empty spec: %v, %d scopes", err, len(back.Scopes))
+	}
+}

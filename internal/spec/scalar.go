@@ -72,12 +72,15 @@ func quote(s string) string {
 	return b.String()
 }
 
-// commentLine returns one line of a comment as YAML can hold it: each
-// character YAML refuses in a stream (a control character other than tab,
-// invalid UTF-8) becomes U+FFFD.
+// commentLine returns one line of a comment as YAML can hold it, and as a
+// reader sees it: each character YAML refuses in a stream (a control
+// character other than tab, invalid UTF-8) and each bidirectional control,
+// which could make the line read differently from what it is, becomes
+// U+FFFD. A comment may quote a file name, which can hold anything.
 func commentLine(s string) string {
 	ok := func(r rune) bool {
-		return r == '\t' || r >= 0x20 && r <= 0x7E || r >= 0xA0 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
+		return (r == '\t' || r >= 0x20 && r <= 0x7E || r >= 0xA0 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF) &&
+			!unicode.Is(unicode.Bidi_Control, r)
 	}
 	clean := true
 	for _, r := range s {
