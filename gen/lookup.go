@@ -58,7 +58,7 @@ is not an endpoint of the spec is denied. It never allocates.`, g.exampleMethod(
 // inlines.
 func decide() []jen.Code {
 	return []jen.Code{
-		jen.If(jen.Id("g").Dot("fastAllows").Call(jen.Id("e"))).Block(jen.Return(jen.Id("Decision").Values(jen.Dict{jen.Id("endpoint"): jen.Id("e")}))),
+		jen.If(jen.Id("g").Dot("fastAllows").Call(jen.Id("e"))).Block(jen.Return(jen.Id("Decision").Values(jen.Dict{jen.Id("endpoint"): jen.Id("e"), jen.Id("reason"): jen.Id("ReasonAllowed")}))),
 		jen.Return(jen.Id("g").Dot("check").Call(jen.Id("e"))),
 	}
 }

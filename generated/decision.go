@@ -77,18 +77,20 @@ func (o Outcome) String() string {
 	return o.Status()
 }
 
-// Reason says why a call was decided as it was.
+// Reason says why a call was decided as it was. The zero Reason is
+// ReasonUnknownEndpoint, so that the zero Decision is a denial.
 type Reason uint8
 
 const (
+	// ReasonUnknownEndpoint: the method is not an endpoint of the spec. It
+	// is the zero Reason: a Decision no check made denies.
+	ReasonUnknownEndpoint Reason = iota
 	// ReasonAllowed: the grant holds everything the call needs.
-	ReasonAllowed Reason = iota
+	ReasonAllowed
 	// ReasonPublic: the endpoint needs no credentials.
 	ReasonPublic
 	// ReasonNoCredentials: the caller has no credentials (the zero Grant).
 	ReasonNoCredentials
-	// ReasonUnknownEndpoint: the method is not an endpoint of the spec.
-	ReasonUnknownEndpoint
 	// ReasonPrincipal: the endpoint does not accept the grant's principal kind.
 	ReasonPrincipal
 	// ReasonEndpointNotGranted: the grant is restricted to endpoints and this is not one of them.
@@ -109,10 +111,10 @@ var reasonInfo = [...]struct {
 	name    string
 	outcome Outcome
 }{
+	ReasonUnknownEndpoint:    {"unknown_endpoint", OutcomeUnknownEndpoint},
 	ReasonAllowed:            {"allowed", OutcomeAllowed},
 	ReasonPublic:             {"public", OutcomeAllowed},
 	ReasonNoCredentials:      {"no_credentials", OutcomeKeyNotFound},
-	ReasonUnknownEndpoint:    {"unknown_endpoint", OutcomeUnknownEndpoint},
 	ReasonPrincipal:          {"principal", OutcomeInsufficientScopes},
 	ReasonEndpointNotGranted: {"endpoint_not_granted", OutcomeInsufficientScopes},
 	ReasonMissingScopes:      {"missing_scopes", OutcomeInsufficientScopes},
@@ -131,7 +133,8 @@ func (r Reason) String() string {
 // Decision is the answer to "may this grant call this endpoint?": allowed or not,
 // why, the outcome code of a denial, the required scopes the grant lacks and, for
 // an allowed call, the response fields to redact. A Decision is a small value;
-// making one never allocates.
+// making one never allocates. The zero Decision denies: it is the decision on
+// a method that is not an endpoint.
 type Decision struct {
 	endpoint Endpoint
 	reason   Reason
@@ -139,9 +142,10 @@ type Decision struct {
 	redacted uint64 // bit i: the i-th redaction of the endpoint applies
 }
 
-// Allowed reports whether the call may go ahead.
+// Allowed reports whether the call may go ahead: the reason is
+// ReasonAllowed or ReasonPublic (one unsigned compare).
 func (d Decision) Allowed() bool {
-	return d.reason <= ReasonPublic
+	return d.reason-ReasonAllowed <= ReasonPublic-ReasonAllowed
 }
 
 // Reason says why the call was decided as it was.

@@ -16,7 +16,7 @@ func (g Grant) CheckEndpoint(e Endpoint) Decision {
 		return Decision{reason: ReasonUnknownEndpoint}
 	}
 	if g.fastAllows(e) {
-		return Decision{endpoint: e}
+		return Decision{endpoint: e, reason: ReasonAllowed}
 	}
 	return g.check(e)
 }

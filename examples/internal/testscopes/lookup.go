@@ -36,7 +36,10 @@ func (g Grant) Check(fullMethod string) Decision {
 		return Decision{reason: ReasonUnknownEndpoint}
 	}
 	if g.fastAllows(e) {
-		return Decision{endpoint: e}
+		return Decision{
+			endpoint: e,
+			reason:   ReasonAllowed,
+		}
 	}
 	return g.check(e)
 }

@@ -202,6 +202,12 @@ func TestUnknownEndpoint(t *testing.T) {
 			}
 		}
 	}
+	// The zero Decision, which no check made, fails closed: it is the
+	// decision on a method that is not an endpoint.
+	check(t, core.Decision{})
+	if d := (core.Decision{}); d.Allowed() || d.Err() == nil || d != (core.Grant{}).Check("/no.Such/Method") {
+		t.Errorf("the zero Decision: Allowed %v, Err %v; want the denial of an unknown method", d.Allowed(), d.Err())
+	}
 }
 
 // TestCheckAgreesWithCheckEndpoint checks every endpoint by its method name
