@@ -78,7 +78,7 @@ func Generate(m *model.Model, opts Options) ([]File, error) {
 		{"scopes.go", g.scopesFile, g.presetTable},
 		{"spec.go", g.specFile, nil},
 		{"endpoints.go", g.endpointsFile, g.endpointTables},
-		{"lookup.go", g.lookupFile, nil},
+		{"lookup.go", g.lookupFile, g.routeTables},
 	}
 	for _, p := range data {
 		f := jen.NewFile(opts.Package)

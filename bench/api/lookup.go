@@ -92,3 +92,21 @@ var lookupSlots = [512]Endpoint{
 	85, 0, 289, 0, 26, 287, 62, 275, 0, 215, 0, 0, 0, 0, 231, 181,
 	0, 224, 0, 38, 5, 0, 0, 102, 241, 57, 0, 118, 225, 190, 186, 210,
 }
+
+// routeCustom reports whether an HTTP binding of the spec has a custom verb.
+const routeCustom = false
+
+// routeNodes is the tree of the spec's HTTP bindings; node 0 is the path "/".
+var routeNodes = [1]routeNode{
+	// /
+	{0, 0, 0, 0, 0, 0},
+}
+
+// routeLits are the literal children of the nodes, each node's sorted.
+var routeLits = [0]routeLit{}
+
+// routeEnds are the bindings that end at each node.
+var routeEnds = [0]routeEnd{}
+
+// routeEndpoints are the endpoints of the bindings, in routeEnds' order.
+var routeEndpoints = [0]Endpoint{}

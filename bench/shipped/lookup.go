@@ -58,3 +58,21 @@ var lookupSlots = [64]Endpoint{
 	28, 0, 0, 32, 7, 4, 0, 0, 15, 2, 12, 31, 18, 1, 9, 14,
 	0, 0, 0, 21, 0, 29, 37, 27, 0, 33, 16, 0, 0, 26, 0, 8,
 }
+
+// routeCustom reports whether an HTTP binding of the spec has a custom verb.
+const routeCustom = false
+
+// routeNodes is the tree of the spec's HTTP bindings; node 0 is the path "/".
+var routeNodes = [1]routeNode{
+	// /
+	{0, 0, 0, 0, 0, 0},
+}
+
+// routeLits are the literal children of the nodes, each node's sorted.
+var routeLits = [0]routeLit{}
+
+// routeEnds are the bindings that end at each node.
+var routeEnds = [0]routeEnd{}
+
+// routeEndpoints are the endpoints of the bindings, in routeEnds' order.
+var routeEndpoints = [0]Endpoint{}

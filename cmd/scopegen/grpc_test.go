@@ -30,7 +30,7 @@ func TestGenerateGRPC(t *testing.T) {
 	root := module(t, "example.com/svc")
 	out := filepath.Join(root, "internal", "scopes")
 	code, stdout, stderr := scopegen(t, "generate", "-spec", clarifai, "-out", out, "-grpc", "-docs", "")
-	if code != 0 || stderr != "" || stdout != filepath.ToSlash(out)+"/: wrote 11 files, 22 scopes, 37 endpoints; gRPC adapter "+
+	if code != 0 || stderr != "" || stdout != filepath.ToSlash(out)+"/: wrote 12 files, 22 scopes, 37 endpoints; gRPC adapter "+
 		filepath.ToSlash(out)+"/scopesgrpc/: wrote 2 files\n" {
 		t.Fatalf("generate -grpc: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}

@@ -709,7 +709,7 @@ func TestGrantPrincipalWarning(t *testing.T) {
 func TestGenerateAndCheck(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "checker")
 	code, stdout, stderr := scopegen(t, "generate", "-spec", clarifai, "-out", out)
-	if code != 0 || stdout != filepath.ToSlash(out)+"/: wrote 12 files, 22 scopes, 37 endpoints\n" {
+	if code != 0 || stdout != filepath.ToSlash(out)+"/: wrote 13 files, 22 scopes, 37 endpoints\n" {
 		t.Fatalf("generate: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	src, err := os.ReadFile(filepath.Join(out, "scopes.go"))

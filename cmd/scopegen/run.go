@@ -26,8 +26,8 @@ var commands = []command{
 		"compile the spec into a Go package (the default command)",
 		"Validates the spec and writes the generated checker into -out. Files that\n" +
 			"already hold the same bytes are left untouched. Prints one line saying what\n" +
-			"it did, e.g. \"generated/: wrote scopes.go (12 files), 22 scopes, 37 endpoints\"\n" +
-			"or \"generated/: 12 files up to date, ...\".\n\n" +
+			"it did, e.g. \"generated/: wrote scopes.go (13 files), 22 scopes, 37 endpoints\"\n" +
+			"or \"generated/: 13 files up to date, ...\".\n\n" +
 			"With -grpc it also writes a gRPC adapter, a package of its own in -grpc-out\n" +
 			"(default -out/PKGgrpc): server interceptors that enforce the spec and redact\n" +
 			"responses. Only the adapter imports gRPC and protobuf.\n\n" +

@@ -229,13 +229,13 @@ func TestGenerateSummary(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, nil, dir + "/: wrote 12 files, 22 scopes, 37 endpoints\n"},
-		{nil, nil, dir + "/: 12 files up to date, 22 scopes, 37 endpoints\n"},
-		{[]string{"decision.go", "scopes.go"}, nil, dir + "/: wrote decision.go, scopes.go (12 files), 22 scopes, 37 endpoints\n"},
-		{nil, []string{"-docs", ""}, dir + "/: 11 files up to date, 22 scopes, 37 endpoints\n"},
-		{nil, []string{"-grpc", "-import-path", "example.com/checker"}, dir + "/: 12 files up to date, 22 scopes, 37 endpoints; gRPC adapter " + dir + "/checkergrpc/: wrote 2 files\n"},
-		{[]string{"checkergrpc/redact.go"}, []string{"-grpc", "-import-path", "example.com/checker"}, dir + "/: 12 files up to date, 22 scopes, 37 endpoints; gRPC adapter " + dir + "/checkergrpc/: wrote redact.go (2 files)\n"},
-		{nil, []string{"-grpc", "-import-path", "example.com/checker"}, dir + "/: 12 files up to date, 22 scopes, 37 endpoints; gRPC adapter " + dir + "/checkergrpc/: 2 files up to date\n"},
+		{nil, nil, dir + "/: wrote 13 files, 22 scopes, 37 endpoints\n"},
+		{nil, nil, dir + "/: 13 files up to date, 22 scopes, 37 endpoints\n"},
+		{[]string{"decision.go", "scopes.go"}, nil, dir + "/: wrote decision.go, scopes.go (13 files), 22 scopes, 37 endpoints\n"},
+		{nil, []string{"-docs", ""}, dir + "/: 12 files up to date, 22 scopes, 37 endpoints\n"},
+		{nil, []string{"-grpc", "-import-path", "example.com/checker"}, dir + "/: 13 files up to date, 22 scopes, 37 endpoints; gRPC adapter " + dir + "/checkergrpc/: wrote 2 files\n"},
+		{[]string{"checkergrpc/redact.go"}, []string{"-grpc", "-import-path", "example.com/checker"}, dir + "/: 13 files up to date, 22 scopes, 37 endpoints; gRPC adapter " + dir + "/checkergrpc/: wrote redact.go (2 files)\n"},
+		{nil, []string{"-grpc", "-import-path", "example.com/checker"}, dir + "/: 13 files up to date, 22 scopes, 37 endpoints; gRPC adapter " + dir + "/checkergrpc/: 2 files up to date\n"},
 	} {
 		for _, name := range tc.edit {
 			if err := os.WriteFile(filepath.Join(out, name), []byte("edited\n"), 0o644); err != nil {
@@ -262,7 +262,7 @@ endpoints:
 `)
 	t.Chdir(t.TempDir())
 	if code, stdout, stderr := scopegen(t, "generate", "-spec", one, "-out", ".", "-pkg", "one"); code != 0 ||
-		stdout != "./: wrote 12 files, 1 scope, 1 endpoint\n" {
+		stdout != "./: wrote 13 files, 1 scope, 1 endpoint\n" {
 		t.Errorf("generate -out .: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }

@@ -61,7 +61,7 @@ var ReservedGoNames = map[string]bool{
 	"Scope": true, "Set": true, "Endpoint": true, "Principal": true, "Grant": true,
 	"Decision": true, "Reason": true, "Outcome": true, "Preset": true, "Prerequisite": true,
 	"ParseScope": true, "ParsePrincipal": true, "ParsePreset": true, "NewSet": true, "NewGrant": true,
-	"LookupEndpoint": true, "Endpoints": true, "Scopes": true, "Presets": true, "AllScopes": true,
+	"LookupEndpoint": true, "LookupRoute": true, "Endpoints": true, "Scopes": true, "Presets": true, "AllScopes": true,
 	"AppKey": true, "PersonalAccessToken": true, "NumScopes": true, "NumEndpoints": true,
 	"MaxScopeID": true, "DeniedError": true, "SetWords": true,
 	"ReasonAllowed": true, "ReasonPublic": true, "ReasonUnknownEndpoint": true, "ReasonPrincipal": true,

@@ -54,3 +54,21 @@ var lookupDisp = [16]uint16{
 var lookupSlots = [16]Endpoint{
 	1, 0, 0, 3, 4, 0, 6, 5, 0, 0, 0, 0, 2, 7, 0, 0,
 }
+
+// routeCustom reports whether an HTTP binding of the spec has a custom verb.
+const routeCustom = false
+
+// routeNodes is the tree of the spec's HTTP bindings; node 0 is the path "/".
+var routeNodes = [1]routeNode{
+	// /
+	{0, 0, 0, 0, 0, 0},
+}
+
+// routeLits are the literal children of the nodes, each node's sorted.
+var routeLits = [0]routeLit{}
+
+// routeEnds are the bindings that end at each node.
+var routeEnds = [0]routeEnd{}
+
+// routeEndpoints are the endpoints of the bindings, in routeEnds' order.
+var routeEndpoints = [0]Endpoint{}

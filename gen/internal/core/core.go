@@ -19,5 +19,7 @@
 //   - endpoints.go: the Endpoint constants, NumEndpoints, endpointWords,
 //     allEndpoints, endpointTable, endpointMethods and endpointFastTable;
 //   - lookup.go: LookupEndpoint and Grant.Check, which ends as
-//     CheckEndpoint does, with Grant.fastAllows and Grant.check.
+//     CheckEndpoint does, with Grant.fastAllows and Grant.check; and the
+//     tree of the HTTP bindings that LookupRoute walks: routeCustom,
+//     routeNodes, routeLits, routeEnds and routeEndpoints.
 package core
