@@ -1,6 +1,6 @@
-// Package grpctest serves a gRPC server in memory for the tests of the
-// examples: over a bufconn listener, with no network port, and stopped when
-// the test ends.
+// Package grpctest serves a gRPC server in memory for tests (of package
+// scopegrpc, and of the examples module, which imports it from here): over a
+// bufconn listener, with no network port, and stopped when the test ends.
 package grpctest
 
 import (

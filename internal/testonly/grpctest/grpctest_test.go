@@ -9,7 +9,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/emptypb"
 
-	"github.com/scopegen/scopegen/examples/internal/grpctest"
+	"github.com/scopegen/scopegen/internal/testonly/grpctest"
 )
 
 // TestServe calls a server with no services through the connection: the call

@@ -11,9 +11,9 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 
-	"github.com/scopegen/scopegen/examples/internal/testpb"
-	scopes "github.com/scopegen/scopegen/examples/internal/testscopes"
-	"github.com/scopegen/scopegen/examples/internal/testscopes/testscopesgrpc"
+	"github.com/scopegen/scopegen/internal/testonly/testpb"
+	scopes "github.com/scopegen/scopegen/internal/testonly/testscopes"
+	"github.com/scopegen/scopegen/internal/testonly/testscopes/testscopesgrpc"
 )
 
 // The interceptors of a benchmark's server.

@@ -20,10 +20,10 @@ import (
 	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/types/descriptorpb"
 
-	"github.com/scopegen/scopegen/examples/internal/grpctest"
-	"github.com/scopegen/scopegen/examples/internal/testpb"
-	scopes "github.com/scopegen/scopegen/examples/internal/testscopes"
-	"github.com/scopegen/scopegen/examples/internal/testscopes/testscopesgrpc"
+	"github.com/scopegen/scopegen/internal/testonly/grpctest"
+	"github.com/scopegen/scopegen/internal/testonly/testpb"
+	scopes "github.com/scopegen/scopegen/internal/testonly/testscopes"
+	"github.com/scopegen/scopegen/internal/testonly/testscopes/testscopesgrpc"
 )
 
 // key is a key of the in-memory key store of the tests.

@@ -2,7 +2,7 @@
 // gRPC adapter's tests, and testscopesgrpc its adapter. Both are generated
 // and committed; regenerate them with
 //
-//	cd examples && go generate ./internal/testscopes
+//	go generate ./internal/testonly/testscopes
 package testscopes
 
-//go:generate go -C ../../.. run ./cmd/scopegen generate -spec examples/testdata/scopes.yaml -out examples/internal/testscopes -grpc
+//go:generate go -C ../../.. run ./cmd/scopegen generate -spec internal/testonly/testdata/scopes.yaml -out internal/testonly/testscopes -grpc

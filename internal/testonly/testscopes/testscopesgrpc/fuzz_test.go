@@ -15,9 +15,9 @@ import (
 	"google.golang.org/protobuf/reflect/protorange"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
-	"github.com/scopegen/scopegen/examples/internal/testpb"
-	scopes "github.com/scopegen/scopegen/examples/internal/testscopes"
-	"github.com/scopegen/scopegen/examples/internal/testscopes/testscopesgrpc"
+	"github.com/scopegen/scopegen/internal/testonly/testpb"
+	scopes "github.com/scopegen/scopegen/internal/testonly/testscopes"
+	"github.com/scopegen/scopegen/internal/testonly/testscopes/testscopesgrpc"
 )
 
 // fuzzMethod is a method of the test service as the fuzz target calls it:
@@ -197,7 +197,7 @@ func fuzzSeeds(f *testing.F) {
 // the handler's message; and the handler's message is left as it was unless
 // RedactInPlace is set.
 //
-//	cd examples && go test ./internal/testscopes/testscopesgrpc -run '^$' -fuzz FuzzRedaction -fuzztime 30s
+//	go test ./internal/testonly/testscopes/testscopesgrpc -run '^$' -fuzz FuzzRedaction -fuzztime 30s
 func FuzzRedaction(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte, method, scopeMask, inviteMask, flags uint8) {
