@@ -1,4 +1,4 @@
-package testscopesgrpc_test
+package scopegrpc_test
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 
 	"github.com/scopegen/scopegen/internal/testonly/testpb"
 	scopes "github.com/scopegen/scopegen/internal/testonly/testscopes"
-	"github.com/scopegen/scopegen/internal/testonly/testscopes/testscopesgrpc"
+	"github.com/scopegen/scopegen/scopegrpc"
 )
 
 // The interceptors of a benchmark's server.
@@ -38,7 +38,7 @@ func serveTCP(b *testing.B, mode int) testpb.ItemsClient {
 			return handler(ctx, req)
 		}))
 	case enforced:
-		opts = testscopesgrpc.New(resolver(b)).ServerOptions()
+		opts = scopegrpc.New[scopes.Grant, scopes.Decision](resolver(b)).ServerOptions()
 	}
 	srv := grpc.NewServer(opts...)
 	testpb.RegisterItemsServer(srv, &server{items: stored()})
@@ -148,7 +148,7 @@ func BenchmarkOverhead(b *testing.B) {
 
 // fixedResolver resolves every call to one grant, without allocating: what
 // the interceptors cost on their own.
-func fixedResolver(g scopes.Grant) testscopesgrpc.Resolver {
+func fixedResolver(g scopes.Grant) scopegrpc.Resolver[scopes.Grant] {
 	return func(context.Context) (scopes.Grant, error) { return g, nil }
 }
 
@@ -168,14 +168,14 @@ func BenchmarkInterceptor(b *testing.B) {
 	incoming := metadata.NewIncomingContext(context.Background(), metadata.Pairs("authorization", "Key full"))
 	for _, bc := range []struct {
 		name    string
-		resolve testscopesgrpc.Resolver
+		resolve scopegrpc.Resolver[scopes.Grant]
 	}{
 		{"key-from-metadata", resolver(b)},
 		{"fixed-grant", fixedResolver(full)},
 		{"fixed-grant-absent-fields", fixedResolver(reader)},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			unary := testscopesgrpc.New(bc.resolve).UnaryServerInterceptor()
+			unary := scopegrpc.New[scopes.Grant, scopes.Decision](bc.resolve).UnaryServerInterceptor()
 			b.ReportAllocs()
 			for b.Loop() {
 				sinkResp, _ = unary(incoming, nil, info, handler)
@@ -212,7 +212,7 @@ func TestNoAllocations(t *testing.T) {
 		{"public", scopes.Grant{}, "/scopegen.test.Items/Health", &testpb.HealthResponse{Featured: items[2]}},
 	} {
 		handler := func(context.Context, any) (any, error) { return tc.resp, nil }
-		unary := testscopesgrpc.New(fixedResolver(tc.grant)).UnaryServerInterceptor()
+		unary := scopegrpc.New[scopes.Grant, scopes.Decision](fixedResolver(tc.grant)).UnaryServerInterceptor()
 		info := &grpc.UnaryServerInfo{FullMethod: tc.method}
 		if _, err := unary(ctx, nil, info, handler); err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
@@ -221,7 +221,7 @@ func TestNoAllocations(t *testing.T) {
 			t.Errorf("%s: %v allocations per call, want 0", tc.name, n)
 		}
 	}
-	stream := testscopesgrpc.New(fixedResolver(full)).StreamServerInterceptor()
+	stream := scopegrpc.New[scopes.Grant, scopes.Decision](fixedResolver(full)).StreamServerInterceptor()
 	ss := &fakeStream{ctx: ctx}
 	info := &grpc.StreamServerInfo{FullMethod: watchItems, IsServerStream: true}
 	h := func(_ any, s grpc.ServerStream) error { return s.SendMsg(items[0]) }
@@ -261,7 +261,7 @@ func TestRedactionResolvedOnce(t *testing.T) {
 	info := &grpc.UnaryServerInfo{FullMethod: listItems}
 	ctx := context.Background()
 	resolve := fixedResolver(reader)
-	unary := testscopesgrpc.New(resolve, testscopesgrpc.RedactInPlace()).UnaryServerInterceptor()
+	unary := scopegrpc.New[scopes.Grant, scopes.Decision](resolve, scopegrpc.RedactInPlace()).UnaryServerInterceptor()
 	call := func(unary grpc.UnaryServerInterceptor) {
 		if _, err := unary(ctx, nil, info, handler); err != nil {
 			t.Fatal(err)
@@ -272,14 +272,18 @@ func TestRedactionResolvedOnce(t *testing.T) {
 		t.Fatalf("in place: the fields were not removed: %v", resp)
 	}
 	steady := testing.AllocsPerRun(100, func() { call(unary) })
-	newOnly := testing.AllocsPerRun(100, func() { _ = testscopesgrpc.New(resolve, testscopesgrpc.RedactInPlace()).UnaryServerInterceptor() })
-	first := testing.AllocsPerRun(100, func() { call(testscopesgrpc.New(resolve, testscopesgrpc.RedactInPlace()).UnaryServerInterceptor()) }) - newOnly
+	newOnly := testing.AllocsPerRun(100, func() {
+		_ = scopegrpc.New[scopes.Grant, scopes.Decision](resolve, scopegrpc.RedactInPlace()).UnaryServerInterceptor()
+	})
+	first := testing.AllocsPerRun(100, func() {
+		call(scopegrpc.New[scopes.Grant, scopes.Decision](resolve, scopegrpc.RedactInPlace()).UnaryServerInterceptor())
+	}) - newOnly
 	if steady >= first {
 		t.Errorf("a redacted call allocates %v times, as many as the first call of an Enforcer (%v): are the paths resolved on every call?", steady, first)
 	}
 	t.Logf("allocations of a call that redacts in place: %v; of the first call, which resolves the paths: %v", steady, first)
 
-	copying := testscopesgrpc.New(resolve).UnaryServerInterceptor()
+	copying := scopegrpc.New[scopes.Grant, scopes.Decision](resolve).UnaryServerInterceptor()
 	handler(ctx, nil)
 	got, err := copying(ctx, nil, info, handler)
 	if err != nil {

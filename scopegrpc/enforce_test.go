@@ -1,4 +1,4 @@
-package testscopesgrpc_test
+package scopegrpc_test
 
 import (
 	"context"
@@ -23,7 +23,7 @@ import (
 	"github.com/scopegen/scopegen/internal/testonly/grpctest"
 	"github.com/scopegen/scopegen/internal/testonly/testpb"
 	scopes "github.com/scopegen/scopegen/internal/testonly/testscopes"
-	"github.com/scopegen/scopegen/internal/testonly/testscopes/testscopesgrpc"
+	"github.com/scopegen/scopegen/scopegrpc"
 )
 
 // key is a key of the in-memory key store of the tests.
@@ -55,7 +55,7 @@ var keys = map[string]key{
 }
 
 // resolver looks keys up in keys; grants are made once, not per call.
-func resolver(t testing.TB) testscopesgrpc.Resolver {
+func resolver(t testing.TB) scopegrpc.Resolver[scopes.Grant] {
 	type entry struct {
 		grant    scopes.Grant
 		expires  time.Time
@@ -77,7 +77,7 @@ func resolver(t testing.TB) testscopesgrpc.Resolver {
 		store[id] = entry{g, k.expires, k.disabled}
 	}
 	return func(ctx context.Context) (scopes.Grant, error) {
-		id, err := testscopesgrpc.KeyFromContext(ctx)
+		id, err := scopegrpc.KeyFromContext(ctx)
 		if err != nil {
 			return scopes.Grant{}, err
 		}
@@ -88,11 +88,11 @@ func resolver(t testing.TB) testscopesgrpc.Resolver {
 		case id == "busy":
 			return scopes.Grant{}, status.Error(codes.Unavailable, "the key store is busy")
 		case !ok:
-			return scopes.Grant{}, testscopesgrpc.ErrKeyNotFound
+			return scopes.Grant{}, scopegrpc.ErrKeyNotFound
 		case e.disabled:
-			return scopes.Grant{}, fmt.Errorf("%w: disabled", testscopesgrpc.ErrKeyInvalid)
+			return scopes.Grant{}, fmt.Errorf("%w: disabled", scopegrpc.ErrKeyInvalid)
 		case !e.expires.IsZero() && time.Now().After(e.expires):
-			return scopes.Grant{}, fmt.Errorf("%w: expired", testscopesgrpc.ErrKeyInvalid)
+			return scopes.Grant{}, fmt.Errorf("%w: expired", scopegrpc.ErrKeyInvalid)
 		}
 		return e.grant, nil
 	}
@@ -153,7 +153,7 @@ func (s *server) PutItem(_ context.Context, req *testpb.PutItemRequest) (*testpb
 }
 
 func (s *server) SearchItems(ctx context.Context, req *testpb.SearchRequest) (*testpb.ListItemsResponse, error) {
-	g, ok := testscopesgrpc.GrantFromContext(ctx)
+	g, ok := scopegrpc.GrantFromContext[scopes.Grant](ctx)
 	if !ok {
 		return nil, status.Error(codes.Internal, "no grant in the context")
 	}
@@ -187,9 +187,9 @@ func (s *server) Collect(stream grpc.ClientStreamingServer[testpb.PutItemRequest
 
 // start serves the test service in memory with the interceptors made by
 // opts, and returns a client and the items the server holds.
-func start(t *testing.T, opts ...testscopesgrpc.Option) (testpb.ItemsClient, []*testpb.Item) {
+func start(t *testing.T, opts ...scopegrpc.Option) (testpb.ItemsClient, []*testpb.Item) {
 	t.Helper()
-	enforcer := testscopesgrpc.New(resolver(t), opts...)
+	enforcer := scopegrpc.New[scopes.Grant, scopes.Decision](resolver(t), opts...)
 	srv := grpc.NewServer(enforcer.ServerOptions()...)
 	items := stored()
 	testpb.RegisterItemsServer(srv, &server{items: items})
@@ -198,7 +198,7 @@ func start(t *testing.T, opts ...testscopesgrpc.Option) (testpb.ItemsClient, []*
 
 // as returns a context whose calls carry key id.
 func as(id string) context.Context {
-	return testscopesgrpc.WithKey(context.Background(), id)
+	return scopegrpc.WithKey(context.Background(), id)
 }
 
 // denial is what a client reads from a denied call.
@@ -232,8 +232,8 @@ func denied(t *testing.T, err error) denial {
 		t.Fatalf("%v: detail is a %T, want *errdetails.ErrorInfo", err, details[0])
 	}
 	md := info.Metadata
-	d.outcome, d.status, d.reason = md[testscopesgrpc.MetadataCode], md[testscopesgrpc.MetadataStatus], md[testscopesgrpc.MetadataReason]
-	d.missing, d.endpoint, d.domain = md[testscopesgrpc.MetadataMissingScopes], md[testscopesgrpc.MetadataEndpoint], info.Domain
+	d.outcome, d.status, d.reason = md[scopegrpc.MetadataCode], md[scopegrpc.MetadataStatus], md[scopegrpc.MetadataReason]
+	d.missing, d.endpoint, d.domain = md[scopegrpc.MetadataMissingScopes], md[scopegrpc.MetadataEndpoint], info.Domain
 	if info.Reason != d.status {
 		t.Errorf("ErrorInfo.Reason %q, metadata status %q; want them equal", info.Reason, d.status)
 	}
@@ -540,7 +540,7 @@ func TestUnknownMethod(t *testing.T) {
 		wantDenial(t, err, with(noEndpoint, func(d *denial) { d.endpoint = unlisted }))
 	}
 	// PassUnlisted lets chosen methods through, and only them.
-	c, _ = start(t, testscopesgrpc.PassUnlisted(func(m string) bool { return m == unlisted }))
+	c, _ = start(t, scopegrpc.PassUnlisted(func(m string) bool { return m == unlisted }))
 	if resp, err := c.Unlisted(context.Background(), &testpb.HealthRequest{}); err != nil || resp.Status != "unlisted" {
 		t.Errorf("PassUnlisted: %v, %v", resp, err)
 	}
@@ -605,15 +605,15 @@ func TestGrantInContext(t *testing.T) {
 		seen []bool
 	)
 	probe := func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
-		_, ok := testscopesgrpc.GrantFromContext(ctx)
+		_, ok := scopegrpc.GrantFromContext[scopes.Grant](ctx)
 		mu.Lock()
 		seen = append(seen, ok)
 		mu.Unlock()
 		return handler(ctx, req)
 	}
-	for _, opts := range [][]testscopesgrpc.Option{nil, {testscopesgrpc.WithGrantInContext()}} {
+	for _, opts := range [][]scopegrpc.Option{nil, {scopegrpc.WithGrantInContext()}} {
 		seen = nil
-		enforcer := testscopesgrpc.New(resolver(t), opts...)
+		enforcer := scopegrpc.New[scopes.Grant, scopes.Decision](resolver(t), opts...)
 		srv := grpc.NewServer(grpc.ChainUnaryInterceptor(enforcer.UnaryServerInterceptor(), probe))
 		testpb.RegisterItemsServer(srv, &server{items: stored()})
 		conn := grpctest.Serve(t, srv)
@@ -634,7 +634,7 @@ func TestGrantInContext(t *testing.T) {
 }
 
 func TestDomain(t *testing.T) {
-	c, _ := start(t, testscopesgrpc.WithDomain("api.example.com"))
+	c, _ := start(t, scopegrpc.WithDomain("api.example.com"))
 	_, err := c.GetItem(as("none"), &testpb.GetItemRequest{Id: "a"})
 	if d := denied(t, err); d.domain != "api.example.com" {
 		t.Errorf("domain %q", d.domain)
@@ -642,7 +642,7 @@ func TestDomain(t *testing.T) {
 }
 
 func TestRedactInPlace(t *testing.T) {
-	c, items := start(t, testscopesgrpc.RedactInPlace())
+	c, items := start(t, scopegrpc.RedactInPlace())
 	resp, err := c.GetItem(as("reader"), &testpb.GetItemRequest{Id: "b"})
 	if err != nil {
 		t.Fatal(err)
@@ -661,7 +661,7 @@ func TestRedactInPlace(t *testing.T) {
 func TestRedactionMismatch(t *testing.T) {
 	item := &testpb.Item{Id: "a", Secret: "s", Data: &testpb.Data{Text: "t", Concepts: []*testpb.Concept{{Id: "c"}}}}
 	var wrongType atomic.Bool
-	enforcer := testscopesgrpc.New(resolver(t))
+	enforcer := scopegrpc.New[scopes.Grant, scopes.Decision](resolver(t))
 	srv := grpc.NewServer(enforcer.ServerOptions()...)
 	desc := grpc.ServiceDesc{
 		ServiceName: "scopegen.test.Items",
@@ -704,7 +704,7 @@ func TestRedactionMismatch(t *testing.T) {
 }
 
 func TestCheckRedactions(t *testing.T) {
-	if err := testscopesgrpc.CheckRedactions(testpb.File_items_proto.Services().Get(0)); err != nil {
+	if err := scopegrpc.CheckRedactions[scopes.Grant, scopes.Decision](testpb.File_items_proto.Services().Get(0)); err != nil {
 		t.Errorf("the test service: %v", err)
 	}
 
@@ -742,7 +742,7 @@ func TestCheckRedactions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = testscopesgrpc.CheckRedactions(fd.Services().Get(0))
+	err = scopegrpc.CheckRedactions[scopes.Grant, scopes.Decision](fd.Services().Get(0))
 	if err == nil {
 		t.Fatal("CheckRedactions passed a GetItemResponse without item.data.concepts and item.secret")
 	}
@@ -762,17 +762,17 @@ func TestKeyFromContext(t *testing.T) {
 		id   string
 		want error
 	}{
-		{nil, "", testscopesgrpc.ErrNoCredentials},
+		{nil, "", scopegrpc.ErrNoCredentials},
 		{[]string{"authorization", "Key abc"}, "abc", nil},
 		{[]string{"Authorization", "KEY  abc "}, "abc", nil},
-		{[]string{"authorization", "Bearer abc"}, "", testscopesgrpc.ErrKeyInvalid},
-		{[]string{"authorization", ""}, "", testscopesgrpc.ErrKeyInvalid},
+		{[]string{"authorization", "Bearer abc"}, "", scopegrpc.ErrKeyInvalid},
+		{[]string{"authorization", ""}, "", scopegrpc.ErrKeyInvalid},
 	} {
 		ctx := context.Background()
 		if tc.md != nil {
 			ctx = metadata.NewIncomingContext(ctx, metadata.Pairs(tc.md...))
 		}
-		id, err := testscopesgrpc.KeyFromContext(ctx)
+		id, err := scopegrpc.KeyFromContext(ctx)
 		if id != tc.id || err != tc.want {
 			t.Errorf("%q: %q, %v; want %q, %v", tc.md, id, err, tc.id, tc.want)
 		}

@@ -1,4 +1,4 @@
-package testscopesgrpc_test
+package scopegrpc_test
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 
 	"github.com/scopegen/scopegen/internal/testonly/testpb"
 	scopes "github.com/scopegen/scopegen/internal/testonly/testscopes"
-	"github.com/scopegen/scopegen/internal/testonly/testscopes/testscopesgrpc"
+	"github.com/scopegen/scopegen/scopegrpc"
 )
 
 // fuzzMethod is a method of the test service as the fuzz target calls it:
@@ -197,7 +197,7 @@ func fuzzSeeds(f *testing.F) {
 // the handler's message; and the handler's message is left as it was unless
 // RedactInPlace is set.
 //
-//	go test ./internal/testonly/testscopes/testscopesgrpc -run '^$' -fuzz FuzzRedaction -fuzztime 30s
+//	go test ./scopegrpc -run '^$' -fuzz FuzzRedaction -fuzztime 30s
 func FuzzRedaction(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte, method, scopeMask, inviteMask, flags uint8) {
@@ -208,11 +208,11 @@ func FuzzRedaction(f *testing.F) {
 		}
 		before := proto.Clone(msg)
 		g := fuzzGrant(fm.name, scopeMask, inviteMask, flags)
-		var opts []testscopesgrpc.Option
+		var opts []scopegrpc.Option
 		if flags&fuzzInPlace != 0 {
-			opts = append(opts, testscopesgrpc.RedactInPlace())
+			opts = append(opts, scopegrpc.RedactInPlace())
 		}
-		e := testscopesgrpc.New(fixedResolver(g), opts...)
+		e := scopegrpc.New[scopes.Grant, scopes.Decision](fixedResolver(g), opts...)
 		ctx := context.Background()
 
 		called := false
@@ -263,7 +263,7 @@ func FuzzRedaction(f *testing.F) {
 				t.Fatalf("%s with %v: denial %v has %d details %v, want one ErrorInfo", fm.name, g, st, len(details), details)
 			}
 			info, ok := details[0].(*errdetails.ErrorInfo)
-			if !ok || info.Metadata[testscopesgrpc.MetadataCode] != fmt.Sprint(d.Code()) {
+			if !ok || info.Metadata[scopegrpc.MetadataCode] != fmt.Sprint(d.Code()) {
 				t.Fatalf("%s with %v: denial %v, want outcome %d in its ErrorInfo", fm.name, g, st, d.Code())
 			}
 			return
