@@ -71,26 +71,30 @@ func TestGoldenGRPC(t *testing.T) {
 	}
 }
 
-// TestGRPCInSync fails when the generated packages of the examples module
-// are not what the generator makes today: run go generate ./... in examples.
+// TestGRPCInSync fails when the committed glue of the examples module, or the
+// checker and glue of scopegrpc's tests, are not what the generator makes
+// today: run the go generate command it names.
 func TestGRPCInSync(t *testing.T) {
 	for _, tc := range []struct {
 		spec, dir string
 		opts      gen.GRPCOptions
-		core      *gen.Options // the checker too, when the examples module holds it
+		core      *gen.Options // the checker too, when it is a test fixture
 		coreDir   string
+		regen     string // the command that regenerates them
 	}{
 		{
-			spec: "../spec/scopes.yaml",
-			dir:  "../examples/clarifai/generatedgrpc",
-			opts: gen.GRPCOptions{Package: "generatedgrpc", Core: "github.com/scopegen/scopegen/generated", CorePackage: "generated", Source: "../../../spec/scopes.yaml"},
+			spec:  "../spec/scopes.yaml",
+			dir:   "../examples/clarifai/generatedgrpc",
+			opts:  gen.GRPCOptions{Package: "generatedgrpc", Core: "github.com/scopegen/scopegen/generated", CorePackage: "generated", Source: "../../../spec/scopes.yaml"},
+			regen: "cd examples && go generate ./clarifai/generatedgrpc",
 		},
 		{
-			spec:    "../examples/testdata/scopes.yaml",
-			dir:     "../examples/internal/testscopes/testscopesgrpc",
-			opts:    gen.GRPCOptions{Package: "testscopesgrpc", Core: "github.com/scopegen/scopegen/examples/internal/testscopes", CorePackage: "testscopes", Source: "../../../testdata/scopes.yaml"},
-			core:    &gen.Options{Package: "testscopes", Source: "../../testdata/scopes.yaml"},
-			coreDir: "../examples/internal/testscopes",
+			spec:    "../internal/testonly/testdata/scopes.yaml",
+			dir:     "../internal/testonly/testscopes/testscopesgrpc",
+			opts:    gen.GRPCOptions{Package: "testscopesgrpc", Core: "github.com/scopegen/scopegen/internal/testonly/testscopes", CorePackage: "testscopes", Source: "../../testdata/scopes.yaml"},
+			core:    &gen.Options{Package: "testscopes", Source: "../testdata/scopes.yaml"},
+			coreDir: "../internal/testonly/testscopes",
+			regen:   "go generate ./internal/testonly/testscopes",
 		},
 	} {
 		m, err := model.Load(tc.spec)
@@ -112,7 +116,7 @@ func TestGRPCInSync(t *testing.T) {
 				t.Fatal(err)
 			}
 			if diff != "" {
-				t.Errorf("%s is stale; run go generate ./... in examples:\n%s", dir, diff)
+				t.Errorf("%s is stale; run %s:\n%s", dir, tc.regen, diff)
 			}
 		}
 		check(tc.dir, generateGRPC(t, m, tc.opts))
@@ -203,7 +207,7 @@ func TestGRPCOptionErrors(t *testing.T) {
 // TestGRPCStable generates each adapter several times: the bytes must not
 // vary between runs.
 func TestGRPCStable(t *testing.T) {
-	for _, path := range []string{"../spec/scopes.yaml", "../examples/testdata/scopes.yaml"} {
+	for _, path := range []string{"../spec/scopes.yaml", "../internal/testonly/testdata/scopes.yaml"} {
 		m, err := model.Load(path)
 		if err != nil {
 			t.Fatal(err)

@@ -10,7 +10,7 @@ import (
 
 	"github.com/scopegen/scopegen/examples/clarifai"
 	"github.com/scopegen/scopegen/examples/clarifai/api"
-	"github.com/scopegen/scopegen/examples/internal/grpctest"
+	"github.com/scopegen/scopegen/internal/testonly/grpctest"
 )
 
 // client serves the example server with the demo keys in memory and returns
