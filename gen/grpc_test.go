@@ -18,9 +18,9 @@ import (
 	"github.com/scopegen/scopegen/internal/spec"
 )
 
-// The gRPC adapter imports gRPC and protobuf, which the scopegen module does
-// not require: these tests only compare and parse its source. The examples
-// module (examples/) compiles it, and runs it on a real gRPC server.
+// The gRPC adapter is glue over package scopegrpc: these tests compare and
+// parse its source; TestEndToEnd compiles it, and scopegrpc's own tests run
+// it on a real gRPC server.
 
 func grpcModel(t *testing.T, name string, data []byte) *model.Model {
 	t.Helper()

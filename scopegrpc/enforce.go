@@ -18,12 +18,14 @@
 // the keys MetadataCode, MetadataStatus, MetadataEndpoint, MetadataReason and
 // MetadataMissingScopes.
 //
-// It lives in a module of its own, so that only services that serve gRPC
-// download gRPC and protobuf.
+// Only this package and the glue import gRPC and protobuf: the generated
+// checker imports the standard library alone, so a program that checks
+// without serving gRPC never links them.
 package scopegrpc
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -141,7 +143,7 @@ type Option func(*options)
 
 // WithGrantInContext stores the caller's grant in the context of every call
 // of an endpoint, for GrantFromContext, at the cost of one allocation per
-// call. Without it, the grant is stored only for the endpoints whose handlers
+// unary call (two per stream, whose context the stream must then carry). Without it, the grant is stored only for the endpoints whose handlers
 // check request-dependent scopes.
 func WithGrantInContext() Option {
 	return func(o *options) {
@@ -265,10 +267,7 @@ func (e *Enforcer[G, D]) authorize(ctx context.Context, fullMethod string) (g G,
 	}
 	g, d, err = enforce.Decide[G, D](fullMethod, func() (G, error) { return e.resolve(ctx) })
 	if err != nil {
-		if st, ok := status.FromError(err); ok && st.Code() != codes.OK {
-			return g, d, false, st.Err()
-		}
-		return g, d, false, status.Error(codes.Internal, "the credentials could not be checked")
+		return g, d, false, resolverStatus(err)
 	}
 	if !d.Allowed() {
 		return g, d, false, e.deny(fullMethod, d)
@@ -353,4 +352,26 @@ func (s *serverStream[G, D]) SendMsg(m any) error {
 		m = r
 	}
 	return s.ServerStream.SendMsg(m)
+}
+
+// resolverStatus is the status that ends a call whose Resolver returned err,
+// an error that is none of the credential errors: the gRPC status it
+// carries, even wrapped (its own message only: the wrapping text may say
+// more than the client should read); the context's end as
+// codes.Canceled or codes.DeadlineExceeded; anything else as codes.Internal,
+// without its text.
+func resolverStatus(err error) error {
+	var carrier interface{ GRPCStatus() *status.Status }
+	if errors.As(err, &carrier) {
+		if st := carrier.GRPCStatus(); st.Code() != codes.OK {
+			return st.Err()
+		}
+	}
+	switch {
+	case errors.Is(err, context.Canceled):
+		return status.Error(codes.Canceled, context.Canceled.Error())
+	case errors.Is(err, context.DeadlineExceeded):
+		return status.Error(codes.DeadlineExceeded, context.DeadlineExceeded.Error())
+	}
+	return status.Error(codes.Internal, "the credentials could not be checked")
 }

@@ -113,12 +113,15 @@ func TestResolverErrorStatus(t *testing.T) {
 	}{
 		{"status", status.Error(codes.Unavailable, "the key store is busy"), codes.Unavailable, "the key store is busy", 0},
 		{"status-with-details", retry.Err(), codes.Unavailable, "the key store is busy", 1},
-		// status.FromError finds a wrapped status; its message is then the
-		// whole error's text.
-		{"wrapped-status", fmt.Errorf("lookup: %w", status.Error(codes.ResourceExhausted, "slow down")), codes.ResourceExhausted, "", 0},
+		// A wrapped status keeps its own message: the wrapping text (which
+		// may say more than a client should read) stays in the service.
+		{"wrapped-status", fmt.Errorf("lookup of %s: %w", private, status.Error(codes.ResourceExhausted, "slow down")), codes.ResourceExhausted, "slow down", 0},
 		{"plain", fmt.Errorf("the key store at %s is down", private), codes.Internal, "", 0},
 		{"status-ok", okStatusError{}, codes.Internal, "", 0},
-		{"context", fmt.Errorf("key store %s: %w", private, context.DeadlineExceeded), codes.Internal, "", 0},
+		// The call's end while resolving: the client's own deadline or
+		// cancellation, not an internal error.
+		{"deadline", fmt.Errorf("key store %s: %w", private, context.DeadlineExceeded), codes.DeadlineExceeded, "", 0},
+		{"canceled", fmt.Errorf("key store %s: %w", private, context.Canceled), codes.Canceled, "", 0},
 	} {
 		resolve := func(context.Context) (scopes.Grant, error) { return scopes.Grant{}, tc.err }
 		e := scopegrpc.New[scopes.Grant, scopes.Decision](resolve)
