@@ -32,11 +32,10 @@ is not an endpoint of the spec is denied. It never allocates.`, g.exampleMethod(
 			}),
 			jen.Return(jen.Lit(0), jen.False()),
 		)
-		check(
+		check(append([]jen.Code{
 			jen.List(jen.Id("e"), jen.Id("ok")).Op(":=").Id("LookupEndpoint").Call(jen.Id("fullMethod")),
 			jen.If(jen.Op("!").Id("ok")).Block(unknown),
-			decide()[0], decide()[1],
-		)
+		}, decide()...)...)
 		return
 	}
 	f.Func().Id("LookupEndpoint").Params(jen.Id("fullMethod").String()).Params(jen.Id("Endpoint"), jen.Bool()).Block(

@@ -327,7 +327,7 @@ func TestExplainCollaborator(t *testing.T) {
 	if code != 1 || v["reason"] != "missing_scopes" || !slices.Equal(strs(t, v["missing"]), []string{"Inputs:Add"}) {
 		t.Errorf("PostInputs: exit %d, %v", code, v)
 	}
-	code, out, _ := scopegen(t, append([]string{"explain"}, append(args, postInputs)...)...)
+	_, out, _ := scopegen(t, append([]string{"explain"}, append(args, postInputs)...)...)
 	for _, want := range []string{"Inputs:Add: missing (the invite lacks it)", "key        app_key, scopes All", "invite     app_key|pat, scopes Inputs:Get", "effective  app_key, scopes Inputs:Get"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text lacks %q:\n%s", want, out)
