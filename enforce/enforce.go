@@ -103,14 +103,21 @@ const (
 // the key was refused).
 func Decide[G Grant[D], D Decision[D]](fullMethod string, resolve func() (G, error)) (g G, d D, err error) {
 	var none G
-	d = none.Check(fullMethod)
+	return settle(none.Check(fullMethod), resolve, func(g G) D { return g.Check(fullMethod) })
+}
+
+// settle finishes a decision that began with d, the zero Grant's: a denial
+// of an unknown endpoint as it is, or the decision by check on the grant
+// resolve returns, as Decide says.
+func settle[G any, D Decision[D]](d D, resolve func() (G, error), check func(G) D) (g G, _ D, err error) {
+	var none G
 	if d.Method() == "" {
 		return none, d, nil
 	}
 	g, err = resolve()
 	switch {
 	case err == nil:
-		return g, g.Check(fullMethod), nil
+		return g, check(g), nil
 	case errors.Is(err, ErrNoCredentials):
 		return none, d, nil
 	case errors.Is(err, ErrKeyNotFound):
