@@ -18,8 +18,10 @@
 // the keys MetadataCode, MetadataStatus, MetadataEndpoint, MetadataReason and
 // MetadataMissingScopes.
 //
-// It lives in a module of its own, so that only services that serve gRPC
-// download gRPC and protobuf.
+// It is a package of the scopegen module, which requires a gRPC that builds
+// with the oldest Go scopegen supports (v1.80.x for Go 1.24). Only programs
+// that import it build gRPC and protobuf: the generated checker imports only
+// the standard library.
 package scopegrpc
 
 import (
