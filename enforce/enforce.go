@@ -1,8 +1,9 @@
 // Package enforce is what the transport adapters of scopegen (package
-// scopegrpc for gRPC, and those for HTTP and Connect) share: the methods that
-// the Grant and Decision types of every generated package have, as the
-// constraints adapters are instantiated with, the errors a service's resolver
-// returns for refused credentials, and the order in which a call is decided.
+// scopegrpc for gRPC, and any written for another transport) share: the
+// methods that the Grant and Decision types of every generated package have,
+// as the constraints adapters are instantiated with, the errors a service's
+// resolver returns for refused credentials, and the order in which a call is
+// decided.
 //
 // An adapter is written once, as generic code over a Grant type G and its
 // Decision type D: the compiler instantiates it for each generated package,

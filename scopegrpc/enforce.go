@@ -18,9 +18,10 @@
 // the keys MetadataCode, MetadataStatus, MetadataEndpoint, MetadataReason and
 // MetadataMissingScopes.
 //
-// Only this package and the glue import gRPC and protobuf: the generated
-// checker imports the standard library alone, so a program that checks
-// without serving gRPC never links them.
+// It is a package of the scopegen module, which requires a gRPC that builds
+// with the oldest Go scopegen supports (v1.80.x for Go 1.24). Only programs
+// that import it build gRPC and protobuf: the generated checker imports only
+// the standard library.
 package scopegrpc
 
 import (

@@ -22,6 +22,18 @@ func runCheck(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	lines := generateLines(g.out)
+	if !g.grpc.on {
+		// Without -grpc, check compares only the checker: a stale adapter
+		// would pass. Refuse when the directory's own //go:generate line
+		// writes one.
+		for _, l := range lines {
+			if l.grpc {
+				fmt.Fprintf(stderr, "scopegen check: %s:%d: the //go:generate line writes a gRPC adapter (-grpc), which check compares only when given -grpc; run check with the flags of that line: add -grpc (and its -grpc-out or -import-path, if it has them)\n", filepath.ToSlash(l.file), l.line)
+				return exitCode(1)
+			}
+		}
+	}
 	diff, err := output.Stale(inDir(g.out, files))
 	if err != nil {
 		return err
@@ -35,8 +47,9 @@ func runCheck(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	if diff == "" && adapterDiff == "" {
 		return nil
 	}
+	tool := goTool()
 	fmt.Fprint(stdout, diff+adapterDiff)
-	fmt.Fprintf(stderr, "scopegen check: %s; run: %s%s\n", staleWhat(g.out, g.grpc.out, diff != "", adapterDiff != ""), g.fixCommand(fs), regenerateHint(g.out))
+	fmt.Fprintf(stderr, "scopegen check: %s; run: %s%s\n", staleWhat(g.out, g.grpc.out, diff != "", adapterDiff != ""), g.fixCommand(fs, tool), regenerateHint(g.out, lines, tool))
 	return exitCode(1)
 }
 
@@ -53,9 +66,13 @@ func staleWhat(out, adapter string, outStale, adapterStale bool) string {
 }
 
 // fixCommand is the scopegen generate command that rewrites what check
-// compared, with every argument quoted for a POSIX shell where it needs it.
-func (g *generateFlags) fixCommand(fs *flag.FlagSet) string {
+// compared, with every argument quoted for a POSIX shell where it needs it;
+// with tool, in the go tool scopegen form.
+func (g *generateFlags) fixCommand(fs *flag.FlagSet, tool bool) string {
 	cmd := "scopegen generate -spec " + shellQuote(g.spec) + " -out " + shellQuote(g.out) + " -pkg " + shellQuote(g.pkg)
+	if tool {
+		cmd = "go tool " + cmd
+	}
 	if g.docs != "SCOPES.md" {
 		// A double-quoted name, as always, unless the shell would expand or
 		// unescape something inside the double quotes.
@@ -79,24 +96,144 @@ func shellQuote(s string) string {
 }
 
 // regenerateHint names the other ways to run scopegen generate: go generate
-// when a file of out has a //go:generate line that runs scopegen, and go run
-// when scopegen is not installed.
-func regenerateHint(out string) string {
-	paths, _ := filepath.Glob(filepath.Join(out, "*.go"))
+// when out has a //go:generate line that runs scopegen (lines), and go run
+// when scopegen is neither a tool of the module (tool) nor, perhaps,
+// installed.
+func regenerateHint(out string, lines []generateLine, tool bool) string {
+	if len(lines) > 0 {
+		pkg := filepath.ToSlash(filepath.Clean(out))
+		if !filepath.IsAbs(out) && !strings.HasPrefix(pkg, ".") {
+			pkg = "./" + pkg
+		}
+		return fmt.Sprintf(" (or: go generate %s, whose //go:generate line runs it)", shellQuote(pkg))
+	}
+	if tool {
+		return ""
+	}
+	return " (without scopegen installed: go run " + toolPath + " generate with the same flags)"
+}
+
+// generateLine is a //go:generate line that runs scopegen.
+type generateLine struct {
+	file string // the file, in the directory check compares
+	line int    // its line number
+	grpc bool   // whether it passes -grpc: it writes a gRPC adapter
+}
+
+// generateLines returns the //go:generate lines of the .go files of dir that
+// run scopegen: a word of the line names it (scopegen, ./cmd/scopegen,
+// github.com/scopegen/scopegen/cmd/scopegen@v1.2.3...).
+func generateLines(dir string) []generateLine {
+	paths, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+	var out []generateLine
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			continue
 		}
-		for _, line := range strings.Split(string(data), "\n") {
-			if strings.HasPrefix(line, "//go:generate ") && strings.Contains(line, "scopegen") {
-				pkg := filepath.ToSlash(filepath.Clean(out))
-				if !filepath.IsAbs(out) && !strings.HasPrefix(pkg, ".") {
-					pkg = "./" + pkg
+		for i, line := range strings.Split(string(data), "\n") {
+			cmd, ok := strings.CutPrefix(line, "//go:generate ")
+			if !ok {
+				continue
+			}
+			words := strings.Fields(cmd)
+			for j, w := range words {
+				w, _, _ = strings.Cut(strings.Trim(w, `"'`), "@") // go run path@version
+				if w == "scopegen" || strings.HasSuffix(w, "/scopegen") {
+					out = append(out, generateLine{file: p, line: i + 1, grpc: hasGRPCFlag(words[j+1:])})
+					break
 				}
-				return fmt.Sprintf(" (or: go generate %s, whose //go:generate line runs it)", shellQuote(pkg))
 			}
 		}
 	}
-	return " (without scopegen installed: go run github.com/scopegen/scopegen/cmd/scopegen generate with the same flags)"
+	return out
+}
+
+// hasGRPCFlag reports whether the arguments of a scopegen command line set
+// -grpc, as the flag package reads it: -grpc, --grpc or -grpc=true.
+func hasGRPCFlag(args []string) bool {
+	for _, a := range args {
+		a = strings.Trim(a, `"'`)
+		if a == "--" {
+			return false
+		}
+		name, value, hasValue := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-"), "=")
+		if !strings.HasPrefix(a, "-") || name != "grpc" {
+			continue
+		}
+		if !hasValue {
+			return true
+		}
+		on, err := strconv.ParseBool(value)
+		return on || err != nil // an odd value: assume it writes one
+	}
+	return false
+}
+
+// toolPath is the package path of scopegen: what a go.mod's tool directive
+// names for go tool scopegen to run it.
+const toolPath = "github.com/scopegen/scopegen/cmd/scopegen"
+
+// goTool reports whether the commands check prints should run scopegen as go
+// tool scopegen: whether the module of the current directory declares it as
+// a tool (the go.mod line go get -tool writes).
+//
+// The printed command is pasted in the same directory, where go tool looks
+// for scopegen in that module's go.mod, so that go.mod decides whether go
+// tool scopegen works, whatever ran check (go tool, go run or an installed
+// binary); and the go tool form runs the version the module pins, which its
+// //go:generate line and CI run too. A workspace (go.work) whose tool is
+// declared by another of its modules gets the plain form, which works where
+// scopegen is installed.
+func goTool() bool {
+	dir, err := os.Getwd()
+	if err != nil {
+		return false
+	}
+	for {
+		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil {
+			return declaresTool(data, toolPath)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return false
+		}
+		dir = parent
+	}
+}
+
+// declaresTool reports whether a go.mod file has a tool directive for the
+// package path, on its own line (tool path) or in a block (tool ( ... )).
+func declaresTool(gomod []byte, path string) bool {
+	inBlock := false
+	for _, line := range strings.Split(string(gomod), "\n") {
+		if i := strings.Index(line, "//"); i >= 0 {
+			line = line[:i]
+		}
+		f := strings.Fields(line)
+		switch {
+		case inBlock && len(f) == 1 && f[0] == ")":
+			inBlock = false
+		case inBlock && len(f) == 1:
+			if unquote(f[0]) == path {
+				return true
+			}
+		case len(f) == 2 && f[0] == "tool" && f[1] == "(":
+			inBlock = true
+		case len(f) == 2 && f[0] == "tool":
+			if unquote(f[1]) == path {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// unquote returns a go.mod token without its quotes, if it has them.
+func unquote(s string) string {
+	if u, err := strconv.Unquote(s); err == nil {
+		return u
+	}
+	return s
 }

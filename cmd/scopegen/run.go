@@ -51,7 +51,13 @@ var commands = []command{
 		"Generates the package in memory and compares it with -out (and the gRPC\n" +
 			"adapter with -grpc-out, with -grpc), writing nothing.\n" +
 			"Use it in CI to catch a spec edited without running go generate. It refuses\n" +
-			"what generate refuses: bad package names, and files that are symbolic links.\n\n" +
+			"what generate refuses: bad package names, and files that are symbolic links.\n" +
+			"Give it the flags of the //go:generate line: without -grpc it fails when that\n" +
+			"line, in -out, writes a gRPC adapter, which it would not compare.\n\n" +
+			"When stale, it prints the command that regenerates the files: go tool\n" +
+			"scopegen generate ... when the go.mod of the current directory's module\n" +
+			"declares scopegen as a tool (go get -tool), and scopegen generate ...\n" +
+			"otherwise.\n\n" +
 			"Exit status: 0 in sync, 1 stale (a unified diff is printed) or the spec is\n" +
 			"invalid, 2 usage error.",
 		runCheck},
