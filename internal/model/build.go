@@ -548,31 +548,28 @@ func (b *builder) endpoints() {
 	}
 	b.m.DefaultPrincipals, b.m.DefaultPrincipalsPos = defaults, defaultsPos
 	for _, e := range b.f.Endpoints {
-		method := e.Method.Value
-		switch {
-		case e.Method.Pos.Line == 0:
-			b.errorf(e.Pos, "endpoint needs a method, e.g. method: /clarifai.api.V2/PostInputs")
-			continue
-		case len(method) > 4*MaxNameLength || !fullMethod.MatchString(method):
-			b.errorf(e.Method.Pos, "method %q is malformed; write the gRPC full method name /package.Service/Method, e.g. /clarifai.api.V2/PostInputs", truncate(method))
-			continue
-		case b.m.endpointByName[method] != nil:
-			b.errorf(e.Method.Pos, "endpoint %q is listed twice (first at %s); merge them", method, b.m.endpointByName[method].Pos)
+		name, namePos, valid := b.endpointName(e)
+		if !valid {
 			continue
 		}
 		if len(b.m.Endpoints) == MaxEndpoints {
-			b.errorf(e.Method.Pos, "more than %d endpoints; split the spec", MaxEndpoints)
+			b.errorf(namePos, "more than %d endpoints; split the spec", MaxEndpoints)
 			return
 		}
-		ep := &Endpoint{Pos: e.Method.Pos, Method: method, Index: len(b.m.Endpoints) + 1,
+		ep := &Endpoint{Pos: namePos, Name: name, Method: e.Method.Value, Index: len(b.m.Endpoints) + 1,
 			Description: e.Description.Value, Public: e.Public.Value,
 			GoNamePos: e.GoName.Pos, DescriptionPos: e.Description.Pos, PublicPos: e.Public.Pos}
-		b.m.endpointByName[method] = ep
-		ep.GoName = GoIdent(method[strings.LastIndexByte(method, '/')+1:])
+		b.m.endpointByName[name] = ep
+		if ep.Method != "" {
+			ep.GoName = GoIdent(name[strings.LastIndexByte(name, '/')+1:])
+		} else {
+			ep.GoName = GoIdent(name)
+		}
 		if e.GoName.Value != "" {
 			ep.GoName = e.GoName.Value
 		}
-		b.claimGoName(ep.GoName, fmt.Sprintf("endpoint %q", method), pick(e.GoName.Pos, ep.Pos), true)
+		b.claimGoName(ep.GoName, fmt.Sprintf("endpoint %q", name), pick(e.GoName.Pos, ep.Pos), true)
+		method := name // for the messages below
 
 		what := fmt.Sprintf("endpoint %s", method)
 		b.checkText(e.Description, ep.Pos, what+": description")
@@ -594,13 +591,13 @@ func (b *builder) endpoints() {
 		default:
 			ep.Principals = defaults
 			if defaults == 0 && ok {
-				b.errorf(e.Method.Pos, "%s says nothing about principals and defaults.principals is not set; add principals: [app_key, pat]", what)
+				b.errorf(ep.Pos, "%s says nothing about principals and defaults.principals is not set; add principals: [app_key, pat]", what)
 			}
 		}
 		if len(ep.Requires) > MaxRequiredPerEndpoint {
 			// reported above; its closure is not worth the work
 		} else if add := closureAdds(ep.Requires); len(add) > 0 && !ep.Public {
-			b.warnf(e.Method.Pos, "%s requires %s but not their prerequisites; the closure adds %s. Valid keys always hold them (prerequisites are checked when a key is made) and the check enforces only what is listed; add them to requires to say so",
+			b.warnf(ep.Pos, "%s requires %s but not their prerequisites; the closure adds %s. Valid keys always hold them (prerequisites are checked when a key is made) and the check enforces only what is listed; add them to requires to say so",
 				what, strings.Join(Names(ep.Requires), ", "), strings.Join(Names(add), ", "))
 		}
 		for _, r := range e.RequestScopes {
@@ -639,8 +636,51 @@ func (b *builder) endpoints() {
 			}
 			ep.Redactions = append(ep.Redactions, Redaction{Field: f, Unless: unless, Pos: r.Field.Pos, UnlessPos: unlessPos})
 		}
+		b.bindings(ep, e.HTTP)
 		b.m.Endpoints = append(b.m.Endpoints, ep)
 	}
+	b.sharedBindings()
+}
+
+// endpointName checks the identity of e: a gRPC method, or the operation
+// name of an HTTP-only endpoint, which has bindings. It returns the name
+// and where it is written.
+func (b *builder) endpointName(e spec.Endpoint) (string, spec.Pos, bool) {
+	method, op := e.Method.Value, e.Operation.Value
+	hasMethod, hasOp := e.Method.Pos.Line != 0 || method != "", e.Operation.Pos.Line != 0 || op != ""
+	switch {
+	case hasMethod && hasOp:
+		b.errorf(e.Operation.Pos, "endpoint %q has both a method and an operation; an operation names an HTTP-only endpoint: remove one", truncate(method))
+		return "", spec.Pos{}, false
+	case !hasMethod && !hasOp:
+		b.errorf(e.Pos, "endpoint needs a method, e.g. method: /clarifai.api.V2/PostInputs, or for an HTTP-only endpoint an operation and its bindings, e.g. operation: listReposForUser and http: [\"GET /users/{username}/repos\"]")
+		return "", spec.Pos{}, false
+	case hasOp:
+		switch {
+		case len(op) > MaxNameLength:
+			b.errorf(e.Operation.Pos, "operation %q is %d bytes, longer than an operation name may be (%d); shorten it", truncate(op), len(op), MaxNameLength)
+			return "", spec.Pos{}, false
+		case !ValidOperationName(op):
+			b.errorf(e.Operation.Pos, "operation %q is malformed; write a name of printable characters without spaces that does not start with '/' (a gRPC method is written method:), e.g. listReposForUser", truncate(op))
+			return "", spec.Pos{}, false
+		case len(e.HTTP) == 0:
+			b.errorf(e.Operation.Pos, "operation %q has no HTTP bindings, so no request reaches it; add http: [\"VERB /path\"]", op)
+			return "", spec.Pos{}, false
+		case b.m.endpointByName[op] != nil:
+			b.errorf(e.Operation.Pos, "endpoint %q is listed twice (first at %s); merge them", op, b.m.endpointByName[op].Pos)
+			return "", spec.Pos{}, false
+		}
+		return op, e.Operation.Pos, true
+	}
+	switch {
+	case len(method) > 4*MaxNameLength || !fullMethod.MatchString(method):
+		b.errorf(e.Method.Pos, "method %q is malformed; write the gRPC full method name /package.Service/Method, e.g. /clarifai.api.V2/PostInputs", truncate(method))
+		return "", spec.Pos{}, false
+	case b.m.endpointByName[method] != nil:
+		b.errorf(e.Method.Pos, "endpoint %q is listed twice (first at %s); merge them", method, b.m.endpointByName[method].Pos)
+		return "", spec.Pos{}, false
+	}
+	return method, e.Method.Pos, true
 }
 
 func pickStr(s spec.Str, fallback spec.Pos) spec.Str {

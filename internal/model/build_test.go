@@ -9,7 +9,9 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -431,20 +433,53 @@ func checkModel(t testing.TB, m *model.Model) {
 			t.Errorf("outcome %d is %q, want %q", i, o.Role, model.Roles[i])
 		}
 	}
+	patterns := map[string][]*model.Endpoint{}
 	for i, e := range m.Endpoints {
 		if e.Index != i+1 {
-			t.Errorf("endpoint %s has Index %d, want %d", e.Method, e.Index, i+1)
+			t.Errorf("endpoint %s has Index %d, want %d", e.Name, e.Index, i+1)
 		}
-		if m.Endpoint(e.Method) != e {
-			t.Errorf("Endpoint(%q) does not return the endpoint", e.Method)
+		if m.Endpoint(e.Name) != e {
+			t.Errorf("Endpoint(%q) does not return the endpoint", e.Name)
+		}
+		if e.Method != "" && e.Method != e.Name || e.Method == "" && (len(e.HTTP) == 0 || !model.ValidOperationName(e.Name)) {
+			t.Errorf("endpoint %s: method %q, %d bindings: neither a gRPC endpoint nor an HTTP-only one", e.Name, e.Method, len(e.HTTP))
 		}
 		if e.Public && (e.Principals != 0 || len(e.Requires) > 0) {
-			t.Errorf("public endpoint %s has principals or requires", e.Method)
+			t.Errorf("public endpoint %s has principals or requires", e.Name)
 		}
-		if len(e.Requires) > model.MaxRequiredPerEndpoint || len(e.Redactions) > model.MaxRedactionsPerEndpoint {
-			t.Errorf("endpoint %s is over a limit", e.Method)
+		if len(e.Requires) > model.MaxRequiredPerEndpoint || len(e.Redactions) > model.MaxRedactionsPerEndpoint || len(e.HTTP) > model.MaxBindingsPerEndpoint {
+			t.Errorf("endpoint %s is over a limit", e.Name)
 		}
-		claim(e.GoName, "endpoint "+e.Method)
+		claim(e.GoName, "endpoint "+e.Name)
+		own := map[string]bool{}
+		for _, b := range e.HTTP {
+			p := b.Pattern()
+			if own[p] {
+				t.Errorf("endpoint %s has two bindings %s", e.Name, p)
+			}
+			own[p] = true
+			patterns[p] = append(patterns[p], e)
+			again, err := model.ParseBinding(b.String())
+			if err != nil || !reflect.DeepEqual(again.Segments, b.Segments) || again.CustomVerb != b.CustomVerb {
+				t.Errorf("endpoint %s: binding %s does not parse back as itself: %v", e.Name, b.String(), err)
+			}
+			if len(b.Segments) > model.MaxSegments || b.Pos.Line < 1 {
+				t.Errorf("endpoint %s: binding %s is over a limit or has no position", e.Name, b.String())
+			}
+		}
+	}
+	for _, e := range m.Endpoints {
+		for _, b := range e.HTTP {
+			var others []*model.Endpoint
+			for _, o := range patterns[b.Pattern()] {
+				if o != e {
+					others = append(others, o)
+				}
+			}
+			if !slices.Equal(b.Shared, others) {
+				t.Errorf("endpoint %s: binding %s is shared with %d endpoints; %d others have it", e.Name, b.String(), len(b.Shared), len(others))
+			}
+		}
 	}
 	for _, p := range m.Presets {
 		claim(p.GoName, fmt.Sprintf("preset %q", p.Name))
@@ -506,8 +541,11 @@ func eachReference(m *model.Model, at func(what, value string, pos spec.Pos), mi
 		scopes(fmt.Sprintf("preset %q scopes", p.Name), p.Scopes, p.ScopesPos)
 	}
 	for _, e := range m.Endpoints {
-		what := "endpoint " + e.Method
+		what := "endpoint " + e.Name
 		scopes(what+" requires", e.Requires, e.RequiresPos)
+		for _, b := range e.HTTP {
+			at(what+" http", b.String(), b.Pos)
+		}
 		if e.HasPrincipals {
 			principals(what+" principals", e.Principals, e.PrincipalsPos)
 		} else if len(e.PrincipalsPos) > 0 {

@@ -85,6 +85,27 @@ func hostileSpecs() []struct{ name, src, want string } {
 	}
 	add("endpoints over the limit", b.String(), fmt.Sprintf("more than %d endpoints", model.MaxEndpoints))
 
+	// Every endpoint shares one binding: each would name all the others
+	// (quadratic) before the limit.
+	b.Reset()
+	b.WriteString(limitHead + scopes(1) + "endpoints:\n")
+	for i := 0; b.Len() < spec.MaxBytes/2; i++ {
+		fmt.Fprintf(&b, "- {method: /a.B/M%d, http: [{shared: GET /a}]}\n", i)
+	}
+	add("shared bindings", b.String(), fmt.Sprintf("at most %d endpoints may share a binding", model.MaxShared))
+
+	// As many bindings as fit, all different, at the limits per endpoint.
+	b.Reset()
+	b.WriteString(limitHead + scopes(1) + "endpoints:\n")
+	for i := 0; b.Len() < spec.MaxBytes*3/4; i++ {
+		fmt.Fprintf(&b, "- method: /a.B/M%d\n  http: [", i)
+		for j := range model.MaxBindingsPerEndpoint {
+			fmt.Fprintf(&b, "\"PUT /%d/%d/{a}/{b=c/*/d/**}:x\",", i, j)
+		}
+		b.WriteString("]\n")
+	}
+	add("many bindings", b.String(), "")
+
 	// A chain of requires: closures of 1, 2, ..., 16382 scopes (quadratic,
 	// 30 GB of allocations and a 1 GB generated file, before the limit).
 	b.Reset()

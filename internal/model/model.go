@@ -30,9 +30,20 @@ const (
 	MaxRedactionsPerEndpoint = 64
 	// MaxFieldDepth is the most names in a redacted field path (a.b.c is 3).
 	MaxFieldDepth = 32
-	// MaxNameLength is the longest scope name, in bytes; a method may be four
-	// times as long.
+	// MaxNameLength is the longest scope name or operation name, in bytes; a
+	// method, and an HTTP binding ("VERB /path"), may be four times as long.
 	MaxNameLength = 200
+	// MaxBindingsPerEndpoint is the most HTTP bindings an endpoint has
+	// (Clarifai's API binds a method to 5 paths at most).
+	MaxBindingsPerEndpoint = 16
+	// MaxSegments is the most segments of an HTTP path template, counting
+	// those of its variables ({name=projects/*} is two). It bounds the work of
+	// matching a request.
+	MaxSegments = 32
+	// MaxShared is the most endpoints whose bindings may match exactly the
+	// same requests (bindings marked shared; Clarifai's protos give two
+	// methods one binding). It bounds the lists of Binding.Shared.
+	MaxShared = 8
 	// MaxPrerequisites is the most prerequisites a scope has, counting their
 	// own prerequisites (its closure). It bounds the work of computing
 	// closures, which a chain of requires would make quadratic, and the
@@ -148,15 +159,22 @@ type Preset struct {
 	ScopesPos      []spec.Pos
 }
 
-// Endpoint is a gRPC method protected by scopes. Pos is where its method is
-// written, and each XPos where the key X is; RequiresPos[i] is where
-// Requires[i] is listed, and PrincipalsPos where each kind of Principals is
-// (in the order of Principals.List()) when HasPrincipals.
+// Endpoint is a gRPC method or an HTTP-only operation, protected by scopes.
+// Pos is where its method (or operation) is written, and each XPos where
+// the key X is; RequiresPos[i] is where Requires[i] is listed, and
+// PrincipalsPos where each kind of Principals is (in the order of
+// Principals.List()) when HasPrincipals.
 type Endpoint struct {
-	Pos           spec.Pos
-	Method        string // full method, e.g. "/clarifai.api.V2/PostInputs"
-	GoName        string // e.g. "PostInputs"
-	Index         int    // 1..len(Endpoints), in spec order; 0 means unknown
+	Pos spec.Pos
+	// Name is the endpoint's identity, which grants and explain name it by:
+	// Method for a gRPC endpoint; for an HTTP-only endpoint its operation
+	// name (spec key operation:), e.g. "listReposForUser", which never
+	// starts with '/'.
+	Name          string
+	Method        string    // gRPC full method, e.g. "/clarifai.api.V2/PostInputs"; "" for an HTTP-only endpoint
+	HTTP          []Binding // in spec order; may be empty
+	GoName        string    // e.g. "PostInputs"
+	Index         int       // 1..len(Endpoints), in spec order; 0 means unknown
 	Description   string
 	Public        bool      // callable without credentials
 	Principals    Principal // who may call it (empty when public)
@@ -204,8 +222,9 @@ type Reserved struct {
 // Scope returns the scope named name, or nil.
 func (m *Model) Scope(name string) *Scope { return m.scopeByName[name] }
 
-// Endpoint returns the endpoint with full method name method, or nil.
-func (m *Model) Endpoint(method string) *Endpoint { return m.endpointByName[method] }
+// Endpoint returns the endpoint named name (Endpoint.Name: a full method
+// name, or an HTTP-only endpoint's operation name), or nil.
+func (m *Model) Endpoint(name string) *Endpoint { return m.endpointByName[name] }
 
 // Outcome returns the outcome for role r.
 func (m *Model) Outcome(r Role) *Outcome {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 var (
@@ -53,6 +54,22 @@ func ValidGoName(s string) bool {
 // bytes in all. It is the rule Build applies to every scope's name.
 func ValidScopeName(s string) bool {
 	return len(s) <= MaxNameLength && scopeName.MatchString(s)
+}
+
+// ValidOperationName reports whether s is a well-formed operation name, the
+// name of an HTTP-only endpoint: at most MaxNameLength bytes of printable
+// characters without spaces, not starting with '/' (which starts a gRPC
+// method). It is the rule Build applies to every operation name.
+func ValidOperationName(s string) bool {
+	if s == "" || len(s) > MaxNameLength || s[0] == '/' || !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsPrint(r) || unicode.IsSpace(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // ReservedGoNames are the identifiers the generated package declares itself;

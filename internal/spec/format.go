@@ -18,14 +18,16 @@ const lineWidth = 100
 // diff:
 //
 //   - the keys in a fixed order: scopegen, outcomes, defaults, scopes,
-//     reserved, presets, endpoints, and in each entry name (or method)
-//     first, as spec/scopes.yaml writes them;
+//     reserved, presets, endpoints, and in each entry name (or method, or
+//     operation) first, as spec/scopes.yaml writes them, an endpoint's http
+//     bindings next;
 //   - a blank line between top-level keys, between scopes of different
 //     resources (the part of the name before ':'), and before each entry
 //     that carries a comment;
 //   - lists of names as flow lists ([a, b]), or as block lists when that
-//     line would be longer than 100 bytes; request scopes and redactions as
-//     one flow mapping per line; runs of three or more consecutive reserved
+//     line would be longer than 100 bytes (so are an endpoint's http
+//     bindings, a shared one as {shared: "VERB /path"}); request scopes and
+//     redactions as one flow mapping per line; runs of three or more consecutive reserved
 //     ids as a range FROM-TO;
 //   - strings plain when YAML reads them back as the same string, else
 //     double-quoted.
@@ -190,24 +192,30 @@ func (w *writer) strs(indent, key string, list []Str) {
 // else as a block list. quoted items are strings to write as scalars; the
 // others are written as they are.
 func (w *writer) list(indent, key string, items []string, quoted bool) {
-	flow := make([]string, len(items))
-	n := len(indent) + len(key) + 4
-	for i, it := range items {
-		flow[i] = it
-		if quoted {
-			flow[i] = scalar(it, true)
+	flow, block := items, items
+	if quoted {
+		flow, block = make([]string, len(items)), make([]string, len(items))
+		for i, it := range items {
+			flow[i], block[i] = scalar(it, true), scalar(it, false)
 		}
-		n += len(flow[i]) + 2
 	}
-	if n <= lineWidth || len(items) < 2 {
+	w.items(indent, key, flow, block)
+}
+
+// items writes a list under key: as a flow list of the entries flow when
+// it fits on the line, else as a block list of the entries block (the same
+// entries, written for a block list).
+func (w *writer) items(indent, key string, flow, block []string) {
+	n := len(indent) + len(key) + 4
+	for _, it := range flow {
+		n += len(it) + 2
+	}
+	if n <= lineWidth || len(flow) < 2 {
 		w.line(indent + key + ": [" + strings.Join(flow, ", ") + "]")
 		return
 	}
 	w.line(indent + key + ":")
-	for _, it := range items {
-		if quoted {
-			it = scalar(it, false)
-		}
+	for _, it := range block {
 		w.line(indent + "  - " + it)
 	}
 }
@@ -302,6 +310,21 @@ func (w *writer) endpoint(e Endpoint) {
 	it := w.item()
 	const in = "    "
 	w.str(in, "method", e.Method)
+	w.str(in, "operation", e.Operation)
+	if e.HTTP != nil {
+		flow, block := make([]string, len(e.HTTP)), make([]string, len(e.HTTP))
+		for i, b := range e.HTTP {
+			flow[i], block[i] = scalar(b.Rule.Value, true), scalar(b.Rule.Value, false)
+			switch {
+			case b.Shared && b.Rule.Value == "":
+				flow[i], block[i] = "{}", "{}"
+			case b.Shared:
+				flow[i] = "{shared: " + flow[i] + "}"
+				block[i] = flow[i]
+			}
+		}
+		w.items(in, "http", flow, block)
+	}
 	w.str(in, "go_name", e.GoName)
 	w.str(in, "description", e.Description)
 	w.bool(in, "public", e.Public)

@@ -189,7 +189,13 @@ func TestMarshalLayout(t *testing.T) {
 			{Method: str("/a.B/Get"), Requires: strs("Inputs:Get"), Comment: "service a.B",
 				RequestScopes: []spec.RequestScope{{Scope: str("Models:Get"), When: str("with models, always")}},
 				Redact:        []spec.Redaction{{Field: str("inputs.data"), Unless: strs("Models:Get")}}},
-			{Method: str("/a.B/Health"), Description: str("Up?"), Public: spec.Bool{Value: true}},
+			{Method: str("/a.B/Health"), Description: str("Up?"), Public: spec.Bool{Value: true},
+				HTTP: []spec.Binding{{Rule: str("GET /health")}}},
+			{Operation: str("listReposForUser"), Requires: strs("Inputs:Get"), HTTP: []spec.Binding{
+				{Rule: str("GET /users/{username}/repos")},
+				{Rule: str("GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/repos"), Shared: true},
+				{Rule: str("POST /v1/{name=projects/*/secrets/*}:cancel")}}},
+			{Operation: str("short"), HTTP: []spec.Binding{{Rule: str("GET /a")}, {Rule: str("PUT /a/{b}"), Shared: true}}},
 			{Method: str("/a.B/Put"), GoName: str("PutIt"), HasPrincipals: true, Principals: strs("pat"), Requires: []spec.Str{}},
 			{},
 			{Method: str("/a.C/Get"), Comment: "service a.C\nsecond line"},
@@ -266,8 +272,17 @@ endpoints:
     redact:
       - {field: inputs.data, unless: [Models:Get]}
   - method: /a.B/Health
+    http: [GET /health]
     description: Up?
     public: true
+  - operation: listReposForUser
+    http:
+      - GET /users/{username}/repos
+      - {shared: "GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/repos"}
+      - POST /v1/{name=projects/*/secrets/*}:cancel
+    requires: [Inputs:Get]
+  - operation: short
+    http: [GET /a, {shared: "PUT /a/{b}"}]
   - method: /a.B/Put
     go_name: PutIt
     principals: [pat]
@@ -390,6 +405,7 @@ func FuzzFormatRoundTrip(f *testing.F) {
 		"# head\n\n# more\nscopegen: 1\n# s\nscopes:\n  # c\n  - {name: 'a: b', requires: [\"x,y\"]}\n\n# foot\n",
 		"scopegen: 1\noutcomes: {}\ndefaults: {}\nreserved: {ids: [1, 2, 3, 5, 16381-16383], names: []}\npresets: []\nendpoints: [{}]\n",
 		"scopegen: 1\nendpoints:\n  - {principals: [], request_scopes: [{}], redact: [{unless: []}]}\n",
+		"scopegen: 1\nendpoints:\n  - {operation: o, http: [GET /a, '', {}, {shared: ''}, {shared: \"PUT /a/{b}\"}]}\n  - {method: m, http: []}\n",
 		"scopegen: 1\nscopes: [{deprecated: 'true', description: \"\\t\\u2028\"}, {deprecated: yes}]\n",
 	} {
 		f.Add([]byte(src))

@@ -632,6 +632,11 @@ func (d *decoder) endpoint(n *yaml.Node) Endpoint {
 	e := Endpoint{Pos: d.pos(n), Comment: commentText(n.HeadComment)}
 	d.mapping(n, "endpoint",
 		field{"method", func(v *yaml.Node) { e.Method = d.str(v, "method") }},
+		field{"operation", func(v *yaml.Node) { e.Operation = d.str(v, "operation") }},
+		field{"http", func(v *yaml.Node) {
+			e.HTTP = []Binding{}
+			d.seq(v, "http", func(v *yaml.Node) { e.HTTP = append(e.HTTP, d.binding(v)) })
+		}},
 		field{"go_name", func(v *yaml.Node) { e.GoName = d.str(v, "go_name") }},
 		field{"description", func(v *yaml.Node) { e.Description = d.str(v, "description") }},
 		field{"public", func(v *yaml.Node) { e.Public = d.bool(v, "public") }},
@@ -661,6 +666,23 @@ func (d *decoder) endpoint(n *yaml.Node) Endpoint {
 		}},
 	)
 	return e
+}
+
+// binding reads an entry of an endpoint's http list: "VERB /path", or
+// {shared: "VERB /path"}.
+func (d *decoder) binding(n *yaml.Node) Binding {
+	b := Binding{Pos: d.pos(n)}
+	if n.Kind != yaml.MappingNode {
+		if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+			d.errorf(n, "http entry must be a string \"VERB /path\" (or {shared: \"VERB /path\"}), not %s", kindName(n))
+			return b
+		}
+		b.Rule = d.str(n, "http entry")
+		return b
+	}
+	b.Shared = true
+	d.mapping(n, "http entry", field{"shared", func(v *yaml.Node) { b.Rule = d.str(v, "shared") }})
+	return b
 }
 
 // comments fills the comments of f from the document doc and its top-level

@@ -173,6 +173,8 @@ endpoints:
   - method: /a.B/D
     request_scopes: [{scope: A, when: always}]
     redact: [{field: f.g, unless: [A]}]
+  - operation: listRepos
+    http: [GET /repos, {shared: "GET /users/{u}/repos"}]
 `)
 	if want := (spec.Pos{File: name, Line: 2, Col: 1}); f.Pos != want {
 		t.Errorf("file position %v, want %v (the first key)", f.Pos, want)
@@ -203,6 +205,14 @@ endpoints:
 	}
 	if e := f.Endpoints[1]; e.HasPrincipals || e.RequestScopes[0].When.Value != "always" || e.Redact[0].Unless[0].Value != "A" {
 		t.Errorf("endpoint %+v", e)
+	}
+	e = f.Endpoints[2]
+	want := []spec.Binding{
+		{Pos: spec.Pos{File: name, Line: 17, Col: 12}, Rule: spec.Str{Value: "GET /repos", Pos: spec.Pos{File: name, Line: 17, Col: 12}}},
+		{Pos: spec.Pos{File: name, Line: 17, Col: 24}, Rule: spec.Str{Value: "GET /users/{u}/repos", Pos: spec.Pos{File: name, Line: 17, Col: 33}}, Shared: true},
+	}
+	if e.Operation.Value != "listRepos" || e.Method.Value != "" || !reflect.DeepEqual(e.HTTP, want) {
+		t.Errorf("HTTP-only endpoint %+v", e)
 	}
 }
 
@@ -322,6 +332,9 @@ func TestParseShapes(t *testing.T) {
 	wantOne(t, "scopegen: 1\nscopes: [{grants_all: 1}]\n", "2:23", "grants_all must be true or false, not the number 1")
 	wantOne(t, "scopegen: 1\noutcomes: []\n", "2:11", "outcomes must be a mapping from role")
 	wantOne(t, "scopegen: 1\noutcomes: {[a]: {}}\n", "2:12", "outcome role must be a string, not a list")
+	wantOne(t, "scopegen: 1\nendpoints: [{http: GET /a}]\n", "2:20", `http must be a list, not "GET /a"`)
+	wantOne(t, "scopegen: 1\nendpoints: [{http: [~]}]\n", "2:21", `http entry must be a string "VERB /path" (or {shared: "VERB /path"}), not empty`)
+	wantOne(t, "scopegen: 1\nendpoints: [{http: [{shared: [GET /a]}]}]\n", "2:30", "shared must be a string, not a list")
 	wantOne(t, "scopegen: 1\n[a]: 1\n", "2:1", "the spec keys must be plain names")
 	wantOne(t, "scopegen: 1\nendpionts: []\n", "2:1", `unknown key "endpionts" in the spec; did you mean "endpoints"? (known keys: defaults, endpoints, outcomes, presets, reserved, scopegen, scopes)`)
 }
@@ -384,7 +397,7 @@ func TestSchema(t *testing.T) {
 	w.walk(nil, schema)
 	// Every mapping the parser reads must be described: a parser key missing
 	// from the schema fails above, at its parent; these are the roots.
-	for _, path := range []string{"", "outcomes.insufficient_scopes", "defaults", "scopes.[]", "reserved", "presets.[]", "endpoints.[]", "endpoints.[].request_scopes.[]", "endpoints.[].redact.[]"} {
+	for _, path := range []string{"", "outcomes.insufficient_scopes", "defaults", "scopes.[]", "reserved", "presets.[]", "endpoints.[]", "endpoints.[].http.[]", "endpoints.[].request_scopes.[]", "endpoints.[].redact.[]"} {
 		if !w.objects[path] {
 			t.Errorf("the schema does not describe the mapping at %q", path)
 		}
@@ -397,8 +410,9 @@ type schemaWalker struct {
 	objects map[string]bool // paths of the objects walked
 }
 
-// resolve returns node with its $ref and allOf schemas: the schemas whose
-// properties and items apply to the value.
+// resolve returns node with its $ref, allOf and oneOf schemas: the schemas
+// whose properties and items apply to the value (for oneOf, to the values
+// of one shape: a string or a mapping).
 func (w *schemaWalker) resolve(node map[string]any) []map[string]any {
 	out := []map[string]any{node}
 	if ref, ok := node["$ref"].(string); ok {
@@ -409,9 +423,11 @@ func (w *schemaWalker) resolve(node map[string]any) []map[string]any {
 		}
 		out = append(out, w.resolve(def)...)
 	}
-	if all, ok := node["allOf"].([]any); ok {
-		for _, s := range all {
-			out = append(out, w.resolve(s.(map[string]any))...)
+	for _, key := range []string{"allOf", "oneOf"} {
+		if all, ok := node[key].([]any); ok {
+			for _, s := range all {
+				out = append(out, w.resolve(s.(map[string]any))...)
+			}
 		}
 	}
 	return out

@@ -40,6 +40,12 @@ func schemaLimits() []schemaLimit {
 		{name: "MaxScopeID", path: "definitions/scopeId", key: "maximum", want: model.MaxScopeID, shown: model.MaxScopeID},
 		{name: "MaxNameLength", path: "definitions/scopeName", key: "maxLength", want: model.MaxNameLength, shown: model.MaxNameLength},
 		{name: "MaxNameLength", path: "definitions/endpoint/properties/method", key: "maxLength", want: 4 * model.MaxNameLength, shown: 4 * model.MaxNameLength},
+		{name: "MaxNameLength", path: "definitions/endpoint/properties/operation", key: "maxLength", want: model.MaxNameLength, shown: model.MaxNameLength},
+		{name: "MaxNameLength", path: "definitions/binding", key: "maxLength", want: 4 * model.MaxNameLength, shown: 4 * model.MaxNameLength},
+		{name: "MaxBindingsPerEndpoint", path: "definitions/endpoint/properties/http", key: "maxItems", want: model.MaxBindingsPerEndpoint, shown: model.MaxBindingsPerEndpoint},
+		// A template of MaxSegments segments has MaxSegments slashes.
+		{name: "MaxSegments", path: "definitions/binding/allOf/0", key: "pattern",
+			want: fmt.Sprintf(`^[^/]*(/[^/]*){1,%d}$`, model.MaxSegments), shown: model.MaxSegments},
 		{name: "MaxPrerequisites", path: "definitions/scope/properties/requires", key: "maxItems", want: model.MaxPrerequisites, shown: model.MaxPrerequisites},
 		{name: "MaxRequiredPerEndpoint", path: "definitions/endpoint/properties/requires", key: "maxItems", want: model.MaxRequiredPerEndpoint, shown: model.MaxRequiredPerEndpoint},
 		{name: "MaxRedactionsPerEndpoint", path: "definitions/endpoint/properties/redact", key: "maxItems", want: model.MaxRedactionsPerEndpoint, shown: model.MaxRedactionsPerEndpoint},
@@ -53,6 +59,7 @@ func schemaLimits() []schemaLimit {
 var notInSchema = map[string]string{
 	"MaxBytes":  "the size of the file: the schema's description says it (checked below)",
 	"MaxErrors": "how many problems a report lists: not a property of a spec",
+	"MaxShared": "how many endpoints share a binding: a relation between entries, which a schema cannot check",
 }
 
 // TestSchemaLimits checks that spec/scopes.schema.json states every limit of

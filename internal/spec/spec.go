@@ -103,10 +103,13 @@ type Preset struct {
 	Comment     string // the comment above the entry, as File.Comment
 }
 
-// Endpoint is one entry of "endpoints": a gRPC method and what calling it takes.
+// Endpoint is one entry of "endpoints": a gRPC method or an HTTP-only
+// operation, how HTTP requests reach it, and what calling it takes.
 type Endpoint struct {
 	Pos           Pos
-	Method        Str
+	Method        Str       // the gRPC full method; empty for an HTTP-only endpoint
+	Operation     Str       // the name of an HTTP-only endpoint, written instead of method
+	HTTP          []Binding // nil: the key is absent
 	GoName        Str
 	Description   Str
 	Public        Bool  // callable without credentials
@@ -116,6 +119,16 @@ type Endpoint struct {
 	RequestScopes []RequestScope
 	Redact        []Redaction
 	Comment       string // the comment above the entry, as File.Comment
+}
+
+// Binding is one entry of an endpoint's "http": an HTTP verb and a path
+// template, written "VERB /path" ("GET /v2/inputs/{input_id}"), or
+// {shared: "VERB /path"} when bindings of other endpoints match the same
+// requests (which import-proto writes, and package model otherwise refuses).
+type Binding struct {
+	Pos    Pos
+	Rule   Str  // "VERB /path", as written
+	Shared bool // written as {shared: RULE}
 }
 
 // RequestScope is a scope that the handler checks itself, depending on the request.
