@@ -15,9 +15,15 @@ func (g *generator) endpointsFile(f *jen.File) {
 		f.Add(doc("The endpoints of the spec, in spec order."))
 		f.Const().DefsFunc(func(d *jen.Group) {
 			for _, e := range m.Endpoints {
-				text := fmt.Sprintf("%s is %s.", e.GoName, e.Method)
+				text := fmt.Sprintf("%s is %s.", e.GoName, e.Name)
 				if e.Description != "" {
 					text += " " + e.Description
+				}
+				if len(e.HTTP) > 0 {
+					text += "\n\nHTTP:"
+					for _, b := range e.HTTP {
+						text += "\n  - " + b.String() // one line each, so that a binding's change is a one-line diff
+					}
 				}
 				d.Add(doc(text))
 				d.Id(e.GoName).Id("Endpoint").Op("=").Lit(e.Index)

@@ -59,9 +59,12 @@ func Generate(m *model.Model, opts Options) ([]File, error) {
 		return nil, fmt.Errorf("docs file name %q is not a plain file name beside the code; use a name like SCOPES.md", opts.Docs)
 	}
 	g := &generator{m: m, opts: opts}
-	methods := make([]string, len(m.Endpoints))
-	for i, e := range m.Endpoints {
-		methods[i] = e.Method
+	var methods []string
+	for _, e := range m.Endpoints {
+		if e.Method != "" { // an HTTP-only endpoint has no gRPC method to look up
+			g.grpc = append(g.grpc, e)
+			methods = append(methods, e.Method)
+		}
 	}
 	if p, ok := lookup.New(methods); ok {
 		g.plan = p
@@ -118,7 +121,8 @@ func checkPackageName(name, flag string) error {
 type generator struct {
 	m    *model.Model
 	opts Options
-	plan *lookup.Plan // the perfect hash of the endpoints' methods, or nil: a switch
+	grpc []*model.Endpoint // the endpoints with a gRPC method, the keys of plan
+	plan *lookup.Plan      // the perfect hash of their methods, or nil: a switch
 }
 
 // header returns the comment lines that start every generated file.
@@ -134,10 +138,10 @@ func (g *generator) source() string {
 	return g.m.Source
 }
 
-// exampleMethod is a method of the spec for doc comments.
+// exampleMethod is a gRPC method of the spec for doc comments.
 func (g *generator) exampleMethod() string {
-	if len(g.m.Endpoints) > 0 {
-		return g.m.Endpoints[0].Method
+	if len(g.grpc) > 0 {
+		return g.grpc[0].Method
 	}
 	return "/package.Service/Method"
 }

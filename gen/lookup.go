@@ -26,7 +26,7 @@ is not an endpoint of the spec is denied. It never allocates.`, g.exampleMethod(
 	if p == nil {
 		f.Func().Id("LookupEndpoint").Params(jen.Id("fullMethod").String()).Params(jen.Id("Endpoint"), jen.Bool()).Block(
 			jen.Switch(jen.Id("fullMethod")).BlockFunc(func(c *jen.Group) {
-				for _, e := range g.m.Endpoints {
+				for _, e := range g.grpc {
 					c.Case(jen.Lit(e.Method)).Block(jen.Return(jen.Id(e.GoName), jen.True()))
 				}
 			}),
@@ -48,8 +48,13 @@ is not an endpoint of the spec is denied. It never allocates.`, g.exampleMethod(
 		dispType = jen.Uint32()
 	}
 	f.Var().Id("lookupDisp").Op("=").Index(jen.Lit(len(p.Disp))).Add(dispType).Add(packed(len(p.Disp), func(i int) jen.Code { return jen.Lit(int(p.Disp[i])) }))
-	f.Add(doc(fmt.Sprintf("lookupSlots maps each slot of the perfect hash to its endpoint (%d slots for\n%d endpoints; 0 is empty).", len(p.Slots), len(g.m.Endpoints))))
-	f.Var().Id("lookupSlots").Op("=").Index(jen.Lit(len(p.Slots))).Id("Endpoint").Add(packed(len(p.Slots), func(i int) jen.Code { return jen.Lit(p.Slots[i]) }))
+	f.Add(doc(fmt.Sprintf("lookupSlots maps each slot of the perfect hash to its endpoint (%d slots for\n%d gRPC methods; 0 is empty).", len(p.Slots), len(g.grpc))))
+	f.Var().Id("lookupSlots").Op("=").Index(jen.Lit(len(p.Slots))).Id("Endpoint").Add(packed(len(p.Slots), func(i int) jen.Code {
+		if p.Slots[i] == 0 {
+			return jen.Lit(0)
+		}
+		return jen.Lit(g.grpc[p.Slots[i]-1].Index) // the slot holds its key's index + 1
+	}))
 }
 
 // decide decides the call of e, an endpoint found: the same two statements

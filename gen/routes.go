@@ -11,7 +11,18 @@ import (
 
 // routes returns the HTTP bindings of m's endpoints, in spec order.
 func routes(m *model.Model) []route.Route {
-	return nil
+	kinds := map[model.SegmentKind]route.Kind{model.Literal: route.Literal, model.Param: route.Param, model.Rest: route.Rest}
+	var out []route.Route
+	for _, e := range m.Endpoints {
+		for _, b := range e.HTTP {
+			r := route.Route{Verb: b.Verb, Custom: b.CustomVerb, Endpoint: e.Index}
+			for _, s := range b.Segments {
+				r.Segments = append(r.Segments, route.Segment{Kind: kinds[s.Kind], Literal: s.Literal})
+			}
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // routeTables prints the tree of the spec's HTTP bindings that LookupRoute

@@ -52,10 +52,10 @@ func (g *generator) endpointTables() []byte {
 	}
 	b.WriteString("}\n")
 
-	b.WriteString("\n// endpointMethods holds each endpoint's full method name, indexed by Endpoint.\n")
+	b.WriteString("\n// endpointMethods holds each endpoint's name (its full method name, or an\n// HTTP-only endpoint's operation name), indexed by Endpoint.\n")
 	b.WriteString("var endpointMethods = [NumEndpoints + 1]string{\n\t\"\",\n")
 	for _, e := range m.Endpoints {
-		fmt.Fprintf(&b, "\t%s,\n", strconv.Quote(e.Method))
+		fmt.Fprintf(&b, "\t%s,\n", strconv.Quote(e.Name))
 	}
 	b.WriteString("}\n")
 

@@ -51,7 +51,7 @@ var lookupDisp = [32]uint16{
 }
 
 // lookupSlots maps each slot of the perfect hash to its endpoint (64 slots for
-// 37 endpoints; 0 is empty).
+// 37 gRPC methods; 0 is empty).
 var lookupSlots = [64]Endpoint{
 	11, 20, 0, 0, 0, 0, 30, 0, 0, 0, 17, 0, 23, 0, 10, 13,
 	34, 0, 36, 22, 25, 35, 0, 6, 5, 3, 24, 0, 0, 0, 0, 19,

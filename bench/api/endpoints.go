@@ -1223,7 +1223,8 @@ var endpointTable = [NumEndpoints + 1]endpointInfo{
 	{principals: PersonalAccessToken, required: []wordMask{{1, 0x20000}, {2, 0x40000000000}}},
 }
 
-// endpointMethods holds each endpoint's full method name, indexed by Endpoint.
+// endpointMethods holds each endpoint's name (its full method name, or an
+// HTTP-only endpoint's operation name), indexed by Endpoint.
 var endpointMethods = [NumEndpoints + 1]string{
 	"",
 	"/synth.api.V2/ListInputs",

@@ -57,7 +57,7 @@ var lookupDisp = [128]uint16{
 }
 
 // lookupSlots maps each slot of the perfect hash to its endpoint (512 slots for
-// 300 endpoints; 0 is empty).
+// 300 gRPC methods; 0 is empty).
 var lookupSlots = [512]Endpoint{
 	0, 0, 24, 70, 43, 0, 16, 0, 0, 188, 156, 0, 0, 0, 0, 86,
 	0, 166, 0, 0, 0, 0, 0, 0, 299, 0, 95, 0, 0, 87, 140, 276,

@@ -3,6 +3,7 @@ package core_test
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/scopegen/scopegen/gen/internal/core"
@@ -115,16 +116,26 @@ func decisionCases() []decisionCase {
 		{"one of two", grantOf(core.AppKey, core.TagsGet), core.PatchTags, core.ReasonMissingScopes, core.NewSet(core.TagsPatch), nil, 0},
 		{"the other of two", grantOf(core.AppKey, core.TagsPatch), core.PatchTags, core.ReasonMissingScopes, core.NewSet(core.TagsGet), nil, 0},
 		{"both", grantOf(core.AppKey, core.TagsGet, core.TagsPatch), core.PatchTags, core.ReasonAllowed, none, nil, 0},
+
+		// ExportTags: HTTP-only, decided by its bindings.
+		{"no credentials", core.Grant{}, core.ExportTags, core.ReasonNoCredentials, core.NewSet(core.TagsGet), nil, 0},
+		{"no kind", grantOf(0, core.TagsGet), core.ExportTags, core.ReasonPrincipal, none, nil, 0},
+		{"not granted", restricted(core.AppKey, []core.Scope{core.TagsGet}, core.GetFile), core.ExportTags, core.ReasonEndpointNotGranted, none, nil, 0},
+		{"missing", grantOf(core.AppKey, core.FilesGet), core.ExportTags, core.ReasonMissingScopes, core.NewSet(core.TagsGet), nil, 0},
+		{"allowed", grantOf(core.AppKey, core.TagsGet), core.ExportTags, core.ReasonAllowed, none, nil, 0},
 	}
 }
 
 func TestDecisions(t *testing.T) {
 	covered := map[core.Endpoint]map[core.Reason]bool{}
 	for _, tt := range decisionCases() {
-		t.Run(tt.e.String()[len("/files.v1."):]+"/"+tt.name, func(t *testing.T) {
+		t.Run(strings.TrimPrefix(tt.e.String(), "/files.v1.")+"/"+tt.name, func(t *testing.T) {
 			d := tt.g.Check(tt.e.FullMethod())
+			if tt.e == core.ExportTags {
+				d = tt.g.CheckHTTP("GET", "/v1/tags/export")
+			}
 			if de := tt.g.CheckEndpoint(tt.e); de != d {
-				t.Errorf("Check = %+v, CheckEndpoint = %+v", d, de)
+				t.Errorf("Check or CheckHTTP = %+v, CheckEndpoint = %+v", d, de)
 			}
 			checkDecision(t, d, tt.e, tt.reason, tt.missing, tt.redacted, tt.mask)
 		})
@@ -210,12 +221,20 @@ func TestUnknownEndpoint(t *testing.T) {
 	}
 }
 
-// TestCheckAgreesWithCheckEndpoint checks every endpoint by its method name
-// and by its value, for grants of every shape.
+// TestCheckAgreesWithCheckEndpoint checks every endpoint with a gRPC method
+// by its method name and by its value, for grants of every shape; the name
+// of an HTTP-only endpoint is no method.
 func TestCheckAgreesWithCheckEndpoint(t *testing.T) {
 	for _, g := range sampleGrants(t) {
 		for _, e := range allEndpoints {
-			if d, de := g.Check(e.FullMethod()), g.CheckEndpoint(e); d != de || d.Endpoint() != e {
+			d, de := g.Check(e.FullMethod()), g.CheckEndpoint(e)
+			if e == core.ExportTags {
+				if d.Reason() != core.ReasonUnknownEndpoint {
+					t.Errorf("%v: Check(%q), an operation's name, = %+v; want unknown", g, e.FullMethod(), d)
+				}
+				continue
+			}
+			if d != de || d.Endpoint() != e {
 				t.Errorf("%v: %v: Check = %+v, CheckEndpoint = %+v", g, e, d, de)
 			}
 		}

@@ -6,29 +6,55 @@ package core
 // The endpoints of the spec, in spec order.
 const (
 	// Check is /files.v1.Health/Check.
+	//
+	// HTTP:
+	//   - GET /healthz
 	Check Endpoint = 1
 	// GetFile is /files.v1.Files/GetFile.
+	//
+	// HTTP:
+	//   - GET /v1/files/{file_id}
+	//   - GET /v1/files/me
+	//   - GET /v1/{name=users/*/files/*}
 	GetFile Endpoint = 2
 	// DeleteFile is /files.v1.Files/DeleteFile.
+	//
+	// HTTP:
+	//   - DELETE /v1/files/{file_id}
+	//   - POST /v1/files/{file_id}:delete
 	DeleteFile Endpoint = 3
 	// RetagFile is /files.v1.Files/RetagFile.
+	//
+	// HTTP:
+	//   - POST /v1/files/{file_id}/tags
+	//   - PUT /v1/tags/**
 	RetagFile Endpoint = 4
 	// SearchFiles is /files.v1.Files/SearchFiles.
 	SearchFiles Endpoint = 5
 	// PatchTags is /files.v1.Tags/PatchTags.
+	//
+	// HTTP:
+	//   - PATCH /v1/files/{file_id}/tags
+	//   - PUT /v1/tags/**
 	PatchTags Endpoint = 6
+	// ExportTags is exportTags.
+	//
+	// HTTP:
+	//   - GET /v1/tags/export
+	//   - HEAD /v1/tags/export
+	ExportTags Endpoint = 7
 )
 
 const (
 	// NumEndpoints is the number of endpoints in the spec.
-	NumEndpoints = 6
+	NumEndpoints = 7
 	// endpointWords is the number of 64-bit words in an endpointSet.
 	endpointWords = 1
 )
 
 // allEndpoints holds every endpoint: the restriction of a key that is not
 // restricted to endpoints.
-var allEndpoints = endpointSet{0x7e}
+var allEndpoints = endpointSet{0xfe}
 
 // endpointTable is indexed by Endpoint; entry 0 is no endpoint.
 var endpointTable = [NumEndpoints + 1]endpointInfo{
@@ -45,9 +71,12 @@ var endpointTable = [NumEndpoints + 1]endpointInfo{
 	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x8000000000000000}}, requestScopes: []Scope{Predict}},
 	// PatchTags
 	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0xc}}},
+	// ExportTags
+	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x4}}},
 }
 
-// endpointMethods holds each endpoint's full method name, indexed by Endpoint.
+// endpointMethods holds each endpoint's name (its full method name, or an
+// HTTP-only endpoint's operation name), indexed by Endpoint.
 var endpointMethods = [NumEndpoints + 1]string{
 	"",
 	"/files.v1.Health/Check",
@@ -56,6 +85,7 @@ var endpointMethods = [NumEndpoints + 1]string{
 	"/files.v1.Files/RetagFile",
 	"/files.v1.Files/SearchFiles",
 	"/files.v1.Tags/PatchTags",
+	"exportTags",
 }
 
 // endpointFastTable is indexed by Endpoint; entry 0 is no endpoint.
@@ -73,4 +103,6 @@ var endpointFastTable = [NumEndpoints + 1]endpointFast{
 	{0x8000000000000000, 0, AppKey | PersonalAccessToken},
 	// PatchTags
 	{0xc, 2, AppKey | PersonalAccessToken},
+	// ExportTags
+	{0x4, 2, AppKey | PersonalAccessToken},
 }

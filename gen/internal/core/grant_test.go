@@ -3,6 +3,7 @@ package core_test
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/scopegen/scopegen/gen/internal/core"
@@ -38,7 +39,7 @@ func grantOf(kind core.Principal, scopes ...core.Scope) core.Grant {
 }
 
 // allEndpoints is every endpoint of the spec, in spec order.
-var allEndpoints = []core.Endpoint{core.Check, core.GetFile, core.DeleteFile, core.RetagFile, core.SearchFiles, core.PatchTags}
+var allEndpoints = []core.Endpoint{core.Check, core.GetFile, core.DeleteFile, core.RetagFile, core.SearchFiles, core.PatchTags, core.ExportTags}
 
 func TestEndpoint(t *testing.T) {
 	type redaction struct {
@@ -62,6 +63,8 @@ func TestEndpoint(t *testing.T) {
 		{core.RetagFile, mRetagFile, core.PersonalAccessToken, false, core.NewSet(core.FilesAdd, core.FilesDelete, core.FilesGet, core.TagsGet, core.TagsPatch), core.Set{}, nil},
 		{core.SearchFiles, mSearchFiles, both, false, core.NewSet(core.FilesGet), core.NewSet(core.Predict), nil},
 		{core.PatchTags, mPatchTags, both, false, core.NewSet(core.TagsGet, core.TagsPatch), core.Set{}, nil},
+		// An HTTP-only endpoint: named by its operation, which is no method.
+		{core.ExportTags, "exportTags", both, false, core.NewSet(core.TagsGet), core.Set{}, nil},
 	} {
 		if !tt.e.Valid() || tt.e.FullMethod() != tt.method || tt.e.String() != tt.method {
 			t.Errorf("Endpoint(%d): Valid, FullMethod, String = %v, %q, %q; want true, %q", tt.e, tt.e.Valid(), tt.e.FullMethod(), tt.e.String(), tt.method)
@@ -79,8 +82,9 @@ func TestEndpoint(t *testing.T) {
 		if !slices.Equal(got, tt.redactions) {
 			t.Errorf("%v.Redactions() = %v, want %v", tt.e, got, tt.redactions)
 		}
-		if e, ok := core.LookupEndpoint(tt.method); !ok || e != tt.e {
-			t.Errorf("LookupEndpoint(%q) = %v, %v; want %v", tt.method, e, ok, tt.e)
+		grpc := strings.HasPrefix(tt.method, "/")
+		if e, ok := core.LookupEndpoint(tt.method); ok != grpc || grpc && e != tt.e {
+			t.Errorf("LookupEndpoint(%q) = %v, %v; want %v only for a gRPC method", tt.method, e, ok, tt.e)
 		}
 	}
 	for _, e := range []core.Endpoint{0, core.NumEndpoints + 1, 64, 65535} {
@@ -234,6 +238,7 @@ func TestRestrictionLimitsAll(t *testing.T) {
 		core.RetagFile:   core.ReasonAllowed,
 		core.SearchFiles: core.ReasonEndpointNotGranted,
 		core.PatchTags:   core.ReasonEndpointNotGranted,
+		core.ExportTags:  core.ReasonEndpointNotGranted,
 	}
 	for _, e := range allEndpoints {
 		if got := g.CheckEndpoint(e).Reason(); got != want[e] {

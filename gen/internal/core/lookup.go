@@ -50,25 +50,97 @@ var lookupDisp = [16]uint16{
 }
 
 // lookupSlots maps each slot of the perfect hash to its endpoint (16 slots for
-// 6 endpoints; 0 is empty).
+// 6 gRPC methods; 0 is empty).
 var lookupSlots = [16]Endpoint{
 	0, 0, 1, 0, 0, 4, 6, 0, 3, 2, 5, 0, 0, 0, 0, 0,
 }
 
 // routeCustom reports whether an HTTP binding of the spec has a custom verb.
-const routeCustom = false
+const routeCustom = true
 
 // routeNodes is the tree of the spec's HTTP bindings; node 0 is the path "/".
-var routeNodes = [1]routeNode{
+var routeNodes = [14]routeNode{
 	// /
-	{0, 0, 0, 0, 0, 0},
+	{0, 2, 0, 0, 0, 0},
+	// /healthz
+	{2, 0, 0, 0, 0, 1},
+	// /v1
+	{2, 3, 0, 0, 1, 0},
+	// /v1/files
+	{5, 1, 7, 0, 1, 0},
+	// /v1/tags
+	{6, 1, 0, 9, 1, 0},
+	// /v1/users
+	{7, 0, 10, 0, 1, 0},
+	// /v1/files/me
+	{7, 0, 0, 0, 1, 1},
+	// /v1/files/{}
+	{7, 1, 0, 0, 2, 3},
+	// /v1/tags/export
+	{8, 0, 0, 0, 5, 2},
+	// /v1/tags/**
+	{8, 0, 0, 0, 7, 1},
+	// /v1/users/{}
+	{8, 1, 0, 0, 8, 0},
+	// /v1/files/{}/tags
+	{9, 0, 0, 0, 8, 2},
+	// /v1/users/{}/files
+	{9, 0, 13, 0, 10, 0},
+	// /v1/users/{}/files/{}
+	{9, 0, 0, 0, 10, 1},
 }
 
 // routeLits are the literal children of the nodes, each node's sorted.
-var routeLits = [0]routeLit{}
+var routeLits = [9]routeLit{
+	{"healthz", 1},
+	{"v1", 2},
+	{"files", 3},
+	{"tags", 4},
+	{"users", 5},
+	{"me", 6},
+	{"export", 8},
+	{"tags", 11},
+	{"files", 12},
+}
 
 // routeEnds are the bindings that end at each node.
-var routeEnds = [0]routeEnd{}
+var routeEnds = [11]routeEnd{
+	// GET /healthz
+	{"GET", "", 0, 1},
+	// GET /v1/files/me
+	{"GET", "", 1, 1},
+	// DELETE /v1/files/{}
+	{"DELETE", "", 2, 1},
+	// GET /v1/files/{}
+	{"GET", "", 3, 1},
+	// POST /v1/files/{}:delete
+	{"POST", "delete", 4, 1},
+	// GET /v1/tags/export
+	{"GET", "", 5, 1},
+	// HEAD /v1/tags/export
+	{"HEAD", "", 6, 1},
+	// PUT /v1/tags/**
+	{"PUT", "", 7, 2},
+	// PATCH /v1/files/{}/tags
+	{"PATCH", "", 9, 1},
+	// POST /v1/files/{}/tags
+	{"POST", "", 10, 1},
+	// GET /v1/users/{}/files/{}
+	{"GET", "", 11, 1},
+}
 
 // routeEndpoints are the endpoints of the bindings, in routeEnds' order.
-var routeEndpoints = [0]Endpoint{}
+var routeEndpoints = [12]Endpoint{
+	Check,
+	GetFile,
+	DeleteFile,
+	GetFile,
+	DeleteFile,
+	ExportTags,
+	ExportTags,
+	RetagFile,
+	PatchTags,
+	PatchTags,
+	RetagFile,
+	GetFile,
+}

@@ -50,7 +50,7 @@ var lookupDisp = [16]uint16{
 }
 
 // lookupSlots maps each slot of the perfect hash to its endpoint (16 slots for
-// 7 endpoints; 0 is empty).
+// 7 gRPC methods; 0 is empty).
 var lookupSlots = [16]Endpoint{
 	1, 0, 0, 3, 4, 0, 6, 5, 0, 0, 0, 0, 2, 7, 0, 0,
 }
