@@ -70,6 +70,7 @@ func (p *parser) test(e *yaml.Node) Test {
 		return t
 	}
 	var allowedKey, deniedKey *yaml.Node
+	badAllowed := false
 	d.Mapping(e, "a test",
 		p.str("name", &t.Name),
 		spec.Field{Key: "grant", Set: func(v *yaml.Node) { t.Grant = p.grant(v, "grant", true) }},
@@ -84,6 +85,7 @@ func (p *parser) test(e *yaml.Node) Test {
 		spec.Field{Key: "allowed", Set: func(v *yaml.Node) {
 			allowedKey = v
 			t.Allowed, t.IsAllow = d.Bool(v, "allowed"), true
+			badAllowed = v.Kind != yaml.ScalarNode || v.Tag != "!!bool" // reported by Bool
 		}},
 		spec.Field{Key: "redacted", Set: func(v *yaml.Node) {
 			t.RedactedPos = d.Pos(v)
@@ -101,7 +103,7 @@ func (p *parser) test(e *yaml.Node) Test {
 		return e
 	}
 	switch {
-	case t.Name.Value == "" && t.Name.Pos.Line == 0:
+	case !written(e, "name"):
 		d.Errorf(e, "the test needs name: (a sentence saying what it shows, e.g. \"a reader lists inputs without their concepts\")")
 	case t.Name.Value == "":
 		d.Errorf(e, "the test's name is empty; say what it shows")
@@ -110,23 +112,23 @@ func (p *parser) test(e *yaml.Node) Test {
 			p.names = map[string]spec.Pos{}
 		}
 		if prev, dup := p.names[t.Name.Value]; dup {
-			d.Errorf(e, "a test named %q is already at %s; give each test its own name", t.Name.Value, prev)
+			d.Errorf(nodeAt(t.Name.Pos), "a test named %q is already at %s; give each test its own name", t.Name.Value, prev)
 		} else {
 			p.names[t.Name.Value] = t.Name.Pos
 		}
 	}
-	if t.Grant == nil {
+	if !written(e, "grant") {
 		d.Errorf(e, "the test needs grant: the key making the call, e.g. grant: {kind: app_key, scopes: [Inputs:Get]}, or grant: {kind: none} for a call without credentials")
 	}
-	if t.Method.Value == "" && t.Method.Pos.Line == 0 {
+	if !written(e, "method") && !written(e, "http") {
 		d.Errorf(e, "the test needs method: the full gRPC method called, e.g. method: /clarifai.api.V2/ListInputs")
 	}
 	switch {
 	case t.IsAllow && t.Denied != nil:
 		d.Errorf(deniedKey, "a test expects allowed: true or denied:, not both; keep the one the call must get")
-	case t.IsAllow && !t.Allowed.Value:
+	case t.IsAllow && !t.Allowed.Value && !badAllowed:
 		d.Errorf(allowedKey, "allowed: false says too little; write denied: {reason: ..., code: ..., missing: [...]} with what the refusal must be (denied: {} accepts any refusal)")
-	case !t.IsAllow && t.Denied == nil:
+	case !t.IsAllow && t.Denied == nil && !written(e, "redacted") && !written(e, "allowed") && !written(e, "denied"):
 		d.Errorf(e, "the test needs an expected outcome: allowed: true (with redacted: [fields] when the response omits some), or denied: {reason: ..., code: ..., missing: [...]}")
 	}
 	if t.Redacted != nil && t.Denied != nil {
@@ -201,6 +203,18 @@ func (p *parser) duplicates(list []spec.Str, key string) {
 		}
 		seen[s.Value] = s.Pos
 	}
+}
+
+// written reports whether mapping n writes key, whatever its value (an
+// alias, a value of the wrong kind): a key written wrong is reported as
+// such, not also as missing.
+func written(n *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; k.Kind == yaml.ScalarNode && k.Value == key {
+			return true
+		}
+	}
+	return false
 }
 
 // nodeAt is a node at pos, for reporting a problem with a value read

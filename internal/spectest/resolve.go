@@ -115,7 +115,7 @@ func (r *resolver) test(f *File, t *Test) *Case {
 		case g.Kind.Pos.Line == 0:
 			kind = "app_key"
 		case !slices.Contains(Kinds, kind):
-			r.errorf(g.Kind.Pos, "unknown kind %q%s; the kinds are %s", kind, spec.DidYouMean(kind, Kinds), strings.Join(Kinds, ", "))
+			r.errorf(g.Kind.Pos, "unknown kind %q%s", kind, hintOrList(kind, "kinds", Kinds))
 		}
 		c.Call.Kind = kind
 		if kind == explain.NoCredentials {
@@ -252,7 +252,7 @@ func (r *resolver) denial(x *Expect, d *Denial) {
 		case v == string(reference.Allowed) || v == string(reference.Public):
 			r.errorf(d.Reason.Pos, "%s is the reason of an allowed call; write allowed: true instead of denied:", v)
 		case !slices.Contains(Reasons, v):
-			r.errorf(d.Reason.Pos, "unknown reason %q%s; a denied call's reasons are %s", v, spec.DidYouMean(v, Reasons), strings.Join(Reasons, ", "))
+			r.errorf(d.Reason.Pos, "unknown reason %q%s", v, hintOrList(v, "reasons of a denied call", Reasons))
 		}
 	}
 	var codes, statuses []string
@@ -315,6 +315,15 @@ func presetNames(m *model.Model) []string {
 		out = append(out, p.Name)
 	}
 	return out
+}
+
+// hintOrList is a did-you-mean hint for name among names, or else the list
+// of them, as "; the KIND are a, b, c".
+func hintOrList(name, kind string, names []string) string {
+	if hint := spec.DidYouMean(name, names); hint != "" {
+		return hint
+	}
+	return "; the " + kind + " are " + strings.Join(names, ", ")
 }
 
 func orNone(names []string) string {
