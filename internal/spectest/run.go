@@ -7,6 +7,7 @@ import (
 
 	"github.com/scopegen/scopegen/internal/explain"
 	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/reference"
 	"github.com/scopegen/scopegen/internal/spec"
 )
 
@@ -113,7 +114,7 @@ func Outcome(x *explain.Explanation) string {
 		return "allowed"
 	}
 	s := fmt.Sprintf("denied %d %s (%s", x.Code, x.Status, x.Reason)
-	if len(x.Missing) > 0 {
+	if len(x.Missing) > 0 && (x.Reason == string(reference.MissingScopes) || x.Reason == string(reference.MissingRequestScope)) {
 		s += ": " + strings.Join(x.Missing, ", ")
 	}
 	return s + ")"
