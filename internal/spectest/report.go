@@ -105,6 +105,13 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
+// decisionUnsaid reports whether the failures of res do not already say
+// what the decision was: they do when the call was allowed and not
+// refused, or the reverse.
+func (res Result) decisionUnsaid() bool {
+	return len(res.Failures) != 1 || res.Failures[0].Key != "allowed" && res.Failures[0].Key != "denied"
+}
+
 func (r *Report) text() string {
 	var b strings.Builder
 	for _, res := range r.Results {
@@ -114,7 +121,9 @@ func (r *Report) text() string {
 		for _, f := range res.Failures {
 			fmt.Fprintf(&b, "%s: FAIL: %s: %s\n", f.Pos, res.Case.Name, f.Message())
 		}
-		fmt.Fprintf(&b, "    decision: %s\n", Outcome(res.Decision))
+		if res.decisionUnsaid() {
+			fmt.Fprintf(&b, "    decision: %s\n", Outcome(res.Decision))
+		}
 		fmt.Fprintf(&b, "    why: %s\n", res.Decision.Message)
 		fmt.Fprintf(&b, "    replay: %s\n", Replay(r.Spec, res.Case))
 	}
@@ -152,7 +161,10 @@ func (r *Report) markdown() string {
 			for _, f := range res.Failures {
 				fmt.Fprintf(&b, "  - `%s` %s\n", f.Pos, md(f.Message()))
 			}
-			fmt.Fprintf(&b, "  - decision: %s\n  - why: %s\n  - replay: `%s`\n", md(Outcome(res.Decision)), md(res.Decision.Message), Replay(r.Spec, res.Case))
+			if res.decisionUnsaid() {
+				fmt.Fprintf(&b, "  - decision: %s\n", md(Outcome(res.Decision)))
+			}
+			fmt.Fprintf(&b, "  - why: %s\n  - replay: `%s`\n", md(res.Decision.Message), Replay(r.Spec, res.Case))
 		}
 	}
 	b.WriteString("\n### Coverage\n\n| Items | Covered | Total |\n|---|---:|---:|\n")
@@ -191,7 +203,11 @@ func (r *Report) githubActions() string {
 	var b strings.Builder
 	for _, res := range r.Results {
 		for _, f := range res.Failures {
-			msg := fmt.Sprintf("%s\ndecision: %s\nwhy: %s\nreplay: %s", f.Message(), Outcome(res.Decision), res.Decision.Message, Replay(r.Spec, res.Case))
+			msg := f.Message()
+			if res.decisionUnsaid() {
+				msg += "\ndecision: " + Outcome(res.Decision)
+			}
+			msg += fmt.Sprintf("\nwhy: %s\nreplay: %s", res.Decision.Message, Replay(r.Spec, res.Case))
 			b.WriteString(annotation("error", f.Pos, "scopegen test: FAIL: "+res.Case.Name, msg))
 		}
 	}
