@@ -42,9 +42,9 @@ type Test struct {
 
 	// The expected outcome: Allowed (allowed: true), with Redacted, or
 	// Denied.
-	Allowed  spec.Bool
-	IsAllow  bool       // allowed: was written
-	Redacted []spec.Str // nil when absent: an allowed call redacts nothing
+	Allowed    spec.Bool
+	HasAllowed bool       // allowed: was written
+	Redacted   []spec.Str // nil when absent: an allowed call redacts nothing
 	// RedactedPos is where redacted: is written.
 	RedactedPos spec.Pos
 	Denied      *Denial // nil when absent

@@ -84,7 +84,7 @@ func (p *parser) test(e *yaml.Node) Test {
 		p.str("request", &t.Request),
 		spec.Field{Key: "allowed", Set: func(v *yaml.Node) {
 			allowedKey = v
-			t.Allowed, t.IsAllow = d.Bool(v, "allowed"), true
+			t.Allowed, t.HasAllowed = d.Bool(v, "allowed"), true
 			badAllowed = v.Kind != yaml.ScalarNode || v.Tag != "!!bool" // reported by Bool
 		}},
 		spec.Field{Key: "redacted", Set: func(v *yaml.Node) {
@@ -96,12 +96,6 @@ func (p *parser) test(e *yaml.Node) Test {
 			t.Denied = p.denial(v)
 		}},
 	)
-	at := func(k *yaml.Node) *yaml.Node {
-		if k != nil {
-			return k
-		}
-		return e
-	}
 	switch {
 	case !written(e, "name"):
 		d.Errorf(e, "the test needs name: (a sentence saying what it shows, e.g. \"a reader lists inputs without their concepts\")")
@@ -124,16 +118,16 @@ func (p *parser) test(e *yaml.Node) Test {
 		d.Errorf(e, "the test needs method: the full gRPC method called, e.g. method: /clarifai.api.V2/ListInputs")
 	}
 	switch {
-	case t.IsAllow && t.Denied != nil:
+	case t.HasAllowed && t.Denied != nil:
 		d.Errorf(deniedKey, "a test expects allowed: true or denied:, not both; keep the one the call must get")
-	case t.IsAllow && !t.Allowed.Value && !badAllowed:
+	case t.HasAllowed && !t.Allowed.Value && !badAllowed:
 		d.Errorf(allowedKey, "allowed: false says too little; write denied: {reason: ..., code: ..., missing: [...]} with what the refusal must be (denied: {} accepts any refusal)")
-	case !t.IsAllow && t.Denied == nil && !written(e, "redacted") && !written(e, "allowed") && !written(e, "denied"):
+	case !t.HasAllowed && t.Denied == nil && !written(e, "redacted") && !written(e, "allowed") && !written(e, "denied"):
 		d.Errorf(e, "the test needs an expected outcome: allowed: true (with redacted: [fields] when the response omits some), or denied: {reason: ..., code: ..., missing: [...]}")
 	}
 	if t.Redacted != nil && t.Denied != nil {
-		d.Errorf(at(deniedKey), "redacted: goes with allowed: true; a denied call returns no response to redact from")
-	} else if t.Redacted != nil && !t.IsAllow {
+		d.Errorf(nodeAt(t.RedactedPos), "redacted: goes with allowed: true; a denied call returns no response to redact from")
+	} else if t.Redacted != nil && !t.HasAllowed {
 		d.Errorf(e, "redacted: lists what an allowed call's response omits; add allowed: true")
 	}
 	p.duplicates(t.Redacted, "redacted")

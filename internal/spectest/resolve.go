@@ -157,7 +157,7 @@ func (r *resolver) test(f *File, t *Test) *Case {
 	// The expected outcome.
 	x := &c.Expect
 	switch {
-	case t.IsAllow:
+	case t.HasAllowed:
 		x.Allowed, x.Pos = true, t.Allowed.Pos
 		x.RedactedPos = x.Pos
 		if t.Redacted != nil {
