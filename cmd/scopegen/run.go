@@ -90,6 +90,9 @@ var commands = []command{
 	{"diff", "[-format text|markdown|json|github-actions] [-allow breaking,escalation] [-allowances F] OLD.yaml NEW.yaml | -base REV [SPEC]",
 		"classify the changes between two versions of a spec: escalation, breaking, safe",
 		diffDetail(), runDiff},
+	{"test", "[-spec F] [-format text|markdown|json|github-actions] [-min-coverage PERCENT] [FILE...]",
+		"run the tests written beside the spec, and report what they cover",
+		testDetail, runTest},
 	{"docs", "[-spec F] [-o FILE]",
 		"write a Markdown reference of the spec",
 		"Prints the reference that generate writes next to the code (-docs): scopes with\n" +
