@@ -6,16 +6,31 @@ package testscopes
 // The endpoints of the spec, in spec order.
 const (
 	// GetItem is /scopegen.test.Items/GetItem.
+	//
+	// HTTP:
+	//   - GET /v1/items/{id}
 	GetItem Endpoint = 1
 	// ListItems is /scopegen.test.Items/ListItems.
+	//
+	// HTTP:
+	//   - GET /v1/items
 	ListItems Endpoint = 2
 	// WatchItems is /scopegen.test.Items/WatchItems.
 	WatchItems Endpoint = 3
 	// PutItem is /scopegen.test.Items/PutItem.
+	//
+	// HTTP:
+	//   - PUT /v1/items/{item.id}
 	PutItem Endpoint = 4
 	// SearchItems is /scopegen.test.Items/SearchItems.
+	//
+	// HTTP:
+	//   - POST /v1/items:search
 	SearchItems Endpoint = 5
 	// Health is /scopegen.test.Items/Health.
+	//
+	// HTTP:
+	//   - GET /healthz
 	Health Endpoint = 6
 	// Collect is /scopegen.test.Items/Collect.
 	Collect Endpoint = 7

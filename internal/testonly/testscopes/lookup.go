@@ -56,19 +56,48 @@ var lookupSlots = [16]Endpoint{
 }
 
 // routeCustom reports whether an HTTP binding of the spec has a custom verb.
-const routeCustom = false
+const routeCustom = true
 
 // routeNodes is the tree of the spec's HTTP bindings; node 0 is the path "/".
-var routeNodes = [1]routeNode{
+var routeNodes = [5]routeNode{
 	// /
-	{0, 0, 0, 0, 0, 0},
+	{0, 2, 0, 0, 0, 0},
+	// /healthz
+	{2, 0, 0, 0, 0, 1},
+	// /v1
+	{2, 1, 0, 0, 1, 0},
+	// /v1/items
+	{3, 0, 4, 0, 1, 2},
+	// /v1/items/{}
+	{3, 0, 0, 0, 3, 2},
 }
 
 // routeLits are the literal children of the nodes, each node's sorted.
-var routeLits = [0]routeLit{}
+var routeLits = [3]routeLit{
+	{"healthz", 1},
+	{"v1", 2},
+	{"items", 3},
+}
 
 // routeEnds are the bindings that end at each node.
-var routeEnds = [0]routeEnd{}
+var routeEnds = [5]routeEnd{
+	// GET /healthz
+	{"GET", "", 0, 1},
+	// GET /v1/items
+	{"GET", "", 1, 1},
+	// POST /v1/items:search
+	{"POST", "search", 2, 1},
+	// GET /v1/items/{}
+	{"GET", "", 3, 1},
+	// PUT /v1/items/{}
+	{"PUT", "", 4, 1},
+}
 
 // routeEndpoints are the endpoints of the bindings, in routeEnds' order.
-var routeEndpoints = [0]Endpoint{}
+var routeEndpoints = [5]Endpoint{
+	Health,
+	ListItems,
+	SearchItems,
+	GetItem,
+	PutItem,
+}
