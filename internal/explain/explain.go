@@ -311,6 +311,24 @@ func Explain(m *model.Model, c Call) *Explanation {
 		x.line("request", "%s, when %s: %s", r.Scope.Name, r.When, h)
 	}
 
+	// HTTP bindings: a shared one's requests need every endpoint's allowance.
+	for _, b := range e.HTTP {
+		if len(b.Shared) == 0 {
+			x.line("http", "%s", b.String())
+			continue
+		}
+		names := make([]string, len(b.Shared))
+		for i, o := range b.Shared {
+			names[i] = o.Name
+		}
+		verb := "allows"
+		if len(names) > 1 {
+			verb = "allow"
+		}
+		x.line("http", "%s: shared with %s, so such a request is allowed only when %s %s it too (fail closed)",
+			b.String(), strings.Join(names, ", "), strings.Join(names, " and "), verb)
+	}
+
 	// Redactions, for calls that go through.
 	if x.Allowed {
 		for _, r := range e.Redactions {
