@@ -2,6 +2,7 @@ package gen
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -58,6 +59,9 @@ func Docs(m *model.Model, source string) []byte {
 	}
 
 	w("\n## Endpoints\n\nIn spec order. A key restricted to endpoints may call only those, and still needs\nthe op scopes each one requires. Request-dependent scopes are checked by the\nhandler for some requests only; a redacted field is removed from the response\nunless the key holds every scope listed.\n\n")
+	if slices.ContainsFunc(m.Endpoints, func(e *model.Endpoint) bool { return len(e.HTTP) > 0 }) {
+		w("An endpoint's HTTP bindings follow its name. A request that the bindings of\nseveral endpoints match alike (shared) is allowed only when every one of them\nallows it.\n\n")
+	}
 	w("| Endpoint | Principals | Requires | Request-dependent | Redacted | Notes |\n|---|---|---|---|---|---|\n")
 	for _, e := range m.Endpoints {
 		principals, requires := strings.Join(e.Principals.List(), ", "), codes(model.Names(e.Requires))
@@ -73,7 +77,7 @@ func Docs(m *model.Model, source string) []byte {
 		for _, r := range e.Redactions {
 			redacted = append(redacted, fmt.Sprintf("`%s` unless %s", r.Field, codes(model.Names(r.Unless))))
 		}
-		w("| `%s` | %s | %s | %s | %s | %s |\n", e.Method, principals, requires,
+		w("| %s | %s | %s | %s | %s | %s |\n", endpointCell(e), principals, requires,
 			strings.Join(request, "; "), strings.Join(redacted, "; "), cell(e.Description))
 	}
 
@@ -126,6 +130,23 @@ func Docs(m *model.Model, source string) []byte {
 	}
 	w("- Ids: %s\n- Names: %s\n", orNone(strings.Join(ids, ", ")), orNone(codes(m.Reserved.Names)))
 	return []byte(b.String())
+}
+
+// endpointCell is an endpoint's name and its HTTP bindings, one a line, a
+// shared one with the other endpoints that share it.
+func endpointCell(e *model.Endpoint) string {
+	out := "`" + e.Name + "`"
+	for _, b := range e.HTTP {
+		out += "<br>`" + cell(b.String()) + "`"
+		if len(b.Shared) > 0 {
+			names := make([]string, len(b.Shared))
+			for i, o := range b.Shared {
+				names[i] = o.Name
+			}
+			out += " (shared with " + codes(names) + ")"
+		}
+	}
+	return out
 }
 
 // codes renders names as a comma-separated list of code spans.

@@ -38,8 +38,8 @@ func TestDocs(t *testing.T) {
 		}
 	}
 	for _, e := range m.Endpoints {
-		if n := strings.Count(doc, "\n| `"+e.Method+"` | "); n != 1 {
-			t.Errorf("endpoint %s has %d rows, want 1", e.Method, n)
+		if n := strings.Count(doc, "\n| `"+e.Name+"` | "); n != 1 {
+			t.Errorf("endpoint %s has %d rows, want 1", e.Name, n)
 		}
 	}
 	for _, want := range []string{
@@ -73,6 +73,8 @@ scopes:
 endpoints:
   - {method: /t.S/Get, requires: [Read], description: "x | y"}
   - {method: /t.S/Health, public: true}
+  - {method: /t.S/List, requires: [Read], http: ["GET /v1/{parent=shelves/*}/books", {shared: "GET /v1/all"}]}
+  - {operation: listAll, requires: [Read], http: [{shared: "GET /v1/all"}]}
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -86,6 +88,9 @@ endpoints:
 		"| `Read` | 2 | Reads &lt;b&gt;\\|&lt;/b&gt; on two lines. **Deprecated**: use Get \\| Peek. |  |  |",
 		"| `/t.S/Get` | pat | `Read` |  |  | x \\| y |",
 		"| `/t.S/Health` | public: no credentials needed |  |  |  |  |",
+		"| `/t.S/List`<br>`GET /v1/{parent=shelves/*}/books`<br>`GET /v1/all` (shared with `listAll`) | pat | `Read` |  |  |  |",
+		"| `listAll`<br>`GET /v1/all` (shared with `/t.S/List`) | pat | `Read` |  |  |  |",
+		"An endpoint's HTTP bindings follow its name.",
 		"| insufficient_scopes | 7 | `DENIED` | `PERMISSION_DENIED` (7) | a \\| b |",
 		"## Presets\n\nNone.\n",
 		"- Ids: none\n- Names: none\n",

@@ -71,7 +71,7 @@ func Load(name string, data []byte) (*Spec, error) {
 type Finding struct {
 	Category Category
 	Rule     string   // one of Rules, e.g. "endpoint-requirement-removed"
-	Element  string   // the scope or preset name, full method, outcome role or reserved id or name
+	Element  string   // the scope or preset name, endpoint name (full method or operation), outcome role or reserved id or name
 	Pos      spec.Pos // in NEW, or in OLD when the element is gone from NEW
 	Old      bool     // Pos is in OLD
 	Message  string   // one line, naming the element
@@ -126,13 +126,16 @@ var Rules = []Rule{
 	{"endpoint-redaction-unless-added", Breaking, true, "revealing a redacted field needs more scopes"},
 	{"endpoint-request-scope-added", Breaking, true, "the handler checks a new scope for some requests"},
 	{"endpoint-go-name-changed", Breaking, false, "an endpoint's Go constant is renamed: code that uses it no longer compiles"},
+	{"endpoint-binding-removed", Breaking, false, "an HTTP binding of an endpoint is removed: its requests get unknown_endpoint, or another endpoint's binding decides them"},
 	{"endpoint-public", Escalation, true, "an endpoint becomes public: callable without credentials"},
 	{"endpoint-principal-added", Escalation, true, "an endpoint opens to another kind of key"},
 	{"endpoint-requirement-removed", Escalation, true, "an endpoint requires fewer op scopes"},
 	{"endpoint-redaction-removed", Escalation, true, "an endpoint no longer redacts a response field"},
 	{"endpoint-redaction-unless-removed", Escalation, true, "revealing a redacted field needs fewer scopes"},
 	{"endpoint-request-scope-removed", Escalation, true, "the handler no longer checks a scope for some requests"},
+	{"endpoint-binding-overlaps", Escalation, false, "a new HTTP binding matches requests that another endpoint's binding matched: another endpoint's rules may decide them"},
 	{"endpoint-added", Safe, false, "a new endpoint"},
+	{"endpoint-binding-added", Safe, false, "an endpoint is reached by a new HTTP binding, needing what the endpoint requires"},
 	{"endpoint-description-changed", Safe, false, "an endpoint's description changes"},
 	{"endpoint-request-scope-when-changed", Safe, false, "the requests a request-dependent scope is checked for are described differently"},
 
@@ -317,11 +320,11 @@ func refs(m *model.Model, s *model.Scope) []int {
 	for _, u := range reference.Uses(m, s) {
 		switch u.Kind {
 		case reference.UseRequired:
-			names = append(names, "requires "+u.Endpoint.Method)
+			names = append(names, "requires "+u.Endpoint.Name)
 		case reference.UseRequest:
-			names = append(names, "request "+u.Endpoint.Method)
+			names = append(names, "request "+u.Endpoint.Name)
 		case reference.UseRedaction:
-			names = append(names, "unless "+u.Endpoint.Method+" "+u.Field)
+			names = append(names, "unless "+u.Endpoint.Name+" "+u.Field)
 		}
 	}
 	for _, p := range m.Presets {
@@ -407,8 +410,8 @@ func (c *comparer) finding(rule, element string, pos spec.Pos, old bool, affects
 func (c *comparer) common() []string {
 	var out []string
 	for _, e := range c.nm.Endpoints {
-		if c.om.Endpoint(e.Method) != nil {
-			out = append(out, e.Method)
+		if c.om.Endpoint(e.Name) != nil {
+			out = append(out, e.Name)
 		}
 	}
 	return out
@@ -434,12 +437,12 @@ func (c *comparer) uses(set []int) []string {
 	}
 	for _, e := range c.nm.Endpoints {
 		if refers(e, c.nm, false) {
-			out = append(out, e.Method)
+			out = append(out, e.Name)
 		}
 	}
 	for _, e := range c.om.Endpoints {
-		if refers(e, c.om, true) && !slices.Contains(out, e.Method) {
-			out = append(out, e.Method)
+		if refers(e, c.om, true) && !slices.Contains(out, e.Name) {
+			out = append(out, e.Name)
 		}
 	}
 	return out

@@ -41,7 +41,7 @@ func guarded(m *model.Model) []string {
 	var out []string
 	for _, e := range m.Endpoints {
 		if !e.Public || len(e.Redactions) > 0 {
-			out = append(out, e.Method)
+			out = append(out, e.Name)
 		}
 	}
 	return out
@@ -217,33 +217,34 @@ func (c *comparer) prerequisites() {
 // endpoints reports endpoints added, removed and changed.
 func (c *comparer) endpoints() {
 	for _, n := range c.nm.Endpoints {
-		if o := c.om.Endpoint(n.Method); o != nil {
+		if o := c.om.Endpoint(n.Name); o != nil {
 			c.changedEndpoint(o, n)
 			continue
 		}
-		msg := "new endpoint " + n.Method
+		msg := "new endpoint " + n.Name
 		switch {
 		case n.Public:
 			msg += " (public: anyone may call it)"
 		case len(n.Requires) == 0:
 			msg += fmt.Sprintf(" (it requires no op scope: %s may call it)", reference.KeyOf(n.Principals))
 		}
-		c.finding("endpoint-added", n.Method, n.Pos, false, []string{n.Method}, msg)
+		c.finding("endpoint-added", n.Name, n.Pos, false, []string{n.Name}, msg)
+		c.bindings(nil, n)
 	}
 	unknown := c.nm.Outcome(model.UnknownEndpoint)
 	for _, o := range c.om.Endpoints {
-		if c.nm.Endpoint(o.Method) != nil {
+		if c.nm.Endpoint(o.Name) != nil {
 			continue
 		}
-		msg := fmt.Sprintf("endpoint %s is removed: its clients get %d %s", o.Method, unknown.Code, unknown.Status)
+		msg := fmt.Sprintf("endpoint %s is removed: its clients get %d %s", o.Name, unknown.Code, unknown.Status)
 		for _, n := range c.nm.Endpoints {
-			if c.om.Endpoint(n.Method) == nil && c.sameRules(o, n) {
-				msg += fmt.Sprintf("; new endpoint %s has the same rules: if it is the new name, clients of the old one still break", n.Method)
+			if c.om.Endpoint(n.Name) == nil && c.sameRules(o, n) {
+				msg += fmt.Sprintf("; new endpoint %s has the same rules: if it is the new name, clients of the old one still break", n.Name)
 				break
 			}
 		}
-		f := c.finding("endpoint-removed", o.Method, o.Pos, true, []string{o.Method}, msg)
-		f.Witness = c.find(search{methods: []string{o.Method}, request: -1, want: func(o, n Decision) bool {
+		f := c.finding("endpoint-removed", o.Name, o.Pos, true, []string{o.Name}, msg)
+		f.Witness = c.find(search{methods: []string{o.Name}, request: -1, want: func(o, n Decision) bool {
 			return o.Allowed && n.Reason == string(reference.UnknownEndpoint)
 		}})
 	}
@@ -271,7 +272,7 @@ func (c *comparer) sameRules(o, n *model.Endpoint) bool {
 }
 
 func (c *comparer) changedEndpoint(o, n *model.Endpoint) {
-	m := n.Method
+	m := n.Name
 	here := []string{m}
 	switch {
 	case !o.Public && n.Public:
@@ -296,6 +297,7 @@ func (c *comparer) changedEndpoint(o, n *model.Endpoint) {
 	}
 	c.redactions(o, n)
 	c.requestScopes(o, n)
+	c.bindings(o, n)
 	if o.Description != n.Description {
 		c.finding("endpoint-description-changed", m, or(n.DescriptionPos, n.Pos), false, here,
 			described("endpoint "+m, n.Description))
@@ -307,7 +309,7 @@ func (c *comparer) changedEndpoint(o, n *model.Endpoint) {
 }
 
 func (c *comparer) principals(o, n *model.Endpoint) {
-	m, here := n.Method, []string{n.Method}
+	m, here := n.Name, []string{n.Name}
 	if more := n.Principals &^ o.Principals; more != 0 {
 		f := c.finding("endpoint-principal-added", m, principalPos(c.nm, n, more.List()[0], c.om), false, here,
 			fmt.Sprintf("endpoint %s now accepts %s keys too", m, list(more.List())))
@@ -325,7 +327,7 @@ func (c *comparer) principals(o, n *model.Endpoint) {
 }
 
 func (c *comparer) requirements(o, n *model.Endpoint) {
-	m, here := n.Method, []string{n.Method}
+	m, here := n.Name, []string{n.Name}
 	ro, rn := c.set(o.Requires, true), c.set(n.Requires, false)
 	if fewer := minus(ro, rn); len(fewer) > 0 {
 		f := c.finding("endpoint-requirement-removed", m, firstWritten(n.RequiresPos, n.Pos), false, here,
@@ -347,7 +349,7 @@ func (c *comparer) requirements(o, n *model.Endpoint) {
 // redactions reports fields redacted or shown, and changes of the scopes
 // that reveal them.
 func (c *comparer) redactions(o, n *model.Endpoint) {
-	m, here := n.Method, []string{n.Method}
+	m, here := n.Name, []string{n.Name}
 	uo, un := map[string][]int{}, map[string][]int{}
 	for _, r := range o.Redactions {
 		uo[r.Field] = c.set(r.Unless, true)
@@ -414,7 +416,7 @@ func (c *comparer) redactions(o, n *model.Endpoint) {
 // requestScopes reports scopes the handler checks, or no longer checks, for
 // some requests.
 func (c *comparer) requestScopes(o, n *model.Endpoint) {
-	m, here := n.Method, []string{n.Method}
+	m, here := n.Name, []string{n.Name}
 	wo, wn := map[int]string{}, map[int]string{}
 	for _, r := range o.RequestScopes {
 		wo[c.oldIdx[r.Scope]] = r.When

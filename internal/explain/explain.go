@@ -134,7 +134,7 @@ func CheckRequest(m *model.Model, scope string) error {
 // it for this request.
 func requestDenial(m *model.Model, e *model.Endpoint, g reference.Grant, name, caller string) string {
 	r, _ := reference.LackedRequestScope(m, e, g, name)
-	return fmt.Sprintf("%s lacks %s, which the handler of %s checks for this request (when %s)", caller, name, e.Method, r.When)
+	return fmt.Sprintf("%s lacks %s, which the handler of %s checks for this request (when %s)", caller, name, e.Name, r.When)
 }
 
 // Explain decides call c under the rules of m and says why. A grant that
@@ -311,6 +311,24 @@ func Explain(m *model.Model, c Call) *Explanation {
 		x.line("request", "%s, when %s: %s", r.Scope.Name, r.When, h)
 	}
 
+	// HTTP bindings: a shared one's requests need every endpoint's allowance.
+	for _, b := range e.HTTP {
+		if len(b.Shared) == 0 {
+			x.line("http", "%s", b.String())
+			continue
+		}
+		names := make([]string, len(b.Shared))
+		for i, o := range b.Shared {
+			names[i] = o.Name
+		}
+		verb := "allows"
+		if len(names) > 1 {
+			verb = "allow"
+		}
+		x.line("http", "%s: shared with %s, so such a request is allowed only when %s %s it too (fail closed)",
+			b.String(), strings.Join(names, ", "), strings.Join(names, " and "), verb)
+	}
+
 	// Redactions, for calls that go through.
 	if x.Allowed {
 		for _, r := range e.Redactions {
@@ -352,12 +370,12 @@ func explainNoCredentials(m *model.Model, x *Explanation, method string, keyGive
 	case d.Reason == reference.MissingRequestScope:
 		x.Message = requestDenial(m, e, reference.Grant{}, request, "the call")
 	case d.Allowed:
-		x.Message = fmt.Sprintf("%s is public: anyone may call it, with or without a key", e.Method)
+		x.Message = fmt.Sprintf("%s is public: anyone may call it, with or without a key", e.Name)
 		if len(x.Redacted) > 0 {
 			x.Message += "; the response omits " + strings.Join(x.Redacted, ", ")
 		}
 	default:
-		x.Message = fmt.Sprintf("%s is not public: a call needs %s, and this one carries no credentials", e.Method, reference.KeyOf(e.Principals))
+		x.Message = fmt.Sprintf("%s is not public: a call needs %s, and this one carries no credentials", e.Name, reference.KeyOf(e.Principals))
 	}
 	x.line("reason", "%s: %s", x.Reason, x.Message)
 	if e != nil {
@@ -387,30 +405,30 @@ func (x *Explanation) message(m *model.Model, e *model.Endpoint, g, key, invite 
 	}
 	switch reference.Reason(x.Reason) {
 	case reference.Public:
-		return fmt.Sprintf("%s is public: anyone may call it, with or without a key", e.Method)
+		return fmt.Sprintf("%s is public: anyone may call it, with or without a key", e.Name)
 	case reference.Allowed:
-		msg := fmt.Sprintf("%s (%s) may call %s", caller, x.Grant.Kind, e.Method)
+		msg := fmt.Sprintf("%s (%s) may call %s", caller, x.Grant.Kind, e.Name)
 		if len(x.Redacted) > 0 {
 			msg += "; the response omits " + strings.Join(x.Redacted, ", ")
 		}
 		return msg
 	case reference.PrincipalNotAllowed:
-		return fmt.Sprintf("%s does not accept %s keys; it accepts only %s", e.Method, x.Grant.Kind, strings.Join(e.Principals.List(), ", "))
+		return fmt.Sprintf("%s does not accept %s keys; it accepts only %s", e.Name, x.Grant.Kind, strings.Join(e.Principals.List(), ", "))
 	case reference.EndpointNotGranted:
 		if !x.Collaborator {
-			return fmt.Sprintf("the key may call only %s, not %s", someOf(reference.EndpointList(m, g), 3), e.Method)
+			return fmt.Sprintf("the key may call only %s, not %s", someOf(reference.EndpointList(m, g), 3), e.Name)
 		}
 		var outside []string
-		if key.Restricted && !key.Endpoints[e.Method] {
+		if key.Restricted && !key.Endpoints[e.Name] {
 			outside = append(outside, "the key")
 		}
-		if invite.Restricted && !invite.Endpoints[e.Method] {
+		if invite.Restricted && !invite.Endpoints[e.Name] {
 			outside = append(outside, "the invite")
 		}
 		if len(g.Endpoints) == 0 {
-			return fmt.Sprintf("the key and the invite have no endpoint in common, so the collaborator may call none (%s does not allow %s)", strings.Join(outside, " and "), e.Method)
+			return fmt.Sprintf("the key and the invite have no endpoint in common, so the collaborator may call none (%s does not allow %s)", strings.Join(outside, " and "), e.Name)
 		}
-		return fmt.Sprintf("%s does not allow %s", strings.Join(outside, " and "), e.Method)
+		return fmt.Sprintf("%s does not allow %s", strings.Join(outside, " and "), e.Name)
 	case reference.MissingRequestScope:
 		return requestDenial(m, e, g, x.Missing[0], caller)
 	case reference.MissingScopes:
@@ -418,7 +436,7 @@ func (x *Explanation) message(m *model.Model, e *model.Endpoint, g, key, invite 
 		for i, name := range x.Missing {
 			parts[i] = name + who(m.Scope(name))
 		}
-		return fmt.Sprintf("%s lacks %s, which %s requires", caller, strings.Join(parts, ", "), e.Method)
+		return fmt.Sprintf("%s lacks %s, which %s requires", caller, strings.Join(parts, ", "), e.Name)
 	}
 	return x.Reason
 }

@@ -63,9 +63,9 @@ func CheckGrant(m *model.Model, kind string, scopes, endpoints []string) (*Grant
 	// A restriction to endpoints this kind of key may never call is allowed
 	// by the rules but useless; say so without failing.
 	for _, e := range m.Endpoints {
-		if g.Endpoints[e.Method] && !e.Public && e.Principals&g.Kinds == 0 {
+		if g.Endpoints[e.Name] && !e.Public && e.Principals&g.Kinds == 0 {
 			r.Warnings = append(r.Warnings, fmt.Sprintf("%s accepts only %s keys, so this key (%s) can never call it",
-				e.Method, strings.Join(e.Principals.List(), ", "), r.Kind))
+				e.Name, strings.Join(e.Principals.List(), ", "), r.Kind))
 		}
 	}
 	return r, nil
@@ -100,8 +100,8 @@ func missingKeys(m *model.Model, missing map[string][]string) []string {
 		}
 	}
 	for _, e := range m.Endpoints {
-		if _, ok := missing[e.Method]; ok {
-			out = append(out, e.Method)
+		if _, ok := missing[e.Name]; ok {
+			out = append(out, e.Name)
 		}
 	}
 	return out

@@ -44,20 +44,24 @@ func parseKind(s string) (model.Principal, string) {
 	return 0, fmt.Sprintf("unknown key kind %q in -kind%s", bad, hint)
 }
 
-// methods lists the spec's endpoints, in spec order.
+// methods lists the names of the spec's endpoints (full methods and
+// operation names), in spec order.
 func methods(m *model.Model) []string {
 	out := make([]string, len(m.Endpoints))
 	for i, e := range m.Endpoints {
-		out[i] = e.Method
+		out[i] = e.Name
 	}
 	return out
 }
 
-// suggestMethod is a did-you-mean hint for an unknown method. A bare method
-// name ("ListInputs") suggests the full name that ends with it.
+// suggestMethod is a did-you-mean hint for an unknown endpoint name. A bare
+// method name ("ListInputs") suggests the full name that ends with it.
 func suggestMethod(m *model.Model, name string) string {
 	if !strings.Contains(name, "/") {
 		for _, e := range m.Endpoints {
+			if e.Method == "" {
+				continue
+			}
 			if short := e.Method[strings.LastIndexByte(e.Method, '/')+1:]; strings.EqualFold(short, name) {
 				return `; did you mean "` + e.Method + `"? (methods are full gRPC names)`
 			}
@@ -66,10 +70,13 @@ func suggestMethod(m *model.Model, name string) string {
 	if hint := spec.DidYouMean(name, methods(m)); hint != "" {
 		return hint
 	}
-	if len(m.Endpoints) > 0 {
-		return fmt.Sprintf("; write a full gRPC method name listed under endpoints: in the spec, e.g. %q", m.Endpoints[0].Method)
+	if len(m.Endpoints) == 0 {
+		return "; the spec lists no endpoints"
 	}
-	return "; the spec lists no endpoints"
+	if slices.ContainsFunc(m.Endpoints, func(e *model.Endpoint) bool { return e.Method == "" }) {
+		return fmt.Sprintf("; write a full gRPC method name, or an HTTP-only endpoint's operation name, listed under endpoints: in the spec, e.g. %q", m.Endpoints[0].Name)
+	}
+	return fmt.Sprintf("; write a full gRPC method name listed under endpoints: in the spec, e.g. %q", m.Endpoints[0].Name)
 }
 
 // suggestScope is a did-you-mean hint for an unknown scope.

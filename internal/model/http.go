@@ -413,3 +413,42 @@ func (b *builder) sharedBindings() {
 		}
 	}
 }
+
+// Overlaps reports whether some request could match both b and o: the same
+// verb and segments that one path can satisfy at once (a literal meets an
+// equal literal or a variable; ** meets anything). Precedence then decides
+// which of them a request goes to, unless their patterns are the same. It
+// errs on the side of an overlap: a binding with a custom verb and one
+// without overlap when the latter ends with a variable.
+func (b *Binding) Overlaps(o *Binding) bool {
+	if b.Verb != o.Verb {
+		return false
+	}
+	if b.CustomVerb != o.CustomVerb {
+		if b.CustomVerb != "" && o.CustomVerb != "" {
+			return false
+		}
+		// A request ending "x:verb" matches a plain binding only through a
+		// variable in its last segment, which may hold ':'.
+		plain := b
+		if b.CustomVerb != "" {
+			plain = o
+		}
+		if n := len(plain.Segments); n == 0 || plain.Segments[n-1].Kind == Literal {
+			return false
+		}
+	}
+	a, c := b.Segments, o.Segments
+	for i := 0; ; i++ {
+		aEnd, cEnd := i == len(a), i == len(c)
+		if !aEnd && a[i].Kind == Rest || !cEnd && c[i].Kind == Rest {
+			return true
+		}
+		if aEnd || cEnd {
+			return aEnd && cEnd
+		}
+		if a[i].Kind == Literal && c[i].Kind == Literal && a[i].Literal != c[i].Literal {
+			return false
+		}
+	}
+}

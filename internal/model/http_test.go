@@ -124,3 +124,33 @@ func FuzzParseBinding(f *testing.F) {
 		}
 	})
 }
+
+// TestOverlaps checks which pairs of bindings some request can match both.
+func TestOverlaps(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{"GET /a/{x}", "GET /a/b", true},
+		{"GET /a/{x}", "POST /a/b", false},
+		{"GET /a/{x}", "GET /b/{x}", false},
+		{"GET /a", "GET /a/{x}", false},
+		{"GET /a", "GET /a/**", true},
+		{"GET /**", "GET /", true},
+		{"GET /{x}/b", "GET /a/{y}", true},
+		{"GET /a/b/c", "GET /a/**", true},
+		{"GET /a/{x}:cancel", "GET /a/{x}", true},
+		{"GET /a/{x}:cancel", "GET /a/b", false},
+		{"GET /a/{x}:cancel", "GET /a/{x}:undo", false},
+		{"GET /a/{x}:cancel", "GET /a/{y}:cancel", true},
+	} {
+		a, err1 := model.ParseBinding(tc.a)
+		b, err2 := model.ParseBinding(tc.b)
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		if got, back := a.Overlaps(&b), b.Overlaps(&a); got != tc.want || back != tc.want {
+			t.Errorf("%s and %s: Overlaps %v, %v; want %v", tc.a, tc.b, got, back, tc.want)
+		}
+	}
+}

@@ -113,3 +113,42 @@ func TestValidGoName(t *testing.T) {
 		}
 	}
 }
+
+// TestValidOperationName checks the exported rule, that it is the rule
+// Build applies to an operation name, and the Go name an operation gets:
+// its words joined, whatever separates them.
+func TestValidOperationName(t *testing.T) {
+	long := strings.Repeat("a", model.MaxNameLength)
+	for _, tc := range []struct {
+		name   string
+		want   bool
+		goName string
+	}{
+		{"listReposForUser", true, "ListReposForUser"},
+		{"repos/list-for-user", true, "ReposListForUser"},
+		{"GetInput.v2", true, "GetInputV2"},
+		{"é-list", true, "List"},
+		{long, true, "A" + long[1:]},
+		{long + "a", false, ""},
+		{"", false, ""},
+		{"/a.B/C", false, ""},
+		{"list repos", false, ""},
+		{"list\trepos", false, ""},
+		{"list\u00a0repos", false, ""},
+		{"list\u202erepos", false, ""},
+	} {
+		if got := model.ValidOperationName(tc.name); got != tc.want {
+			t.Errorf("ValidOperationName(%q) = %v, want %v", tc.name, got, tc.want)
+		}
+		f := baseFile()
+		f.Scopes = []spec.Scope{{Name: spec.Str{Value: "S"}, ID: spec.Int{Value: 1, Set: true}, Description: spec.Str{Value: "A scope."}}}
+		f.Endpoints = []spec.Endpoint{{Operation: spec.Str{Value: tc.name}, HTTP: []spec.Binding{{Rule: spec.Str{Value: "GET /a"}}}}}
+		diags, m := build(t, spec.Marshal(f))
+		switch {
+		case (m != nil) != tc.want:
+			t.Errorf("Build of operation %q: %v; ValidOperationName says %v", tc.name, diags, tc.want)
+		case m != nil && m.Endpoints[0].GoName != tc.goName:
+			t.Errorf("operation %q: Go name %q, want %q", tc.name, m.Endpoints[0].GoName, tc.goName)
+		}
+	}
+}

@@ -127,12 +127,21 @@ service S {
 		t.Errorf("WRITE: %s", got)
 	}
 	get, put := m.Endpoint("/p.S/Get"), m.Endpoint("/p.S/Put")
-	if get.Description != "Get. HTTP: GET /a; GET /b; HEAD /c." || describeEndpoint(get) != "app_key: READ" {
-		t.Errorf("Get: %q %s", get.Description, describeEndpoint(get))
+	if get.Description != "Get." || describeEndpoint(get) != "app_key: READ" || bindings(get) != "GET /a, GET /b, HEAD /c" {
+		t.Errorf("Get: %q %s, bindings %s", get.Description, describeEndpoint(get), bindings(get))
 	}
-	if put.Description != "HTTP: PUT /a (body: thing)." || describeEndpoint(put) != "app_key: READ WRITE" {
-		t.Errorf("Put: %q %s", put.Description, describeEndpoint(put))
+	if put.Description != "" || describeEndpoint(put) != "app_key: READ WRITE" || bindings(put) != "PUT /a" {
+		t.Errorf("Put: %q %s, bindings %s", put.Description, describeEndpoint(put), bindings(put))
 	}
+}
+
+// bindings lists the HTTP bindings of e.
+func bindings(e *model.Endpoint) string {
+	var out []string
+	for _, b := range e.HTTP {
+		out = append(out, b.String())
+	}
+	return strings.Join(out, ", ")
 }
 
 func TestRoots(t *testing.T) {

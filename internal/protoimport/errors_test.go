@@ -20,7 +20,9 @@ import (
 // diagnostic; "warnings" lists the warnings of an import that succeeds;
 // "reserved" the reserved ids of the model, "reserved-count" how many,
 // "ids" the line of the spec that lists them; "descriptions" lines
-// NAME: DESCRIPTION of scopes or endpoints.
+// NAME: DESCRIPTION of scopes or endpoints; "bindings" lines METHOD:
+// BINDINGS, the HTTP bindings of an endpoint, a shared one as
+// {shared: VERB /path}.
 func TestErrors(t *testing.T) {
 	paths, err := filepath.Glob(filepath.Join(testdata, "errors", "*.txtar"))
 	if err != nil || len(paths) == 0 {
@@ -99,6 +101,28 @@ func TestErrors(t *testing.T) {
 					}
 					if got != desc {
 						t.Errorf("%s: description\n%q\nwant\n%q", name, got, desc)
+					}
+				}
+			}
+			if want, ok := sections["bindings"]; ok {
+				// One line per endpoint: METHOD: its bindings, a shared one as
+				// {shared: VERB /path}.
+				for _, l := range strings.Split(strings.TrimSpace(want), "\n") {
+					name, list, _ := strings.Cut(l, ": ")
+					got := "(no endpoint)"
+					if e := res.Model.Endpoint(name); e != nil {
+						var bs []string
+						for _, b := range e.HTTP {
+							if len(b.Shared) > 0 {
+								bs = append(bs, "{shared: "+b.String()+"}")
+							} else {
+								bs = append(bs, b.String())
+							}
+						}
+						got = strings.Join(bs, ", ")
+					}
+					if got != list {
+						t.Errorf("%s: bindings\n%s\nwant\n%s", name, got, list)
 					}
 				}
 			}

@@ -62,6 +62,11 @@ func FuzzImport(f *testing.F) {
 			f.Fatal(err)
 		}
 		f.Add(data)
+		if strings.HasSuffix(p, "items.proto") {
+			// HTTP rules with an unknown field, and a binding two RPCs share.
+			f.Add(bytes.ReplaceAll(data, []byte("additional_bindings"), []byte("additional_bindings1")))
+			f.Add(bytes.ReplaceAll(data, []byte("(google.api.http).delete"), []byte("(google.api.http).get")))
+		}
 	}
 	scopes, err := os.ReadFile(filepath.Join(testdata, "acme/auth/scopes.proto"))
 	if err != nil {

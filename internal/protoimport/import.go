@@ -146,6 +146,8 @@ type endpointOut struct {
 	public      bool
 	principals  model.Principal
 	requires    []spec.Str // by name
+	http        []binding
+	shared      []bool // for each binding, whether other endpoints have one that matches the same requests
 }
 
 // Import reads the files, following their imports through resolve to find
@@ -202,6 +204,7 @@ func Import(c *Config, files []Source, resolve Resolver) (*Result, error) {
 		return nil, im.errs.Sorted()
 	}
 	im.goNames()
+	im.sharedBindings()
 	f := im.specFile()
 	m, err := model.Build(f)
 	if err != nil {
@@ -795,7 +798,6 @@ type rpc struct {
 	badAuth    bool // reported
 	deprecated bool
 	http       []binding
-	httpPos    spec.Pos // the first value of an http option
 }
 
 // readServices turns the RPCs of the files named on the command line into
@@ -906,7 +908,8 @@ func (im *importer) readRPC(f *protoFile, service string, n *ast.RPCNode) *rpc {
 	r := &rpc{file: f, node: n, service: service, method: "/" + service + "/" + n.Name.Val}
 	scope := join(service, n.Name.Val)
 	firstAt := map[string]spec.Pos{}
-	var rule *binding // assembled from (google.api.http).get = ... lines
+	var acc *rule // assembled from (google.api.http).get = ... lines
+	rr := &ruleReader{im: im, f: f, method: r.method}
 	for _, d := range n.Decls {
 		opt, ok := d.(*ast.OptionNode)
 		if !ok || opt.Val == nil {
@@ -946,21 +949,26 @@ func (im *importer) readRPC(f *protoFile, service string, n *ast.RPCNode) *rpc {
 			}
 		}
 		for _, fv := range im.values_(opt, scope, im.s.http, "http") {
-			if r.httpPos.Line == 0 {
-				r.httpPos = f.pos(fv.val)
-			}
 			if fv.rest == nil {
-				r.http = append(r.http, httpRule(fv.val)...)
+				r.http = append(r.http, rr.read(fv.val)...)
 				continue
 			}
-			if rule == nil {
-				rule = &binding{}
+			if acc == nil {
+				acc = &rule{}
 			}
-			rule.set(fv.rest[0].name, fv.val)
+			at := ast.Node(opt.Name)
+			if parts := opt.Name.Parts; len(fv.rest) <= len(parts) {
+				at = parts[len(parts)-len(fv.rest)] // the field the option sets
+			}
+			if fv.rest[0].ext {
+				rr.warn(at, "the google.api.http rule sets (%s), which HttpRule does not have, so it is left out", fv.rest[0].name)
+				continue
+			}
+			rr.field(acc, fv.rest[0].name, fv.rest[1:], fv.val, at)
 		}
 	}
-	if rule != nil && rule.method != "" {
-		r.http = append([]binding{*rule}, r.http...)
+	if acc != nil {
+		r.http = append(acc.bindings(), r.http...)
 	}
 	sortStrs(r.requires)
 	return r
@@ -990,27 +998,68 @@ func (im *importer) endpoint(r *rpc, t Target) {
 	}
 	var desc []string
 	if c := im.comment(f, r.node, "rpc "+r.method); c != "" {
-		if r.deprecated || len(r.http) > 0 {
-			c = endSentence(c) // before the sentences added below
+		if r.deprecated {
+			c = endSentence(c) // before the sentence added below
 		}
 		desc = append(desc, c)
 	}
 	if r.deprecated {
 		desc = append(desc, "Deprecated.")
 	}
-	if len(r.http) > 0 {
-		var bs []string
-		for _, b := range r.http {
-			bs = append(bs, b.String())
-		}
-		h, hidden := stripDeceptive("HTTP: " + strings.Join(bs, "; ") + ".")
-		if hidden != 0 {
-			im.warnDeceptive(r.httpPos, "an HTTP binding of rpc "+r.method, hidden)
-		}
-		desc = append(desc, h)
-	}
 	e.description = strings.Join(desc, " ")
+	e.http = im.checkBindings(r)
 	im.endpoints = append(im.endpoints, e)
+}
+
+// checkBindings returns the HTTP bindings of r that a spec can hold. Each
+// other one is a warning, and is left out: a request the spec does not bind
+// is unknown to the checker, so it is refused.
+func (im *importer) checkBindings(r *rpc) []binding {
+	var out []binding
+	seen := map[string]binding{}
+	for _, b := range r.http {
+		mb, err := model.ParseBinding(b.String())
+		switch {
+		case err != nil:
+			im.warnf(b.pos, "rpc %s: HTTP binding %s; it is left out, so the checker refuses its requests as an unknown endpoint: correct the .proto file", r.method, err)
+			continue
+		case len(out) == model.MaxBindingsPerEndpoint:
+			im.warnf(b.pos, "rpc %s has more than %d HTTP bindings, the most an endpoint may have; this one and those after it are left out, so the checker refuses their requests", r.method, model.MaxBindingsPerEndpoint)
+			return out
+		}
+		if prev, dup := seen[mb.Pattern()]; dup {
+			same := ""
+			if prev.String() != b.String() {
+				same = fmt.Sprintf(" (%s: variable names do not matter)", prev.String())
+			}
+			im.warnf(b.pos, "rpc %s binds the same requests twice: %s, as at line %d%s; merged", r.method, b.String(), prev.pos.Line, same)
+			continue
+		}
+		seen[mb.Pattern()] = b
+		out = append(out, b)
+	}
+	return out
+}
+
+// sharedBindings marks the bindings that several endpoints share: .proto
+// files can bind two RPCs to the same requests, which a spec allows only so
+// marked (model.Build warns of each). A request there is allowed only when
+// every one of the endpoints allows it.
+func (im *importer) sharedBindings() {
+	count := map[string]int{}
+	for _, e := range im.endpoints {
+		for _, b := range e.http {
+			mb, _ := model.ParseBinding(b.String()) // checked by checkBindings
+			count[mb.Pattern()]++
+		}
+	}
+	for _, e := range im.endpoints {
+		e.shared = make([]bool, len(e.http))
+		for i, b := range e.http {
+			mb, _ := model.ParseBinding(b.String())
+			e.shared[i] = count[mb.Pattern()] > 1
+		}
+	}
 }
 
 // unmatched refuses settings that matched no option in any file: a name
@@ -1161,6 +1210,9 @@ func (im *importer) specFile() *spec.File {
 		if e.goName != "" {
 			ep.GoName = str(e.goName, e.pos)
 		}
+		for i, b := range e.http {
+			ep.HTTP = append(ep.HTTP, spec.Binding{Pos: b.pos, Rule: str(b.String(), b.pos), Shared: e.shared[i]})
+		}
 		if !e.public && e.principals != model.AppKey|model.PersonalAccessToken {
 			ep.HasPrincipals = true
 			for _, p := range e.principals.List() {
@@ -1208,7 +1260,8 @@ func sameModel(a, b *model.Model) error {
 	for i, e := range a.Endpoints {
 		x := b.Endpoints[i]
 		if e.Method != x.Method || e.GoName != x.GoName || e.Description != x.Description || e.Public != x.Public ||
-			e.Principals != x.Principals || !slices.Equal(model.Names(e.Requires), model.Names(x.Requires)) {
+			e.Principals != x.Principals || !slices.Equal(model.Names(e.Requires), model.Names(x.Requires)) ||
+			!slices.EqualFunc(e.HTTP, x.HTTP, func(a, b model.Binding) bool { return a.String() == b.String() && len(a.Shared) == len(b.Shared) }) {
 			return fmt.Errorf("endpoint %s reads back differently", e.Method)
 		}
 	}

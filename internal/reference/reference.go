@@ -224,13 +224,13 @@ func MissingPrerequisites(m *model.Model, g Grant) map[string][]string {
 	}
 	if g.Restricted {
 		for _, e := range m.Endpoints {
-			if g.Endpoints[e.Method] {
+			if g.Endpoints[e.Name] {
 				var all []*model.Scope
 				for _, r := range e.Requires {
 					all = append(all, r)
 					all = append(all, r.Closure...)
 				}
-				need(e.Method, all)
+				need(e.Name, all)
 			}
 		}
 	}
@@ -270,8 +270,8 @@ func ScopeList(m *model.Model, g Grant) []string {
 func EndpointList(m *model.Model, g Grant) []string {
 	var out []string
 	for _, e := range m.Endpoints {
-		if g.Endpoints[e.Method] {
-			out = append(out, e.Method)
+		if g.Endpoints[e.Name] {
+			out = append(out, e.Name)
 		}
 	}
 	return out

@@ -26,7 +26,8 @@ const lineWidth = 100
 //     that carries a comment;
 //   - lists of names as flow lists ([a, b]), or as block lists when that
 //     line would be longer than 100 bytes (so are an endpoint's http
-//     bindings, a shared one as {shared: "VERB /path"}); request scopes and
+//     bindings, always double-quoted, a shared one as {shared: "VERB
+//     /path"}); request scopes and
 //     redactions as one flow mapping per line; runs of three or more consecutive reserved
 //     ids as a range FROM-TO;
 //   - strings plain when YAML reads them back as the same string, else
@@ -314,7 +315,9 @@ func (w *writer) endpoint(e Endpoint) {
 	if e.HTTP != nil {
 		flow, block := make([]string, len(e.HTTP)), make([]string, len(e.HTTP))
 		for i, b := range e.HTTP {
-			flow[i], block[i] = scalar(b.Rule.Value, true), scalar(b.Rule.Value, false)
+			// Always quoted: "VERB /path" reads as one value, and a list does not
+			// mix quoted and plain bindings.
+			flow[i], block[i] = quote(b.Rule.Value), quote(b.Rule.Value)
 			switch {
 			case b.Shared && b.Rule.Value == "":
 				flow[i], block[i] = "{}", "{}"

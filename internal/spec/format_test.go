@@ -272,17 +272,17 @@ endpoints:
     redact:
       - {field: inputs.data, unless: [Models:Get]}
   - method: /a.B/Health
-    http: [GET /health]
+    http: ["GET /health"]
     description: Up?
     public: true
   - operation: listReposForUser
     http:
-      - GET /users/{username}/repos
+      - "GET /users/{username}/repos"
       - {shared: "GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/repos"}
-      - POST /v1/{name=projects/*/secrets/*}:cancel
+      - "POST /v1/{name=projects/*/secrets/*}:cancel"
     requires: [Inputs:Get]
   - operation: short
-    http: [GET /a, {shared: "PUT /a/{b}"}]
+    http: ["GET /a", {shared: "PUT /a/{b}"}]
   - method: /a.B/Put
     go_name: PutIt
     principals: [pat]

@@ -61,11 +61,11 @@ type Suite struct {
 func Methods(m *model.Model) []string {
 	var out []string
 	for _, e := range m.Endpoints {
-		out = append(out, e.Method)
+		out = append(out, e.Name)
 	}
 	out = append(out, "", "/", "//")
 	if len(m.Endpoints) > 0 {
-		first := m.Endpoints[0].Method
+		first := m.Endpoints[0].Name
 		out = append(out, first+"x", first[:len(first)-1], strings.ToUpper(first), strings.ToLower(first),
 			first+"\x00", first[:strings.LastIndexByte(first, '/')+1], " "+first)
 	}
@@ -85,7 +85,7 @@ func Build(m *model.Model, seed uint64, n int) Suite {
 		req := model.Names(e.Requires)
 		var eps []string
 		if r.IntN(2) == 0 {
-			eps = []string{e.Method}
+			eps = []string{e.Name}
 		}
 		add(Grant{Kind: randKind(r), Scopes: req, Endpoints: eps}, nil)
 		if len(req) > 0 {
@@ -136,11 +136,11 @@ func randGrant(m *model.Model, r *rand.Rand) Grant {
 		d := 0.05 + 0.5*r.Float64()
 		for _, e := range m.Endpoints {
 			if r.Float64() < d {
-				g.Endpoints = append(g.Endpoints, e.Method)
+				g.Endpoints = append(g.Endpoints, e.Name)
 			}
 		}
 		if len(g.Endpoints) == 0 {
-			g.Endpoints = []string{m.Endpoints[r.IntN(len(m.Endpoints))].Method}
+			g.Endpoints = []string{m.Endpoints[r.IntN(len(m.Endpoints))].Name}
 		}
 	}
 	return g

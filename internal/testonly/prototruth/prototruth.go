@@ -63,7 +63,7 @@ type RPC struct {
 	Method     string   // /package.Service/Method
 	Requires   []string // the values the requires option lists, in order, repeats kept
 	Auth       string   // the auth option's value name; "" when not set
-	HTTP       []string // the bindings: "POST /v2/inputs (body: *)", the rule's own first
+	HTTP       []string // the bindings: "POST /v2/inputs", the rule's own first
 	Deprecated bool
 	Comment    string
 }
@@ -394,18 +394,7 @@ func httpRule(m protoreflect.Message) []string {
 		}
 	}
 	if method != "" {
-		s := method + " " + path
-		var extra []string
-		if b := str("body"); b != "" {
-			extra = append(extra, "body: "+b)
-		}
-		if b := str("response_body"); b != "" {
-			extra = append(extra, "response body: "+b)
-		}
-		if len(extra) > 0 {
-			s += " (" + strings.Join(extra, ", ") + ")"
-		}
-		out = append(out, s)
+		out = append(out, method+" "+path)
 	}
 	if fd := field("additional_bindings"); fd != nil && fd.IsList() {
 		l := m.Get(fd).List()
@@ -546,11 +535,14 @@ type Stats struct {
 	// Repeats are the requirement and dependency lines that repeat a scope
 	// already listed: the import merges each with a warning.
 	Repeats int
+	// Bindings are the HTTP bindings of the endpoints, and Shared those of
+	// them that match the same requests as a binding of another endpoint.
+	Bindings, Shared int
 }
 
 func (s Stats) String() string {
-	return fmt.Sprintf("%d RPCs: %d endpoints (%d public, %d for personal access tokens only), %d left out (no API key or token); %d scopes (%d internal, %d deprecated), %d reserved ids; %d repeated scopes merged",
-		s.RPCs, s.Endpoints, s.Public, s.PATOnly, s.Skipped, s.Scopes, s.Internal, s.Deprecated, s.ReservedIDs, s.Repeats)
+	return fmt.Sprintf("%d RPCs: %d endpoints (%d public, %d for personal access tokens only), %d left out (no API key or token); %d scopes (%d internal, %d deprecated), %d reserved ids; %d repeated scopes merged; %d HTTP bindings, %d shared",
+		s.RPCs, s.Endpoints, s.Public, s.PATOnly, s.Skipped, s.Scopes, s.Internal, s.Deprecated, s.ReservedIDs, s.Repeats, s.Bindings, s.Shared)
 }
 
 // Compare lists every way in which m, the spec imported from the files with
@@ -558,7 +550,8 @@ func (s Stats) String() string {
 // dependencies, deprecation, grants-all, description: the leading comment,
 // marked Internal when not exposed), reserved ids and names, and RPCs (left
 // out, public, or the kinds of key and exactly the scopes listed;
-// description: the leading comment, Deprecated., then the HTTP bindings).
+// description: the leading comment, then Deprecated.; the HTTP bindings,
+// and which of them other endpoints share).
 func (api *API) Compare(cfg *protoimport.Config, m *model.Model) (problems []string, stats Stats) {
 	want, err := api.Expect(cfg)
 	if err != nil {
@@ -621,6 +614,20 @@ func (api *API) Compare(cfg *protoimport.Config, m *model.Model) (problems []str
 	for _, r := range api.RPCs {
 		rpcs[r.Method] = r
 	}
+	// users are the endpoints bound to each pattern of requests.
+	users := map[string]map[string]bool{}
+	for _, w := range want.RPCs {
+		if w.Skip {
+			continue
+		}
+		for _, b := range uniqueBindings(rpcs[w.Method].HTTP) {
+			p := pattern(b)
+			if users[p] == nil {
+				users[p] = map[string]bool{}
+			}
+			users[p][w.Method] = true
+		}
+	}
 	for _, w := range want.RPCs {
 		r := rpcs[w.Method]
 		stats.Repeats += len(r.Requires) - len(Unique(r.Requires))
@@ -649,7 +656,7 @@ func (api *API) Compare(cfg *protoimport.Config, m *model.Model) (problems []str
 		}
 		var desc []string
 		if c := OneLine(r.Comment); c != "" {
-			if r.Deprecated || len(r.HTTP) > 0 {
+			if r.Deprecated {
 				c = endSentence(c)
 			}
 			desc = append(desc, c)
@@ -657,17 +664,56 @@ func (api *API) Compare(cfg *protoimport.Config, m *model.Model) (problems []str
 		if r.Deprecated {
 			desc = append(desc, "Deprecated.")
 		}
-		if len(r.HTTP) > 0 {
-			desc = append(desc, "HTTP: "+strings.Join(r.HTTP, "; ")+".")
-		}
 		if d := strings.Join(desc, " "); e.Description != d {
-			bad("%s: description %q; the comment and bindings make %q", w.Method, e.Description, d)
+			bad("%s: description %q; the comment makes %q", w.Method, e.Description, d)
+		}
+		var bound []string
+		for _, b := range e.HTTP {
+			bound = append(bound, b.String())
+			stats.Bindings++
+			if len(b.Shared) > 0 {
+				stats.Shared++
+			}
+			if want := users[pattern(b.String())]; len(b.Shared) != len(want)-1 {
+				bad("%s: binding %s is shared with %d endpoints; the proto binds %d RPCs to its requests", w.Method, b.String(), len(b.Shared), len(want))
+			}
+		}
+		if want := uniqueBindings(r.HTTP); !slices.Equal(bound, want) {
+			bad("%s: bindings %q; the proto says %q", w.Method, bound, want)
 		}
 	}
 	if len(m.Endpoints)+stats.Skipped != len(api.RPCs) {
 		bad("%d endpoints and %d left out; the files have %d RPCs", len(m.Endpoints), stats.Skipped, len(api.RPCs))
 	}
 	return problems, stats
+}
+
+// pattern is a binding, "VERB /path", with its variables' names left out:
+// two bindings match the same requests when their patterns are the same.
+// It is read by package model's rule, which the spec's bindings follow.
+func pattern(binding string) string {
+	b, err := model.ParseBinding(binding)
+	if err != nil {
+		return "invalid: " + binding
+	}
+	return b.Pattern()
+}
+
+// uniqueBindings are bindings without those that match the same requests
+// as one before them (the import merges them), and without those a spec
+// cannot hold (the import leaves them out, with a warning).
+func uniqueBindings(bindings []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, b := range bindings {
+		p := pattern(b)
+		if seen[p] || strings.HasPrefix(p, "invalid: ") || len(out) == model.MaxBindingsPerEndpoint {
+			continue
+		}
+		seen[p] = true
+		out = append(out, b)
+	}
+	return out
 }
 
 // OneLine is a leading comment as protoc records it, made one line as the

@@ -85,7 +85,7 @@ func TestCompile(t *testing.T) {
 		ReservedNames:  []string{"OLD"},
 		RPCs: []prototruth.RPC{
 			{Method: "/r.v1.S/Get", Requires: []string{"READ", "WRITE"}, Auth: "KEY", Comment: " Reads\n   a value.\n",
-				HTTP: []string{"GET /v1/x", "HEAD /v1/x", "POST /v1/x:get (body: *, response body: value)"}},
+				HTTP: []string{"GET /v1/x", "HEAD /v1/x", "POST /v1/x:get"}},
 			{Method: "/r.v1.S/Put", Requires: []string{"WRITE"}, Auth: "KEY", HTTP: []string{"PUT /v1/x"}, Deprecated: true},
 			{Method: "/r.v1.S/Ping", Auth: "NONE"},
 		},
