@@ -399,6 +399,18 @@ func (b *builder) sharedBindings() {
 			}
 			continue
 		}
+		// A request they share may reach any of their handlers: the
+		// checker decides it on the first endpoint, whose redactions must
+		// then be every endpoint's.
+		if j := slices.IndexFunc(g[1:], func(y at) bool { return redactionsOf(y.ep) != redactionsOf(g[0].ep) }); j >= 0 {
+			y := g[1+j]
+			b.errorf(y.ep.HTTP[y.i].Pos, "endpoint %s: HTTP binding %q is shared with endpoint %s (%s), which redacts other fields (%s, against %s); a request they share may reach either handler, so give them the same redact: lists, or bind one of them to another path",
+				y.ep.Name, y.ep.HTTP[y.i].String(), g[0].ep.Name, first.Pos, redactionsOf(g[0].ep), redactionsOf(y.ep))
+			for _, x := range g {
+				x.ep.HTTP[x.i].Shared = nil
+			}
+			continue
+		}
 		for _, x := range g {
 			hb := &x.ep.HTTP[x.i]
 			var names []string
@@ -451,4 +463,21 @@ func (b *Binding) Overlaps(o *Binding) bool {
 			return false
 		}
 	}
+}
+
+// redactionsOf describes the redactions of e, sorted, as "field unless
+// A,B; ...", or "none": equal for two endpoints that redact the same fields
+// from the same callers.
+func redactionsOf(e *Endpoint) string {
+	var out []string
+	for _, r := range e.Redactions {
+		names := Names(r.Unless)
+		slices.Sort(names)
+		out = append(out, r.Field+" unless "+strings.Join(names, ","))
+	}
+	if len(out) == 0 {
+		return "none"
+	}
+	slices.Sort(out)
+	return strings.Join(out, "; ")
 }

@@ -46,6 +46,7 @@ endpoints:
   - method: /a.V1/ListPipelines
     http: [{shared: "GET /v1/pipelines"}]
     requires: [Read]
+    redact: [{field: pipeline.secret, unless: [Secret]}]
   - method: /a.V1/PostPipelines
     http: [{shared: "GET /v1/pipelines"}]
     requires: [Write]
@@ -64,7 +65,8 @@ func TestMatchHTTP(t *testing.T) {
 	for _, tc := range []struct{ verb, path, want string }{
 		{"GET", "/v1/inputs/7", "/a.V1/GetInput"},
 		{"GET", "/v1/users/u/inputs/7", "/a.V1/GetInput"},
-		{"HEAD", "/v1/inputs/7", ""},                  // verbs are exact
+		{"HEAD", "/v1/inputs/7", "/a.V1/GetInput"},    // GET also for HEAD, as net/http
+		{"get", "/v1/inputs/7", ""},                   // verbs are exact
 		{"get", "/v1/inputs/7", ""},                   // and case-sensitive
 		{"GET", "/v1/inputs/count", "countInputs"},    // a literal beats a variable
 		{"GET", "/v1/inputs/7/x", "getAnything"},      // only ** matches

@@ -70,9 +70,30 @@ func (r *Route) matches(verb string, segs []string) bool {
 }
 
 // Variable reports whether a variable may match the raw path segment seg:
-// any segment but an empty one, "." and "..".
+// any segment but an empty one, "." and "..", whether its dots are written
+// as such or percent-encoded (%2E, %2e), as a server may decode them before
+// it cleans the path.
 func Variable(seg string) bool {
-	return seg != "" && seg != "." && seg != ".."
+	return seg != "" && !dotSegment(seg)
+}
+
+// dotSegment reports whether seg is "." or "..", each dot written as such
+// or as %2E or %2e. The generated code holds the same function.
+func dotSegment(seg string) bool {
+	dots := 0
+	for s := seg; s != ""; dots++ {
+		switch {
+		case dots == 2:
+			return false
+		case s[0] == '.':
+			s = s[1:]
+		case len(s) >= 3 && s[0] == '%' && s[1] == '2' && (s[2] == 'e' || s[2] == 'E'):
+			s = s[3:]
+		default:
+			return false
+		}
+	}
+	return dots > 0
 }
 
 // compare orders r before best (negative) when r is the more specific of

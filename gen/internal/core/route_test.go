@@ -19,17 +19,7 @@ func specRoutes(t testing.TB) []route.Route {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kinds := map[model.SegmentKind]route.Kind{model.Literal: route.Literal, model.Param: route.Param, model.Rest: route.Rest}
-	var out []route.Route
-	for _, e := range m.Endpoints {
-		for _, b := range e.HTTP {
-			r := route.Route{Verb: b.Verb, Custom: b.CustomVerb, Endpoint: e.Index}
-			for _, s := range b.Segments {
-				r.Segments = append(r.Segments, route.Segment{Kind: kinds[s.Kind], Literal: s.Literal})
-			}
-			out = append(out, r)
-		}
-	}
+	out := route.FromModel(m)
 	if len(out) < 10 {
 		t.Fatalf("the test spec has %d HTTP bindings; the tests need them all", len(out))
 	}
@@ -64,7 +54,10 @@ func TestLookupRoute(t *testing.T) {
 		{"GET", "/v1/files//42", 0}, // an empty segment
 		{"GET", "/v1/files/..", 0},  // a dot segment is no variable
 		{"GET", "/v1/files/.", 0},
-		{"GET", "/v1/files/a%2Fb", core.GetFile}, // an encoded slash stays in its segment
+		{"GET", "/v1/files/%2e%2E", 0}, // nor when its dots are encoded
+		{"GET", "/v1/files/.%2E", 0},
+		{"GET", "/v1/files/%2E%2E%2E", core.GetFile}, // three dots are a name
+		{"GET", "/v1/files/a%2Fb", core.GetFile},     // an encoded slash stays in its segment
 		{"GET", "/v1/files/a%2F..%2Fb/tags", 0},
 		{"PUT", "/v1/tags/a/../b", 0}, // ** takes no dot segment either
 		{"GET", "", 0},
@@ -85,7 +78,7 @@ func TestLookupRoute(t *testing.T) {
 func TestLookupRouteAgainstReference(t *testing.T) {
 	routes := specRoutes(t)
 	r := rand.New(rand.NewPCG(1, 2))
-	words := []string{"", ".", "..", "x", "42", "me", "a%2Fb", "x:delete", "42:delete", ":delete", "x:other"}
+	words := []string{"", ".", "..", "%2E", "%2e%2E", ".%2e", "%2E%2E%2E", "x", "42", "me", "a%2Fb", "x:delete", "42:delete", ":delete", "x:other"}
 	for _, rt := range routes {
 		for _, s := range rt.Segments {
 			if s.Kind == route.Literal {
