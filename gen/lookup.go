@@ -15,6 +15,7 @@ import (
 // then Grant.fastAllows, which the compiler inlines too: that is the hot path
 // of every call a service makes.
 func (g *generator) lookupFile(f *jen.File) {
+	g.operationLookup(f)
 	f.Add(doc("LookupEndpoint returns the endpoint with the given gRPC full method name,\ne.g. \"" + g.exampleMethod() + "\"; any other string is not an endpoint.\nIt never allocates."))
 	unknown := jen.Return(jen.Id("Decision").Values(jen.Dict{jen.Id("reason"): jen.Id("ReasonUnknownEndpoint")}))
 	check := func(body ...jen.Code) {
@@ -55,6 +56,25 @@ is not an endpoint of the spec is denied. It never allocates.`, g.exampleMethod(
 		}
 		return jen.Lit(g.grpc[p.Slots[i]-1].Index) // the slot holds its key's index + 1
 	}))
+}
+
+// operationLookup prints lookupOperation, which NewGrant uses to find an
+// HTTP-only endpoint by its operation name (no method hash holds them): a
+// switch, empty when the spec has none.
+func (g *generator) operationLookup(f *jen.File) {
+	f.Add(doc("lookupOperation returns the HTTP-only endpoint with the given operation name."))
+	f.Func().Id("lookupOperation").Params(jen.Id("name").String()).Params(jen.Id("Endpoint"), jen.Bool()).BlockFunc(func(b *jen.Group) {
+		var ops []jen.Code
+		for _, e := range g.m.Endpoints {
+			if e.Method == "" {
+				ops = append(ops, jen.Case(jen.Lit(e.Name)).Block(jen.Return(jen.Id(e.GoName), jen.True())))
+			}
+		}
+		if len(ops) > 0 {
+			b.Switch(jen.Id("name")).Block(ops...)
+		}
+		b.Return(jen.Lit(0), jen.False())
+	})
 }
 
 // decide decides the call of e, an endpoint found: the same two statements

@@ -213,6 +213,7 @@ func randSpec(o randSpecOptions) []byte {
 	}
 	methods := map[string]bool{}
 	var methodList []string
+	patterns := map[string]bool{} // of the HTTP bindings, which no two endpoints may share
 	for range o.Endpoints {
 		var m string
 		for m == "" || methods[m] {
@@ -271,9 +272,54 @@ func randSpec(o randSpecOptions) []byte {
 				e.Redact = append(e.Redact, spec.Redaction{Field: str(fd), Unless: scopeNames(unless)})
 			}
 		}
+		e.HTTP = randBindings(r, patterns)
+		if len(e.HTTP) > 0 && r.IntN(8) == 0 {
+			// An HTTP-only endpoint: named by an operation, not a method.
+			e.Operation, e.Method = str(fmt.Sprintf("op%d", len(f.Endpoints))), spec.Str{}
+			e.GoName = str(goName(fmt.Sprintf("Op%d", len(f.Endpoints)), "Endpoint"))
+		}
 		f.Endpoints = append(f.Endpoints, e)
 	}
 	return spec.Marshal(f)
+}
+
+// randBindings returns up to three HTTP bindings from a small vocabulary of
+// segments, so that the bindings of a spec overlap in every way the
+// matching rule orders (a literal beside a variable, a variable beside **,
+// custom verbs, HEAD beside GET), never two with the same pattern, which
+// patterns records across the spec.
+func randBindings(r *rand.Rand, patterns map[string]bool) []spec.Binding {
+	var out []spec.Binding
+	for range r.IntN(4) {
+		verb := []string{"GET", "GET", "POST", "DELETE", "HEAD", "PUT"}[r.IntN(6)]
+		var segs, kinds []string
+		for i := range r.IntN(4) {
+			switch k := r.IntN(10); {
+			case k < 5:
+				lit := []string{"v1", "items", "users", "me", "export", "a%2Fb", "~x"}[r.IntN(7)]
+				segs, kinds = append(segs, lit), append(kinds, lit)
+			case k < 8:
+				segs, kinds = append(segs, fmt.Sprintf("{p%d}", i)), append(kinds, "*")
+			case k == 8:
+				segs, kinds = append(segs, fmt.Sprintf("{n%d=items/*}", i)), append(kinds, "items", "*")
+			default:
+				segs, kinds = append(segs, "**"), append(kinds, "**")
+			}
+			if kinds[len(kinds)-1] == "**" {
+				break
+			}
+		}
+		path := "/" + strings.Join(segs, "/")
+		if len(segs) > 0 && r.IntN(6) == 0 {
+			path += ":run"
+			kinds = append(kinds, ":run")
+		}
+		if pattern := verb + " /" + strings.Join(kinds, "/"); !patterns[pattern] {
+			patterns[pattern] = true
+			out = append(out, spec.Binding{Rule: spec.Str{Value: verb + " " + path}})
+		}
+	}
+	return out
 }
 
 func upperASCII(s string) bool {

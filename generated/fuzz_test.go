@@ -16,10 +16,14 @@ import (
 )
 
 // methodSet and scopeNameSet are the oracles: the names the spec defines.
+// methodSet holds the gRPC methods: an HTTP-only endpoint's operation name,
+// which never starts with "/", is no method LookupEndpoint finds.
 func methodSet() map[string]scopes.Endpoint {
 	out := map[string]scopes.Endpoint{}
 	for e := range scopes.Endpoints() {
-		out[e.FullMethod()] = e
+		if strings.HasPrefix(e.FullMethod(), "/") {
+			out[e.FullMethod()] = e
+		}
 	}
 	return out
 }

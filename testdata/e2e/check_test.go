@@ -34,12 +34,17 @@ type decisionCase struct {
 }
 
 type suite struct {
-	Methods []string `json:"methods"`
-	Cases   []struct {
+	Methods  []string `json:"methods"`
+	Requests []struct {
+		Verb string `json:"verb"`
+		Path string `json:"path"`
+	} `json:"requests"`
+	Cases []struct {
 		None                 bool              `json:"none"`
 		Key                  grantCase         `json:"key"`
 		Invite               *grantCase        `json:"invite"`
 		Decisions            []decisionCase    `json:"decisions"`
+		HTTP                 []decisionCase    `json:"http"`
 		MissingPrerequisites map[string]string `json:"missing_prerequisites"`
 		Closure              string            `json:"closure"`
 		Scopes               string            `json:"scopes"`
@@ -99,6 +104,19 @@ func TestAgainstReference(t *testing.T) {
 				t.Errorf("case %d: CheckEndpoint(%v) differs from Check", i, e)
 			}
 		}
+		for j, want := range c.HTTP {
+			req := s.Requests[j]
+			d := g.CheckHTTP(req.Verb, req.Path)
+			var redacted []string
+			for f := range d.Redacted() {
+				redacted = append(redacted, f)
+			}
+			if d.Method() != want.Method || d.Allowed() != want.Allowed || d.Reason().String() != want.Reason || d.Code() != want.Code ||
+				d.Missing().String() != want.Missing || strings.Join(redacted, " ") != strings.Join(want.Redacted, " ") {
+				t.Errorf("case %d %v: CheckHTTP(%s %q) = %s, allowed %v, reason %s, code %d, missing %q, redacted %q; reference: %+v",
+					i, g, req.Verb, req.Path, d.Method(), d.Allowed(), d.Reason(), d.Code(), d.Missing(), redacted, want)
+			}
+		}
 		got := map[string]string{}
 		for _, p := range g.MissingPrerequisites() {
 			key := p.Scope.String()
@@ -124,7 +142,7 @@ func TestAgainstReference(t *testing.T) {
 			t.Errorf("%v covers %v = %v, reference %v", grants[c.A], grants[c.B], got, c.Want)
 		}
 	}
-	t.Logf("%d grants × %d methods, %d covers", len(s.Cases), len(s.Methods), len(s.Covers))
+	t.Logf("%d grants × (%d methods + %d HTTP requests), %d covers", len(s.Cases), len(s.Methods), len(s.Requests), len(s.Covers))
 }
 
 func TestCheckDoesNotAllocate(t *testing.T) {

@@ -5,6 +5,15 @@ package core
 
 import "math/bits"
 
+// lookupOperation returns the HTTP-only endpoint with the given operation name.
+func lookupOperation(name string) (Endpoint, bool) {
+	switch name {
+	case "exportTags":
+		return ExportTags, true
+	}
+	return 0, false
+}
+
 // LookupEndpoint returns the endpoint with the given gRPC full method name,
 // e.g. "/files.v1.Health/Check"; any other string is not an endpoint.
 // It never allocates.

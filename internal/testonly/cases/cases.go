@@ -29,12 +29,21 @@ type Decision struct {
 	Redacted []string `json:"redacted"` // in spec order
 }
 
+// Request is an HTTP request: a verb and a raw path.
+type Request struct {
+	Verb string `json:"verb"`
+	Path string `json:"path"`
+}
+
 // Case is one credential: a key, or a collaborator (key ∩ invite), or none.
 type Case struct {
 	None      bool       `json:"none,omitempty"` // no credentials: the zero Grant
 	Key       Grant      `json:"key"`
 	Invite    *Grant     `json:"invite,omitempty"`
 	Decisions []Decision `json:"decisions"`
+	// HTTP are the reference answers for Suite.Requests, in order; Method
+	// is the name of the endpoint the request reaches, "" for none.
+	HTTP []Decision `json:"http"`
 	// MissingPrerequisites maps a scope name or full method to Set.String of
 	// what it lacks.
 	MissingPrerequisites map[string]string `json:"missing_prerequisites"`
@@ -51,21 +60,87 @@ type Cover struct {
 
 // Suite is every case for a model.
 type Suite struct {
-	Methods []string `json:"methods"`
-	Cases   []Case   `json:"cases"`
-	Covers  []Cover  `json:"covers"`
+	Methods  []string  `json:"methods"`
+	Requests []Request `json:"requests"`
+	Cases    []Case    `json:"cases"`
+	Covers   []Cover   `json:"covers"`
 }
 
-// Methods returns every endpoint's method and strings that are near misses:
-// empty, a bare slash, prefixes, suffixes, case changes and a NUL byte.
+// Requests returns HTTP requests for m's bindings, deterministically for r:
+// each binding's template filled in (a variable by a word, a dangerous one
+// at times: empty, dot segments plain or percent-encoded, an encoded
+// slash; ** by zero to two words; the custom verb kept or changed), some
+// with a verb or a segment changed or a slash added, and paths no binding
+// matches.
+func Requests(m *model.Model, r *rand.Rand) []Request {
+	words := []string{"x", "42", "me", "items", "v1", "users", "export", "a%2Fb", "~x", "", ".", "..", "%2E%2e", "x:run"}
+	word := func() string {
+		if r.IntN(3) == 0 {
+			return words[r.IntN(len(words))]
+		}
+		return words[r.IntN(6)]
+	}
+	verbs := []string{"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"}
+	var out []Request
+	for _, e := range m.Endpoints {
+		for _, b := range e.HTTP {
+			for range 3 {
+				var segs []string
+				for _, sg := range b.Segments {
+					switch sg.Kind {
+					case model.Literal:
+						segs = append(segs, sg.Literal)
+					case model.Param:
+						segs = append(segs, word())
+					case model.Rest:
+						for range r.IntN(3) {
+							segs = append(segs, word())
+						}
+					}
+				}
+				if b.CustomVerb != "" && len(segs) > 0 && r.IntN(4) > 0 {
+					segs[len(segs)-1] += ":" + b.CustomVerb
+				}
+				verb := b.Verb
+				switch r.IntN(8) {
+				case 0:
+					verb = verbs[r.IntN(len(verbs))]
+				case 1:
+					if len(segs) > 0 {
+						segs[r.IntN(len(segs))] = word()
+					}
+				}
+				path := "/" + strings.Join(segs, "/")
+				if r.IntN(10) == 0 {
+					path += "/"
+				}
+				out = append(out, Request{verb, path})
+			}
+		}
+	}
+	out = append(out, Request{"GET", "/"}, Request{"GET", ""}, Request{"GET", "//"}, Request{"GET", "/nowhere/at/all"}, Request{"get", "/v1"})
+	return out
+}
+
+// Methods returns every gRPC endpoint's method and strings that are near
+// misses: empty, a bare slash, prefixes, suffixes, case changes and a NUL
+// byte, and the operation name of an HTTP-only endpoint, which is no method
+// (Check denies it as unknown; Requests reach such endpoints).
 func Methods(m *model.Model) []string {
 	var out []string
+	first := ""
 	for _, e := range m.Endpoints {
-		out = append(out, e.Name)
+		if e.Method != "" {
+			out = append(out, e.Method)
+			if first == "" {
+				first = e.Method
+			}
+		} else if len(out) < 3 {
+			out = append(out, e.Name)
+		}
 	}
 	out = append(out, "", "/", "//")
-	if len(m.Endpoints) > 0 {
-		first := m.Endpoints[0].Name
+	if first != "" {
 		out = append(out, first+"x", first[:len(first)-1], strings.ToUpper(first), strings.ToLower(first),
 			first+"\x00", first[:strings.LastIndexByte(first, '/')+1], " "+first)
 	}
@@ -76,11 +151,11 @@ func Methods(m *model.Model) []string {
 // requirement, and the same minus one scope), deterministically for seed.
 func Build(m *model.Model, seed uint64, n int) Suite {
 	r := rand.New(rand.NewPCG(seed, 0x5c09e))
-	s := Suite{Methods: Methods(m)}
+	s := Suite{Methods: Methods(m), Requests: Requests(m, r)}
 	add := func(key Grant, invite *Grant) {
-		s.Cases = append(s.Cases, decide(m, s.Methods, key, invite, false))
+		s.Cases = append(s.Cases, decide(m, s.Methods, s.Requests, key, invite, false))
 	}
-	s.Cases = append(s.Cases, decide(m, s.Methods, Grant{}, nil, true))
+	s.Cases = append(s.Cases, decide(m, s.Methods, s.Requests, Grant{}, nil, true))
 	for _, e := range m.Endpoints {
 		req := model.Names(e.Requires)
 		var eps []string
@@ -166,13 +241,34 @@ func mustGrant(m *model.Model, g Grant) reference.Grant {
 	return rg
 }
 
-func decide(m *model.Model, methods []string, key Grant, invite *Grant, none bool) Case {
+func decide(m *model.Model, methods []string, requests []Request, key Grant, invite *Grant, none bool) Case {
 	c := Case{None: none, Key: key, Invite: invite, MissingPrerequisites: map[string]string{}}
 	g := effective(m, c)
 	for _, method := range methods {
 		d := reference.Decide(m, g, method)
+		if e := m.Endpoint(method); e != nil && e.Method == "" {
+			// An operation's name is no method: Check finds gRPC methods.
+			d = reference.Decision{Reason: reference.UnknownEndpoint, Outcome: model.UnknownEndpoint}
+		}
 		c.Decisions = append(c.Decisions, Decision{
 			Method: method, Allowed: d.Allowed, Reason: string(d.Reason), Code: d.Code(m),
+			Missing: strings.Join(d.Missing, ","), Redacted: d.Redacted,
+		})
+	}
+	for _, req := range requests {
+		d := reference.DecideHTTP(m, g, req.Verb, req.Path)
+		name := ""
+		if eps := reference.MatchHTTP(m, req.Verb, req.Path); len(eps) > 0 {
+			name = eps[0].Name // the decision's endpoint: the first's, or the first denial's
+			for _, e := range eps {
+				if !reference.Decide(m, g, e.Name).Allowed {
+					name = e.Name
+					break
+				}
+			}
+		}
+		c.HTTP = append(c.HTTP, Decision{
+			Method: name, Allowed: d.Allowed, Reason: string(d.Reason), Code: d.Code(m),
 			Missing: strings.Join(d.Missing, ","), Redacted: d.Redacted,
 		})
 	}

@@ -5,6 +5,11 @@ package testscopes
 
 import "math/bits"
 
+// lookupOperation returns the HTTP-only endpoint with the given operation name.
+func lookupOperation(name string) (Endpoint, bool) {
+	return 0, false
+}
+
 // LookupEndpoint returns the endpoint with the given gRPC full method name,
 // e.g. "/scopegen.test.Items/GetItem"; any other string is not an endpoint.
 // It never allocates.
