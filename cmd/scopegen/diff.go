@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	pathpkg "path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -19,11 +21,12 @@ import (
 
 // diffFlags are the flags of diff.
 type diffFlags struct {
-	base, format, allow, allowances string
+	base, baseSpec, format, allow, allowances string
 }
 
 func (f *diffFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.base, "base", "", "compare the spec with its version at git `revision` (e.g. origin/main) instead of with an OLD file (default: compare two files)")
+	fs.StringVar(&f.baseSpec, "base-spec", "", "with -base, read OLD from `path` at the revision: where the spec was before a rename, relative to the current directory as SPEC is (default: SPEC's own path)")
 	fs.StringVar(&f.format, "format", "text", "the output `format`: text, markdown (for a pull request comment), json or github-actions (annotations)")
 	fs.StringVar(&f.allow, "allow", "", "accept every finding of these `categories`, comma-separated: breaking, escalation (default: none)")
 	fs.StringVar(&f.allowances, "allowances", "", "read allowances from `file` (default: NEW's name with .allow before the extension, e.g. spec/scopes.allow.yaml, if it exists; -allowances \"\" reads none)")
@@ -41,14 +44,22 @@ func diffDetail() string {
 		"A witness is a key that could be made under OLD (its scopes' prerequisites\n" +
 		"held; restricted to the endpoint it calls only if it holds what that endpoint\n" +
 		"requires); replay it with scopegen explain on each spec (-kind none for a call\n" +
-		"without credentials). An escalation no such key shows lets no existing key do\n" +
-		"more: it is reported as safe, with a note.\n\n" +
+		"without credentials). An escalation or lost access that no such key shows\n" +
+		"lets no existing key do more or less: it is reported as safe, with a note\n" +
+		"saying why (a removed scope or endpoint stays breaking: configs and code name\n" +
+		"it).\n\n" +
 		"Scopes are matched by name, then by id: a scope with the same id and a new name\n" +
 		"is a rename, which is breaking (keys and code that store the old name break;\n" +
 		"keys stored by id keep their access). When a renamed scope's old name goes to\n" +
 		"a new scope, the id decides if the spec's references follow it: a rename and\n" +
-		"scope-name-reused, both breaking.\n\n" +
-		"With -base REV, OLD is SPEC (default spec/scopes.yaml) as git has it at REV.\n\n" +
+		"scope-name-reused, both breaking. A scope that takes another's id or name is\n" +
+		"also an escalation when keys that store ids or names gain with it\n" +
+		"(scope-id-reused-gains, scope-name-reused-gains): -allow breaking does not\n" +
+		"accept it.\n\n" +
+		"With -base REV, OLD is SPEC (default spec/scopes.yaml) as git has it at REV;\n" +
+		"-base-spec PATH reads it from PATH at REV instead, after a rename. A spec\n" +
+		"that does not exist at REV (a new one) is compared with an empty spec, so\n" +
+		"that every scope, endpoint and preset it defines is reviewed.\n\n" +
 		"An allowance accepts one finding: in the allowances file,\n" +
 		"  allow:\n" +
 		"    - {rule: RULE, element: NAME, reason: WHY}\n" +
@@ -113,20 +124,26 @@ func runDiff(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 		if new, err = loadSpecFile(newPath); err != nil {
 			return err
 		}
-		data, inRepo, err := gitShow(f.base, newPath)
+		data, inRepo, err := gitShow(f.base, newPath, f.baseSpec)
 		if err != nil {
 			return err
 		}
-		if data == nil {
+		switch {
+		case data == nil && f.baseSpec != "":
+			return fmt.Errorf("-base-spec %s: %s has no such file; name the spec's path at %s (git ls-tree -r --name-only %s lists them)", f.baseSpec, f.base, f.base, f.base)
+		case data == nil:
 			// stderr: stdout holds only a report, in the format asked for.
-			fmt.Fprintf(stderr, "%s does not exist at %s: nothing to compare with\n", newPath, f.base)
-			return nil
-		}
-		if old, err = diff.Load(f.base+":"+inRepo, data); err != nil {
-			return err
+			fmt.Fprintf(stderr, "scopegen diff: %s does not exist at %s: comparing with an empty spec, so everything it defines is new (if it was renamed, name its old path with -base-spec)\n", inRepo, f.base)
+			old = diff.Empty(f.base+":"+inRepo, new)
+		default:
+			if old, err = diff.Load(f.base+":"+inRepo, data); err != nil {
+				return err
+			}
 		}
 	case f.base != "":
 		return usagef("with -base, give at most one SPEC (got %d arguments: %s)", len(pos), strings.Join(pos, " "))
+	case f.baseSpec != "":
+		return usagef("-base-spec needs -base REV: it names the spec's path at REV")
 	case len(pos) == 2:
 		newPath = pos[1]
 		if old, err = loadSpecFile(pos[0]); err != nil {
@@ -168,13 +185,23 @@ func loadSpecFile(path string) (*diff.Spec, error) {
 	return diff.Load(path, data)
 }
 
-// gitShow returns path as git has it at rev, or nil when rev has no such
-// file (the spec is new); and path relative to the repository's root, as
-// git show REV:PATH takes it from anywhere in the repository.
-func gitShow(rev, path string) (data []byte, inRepo string, err error) {
+// gitShow returns the spec as git has it at rev, or nil when rev has no
+// such file (the spec is new); and its path relative to the repository's
+// root, as git show REV:PATH takes it from anywhere in the repository. The
+// spec is at path, or at oldPath when given (a path relative to the current
+// directory, as path is, where the spec was before a rename); the repository
+// is path's.
+func gitShow(rev, path, oldPath string) (data []byte, inRepo string, err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
+	}
+	if oldPath != "" {
+		absDir, err1 := filepath.Abs(dir)
+		absOld, err2 := filepath.Abs(oldPath)
+		if base, err = filepath.Rel(absDir, absOld); err1 != nil || err2 != nil || err != nil {
+			return nil, "", fmt.Errorf("-base-spec %s: %v", oldPath, cmp.Or(err1, err2, err))
+		}
 	}
 	git := func(args ...string) ([]byte, error) {
 		cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
@@ -200,16 +227,17 @@ func gitShow(rev, path string) (data []byte, inRepo string, err error) {
 		}
 		return nil, "", fmt.Errorf("-base %s: not a revision of the repository of %s%s; fetch it first (e.g. git fetch origin main), or pass OLD.yaml NEW.yaml", rev, path, why)
 	}
-	inRepo = filepath.ToSlash(path)
+	base = filepath.ToSlash(base)
+	inRepo = filepath.ToSlash(filepath.Join(dir, base))
 	if prefix, err := git("rev-parse", "--show-prefix"); err == nil {
-		inRepo = strings.TrimSpace(string(prefix)) + base
+		inRepo = pathpkg.Clean(strings.TrimSpace(string(prefix)) + base)
 	}
 	data, err = git("show", rev+":./"+base)
 	if err != nil {
 		if strings.Contains(err.Error(), "exists on disk, but not in") || strings.Contains(err.Error(), "does not exist in") {
 			return nil, inRepo, nil
 		}
-		return nil, "", fmt.Errorf("cannot read %s at %s: %v", path, rev, oneLine(err.Error()))
+		return nil, "", fmt.Errorf("cannot read %s at %s: %v", inRepo, rev, oneLine(err.Error()))
 	}
 	return data, inRepo, nil
 }

@@ -172,6 +172,7 @@ func TestDiffUsage(t *testing.T) {
 		{[]string{"diff", "-format", "yaml", old, old}, 2, `unknown -format "yaml"`},
 		{[]string{"diff", "-allow", "safe", old, old}, 2, "the categories to accept are breaking and escalation"},
 		{[]string{"diff", "-base", "HEAD", old, old}, 2, "with -base, give at most one SPEC"},
+		{[]string{"diff", "-base-spec", old, old, old}, 2, "-base-spec needs -base REV"},
 		{[]string{"diff", old, bad}, 1, bad + `:12:64: scope "Write" requires names scope "Reed"`},
 		{[]string{"diff", old, filepath.Join(dir, "none.yaml")}, 1, "cannot read the spec"},
 	} {
@@ -203,16 +204,27 @@ func TestDiffBase(t *testing.T) {
 	git("add", ".")
 	git("commit", "-q", "-m", "spec")
 
-	// A spec that git does not have at the revision is new: nothing to compare.
+	// A spec that git does not have at the revision is new: it is compared
+	// with an empty spec, so its public endpoint is an escalation.
 	other := writeFile(t, filepath.Join(dir, "spec"), "other.yaml", small)
-	if code, stdout, stderr := scopegen(t, "diff", "-base", "HEAD", "-format", "json", other); code != 0 || stdout != "" || !strings.Contains(stderr, "does not exist at HEAD") {
-		t.Errorf("new spec: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	code, stdout, stderr := scopegen(t, "diff", "-base", "HEAD", other)
+	if code != 4 || !strings.Contains(stderr, "spec/other.yaml does not exist at HEAD: comparing with an empty spec") ||
+		!strings.Contains(stdout, "escalation: endpoint-added-open: new endpoint /t.S/Health is public") ||
+		!strings.HasSuffix(stdout, "1 escalation, 0 breaking, 6 safe\n") {
+		t.Errorf("new spec: exit %d, stdout:\n%s\nstderr: %s", code, stdout, stderr)
+	}
+	// -base-spec names where it was at the revision, after a rename.
+	if code, stdout, stderr := scopegen(t, "diff", "-base", "HEAD", "-base-spec", filepath.Join(dir, "spec", "scopes.yaml"), other); code != 0 || stdout != "no changes\n" {
+		t.Errorf("-base-spec: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if code, _, stderr := scopegen(t, "diff", "-base", "HEAD", "-base-spec", filepath.Join(dir, "spec", "gone.yaml"), other); code != 1 || !strings.Contains(stderr, "-base-spec "+filepath.Join(dir, "spec", "gone.yaml")+": HEAD has no such file") {
+		t.Errorf("-base-spec naming no file: exit %d, stderr %q", code, stderr)
 	}
 	if code, stdout, stderr := scopegen(t, "diff", "-base", "HEAD", spec); code != 0 || stdout != "no changes\n" {
 		t.Errorf("unchanged: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	writeFile(t, filepath.Join(dir, "spec"), "scopes.yaml", strings.Replace(small, "  - method: /t.S/Health\n    public: true\n", "", 1))
-	code, stdout, _ := scopegen(t, "diff", "-base", "HEAD", spec)
+	code, stdout, _ = scopegen(t, "diff", "-base", "HEAD", spec)
 	if want := "HEAD:spec/scopes.yaml:21:13: breaking: endpoint-removed: endpoint /t.S/Health is removed"; code != 3 || !strings.Contains(stdout, want) {
 		t.Errorf("removed endpoint: exit %d, want %q in\n%s", code, want, stdout)
 	}

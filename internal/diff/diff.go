@@ -67,6 +67,15 @@ func Load(name string, data []byte) (*Spec, error) {
 	return &Spec{Name: name, Model: m}, nil
 }
 
+// Empty is a spec that defines nothing, named name, with like's outcomes
+// and defaults: what a spec that did not exist is compared as, so that every
+// scope, endpoint and preset of like is reported as new, and an endpoint
+// that anyone or any key may call as an escalation.
+func Empty(name string, like *Spec) *Spec {
+	m := like.Model
+	return &Spec{Name: name, Model: &model.Model{Source: name, Outcomes: m.Outcomes, DefaultPrincipals: m.DefaultPrincipals, Words: 1}}
+}
+
 // Finding is one change between the two specs.
 type Finding struct {
 	Category Category
@@ -77,7 +86,14 @@ type Finding struct {
 	Message  string   // one line, naming the element
 	Affects  []string // the endpoints whose decisions the change concerns, NEW's order first
 	Witness  *Witness // nil when the rule takes none or no key decides differently
+	// NoEffect says why no key decides differently, for a finding of an
+	// escalation or breaking rule that no witness shows: it is then
+	// reported as safe. "" otherwise.
+	NoEffect string
 	Accepted *Allowance
+
+	why  string // why no key would show the change, when the rule can tell; see unwitnessed
+	keep bool   // the finding keeps its category without a witness; see unwitnessed
 }
 
 // Report is the result of a comparison.
@@ -114,6 +130,8 @@ var Rules = []Rule{
 	{"scope-go-name-changed", Breaking, false, "a scope's Go constant is renamed: code that uses it no longer compiles"},
 	{"scope-prerequisite-removed", Escalation, true, "a scope needs fewer prerequisites: a key may hold it without them"},
 	{"scope-grants-all-added", Escalation, true, "a scope now grants every scope"},
+	{"scope-id-reused-gains", Escalation, true, "a scope takes the id another scope had, and keys stored by id gain access through it (reported beside scope-id-reused when some key gains)"},
+	{"scope-name-reused-gains", Escalation, true, "a scope takes the name another scope had, and keys stored by name gain access through it (reported beside scope-name-reused when some key gains)"},
 	{"scope-added", Safe, false, "a new scope"},
 	{"scope-description-changed", Safe, false, "a scope's description changes"},
 	{"scope-deprecation-changed", Safe, false, "a scope is deprecated or no longer deprecated, or the reason changes"},
@@ -132,7 +150,8 @@ var Rules = []Rule{
 	{"endpoint-redaction-removed", Escalation, true, "an endpoint no longer redacts a response field"},
 	{"endpoint-redaction-unless-removed", Escalation, true, "revealing a redacted field needs fewer scopes"},
 	{"endpoint-request-scope-removed", Escalation, true, "the handler no longer checks a scope for some requests"},
-	{"endpoint-added", Safe, false, "a new endpoint"},
+	{"endpoint-added-open", Escalation, true, "a new endpoint is public or requires no op scope: anyone, or every key it accepts, may call it"},
+	{"endpoint-added", Safe, false, "a new endpoint behind op scopes"},
 	{"endpoint-description-changed", Safe, false, "an endpoint's description changes"},
 	{"endpoint-request-scope-when-changed", Safe, false, "the requests a request-dependent scope is checked for are described differently"},
 
@@ -202,24 +221,45 @@ func compare(c *comparer) *Report {
 }
 
 // NoGain ends the message of an escalation whose witness search finds no
-// key: the finding is then reported as safe.
+// key: the finding is then reported as safe. When the rule can tell why,
+// the reason follows after a colon, inside the parentheses.
 const NoGain = " (no key that can be made under the old spec gains from this, so it is not an escalation)"
 
-// unwitnessed reports as safe each escalation that no key shows: a change
-// (such as a dropped requirement that another requirement still implies, or
-// one only an invalid key would notice) that lets no existing key do more.
-// The witness search tries every key that matters (see candidates), so no
-// witness means no key gains.
+// NoLoss ends the message of a breaking finding whose witness search finds
+// no key, as NoGain does for an escalation.
+const NoLoss = " (no key that can be made under the old spec loses from this, so it is not breaking)"
+
+// unwitnessed reports as safe each escalation and each breaking finding
+// that no key shows: a change (such as a dropped requirement that another
+// requirement still implies, or a redaction every caller already holds the
+// scopes to see) that lets no existing key do more or less. The witness
+// search tries every key that matters (see candidates), so no witness means
+// no key gains or loses; the message and NoEffect say why.
+//
+// Some findings keep their category without a witness (Finding.keep),
+// because a key's calls are not all they change:
+//   - a removed scope or endpoint breaks the configs and code that name it;
+//   - a scope that keys hold and that now grants every scope also lets keys
+//     holding it be made without the prerequisites of their other scopes,
+//     and one that no longer does refuses such keys.
 func (c *comparer) unwitnessed() {
 	for i := range c.findings {
 		f := &c.findings[i]
-		// A scope that now grants every scope also lets keys holding it be
-		// made without the prerequisites of their other scopes: it stays an
-		// escalation.
-		if f.Category == Escalation && f.Witness == nil && f.searchesWitness() && f.Rule != "scope-grants-all-added" {
-			f.Category = Safe
-			f.Message += NoGain
+		if f.Category == Safe || f.Witness != nil || !f.searchesWitness() || f.keep {
+			continue
 		}
+		note := NoGain
+		f.NoEffect = "no key that can be made under the old spec gains from this"
+		if f.Category == Breaking {
+			note = NoLoss
+			f.NoEffect = "no key that can be made under the old spec loses from this"
+		}
+		if f.why != "" {
+			f.NoEffect += ": " + f.why
+			note = strings.TrimSuffix(note, ")") + ": " + f.why + ")"
+		}
+		f.Category = Safe
+		f.Message += note
 	}
 }
 
@@ -256,6 +296,8 @@ type comparer struct {
 	univ     []lscope             // every scope of either side: OLD's by id, then NEW-only ones by id
 	oldIdx   map[*model.Scope]int // OLD scope → its place in univ
 	newIdx   map[*model.Scope]int // NEW scope → its place in univ
+	oldByID  map[int]*model.Scope // OLD scope by id
+	newByID  map[int]*model.Scope // NEW scope by id
 	findings []Finding
 	// exhaustive makes witness searches try every set of scopes, smallest
 	// first, instead of the candidates worth trying: tests compare the two.
@@ -266,13 +308,17 @@ type comparer struct {
 // gone (a rename). Everything left over is removed or added.
 func newComparer(old, new *Spec) *comparer {
 	c := &comparer{old: old, new: new, om: old.Model, nm: new.Model,
-		oldIdx: map[*model.Scope]int{}, newIdx: map[*model.Scope]int{}}
+		oldIdx: map[*model.Scope]int{}, newIdx: map[*model.Scope]int{},
+		oldByID: map[int]*model.Scope{}, newByID: map[int]*model.Scope{}}
 	toNew := map[*model.Scope]*model.Scope{}
 	taken := map[*model.Scope]bool{}
-	newByID := map[int]*model.Scope{}
-	for _, n := range c.nm.Scopes {
-		newByID[n.ID] = n
+	for _, o := range c.om.Scopes {
+		c.oldByID[o.ID] = o
 	}
+	for _, n := range c.nm.Scopes {
+		c.newByID[n.ID] = n
+	}
+	newByID := c.newByID
 	// A scope whose id now belongs to a scope of a new name, while a scope
 	// of another id takes its name, is either renamed (its old name reused)
 	// or renumbered (its old id reused). The spec's references tell: the

@@ -213,14 +213,19 @@ func checkMinimal(t *testing.T, old, new *diff.Spec, f diff.Finding) {
 	if w.Request != nil {
 		oldReq, newReq = w.Request.OldScope, w.Request.NewScope
 	}
+	// on is the scope the key holds under NEW for name under OLD.
+	on := func(name string) string { return diff.Counterpart(old, new, name) }
+	if w.Grant.Stored != "" {
+		on = func(name string) string { return stored(old.Model, new.Model, name, w.Grant.Stored) }
+	}
 	for i, s := range w.Grant.Scopes {
-		if s == f.Element || counterpart(old.Model, new.Model, s) == f.Element {
+		if s == f.Element || on(s) == f.Element {
 			continue // the scope the finding is about: every key that shows it holds it
 		}
 		smaller := *w
 		smaller.Grant.Scopes = slices.Delete(slices.Clone(w.Grant.Scopes), i, i+1)
 		smaller.Grant.NewScopes = slices.DeleteFunc(slices.Clone(w.Grant.NewScopes), func(n string) bool {
-			return n == counterpart(old.Model, new.Model, s)
+			return n == on(s)
 		})
 		if w.Action == "call" && !validKey(old.Model, &smaller) {
 			continue // a key that cannot be made under OLD is no witness
@@ -233,18 +238,17 @@ func checkMinimal(t *testing.T, old, new *diff.Spec, f diff.Finding) {
 	}
 }
 
-// counterpart is the name NEW gives to the scope OLD calls name, as package
-// diff matches them: by name, else by id when NEW's scope of that id has a
-// name OLD does not use. A scope only NEW has is named as NEW names it.
-func counterpart(old, new *model.Model, name string) string {
-	if new.Scope(name) != nil {
-		return name
+// stored is the name of the scope NEW gives the id (by "id") or the name
+// (by "name") that OLD's scope name has, or "": what a key store that keeps
+// ids or names holds under NEW.
+func stored(old, new *model.Model, name, by string) string {
+	o := old.Scope(name)
+	if o == nil {
+		return ""
 	}
-	if o := old.Scope(name); o != nil {
-		for _, n := range new.Scopes {
-			if n.ID == o.ID && old.Scope(n.Name) == nil {
-				return n.Name
-			}
+	for _, n := range new.Scopes {
+		if by == "id" && n.ID == o.ID || by == "name" && n.Name == o.Name {
+			return n.Name
 		}
 	}
 	return ""

@@ -148,14 +148,21 @@ func (w *Witness) describe() string {
 		article = "an"
 	}
 	key := fmt.Sprintf("%s %s key holding %s", article, g.Kind, scopeList(g.Scopes))
+	if g.Stored != "" {
+		key = fmt.Sprintf("%s %s key stored by %s, holding %s", article, g.Kind, g.Stored, scopeList(g.Scopes))
+	}
 	if g.Preset != "" {
 		key = fmt.Sprintf("%s %s key made from preset %s (%s", article, g.Kind, g.Preset, scopeList(g.Scopes))
 	}
-	if !slices.Equal(g.Scopes, g.NewScopes) {
+	if g.Stored != "" || !slices.Equal(g.Scopes, g.NewScopes) {
 		if g.Preset != "" {
 			key += "; in NEW: " + scopeList(g.NewScopes) + ")"
 		} else {
-			key += " (in NEW: " + scopeList(g.NewScopes) + ")"
+			in := "in NEW"
+			if g.Stored != "" {
+				in += " by " + g.Stored
+			}
+			key += " (" + in + ": " + scopeList(g.NewScopes) + ")"
 		}
 	} else if g.Preset != "" {
 		key += ")"
@@ -341,9 +348,10 @@ type jsonFinding struct {
 	Side     string         `json:"side"` // "new", or "old" when the element is gone from NEW
 	Message  string         `json:"message"`
 	Affects  []string       `json:"affects"`
-	Witness  *Witness       `json:"witness"`  // null when the rule takes none or none was found
-	Accepted *jsonAllowance `json:"accepted"` // null unless an allowance accepts the finding
-	Fails    bool           `json:"fails"`    // counts toward the exit status
+	Witness  *Witness       `json:"witness"`   // null when the rule takes none or none was found
+	NoEffect string         `json:"no_effect"` // why no key decides differently, when that made the finding safe
+	Accepted *jsonAllowance `json:"accepted"`  // null unless an allowance accepts the finding
+	Fails    bool           `json:"fails"`     // counts toward the exit status
 }
 
 type jsonAllowance struct {
@@ -368,7 +376,7 @@ func (r *Report) json(w io.Writer) error {
 			side = "old"
 		}
 		jf := jsonFinding{Category: f.Category, Rule: f.Rule, Element: f.Element, Position: posJSON(f.Pos), Side: side,
-			Message: f.Message, Affects: nonNil(f.Affects), Witness: f.Witness, Fails: r.Fails(f)}
+			Message: f.Message, Affects: nonNil(f.Affects), Witness: f.Witness, NoEffect: f.NoEffect, Fails: r.Fails(f)}
 		if f.Accepted != nil {
 			a := allowanceJSON(*f.Accepted)
 			jf.Accepted = &a

@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -47,6 +48,48 @@ func guarded(m *model.Model) []string {
 	return out
 }
 
+// held explains why every key that may call method, which requires req
+// (places in univ), already holds each scope of set, by OLD's
+// prerequisites (a key that exists was made under OLD): each is required,
+// a prerequisite of a required scope, or granted by a required scope that
+// grants every scope. It returns "" when some scope of set is not explained.
+func (c *comparer) held(method string, set, req []int) string {
+	if len(set) == 0 {
+		return ""
+	}
+	for _, r := range req {
+		if o := c.univ[r].old; o != nil && o.GrantsAll {
+			return fmt.Sprintf("every key that may call %s holds %s, which grants every scope", method, o.Name)
+		}
+	}
+	var parts []string
+	for _, x := range set {
+		if slices.Contains(req, x) {
+			parts = append(parts, "it requires "+c.univ[x].name())
+			continue
+		}
+		s := c.univ[x].old
+		i := slices.IndexFunc(req, func(r int) bool { o := c.univ[r].old; return s != nil && o != nil && slices.Contains(o.Closure, s) })
+		if i < 0 {
+			return ""
+		}
+		parts = append(parts, fmt.Sprintf("it requires %s, which needs %s", c.univ[req[i]].name(), s.Name))
+	}
+	return fmt.Sprintf("every key that may call %s holds %s: %s", method, list(c.names(set)), strings.Join(parts, "; "))
+}
+
+// unheld explains why no key that exists may call method on NEW, which
+// requires req there: a scope of req that OLD does not define, which no
+// key made under OLD holds. It returns "" when every scope of req is OLD's.
+func (c *comparer) unheld(method string, req []int) string {
+	for _, x := range req {
+		if c.univ[x].old == nil {
+			return fmt.Sprintf("%s requires %s, a new scope that no key made under the old spec holds", method, c.univ[x].new.Name)
+		}
+	}
+	return ""
+}
+
 // oldOnly keeps the endpoints OLD defines: the clients a change of a stored
 // name or id can break already call them.
 func (c *comparer) oldOnly(methods []string) []string {
@@ -76,19 +119,19 @@ func (c *comparer) scopes() {
 		case o == nil:
 			c.finding("scope-added", n.Name, n.Pos, false, uses, fmt.Sprintf("new scope %s (id %d)", n.Name, n.ID))
 			if prev := c.om.Scope(n.Name); prev != nil {
-				fate := "is removed"
-				if r := c.univ[c.oldIdx[prev]].new; r != nil {
-					fate = "is renamed to " + r.Name
-				}
-				c.finding("scope-name-reused", n.Name, n.Pos, false, c.oldOnly(uses),
-					fmt.Sprintf("new scope %s (id %d) takes the name of scope %s (id %d), which %s: keys and configs that store the name %s would hold the new scope; choose another name", n.Name, n.ID, prev.Name, prev.ID, fate, n.Name))
+				c.nameReused(prev, n, "new scope", uses)
 			}
 		default:
 			c.changedScope(o, n, uses)
+			// A renamed scope that takes another scope's name.
+			if prev := c.om.Scope(n.Name); prev != nil && prev != o {
+				c.nameReused(prev, n, "scope", uses)
+			}
 		}
 		if prev := oldByID[n.ID]; prev != nil && prev != o {
 			c.finding("scope-id-reused", n.Name, idPos(n), false, uses,
 				fmt.Sprintf("scope %s takes id %d, which was %s's: keys stored by id that hold %s would hold %s; give it an unused id", n.Name, n.ID, prev.Name, prev.Name, n.Name))
+			c.storedGains(prev, n, byID, idPos(n))
 		}
 		if slices.Contains(c.om.Reserved.IDs, n.ID) {
 			c.finding("scope-reserved-id-reused", n.Name, idPos(n), false, uses,
@@ -99,6 +142,49 @@ func (c *comparer) scopes() {
 				fmt.Sprintf("scope %s takes a name the old spec reserves for a retired scope: keys that name the retired scope would hold the new one; choose another name", n.Name))
 		}
 	}
+}
+
+// nameReused reports that NEW's scope n (what: "new scope" or "scope")
+// takes the name OLD's scope prev had, and what keys that store the name
+// gain.
+func (c *comparer) nameReused(prev, n *model.Scope, what string, uses []string) {
+	fate := "is removed"
+	if r := c.univ[c.oldIdx[prev]].new; r != nil {
+		fate = "is renamed to " + r.Name
+	}
+	c.finding("scope-name-reused", n.Name, n.Pos, false, c.oldOnly(uses),
+		fmt.Sprintf("%s %s (id %d) takes the name of scope %s (id %d), which %s: keys and configs that store the name %s would hold the new scope; choose another name", what, n.Name, n.ID, prev.Name, prev.ID, fate, n.Name))
+	c.storedGains(prev, n, byName, n.Pos)
+}
+
+// storedGains reports, beside a reused id or name, an escalation when one
+// exists: a key kept by id (or by name) that held OLD's scope prev holds
+// NEW's scope n instead, and some such key may do what it could not. Its
+// other scopes are kept the same way. Only a change some key shows is
+// reported: the id or name reuse is reported as breaking anyway.
+func (c *comparer) storedGains(prev, n *model.Scope, st store, pos spec.Pos) {
+	x, y := c.oldIdx[prev], c.newIdx[n]
+	methods := c.uses([]int{y})
+	if n.GrantsAll {
+		methods = guarded(c.nm)
+	}
+	var w *Witness
+	for _, request := range []int{-1, y} {
+		if w = c.find(search{methods: methods, must: []int{x}, request: request, control: true, want: Gained, store: st}); w != nil {
+			break
+		}
+	}
+	if w == nil {
+		return
+	}
+	rule, msg := "scope-id-reused-gains", fmt.Sprintf("keys that store scope ids and hold %s (id %d) hold %s under NEW, which takes id %d, and gain what it grants; give %s an unused id",
+		prev.Name, prev.ID, n.Name, n.ID, n.Name)
+	if st == byName {
+		rule, msg = "scope-name-reused-gains", fmt.Sprintf("keys that store scope names and hold %s (id %d) hold the scope %s (id %d) under NEW, and gain what it grants; choose another name",
+			prev.Name, prev.ID, n.Name, n.ID)
+	}
+	f := c.finding(rule, n.Name, pos, false, methods, msg)
+	f.Witness = w
 }
 
 func (c *comparer) removedScope(o *model.Scope, uses []string) {
@@ -115,6 +201,7 @@ func (c *comparer) removedScope(o *model.Scope, uses []string) {
 	}
 	f := c.finding("scope-removed", o.Name, o.Pos, true, uses,
 		fmt.Sprintf("scope %s (id %d) is removed: keys, configs and code that name it break%s", o.Name, o.ID, hint))
+	f.keep = true
 	// A key that holds it loses what it gave: the smallest key whose call of
 	// an endpoint OLD defines is allowed (or shows more) only because of it.
 	f.Witness = c.find(search{methods: c.oldOnly(uses), must: []int{c.oldIdx[o]}, request: -1, control: true, want: Lost})
@@ -177,6 +264,7 @@ func (c *comparer) grantsAll() {
 		}
 		f.Witness = c.find(search{methods: c.common(), must: []int{x}, request: -1, control: true,
 			want: Lost})
+		f.keep = true
 	}
 	if na != nil && kept != na {
 		x := c.newIdx[na]
@@ -187,6 +275,10 @@ func (c *comparer) grantsAll() {
 		f := c.finding("scope-grants-all-added", na.Name, or(na.GrantsAllPos, na.Pos), false, guarded(c.nm), msg)
 		f.Witness = c.find(search{methods: c.common(), must: []int{x}, request: -1, control: true,
 			want: Gained})
+		f.keep = c.univ[x].old != nil
+		if !f.keep {
+			f.why = fmt.Sprintf("no key made under the old spec holds %s, a new scope", na.Name)
+		}
 	}
 }
 
@@ -221,14 +313,24 @@ func (c *comparer) endpoints() {
 			c.changedEndpoint(o, n)
 			continue
 		}
-		msg := "new endpoint " + n.Method
+		// A new endpoint that anyone, or any key of a kind, may call lets
+		// existing keys (or calls without credentials) do what they could not.
+		var open string
 		switch {
 		case n.Public:
-			msg += " (public: anyone may call it)"
+			open = fmt.Sprintf("new endpoint %s is public: anyone may call it, without credentials", n.Method)
 		case len(n.Requires) == 0:
-			msg += fmt.Sprintf(" (it requires no op scope: %s may call it)", reference.KeyOf(n.Principals))
+			open = fmt.Sprintf("new endpoint %s requires no op scope: every %s may call it", n.Method, strings.TrimPrefix(strings.TrimPrefix(reference.KeyOf(n.Principals), "a "), "an "))
 		}
-		c.finding("endpoint-added", n.Method, n.Pos, false, []string{n.Method}, msg)
+		if open == "" {
+			c.finding("endpoint-added", n.Method, n.Pos, false, []string{n.Method},
+				fmt.Sprintf("new endpoint %s (it requires %s)", n.Method, list(model.Names(n.Requires))))
+			continue
+		}
+		f := c.finding("endpoint-added-open", n.Method, n.Pos, false, []string{n.Method}, open)
+		f.Witness = c.find(search{methods: []string{n.Method}, request: -1, want: func(o, n Decision) bool {
+			return o.Reason == string(reference.UnknownEndpoint) && n.Allowed
+		}})
 	}
 	unknown := c.nm.Outcome(model.UnknownEndpoint)
 	for _, o := range c.om.Endpoints {
@@ -243,6 +345,7 @@ func (c *comparer) endpoints() {
 			}
 		}
 		f := c.finding("endpoint-removed", o.Method, o.Pos, true, []string{o.Method}, msg)
+		f.keep = true
 		f.Witness = c.find(search{methods: []string{o.Method}, request: -1, want: func(o, n Decision) bool {
 			return o.Allowed && n.Reason == string(reference.UnknownEndpoint)
 		}})
@@ -314,6 +417,7 @@ func (c *comparer) principals(o, n *model.Endpoint) {
 		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
 			return o.Reason == string(reference.PrincipalNotAllowed) && n.Allowed
 		}})
+		f.why = c.unheld(m, c.set(n.Requires, false))
 	}
 	if fewer := o.Principals &^ n.Principals; fewer != 0 {
 		f := c.finding("endpoint-principal-removed", m, principalsPos(c.nm, n, c.om), false, here,
@@ -333,6 +437,7 @@ func (c *comparer) requirements(o, n *model.Endpoint) {
 		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
 			return o.Reason == string(reference.MissingScopes) && n.Allowed
 		}})
+		f.why = cmp.Or(c.held(m, fewer, rn), c.unheld(m, rn))
 	}
 	if more := minus(rn, ro); len(more) > 0 {
 		names := c.newNames(more)
@@ -341,6 +446,7 @@ func (c *comparer) requirements(o, n *model.Endpoint) {
 		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
 			return o.Allowed && n.Reason == string(reference.MissingScopes)
 		}})
+		f.why = c.held(m, more, ro)
 	}
 }
 
@@ -357,24 +463,30 @@ func (c *comparer) redactions(o, n *model.Endpoint) {
 	}
 	var gone, added, fewer, more []string // fields
 	var fewerText, moreText, addedText []string
+	var goneSet, addedSet, fewerSet, moreSet []int // the scopes that reveal them, or no longer or now do
+	req := union(c.set(o.Requires, true), c.set(n.Requires, false))
 	for _, r := range o.Redactions {
 		f := r.Field
 		if _, ok := un[f]; !ok {
 			gone = append(gone, f)
+			goneSet = union(goneSet, uo[f])
 			continue
 		}
 		if d := minus(uo[f], un[f]); len(d) > 0 {
 			fewer = append(fewer, f)
+			fewerSet = union(fewerSet, d)
 			fewerText = append(fewerText, fmt.Sprintf("%s no longer needs %s", f, list(c.names(d))))
 		}
 		if d := minus(un[f], uo[f]); len(d) > 0 {
 			more = append(more, f)
+			moreSet = union(moreSet, d)
 			moreText = append(moreText, fmt.Sprintf("%s now needs %s too", f, list(c.newNames(d))))
 		}
 	}
 	for _, r := range n.Redactions {
 		if _, ok := uo[r.Field]; !ok {
 			added = append(added, r.Field)
+			addedSet = union(addedSet, un[r.Field])
 			addedText = append(addedText, fmt.Sprintf("%s unless the key holds %s", r.Field, list(model.Names(r.Unless))))
 		}
 	}
@@ -393,21 +505,25 @@ func (c *comparer) redactions(o, n *model.Endpoint) {
 		f := c.finding("endpoint-redaction-removed", m, firstWritten(redactionsPos(n), n.Pos), false, here,
 			fmt.Sprintf("endpoint %s no longer redacts %s: keys that could not see it now do", m, list(gone)))
 		f.Witness = c.find(search{methods: here, request: -1, want: shows(gone)})
+		f.why = c.held(m, goneSet, req)
 	}
 	if len(fewer) > 0 {
 		f := c.finding("endpoint-redaction-unless-removed", m, redactPos(n, fewer[0]), false, here,
 			fmt.Sprintf("endpoint %s reveals redacted fields with fewer scopes: %s", m, strings.Join(fewerText, "; ")))
 		f.Witness = c.find(search{methods: here, request: -1, want: shows(fewer)})
+		f.why = c.held(m, fewerSet, req)
 	}
 	if len(added) > 0 {
 		f := c.finding("endpoint-redaction-added", m, redactPos(n, added[0]), false, here,
 			fmt.Sprintf("endpoint %s now redacts %s: keys without those scopes no longer see it", m, strings.Join(addedText, "; ")))
 		f.Witness = c.find(search{methods: here, request: -1, want: hides(added)})
+		f.why = c.held(m, addedSet, req)
 	}
 	if len(more) > 0 {
 		f := c.finding("endpoint-redaction-unless-added", m, redactPos(n, more[0]), false, here,
 			fmt.Sprintf("endpoint %s reveals redacted fields only with more scopes: %s; keys without them no longer see it", m, strings.Join(moreText, "; ")))
 		f.Witness = c.find(search{methods: here, request: -1, want: hides(more)})
+		f.why = c.held(m, moreSet, req)
 	}
 }
 
@@ -457,11 +573,13 @@ func (c *comparer) requestScopes(o, n *model.Endpoint) {
 		f := c.finding("endpoint-request-scope-removed", m, firstWritten(requestScopesPos(n), n.Pos), false, here,
 			fmt.Sprintf("the handler of %s no longer checks %s: keys without it may now make those requests", m, strings.Join(gone, "; ")))
 		f.Witness = first(goneIdx, func(o, n Decision) bool { return o.Reason == MissingRequestScope && n.Allowed })
+		f.why = c.held(m, goneIdx, union(c.set(o.Requires, true), c.set(n.Requires, false)))
 	}
 	if len(added) > 0 {
 		f := c.finding("endpoint-request-scope-added", m, requestPos(n, c.univ[addedIdx[0]].new.Name), false, here,
 			fmt.Sprintf("the handler of %s now checks %s: keys without it can no longer make those requests", m, strings.Join(added, "; ")))
 		f.Witness = first(addedIdx, func(o, n Decision) bool { return o.Allowed && n.Reason == MissingRequestScope })
+		f.why = c.held(m, addedIdx, union(c.set(o.Requires, true), c.set(n.Requires, false)))
 	}
 	if len(changed) > 0 {
 		c.finding("endpoint-request-scope-when-changed", m, whenPos, false, here,
