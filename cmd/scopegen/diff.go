@@ -19,6 +19,9 @@ import (
 	"github.com/scopegen/scopegen/internal/spec"
 )
 
+// diffArgs is diff's usage line.
+const diffArgs = "[-format text|markdown|json|github-actions] [-allow breaking,escalation] [-allowances F] OLD.yaml NEW.yaml | -base REV [-base-spec PATH] [SPEC]"
+
 // diffFlags are the flags of diff.
 type diffFlags struct {
 	base, baseSpec, format, allow, allowances string
