@@ -23,6 +23,7 @@ package diff
 
 import (
 	"cmp"
+	"fmt"
 	"hash/fnv"
 	"slices"
 	"strconv"
@@ -85,6 +86,11 @@ type Finding struct {
 	Old      bool     // Pos is in OLD
 	Message  string   // one line, naming the element
 	Affects  []string // the endpoints whose decisions the change concerns, NEW's order first
+	// Elements are what one edit changes when it changes several (each
+	// endpoint that takes defaults.principals, each scope that needs a
+	// scope whose prerequisites changed): the finding stands for them all,
+	// and Element names the edit. Empty for a finding about Element alone.
+	Elements []string
 	Witness  *Witness // nil when the rule takes none or no key decides differently
 	// NoEffect says why no key decides differently, for a finding of an
 	// escalation or breaking rule that no witness shows: it is then
@@ -92,8 +98,9 @@ type Finding struct {
 	NoEffect string
 	Accepted *Allowance
 
-	why  string // why no key would show the change, when the rule can tell; see unwitnessed
-	keep bool   // the finding keeps its category without a witness; see unwitnessed
+	why   string // why no key would show the change, when the rule can tell; see unwitnessed
+	keep  bool   // the finding keeps its category without a witness; see unwitnessed
+	group string // the edit the finding shares with others of its rule, named as Element names it; see group
 }
 
 // Report is the result of a comparison.
@@ -215,6 +222,7 @@ func compare(c *comparer) *Report {
 	c.presets()
 	c.outcomes()
 	c.reserved()
+	c.group()
 	c.unwitnessed()
 	sortFindings(c.findings)
 	return &Report{Old: c.old.Name, New: c.new.Name, Findings: c.findings}
@@ -261,6 +269,98 @@ func (c *comparer) unwitnessed() {
 		f.Category = Safe
 		f.Message += note
 	}
+}
+
+// group turns the findings of one rule that share an edit (Finding.group)
+// into one finding that lists what the edit changes: a change of
+// defaults.principals is one finding, not one per endpoint that takes the
+// defaults, and one allowance accepts it. The group keeps a member's
+// witness, which replays as it did.
+func (c *comparer) group() {
+	var out []Finding
+	at := map[[2]string]int{}     // rule and group → place in out
+	members := map[int][]Finding{} // place in out → the findings it groups
+	for _, f := range c.findings {
+		if f.group == "" {
+			out = append(out, f)
+			continue
+		}
+		k := [2]string{f.Rule, f.group}
+		i, ok := at[k]
+		if !ok {
+			i = len(out)
+			at[k] = i
+			out = append(out, f)
+		}
+		members[i] = append(members[i], f)
+	}
+	for i, ms := range members {
+		if len(ms) > 1 {
+			out[i] = c.merge(ms)
+		}
+	}
+	c.findings = out
+}
+
+// merge is the finding that stands for ms, findings of one rule that share
+// an edit: the one about the edit itself leads, if any (a scope whose
+// prerequisites changed, ahead of the scopes that need it).
+func (c *comparer) merge(ms []Finding) Finding {
+	lead := ms[0]
+	for _, f := range ms {
+		if f.Element == f.group {
+			lead = f
+			break
+		}
+	}
+	g := lead
+	g.Element, g.Elements, g.Affects = lead.group, nil, nil
+	var others []string
+	for _, f := range ms {
+		g.Elements = append(g.Elements, f.Element)
+		g.Affects = append(g.Affects, f.Affects...)
+		if g.Witness == nil {
+			g.Witness = f.Witness
+		}
+		if f.Element != lead.Element {
+			others = append(others, f.Element)
+		}
+	}
+	g.Affects = c.inOrder(g.Affects)
+	if g.Element == DefaultPrincipals {
+		kinds := func(p model.Principal) string { return list(p.List()) }
+		added, removed := c.nm.DefaultPrincipals&^c.om.DefaultPrincipals, c.om.DefaultPrincipals&^c.nm.DefaultPrincipals
+		switch g.Rule {
+		case "endpoint-principal-added":
+			g.Message = fmt.Sprintf("defaults.principals now include %s: the %d endpoints that take the defaults now accept %s keys too", kinds(added), len(ms), kinds(added))
+		case "endpoint-principal-removed":
+			g.Message = fmt.Sprintf("defaults.principals no longer include %s: the %d endpoints that take the defaults no longer accept %s keys", kinds(removed), len(ms), kinds(removed))
+		}
+		return g
+	}
+	g.Message += fmt.Sprintf("; the same holds for the %d scopes that need %s: %s", len(others), g.Element, list(others))
+	return g
+}
+
+// DefaultPrincipals is the element of a finding that a change of
+// defaults.principals makes, for every endpoint that takes them.
+const DefaultPrincipals = "defaults.principals"
+
+// inOrder sorts methods as Finding.Affects lists them, NEW's endpoints in
+// its order, then those only OLD has in OLD's, and drops repeats.
+func (c *comparer) inOrder(methods []string) []string {
+	rank := func(m string) int {
+		if e := c.nm.Endpoint(m); e != nil {
+			return e.Index
+		}
+		if e := c.om.Endpoint(m); e != nil {
+			return len(c.nm.Endpoints) + e.Index
+		}
+		return 1 << 30
+	}
+	out := slices.Clone(methods)
+	slices.SortStableFunc(out, func(a, b string) int { return rank(a) - rank(b) })
+	return slices.Compact(out)
 }
 
 func sortFindings(fs []Finding) {

@@ -217,6 +217,9 @@ func (r *Report) text(w io.Writer) error {
 		if len(f.Affects) > 0 {
 			fmt.Fprintf(&b, "    affects: %s\n", someOf(f.Affects, 5))
 		}
+		if f.groupsOthers() {
+			fmt.Fprintf(&b, "    changes: %s\n", someOf(f.Elements, 5))
+		}
 		switch {
 		case f.Witness != nil:
 			fmt.Fprintf(&b, "    witness: %s\n      old: %s\n      new: %s\n", f.Witness.describe(), f.Witness.Old, f.Witness.New)
@@ -233,6 +236,12 @@ func (r *Report) text(w io.Writer) error {
 	fmt.Fprintf(&b, "%s\n", r.summaryLine())
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// groupsOthers reports whether f stands for several elements that its
+// affects line does not already name.
+func (f *Finding) groupsOthers() bool {
+	return len(f.Elements) > 0 && !slices.Equal(f.Elements, f.Affects)
 }
 
 // takesWitness reports whether f is a change a witness would show, so that
@@ -348,6 +357,7 @@ type jsonFinding struct {
 	Side     string         `json:"side"` // "new", or "old" when the element is gone from NEW
 	Message  string         `json:"message"`
 	Affects  []string       `json:"affects"`
+	Elements []string       `json:"elements"` // what one edit changes, when the finding stands for several
 	Witness  *Witness       `json:"witness"`   // null when the rule takes none or none was found
 	NoEffect string         `json:"no_effect"` // why no key decides differently, when that made the finding safe
 	Accepted *jsonAllowance `json:"accepted"`  // null unless an allowance accepts the finding
@@ -376,7 +386,7 @@ func (r *Report) json(w io.Writer) error {
 			side = "old"
 		}
 		jf := jsonFinding{Category: f.Category, Rule: f.Rule, Element: f.Element, Position: posJSON(f.Pos), Side: side,
-			Message: f.Message, Affects: nonNil(f.Affects), Witness: f.Witness, NoEffect: f.NoEffect, Fails: r.Fails(f)}
+			Message: f.Message, Affects: nonNil(f.Affects), Elements: nonNil(f.Elements), Witness: f.Witness, NoEffect: f.NoEffect, Fails: r.Fails(f)}
 		if f.Accepted != nil {
 			a := allowanceJSON(*f.Accepted)
 			jf.Accepted = &a

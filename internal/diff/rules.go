@@ -283,25 +283,47 @@ func (c *comparer) grantsAll() {
 }
 
 // prerequisites reports scopes whose prerequisites, transitively, change.
+// A scope whose own requires are the same changes through one it needs:
+// when that is one scope, its finding joins that scope's (see group).
 func (c *comparer) prerequisites() {
+	edited := map[int]bool{} // scopes whose own requires change
+	for i, l := range c.univ {
+		if l.old != nil && l.new != nil && !slices.Equal(c.set(l.old.Requires, true), c.set(l.new.Requires, false)) {
+			edited[i] = true
+		}
+	}
 	for i, l := range c.univ {
 		if l.old == nil || l.new == nil {
 			continue
 		}
 		co, cn := c.set(l.old.Closure, true), c.set(l.new.Closure, false)
 		self := []int{i}
+		group := l.new.Name
+		if !edited[i] {
+			var through []int
+			for _, x := range union(co, cn) {
+				if edited[x] {
+					through = append(through, x)
+				}
+			}
+			if group = ""; len(through) == 1 {
+				group = c.univ[through[0]].new.Name
+			}
+		}
 		if fewer := minus(co, cn); len(fewer) > 0 {
 			// At the scope's name: the prerequisite may be gone from its
 			// requires, or from a prerequisite's own.
 			f := c.finding("scope-prerequisite-removed", l.new.Name, l.new.Pos, false, c.uses(self),
 				fmt.Sprintf("scope %s no longer needs %s: a key may now hold %s without %s", l.new.Name, list(c.names(fewer)), l.new.Name, list(c.names(fewer))))
 			f.Witness = c.findCreate(self, union(self, cn), Gained)
+			f.group = group
 		}
 		if more := minus(cn, co); len(more) > 0 {
 			f := c.finding("scope-prerequisite-added", l.new.Name, prerequisitesPos(l.new, c.newNames(more)), false, c.uses(self),
 				fmt.Sprintf("scope %s now needs %s: a key that holds %s without %s can no longer be made (keys made before are not checked on each call)",
 					l.new.Name, list(c.newNames(more)), l.new.Name, list(c.newNames(more))))
 			f.Witness = c.findCreate(self, union(self, co), Lost)
+			f.group = group
 		}
 	}
 }
@@ -411,6 +433,12 @@ func (c *comparer) changedEndpoint(o, n *model.Endpoint) {
 
 func (c *comparer) principals(o, n *model.Endpoint) {
 	m, here := n.Method, []string{n.Method}
+	// An endpoint that takes defaults.principals on both sides changes
+	// with them: one edit, one finding for every such endpoint.
+	var group string
+	if !o.HasPrincipals && !n.HasPrincipals && c.om.DefaultPrincipals != c.nm.DefaultPrincipals {
+		group = DefaultPrincipals
+	}
 	if more := n.Principals &^ o.Principals; more != 0 {
 		f := c.finding("endpoint-principal-added", m, principalPos(c.nm, n, more.List()[0], c.om), false, here,
 			fmt.Sprintf("endpoint %s now accepts %s keys too", m, list(more.List())))
@@ -418,6 +446,7 @@ func (c *comparer) principals(o, n *model.Endpoint) {
 			return o.Reason == string(reference.PrincipalNotAllowed) && n.Allowed
 		}})
 		f.why = c.unheld(m, c.set(n.Requires, false))
+		f.group = group
 	}
 	if fewer := o.Principals &^ n.Principals; fewer != 0 {
 		f := c.finding("endpoint-principal-removed", m, principalsPos(c.nm, n, c.om), false, here,
@@ -425,6 +454,7 @@ func (c *comparer) principals(o, n *model.Endpoint) {
 		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
 			return o.Allowed && n.Reason == string(reference.PrincipalNotAllowed)
 		}})
+		f.group = group
 	}
 }
 
