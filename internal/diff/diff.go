@@ -278,7 +278,7 @@ func (c *comparer) unwitnessed() {
 // witness, which replays as it did.
 func (c *comparer) group() {
 	var out []Finding
-	at := map[[2]string]int{}     // rule and group → place in out
+	at := map[[2]string]int{}      // rule and group → place in out
 	members := map[int][]Finding{} // place in out → the findings it groups
 	for _, f := range c.findings {
 		if f.group == "" {

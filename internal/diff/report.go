@@ -357,7 +357,7 @@ type jsonFinding struct {
 	Side     string         `json:"side"` // "new", or "old" when the element is gone from NEW
 	Message  string         `json:"message"`
 	Affects  []string       `json:"affects"`
-	Elements []string       `json:"elements"` // what one edit changes, when the finding stands for several
+	Elements []string       `json:"elements"`  // what one edit changes, when the finding stands for several
 	Witness  *Witness       `json:"witness"`   // null when the rule takes none or none was found
 	NoEffect string         `json:"no_effect"` // why no key decides differently, when that made the finding safe
 	Accepted *jsonAllowance `json:"accepted"`  // null unless an allowance accepts the finding
