@@ -20,7 +20,7 @@ import (
 )
 
 // diffArgs is diff's usage line.
-const diffArgs = "[-format text|markdown|json|github-actions] [-allow breaking,escalation] [-allowances F] OLD.yaml NEW.yaml | -base REV [-base-spec PATH] [SPEC]"
+const diffArgs = "[-format text|markdown|json|github-actions|allowances] [-allow breaking,escalation] [-allowances F] OLD.yaml NEW.yaml | -base REV [-base-spec PATH] [SPEC]"
 
 // diffFlags are the flags of diff.
 type diffFlags struct {
@@ -30,7 +30,7 @@ type diffFlags struct {
 func (f *diffFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.base, "base", "", "compare the spec with its version at git `revision` (e.g. origin/main) instead of with an OLD file (default: compare two files)")
 	fs.StringVar(&f.baseSpec, "base-spec", "", "with -base, read OLD from `path` at the revision: where the spec was before a rename, relative to the current directory as SPEC is (default: SPEC's own path)")
-	fs.StringVar(&f.format, "format", "text", "the output `format`: text, markdown (for a pull request comment), json or github-actions (annotations)")
+	fs.StringVar(&f.format, "format", "text", "the output `format`: text, markdown (for a pull request comment), json, github-actions (annotations) or allowances (the allowances file for the current findings)")
 	fs.StringVar(&f.allow, "allow", "", "accept every finding of these `categories`, comma-separated: breaking, escalation (default: none)")
 	fs.StringVar(&f.allowances, "allowances", "", "read allowances from `file` (default: NEW's name with .allow before the extension, e.g. spec/scopes.allow.yaml, if it exists; -allowances \"\" reads none)")
 }
@@ -65,9 +65,14 @@ func diffDetail() string {
 		"that every scope, endpoint and preset it defines is reviewed.\n\n" +
 		"An allowance accepts one finding: in the allowances file,\n" +
 		"  allow:\n" +
-		"    - {rule: RULE, element: NAME, reason: WHY}\n" +
-		"An accepted finding is reported as accepted and does not fail; an allowance\n" +
-		"that matches no finding is reported as stale.\n\n" +
+		"    - {rule: RULE, element: NAME, fingerprint: HEX, reason: WHY}\n" +
+		"The fingerprint pins the effect accepted (what changed, the endpoints and\n" +
+		"elements it affects): -format allowances writes the entries for the current\n" +
+		"findings, with an empty reason to fill in. An accepted finding is reported as\n" +
+		"accepted and does not fail. An allowance that matches no finding, or whose\n" +
+		"fingerprint is no longer the finding's (a wider change, say: the finding then\n" +
+		"fails again), is reported as stale; one without a fingerprint accepts any\n" +
+		"effect and is reported as unpinned.\n\n" +
 		"Formats (-format):\n" +
 		"  text            one finding per line, file:line:col: category: rule: message,\n" +
 		"                  then the endpoints it affects and its witness (the default)\n" +
@@ -76,7 +81,10 @@ func diffDetail() string {
 		"                  Schema internal/diff/report.schema.json in scopegen's repository\n" +
 		"  github-actions  workflow commands that annotate the changed lines of NEW:\n" +
 		"                  ::error for what fails, ::warning for what is accepted and for\n" +
-		"                  stale allowances, ::notice for safe changes\n\n" +
+		"                  stale and unpinned allowances, ::notice for safe changes\n" +
+		"  allowances      the allowances file that accepts each escalation and\n" +
+		"                  breaking finding as it is, pinned by its fingerprint; the\n" +
+		"                  reasons of the allowances that accept them now are kept\n\n" +
 		"Rules:\n")
 	for _, cat := range diff.Categories {
 		for _, r := range diff.Rules {
@@ -170,7 +178,7 @@ func runDiff(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	}
 	code := r.ExitCode()
 	if code != diff.ExitSafe && f.format == "text" {
-		fmt.Fprintf(stderr, "scopegen diff: exit status %d: review each escalation and breaking change; accept one with an entry in %s, or a whole category with -allow\n",
+		fmt.Fprintf(stderr, "scopegen diff: exit status %d: review each escalation and breaking change; accept one with an entry in %s (-format allowances writes them), or a whole category with -allow\n",
 			code, allowancesName(f.allowances, newPath))
 	}
 	if code != diff.ExitSafe {

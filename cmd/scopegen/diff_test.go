@@ -605,3 +605,39 @@ endpoints:
 		}
 	}
 }
+
+// TestDiffWriteAllowances: -format allowances writes the entries that
+// accept the current findings; once each says why, the diff passes; a
+// wider change of the same element fails again, and the entry is stale.
+func TestDiffWriteAllowances(t *testing.T) {
+	dir := t.TempDir()
+	old, new := writeFile(t, dir, "old.yaml", small), writeFile(t, dir, "new.yaml", both)
+	code, written, _ := scopegen(t, "diff", "-format", "allowances", old, new)
+	if code != 5 || strings.Count(written, "\n  - rule: ") != 2 || strings.Count(written, `reason: ""`) != 2 {
+		t.Fatalf("exit %d, want 5 and two entries without a reason:\n%s", code, written)
+	}
+	// As written, the file is refused until each entry says why.
+	writeFile(t, dir, "new.allow.yaml", written)
+	if code, _, stderr := scopegen(t, "diff", old, new); code != 1 || !strings.Contains(stderr, "the allowance needs reason:") {
+		t.Errorf("reasons left empty: exit %d, stderr %q", code, stderr)
+	}
+	writeFile(t, dir, "new.allow.yaml", strings.ReplaceAll(written, `reason: ""`, "reason: intended"))
+	if code, stdout, _ := scopegen(t, "diff", old, new); code != 0 || strings.Contains(stdout, "stale") || strings.Contains(stdout, "unpinned") {
+		t.Errorf("with the allowances: exit %d\n%s", code, stdout)
+	}
+	// Accept "Put no longer requires Write", then drop Read too: the
+	// finding fails again and the entry is stale.
+	narrow := strings.Replace(small, "requires: [Read, Write]", "requires: [Read]", 1)
+	writeFile(t, dir, "new.yaml", narrow)
+	_, written, _ = scopegen(t, "diff", "-format", "allowances", old, new)
+	writeFile(t, dir, "new.allow.yaml", strings.ReplaceAll(written, `reason: ""`, "reason: Put is for any reader"))
+	if code, _, _ := scopegen(t, "diff", old, new); code != 0 {
+		t.Errorf("narrow change accepted: exit %d", code)
+	}
+	writeFile(t, dir, "new.yaml", strings.Replace(small, "requires: [Read, Write]", "requires: []", 1))
+	code, stdout, _ := scopegen(t, "diff", old, new)
+	if code != 4 || !strings.Contains(stdout, "escalation: endpoint-requirement-removed: endpoint /t.S/Put no longer requires Read and Write\n") ||
+		!strings.Contains(stdout, "new.allow.yaml:6:5: stale allowance: rule endpoint-requirement-removed on /t.S/Put accepted another effect") {
+		t.Errorf("wider change: exit %d, want 4 and a stale allowance\n%s", code, stdout)
+	}
+}

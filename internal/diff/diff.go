@@ -23,6 +23,8 @@ package diff
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -98,16 +100,52 @@ type Finding struct {
 	NoEffect string
 	Accepted *Allowance
 
-	why   string // why no key would show the change, when the rule can tell; see unwitnessed
-	keep  bool   // the finding keeps its category without a witness; see unwitnessed
-	group string // the edit the finding shares with others of its rule, named as Element names it; see group
+	why    string   // why no key would show the change, when the rule can tell; see unwitnessed
+	keep   bool     // the finding keeps its category without a witness; see unwitnessed
+	group  string   // the edit the finding shares with others of its rule, named as Element names it; see group
+	effect []string // what the change is, beyond rule, element and affects: see Fingerprint
+}
+
+// pin records what the change is, for Fingerprint: the scopes, kinds,
+// fields, ids or codes that a finding's rule and element do not name.
+func (f *Finding) pin(effect ...string) *Finding {
+	f.effect = append(f.effect, effect...)
+	return f
+}
+
+// Fingerprint pins the effect of f, so that an allowance accepts this
+// change and not a wider one: 16 hex digits of a hash of its rule,
+// element, category, what changed (the scopes dropped from a requirement,
+// the kinds of key an endpoint opens to, the codes of an outcome, ...), the
+// endpoints it affects and the elements it stands for. Any change of
+// these, wider or narrower, gives another fingerprint. Positions,
+// messages, witnesses and descriptions are left out: moving the spec's
+// lines or upgrading scopegen keeps it.
+func (f *Finding) Fingerprint() string {
+	h := sha256.New()
+	for _, part := range [][]string{{"scopegen diff fingerprint 1", f.Rule, f.Element, string(f.Category)},
+		sorted(f.effect), sorted(f.Affects), sorted(f.Elements)} {
+		for _, s := range part {
+			h.Write([]byte(s))
+			h.Write([]byte{0})
+		}
+		h.Write([]byte{1})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+func sorted(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return out
 }
 
 // Report is the result of a comparison.
 type Report struct {
 	Old, New string // the specs' names
 	Findings []Finding
-	Stale    []Allowance // allowances that match no finding
+	Stale    []Allowance // allowances that match no finding, or whose fingerprint no longer matches (Allowance.Current is set)
+	Unpinned []Allowance // allowances without a fingerprint that accept a finding
 	Allow    []Category  // categories accepted as a whole (scopegen diff -allow)
 	// Base is the git revision OLD was read from, or "" when OLD is a file.
 	// Positions in OLD then name no file of the checkout.
@@ -316,8 +354,10 @@ func (c *comparer) merge(ms []Finding) Finding {
 	g := lead
 	g.Element, g.Elements, g.Affects = lead.group, nil, nil
 	var others []string
+	g.effect = nil
 	for _, f := range ms {
 		g.Elements = append(g.Elements, f.Element)
+		g.effect = append(g.effect, f.effect...)
 		g.Affects = append(g.Affects, f.Affects...)
 		if g.Witness == nil {
 			g.Witness = f.Witness

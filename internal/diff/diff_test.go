@@ -22,10 +22,11 @@ var update = flag.Bool("update", false, "rewrite the want.* files of testdata/di
 
 // outputs maps a want file of an archive to the format it holds.
 var outputs = map[string]string{
-	"want.txt":  "text",
-	"want.json": "json",
-	"want.md":   "markdown",
-	"want.gha":  "github-actions",
+	"want.txt":   "text",
+	"want.json":  "json",
+	"want.md":    "markdown",
+	"want.gha":   "github-actions",
+	"want.allow": "allowances",
 }
 
 // TestGolden compares scopegen diff's output for each spec pair of

@@ -55,6 +55,9 @@ type Summary struct {
 	Accepted        int `json:"accepted"` // findings accepted by an allowance
 	Allowed         int `json:"allowed"`  // findings of a category accepted by -allow, not by an allowance
 	StaleAllowances int `json:"stale_allowances"`
+	// UnpinnedAllowances are allowances without a fingerprint that accept
+	// a finding, whatever its effect.
+	UnpinnedAllowances int `json:"unpinned_allowances"`
 }
 
 // Summary counts r's findings.
@@ -77,11 +80,12 @@ func (r *Report) Summary() Summary {
 		}
 	}
 	s.StaleAllowances = len(r.Stale)
+	s.UnpinnedAllowances = len(r.Unpinned)
 	return s
 }
 
 // Formats are the formats Write knows.
-var Formats = []string{"text", "markdown", "json", "github-actions"}
+var Formats = []string{"text", "markdown", "json", "github-actions", "allowances"}
 
 // Write prints r in format, one of Formats.
 func (r *Report) Write(w io.Writer, format string) error {
@@ -94,6 +98,8 @@ func (r *Report) Write(w io.Writer, format string) error {
 		return r.json(w)
 	case "github-actions":
 		return r.githubActions(w)
+	case "allowances":
+		return r.writeAllowances(w)
 	}
 	return fmt.Errorf("unknown format %q; the formats are %s", format, strings.Join(Formats, ", "))
 }
@@ -231,7 +237,10 @@ func (r *Report) text(w io.Writer) error {
 		}
 	}
 	for _, a := range r.Stale {
-		fmt.Fprintf(&b, "%s: stale allowance: rule %s on %s matches no finding; remove it\n", a.Pos, a.Rule, a.Element)
+		fmt.Fprintf(&b, "%s: stale allowance: %s\n", a.Pos, a.staleText())
+	}
+	for _, a := range r.Unpinned {
+		fmt.Fprintf(&b, "%s: unpinned allowance: %s\n", a.Pos, a.unpinnedText())
 	}
 	fmt.Fprintf(&b, "%s\n", r.summaryLine())
 	_, err := io.WriteString(w, b.String())
@@ -242,6 +251,19 @@ func (r *Report) text(w io.Writer) error {
 // affects line does not already name.
 func (f *Finding) groupsOthers() bool {
 	return len(f.Elements) > 0 && !slices.Equal(f.Elements, f.Affects)
+}
+
+// staleText says why a stale allowance is stale, and what to do.
+func (a Allowance) staleText() string {
+	if a.Current != "" {
+		return fmt.Sprintf("rule %s on %s accepted another effect (fingerprint %s; the finding's is now %s), so the finding is reported again; review it, then rewrite the entry (scopegen diff -format allowances)", a.Rule, a.Element, a.Fingerprint, a.Current)
+	}
+	return fmt.Sprintf("rule %s on %s matches no finding; remove it", a.Rule, a.Element)
+}
+
+// unpinnedText says what an allowance without a fingerprint accepts.
+func (a Allowance) unpinnedText() string {
+	return fmt.Sprintf("rule %s on %s has no fingerprint, so it would accept a wider change too; pin it with fingerprint: %s (scopegen diff -format allowances writes the entries)", a.Rule, a.Element, a.Current)
 }
 
 // takesWitness reports whether f is a change a witness would show, so that
@@ -305,7 +327,13 @@ func (r *Report) markdown(w io.Writer) error {
 	if len(r.Stale) > 0 {
 		b.WriteString("\n### Stale allowances\n\n")
 		for _, a := range r.Stale {
-			fmt.Fprintf(&b, "- `%s` rule **%s** on `%s` matches no finding; remove it\n", a.Pos, a.Rule, a.Element)
+			fmt.Fprintf(&b, "- `%s` %s\n", a.Pos, md(a.staleText()))
+		}
+	}
+	if len(r.Unpinned) > 0 {
+		b.WriteString("\n### Unpinned allowances\n\n")
+		for _, a := range r.Unpinned {
+			fmt.Fprintf(&b, "- `%s` %s\n", a.Pos, md(a.unpinnedText()))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -341,6 +369,8 @@ type jsonReport struct {
 	Allow           []Category      `json:"allow"` // categories accepted by -allow
 	Findings        []jsonFinding   `json:"findings"`
 	StaleAllowances []jsonAllowance `json:"stale_allowances"`
+	// UnpinnedAllowances accept findings without a fingerprint.
+	UnpinnedAllowances []jsonAllowance `json:"unpinned_allowances"`
 }
 
 type jsonPos struct {
@@ -350,43 +380,46 @@ type jsonPos struct {
 }
 
 type jsonFinding struct {
-	Category Category       `json:"category"`
-	Rule     string         `json:"rule"`
-	Element  string         `json:"element"`
-	Position jsonPos        `json:"position"`
-	Side     string         `json:"side"` // "new", or "old" when the element is gone from NEW
-	Message  string         `json:"message"`
-	Affects  []string       `json:"affects"`
-	Elements []string       `json:"elements"`  // what one edit changes, when the finding stands for several
-	Witness  *Witness       `json:"witness"`   // null when the rule takes none or none was found
-	NoEffect string         `json:"no_effect"` // why no key decides differently, when that made the finding safe
-	Accepted *jsonAllowance `json:"accepted"`  // null unless an allowance accepts the finding
-	Fails    bool           `json:"fails"`     // counts toward the exit status
+	Category    Category       `json:"category"`
+	Rule        string         `json:"rule"`
+	Element     string         `json:"element"`
+	Position    jsonPos        `json:"position"`
+	Side        string         `json:"side"` // "new", or "old" when the element is gone from NEW
+	Message     string         `json:"message"`
+	Affects     []string       `json:"affects"`
+	Fingerprint string         `json:"fingerprint"` // pins the effect, for an allowance
+	Elements    []string       `json:"elements"`    // what one edit changes, when the finding stands for several
+	Witness     *Witness       `json:"witness"`     // null when the rule takes none or none was found
+	NoEffect    string         `json:"no_effect"`   // why no key decides differently, when that made the finding safe
+	Accepted    *jsonAllowance `json:"accepted"`    // null unless an allowance accepts the finding
+	Fails       bool           `json:"fails"`       // counts toward the exit status
 }
 
 type jsonAllowance struct {
-	Rule     string  `json:"rule"`
-	Element  string  `json:"element"`
-	Reason   string  `json:"reason"`
-	Position jsonPos `json:"position"`
+	Rule               string  `json:"rule"`
+	Element            string  `json:"element"`
+	Fingerprint        string  `json:"fingerprint"`
+	CurrentFingerprint string  `json:"current_fingerprint"`
+	Reason             string  `json:"reason"`
+	Position           jsonPos `json:"position"`
 }
 
 func posJSON(p spec.Pos) jsonPos { return jsonPos{p.File, p.Line, p.Col} }
 
 func allowanceJSON(a Allowance) jsonAllowance {
-	return jsonAllowance{a.Rule, a.Element, a.Reason, posJSON(a.Pos)}
+	return jsonAllowance{a.Rule, a.Element, a.Fingerprint, a.Current, a.Reason, posJSON(a.Pos)}
 }
 
 func (r *Report) json(w io.Writer) error {
 	out := jsonReport{Version: JSONVersion, Old: r.Old, New: r.New, ExitCode: r.ExitCode(), Summary: r.Summary(),
-		Allow: nonNil(r.Allow), Findings: []jsonFinding{}, StaleAllowances: []jsonAllowance{}}
+		Allow: nonNil(r.Allow), Findings: []jsonFinding{}, StaleAllowances: []jsonAllowance{}, UnpinnedAllowances: []jsonAllowance{}}
 	for _, f := range r.Findings {
 		side := "new"
 		if f.Old {
 			side = "old"
 		}
 		jf := jsonFinding{Category: f.Category, Rule: f.Rule, Element: f.Element, Position: posJSON(f.Pos), Side: side,
-			Message: f.Message, Affects: nonNil(f.Affects), Elements: nonNil(f.Elements), Witness: f.Witness, NoEffect: f.NoEffect, Fails: r.Fails(f)}
+			Message: f.Message, Affects: nonNil(f.Affects), Fingerprint: f.Fingerprint(), Elements: nonNil(f.Elements), Witness: f.Witness, NoEffect: f.NoEffect, Fails: r.Fails(f)}
 		if f.Accepted != nil {
 			a := allowanceJSON(*f.Accepted)
 			jf.Accepted = &a
@@ -395,6 +428,9 @@ func (r *Report) json(w io.Writer) error {
 	}
 	for _, a := range r.Stale {
 		out.StaleAllowances = append(out.StaleAllowances, allowanceJSON(a))
+	}
+	for _, a := range r.Unpinned {
+		out.UnpinnedAllowances = append(out.UnpinnedAllowances, allowanceJSON(a))
 	}
 	b, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
@@ -435,8 +471,10 @@ func (r *Report) githubActions(w io.Writer) error {
 		b.WriteString(annotation(level, where, title, msg))
 	}
 	for _, a := range r.Stale {
-		b.WriteString(annotation("warning", a.Pos, "scopegen diff: stale allowance",
-			fmt.Sprintf("rule %s on %s matches no finding; remove it", a.Rule, a.Element)))
+		b.WriteString(annotation("warning", a.Pos, "scopegen diff: stale allowance", a.staleText()))
+	}
+	for _, a := range r.Unpinned {
+		b.WriteString(annotation("warning", a.Pos, "scopegen diff: unpinned allowance", a.unpinnedText()))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -130,12 +130,14 @@ func (c *comparer) scopes() {
 		}
 		if prev := oldByID[n.ID]; prev != nil && prev != o {
 			c.finding("scope-id-reused", n.Name, idPos(n), false, uses,
-				fmt.Sprintf("scope %s takes id %d, which was %s's: keys stored by id that hold %s would hold %s; give it an unused id", n.Name, n.ID, prev.Name, prev.Name, n.Name))
+				fmt.Sprintf("scope %s takes id %d, which was %s's: keys stored by id that hold %s would hold %s; give it an unused id", n.Name, n.ID, prev.Name, prev.Name, n.Name)).
+				pin(prev.Name, strconv.Itoa(n.ID))
 			c.storedGains(prev, n, byID, idPos(n))
 		}
 		if slices.Contains(c.om.Reserved.IDs, n.ID) {
 			c.finding("scope-reserved-id-reused", n.Name, idPos(n), false, uses,
-				fmt.Sprintf("scope %s takes id %d, which the old spec reserves for a retired scope: keys stored with the retired scope would hold %s; give it an unused id", n.Name, n.ID, n.Name))
+				fmt.Sprintf("scope %s takes id %d, which the old spec reserves for a retired scope: keys stored with the retired scope would hold %s; give it an unused id", n.Name, n.ID, n.Name)).
+				pin(strconv.Itoa(n.ID))
 		}
 		if slices.Contains(c.om.Reserved.Names, n.Name) {
 			c.finding("scope-reserved-name-reused", n.Name, n.Pos, false, uses,
@@ -153,7 +155,8 @@ func (c *comparer) nameReused(prev, n *model.Scope, what string, uses []string) 
 		fate = "is renamed to " + r.Name
 	}
 	c.finding("scope-name-reused", n.Name, n.Pos, false, c.oldOnly(uses),
-		fmt.Sprintf("%s %s (id %d) takes the name of scope %s (id %d), which %s: keys and configs that store the name %s would hold the new scope; choose another name", what, n.Name, n.ID, prev.Name, prev.ID, fate, n.Name))
+		fmt.Sprintf("%s %s (id %d) takes the name of scope %s (id %d), which %s: keys and configs that store the name %s would hold the new scope; choose another name", what, n.Name, n.ID, prev.Name, prev.ID, fate, n.Name)).
+		pin(strconv.Itoa(prev.ID), strconv.Itoa(n.ID))
 	c.storedGains(prev, n, byName, n.Pos)
 }
 
@@ -183,7 +186,7 @@ func (c *comparer) storedGains(prev, n *model.Scope, st store, pos spec.Pos) {
 		rule, msg = "scope-name-reused-gains", fmt.Sprintf("keys that store scope names and hold %s (id %d) hold the scope %s (id %d) under NEW, and gain what it grants; choose another name",
 			prev.Name, prev.ID, n.Name, n.ID)
 	}
-	f := c.finding(rule, n.Name, pos, false, methods, msg)
+	f := c.finding(rule, n.Name, pos, false, methods, msg).pin(prev.Name, strconv.Itoa(prev.ID), strconv.Itoa(n.ID))
 	f.Witness = w
 }
 
@@ -217,14 +220,16 @@ func (c *comparer) changedScope(o, n *model.Scope, uses []string) {
 		if !slices.Contains(c.nm.Reserved.Names, o.Name) {
 			msg += fmt.Sprintf("; add %s to reserved names so that no scope takes it again", o.Name)
 		}
-		c.finding("scope-renamed", n.Name, n.Pos, false, c.oldOnly(uses), msg)
+		c.finding("scope-renamed", n.Name, n.Pos, false, c.oldOnly(uses), msg).pin(o.Name, o.GoName, n.GoName)
 	} else if o.GoName != n.GoName {
 		c.finding("scope-go-name-changed", n.Name, or(n.GoNamePos, n.Pos), false, uses,
-			fmt.Sprintf("scope %s's Go constant changes from %s to %s: code that uses %s no longer compiles", n.Name, o.GoName, n.GoName, o.GoName))
+			fmt.Sprintf("scope %s's Go constant changes from %s to %s: code that uses %s no longer compiles", n.Name, o.GoName, n.GoName, o.GoName)).
+			pin(o.GoName, n.GoName)
 	}
 	if o.ID != n.ID {
 		c.finding("scope-id-changed", n.Name, idPos(n), false, c.oldOnly(uses),
-			fmt.Sprintf("scope %s's id changes from %d to %d: keys and sets stored by id lose it, since an id is forever; restore id %d", n.Name, o.ID, n.ID, o.ID))
+			fmt.Sprintf("scope %s's id changes from %d to %d: keys and sets stored by id lose it, since an id is forever; restore id %d", n.Name, o.ID, n.ID, o.ID)).
+			pin(strconv.Itoa(o.ID), strconv.Itoa(n.ID))
 	}
 	if o.Description != n.Description {
 		c.finding("scope-description-changed", n.Name, or(n.DescriptionPos, n.Pos), false, uses,
@@ -314,14 +319,16 @@ func (c *comparer) prerequisites() {
 			// At the scope's name: the prerequisite may be gone from its
 			// requires, or from a prerequisite's own.
 			f := c.finding("scope-prerequisite-removed", l.new.Name, l.new.Pos, false, c.uses(self),
-				fmt.Sprintf("scope %s no longer needs %s: a key may now hold %s without %s", l.new.Name, list(c.names(fewer)), l.new.Name, list(c.names(fewer))))
+				fmt.Sprintf("scope %s no longer needs %s: a key may now hold %s without %s", l.new.Name, list(c.names(fewer)), l.new.Name, list(c.names(fewer)))).
+				pin(c.names(fewer)...)
 			f.Witness = c.findCreate(self, union(self, cn), Gained)
 			f.group = group
 		}
 		if more := minus(cn, co); len(more) > 0 {
 			f := c.finding("scope-prerequisite-added", l.new.Name, prerequisitesPos(l.new, c.newNames(more)), false, c.uses(self),
 				fmt.Sprintf("scope %s now needs %s: a key that holds %s without %s can no longer be made (keys made before are not checked on each call)",
-					l.new.Name, list(c.newNames(more)), l.new.Name, list(c.newNames(more))))
+					l.new.Name, list(c.newNames(more)), l.new.Name, list(c.newNames(more)))).
+				pin(c.newNames(more)...)
 			f.Witness = c.findCreate(self, union(self, co), Lost)
 			f.group = group
 		}
@@ -349,7 +356,7 @@ func (c *comparer) endpoints() {
 				fmt.Sprintf("new endpoint %s (it requires %s)", n.Method, list(model.Names(n.Requires))))
 			continue
 		}
-		f := c.finding("endpoint-added-open", n.Method, n.Pos, false, []string{n.Method}, open)
+		f := c.finding("endpoint-added-open", n.Method, n.Pos, false, []string{n.Method}, open).pin(open)
 		f.Witness = c.find(search{methods: []string{n.Method}, request: -1, want: func(o, n Decision) bool {
 			return o.Reason == string(reference.UnknownEndpoint) && n.Allowed
 		}})
@@ -411,7 +418,8 @@ func (c *comparer) changedEndpoint(o, n *model.Endpoint) {
 			needs = list(model.Names(n.Requires))
 		}
 		f := c.finding("endpoint-not-public", m, n.Pos, false, here,
-			fmt.Sprintf("endpoint %s is no longer public: it now needs %s holding %s", m, reference.KeyOf(n.Principals), needs))
+			fmt.Sprintf("endpoint %s is no longer public: it now needs %s holding %s", m, reference.KeyOf(n.Principals), needs)).
+			pin(reference.KeyOf(n.Principals), needs)
 		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
 			return o.Reason == string(reference.Public) && !n.Allowed
 		}})
@@ -427,7 +435,8 @@ func (c *comparer) changedEndpoint(o, n *model.Endpoint) {
 	}
 	if o.GoName != n.GoName {
 		c.finding("endpoint-go-name-changed", m, or(n.GoNamePos, n.Pos), false, here,
-			fmt.Sprintf("endpoint %s's Go constant changes from %s to %s: code that uses %s no longer compiles", m, o.GoName, n.GoName, o.GoName))
+			fmt.Sprintf("endpoint %s's Go constant changes from %s to %s: code that uses %s no longer compiles", m, o.GoName, n.GoName, o.GoName)).
+			pin(o.GoName, n.GoName)
 	}
 }
 
@@ -441,7 +450,7 @@ func (c *comparer) principals(o, n *model.Endpoint) {
 	}
 	if more := n.Principals &^ o.Principals; more != 0 {
 		f := c.finding("endpoint-principal-added", m, principalPos(c.nm, n, more.List()[0], c.om), false, here,
-			fmt.Sprintf("endpoint %s now accepts %s keys too", m, list(more.List())))
+			fmt.Sprintf("endpoint %s now accepts %s keys too", m, list(more.List()))).pin(more.List()...)
 		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
 			return o.Reason == string(reference.PrincipalNotAllowed) && n.Allowed
 		}})
@@ -450,7 +459,7 @@ func (c *comparer) principals(o, n *model.Endpoint) {
 	}
 	if fewer := o.Principals &^ n.Principals; fewer != 0 {
 		f := c.finding("endpoint-principal-removed", m, principalsPos(c.nm, n, c.om), false, here,
-			fmt.Sprintf("endpoint %s no longer accepts %s keys", m, list(fewer.List())))
+			fmt.Sprintf("endpoint %s no longer accepts %s keys", m, list(fewer.List()))).pin(fewer.List()...)
 		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
 			return o.Allowed && n.Reason == string(reference.PrincipalNotAllowed)
 		}})
@@ -463,7 +472,7 @@ func (c *comparer) requirements(o, n *model.Endpoint) {
 	ro, rn := c.set(o.Requires, true), c.set(n.Requires, false)
 	if fewer := minus(ro, rn); len(fewer) > 0 {
 		f := c.finding("endpoint-requirement-removed", m, firstWritten(n.RequiresPos, n.Pos), false, here,
-			fmt.Sprintf("endpoint %s no longer requires %s", m, list(c.names(fewer))))
+			fmt.Sprintf("endpoint %s no longer requires %s", m, list(c.names(fewer)))).pin(c.names(fewer)...)
 		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
 			return o.Reason == string(reference.MissingScopes) && n.Allowed
 		}})
@@ -472,7 +481,7 @@ func (c *comparer) requirements(o, n *model.Endpoint) {
 	if more := minus(rn, ro); len(more) > 0 {
 		names := c.newNames(more)
 		f := c.finding("endpoint-requirement-added", m, requirePos(n, names[0]), false, here,
-			fmt.Sprintf("endpoint %s now requires %s too: keys without %s lose access", m, list(names), itThem(len(names))))
+			fmt.Sprintf("endpoint %s now requires %s too: keys without %s lose access", m, list(names), itThem(len(names)))).pin(names...)
 		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
 			return o.Allowed && n.Reason == string(reference.MissingScopes)
 		}})
@@ -533,25 +542,25 @@ func (c *comparer) redactions(o, n *model.Endpoint) {
 	}
 	if len(gone) > 0 {
 		f := c.finding("endpoint-redaction-removed", m, firstWritten(redactionsPos(n), n.Pos), false, here,
-			fmt.Sprintf("endpoint %s no longer redacts %s: keys that could not see it now do", m, list(gone)))
+			fmt.Sprintf("endpoint %s no longer redacts %s: keys that could not see it now do", m, list(gone))).pin(gone...)
 		f.Witness = c.find(search{methods: here, request: -1, want: shows(gone)})
 		f.why = c.held(m, goneSet, req)
 	}
 	if len(fewer) > 0 {
 		f := c.finding("endpoint-redaction-unless-removed", m, redactPos(n, fewer[0]), false, here,
-			fmt.Sprintf("endpoint %s reveals redacted fields with fewer scopes: %s", m, strings.Join(fewerText, "; ")))
+			fmt.Sprintf("endpoint %s reveals redacted fields with fewer scopes: %s", m, strings.Join(fewerText, "; "))).pin(fewerText...)
 		f.Witness = c.find(search{methods: here, request: -1, want: shows(fewer)})
 		f.why = c.held(m, fewerSet, req)
 	}
 	if len(added) > 0 {
 		f := c.finding("endpoint-redaction-added", m, redactPos(n, added[0]), false, here,
-			fmt.Sprintf("endpoint %s now redacts %s: keys without those scopes no longer see it", m, strings.Join(addedText, "; ")))
+			fmt.Sprintf("endpoint %s now redacts %s: keys without those scopes no longer see it", m, strings.Join(addedText, "; "))).pin(addedText...)
 		f.Witness = c.find(search{methods: here, request: -1, want: hides(added)})
 		f.why = c.held(m, addedSet, req)
 	}
 	if len(more) > 0 {
 		f := c.finding("endpoint-redaction-unless-added", m, redactPos(n, more[0]), false, here,
-			fmt.Sprintf("endpoint %s reveals redacted fields only with more scopes: %s; keys without them no longer see it", m, strings.Join(moreText, "; ")))
+			fmt.Sprintf("endpoint %s reveals redacted fields only with more scopes: %s; keys without them no longer see it", m, strings.Join(moreText, "; "))).pin(moreText...)
 		f.Witness = c.find(search{methods: here, request: -1, want: hides(more)})
 		f.why = c.held(m, moreSet, req)
 	}
@@ -601,13 +610,13 @@ func (c *comparer) requestScopes(o, n *model.Endpoint) {
 	}
 	if len(gone) > 0 {
 		f := c.finding("endpoint-request-scope-removed", m, firstWritten(requestScopesPos(n), n.Pos), false, here,
-			fmt.Sprintf("the handler of %s no longer checks %s: keys without it may now make those requests", m, strings.Join(gone, "; ")))
+			fmt.Sprintf("the handler of %s no longer checks %s: keys without it may now make those requests", m, strings.Join(gone, "; "))).pin(gone...)
 		f.Witness = first(goneIdx, func(o, n Decision) bool { return o.Reason == MissingRequestScope && n.Allowed })
 		f.why = c.held(m, goneIdx, union(c.set(o.Requires, true), c.set(n.Requires, false)))
 	}
 	if len(added) > 0 {
 		f := c.finding("endpoint-request-scope-added", m, requestPos(n, c.univ[addedIdx[0]].new.Name), false, here,
-			fmt.Sprintf("the handler of %s now checks %s: keys without it can no longer make those requests", m, strings.Join(added, "; ")))
+			fmt.Sprintf("the handler of %s now checks %s: keys without it can no longer make those requests", m, strings.Join(added, "; "))).pin(added...)
 		f.Witness = first(addedIdx, func(o, n Decision) bool { return o.Allowed && n.Reason == MissingRequestScope })
 		f.why = c.held(m, addedIdx, union(c.set(o.Requires, true), c.set(n.Requires, false)))
 	}
@@ -630,12 +639,12 @@ func (c *comparer) presets() {
 		if more := minus(sn, so); len(more) > 0 {
 			names := c.newNames(more)
 			f := c.finding("preset-scope-added", n.Name, presetScopePos(n, names[0]), false, c.uses(more),
-				fmt.Sprintf("keys made from preset %s now get %s too", n.Name, list(names)))
+				fmt.Sprintf("keys made from preset %s now get %s too", n.Name, list(names))).pin(names...)
 			f.Witness = c.findPreset(n.Name, so, sn, Gained)
 		}
 		if fewer := minus(so, sn); len(fewer) > 0 {
 			f := c.finding("preset-scope-removed", n.Name, firstWritten(n.ScopesPos, n.Pos), false, c.uses(fewer),
-				fmt.Sprintf("keys made from preset %s no longer get %s (keys made before keep them)", n.Name, list(c.names(fewer))))
+				fmt.Sprintf("keys made from preset %s no longer get %s (keys made before keep them)", n.Name, list(c.names(fewer)))).pin(c.names(fewer)...)
 			f.Witness = c.findPreset(n.Name, so, sn, Lost)
 		}
 		if o.Description != n.Description {
@@ -671,7 +680,8 @@ func (c *comparer) outcomes() {
 				affects = guarded(c.nm)
 			}
 			f := c.finding("outcome-changed", string(n.Role), outcomePos(n, o), false, affects,
-				fmt.Sprintf("outcome %s%s changes from %s to %s: clients that check the old code break", n.Role, what, outcomeText(o), outcomeText(n)))
+				fmt.Sprintf("outcome %s%s changes from %s to %s: clients that check the old code break", n.Role, what, outcomeText(o), outcomeText(n))).
+				pin(outcomeText(o), outcomeText(n))
 			if f.searchesWitness() {
 				role := n.Role
 				f.Witness = c.find(search{methods: c.common(), request: -1, want: func(o, n Decision) bool {
