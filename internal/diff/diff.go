@@ -104,6 +104,10 @@ type Finding struct {
 	keep   bool     // the finding keeps its category without a witness; see unwitnessed
 	group  string   // the edit the finding shares with others of its rule, named as Element names it; see group
 	effect []string // what the change is, beyond rule, element and affects: see Fingerprint
+	// seek searches for the finding's witness. Searches run once the
+	// findings are grouped (see seekWitnesses), so that a group of
+	// thousands stops at its first witness.
+	seek func() *Witness
 }
 
 // pin records what the change is, for Fingerprint: the scopes, kinds,
@@ -261,6 +265,7 @@ func compare(c *comparer) *Report {
 	c.outcomes()
 	c.reserved()
 	c.group()
+	c.seekWitnesses()
 	c.unwitnessed()
 	sortFindings(c.findings)
 	return &Report{Old: c.old.Name, New: c.new.Name, Findings: c.findings}
@@ -355,16 +360,26 @@ func (c *comparer) merge(ms []Finding) Finding {
 	g.Element, g.Elements, g.Affects = lead.group, nil, nil
 	var others []string
 	g.effect = nil
+	seeks := []func() *Witness{lead.seek} // the lead's witness first
 	for _, f := range ms {
 		g.Elements = append(g.Elements, f.Element)
 		g.effect = append(g.effect, f.effect...)
 		g.Affects = append(g.Affects, f.Affects...)
-		if g.Witness == nil {
-			g.Witness = f.Witness
-		}
 		if f.Element != lead.Element {
 			others = append(others, f.Element)
+			seeks = append(seeks, f.seek)
 		}
+	}
+	g.seek = func() *Witness {
+		for _, seek := range seeks {
+			if seek == nil {
+				continue
+			}
+			if w := seek(); w != nil {
+				return w
+			}
+		}
+		return nil
 	}
 	g.Affects = c.inOrder(g.Affects)
 	if g.Element == DefaultPrincipals {
@@ -380,6 +395,15 @@ func (c *comparer) merge(ms []Finding) Finding {
 	}
 	g.Message += fmt.Sprintf("; the same holds for the %d scopes that need %s: %s", len(others), g.Element, list(others))
 	return g
+}
+
+// seekWitnesses searches for the witness of each finding that takes one.
+func (c *comparer) seekWitnesses() {
+	for i := range c.findings {
+		if f := &c.findings[i]; f.Witness == nil && f.seek != nil {
+			f.Witness = f.seek()
+		}
+	}
 }
 
 // DefaultPrincipals is the element of a finding that a change of
@@ -439,6 +463,7 @@ type comparer struct {
 	oldByID  map[int]*model.Scope // OLD scope by id
 	newByID  map[int]*model.Scope // NEW scope by id
 	findings []Finding
+	refs     [2][][]int // for each place of univ, the endpoints that refer to its scope: OLD's, NEW's (see uses)
 	// exhaustive makes witness searches try every set of scopes, smallest
 	// first, instead of the candidates worth trying: tests compare the two.
 	exhaustive bool
@@ -605,27 +630,65 @@ func (c *comparer) common() []string {
 // only OLD has. A scope that grants every scope, on a side, refers to every
 // endpoint of that side whose decision depends on the scopes a key holds.
 func (c *comparer) uses(set []int) []string {
+	if c.refs[0] == nil {
+		c.refs = [2][][]int{c.index(c.om, c.oldIdx), c.index(c.nm, c.newIdx)}
+	}
 	var out []string
-	refers := func(e *model.Endpoint, m *model.Model, old bool) bool {
+	seen := map[string]bool{}
+	for _, side := range []struct {
+		m   *model.Model
+		old bool
+		ref [][]int
+	}{{c.nm, false, c.refs[1]}, {c.om, true, c.refs[0]}} {
+		var at []int // places of side.m.Endpoints
 		for _, x := range set {
-			s := c.scopeOn(x, old)
-			if s == nil {
-				continue
-			}
-			if s == m.AllScope && (!e.Public || len(e.Redactions) > 0) || len(reference.UsesAt(e, s)) > 0 {
-				return true
+			s := c.scopeOn(x, side.old)
+			switch {
+			case s == nil:
+			case s == side.m.AllScope:
+				for i, e := range side.m.Endpoints {
+					if !e.Public || len(e.Redactions) > 0 {
+						at = append(at, i)
+					}
+				}
+				fallthrough
+			default:
+				at = append(at, side.ref[x]...)
 			}
 		}
-		return false
-	}
-	for _, e := range c.nm.Endpoints {
-		if refers(e, c.nm, false) {
-			out = append(out, e.Method)
+		slices.Sort(at)
+		for _, i := range slices.Compact(at) {
+			if m := side.m.Endpoints[i].Method; !seen[m] {
+				seen[m] = true
+				out = append(out, m)
+			}
 		}
 	}
-	for _, e := range c.om.Endpoints {
-		if refers(e, c.om, true) && !slices.Contains(out, e.Method) {
-			out = append(out, e.Method)
+	return out
+}
+
+// index lists, for each place of univ, the endpoints of m (their places in
+// m.Endpoints, in order) that refer to the scope m has there, as
+// reference.UsesAt finds them.
+func (c *comparer) index(m *model.Model, idx map[*model.Scope]int) [][]int {
+	out := make([][]int, len(c.univ))
+	add := func(s *model.Scope, i int) {
+		x := idx[s]
+		if n := len(out[x]); n == 0 || out[x][n-1] != i {
+			out[x] = append(out[x], i)
+		}
+	}
+	for i, e := range m.Endpoints {
+		for _, s := range e.Requires {
+			add(s, i)
+		}
+		for _, r := range e.RequestScopes {
+			add(r.Scope, i)
+		}
+		for _, r := range e.Redactions {
+			for _, s := range r.Unless {
+				add(s, i)
+			}
 		}
 	}
 	return out

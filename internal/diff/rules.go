@@ -171,11 +171,15 @@ func (c *comparer) storedGains(prev, n *model.Scope, st store, pos spec.Pos) {
 	if n.GrantsAll {
 		methods = guarded(c.nm)
 	}
-	var w *Witness
-	for _, request := range []int{-1, y} {
-		if w = c.find(search{methods: methods, must: []int{x}, request: request, control: true, want: Gained, store: st}); w != nil {
-			break
+	w := c.find(search{methods: methods, must: []int{x}, request: -1, control: true, want: Gained, store: st})
+	if w == nil { // in a request for which the handler checks n
+		var checks []string
+		for _, e := range c.nm.Endpoints {
+			if slices.ContainsFunc(e.RequestScopes, func(r model.RequestScope) bool { return r.Scope == n }) {
+				checks = append(checks, e.Method)
+			}
 		}
+		w = c.find(search{methods: checks, must: []int{x}, request: y, control: true, want: Gained, store: st})
 	}
 	if w == nil {
 		return
@@ -207,7 +211,9 @@ func (c *comparer) removedScope(o *model.Scope, uses []string) {
 	f.keep = true
 	// A key that holds it loses what it gave: the smallest key whose call of
 	// an endpoint OLD defines is allowed (or shows more) only because of it.
-	f.Witness = c.find(search{methods: c.oldOnly(uses), must: []int{c.oldIdx[o]}, request: -1, control: true, want: Lost})
+	f.seek = func() *Witness {
+		return c.find(search{methods: c.oldOnly(uses), must: []int{c.oldIdx[o]}, request: -1, control: true, want: Lost})
+	}
 }
 
 func (c *comparer) changedScope(o, n *model.Scope, uses []string) {
@@ -267,8 +273,10 @@ func (c *comparer) grantsAll() {
 			f = c.finding("scope-grants-all-removed", kept.Name, kept.Pos, false, guarded(c.om),
 				fmt.Sprintf("scope %s no longer grants every scope: keys that hold it lose everything else", kept.Name))
 		}
-		f.Witness = c.find(search{methods: c.common(), must: []int{x}, request: -1, control: true,
-			want: Lost})
+		f.seek = func() *Witness {
+			return c.find(search{methods: c.common(), must: []int{x}, request: -1, control: true,
+				want: Lost})
+		}
 		f.keep = true
 	}
 	if na != nil && kept != na {
@@ -278,8 +286,10 @@ func (c *comparer) grantsAll() {
 			msg = fmt.Sprintf("new scope %s grants every scope: keys that hold it may do everything", na.Name)
 		}
 		f := c.finding("scope-grants-all-added", na.Name, or(na.GrantsAllPos, na.Pos), false, guarded(c.nm), msg)
-		f.Witness = c.find(search{methods: c.common(), must: []int{x}, request: -1, control: true,
-			want: Gained})
+		f.seek = func() *Witness {
+			return c.find(search{methods: c.common(), must: []int{x}, request: -1, control: true,
+				want: Gained})
+		}
 		f.keep = c.univ[x].old != nil
 		if !f.keep {
 			f.why = fmt.Sprintf("no key made under the old spec holds %s, a new scope", na.Name)
@@ -321,7 +331,7 @@ func (c *comparer) prerequisites() {
 			f := c.finding("scope-prerequisite-removed", l.new.Name, l.new.Pos, false, c.uses(self),
 				fmt.Sprintf("scope %s no longer needs %s: a key may now hold %s without %s", l.new.Name, list(c.names(fewer)), l.new.Name, list(c.names(fewer)))).
 				pin(c.names(fewer)...)
-			f.Witness = c.findCreate(self, union(self, cn), Gained)
+			f.seek = func() *Witness { return c.findCreate(self, union(self, cn), Gained) }
 			f.group = group
 		}
 		if more := minus(cn, co); len(more) > 0 {
@@ -329,7 +339,7 @@ func (c *comparer) prerequisites() {
 				fmt.Sprintf("scope %s now needs %s: a key that holds %s without %s can no longer be made (keys made before are not checked on each call)",
 					l.new.Name, list(c.newNames(more)), l.new.Name, list(c.newNames(more)))).
 				pin(c.newNames(more)...)
-			f.Witness = c.findCreate(self, union(self, co), Lost)
+			f.seek = func() *Witness { return c.findCreate(self, union(self, co), Lost) }
 			f.group = group
 		}
 	}
@@ -357,49 +367,57 @@ func (c *comparer) endpoints() {
 			continue
 		}
 		f := c.finding("endpoint-added-open", n.Method, n.Pos, false, []string{n.Method}, open).pin(open)
-		f.Witness = c.find(search{methods: []string{n.Method}, request: -1, want: func(o, n Decision) bool {
-			return o.Reason == string(reference.UnknownEndpoint) && n.Allowed
-		}})
+		f.seek = func() *Witness {
+			return c.find(search{methods: []string{n.Method}, request: -1, want: func(o, n Decision) bool {
+				return o.Reason == string(reference.UnknownEndpoint) && n.Allowed
+			}})
+		}
 	}
 	unknown := c.nm.Outcome(model.UnknownEndpoint)
+	added := map[string]string{} // the rules of each new endpoint → the first with them
+	for _, n := range c.nm.Endpoints {
+		if c.om.Endpoint(n.Method) == nil {
+			if k := c.rules(n, false); added[k] == "" {
+				added[k] = n.Method
+			}
+		}
+	}
 	for _, o := range c.om.Endpoints {
 		if c.nm.Endpoint(o.Method) != nil {
 			continue
 		}
 		msg := fmt.Sprintf("endpoint %s is removed: its clients get %d %s", o.Method, unknown.Code, unknown.Status)
-		for _, n := range c.nm.Endpoints {
-			if c.om.Endpoint(n.Method) == nil && c.sameRules(o, n) {
-				msg += fmt.Sprintf("; new endpoint %s has the same rules: if it is the new name, clients of the old one still break", n.Method)
-				break
-			}
+		if n := added[c.rules(o, true)]; n != "" {
+			msg += fmt.Sprintf("; new endpoint %s has the same rules: if it is the new name, clients of the old one still break", n)
 		}
 		f := c.finding("endpoint-removed", o.Method, o.Pos, true, []string{o.Method}, msg)
 		f.keep = true
-		f.Witness = c.find(search{methods: []string{o.Method}, request: -1, want: func(o, n Decision) bool {
-			return o.Allowed && n.Reason == string(reference.UnknownEndpoint)
-		}})
+		f.seek = func() *Witness {
+			return c.find(search{methods: []string{o.Method}, request: -1, want: func(o, n Decision) bool {
+				return o.Allowed && n.Reason == string(reference.UnknownEndpoint)
+			}})
+		}
 	}
 }
 
-// sameRules reports whether OLD's endpoint o and NEW's endpoint n decide
-// every call alike: the same principals, requirements, request-dependent
-// scopes and redactions, scopes matched across the two sides.
-func (c *comparer) sameRules(o, n *model.Endpoint) bool {
-	if o.Public != n.Public || o.Principals != n.Principals || !slices.Equal(c.set(o.Requires, true), c.set(n.Requires, false)) ||
-		len(o.RequestScopes) != len(n.RequestScopes) || len(o.Redactions) != len(n.Redactions) {
-		return false
+// rules is what decides every call of endpoint e of one side, scopes
+// matched across the two sides, as a map key: two endpoints with the same
+// key decide every call alike (the same principals, requirements,
+// request-dependent scopes and redactions).
+func (c *comparer) rules(e *model.Endpoint, old bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%t %d %v", e.Public, e.Principals, c.set(e.Requires, old))
+	idx := c.newIdx
+	if old {
+		idx = c.oldIdx
 	}
-	for i, r := range o.RequestScopes {
-		if c.oldIdx[r.Scope] != c.newIdx[n.RequestScopes[i].Scope] {
-			return false
-		}
+	for _, r := range e.RequestScopes {
+		fmt.Fprintf(&b, " request %d", idx[r.Scope])
 	}
-	for i, r := range o.Redactions {
-		if r.Field != n.Redactions[i].Field || !slices.Equal(c.set(r.Unless, true), c.set(n.Redactions[i].Unless, false)) {
-			return false
-		}
+	for _, r := range e.Redactions {
+		fmt.Fprintf(&b, " redact %q %v", r.Field, c.set(r.Unless, old))
 	}
-	return true
+	return b.String()
 }
 
 func (c *comparer) changedEndpoint(o, n *model.Endpoint) {
@@ -409,9 +427,11 @@ func (c *comparer) changedEndpoint(o, n *model.Endpoint) {
 	case !o.Public && n.Public:
 		f := c.finding("endpoint-public", m, publicPos(n), false, here,
 			fmt.Sprintf("endpoint %s becomes public: anyone may call it, without credentials", m))
-		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
-			return !o.Allowed && n.Reason == string(reference.Public)
-		}})
+		f.seek = func() *Witness {
+			return c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
+				return !o.Allowed && n.Reason == string(reference.Public)
+			}})
+		}
 	case o.Public && !n.Public:
 		needs := "no op scope"
 		if len(n.Requires) > 0 {
@@ -420,9 +440,11 @@ func (c *comparer) changedEndpoint(o, n *model.Endpoint) {
 		f := c.finding("endpoint-not-public", m, n.Pos, false, here,
 			fmt.Sprintf("endpoint %s is no longer public: it now needs %s holding %s", m, reference.KeyOf(n.Principals), needs)).
 			pin(reference.KeyOf(n.Principals), needs)
-		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
-			return o.Reason == string(reference.Public) && !n.Allowed
-		}})
+		f.seek = func() *Witness {
+			return c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
+				return o.Reason == string(reference.Public) && !n.Allowed
+			}})
+		}
 	case !n.Public:
 		c.principals(o, n)
 		c.requirements(o, n)
@@ -451,18 +473,22 @@ func (c *comparer) principals(o, n *model.Endpoint) {
 	if more := n.Principals &^ o.Principals; more != 0 {
 		f := c.finding("endpoint-principal-added", m, principalPos(c.nm, n, more.List()[0], c.om), false, here,
 			fmt.Sprintf("endpoint %s now accepts %s keys too", m, list(more.List()))).pin(more.List()...)
-		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
-			return o.Reason == string(reference.PrincipalNotAllowed) && n.Allowed
-		}})
+		f.seek = func() *Witness {
+			return c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
+				return o.Reason == string(reference.PrincipalNotAllowed) && n.Allowed
+			}})
+		}
 		f.why = c.unheld(m, c.set(n.Requires, false))
 		f.group = group
 	}
 	if fewer := o.Principals &^ n.Principals; fewer != 0 {
 		f := c.finding("endpoint-principal-removed", m, principalsPos(c.nm, n, c.om), false, here,
 			fmt.Sprintf("endpoint %s no longer accepts %s keys", m, list(fewer.List()))).pin(fewer.List()...)
-		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
-			return o.Allowed && n.Reason == string(reference.PrincipalNotAllowed)
-		}})
+		f.seek = func() *Witness {
+			return c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
+				return o.Allowed && n.Reason == string(reference.PrincipalNotAllowed)
+			}})
+		}
 		f.group = group
 	}
 }
@@ -473,18 +499,22 @@ func (c *comparer) requirements(o, n *model.Endpoint) {
 	if fewer := minus(ro, rn); len(fewer) > 0 {
 		f := c.finding("endpoint-requirement-removed", m, firstWritten(n.RequiresPos, n.Pos), false, here,
 			fmt.Sprintf("endpoint %s no longer requires %s", m, list(c.names(fewer)))).pin(c.names(fewer)...)
-		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
-			return o.Reason == string(reference.MissingScopes) && n.Allowed
-		}})
+		f.seek = func() *Witness {
+			return c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
+				return o.Reason == string(reference.MissingScopes) && n.Allowed
+			}})
+		}
 		f.why = cmp.Or(c.held(m, fewer, rn), c.unheld(m, rn))
 	}
 	if more := minus(rn, ro); len(more) > 0 {
 		names := c.newNames(more)
 		f := c.finding("endpoint-requirement-added", m, requirePos(n, names[0]), false, here,
 			fmt.Sprintf("endpoint %s now requires %s too: keys without %s lose access", m, list(names), itThem(len(names)))).pin(names...)
-		f.Witness = c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
-			return o.Allowed && n.Reason == string(reference.MissingScopes)
-		}})
+		f.seek = func() *Witness {
+			return c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
+				return o.Allowed && n.Reason == string(reference.MissingScopes)
+			}})
+		}
 		f.why = c.held(m, more, ro)
 	}
 }
@@ -543,25 +573,25 @@ func (c *comparer) redactions(o, n *model.Endpoint) {
 	if len(gone) > 0 {
 		f := c.finding("endpoint-redaction-removed", m, firstWritten(redactionsPos(n), n.Pos), false, here,
 			fmt.Sprintf("endpoint %s no longer redacts %s: keys that could not see it now do", m, list(gone))).pin(gone...)
-		f.Witness = c.find(search{methods: here, request: -1, want: shows(gone)})
+		f.seek = func() *Witness { return c.find(search{methods: here, request: -1, want: shows(gone)}) }
 		f.why = c.held(m, goneSet, req)
 	}
 	if len(fewer) > 0 {
 		f := c.finding("endpoint-redaction-unless-removed", m, redactPos(n, fewer[0]), false, here,
 			fmt.Sprintf("endpoint %s reveals redacted fields with fewer scopes: %s", m, strings.Join(fewerText, "; "))).pin(fewerText...)
-		f.Witness = c.find(search{methods: here, request: -1, want: shows(fewer)})
+		f.seek = func() *Witness { return c.find(search{methods: here, request: -1, want: shows(fewer)}) }
 		f.why = c.held(m, fewerSet, req)
 	}
 	if len(added) > 0 {
 		f := c.finding("endpoint-redaction-added", m, redactPos(n, added[0]), false, here,
 			fmt.Sprintf("endpoint %s now redacts %s: keys without those scopes no longer see it", m, strings.Join(addedText, "; "))).pin(addedText...)
-		f.Witness = c.find(search{methods: here, request: -1, want: hides(added)})
+		f.seek = func() *Witness { return c.find(search{methods: here, request: -1, want: hides(added)}) }
 		f.why = c.held(m, addedSet, req)
 	}
 	if len(more) > 0 {
 		f := c.finding("endpoint-redaction-unless-added", m, redactPos(n, more[0]), false, here,
 			fmt.Sprintf("endpoint %s reveals redacted fields only with more scopes: %s; keys without them no longer see it", m, strings.Join(moreText, "; "))).pin(moreText...)
-		f.Witness = c.find(search{methods: here, request: -1, want: hides(more)})
+		f.seek = func() *Witness { return c.find(search{methods: here, request: -1, want: hides(more)}) }
 		f.why = c.held(m, moreSet, req)
 	}
 }
@@ -611,13 +641,17 @@ func (c *comparer) requestScopes(o, n *model.Endpoint) {
 	if len(gone) > 0 {
 		f := c.finding("endpoint-request-scope-removed", m, firstWritten(requestScopesPos(n), n.Pos), false, here,
 			fmt.Sprintf("the handler of %s no longer checks %s: keys without it may now make those requests", m, strings.Join(gone, "; "))).pin(gone...)
-		f.Witness = first(goneIdx, func(o, n Decision) bool { return o.Reason == MissingRequestScope && n.Allowed })
+		f.seek = func() *Witness {
+			return first(goneIdx, func(o, n Decision) bool { return o.Reason == MissingRequestScope && n.Allowed })
+		}
 		f.why = c.held(m, goneIdx, union(c.set(o.Requires, true), c.set(n.Requires, false)))
 	}
 	if len(added) > 0 {
 		f := c.finding("endpoint-request-scope-added", m, requestPos(n, c.univ[addedIdx[0]].new.Name), false, here,
 			fmt.Sprintf("the handler of %s now checks %s: keys without it can no longer make those requests", m, strings.Join(added, "; "))).pin(added...)
-		f.Witness = first(addedIdx, func(o, n Decision) bool { return o.Allowed && n.Reason == MissingRequestScope })
+		f.seek = func() *Witness {
+			return first(addedIdx, func(o, n Decision) bool { return o.Allowed && n.Reason == MissingRequestScope })
+		}
 		f.why = c.held(m, addedIdx, union(c.set(o.Requires, true), c.set(n.Requires, false)))
 	}
 	if len(changed) > 0 {
@@ -640,12 +674,12 @@ func (c *comparer) presets() {
 			names := c.newNames(more)
 			f := c.finding("preset-scope-added", n.Name, presetScopePos(n, names[0]), false, c.uses(more),
 				fmt.Sprintf("keys made from preset %s now get %s too", n.Name, list(names))).pin(names...)
-			f.Witness = c.findPreset(n.Name, so, sn, Gained)
+			f.seek = func() *Witness { return c.findPreset(n.Name, so, sn, c.uses(more), Gained) }
 		}
 		if fewer := minus(so, sn); len(fewer) > 0 {
 			f := c.finding("preset-scope-removed", n.Name, firstWritten(n.ScopesPos, n.Pos), false, c.uses(fewer),
 				fmt.Sprintf("keys made from preset %s no longer get %s (keys made before keep them)", n.Name, list(c.names(fewer)))).pin(c.names(fewer)...)
-			f.Witness = c.findPreset(n.Name, so, sn, Lost)
+			f.seek = func() *Witness { return c.findPreset(n.Name, so, sn, c.uses(fewer), Lost) }
 		}
 		if o.Description != n.Description {
 			c.finding("preset-description-changed", n.Name, or(n.DescriptionPos, n.Pos), false, nil,
@@ -684,9 +718,11 @@ func (c *comparer) outcomes() {
 				pin(outcomeText(o), outcomeText(n))
 			if f.searchesWitness() {
 				role := n.Role
-				f.Witness = c.find(search{methods: c.common(), request: -1, want: func(o, n Decision) bool {
-					return Recoded(o, n) && o.outcome == role && n.outcome == role
-				}})
+				f.seek = func() *Witness {
+					return c.find(search{methods: c.common(), request: -1, want: func(o, n Decision) bool {
+						return Recoded(o, n) && o.outcome == role && n.outcome == role
+					}})
+				}
 			}
 		} else if o.Message != n.Message {
 			c.finding("outcome-message-changed", string(n.Role), outcomePos(n, o), false, nil,

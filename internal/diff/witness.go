@@ -2,6 +2,7 @@ package diff
 
 import (
 	"cmp"
+	"encoding/binary"
 	"fmt"
 	"slices"
 
@@ -207,10 +208,50 @@ func (c *comparer) valid(p probe) bool {
 	if !p.open && (c.om.Endpoint(p.method) == nil || c.nm.Endpoint(p.method) == nil) {
 		return false
 	}
-	if len(reference.MissingPrerequisites(c.om, c.grantOn(p, p.old, true))) > 0 {
+	if !c.holdsPrerequisites(p, p.old, true) {
 		return false
 	}
-	return p.preset == "" || len(reference.MissingPrerequisites(c.nm, c.grantOn(p, p.new, false))) == 0
+	return p.preset == "" || c.holdsPrerequisites(p, p.new, false)
+}
+
+// holdsPrerequisites reports whether p's key, holding set on one side,
+// holds what that side's rules ask of a key being made: the prerequisites
+// of each scope it holds and, when it is restricted to p.method, the scopes
+// that endpoint requires with their prerequisites; a scope that grants
+// every scope holds them all. It is reference.MissingPrerequisites on the
+// places of univ, without building a grant.
+func (c *comparer) holdsPrerequisites(p probe, set []int, old bool) bool {
+	m := c.nm
+	if old {
+		m = c.om
+	}
+	idx := c.newIdx
+	if old {
+		idx = c.oldIdx
+	}
+	if a := m.AllScope; a != nil && slices.Contains(set, idx[a]) {
+		return true
+	}
+	held := func(s *model.Scope) bool { i, ok := idx[s]; return ok && slices.Contains(set, i) }
+	for _, x := range set {
+		if s := c.scopeOn(x, old); s != nil {
+			for _, q := range s.Closure {
+				if !held(q) {
+					return false
+				}
+			}
+		}
+	}
+	if !p.open {
+		if e := m.Endpoint(p.method); e != nil {
+			for _, r := range e.Requires {
+				if !held(r) { // and its prerequisites, held with it (above)
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
 
 // grantOn is p's key as one side sees it.
@@ -414,7 +455,7 @@ func (c *comparer) candidates(method string, s search) [][]int {
 					if s.request >= 0 {
 						set = minus(set, []int{s.request})
 					}
-					if key := fmt.Sprint(set); !seen[key] {
+					if key := setKey(set); !seen[key] {
 						seen[key] = true
 						out = append(out, set)
 					}
@@ -424,6 +465,15 @@ func (c *comparer) candidates(method string, s search) [][]int {
 	}
 	slices.SortStableFunc(out, c.smaller(s.must))
 	return out
+}
+
+// setKey is a set of places as a map key.
+func setKey(set []int) string {
+	b := make([]byte, 0, 4*len(set))
+	for _, x := range set {
+		b = binary.AppendUvarint(b, uint64(x))
+	}
+	return string(b)
 }
 
 // everySet lists every set of scopes of univ that holds must and not
@@ -457,26 +507,57 @@ func (c *comparer) givesAll(x int) bool {
 }
 
 // findPreset returns a key made from preset name (with oldSet on OLD and
-// newSet on NEW) whose call of an endpoint of both sides shows want, or nil.
-// Endpoints where a key holding oldSet on both sides already shows want are
-// skipped: there, the preset is not what changed.
-func (c *comparer) findPreset(name string, oldSet, newSet []int, want func(o, n Decision) bool) *Witness {
-	for _, method := range c.common() {
-		for _, k := range kinds[1:] {
-			for _, open := range []bool{false, true} {
-				p := probe{kind: k, old: oldSet, new: newSet, preset: name, method: method, request: -1, open: open}
-				same := p
-				same.new = oldSet
-				if !c.valid(p) {
-					continue
-				}
-				if o, n := c.decide(p); want(o, n) && !want(c.decide(same)) {
-					return c.witness(p)
+// newSet on NEW) whose call of one of methods, endpoints of both sides,
+// shows want, in any request; or nil. methods are those where the scopes
+// the preset gains or loses matter (Finding.Affects): elsewhere a key
+// decides alike. Endpoints where a key holding oldSet on both sides
+// already shows want are skipped: there, the preset is not what changed.
+func (c *comparer) findPreset(name string, oldSet, newSet []int, methods []string, want func(o, n Decision) bool) *Witness {
+	for _, method := range methods {
+		if c.om.Endpoint(method) == nil || c.nm.Endpoint(method) == nil {
+			continue
+		}
+		for _, request := range c.requests(method) {
+			for _, k := range kinds[1:] {
+				for _, open := range []bool{false, true} {
+					p := probe{kind: k, old: oldSet, new: newSet, preset: name, method: method, request: request, open: open}
+					same := p
+					same.new = oldSet
+					if !c.valid(p) {
+						continue
+					}
+					if o, n := c.decide(p); want(o, n) && !want(c.decide(same)) {
+						return c.witness(p)
+					}
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// requests are the kinds of request worth making of method: one for which
+// the handler checks no request-dependent scope (-1), then one for each
+// scope it checks on either side (places in univ).
+func (c *comparer) requests(method string) []int {
+	out := []int{-1}
+	for _, side := range []struct {
+		m   *model.Model
+		old bool
+	}{{c.om, true}, {c.nm, false}} {
+		if e := side.m.Endpoint(method); e != nil {
+			for _, r := range e.RequestScopes {
+				x := c.newIdx[r.Scope]
+				if side.old {
+					x = c.oldIdx[r.Scope]
+				}
+				if !slices.Contains(out, x) {
+					out = append(out, x)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // findCreate returns the key holding set, as it is made on both sides, if
