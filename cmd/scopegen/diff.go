@@ -76,7 +76,11 @@ func diffDetail() string {
 		"Formats (-format):\n" +
 		"  text            one finding per line, file:line:col: category: rule: message,\n" +
 		"                  then the endpoints it affects and its witness (the default)\n" +
-		"  markdown        a pull request comment: a section per category\n" +
+		"  markdown        a pull request comment: a summary table, then a section per\n" +
+		"                  category, each witness with the scopegen explain or grant\n" +
+		"                  commands that replay it, long lists folded in <details>;\n" +
+		"                  at most 65,536 characters (GitHub's limit), cutting safe\n" +
+		"                  findings first and saying what was cut\n" +
 		"  json            one object, version 1; every field is described by the JSON\n" +
 		"                  Schema internal/diff/report.schema.json in scopegen's repository\n" +
 		"  github-actions  workflow commands that annotate the changed lines of NEW:\n" +
@@ -126,6 +130,7 @@ func runDiff(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	}
 	var old, new *diff.Spec
 	var newPath string
+	var oldSpec string // how replay commands name OLD; "" for its path
 	switch {
 	case f.base != "" && len(pos) <= 1:
 		newPath = "spec/scopes.yaml"
@@ -146,10 +151,13 @@ func runDiff(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 			// stderr: stdout holds only a report, in the format asked for.
 			fmt.Fprintf(stderr, "scopegen diff: %s does not exist at %s: comparing with an empty spec, so everything it defines is new (if it was renamed, name its old path with -base-spec)\n", inRepo, f.base)
 			old = diff.Empty(f.base+":"+inRepo, new)
+			oldSpec = "-" // nothing to replay a witness on
 		default:
 			if old, err = diff.Load(f.base+":"+inRepo, data); err != nil {
 				return err
 			}
+			// git show REV:PATH reads a path from the repository's root.
+			oldSpec = "<(git show " + f.base + ":" + inRepo + ")"
 		}
 	case f.base != "":
 		return usagef("with -base, give at most one SPEC (got %d arguments: %s)", len(pos), strings.Join(pos, " "))
@@ -172,6 +180,7 @@ func runDiff(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	}
 	r := diff.Compare(old, new)
 	r.Base, r.Allow = f.base, allow
+	r.OldSpec = oldSpec
 	r.Accept(allowances)
 	if err := r.Write(stdout, f.format); err != nil {
 		return err

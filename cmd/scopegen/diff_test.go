@@ -228,6 +228,11 @@ func TestDiffBase(t *testing.T) {
 	if want := "HEAD:spec/scopes.yaml:21:13: breaking: endpoint-removed: endpoint /t.S/Health is removed"; code != 3 || !strings.Contains(stdout, want) {
 		t.Errorf("removed endpoint: exit %d, want %q in\n%s", code, want, stdout)
 	}
+	// The Markdown report replays OLD from git.
+	code, stdout, _ = scopegen(t, "diff", "-base", "HEAD", "-format", "markdown", spec)
+	if want := "    scopegen explain -spec <(git show HEAD:spec/scopes.yaml) -kind none /t.S/Health\n"; code != 3 || !strings.Contains(stdout, want) {
+		t.Errorf("markdown: exit %d, want %q in\n%s", code, want, stdout)
+	}
 	// An annotation cannot point into a revision: it names NEW's file, and says where OLD had it.
 	code, stdout, _ = scopegen(t, "diff", "-base", "HEAD", "-format", "github-actions", spec)
 	if code != 3 || !strings.HasPrefix(stdout, "::error file="+spec+",title=") || !strings.Contains(stdout, "%0A(was at HEAD:") {
@@ -639,5 +644,58 @@ func TestDiffWriteAllowances(t *testing.T) {
 	if code != 4 || !strings.Contains(stdout, "escalation: endpoint-requirement-removed: endpoint /t.S/Put no longer requires Read and Write\n") ||
 		!strings.Contains(stdout, "new.allow.yaml:6:5: stale allowance: rule endpoint-requirement-removed on /t.S/Put accepted another effect") {
 		t.Errorf("wider change: exit %d, want 4 and a stale allowance\n%s", code, stdout)
+	}
+}
+
+// TestMarkdownReplayCommands runs, for every spec pair of testdata/diff,
+// the commands the Markdown report gives to replay each witness, and checks
+// that each decides as the report says: exit 0 where the witness is
+// allowed (or the key may be made), 1 where it is refused.
+func TestMarkdownReplayCommands(t *testing.T) {
+	root, _ := filepath.Abs("../../testdata/diff")
+	paths, _ := filepath.Glob(filepath.Join(root, "*.txtar"))
+	replayed := 0
+	for _, path := range paths {
+		a, err := txtar.ParseFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		for _, f := range a.Files {
+			if f.Name == "old.yaml" || f.Name == "new.yaml" {
+				writeFile(t, dir, f.Name, string(f.Data))
+			}
+		}
+		t.Chdir(dir)
+		_, out, _ := scopegen(t, "diff", "-format", "markdown", "old.yaml", "new.yaml")
+		var decisions []string // old then new, of the last witness
+		for _, line := range strings.Split(out, "\n") {
+			switch trimmed := strings.TrimSpace(line); {
+			case strings.HasPrefix(trimmed, "- old: "), strings.HasPrefix(trimmed, "- new: "):
+				if strings.HasPrefix(trimmed, "- old: ") {
+					decisions = nil
+				}
+				decisions = append(decisions, trimmed[len("- old: "):])
+			case strings.HasPrefix(trimmed, "scopegen explain "), strings.HasPrefix(trimmed, "scopegen grant "):
+				if strings.ContainsAny(trimmed, `'"<>$`) {
+					t.Fatalf("%s: a command this test cannot run without a shell: %s", path, trimmed)
+				}
+				if len(decisions) == 0 {
+					t.Fatalf("%s: a command without a decision: %s", path, trimmed)
+				}
+				want := 1
+				if d := decisions[0]; strings.HasPrefix(d, "allowed") || d == "may be made" {
+					want = 0
+				}
+				decisions = decisions[1:]
+				if code, stdout, stderr := scopegen(t, strings.Fields(trimmed)[1:]...); code != want {
+					t.Errorf("%s: %s exits %d, want %d\n%s%s", filepath.Base(path), trimmed, code, want, stdout, stderr)
+				}
+				replayed++
+			}
+		}
+	}
+	if replayed < 40 {
+		t.Errorf("only %d commands replayed", replayed)
 	}
 }

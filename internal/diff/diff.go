@@ -154,6 +154,11 @@ type Report struct {
 	// Base is the git revision OLD was read from, or "" when OLD is a file.
 	// Positions in OLD then name no file of the checkout.
 	Base string
+	// OldSpec and NewSpec name the specs to scopegen explain -spec in the
+	// commands that replay a witness (Replay): a path, or a shell
+	// expression such as <(git show main:spec/scopes.yaml); "" for Old and
+	// New, "-" for a side that has no spec to replay on.
+	OldSpec, NewSpec string
 }
 
 // Rule is a kind of change.

@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -281,63 +282,247 @@ var headings = map[Category]string{
 	Safe:       "Safe",
 }
 
+// MarkdownLimit is the most characters -format markdown writes: GitHub's
+// limit on a pull request comment (65,536). A longer report is cut, the
+// least serious findings first, and says what was cut.
+const MarkdownLimit = 65536
+
+// foldAt is the number of findings of a category, or of endpoints in an
+// affects list, shown before the rest is folded in <details>; safe
+// findings are folded from the first when there are more.
+const foldAt = 10
+
 func (r *Report) markdown(w io.Writer) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "## scopegen diff: %s\n\n", md(r.summaryLine()))
-	fmt.Fprintf(&b, "`%s` → `%s`", r.Old, r.New)
+	var head strings.Builder
+	fmt.Fprintf(&head, "## scopegen diff: %s\n\n", md(r.summaryLine()))
+	fmt.Fprintf(&head, "`%s` → `%s`", r.Old, r.New)
 	switch code := r.ExitCode(); code {
 	case ExitSafe:
-		b.WriteString(": nothing left to review for access.\n")
+		head.WriteString(": nothing left to review for access.\n")
 	default:
-		fmt.Fprintf(&b, ": **fails** (exit status %d) until each escalation and breaking change is accepted in the allowances file.\n", code)
+		fmt.Fprintf(&head, ": **fails** (exit status %d) until each escalation and breaking change is accepted in the allowances file.\n", code)
 	}
-	for _, cat := range Categories {
-		first := true
-		for _, f := range r.Findings {
-			if f.Category != cat {
-				continue
-			}
-			if first {
-				fmt.Fprintf(&b, "\n### %s\n\n", headings[cat])
-				first = false
-			}
-			fmt.Fprintf(&b, "- `%s` **%s**", f.Pos, f.Rule)
-			if s := r.status(f); s != string(f.Category) {
-				fmt.Fprintf(&b, " _%s_", strings.TrimPrefix(strings.TrimSuffix(s, ")"), string(f.Category)+" ("))
-			}
-			fmt.Fprintf(&b, ": %s\n", md(f.Message))
-			if len(f.Affects) > 0 {
-				quoted := make([]string, len(f.Affects))
-				for i, a := range f.Affects {
-					quoted[i] = "`" + a + "`"
+	if len(r.Findings) > 0 {
+		head.WriteString("\n| category | findings | fail | accepted or allowed |\n|---|--:|--:|--:|\n")
+		for _, cat := range Categories {
+			var n, fail, ok int
+			for _, f := range r.Findings {
+				if f.Category == cat {
+					n++
+					switch {
+					case r.Fails(f):
+						fail++
+					case f.Accepted != nil || cat != Safe:
+						ok++
+					}
 				}
-				fmt.Fprintf(&b, "  - affects: %s\n", someOf(quoted, 5))
 			}
+			fmt.Fprintf(&head, "| %s | %d | %d | %d |\n", cat, n, fail, ok)
+		}
+	}
+
+	// The body is blocks, in order of seriousness; each block is whole or
+	// cut, so that a cut leaves no <details> open.
+	type block struct {
+		text string
+		cat  Category // of the finding it shows; "" for others
+	}
+	var blocks []block
+	for _, cat := range Categories {
+		var items []string
+		for _, f := range r.Findings {
+			if f.Category == cat {
+				items = append(items, r.markdownFinding(f))
+			}
+		}
+		if len(items) == 0 {
+			continue
+		}
+		blocks = append(blocks, block{text: fmt.Sprintf("\n### %s\n\n", headings[cat])})
+		shown := foldAt
+		if cat == Safe && len(items) > foldAt {
+			shown = 0
+		}
+		for i, it := range items {
 			switch {
-			case f.Witness != nil:
-				fmt.Fprintf(&b, "  - witness: %s\n    - old: %s\n    - new: %s\n", md(f.Witness.describe()), md(f.Witness.Old.String()), md(f.Witness.New.String()))
-			case takesWitness(f):
-				b.WriteString("  - witness: none found: no key that could be made under OLD decides differently (the change may have no effect today)\n")
+			case i == shown:
+				it = fmt.Sprintf("<details><summary>%d more %s findings</summary>\n\n", len(items)-shown, cat) + it
 			}
-			if a := f.Accepted; a != nil {
-				fmt.Fprintf(&b, "  - accepted: %s (`%s`)\n", md(a.Reason), a.Pos)
+			if i >= shown && i == len(items)-1 {
+				it += "\n</details>\n"
 			}
+			blocks = append(blocks, block{text: it, cat: cat})
 		}
 	}
 	if len(r.Stale) > 0 {
+		var b strings.Builder
 		b.WriteString("\n### Stale allowances\n\n")
 		for _, a := range r.Stale {
 			fmt.Fprintf(&b, "- `%s` %s\n", a.Pos, md(a.staleText()))
 		}
+		blocks = append(blocks, block{text: b.String()})
 	}
 	if len(r.Unpinned) > 0 {
+		var b strings.Builder
 		b.WriteString("\n### Unpinned allowances\n\n")
 		for _, a := range r.Unpinned {
 			fmt.Fprintf(&b, "- `%s` %s\n", a.Pos, md(a.unpinnedText()))
 		}
+		blocks = append(blocks, block{text: b.String()})
 	}
-	_, err := io.WriteString(w, b.String())
+
+	// Within the limit: the head, then blocks in order while they fit,
+	// keeping room for the note of what was cut and a closing </details>.
+	const reserve = 400
+	out := head.String()
+	cut := map[Category]int{}
+	var cutOther, cutAt int
+	open := 0 // the <details> of the findings shown left open
+	for i, bl := range blocks {
+		if cutAt == 0 && len(out)+len(bl.text)+reserve > MarkdownLimit {
+			cutAt = i + 1
+		}
+		if cutAt == 0 {
+			out += bl.text
+			open += strings.Count(bl.text, "<details>") - strings.Count(bl.text, "</details>")
+			continue
+		}
+		if bl.cat != "" {
+			cut[bl.cat]++
+		} else if !strings.HasPrefix(bl.text, "\n### ") || strings.Contains(bl.text, "allowances") {
+			cutOther++
+		}
+	}
+	out += strings.Repeat("\n</details>\n", open)
+	if cutAt > 0 {
+		var parts []string
+		n := 0
+		for _, cat := range Categories {
+			if cut[cat] > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", cut[cat], cat))
+				n += cut[cat]
+			}
+		}
+		what := fmt.Sprintf("%d findings (%s)", n, strings.Join(parts, ", "))
+		switch {
+		case n == 0:
+			what = "the allowances sections"
+		case cutOther > 0:
+			what += " and the allowances sections"
+		}
+		out += fmt.Sprintf("\n**Cut**: %s not shown, to keep this comment under GitHub's %d-character limit; `scopegen diff -format text` lists every finding.\n",
+			what, MarkdownLimit)
+	}
+	_, err := io.WriteString(w, out)
 	return err
+}
+
+// markdownFinding is one finding as a Markdown list item: position, rule,
+// status and message; the endpoints it affects (the rest folded); the
+// elements it stands for; its witness with the commands that replay it;
+// and the allowance that accepts it.
+func (r *Report) markdownFinding(f Finding) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "- `%s` **%s**", f.Pos, f.Rule)
+	if s := r.status(f); s != string(f.Category) {
+		fmt.Fprintf(&b, " _%s_", strings.TrimPrefix(strings.TrimSuffix(s, ")"), string(f.Category)+" ("))
+	}
+	fmt.Fprintf(&b, ": %s\n", md(f.Message))
+	code := func(items []string) []string {
+		out := make([]string, len(items))
+		for i, a := range items {
+			out[i] = "`" + a + "`"
+		}
+		return out
+	}
+	list := func(label string, items []string) {
+		if len(items) <= foldAt {
+			fmt.Fprintf(&b, "  - %s: %s\n", label, strings.Join(code(items), ", "))
+			return
+		}
+		fmt.Fprintf(&b, "  - %s: %s\n    <details><summary>all %d</summary>\n\n    %s\n\n    </details>\n",
+			label, someOf(code(items), 5), len(items), strings.Join(code(items), ", "))
+	}
+	if len(f.Affects) > 0 {
+		list("affects", f.Affects)
+	}
+	if f.groupsOthers() {
+		list("changes", f.Elements)
+	}
+	switch {
+	case f.Witness != nil:
+		fmt.Fprintf(&b, "  - witness: %s\n    - old: %s\n    - new: %s\n", md(f.Witness.describe()), md(f.Witness.Old.String()), md(f.Witness.New.String()))
+		if cmds := r.Replay(f.Witness); len(cmds) > 0 {
+			b.WriteString("  - replay, on OLD then NEW:\n\n    ```sh\n")
+			for _, c := range cmds {
+				b.WriteString("    " + c + "\n")
+			}
+			b.WriteString("    ```\n")
+		}
+	case takesWitness(f):
+		b.WriteString("  - witness: none found: no key that could be made under OLD decides differently (the change may have no effect today)\n")
+	}
+	if a := f.Accepted; a != nil {
+		fmt.Fprintf(&b, "  - accepted: %s (`%s`)\n", md(a.Reason), a.Pos)
+	}
+	return b.String()
+}
+
+// Replay returns the scopegen commands that replay w on OLD and on NEW:
+// scopegen explain for a call, scopegen grant for a key being made, each
+// with the witness's kind of key, scopes (as that side names them),
+// endpoints and request. A side whose spec cannot be named (OldSpec is "")
+// has no command.
+func (r *Report) Replay(w *Witness) []string {
+	var out []string
+	for _, side := range []struct {
+		spec, request string
+		scopes        []string
+	}{{cmp.Or(r.OldSpec, r.Old), reqOn(w, true), w.Grant.Scopes}, {cmp.Or(r.NewSpec, r.New), reqOn(w, false), w.Grant.NewScopes}} {
+		if side.spec == "-" {
+			continue
+		}
+		cmd := "scopegen explain"
+		if w.Action == "create" {
+			cmd = "scopegen grant"
+		}
+		cmd += " -spec " + side.spec + " -kind " + w.Grant.Kind
+		if len(side.scopes) > 0 {
+			cmd += " -scopes " + shellQuote(strings.Join(side.scopes, ","))
+		}
+		if w.Grant.Restricted {
+			cmd += " -endpoints " + shellQuote(strings.Join(w.Grant.Endpoints, ","))
+		}
+		if w.Action == "call" {
+			if side.request != "" {
+				cmd += " -request " + shellQuote(side.request)
+			}
+			cmd += " " + shellQuote(w.Endpoint)
+		}
+		out = append(out, cmd)
+	}
+	return out
+}
+
+// reqOn is the request-dependent scope of w's request as one side names
+// it, or "".
+func reqOn(w *Witness, old bool) string {
+	switch {
+	case w.Request == nil:
+		return ""
+	case old:
+		return w.Request.OldScope
+	}
+	return w.Request.NewScope
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but letters,
+// digits and the punctuation of scope and method names.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:,=@+") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // md escapes text for Markdown.
