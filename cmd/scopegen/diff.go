@@ -20,7 +20,7 @@ import (
 )
 
 // diffArgs is diff's usage line.
-const diffArgs = "[-format text|markdown|json|github-actions|allowances] [-allow breaking,escalation] [-allowances F] OLD.yaml NEW.yaml | -base REV [-base-spec PATH] [SPEC]"
+const diffArgs = "[-format text|markdown|json|github-actions|junit|allowances] [-allow breaking,escalation] [-allowances F] OLD.yaml NEW.yaml | -base REV [-base-spec PATH] [SPEC]"
 
 // diffFlags are the flags of diff.
 type diffFlags struct {
@@ -30,7 +30,7 @@ type diffFlags struct {
 func (f *diffFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.base, "base", "", "compare the spec with its version at git `revision` (e.g. origin/main) instead of with an OLD file (default: compare two files)")
 	fs.StringVar(&f.baseSpec, "base-spec", "", "with -base, read OLD from `path` at the revision: where the spec was before a rename, relative to the current directory as SPEC is (default: SPEC's own path)")
-	fs.StringVar(&f.format, "format", "text", "the output `format`: text, markdown (for a pull request comment), json, github-actions (annotations) or allowances (the allowances file for the current findings)")
+	fs.StringVar(&f.format, "format", "text", "the output `format`: text, markdown (for a pull request comment), json, github-actions (annotations), junit (CI test reports) or allowances (the allowances file for the current findings)")
 	fs.StringVar(&f.allow, "allow", "", "accept every finding of these `categories`, comma-separated: breaking, escalation (default: none)")
 	fs.StringVar(&f.allowances, "allowances", "", "read allowances from `file` (default: NEW's name with .allow before the extension, e.g. spec/scopes.allow.yaml, if it exists; -allowances \"\" reads none)")
 }
@@ -86,6 +86,8 @@ func diffDetail() string {
 		"  github-actions  workflow commands that annotate the changed lines of NEW:\n" +
 		"                  ::error for what fails, ::warning for what is accepted and for\n" +
 		"                  stale and unpinned allowances, ::notice for safe changes\n" +
+		"  junit           JUnit XML for CI test reports: a test suite per category,\n" +
+		"                  a test case per finding, failed when the finding fails\n" +
 		"  allowances      the allowances file that accepts each escalation and\n" +
 		"                  breaking finding as it is, pinned by its fingerprint; the\n" +
 		"                  reasons of the allowances that accept them now are kept\n\n" +

@@ -27,6 +27,7 @@ var outputs = map[string]string{
 	"want.md":    "markdown",
 	"want.gha":   "github-actions",
 	"want.allow": "allowances",
+	"want.junit": "junit",
 }
 
 // TestGolden compares scopegen diff's output for each spec pair of

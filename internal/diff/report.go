@@ -86,7 +86,7 @@ func (r *Report) Summary() Summary {
 }
 
 // Formats are the formats Write knows.
-var Formats = []string{"text", "markdown", "json", "github-actions", "allowances"}
+var Formats = []string{"text", "markdown", "json", "github-actions", "junit", "allowances"}
 
 // Write prints r in format, one of Formats.
 func (r *Report) Write(w io.Writer, format string) error {
@@ -99,6 +99,8 @@ func (r *Report) Write(w io.Writer, format string) error {
 		return r.json(w)
 	case "github-actions":
 		return r.githubActions(w)
+	case "junit":
+		return r.junit(w)
 	case "allowances":
 		return r.writeAllowances(w)
 	}
