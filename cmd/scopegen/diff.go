@@ -20,11 +20,11 @@ import (
 )
 
 // diffArgs is diff's usage line.
-const diffArgs = "[-format text|markdown|json|github-actions|junit|allowances] [-allow breaking,escalation] [-allowances F] OLD.yaml NEW.yaml | -base REV [-base-spec PATH] [SPEC]"
+const diffArgs = "[-format text|markdown|json|github-actions|junit|allowances] [-fail-on LEVEL] [-allow breaking,escalation] [-allowances F] [-config F] OLD.yaml NEW.yaml | -base REV [-base-spec PATH] [SPEC]"
 
 // diffFlags are the flags of diff.
 type diffFlags struct {
-	base, baseSpec, format, allow, allowances string
+	base, baseSpec, format, allow, allowances, failOn, config string
 }
 
 func (f *diffFlags) register(fs *flag.FlagSet) {
@@ -32,6 +32,8 @@ func (f *diffFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.baseSpec, "base-spec", "", "with -base, read OLD from `path` at the revision: where the spec was before a rename, relative to the current directory as SPEC is (default: SPEC's own path)")
 	fs.StringVar(&f.format, "format", "text", "the output `format`: text, markdown (for a pull request comment), json, github-actions (annotations), junit (CI test reports) or allowances (the allowances file for the current findings)")
 	fs.StringVar(&f.allow, "allow", "", "accept every finding of these `categories`, comma-separated: breaking, escalation (default: none)")
+	fs.StringVar(&f.failOn, "fail-on", "", "which findings fail the run, a `level`: escalation (escalations only), breaking (escalations and breaking changes), warning (those the config makes warnings too) or none (report only) (default: the config's fail_on, else breaking)")
+	fs.StringVar(&f.config, "config", "", "read severities by rule or category, and fail_on, from `file` (default: NEW's name with .diff before the extension, e.g. spec/scopes.diff.yaml, if it exists; -config \"\" reads none)")
 	fs.StringVar(&f.allowances, "allowances", "", "read allowances from `file` (default: NEW's name with .allow before the extension, e.g. spec/scopes.allow.yaml, if it exists; -allowances \"\" reads none)")
 }
 
@@ -99,10 +101,22 @@ func diffDetail() string {
 			}
 		}
 	}
-	fmt.Fprintf(&b, "\nExit status: the same in every format; only the findings that no allowance\n"+
-		"and no -allow accepts count:\n"+
+	b.WriteString("\nSeverity: each finding is an error (escalation and breaking rules), a warning\n" +
+		"or info (safe rules), as a config beside the spec may set by rule or by\n" +
+		"category (a rule's wins); off leaves the finding out:\n" +
+		"  fail_on: breaking\n" +
+		"  severity:\n" +
+		"    breaking: warning\n" +
+		"    scope-renamed: error\n" +
+		"    scope-description-changed: off\n" +
+		"A safe rule may be info or off only. -fail-on (or fail_on) is the gate:\n" +
+		"escalation fails on escalations of severity error, breaking (the default) on\n" +
+		"escalations and breaking changes of severity error, warning on those of\n" +
+		"severity warning too, none on nothing.\n")
+	fmt.Fprintf(&b, "\nExit status: the same in every format; only the findings that fail count:\n"+
+		"not accepted by an allowance or -allow, and covered by -fail-on:\n"+
 		"  %d  nothing breaking or escalating is left\n"+
-		"  1  a spec or the allowances file is invalid, or git fails\n"+
+		"  1  a spec, the allowances file or the config is invalid, or git fails\n"+
 		"  2  usage error\n"+
 		"  %d  breaking changes are left, no escalation\n"+
 		"  %d  escalations are left, nothing breaking\n"+
@@ -119,6 +133,9 @@ func runDiff(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	}
 	if !slices.Contains(diff.Formats, f.format) {
 		return usagef("unknown -format %q%s; the formats are %s", f.format, spec.DidYouMean(f.format, diff.Formats), strings.Join(diff.Formats, ", "))
+	}
+	if f.failOn != "" && !slices.Contains(diff.FailOnLevels, f.failOn) {
+		return usagef("unknown -fail-on %q%s; the levels are %s", f.failOn, spec.DidYouMean(f.failOn, diff.FailOnLevels), strings.Join(diff.FailOnLevels, ", "))
 	}
 	var allow []diff.Category
 	for _, c := range splitList(f.allow) {
@@ -180,8 +197,13 @@ func runDiff(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	config, err := readConfig(f.config, isSet(fs, "config"), newPath)
+	if err != nil {
+		return err
+	}
 	r := diff.Compare(old, new)
-	r.Base, r.Allow = f.base, allow
+	r.Base, r.Allow, r.FailOn = f.base, allow, f.failOn
+	r.Configure(config)
 	r.OldSpec = oldSpec
 	r.Accept(allowances)
 	if err := r.Write(stdout, f.format); err != nil {
@@ -279,6 +301,26 @@ func readAllowances(file string, given bool, specPath string) ([]diff.Allowance,
 		return nil, fmt.Errorf("cannot read the allowances: %v", err)
 	}
 	return diff.ParseAllowances(path, data)
+}
+
+// readConfig reads the config: file when given, else the one beside the
+// spec at specPath if it exists; nil when there is none.
+func readConfig(file string, given bool, specPath string) (*diff.Config, error) {
+	if given && file == "" {
+		return nil, nil // -config "" turns it off
+	}
+	path := file
+	if path == "" {
+		path = diff.ConfigFile(specPath)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if !given && errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("cannot read the config: %v", err)
+	}
+	return diff.ParseConfig(path, data)
 }
 
 // allowancesName is the allowances file in use: file, or the one beside the spec.

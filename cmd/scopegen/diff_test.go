@@ -301,7 +301,7 @@ func TestDiffHelp(t *testing.T) {
 		what string
 	}{
 		{diff.ExitSafe, "nothing breaking or escalating"},
-		{1, "a spec or the allowances file is invalid"},
+		{1, "a spec, the allowances file or the config is invalid"},
 		{2, "usage error"},
 		{diff.ExitBreaking, "breaking changes are left, no escalation"},
 		{diff.ExitEscalation, "escalations are left, nothing breaking"},
@@ -697,5 +697,53 @@ func TestMarkdownReplayCommands(t *testing.T) {
 	}
 	if replayed < 40 {
 		t.Errorf("only %d commands replayed", replayed)
+	}
+}
+
+// TestDiffFailOnAndConfig: -fail-on gates the exit status, the config beside
+// the spec sets severities and fail_on, and -fail-on wins over it.
+func TestDiffFailOnAndConfig(t *testing.T) {
+	dir := t.TempDir()
+	old, new := writeFile(t, dir, "old.yaml", small), writeFile(t, dir, "new.yaml", both)
+	for _, c := range []struct {
+		level string
+		code  int
+	}{{"escalation", 4}, {"breaking", 5}, {"warning", 5}, {"none", 0}} {
+		if code, stdout, _ := scopegen(t, "diff", "-fail-on", c.level, old, new); code != c.code {
+			t.Errorf("-fail-on %s: exit %d, want %d\n%s", c.level, code, c.code, stdout)
+		}
+	}
+	if code, _, stderr := scopegen(t, "diff", "-fail-on", "breakng", old, new); code != 2 || !strings.Contains(stderr, `unknown -fail-on "breakng"; did you mean "breaking"?`) {
+		t.Errorf("bad -fail-on: exit %d, %s", code, stderr)
+	}
+	// The config beside NEW: breaking changes are warnings.
+	writeFile(t, dir, "new.diff.yaml", "severity:\n  breaking: warning\n")
+	code, stdout, _ := scopegen(t, "diff", old, new)
+	if code != 4 || !strings.Contains(stdout, "breaking (warning): endpoint-removed:") {
+		t.Errorf("config: exit %d, want 4\n%s", code, stdout)
+	}
+	if code, _, _ := scopegen(t, "diff", "-fail-on", "warning", old, new); code != 5 {
+		t.Errorf("config with -fail-on warning: exit %d, want 5", code)
+	}
+	if code, _, _ := scopegen(t, "diff", "-config", "", old, new); code != 5 {
+		t.Errorf("-config \"\": exit %d, want 5", code)
+	}
+	writeFile(t, dir, "new.diff.yaml", "fail_on: none\nseverity:\n  scope-added: error\n")
+	if code, _, stderr := scopegen(t, "diff", old, new); code != 1 || !strings.Contains(stderr, "new.diff.yaml:3:16: scope-added is safe") {
+		t.Errorf("bad config: exit %d, stderr %s", code, stderr)
+	}
+}
+
+// TestREADMERules checks that README's reviewer section lists every rule of
+// scopegen diff with its category, as the config refers to them.
+func TestREADMERules(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range diff.Rules {
+		if row := fmt.Sprintf("| `%s` | %s | %s |", r.Name, r.Category, r.Summary); !strings.Contains(string(readme), row) {
+			t.Errorf("README.md lacks the row %s", row)
+		}
 	}
 }

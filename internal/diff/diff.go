@@ -99,6 +99,10 @@ type Finding struct {
 	// reported as safe. "" otherwise.
 	NoEffect string
 	Accepted *Allowance
+	// Severity says how much the finding counts: Error for an escalation
+	// or breaking finding, Info for a safe one, unless a Config says
+	// otherwise (Report.Configure).
+	Severity Severity
 
 	why    string   // why no key would show the change, when the rule can tell; see unwitnessed
 	keep   bool     // the finding keeps its category without a witness; see unwitnessed
@@ -159,6 +163,11 @@ type Report struct {
 	// expression such as <(git show main:spec/scopes.yaml); "" for Old and
 	// New, "-" for a side that has no spec to replay on.
 	OldSpec, NewSpec string
+	// FailOn is the level of -fail-on: which findings make the run fail
+	// (FailOnLevels); "" is FailOnBreaking.
+	FailOn string
+	// Excluded counts the findings a Config left out (severity off).
+	Excluded int
 }
 
 // Rule is a kind of change.
@@ -273,6 +282,9 @@ func compare(c *comparer) *Report {
 	c.seekWitnesses()
 	c.unwitnessed()
 	sortFindings(c.findings)
+	for i := range c.findings {
+		c.findings[i].Severity = defaultSeverity(c.findings[i].Category)
+	}
 	return &Report{Old: c.old.Name, New: c.new.Name, Findings: c.findings}
 }
 

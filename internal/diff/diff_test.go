@@ -31,7 +31,8 @@ var outputs = map[string]string{
 }
 
 // TestGolden compares scopegen diff's output for each spec pair of
-// testdata/diff (old.yaml, new.yaml, and allow.yaml when present) with the
+// testdata/diff (old.yaml, new.yaml, and config.yaml and allow.yaml when
+// present) with the
 // archive's want files. want.txt starts with the exit status. Run
 // go test ./internal/diff -update to accept a change, then review the diff.
 func TestGolden(t *testing.T) {
@@ -52,6 +53,13 @@ func TestGolden(t *testing.T) {
 			}
 			old, new := load(t, "old.yaml", files["old.yaml"]), load(t, "new.yaml", files["new.yaml"])
 			r := diff.Compare(old, new)
+			if data, ok := files["config.yaml"]; ok {
+				c, err := diff.ParseConfig("config.yaml", data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r.Configure(c)
+			}
 			if data, ok := files["allow.yaml"]; ok {
 				allow, err := diff.ParseAllowances("allow.yaml", data)
 				if err != nil {
@@ -137,6 +145,20 @@ func TestOneArchivePerRule(t *testing.T) {
 			t.Errorf("%s does not report %s", path, rule.Name)
 		}
 	}
+}
+
+// archive reads the files of a txtar archive by name.
+func archive(t *testing.T, path string) map[string][]byte {
+	t.Helper()
+	a, err := txtar.ParseFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, f := range a.Files {
+		files[f.Name] = f.Data
+	}
+	return files
 }
 
 func render(t *testing.T, r *diff.Report, format string) []byte {

@@ -23,9 +23,27 @@ const (
 )
 
 // Fails reports whether f makes the diff fail: an escalation or breaking
-// finding accepted neither by an allowance nor by r.Allow.
+// finding accepted neither by an allowance nor by r.Allow, whose category
+// and severity r.FailOn covers (by default, severity error).
 func (r *Report) Fails(f Finding) bool {
-	return f.Category != Safe && f.Accepted == nil && !slices.Contains(r.Allow, f.Category)
+	if f.Category == Safe || f.Accepted != nil || slices.Contains(r.Allow, f.Category) {
+		return false
+	}
+	switch sev := f.severity(); r.failOn() {
+	case FailOnEscalation:
+		return f.Category == Escalation && sev == Error
+	case FailOnBreaking:
+		return sev == Error
+	case FailOnWarning:
+		return sev == Error || sev == Warning
+	}
+	return false
+}
+
+// allowed reports whether f is an escalation or breaking finding that -allow
+// accepts (and no allowance).
+func (r *Report) allowed(f Finding) bool {
+	return f.Category != Safe && f.Accepted == nil && slices.Contains(r.Allow, f.Category)
 }
 
 // ExitCode is the exit status of scopegen diff for r.
@@ -50,11 +68,15 @@ func (r *Report) ExitCode() int {
 
 // Summary counts the findings of a report.
 type Summary struct {
-	Escalation      int `json:"escalation"`
-	Breaking        int `json:"breaking"`
-	Safe            int `json:"safe"`
-	Accepted        int `json:"accepted"` // findings accepted by an allowance
-	Allowed         int `json:"allowed"`  // findings of a category accepted by -allow, not by an allowance
+	Escalation int `json:"escalation"`
+	Breaking   int `json:"breaking"`
+	Safe       int `json:"safe"`
+	Accepted   int `json:"accepted"` // findings accepted by an allowance
+	Allowed    int `json:"allowed"`  // findings of a category accepted by -allow, not by an allowance
+	// Warnings are escalation and breaking findings that neither fail nor
+	// are accepted: their severity, or -fail-on, lets them pass.
+	Warnings        int `json:"warnings"`
+	Excluded        int `json:"excluded"` // findings the config leaves out (severity off)
 	StaleAllowances int `json:"stale_allowances"`
 	// UnpinnedAllowances are allowances without a fingerprint that accept
 	// a finding, whatever its effect.
@@ -76,10 +98,13 @@ func (r *Report) Summary() Summary {
 		switch {
 		case f.Accepted != nil:
 			s.Accepted++
-		case f.Category != Safe && !r.Fails(f):
+		case r.allowed(f):
 			s.Allowed++
+		case f.Category != Safe && !r.Fails(f):
+			s.Warnings++
 		}
 	}
+	s.Excluded = r.Excluded
 	s.StaleAllowances = len(r.Stale)
 	s.UnpinnedAllowances = len(r.Unpinned)
 	return s
@@ -121,19 +146,30 @@ func (r *Report) summaryLine() string {
 	if s.Allowed > 0 {
 		notes = append(notes, fmt.Sprintf("%d allowed by -allow", s.Allowed))
 	}
+	if s.Warnings > 0 {
+		notes = append(notes, fmt.Sprintf("%d passing by severity or -fail-on %s", s.Warnings, r.failOn()))
+	}
+	if s.Excluded > 0 {
+		notes = append(notes, fmt.Sprintf("%d left out by the config", s.Excluded))
+	}
 	if len(notes) > 0 {
 		line += " (" + strings.Join(notes, ", ") + ")"
 	}
 	return line
 }
 
-// status is a finding's category as printed, with how it was accepted.
+// status is a finding's category as printed, with how it was accepted or
+// why it does not fail.
 func (r *Report) status(f Finding) string {
 	switch {
 	case f.Accepted != nil:
 		return string(f.Category) + " (accepted)"
-	case f.Category != Safe && !r.Fails(f):
+	case r.allowed(f):
 		return string(f.Category) + " (allowed by -allow)"
+	case f.Category != Safe && !r.Fails(f) && f.severity() == Error:
+		return fmt.Sprintf("%s (passes -fail-on %s)", f.Category, r.failOn())
+	case f.Category != Safe && !r.Fails(f):
+		return fmt.Sprintf("%s (%s)", f.Category, f.severity())
 	}
 	return string(f.Category)
 }
@@ -305,21 +341,23 @@ func (r *Report) markdown(w io.Writer) error {
 		fmt.Fprintf(&head, ": **fails** (exit status %d) until each escalation and breaking change is accepted in the allowances file.\n", code)
 	}
 	if len(r.Findings) > 0 {
-		head.WriteString("\n| category | findings | fail | accepted or allowed |\n|---|--:|--:|--:|\n")
+		head.WriteString("\n| category | findings | fail | accepted | pass by severity |\n|---|--:|--:|--:|--:|\n")
 		for _, cat := range Categories {
-			var n, fail, ok int
+			var n, fail, ok, pass int
 			for _, f := range r.Findings {
 				if f.Category == cat {
 					n++
 					switch {
 					case r.Fails(f):
 						fail++
-					case f.Accepted != nil || cat != Safe:
+					case f.Accepted != nil || r.allowed(f):
 						ok++
+					case cat != Safe:
+						pass++
 					}
 				}
 			}
-			fmt.Fprintf(&head, "| %s | %d | %d | %d |\n", cat, n, fail, ok)
+			fmt.Fprintf(&head, "| %s | %d | %d | %d | %d |\n", cat, n, fail, ok, pass)
 		}
 	}
 
@@ -552,6 +590,7 @@ type jsonReport struct {
 	Old             string          `json:"old"`
 	New             string          `json:"new"`
 	ExitCode        int             `json:"exit_code"`
+	FailOn          string          `json:"fail_on"` // the level of -fail-on
 	Summary         Summary         `json:"summary"`
 	Allow           []Category      `json:"allow"` // categories accepted by -allow
 	Findings        []jsonFinding   `json:"findings"`
@@ -579,6 +618,7 @@ type jsonFinding struct {
 	Witness     *Witness       `json:"witness"`     // null when the rule takes none or none was found
 	NoEffect    string         `json:"no_effect"`   // why no key decides differently, when that made the finding safe
 	Accepted    *jsonAllowance `json:"accepted"`    // null unless an allowance accepts the finding
+	Severity    Severity       `json:"severity"`    // error, warning or info
 	Fails       bool           `json:"fails"`       // counts toward the exit status
 }
 
@@ -598,7 +638,7 @@ func allowanceJSON(a Allowance) jsonAllowance {
 }
 
 func (r *Report) json(w io.Writer) error {
-	out := jsonReport{Version: JSONVersion, Old: r.Old, New: r.New, ExitCode: r.ExitCode(), Summary: r.Summary(),
+	out := jsonReport{Version: JSONVersion, Old: r.Old, New: r.New, ExitCode: r.ExitCode(), FailOn: r.failOn(), Summary: r.Summary(),
 		Allow: nonNil(r.Allow), Findings: []jsonFinding{}, StaleAllowances: []jsonAllowance{}, UnpinnedAllowances: []jsonAllowance{}}
 	for _, f := range r.Findings {
 		side := "new"
@@ -606,7 +646,7 @@ func (r *Report) json(w io.Writer) error {
 			side = "old"
 		}
 		jf := jsonFinding{Category: f.Category, Rule: f.Rule, Element: f.Element, Position: posJSON(f.Pos), Side: side,
-			Message: f.Message, Affects: nonNil(f.Affects), Fingerprint: f.Fingerprint(), Elements: nonNil(f.Elements), Witness: f.Witness, NoEffect: f.NoEffect, Fails: r.Fails(f)}
+			Message: f.Message, Affects: nonNil(f.Affects), Fingerprint: f.Fingerprint(), Elements: nonNil(f.Elements), Witness: f.Witness, NoEffect: f.NoEffect, Severity: f.severity(), Fails: r.Fails(f)}
 		if f.Accepted != nil {
 			a := allowanceJSON(*f.Accepted)
 			jf.Accepted = &a
@@ -637,7 +677,7 @@ func (r *Report) githubActions(w io.Writer) error {
 		switch {
 		case r.Fails(f):
 			level = "error"
-		case f.Category != Safe:
+		case f.Category != Safe && f.severity() != Info:
 			level = "warning"
 		}
 		msg := f.Message
