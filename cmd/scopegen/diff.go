@@ -14,17 +14,18 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/scopegen/scopegen/internal/diff"
 	"github.com/scopegen/scopegen/internal/spec"
 )
 
 // diffArgs is diff's usage line.
-const diffArgs = "[-format text|markdown|json|github-actions|junit|allowances] [-fail-on LEVEL] [-allow breaking,escalation] [-allowances F] [-config F] OLD.yaml NEW.yaml | -base REV [-base-spec PATH] [SPEC]"
+const diffArgs = "[-format text|markdown|json|github-actions|junit|allowances] [-fail-on LEVEL] [-allow breaking,escalation] [-allowances F] [-config F] [-now DATE] OLD.yaml NEW.yaml | -base REV [-base-spec PATH] [SPEC]"
 
 // diffFlags are the flags of diff.
 type diffFlags struct {
-	base, baseSpec, format, allow, allowances, failOn, config string
+	base, baseSpec, format, allow, allowances, failOn, config, now string
 }
 
 func (f *diffFlags) register(fs *flag.FlagSet) {
@@ -34,6 +35,7 @@ func (f *diffFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.allow, "allow", "", "accept every finding of these `categories`, comma-separated: breaking, escalation (default: none)")
 	fs.StringVar(&f.failOn, "fail-on", "", "which findings fail the run, a `level`: escalation (escalations only), breaking (escalations and breaking changes), warning (those the config makes warnings too) or none (report only) (default: the config's fail_on, else breaking)")
 	fs.StringVar(&f.config, "config", "", "read severities by rule or category, and fail_on, from `file` (default: NEW's name with .diff before the extension, e.g. spec/scopes.diff.yaml, if it exists; -config \"\" reads none)")
+	fs.StringVar(&f.now, "now", "", "compare as of this `date`, YYYY-MM-DD: a deprecated scope or endpoint removed on or after its sunset date is expected, before it breaking (default: with -base, the date of the commit at HEAD, so that a rerun decides alike; else today, in UTC)")
 	fs.StringVar(&f.allowances, "allowances", "", "read allowances from `file` (default: NEW's name with .allow before the extension, e.g. spec/scopes.allow.yaml, if it exists; -allowances \"\" reads none)")
 }
 
@@ -61,6 +63,10 @@ func diffDetail() string {
 		"also an escalation when keys that store ids or names gain with it\n" +
 		"(scope-id-reused-gains, scope-name-reused-gains): -allow breaking does not\n" +
 		"accept it.\n\n" +
+		"A deprecated scope or endpoint may carry a sunset date (sunset: 2027-01-31,\n" +
+		"beside deprecated): removing it on or after that date is expected\n" +
+		"(scope-sunset, endpoint-sunset: safe), before it breaking. -now sets the day\n" +
+		"of the comparison.\n\n" +
 		"With -base REV, OLD is SPEC (default spec/scopes.yaml) as git has it at REV;\n" +
 		"-base-spec PATH reads it from PATH at REV instead, after a rename. A spec\n" +
 		"that does not exist at REV (a new one) is compared with an empty spec, so\n" +
@@ -137,6 +143,9 @@ func runDiff(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	if f.failOn != "" && !slices.Contains(diff.FailOnLevels, f.failOn) {
 		return usagef("unknown -fail-on %q%s; the levels are %s", f.failOn, spec.DidYouMean(f.failOn, diff.FailOnLevels), strings.Join(diff.FailOnLevels, ", "))
 	}
+	if f.now != "" && !spec.IsDate(f.now) {
+		return usagef("-now %q is not a date; write YYYY-MM-DD, e.g. 2027-01-31", f.now)
+	}
 	var allow []diff.Category
 	for _, c := range splitList(f.allow) {
 		cat := diff.Category(c)
@@ -201,7 +210,11 @@ func runDiff(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	r := diff.Compare(old, new)
+	now := f.now
+	if now == "" {
+		now = today(f.base, newPath)
+	}
+	r := diff.CompareWith(old, new, diff.Options{Now: now})
 	r.Base, r.Allow, r.FailOn = f.base, allow, f.failOn
 	r.Configure(config)
 	r.OldSpec = oldSpec
@@ -301,6 +314,20 @@ func readAllowances(file string, given bool, specPath string) ([]diff.Allowance,
 		return nil, fmt.Errorf("cannot read the allowances: %v", err)
 	}
 	return diff.ParseAllowances(path, data)
+}
+
+// today is the day a comparison is made as of, when -now does not say:
+// with a base revision, the committer date of the commit at HEAD of the
+// spec's repository (the change being reviewed); else, or when git cannot
+// say, today in UTC.
+func today(base, specPath string) string {
+	if base != "" {
+		cmd := exec.Command("git", "-C", cmp.Or(filepath.Dir(specPath), "."), "log", "-1", "--format=%cs", "HEAD")
+		if out, err := cmd.Output(); err == nil && spec.IsDate(strings.TrimSpace(string(out))) {
+			return strings.TrimSpace(string(out))
+		}
+	}
+	return time.Now().UTC().Format(time.DateOnly)
 }
 
 // readConfig reads the config: file when given, else the one beside the

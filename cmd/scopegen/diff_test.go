@@ -747,3 +747,25 @@ func TestREADMERules(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffNow: -now is the day a removal is compared with its sunset date.
+func TestDiffNow(t *testing.T) {
+	dir := t.TempDir()
+	old := writeFile(t, dir, "old.yaml", strings.Replace(small, "  - method: /t.S/Health\n    public: true\n",
+		"  - method: /t.S/Health\n    deprecated: use gRPC health checks\n    sunset: 2027-01-31\n    public: true\n", 1))
+	new := writeFile(t, dir, "new.yaml", breaking)
+	for _, c := range []struct {
+		now, want string
+		code      int
+	}{
+		{"2027-01-30", "breaking: endpoint-removed: endpoint /t.S/Health is removed before its sunset date, 2027-01-31", 3},
+		{"2027-01-31", "safe: endpoint-sunset: endpoint /t.S/Health is removed on or after its sunset date, 2027-01-31, as its deprecation announced (use gRPC health checks)", 0},
+	} {
+		if code, stdout, _ := scopegen(t, "diff", "-now", c.now, old, new); code != c.code || !strings.Contains(stdout, c.want) {
+			t.Errorf("-now %s: exit %d, want %d and %q in\n%s", c.now, code, c.code, c.want, stdout)
+		}
+	}
+	if code, _, stderr := scopegen(t, "diff", "-now", "31/01/2027", old, new); code != 2 || !strings.Contains(stderr, `-now "31/01/2027" is not a date; write YYYY-MM-DD`) {
+		t.Errorf("bad -now: exit %d, %s", code, stderr)
+	}
+}

@@ -195,9 +195,10 @@ var Rules = []Rule{
 	{"scope-grants-all-added", Escalation, true, "a scope now grants every scope"},
 	{"scope-id-reused-gains", Escalation, true, "a scope takes the id another scope had, and keys stored by id gain access through it (reported beside scope-id-reused when some key gains)"},
 	{"scope-name-reused-gains", Escalation, true, "a scope takes the name another scope had, and keys stored by name gain access through it (reported beside scope-name-reused when some key gains)"},
+	{"scope-sunset", Safe, false, "a deprecated scope is removed on or after its sunset date, as announced"},
 	{"scope-added", Safe, false, "a new scope"},
 	{"scope-description-changed", Safe, false, "a scope's description changes"},
-	{"scope-deprecation-changed", Safe, false, "a scope is deprecated or no longer deprecated, or the reason changes"},
+	{"scope-deprecation-changed", Safe, false, "a scope is deprecated or no longer deprecated, or its reason or sunset date changes"},
 
 	{"endpoint-removed", Breaking, true, "an endpoint is removed: its clients get unknown_endpoint"},
 	{"endpoint-not-public", Breaking, true, "a public endpoint now needs credentials"},
@@ -213,9 +214,11 @@ var Rules = []Rule{
 	{"endpoint-redaction-removed", Escalation, true, "an endpoint no longer redacts a response field"},
 	{"endpoint-redaction-unless-removed", Escalation, true, "revealing a redacted field needs fewer scopes"},
 	{"endpoint-request-scope-removed", Escalation, true, "the handler no longer checks a scope for some requests"},
+	{"endpoint-sunset", Safe, false, "a deprecated endpoint is removed on or after its sunset date, as announced"},
 	{"endpoint-added-open", Escalation, true, "a new endpoint is public or requires no op scope: anyone, or every key it accepts, may call it"},
 	{"endpoint-added", Safe, false, "a new endpoint behind op scopes"},
 	{"endpoint-description-changed", Safe, false, "an endpoint's description changes"},
+	{"endpoint-deprecation-changed", Safe, false, "an endpoint is deprecated or no longer deprecated, or its reason or sunset date changes"},
 	{"endpoint-request-scope-when-changed", Safe, false, "the requests a request-dependent scope is checked for are described differently"},
 
 	{"preset-removed", Breaking, false, "a preset is removed: portals and code that offer it break"},
@@ -265,9 +268,26 @@ func RuleNames() []string {
 }
 
 // Compare reports every change from old to new, sorted by category, then
-// position, rule and element.
+// position, rule and element. No sunset date has passed: removing a
+// deprecated scope or endpoint is breaking (see CompareWith).
 func Compare(old, new *Spec) *Report {
-	return compare(newComparer(old, new))
+	return CompareWith(old, new, Options{})
+}
+
+// Options are the settings of a comparison.
+type Options struct {
+	// Now is the day of the comparison, YYYY-MM-DD: a deprecated scope or
+	// endpoint removed on or after its sunset date is expected (safe), and
+	// before it, breaking. "" is before every sunset. scopegen diff takes
+	// it from -now, never from the clock in tests.
+	Now string
+}
+
+// CompareWith is Compare with options.
+func CompareWith(old, new *Spec, o Options) *Report {
+	c := newComparer(old, new)
+	c.now = o.Now
+	return compare(c)
 }
 
 func compare(c *comparer) *Report {
@@ -480,6 +500,7 @@ type comparer struct {
 	oldByID  map[int]*model.Scope // OLD scope by id
 	newByID  map[int]*model.Scope // NEW scope by id
 	findings []Finding
+	now      string     // Options.Now
 	refs     [2][][]int // for each place of univ, the endpoints that refer to its scope: OLD's, NEW's (see uses)
 	// exhaustive makes witness searches try every set of scopes, smallest
 	// first, instead of the candidates worth trying: tests compare the two.

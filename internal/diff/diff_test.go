@@ -31,8 +31,8 @@ var outputs = map[string]string{
 }
 
 // TestGolden compares scopegen diff's output for each spec pair of
-// testdata/diff (old.yaml, new.yaml, and config.yaml and allow.yaml when
-// present) with the
+// testdata/diff (old.yaml, new.yaml, and now, config.yaml and allow.yaml
+// when present) with the
 // archive's want files. want.txt starts with the exit status. Run
 // go test ./internal/diff -update to accept a change, then review the diff.
 func TestGolden(t *testing.T) {
@@ -52,7 +52,7 @@ func TestGolden(t *testing.T) {
 				files[f.Name] = f.Data
 			}
 			old, new := load(t, "old.yaml", files["old.yaml"]), load(t, "new.yaml", files["new.yaml"])
-			r := diff.Compare(old, new)
+			r := diff.CompareWith(old, new, options(files))
 			if data, ok := files["config.yaml"]; ok {
 				c, err := diff.ParseConfig("config.yaml", data)
 				if err != nil {
@@ -126,7 +126,7 @@ func TestOneArchivePerRule(t *testing.T) {
 		}
 		old, new := load(t, "old.yaml", files["old.yaml"]), load(t, "new.yaml", files["new.yaml"])
 		found := false
-		for _, f := range diff.Compare(old, new).Findings {
+		for _, f := range diff.CompareWith(old, new, options(files)).Findings {
 			if f.Rule != rule.Name {
 				continue
 			}
@@ -145,6 +145,12 @@ func TestOneArchivePerRule(t *testing.T) {
 			t.Errorf("%s does not report %s", path, rule.Name)
 		}
 	}
+}
+
+// options are the options of an archive's comparison: Now is its file now,
+// if any (the day the archive compares as of, never the clock's).
+func options(files map[string][]byte) diff.Options {
+	return diff.Options{Now: strings.TrimSpace(string(files["now"]))}
 }
 
 // archive reads the files of a txtar archive by name.

@@ -90,6 +90,29 @@ func (c *comparer) unheld(method string, req []int) string {
 	return ""
 }
 
+// sunsetPassed reports whether a sunset date is set and the comparison's
+// day is that date or later.
+func (c *comparer) sunsetPassed(sunset string) bool {
+	return sunset != "" && c.now != "" && c.now >= sunset
+}
+
+// early says, for a removal's message, that it comes before the sunset
+// date announced, if there is one.
+func early(sunset string) string {
+	if sunset == "" {
+		return ""
+	}
+	return fmt.Sprintf(" before its sunset date, %s", sunset)
+}
+
+// reason quotes a deprecation reason for a message, or nothing.
+func reason(r string) string {
+	if r == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (%s)", r)
+}
+
 // oldOnly keeps the endpoints OLD defines: the clients a change of a stored
 // name or id can break already call them.
 func (c *comparer) oldOnly(methods []string) []string {
@@ -206,8 +229,13 @@ func (c *comparer) removedScope(o *model.Scope, uses []string) {
 	if len(keep) > 0 {
 		hint = "; add its " + list(keep) + " to reserved so that no scope takes them again"
 	}
+	if c.sunsetPassed(o.Sunset) {
+		c.finding("scope-sunset", o.Name, o.Pos, true, uses,
+			fmt.Sprintf("scope %s (id %d) is removed on or after its sunset date, %s, as its deprecation announced%s%s", o.Name, o.ID, o.Sunset, reason(o.DeprecationReason), hint))
+		return
+	}
 	f := c.finding("scope-removed", o.Name, o.Pos, true, uses,
-		fmt.Sprintf("scope %s (id %d) is removed: keys, configs and code that name it break%s", o.Name, o.ID, hint))
+		fmt.Sprintf("scope %s (id %d) is removed%s: keys, configs and code that name it break%s", o.Name, o.ID, early(o.Sunset), hint))
 	f.keep = true
 	// A key that holds it loses what it gave: the smallest key whose call of
 	// an endpoint OLD defines is allowed (or shows more) only because of it.
@@ -241,19 +269,47 @@ func (c *comparer) changedScope(o, n *model.Scope, uses []string) {
 		c.finding("scope-description-changed", n.Name, or(n.DescriptionPos, n.Pos), false, uses,
 			described("scope "+n.Name, n.Description))
 	}
-	switch {
-	case !o.Deprecated && n.Deprecated:
-		msg := fmt.Sprintf("scope %s is deprecated", n.Name)
-		if n.DeprecationReason != "" {
-			msg += ": " + n.DeprecationReason
-		}
-		c.finding("scope-deprecation-changed", n.Name, or(n.DeprecatedPos, n.Pos), false, uses, msg)
-	case o.Deprecated && !n.Deprecated:
-		c.finding("scope-deprecation-changed", n.Name, n.Pos, false, uses, fmt.Sprintf("scope %s is no longer deprecated", n.Name))
-	case o.DeprecationReason != n.DeprecationReason:
-		c.finding("scope-deprecation-changed", n.Name, or(n.DeprecatedPos, n.Pos), false, uses,
-			fmt.Sprintf("scope %s's deprecation reason changes to %q", n.Name, n.DeprecationReason))
+	if msg, pos := deprecation("scope "+n.Name, lifecycle{o.Deprecated, o.DeprecationReason, o.Sunset, spec.Pos{}, spec.Pos{}},
+		lifecycle{n.Deprecated, n.DeprecationReason, n.Sunset, n.DeprecatedPos, n.SunsetPos}); msg != "" {
+		c.finding("scope-deprecation-changed", n.Name, or(pos, n.Pos), false, uses, msg)
 	}
+}
+
+// lifecycle is a scope's or endpoint's deprecation on one side.
+type lifecycle struct {
+	deprecated      bool
+	reason, sunset  string
+	depPos, sunsPos spec.Pos
+}
+
+// deprecation says how what's deprecation changes from o to n, and where
+// NEW writes the change; "" when it does not.
+func deprecation(what string, o, n lifecycle) (string, spec.Pos) {
+	sunset := func(l lifecycle) string {
+		if l.sunset == "" {
+			return ""
+		}
+		return ", to be removed from " + l.sunset
+	}
+	switch {
+	case !o.deprecated && n.deprecated:
+		msg := what + " is deprecated"
+		if n.reason != "" {
+			msg += ": " + n.reason
+		}
+		return msg + sunset(n), n.depPos
+	case o.deprecated && !n.deprecated:
+		return what + " is no longer deprecated", spec.Pos{}
+	case o.reason != n.reason:
+		return fmt.Sprintf("%s's deprecation reason changes to %q%s", what, n.reason, sunset(n)), n.depPos
+	case o.sunset != n.sunset && n.sunset == "":
+		return fmt.Sprintf("%s's sunset date (%s) is dropped: it stays until a new one is set", what, o.sunset), n.depPos
+	case o.sunset != n.sunset && o.sunset == "":
+		return fmt.Sprintf("%s gets a sunset date: it may be removed from %s", what, n.sunset), n.sunsPos
+	case o.sunset != n.sunset:
+		return fmt.Sprintf("%s's sunset date moves from %s to %s", what, o.sunset, n.sunset), n.sunsPos
+	}
+	return "", spec.Pos{}
 }
 
 // grantsAll reports a change of the scope that grants every scope.
@@ -386,7 +442,12 @@ func (c *comparer) endpoints() {
 		if c.nm.Endpoint(o.Method) != nil {
 			continue
 		}
-		msg := fmt.Sprintf("endpoint %s is removed: its clients get %d %s", o.Method, unknown.Code, unknown.Status)
+		if c.sunsetPassed(o.Sunset) {
+			c.finding("endpoint-sunset", o.Method, o.Pos, true, []string{o.Method},
+				fmt.Sprintf("endpoint %s is removed on or after its sunset date, %s, as its deprecation announced%s: its clients get %d %s", o.Method, o.Sunset, reason(o.DeprecationReason), unknown.Code, unknown.Status))
+			continue
+		}
+		msg := fmt.Sprintf("endpoint %s is removed%s: its clients get %d %s", o.Method, early(o.Sunset), unknown.Code, unknown.Status)
 		if n := added[c.rules(o, true)]; n != "" {
 			msg += fmt.Sprintf("; new endpoint %s has the same rules: if it is the new name, clients of the old one still break", n)
 		}
@@ -454,6 +515,10 @@ func (c *comparer) changedEndpoint(o, n *model.Endpoint) {
 	if o.Description != n.Description {
 		c.finding("endpoint-description-changed", m, or(n.DescriptionPos, n.Pos), false, here,
 			described("endpoint "+m, n.Description))
+	}
+	if msg, pos := deprecation("endpoint "+m, lifecycle{o.Deprecated, o.DeprecationReason, o.Sunset, spec.Pos{}, spec.Pos{}},
+		lifecycle{n.Deprecated, n.DeprecationReason, n.Sunset, n.DeprecatedPos, n.SunsetPos}); msg != "" {
+		c.finding("endpoint-deprecation-changed", m, or(pos, n.Pos), false, here, msg)
 	}
 	if o.GoName != n.GoName {
 		c.finding("endpoint-go-name-changed", m, or(n.GoNamePos, n.Pos), false, here,

@@ -180,7 +180,7 @@ func TestMarshalLayout(t *testing.T) {
 			{Name: str("All"), ID: id(1), Description: str("Everything."), GrantsAll: spec.Bool{Value: true}},
 			{Name: str("Inputs:Get"), ID: id(2), Description: str("true"), Deprecated: spec.Deprecation{Set: true}},
 			{Name: str("Inputs:Patch"), ID: id(3), GoName: str("Patch"), Description: str("#1 \"edit\""), Requires: strs("Inputs:Get"),
-				Deprecated: spec.Deprecation{Set: true, Reason: "use Inputs:Edit"}},
+				Deprecated: spec.Deprecation{Set: true, Reason: "use Inputs:Edit"}, Sunset: str("2027-01-31")},
 			{Name: str("Models:Get"), ID: id(4), Description: str("Read models."), Requires: strs(long...), Comment: "Models."},
 		},
 		Reserved: spec.Reserved{IDs: []spec.Int{id(9), id(10), id(11), id(13), id(20), id(21)}, Names: strs("Old", "a, b")},
@@ -189,7 +189,8 @@ func TestMarshalLayout(t *testing.T) {
 			{Method: str("/a.B/Get"), Requires: strs("Inputs:Get"), Comment: "service a.B",
 				RequestScopes: []spec.RequestScope{{Scope: str("Models:Get"), When: str("with models, always")}},
 				Redact:        []spec.Redaction{{Field: str("inputs.data"), Unless: strs("Models:Get")}}},
-			{Method: str("/a.B/Health"), Description: str("Up?"), Public: spec.Bool{Value: true}},
+			{Method: str("/a.B/Health"), Description: str("Up?"), Public: spec.Bool{Value: true},
+				Deprecated: spec.Deprecation{Set: true, Reason: "use /a.B/Status"}, Sunset: str("2026-12-01")},
 			{Method: str("/a.B/Put"), GoName: str("PutIt"), HasPrincipals: true, Principals: strs("pat"), Requires: []spec.Str{}},
 			{},
 			{Method: str("/a.C/Get"), Comment: "service a.C\nsecond line"},
@@ -228,6 +229,7 @@ scopes:
     description: "#1 \"edit\""
     requires: [Inputs:Get]
     deprecated: use Inputs:Edit
+    sunset: 2027-01-31
 
   # Models.
   - name: Models:Get
@@ -267,6 +269,8 @@ endpoints:
       - {field: inputs.data, unless: [Models:Get]}
   - method: /a.B/Health
     description: Up?
+    deprecated: use /a.B/Status
+    sunset: 2026-12-01
     public: true
   - method: /a.B/Put
     go_name: PutIt
@@ -391,6 +395,7 @@ func FuzzFormatRoundTrip(f *testing.F) {
 		"scopegen: 1\noutcomes: {}\ndefaults: {}\nreserved: {ids: [1, 2, 3, 5, 16381-16383], names: []}\npresets: []\nendpoints: [{}]\n",
 		"scopegen: 1\nendpoints:\n  - {principals: [], request_scopes: [{}], redact: [{unless: []}]}\n",
 		"scopegen: 1\nscopes: [{deprecated: 'true', description: \"\\t\\u2028\"}, {deprecated: yes}]\n",
+		"scopegen: 1\nscopes: [{deprecated: true, sunset: 2027-01-31}, {sunset: '2024-02-29'}]\nendpoints: [{deprecated: gone, sunset: \"2026-12-01\"}]\n",
 	} {
 		f.Add([]byte(src))
 	}
