@@ -769,3 +769,17 @@ func TestDiffNow(t *testing.T) {
 		t.Errorf("bad -now: exit %d, %s", code, stderr)
 	}
 }
+
+// TestDiffSwapNotHiddenByAllow: swapping two scopes' ids breaks keys stored
+// by id and lets them gain: -allow breaking leaves the escalation failing.
+func TestDiffSwapNotHiddenByAllow(t *testing.T) {
+	dir := t.TempDir()
+	old := writeFile(t, dir, "old.yaml", small)
+	// All and Read swap ids: a key stored by id that held Read holds All.
+	swapped := strings.Replace(strings.Replace(small, "{name: All, id: 1,", "{name: All, id: 2,", 1), "{name: Read, id: 2,", "{name: Read, id: 1,", 1)
+	new := writeFile(t, dir, "new.yaml", swapped)
+	code, stdout, _ := scopegen(t, "diff", "-allow", "breaking", old, new)
+	if code != 4 || !strings.Contains(stdout, "escalation: scope-id-reused-gains:") || !strings.Contains(stdout, "breaking (allowed by -allow): scope-id-changed:") {
+		t.Errorf("-allow breaking on an id swap: exit %d, want 4\n%s", code, stdout)
+	}
+}

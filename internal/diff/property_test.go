@@ -524,6 +524,13 @@ func TestPropertyRandomMutations(t *testing.T) {
 			t.Fatalf("iteration %d (%s):\n%s\n-- new --\n%s", i, strings.Join(ops, ", "), base.yaml(), mut.yaml())
 		}
 		if !escalates {
+			// New reach is an escalation: without one, every new endpoint
+			// is behind op scopes.
+			for _, e := range new.Model.Endpoints {
+				if old.Model.Endpoint(e.Method) == nil && (e.Public || len(e.Requires) == 0) {
+					t.Fatalf("iteration %d (%s): no escalation, yet new endpoint %s is open to anyone or any key\n-- old --\n%s\n-- new --\n%s", i, strings.Join(ops, ", "), e.Method, base.yaml(), mut.yaml())
+				}
+			}
 			if msg := anyStoredGain(r, old.Model, new.Model); msg != "" {
 				t.Fatalf("iteration %d (%s): no escalation, yet %s\n-- old --\n%s\n-- new --\n%s", i, strings.Join(ops, ", "), msg, base.yaml(), mut.yaml())
 			}
