@@ -16,6 +16,7 @@ COUNT=${COUNT:-6}
 BENCHTIME=${BENCHTIME:-300ms}   # per benchmark run of the checkers
 BURSTTIME=${BURSTTIME:-2s}      # per run of BenchmarkBursts and BenchmarkParallelBursts
 GENTIME=${GENTIME:-500ms}       # per benchmark run of the generator
+DIFFTIME=${DIFFTIME:-1x}        # per benchmark run of scopegen diff (one diff: up to seconds at 10k)
 BUILDS=${BUILDS:-3}             # fresh builds of each generated package
 # -mod=mod: the bench module follows the root module (replace ../), whose
 # dependencies may change; let the go command record them in go.sum.
@@ -53,6 +54,9 @@ go test -p 1 -run '^$' -bench '^Benchmark(Parallel)?Bursts$' -count "$COUNT" -be
 
 echo "== generator benchmarks (-count $COUNT -benchtime $GENTIME)"
 go test -run '^$' -bench '^BenchmarkGenerate$' -count "$COUNT" -benchtime "$GENTIME" -benchmem ./generator | tee -a "$RESULTS"
+
+echo "== scopegen diff benchmarks (-count $COUNT -benchtime $DIFFTIME)"
+go test -run '^$' -bench '^BenchmarkDiff$' -count "$COUNT" -benchtime "$DIFFTIME" -benchmem ./diff | tee -a "$RESULTS"
 
 echo "== go build of the generated packages ($BUILDS fresh builds each)"
 go run ./internal/buildtime -n "$BUILDS" shipped api big | tee -a "$RESULTS"

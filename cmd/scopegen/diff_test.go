@@ -172,6 +172,7 @@ func TestDiffUsage(t *testing.T) {
 		{[]string{"diff", "-format", "yaml", old, old}, 2, `unknown -format "yaml"`},
 		{[]string{"diff", "-allow", "safe", old, old}, 2, "the categories to accept are breaking and escalation"},
 		{[]string{"diff", "-base", "HEAD", old, old}, 2, "with -base, give at most one SPEC"},
+		{[]string{"diff", "-base-spec", old, old, old}, 2, "-base-spec needs -base REV"},
 		{[]string{"diff", old, bad}, 1, bad + `:12:64: scope "Write" requires names scope "Reed"`},
 		{[]string{"diff", old, filepath.Join(dir, "none.yaml")}, 1, "cannot read the spec"},
 	} {
@@ -203,18 +204,34 @@ func TestDiffBase(t *testing.T) {
 	git("add", ".")
 	git("commit", "-q", "-m", "spec")
 
-	// A spec that git does not have at the revision is new: nothing to compare.
+	// A spec that git does not have at the revision is new: it is compared
+	// with an empty spec, so its public endpoint is an escalation.
 	other := writeFile(t, filepath.Join(dir, "spec"), "other.yaml", small)
-	if code, stdout, stderr := scopegen(t, "diff", "-base", "HEAD", "-format", "json", other); code != 0 || stdout != "" || !strings.Contains(stderr, "does not exist at HEAD") {
-		t.Errorf("new spec: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	code, stdout, stderr := scopegen(t, "diff", "-base", "HEAD", other)
+	if code != 4 || !strings.Contains(stderr, "spec/other.yaml does not exist at HEAD: comparing with an empty spec") ||
+		!strings.Contains(stdout, "escalation: endpoint-added-open: new endpoint /t.S/Health is public") ||
+		!strings.HasSuffix(stdout, "1 escalation, 0 breaking, 6 safe\n") {
+		t.Errorf("new spec: exit %d, stdout:\n%s\nstderr: %s", code, stdout, stderr)
+	}
+	// -base-spec names where it was at the revision, after a rename.
+	if code, stdout, stderr := scopegen(t, "diff", "-base", "HEAD", "-base-spec", filepath.Join(dir, "spec", "scopes.yaml"), other); code != 0 || stdout != "no changes\n" {
+		t.Errorf("-base-spec: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if code, _, stderr := scopegen(t, "diff", "-base", "HEAD", "-base-spec", filepath.Join(dir, "spec", "gone.yaml"), other); code != 1 || !strings.Contains(stderr, "-base-spec "+filepath.Join(dir, "spec", "gone.yaml")+": HEAD has no such file") {
+		t.Errorf("-base-spec naming no file: exit %d, stderr %q", code, stderr)
 	}
 	if code, stdout, stderr := scopegen(t, "diff", "-base", "HEAD", spec); code != 0 || stdout != "no changes\n" {
 		t.Errorf("unchanged: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	writeFile(t, filepath.Join(dir, "spec"), "scopes.yaml", strings.Replace(small, "  - method: /t.S/Health\n    public: true\n", "", 1))
-	code, stdout, _ := scopegen(t, "diff", "-base", "HEAD", spec)
+	code, stdout, _ = scopegen(t, "diff", "-base", "HEAD", spec)
 	if want := "HEAD:spec/scopes.yaml:21:13: breaking: endpoint-removed: endpoint /t.S/Health is removed"; code != 3 || !strings.Contains(stdout, want) {
 		t.Errorf("removed endpoint: exit %d, want %q in\n%s", code, want, stdout)
+	}
+	// The Markdown report replays OLD from git.
+	code, stdout, _ = scopegen(t, "diff", "-base", "HEAD", "-format", "markdown", spec)
+	if want := "    scopegen explain -spec <(git show HEAD:spec/scopes.yaml) -kind none /t.S/Health\n"; code != 3 || !strings.Contains(stdout, want) {
+		t.Errorf("markdown: exit %d, want %q in\n%s", code, want, stdout)
 	}
 	// An annotation cannot point into a revision: it names NEW's file, and says where OLD had it.
 	code, stdout, _ = scopegen(t, "diff", "-base", "HEAD", "-format", "github-actions", spec)
@@ -284,7 +301,7 @@ func TestDiffHelp(t *testing.T) {
 		what string
 	}{
 		{diff.ExitSafe, "nothing breaking or escalating"},
-		{1, "a spec or the allowances file is invalid"},
+		{1, "a spec, the allowances file or the config is invalid"},
 		{2, "usage error"},
 		{diff.ExitBreaking, "breaking changes are left, no escalation"},
 		{diff.ExitEscalation, "escalations are left, nothing breaking"},
@@ -591,5 +608,178 @@ endpoints:
 		if code != 0 || v["reason"] != "public" || !slices.Equal(strs(t, v["redacted"]), []string{"a.b"}) {
 			t.Errorf("-request %q: exit %d, %v", request, code, v)
 		}
+	}
+}
+
+// TestDiffWriteAllowances: -format allowances writes the entries that
+// accept the current findings; once each says why, the diff passes; a
+// wider change of the same element fails again, and the entry is stale.
+func TestDiffWriteAllowances(t *testing.T) {
+	dir := t.TempDir()
+	old, new := writeFile(t, dir, "old.yaml", small), writeFile(t, dir, "new.yaml", both)
+	code, written, _ := scopegen(t, "diff", "-format", "allowances", old, new)
+	if code != 5 || strings.Count(written, "\n  - rule: ") != 2 || strings.Count(written, `reason: ""`) != 2 {
+		t.Fatalf("exit %d, want 5 and two entries without a reason:\n%s", code, written)
+	}
+	// As written, the file is refused until each entry says why.
+	writeFile(t, dir, "new.allow.yaml", written)
+	if code, _, stderr := scopegen(t, "diff", old, new); code != 1 || !strings.Contains(stderr, "the allowance needs reason:") {
+		t.Errorf("reasons left empty: exit %d, stderr %q", code, stderr)
+	}
+	writeFile(t, dir, "new.allow.yaml", strings.ReplaceAll(written, `reason: ""`, "reason: intended"))
+	if code, stdout, _ := scopegen(t, "diff", old, new); code != 0 || strings.Contains(stdout, "stale") || strings.Contains(stdout, "unpinned") {
+		t.Errorf("with the allowances: exit %d\n%s", code, stdout)
+	}
+	// Accept "Put no longer requires Write", then drop Read too: the
+	// finding fails again and the entry is stale.
+	narrow := strings.Replace(small, "requires: [Read, Write]", "requires: [Read]", 1)
+	writeFile(t, dir, "new.yaml", narrow)
+	_, written, _ = scopegen(t, "diff", "-format", "allowances", old, new)
+	writeFile(t, dir, "new.allow.yaml", strings.ReplaceAll(written, `reason: ""`, "reason: Put is for any reader"))
+	if code, _, _ := scopegen(t, "diff", old, new); code != 0 {
+		t.Errorf("narrow change accepted: exit %d", code)
+	}
+	writeFile(t, dir, "new.yaml", strings.Replace(small, "requires: [Read, Write]", "requires: []", 1))
+	code, stdout, _ := scopegen(t, "diff", old, new)
+	if code != 4 || !strings.Contains(stdout, "escalation: endpoint-requirement-removed: endpoint /t.S/Put no longer requires Read and Write\n") ||
+		!strings.Contains(stdout, "new.allow.yaml:6:5: stale allowance: rule endpoint-requirement-removed on /t.S/Put accepted another effect") {
+		t.Errorf("wider change: exit %d, want 4 and a stale allowance\n%s", code, stdout)
+	}
+}
+
+// TestMarkdownReplayCommands runs, for every spec pair of testdata/diff,
+// the commands the Markdown report gives to replay each witness, and checks
+// that each decides as the report says: exit 0 where the witness is
+// allowed (or the key may be made), 1 where it is refused.
+func TestMarkdownReplayCommands(t *testing.T) {
+	root, _ := filepath.Abs("../../testdata/diff")
+	paths, _ := filepath.Glob(filepath.Join(root, "*.txtar"))
+	replayed := 0
+	for _, path := range paths {
+		a, err := txtar.ParseFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		for _, f := range a.Files {
+			if f.Name == "old.yaml" || f.Name == "new.yaml" {
+				writeFile(t, dir, f.Name, string(f.Data))
+			}
+		}
+		t.Chdir(dir)
+		_, out, _ := scopegen(t, "diff", "-format", "markdown", "old.yaml", "new.yaml")
+		var decisions []string // old then new, of the last witness
+		for _, line := range strings.Split(out, "\n") {
+			switch trimmed := strings.TrimSpace(line); {
+			case strings.HasPrefix(trimmed, "- old: "), strings.HasPrefix(trimmed, "- new: "):
+				if strings.HasPrefix(trimmed, "- old: ") {
+					decisions = nil
+				}
+				decisions = append(decisions, trimmed[len("- old: "):])
+			case strings.HasPrefix(trimmed, "scopegen explain "), strings.HasPrefix(trimmed, "scopegen grant "):
+				if strings.ContainsAny(trimmed, `'"<>$`) {
+					t.Fatalf("%s: a command this test cannot run without a shell: %s", path, trimmed)
+				}
+				if len(decisions) == 0 {
+					t.Fatalf("%s: a command without a decision: %s", path, trimmed)
+				}
+				want := 1
+				if d := decisions[0]; strings.HasPrefix(d, "allowed") || d == "may be made" {
+					want = 0
+				}
+				decisions = decisions[1:]
+				if code, stdout, stderr := scopegen(t, strings.Fields(trimmed)[1:]...); code != want {
+					t.Errorf("%s: %s exits %d, want %d\n%s%s", filepath.Base(path), trimmed, code, want, stdout, stderr)
+				}
+				replayed++
+			}
+		}
+	}
+	if replayed < 40 {
+		t.Errorf("only %d commands replayed", replayed)
+	}
+}
+
+// TestDiffFailOnAndConfig: -fail-on gates the exit status, the config beside
+// the spec sets severities and fail_on, and -fail-on wins over it.
+func TestDiffFailOnAndConfig(t *testing.T) {
+	dir := t.TempDir()
+	old, new := writeFile(t, dir, "old.yaml", small), writeFile(t, dir, "new.yaml", both)
+	for _, c := range []struct {
+		level string
+		code  int
+	}{{"escalation", 4}, {"breaking", 5}, {"warning", 5}, {"none", 0}} {
+		if code, stdout, _ := scopegen(t, "diff", "-fail-on", c.level, old, new); code != c.code {
+			t.Errorf("-fail-on %s: exit %d, want %d\n%s", c.level, code, c.code, stdout)
+		}
+	}
+	if code, _, stderr := scopegen(t, "diff", "-fail-on", "breakng", old, new); code != 2 || !strings.Contains(stderr, `unknown -fail-on "breakng"; did you mean "breaking"?`) {
+		t.Errorf("bad -fail-on: exit %d, %s", code, stderr)
+	}
+	// The config beside NEW: breaking changes are warnings.
+	writeFile(t, dir, "new.diff.yaml", "severity:\n  breaking: warning\n")
+	code, stdout, _ := scopegen(t, "diff", old, new)
+	if code != 4 || !strings.Contains(stdout, "breaking (warning): endpoint-removed:") {
+		t.Errorf("config: exit %d, want 4\n%s", code, stdout)
+	}
+	if code, _, _ := scopegen(t, "diff", "-fail-on", "warning", old, new); code != 5 {
+		t.Errorf("config with -fail-on warning: exit %d, want 5", code)
+	}
+	if code, _, _ := scopegen(t, "diff", "-config", "", old, new); code != 5 {
+		t.Errorf("-config \"\": exit %d, want 5", code)
+	}
+	writeFile(t, dir, "new.diff.yaml", "fail_on: none\nseverity:\n  scope-added: error\n")
+	if code, _, stderr := scopegen(t, "diff", old, new); code != 1 || !strings.Contains(stderr, "new.diff.yaml:3:16: scope-added is safe") {
+		t.Errorf("bad config: exit %d, stderr %s", code, stderr)
+	}
+}
+
+// TestREADMERules checks that README's reviewer section lists every rule of
+// scopegen diff with its category, as the config refers to them.
+func TestREADMERules(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range diff.Rules {
+		if row := fmt.Sprintf("| `%s` | %s | %s |", r.Name, r.Category, r.Summary); !strings.Contains(string(readme), row) {
+			t.Errorf("README.md lacks the row %s", row)
+		}
+	}
+}
+
+// TestDiffNow: -now is the day a removal is compared with its sunset date.
+func TestDiffNow(t *testing.T) {
+	dir := t.TempDir()
+	old := writeFile(t, dir, "old.yaml", strings.Replace(small, "  - method: /t.S/Health\n    public: true\n",
+		"  - method: /t.S/Health\n    deprecated: use gRPC health checks\n    sunset: 2027-01-31\n    public: true\n", 1))
+	new := writeFile(t, dir, "new.yaml", breaking)
+	for _, c := range []struct {
+		now, want string
+		code      int
+	}{
+		{"2027-01-30", "breaking: endpoint-removed: endpoint /t.S/Health is removed before its sunset date, 2027-01-31", 3},
+		{"2027-01-31", "safe: endpoint-sunset: endpoint /t.S/Health is removed on or after its sunset date, 2027-01-31, as its deprecation announced (use gRPC health checks)", 0},
+	} {
+		if code, stdout, _ := scopegen(t, "diff", "-now", c.now, old, new); code != c.code || !strings.Contains(stdout, c.want) {
+			t.Errorf("-now %s: exit %d, want %d and %q in\n%s", c.now, code, c.code, c.want, stdout)
+		}
+	}
+	if code, _, stderr := scopegen(t, "diff", "-now", "31/01/2027", old, new); code != 2 || !strings.Contains(stderr, `-now "31/01/2027" is not a date; write YYYY-MM-DD`) {
+		t.Errorf("bad -now: exit %d, %s", code, stderr)
+	}
+}
+
+// TestDiffSwapNotHiddenByAllow: swapping two scopes' ids breaks keys stored
+// by id and lets them gain: -allow breaking leaves the escalation failing.
+func TestDiffSwapNotHiddenByAllow(t *testing.T) {
+	dir := t.TempDir()
+	old := writeFile(t, dir, "old.yaml", small)
+	// All and Read swap ids: a key stored by id that held Read holds All.
+	swapped := strings.Replace(strings.Replace(small, "{name: All, id: 1,", "{name: All, id: 2,", 1), "{name: Read, id: 2,", "{name: Read, id: 1,", 1)
+	new := writeFile(t, dir, "new.yaml", swapped)
+	code, stdout, _ := scopegen(t, "diff", "-allow", "breaking", old, new)
+	if code != 4 || !strings.Contains(stdout, "escalation: scope-id-reused-gains:") || !strings.Contains(stdout, "breaking (allowed by -allow): scope-id-changed:") {
+		t.Errorf("-allow breaking on an id swap: exit %d, want 4\n%s", code, stdout)
 	}
 }

@@ -872,7 +872,7 @@ func TestHelp(t *testing.T) {
 		"check":    {"docs", "grpc", "grpc-out", "import-path", "out", "pkg", "spec"},
 		"explain":  {"endpoints", "invite-endpoints", "invite-scopes", "json", "kind", "request", "scopes", "spec"},
 		"grant":    {"endpoints", "json", "kind", "scopes", "spec"},
-		"diff":     {"allow", "allowances", "base", "format"},
+		"diff":     {"allow", "allowances", "base", "base-spec", "config", "fail-on", "format", "now"},
 		"docs":     {"o", "spec"},
 	}
 	for _, args := range [][]string{{"-h"}, {"-help"}, {"--help"}, {"help"}} {

@@ -87,7 +87,7 @@ var commands = []command{
 			"2 usage error or unknown name.",
 		runGrant},
 	{"import-proto", importProtoArgs, "write a spec from .proto files whose scope rules are custom options", importProtoDetail, runImportProto},
-	{"diff", "[-format text|markdown|json|github-actions] [-allow breaking,escalation] [-allowances F] OLD.yaml NEW.yaml | -base REV [SPEC]",
+	{"diff", diffArgs,
 		"classify the changes between two versions of a spec: escalation, breaking, safe",
 		diffDetail(), runDiff},
 	{"test", "[-spec F] [-format text|markdown|json|github-actions] [-min-coverage PERCENT] [FILE...]",

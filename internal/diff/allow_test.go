@@ -1,7 +1,11 @@
 package diff_test
 
 import (
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"golang.org/x/tools/txtar"
 
 	"github.com/scopegen/scopegen/internal/diff"
 )
@@ -23,7 +27,9 @@ func TestAllowancesErrors(t *testing.T) {
 			`allow.yaml:2:12: unknown rule "scope-renamd"; did you mean "scope-renamed"?; scopegen diff -h lists the rules`},
 		{"allow:\n  - {rule: scope-renamed, elemnt: A:Get, reason: why}\n",
 			"allow.yaml:2:5: the allowance needs element: (the scope, endpoint, preset or outcome the finding names)\n" +
-				`allow.yaml:2:27: unknown key "elemnt" in an allowance; did you mean "element"? (known keys: element, reason, rule)`},
+				`allow.yaml:2:27: unknown key "elemnt" in an allowance; did you mean "element"? (known keys: element, fingerprint, reason, rule)`},
+		{"allow:\n  - {rule: scope-renamed, element: A:Get, fingerprint: 12ab, reason: why}\n",
+			`allow.yaml:2:56: fingerprint "12ab" is not one scopegen diff writes (16 hex digits); copy the entry from scopegen diff -format allowances, or leave the key out to accept any effect`},
 		{"allow:\n  - {rule: scope-renamed, element: [A], reason: why}\n",
 			"allow.yaml:2:36: element must be a string, not a list"},
 		{"alow: []\n",
@@ -43,6 +49,35 @@ func TestAllowancesErrors(t *testing.T) {
 	for _, text := range []string{"", "# nothing yet\n", "allow: []\n"} {
 		if allow, err := diff.ParseAllowances("allow.yaml", []byte(text)); err != nil || len(allow) != 0 {
 			t.Errorf("%q: %v, %v; want no allowances", text, allow, err)
+		}
+	}
+}
+
+// TestWrittenAllowancesAccept checks, on every spec pair of testdata/diff,
+// that the allowances scopegen diff -format allowances writes, once each
+// reason is filled in, accept every escalation and breaking finding and
+// nothing else: no finding fails, none is stale, none unpinned.
+func TestWrittenAllowancesAccept(t *testing.T) {
+	paths, _ := filepath.Glob("../../testdata/diff/*.txtar")
+	for _, path := range paths {
+		a, err := txtar.ParseFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files := map[string][]byte{}
+		for _, f := range a.Files {
+			files[f.Name] = f.Data
+		}
+		old, new := load(t, "old.yaml", files["old.yaml"]), load(t, "new.yaml", files["new.yaml"])
+		written := strings.ReplaceAll(string(render(t, diff.Compare(old, new), "allowances")), `reason: ""`, "reason: intended")
+		allow, err := diff.ParseAllowances("allow.yaml", []byte(written))
+		if err != nil {
+			t.Fatalf("%s: the written allowances do not read back: %v\n%s", path, err, written)
+		}
+		r := diff.Compare(old, new)
+		r.Accept(allow)
+		if code := r.ExitCode(); code != diff.ExitSafe || len(r.Stale) > 0 || len(r.Unpinned) > 0 {
+			t.Errorf("%s: with the written allowances, exit %d, %d stale, %d unpinned:\n%s", path, code, len(r.Stale), len(r.Unpinned), written)
 		}
 	}
 }

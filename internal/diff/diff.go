@@ -23,6 +23,9 @@ package diff
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"hash/fnv"
 	"slices"
 	"strconv"
@@ -67,28 +70,104 @@ func Load(name string, data []byte) (*Spec, error) {
 	return &Spec{Name: name, Model: m}, nil
 }
 
+// Empty is a spec that defines nothing, named name, with like's outcomes
+// and defaults: what a spec that did not exist is compared as, so that every
+// scope, endpoint and preset of like is reported as new, and an endpoint
+// that anyone or any key may call as an escalation.
+func Empty(name string, like *Spec) *Spec {
+	m := like.Model
+	return &Spec{Name: name, Model: &model.Model{Source: name, Outcomes: m.Outcomes, DefaultPrincipals: m.DefaultPrincipals, Words: 1}}
+}
+
 // Finding is one change between the two specs.
 type Finding struct {
 	Category Category
 	Rule     string   // one of Rules, e.g. "endpoint-requirement-removed"
-	Element  string   // the scope or preset name, endpoint name (full method or operation), outcome role or reserved id or name
+	Element  string   // the scope or preset name, full method, outcome role or reserved id or name
 	Pos      spec.Pos // in NEW, or in OLD when the element is gone from NEW
 	Old      bool     // Pos is in OLD
 	Message  string   // one line, naming the element
 	Affects  []string // the endpoints whose decisions the change concerns, NEW's order first
+	// Elements are what one edit changes when it changes several (each
+	// endpoint that takes defaults.principals, each scope that needs a
+	// scope whose prerequisites changed): the finding stands for them all,
+	// and Element names the edit. Empty for a finding about Element alone.
+	Elements []string
 	Witness  *Witness // nil when the rule takes none or no key decides differently
+	// NoEffect says why no key decides differently, for a finding of an
+	// escalation or breaking rule that no witness shows: it is then
+	// reported as safe. "" otherwise.
+	NoEffect string
 	Accepted *Allowance
+	// Severity says how much the finding counts: Error for an escalation
+	// or breaking finding, Info for a safe one, unless a Config says
+	// otherwise (Report.Configure).
+	Severity Severity
+
+	why    string   // why no key would show the change, when the rule can tell; see unwitnessed
+	keep   bool     // the finding keeps its category without a witness; see unwitnessed
+	group  string   // the edit the finding shares with others of its rule, named as Element names it; see group
+	effect []string // what the change is, beyond rule, element and affects: see Fingerprint
+	// seek searches for the finding's witness. Searches run once the
+	// findings are grouped (see seekWitnesses), so that a group of
+	// thousands stops at its first witness.
+	seek func() *Witness
+}
+
+// pin records what the change is, for Fingerprint: the scopes, kinds,
+// fields, ids or codes that a finding's rule and element do not name.
+func (f *Finding) pin(effect ...string) *Finding {
+	f.effect = append(f.effect, effect...)
+	return f
+}
+
+// Fingerprint pins the effect of f, so that an allowance accepts this
+// change and not a wider one: 16 hex digits of a hash of its rule,
+// element, category, what changed (the scopes dropped from a requirement,
+// the kinds of key an endpoint opens to, the codes of an outcome, ...), the
+// endpoints it affects and the elements it stands for. Any change of
+// these, wider or narrower, gives another fingerprint. Positions,
+// messages, witnesses and descriptions are left out: moving the spec's
+// lines or upgrading scopegen keeps it.
+func (f *Finding) Fingerprint() string {
+	h := sha256.New()
+	for _, part := range [][]string{{"scopegen diff fingerprint 1", f.Rule, f.Element, string(f.Category)},
+		sorted(f.effect), sorted(f.Affects), sorted(f.Elements)} {
+		for _, s := range part {
+			h.Write([]byte(s))
+			h.Write([]byte{0})
+		}
+		h.Write([]byte{1})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+func sorted(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return out
 }
 
 // Report is the result of a comparison.
 type Report struct {
 	Old, New string // the specs' names
 	Findings []Finding
-	Stale    []Allowance // allowances that match no finding
+	Stale    []Allowance // allowances that match no finding, or whose fingerprint no longer matches (Allowance.Current is set)
+	Unpinned []Allowance // allowances without a fingerprint that accept a finding
 	Allow    []Category  // categories accepted as a whole (scopegen diff -allow)
 	// Base is the git revision OLD was read from, or "" when OLD is a file.
 	// Positions in OLD then name no file of the checkout.
 	Base string
+	// OldSpec and NewSpec name the specs to scopegen explain -spec in the
+	// commands that replay a witness (Replay): a path, or a shell
+	// expression such as <(git show main:spec/scopes.yaml); "" for Old and
+	// New, "-" for a side that has no spec to replay on.
+	OldSpec, NewSpec string
+	// FailOn is the level of -fail-on: which findings make the run fail
+	// (FailOnLevels); "" is FailOnBreaking.
+	FailOn string
+	// Excluded counts the findings a Config left out (severity off).
+	Excluded int
 }
 
 // Rule is a kind of change.
@@ -114,9 +193,12 @@ var Rules = []Rule{
 	{"scope-go-name-changed", Breaking, false, "a scope's Go constant is renamed: code that uses it no longer compiles"},
 	{"scope-prerequisite-removed", Escalation, true, "a scope needs fewer prerequisites: a key may hold it without them"},
 	{"scope-grants-all-added", Escalation, true, "a scope now grants every scope"},
+	{"scope-id-reused-gains", Escalation, true, "a scope takes the id another scope had, and keys stored by id gain access through it (reported beside scope-id-reused when some key gains)"},
+	{"scope-name-reused-gains", Escalation, true, "a scope takes the name another scope had, and keys stored by name gain access through it (reported beside scope-name-reused when some key gains)"},
+	{"scope-sunset", Safe, false, "a deprecated scope is removed on or after its sunset date, as announced"},
 	{"scope-added", Safe, false, "a new scope"},
 	{"scope-description-changed", Safe, false, "a scope's description changes"},
-	{"scope-deprecation-changed", Safe, false, "a scope is deprecated or no longer deprecated, or the reason changes"},
+	{"scope-deprecation-changed", Safe, false, "a scope is deprecated or no longer deprecated, or its reason or sunset date changes"},
 
 	{"endpoint-removed", Breaking, true, "an endpoint is removed: its clients get unknown_endpoint"},
 	{"endpoint-not-public", Breaking, true, "a public endpoint now needs credentials"},
@@ -134,9 +216,12 @@ var Rules = []Rule{
 	{"endpoint-redaction-unless-removed", Escalation, true, "revealing a redacted field needs fewer scopes"},
 	{"endpoint-request-scope-removed", Escalation, true, "the handler no longer checks a scope for some requests"},
 	{"endpoint-binding-overlaps", Escalation, false, "a new HTTP binding matches requests that another endpoint's binding matched: another endpoint's rules may decide them"},
-	{"endpoint-added", Safe, false, "a new endpoint"},
+	{"endpoint-sunset", Safe, false, "a deprecated endpoint is removed on or after its sunset date, as announced"},
+	{"endpoint-added-open", Escalation, true, "a new endpoint is public or requires no op scope: anyone, or every key it accepts, may call it"},
+	{"endpoint-added", Safe, false, "a new endpoint behind op scopes"},
 	{"endpoint-binding-added", Safe, false, "an endpoint is reached by a new HTTP binding, needing what the endpoint requires"},
 	{"endpoint-description-changed", Safe, false, "an endpoint's description changes"},
+	{"endpoint-deprecation-changed", Safe, false, "an endpoint is deprecated or no longer deprecated, or its reason or sunset date changes"},
 	{"endpoint-request-scope-when-changed", Safe, false, "the requests a request-dependent scope is checked for are described differently"},
 
 	{"preset-removed", Breaking, false, "a preset is removed: portals and code that offer it break"},
@@ -186,9 +271,26 @@ func RuleNames() []string {
 }
 
 // Compare reports every change from old to new, sorted by category, then
-// position, rule and element.
+// position, rule and element. No sunset date has passed: removing a
+// deprecated scope or endpoint is breaking (see CompareWith).
 func Compare(old, new *Spec) *Report {
-	return compare(newComparer(old, new))
+	return CompareWith(old, new, Options{})
+}
+
+// Options are the settings of a comparison.
+type Options struct {
+	// Now is the day of the comparison, YYYY-MM-DD: a deprecated scope or
+	// endpoint removed on or after its sunset date is expected (safe), and
+	// before it, breaking. "" is before every sunset. scopegen diff takes
+	// it from -now, never from the clock in tests.
+	Now string
+}
+
+// CompareWith is Compare with options.
+func CompareWith(old, new *Spec, o Options) *Report {
+	c := newComparer(old, new)
+	c.now = o.Now
+	return compare(c)
 }
 
 func compare(c *comparer) *Report {
@@ -199,31 +301,170 @@ func compare(c *comparer) *Report {
 	c.presets()
 	c.outcomes()
 	c.reserved()
+	c.group()
+	c.seekWitnesses()
 	c.unwitnessed()
 	sortFindings(c.findings)
+	for i := range c.findings {
+		c.findings[i].Severity = defaultSeverity(c.findings[i].Category)
+	}
 	return &Report{Old: c.old.Name, New: c.new.Name, Findings: c.findings}
 }
 
 // NoGain ends the message of an escalation whose witness search finds no
-// key: the finding is then reported as safe.
+// key: the finding is then reported as safe. When the rule can tell why,
+// the reason follows after a colon, inside the parentheses.
 const NoGain = " (no key that can be made under the old spec gains from this, so it is not an escalation)"
 
-// unwitnessed reports as safe each escalation that no key shows: a change
-// (such as a dropped requirement that another requirement still implies, or
-// one only an invalid key would notice) that lets no existing key do more.
-// The witness search tries every key that matters (see candidates), so no
-// witness means no key gains.
+// NoLoss ends the message of a breaking finding whose witness search finds
+// no key, as NoGain does for an escalation.
+const NoLoss = " (no key that can be made under the old spec loses from this, so it is not breaking)"
+
+// unwitnessed reports as safe each escalation and each breaking finding
+// that no key shows: a change (such as a dropped requirement that another
+// requirement still implies, or a redaction every caller already holds the
+// scopes to see) that lets no existing key do more or less. The witness
+// search tries every key that matters (see candidates), so no witness means
+// no key gains or loses; the message and NoEffect say why.
+//
+// Some findings keep their category without a witness (Finding.keep),
+// because a key's calls are not all they change:
+//   - a removed scope or endpoint breaks the configs and code that name it;
+//   - a scope that keys hold and that now grants every scope also lets keys
+//     holding it be made without the prerequisites of their other scopes,
+//     and one that no longer does refuses such keys.
 func (c *comparer) unwitnessed() {
 	for i := range c.findings {
 		f := &c.findings[i]
-		// A scope that now grants every scope also lets keys holding it be
-		// made without the prerequisites of their other scopes: it stays an
-		// escalation.
-		if f.Category == Escalation && f.Witness == nil && f.searchesWitness() && f.Rule != "scope-grants-all-added" {
-			f.Category = Safe
-			f.Message += NoGain
+		if f.Category == Safe || f.Witness != nil || !f.searchesWitness() || f.keep {
+			continue
+		}
+		note := NoGain
+		f.NoEffect = "no key that can be made under the old spec gains from this"
+		if f.Category == Breaking {
+			note = NoLoss
+			f.NoEffect = "no key that can be made under the old spec loses from this"
+		}
+		if f.why != "" {
+			f.NoEffect += ": " + f.why
+			note = strings.TrimSuffix(note, ")") + ": " + f.why + ")"
+		}
+		f.Category = Safe
+		f.Message += note
+	}
+}
+
+// group turns the findings of one rule that share an edit (Finding.group)
+// into one finding that lists what the edit changes: a change of
+// defaults.principals is one finding, not one per endpoint that takes the
+// defaults, and one allowance accepts it. The group keeps a member's
+// witness, which replays as it did.
+func (c *comparer) group() {
+	var out []Finding
+	at := map[[2]string]int{}      // rule and group → place in out
+	members := map[int][]Finding{} // place in out → the findings it groups
+	for _, f := range c.findings {
+		if f.group == "" {
+			out = append(out, f)
+			continue
+		}
+		k := [2]string{f.Rule, f.group}
+		i, ok := at[k]
+		if !ok {
+			i = len(out)
+			at[k] = i
+			out = append(out, f)
+		}
+		members[i] = append(members[i], f)
+	}
+	for i, ms := range members {
+		if len(ms) > 1 {
+			out[i] = c.merge(ms)
 		}
 	}
+	c.findings = out
+}
+
+// merge is the finding that stands for ms, findings of one rule that share
+// an edit: the one about the edit itself leads, if any (a scope whose
+// prerequisites changed, ahead of the scopes that need it).
+func (c *comparer) merge(ms []Finding) Finding {
+	lead := ms[0]
+	for _, f := range ms {
+		if f.Element == f.group {
+			lead = f
+			break
+		}
+	}
+	g := lead
+	g.Element, g.Elements, g.Affects = lead.group, nil, nil
+	var others []string
+	g.effect = nil
+	seeks := []func() *Witness{lead.seek} // the lead's witness first
+	for _, f := range ms {
+		g.Elements = append(g.Elements, f.Element)
+		g.effect = append(g.effect, f.effect...)
+		g.Affects = append(g.Affects, f.Affects...)
+		if f.Element != lead.Element {
+			others = append(others, f.Element)
+			seeks = append(seeks, f.seek)
+		}
+	}
+	g.seek = func() *Witness {
+		for _, seek := range seeks {
+			if seek == nil {
+				continue
+			}
+			if w := seek(); w != nil {
+				return w
+			}
+		}
+		return nil
+	}
+	g.Affects = c.inOrder(g.Affects)
+	if g.Element == DefaultPrincipals {
+		kinds := func(p model.Principal) string { return list(p.List()) }
+		added, removed := c.nm.DefaultPrincipals&^c.om.DefaultPrincipals, c.om.DefaultPrincipals&^c.nm.DefaultPrincipals
+		switch g.Rule {
+		case "endpoint-principal-added":
+			g.Message = fmt.Sprintf("defaults.principals now include %s: the %d endpoints that take the defaults now accept %s keys too", kinds(added), len(ms), kinds(added))
+		case "endpoint-principal-removed":
+			g.Message = fmt.Sprintf("defaults.principals no longer include %s: the %d endpoints that take the defaults no longer accept %s keys", kinds(removed), len(ms), kinds(removed))
+		}
+		return g
+	}
+	g.Message += fmt.Sprintf("; the same holds for the %d scopes that need %s: %s", len(others), g.Element, list(others))
+	return g
+}
+
+// seekWitnesses searches for the witness of each finding that takes one.
+func (c *comparer) seekWitnesses() {
+	for i := range c.findings {
+		if f := &c.findings[i]; f.Witness == nil && f.seek != nil {
+			f.Witness = f.seek()
+		}
+	}
+}
+
+// DefaultPrincipals is the element of a finding that a change of
+// defaults.principals makes, for every endpoint that takes them.
+const DefaultPrincipals = "defaults.principals"
+
+// inOrder sorts methods as Finding.Affects lists them, NEW's endpoints in
+// its order, then those only OLD has in OLD's, and drops repeats.
+func (c *comparer) inOrder(methods []string) []string {
+	rank := func(m string) int {
+		if e := c.nm.Endpoint(m); e != nil {
+			return e.Index
+		}
+		if e := c.om.Endpoint(m); e != nil {
+			return len(c.nm.Endpoints) + e.Index
+		}
+		return 1 << 30
+	}
+	out := slices.Clone(methods)
+	slices.SortStableFunc(out, func(a, b string) int { return rank(a) - rank(b) })
+	return slices.Compact(out)
 }
 
 func sortFindings(fs []Finding) {
@@ -259,7 +500,11 @@ type comparer struct {
 	univ     []lscope             // every scope of either side: OLD's by id, then NEW-only ones by id
 	oldIdx   map[*model.Scope]int // OLD scope → its place in univ
 	newIdx   map[*model.Scope]int // NEW scope → its place in univ
+	oldByID  map[int]*model.Scope // OLD scope by id
+	newByID  map[int]*model.Scope // NEW scope by id
 	findings []Finding
+	now      string     // Options.Now
+	refs     [2][][]int // for each place of univ, the endpoints that refer to its scope: OLD's, NEW's (see uses)
 	// exhaustive makes witness searches try every set of scopes, smallest
 	// first, instead of the candidates worth trying: tests compare the two.
 	exhaustive bool
@@ -269,13 +514,17 @@ type comparer struct {
 // gone (a rename). Everything left over is removed or added.
 func newComparer(old, new *Spec) *comparer {
 	c := &comparer{old: old, new: new, om: old.Model, nm: new.Model,
-		oldIdx: map[*model.Scope]int{}, newIdx: map[*model.Scope]int{}}
+		oldIdx: map[*model.Scope]int{}, newIdx: map[*model.Scope]int{},
+		oldByID: map[int]*model.Scope{}, newByID: map[int]*model.Scope{}}
 	toNew := map[*model.Scope]*model.Scope{}
 	taken := map[*model.Scope]bool{}
-	newByID := map[int]*model.Scope{}
-	for _, n := range c.nm.Scopes {
-		newByID[n.ID] = n
+	for _, o := range c.om.Scopes {
+		c.oldByID[o.ID] = o
 	}
+	for _, n := range c.nm.Scopes {
+		c.newByID[n.ID] = n
+	}
+	newByID := c.newByID
 	// A scope whose id now belongs to a scope of a new name, while a scope
 	// of another id takes its name, is either renamed (its old name reused)
 	// or renumbered (its old id reused). The spec's references tell: the
@@ -422,27 +671,65 @@ func (c *comparer) common() []string {
 // only OLD has. A scope that grants every scope, on a side, refers to every
 // endpoint of that side whose decision depends on the scopes a key holds.
 func (c *comparer) uses(set []int) []string {
+	if c.refs[0] == nil {
+		c.refs = [2][][]int{c.index(c.om, c.oldIdx), c.index(c.nm, c.newIdx)}
+	}
 	var out []string
-	refers := func(e *model.Endpoint, m *model.Model, old bool) bool {
+	seen := map[string]bool{}
+	for _, side := range []struct {
+		m   *model.Model
+		old bool
+		ref [][]int
+	}{{c.nm, false, c.refs[1]}, {c.om, true, c.refs[0]}} {
+		var at []int // places of side.m.Endpoints
 		for _, x := range set {
-			s := c.scopeOn(x, old)
-			if s == nil {
-				continue
-			}
-			if s == m.AllScope && (!e.Public || len(e.Redactions) > 0) || len(reference.UsesAt(e, s)) > 0 {
-				return true
+			s := c.scopeOn(x, side.old)
+			switch {
+			case s == nil:
+			case s == side.m.AllScope:
+				for i, e := range side.m.Endpoints {
+					if !e.Public || len(e.Redactions) > 0 {
+						at = append(at, i)
+					}
+				}
+				fallthrough
+			default:
+				at = append(at, side.ref[x]...)
 			}
 		}
-		return false
-	}
-	for _, e := range c.nm.Endpoints {
-		if refers(e, c.nm, false) {
-			out = append(out, e.Name)
+		slices.Sort(at)
+		for _, i := range slices.Compact(at) {
+			if m := side.m.Endpoints[i].Name; !seen[m] {
+				seen[m] = true
+				out = append(out, m)
+			}
 		}
 	}
-	for _, e := range c.om.Endpoints {
-		if refers(e, c.om, true) && !slices.Contains(out, e.Name) {
-			out = append(out, e.Name)
+	return out
+}
+
+// index lists, for each place of univ, the endpoints of m (their places in
+// m.Endpoints, in order) that refer to the scope m has there, as
+// reference.UsesAt finds them.
+func (c *comparer) index(m *model.Model, idx map[*model.Scope]int) [][]int {
+	out := make([][]int, len(c.univ))
+	add := func(s *model.Scope, i int) {
+		x := idx[s]
+		if n := len(out[x]); n == 0 || out[x][n-1] != i {
+			out[x] = append(out[x], i)
+		}
+	}
+	for i, e := range m.Endpoints {
+		for _, s := range e.Requires {
+			add(s, i)
+		}
+		for _, r := range e.RequestScopes {
+			add(r.Scope, i)
+		}
+		for _, r := range e.Redactions {
+			for _, s := range r.Unless {
+				add(s, i)
+			}
 		}
 	}
 	return out

@@ -22,14 +22,17 @@ var update = flag.Bool("update", false, "rewrite the want.* files of testdata/di
 
 // outputs maps a want file of an archive to the format it holds.
 var outputs = map[string]string{
-	"want.txt":  "text",
-	"want.json": "json",
-	"want.md":   "markdown",
-	"want.gha":  "github-actions",
+	"want.txt":   "text",
+	"want.json":  "json",
+	"want.md":    "markdown",
+	"want.gha":   "github-actions",
+	"want.allow": "allowances",
+	"want.junit": "junit",
 }
 
 // TestGolden compares scopegen diff's output for each spec pair of
-// testdata/diff (old.yaml, new.yaml, and allow.yaml when present) with the
+// testdata/diff (old.yaml, new.yaml, and now, config.yaml and allow.yaml
+// when present) with the
 // archive's want files. want.txt starts with the exit status. Run
 // go test ./internal/diff -update to accept a change, then review the diff.
 func TestGolden(t *testing.T) {
@@ -49,7 +52,14 @@ func TestGolden(t *testing.T) {
 				files[f.Name] = f.Data
 			}
 			old, new := load(t, "old.yaml", files["old.yaml"]), load(t, "new.yaml", files["new.yaml"])
-			r := diff.Compare(old, new)
+			r := diff.CompareWith(old, new, options(files))
+			if data, ok := files["config.yaml"]; ok {
+				c, err := diff.ParseConfig("config.yaml", data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r.Configure(c)
+			}
 			if data, ok := files["allow.yaml"]; ok {
 				allow, err := diff.ParseAllowances("allow.yaml", data)
 				if err != nil {
@@ -116,7 +126,7 @@ func TestOneArchivePerRule(t *testing.T) {
 		}
 		old, new := load(t, "old.yaml", files["old.yaml"]), load(t, "new.yaml", files["new.yaml"])
 		found := false
-		for _, f := range diff.Compare(old, new).Findings {
+		for _, f := range diff.CompareWith(old, new, options(files)).Findings {
 			if f.Rule != rule.Name {
 				continue
 			}
@@ -135,6 +145,26 @@ func TestOneArchivePerRule(t *testing.T) {
 			t.Errorf("%s does not report %s", path, rule.Name)
 		}
 	}
+}
+
+// options are the options of an archive's comparison: Now is its file now,
+// if any (the day the archive compares as of, never the clock's).
+func options(files map[string][]byte) diff.Options {
+	return diff.Options{Now: strings.TrimSpace(string(files["now"]))}
+}
+
+// archive reads the files of a txtar archive by name.
+func archive(t *testing.T, path string) map[string][]byte {
+	t.Helper()
+	a, err := txtar.ParseFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, f := range a.Files {
+		files[f.Name] = f.Data
+	}
+	return files
 }
 
 func render(t *testing.T, r *diff.Report, format string) []byte {
@@ -213,14 +243,19 @@ func checkMinimal(t *testing.T, old, new *diff.Spec, f diff.Finding) {
 	if w.Request != nil {
 		oldReq, newReq = w.Request.OldScope, w.Request.NewScope
 	}
+	// on is the scope the key holds under NEW for name under OLD.
+	on := func(name string) string { return diff.Counterpart(old, new, name) }
+	if w.Grant.Stored != "" {
+		on = func(name string) string { return stored(old.Model, new.Model, name, w.Grant.Stored) }
+	}
 	for i, s := range w.Grant.Scopes {
-		if s == f.Element || counterpart(old.Model, new.Model, s) == f.Element {
+		if s == f.Element || on(s) == f.Element {
 			continue // the scope the finding is about: every key that shows it holds it
 		}
 		smaller := *w
 		smaller.Grant.Scopes = slices.Delete(slices.Clone(w.Grant.Scopes), i, i+1)
 		smaller.Grant.NewScopes = slices.DeleteFunc(slices.Clone(w.Grant.NewScopes), func(n string) bool {
-			return n == counterpart(old.Model, new.Model, s)
+			return n == on(s)
 		})
 		if w.Action == "call" && !validKey(old.Model, &smaller) {
 			continue // a key that cannot be made under OLD is no witness
@@ -233,18 +268,17 @@ func checkMinimal(t *testing.T, old, new *diff.Spec, f diff.Finding) {
 	}
 }
 
-// counterpart is the name NEW gives to the scope OLD calls name, as package
-// diff matches them: by name, else by id when NEW's scope of that id has a
-// name OLD does not use. A scope only NEW has is named as NEW names it.
-func counterpart(old, new *model.Model, name string) string {
-	if new.Scope(name) != nil {
-		return name
+// stored is the name of the scope NEW gives the id (by "id") or the name
+// (by "name") that OLD's scope name has, or "": what a key store that keeps
+// ids or names holds under NEW.
+func stored(old, new *model.Model, name, by string) string {
+	o := old.Scope(name)
+	if o == nil {
+		return ""
 	}
-	if o := old.Scope(name); o != nil {
-		for _, n := range new.Scopes {
-			if n.ID == o.ID && old.Scope(n.Name) == nil {
-				return n.Name
-			}
+	for _, n := range new.Scopes {
+		if by == "id" && n.ID == o.ID || by == "name" && n.Name == o.Name {
+			return n.Name
 		}
 	}
 	return ""

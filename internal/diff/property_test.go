@@ -325,7 +325,7 @@ func mutate(r *rand.Rand, s *tSpec) string {
 	if len(s.endpoints) > 0 {
 		e = &s.endpoints[r.IntN(len(s.endpoints))]
 	}
-	switch op := r.IntN(23); {
+	switch op := r.IntN(25); {
 	case op == 0:
 		from, to := anyName(), s.unusedName(r)
 		s.rename(from, to)
@@ -448,6 +448,18 @@ func mutate(r *rand.Rand, s *tSpec) string {
 		}
 		s.scopes = append(s.scopes, tScope{name: s.unusedName(r), id: id, desc: "Takes an old id."})
 		return "new scope takes the id of " + gone
+	case op == 23 && len(names) > 1: // two scopes swap ids
+		a, b := s.scope(anyName()), s.scope(anyName())
+		a.id, b.id = b.id, a.id
+		return "swap the ids of " + a.name + " and " + b.name
+	case op == 24: // a scope is renamed, and a new scope takes its old name
+		from := anyName()
+		s.rename(from, s.unusedName(r))
+		s.scopes = append(s.scopes, tScope{name: from, id: s.unusedID(r), desc: "Takes an old name."})
+		if e != nil && !e.public {
+			e.requires = append(e.requires, from) // which an endpoint requires
+		}
+		return "give the name of " + from + " to a new scope"
 	}
 	return "nothing"
 }
@@ -469,6 +481,7 @@ func TestPropertyRandomMutations(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(*propertySeed, 11))
 	compared, quiet, empty, witnesses := 0, 0, 0, 0
+	stored := map[string]int{} // findings of the rules of reused ids and names
 	for i := range iterations {
 		base := randomSpec(r)
 		old, err := diff.Load("old.yaml", base.yaml())
@@ -486,7 +499,7 @@ func TestPropertyRandomMutations(t *testing.T) {
 		}
 		compared++
 		rep := diff.Compare(old, new)
-		failing := false
+		failing, escalates := false, false
 		for _, f := range rep.Findings {
 			// Each finding points at a line: in OLD exactly when the element is gone.
 			if file := map[bool]string{true: "old.yaml", false: "new.yaml"}[f.Old]; f.Pos.File != file || f.Pos.Line < 1 || f.Pos.Col < 1 {
@@ -501,10 +514,26 @@ func TestPropertyRandomMutations(t *testing.T) {
 				witnesses++
 				checkWitness(t, old, new, f)
 			}
+			if strings.HasSuffix(f.Rule, "-reused-gains") {
+				stored[f.Rule]++
+			}
 			failing = failing || f.Category != diff.Safe
+			escalates = escalates || f.Category == diff.Escalation
 		}
 		if t.Failed() {
 			t.Fatalf("iteration %d (%s):\n%s\n-- new --\n%s", i, strings.Join(ops, ", "), base.yaml(), mut.yaml())
+		}
+		if !escalates {
+			// New reach is an escalation: without one, every new endpoint
+			// is behind op scopes.
+			for _, e := range new.Model.Endpoints {
+				if old.Model.Endpoint(e.Method) == nil && (e.Public || len(e.Requires) == 0) {
+					t.Fatalf("iteration %d (%s): no escalation, yet new endpoint %s is open to anyone or any key\n-- old --\n%s\n-- new --\n%s", i, strings.Join(ops, ", "), e.Method, base.yaml(), mut.yaml())
+				}
+			}
+			if msg := anyStoredGain(r, old.Model, new.Model); msg != "" {
+				t.Fatalf("iteration %d (%s): no escalation, yet %s\n-- old --\n%s\n-- new --\n%s", i, strings.Join(ops, ", "), msg, base.yaml(), mut.yaml())
+			}
 		}
 		if failing {
 			continue
@@ -517,9 +546,9 @@ func TestPropertyRandomMutations(t *testing.T) {
 			t.Fatalf("iteration %d (%s): no escalation or breaking finding, yet %s\n-- old --\n%s\n-- new --\n%s", i, strings.Join(ops, ", "), msg, base.yaml(), mut.yaml())
 		}
 	}
-	t.Logf("%d pairs compared, %d without escalation or breaking findings (%d without any), %d witnesses checked", compared, quiet, empty, witnesses)
-	if compared < iterations/2 || quiet < iterations/20 || witnesses < iterations/4 {
-		t.Errorf("too few useful cases: %d compared, %d quiet, %d witnesses of %d", compared, quiet, witnesses, iterations)
+	t.Logf("%d pairs compared, %d without escalation or breaking findings (%d without any), %d witnesses checked, keys stored by id or name gain in %v", compared, quiet, empty, witnesses, stored)
+	if compared < iterations/2 || quiet < iterations/20 || witnesses < iterations/4 || !testing.Short() && len(stored) < 2 {
+		t.Errorf("too few useful cases: %d compared, %d quiet, %d witnesses of %d, reused ids and names %v", compared, quiet, witnesses, iterations, stored)
 	}
 }
 
@@ -612,6 +641,71 @@ func anyDifference(r *rand.Rand, old, new *model.Model, all bool) string {
 		if kind != 0 && !slices.ContainsFunc(scopes, func(s string) bool { return old.Scope(s) == nil || new.Scope(s) == nil }) {
 			if o, n := create(old, kind, scopes), create(new, kind, scopes); o.Allowed != n.Allowed {
 				return fmt.Sprintf("a key with %v may be made on one side only: old %+v, new %+v", scopes, o, n)
+			}
+		}
+	}
+	return ""
+}
+
+// anyStoredGain looks for a key, kept by a key store by scope id or by
+// scope name, that could be made under old and may do more under new on an
+// endpoint old defines: what a reused id or name gives. It tries every set
+// of scopes of a spec of at most 8 scopes, else 300 random keys, each of
+// each kind, unrestricted and restricted to some endpoints.
+func anyStoredGain(r *rand.Rand, old, new *model.Model) string {
+	names := old.ScopeNames()
+	var methods, requests []string
+	for _, e := range old.Endpoints {
+		methods = append(methods, e.Method)
+		for _, q := range e.RequestScopes {
+			// Requests for a scope that keeps its name and id: the same
+			// request on both sides, however diff matches renamed scopes.
+			if n := new.Scope(q.Scope.Name); n != nil && n.ID == q.Scope.ID {
+				requests = append(requests, q.Scope.Name)
+			}
+		}
+	}
+	requests = append(requests, "")
+	var sets [][]string
+	if len(names) <= 8 {
+		for bits := range 1 << len(names) {
+			var scopes []string
+			for i, n := range names {
+				if bits&(1<<i) != 0 {
+					scopes = append(scopes, n)
+				}
+			}
+			sets = append(sets, scopes)
+		}
+	} else {
+		for range 300 {
+			sets = append(sets, pick(r, names, 0.4))
+		}
+	}
+	for _, scopes := range sets {
+		for _, kind := range []model.Principal{model.AppKey, model.PersonalAccessToken} {
+			for _, endpoints := range [][]string{nil, pick(r, methods, 0.5)} {
+				restricted := endpoints != nil
+				if !validGrant(old, kind, scopes, restricted, endpoints) {
+					continue
+				}
+				for _, by := range []string{"id", "name"} {
+					var kept []string
+					for _, s := range scopes {
+						if n := stored(old, new, s, by); n != "" {
+							kept = append(kept, n)
+						}
+					}
+					for _, method := range methods {
+						for _, q := range requests {
+							o := decideKey(old, kind, scopes, restricted, endpoints, method, q)
+							n := decideKey(new, kind, kept, restricted, endpoints, method, q)
+							if diff.Gained(o, n) {
+								return fmt.Sprintf("a key stored by %s with %v (under NEW: %v, endpoints %v) gains on %s (request %q): old %+v, new %+v", by, scopes, kept, endpoints, method, q, o, n)
+							}
+						}
+					}
+				}
 			}
 		}
 	}

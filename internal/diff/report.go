@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -22,9 +23,27 @@ const (
 )
 
 // Fails reports whether f makes the diff fail: an escalation or breaking
-// finding accepted neither by an allowance nor by r.Allow.
+// finding accepted neither by an allowance nor by r.Allow, whose category
+// and severity r.FailOn covers (by default, severity error).
 func (r *Report) Fails(f Finding) bool {
-	return f.Category != Safe && f.Accepted == nil && !slices.Contains(r.Allow, f.Category)
+	if f.Category == Safe || f.Accepted != nil || slices.Contains(r.Allow, f.Category) {
+		return false
+	}
+	switch sev := f.severity(); r.failOn() {
+	case FailOnEscalation:
+		return f.Category == Escalation && sev == Error
+	case FailOnBreaking:
+		return sev == Error
+	case FailOnWarning:
+		return sev == Error || sev == Warning
+	}
+	return false
+}
+
+// allowed reports whether f is an escalation or breaking finding that -allow
+// accepts (and no allowance).
+func (r *Report) allowed(f Finding) bool {
+	return f.Category != Safe && f.Accepted == nil && slices.Contains(r.Allow, f.Category)
 }
 
 // ExitCode is the exit status of scopegen diff for r.
@@ -49,12 +68,19 @@ func (r *Report) ExitCode() int {
 
 // Summary counts the findings of a report.
 type Summary struct {
-	Escalation      int `json:"escalation"`
-	Breaking        int `json:"breaking"`
-	Safe            int `json:"safe"`
-	Accepted        int `json:"accepted"` // findings accepted by an allowance
-	Allowed         int `json:"allowed"`  // findings of a category accepted by -allow, not by an allowance
+	Escalation int `json:"escalation"`
+	Breaking   int `json:"breaking"`
+	Safe       int `json:"safe"`
+	Accepted   int `json:"accepted"` // findings accepted by an allowance
+	Allowed    int `json:"allowed"`  // findings of a category accepted by -allow, not by an allowance
+	// Warnings are escalation and breaking findings that neither fail nor
+	// are accepted: their severity, or -fail-on, lets them pass.
+	Warnings        int `json:"warnings"`
+	Excluded        int `json:"excluded"` // findings the config leaves out (severity off)
 	StaleAllowances int `json:"stale_allowances"`
+	// UnpinnedAllowances are allowances without a fingerprint that accept
+	// a finding, whatever its effect.
+	UnpinnedAllowances int `json:"unpinned_allowances"`
 }
 
 // Summary counts r's findings.
@@ -72,16 +98,20 @@ func (r *Report) Summary() Summary {
 		switch {
 		case f.Accepted != nil:
 			s.Accepted++
-		case f.Category != Safe && !r.Fails(f):
+		case r.allowed(f):
 			s.Allowed++
+		case f.Category != Safe && !r.Fails(f):
+			s.Warnings++
 		}
 	}
+	s.Excluded = r.Excluded
 	s.StaleAllowances = len(r.Stale)
+	s.UnpinnedAllowances = len(r.Unpinned)
 	return s
 }
 
 // Formats are the formats Write knows.
-var Formats = []string{"text", "markdown", "json", "github-actions"}
+var Formats = []string{"text", "markdown", "json", "github-actions", "junit", "allowances"}
 
 // Write prints r in format, one of Formats.
 func (r *Report) Write(w io.Writer, format string) error {
@@ -94,6 +124,10 @@ func (r *Report) Write(w io.Writer, format string) error {
 		return r.json(w)
 	case "github-actions":
 		return r.githubActions(w)
+	case "junit":
+		return r.junit(w)
+	case "allowances":
+		return r.writeAllowances(w)
 	}
 	return fmt.Errorf("unknown format %q; the formats are %s", format, strings.Join(Formats, ", "))
 }
@@ -112,19 +146,30 @@ func (r *Report) summaryLine() string {
 	if s.Allowed > 0 {
 		notes = append(notes, fmt.Sprintf("%d allowed by -allow", s.Allowed))
 	}
+	if s.Warnings > 0 {
+		notes = append(notes, fmt.Sprintf("%d passing by severity or -fail-on %s", s.Warnings, r.failOn()))
+	}
+	if s.Excluded > 0 {
+		notes = append(notes, fmt.Sprintf("%d left out by the config", s.Excluded))
+	}
 	if len(notes) > 0 {
 		line += " (" + strings.Join(notes, ", ") + ")"
 	}
 	return line
 }
 
-// status is a finding's category as printed, with how it was accepted.
+// status is a finding's category as printed, with how it was accepted or
+// why it does not fail.
 func (r *Report) status(f Finding) string {
 	switch {
 	case f.Accepted != nil:
 		return string(f.Category) + " (accepted)"
-	case f.Category != Safe && !r.Fails(f):
+	case r.allowed(f):
 		return string(f.Category) + " (allowed by -allow)"
+	case f.Category != Safe && !r.Fails(f) && f.severity() == Error:
+		return fmt.Sprintf("%s (passes -fail-on %s)", f.Category, r.failOn())
+	case f.Category != Safe && !r.Fails(f):
+		return fmt.Sprintf("%s (%s)", f.Category, f.severity())
 	}
 	return string(f.Category)
 }
@@ -148,14 +193,21 @@ func (w *Witness) describe() string {
 		article = "an"
 	}
 	key := fmt.Sprintf("%s %s key holding %s", article, g.Kind, scopeList(g.Scopes))
+	if g.Stored != "" {
+		key = fmt.Sprintf("%s %s key stored by %s, holding %s", article, g.Kind, g.Stored, scopeList(g.Scopes))
+	}
 	if g.Preset != "" {
 		key = fmt.Sprintf("%s %s key made from preset %s (%s", article, g.Kind, g.Preset, scopeList(g.Scopes))
 	}
-	if !slices.Equal(g.Scopes, g.NewScopes) {
+	if g.Stored != "" || !slices.Equal(g.Scopes, g.NewScopes) {
 		if g.Preset != "" {
 			key += "; in NEW: " + scopeList(g.NewScopes) + ")"
 		} else {
-			key += " (in NEW: " + scopeList(g.NewScopes) + ")"
+			in := "in NEW"
+			if g.Stored != "" {
+				in += " by " + g.Stored
+			}
+			key += " (" + in + ": " + scopeList(g.NewScopes) + ")"
 		}
 	} else if g.Preset != "" {
 		key += ")"
@@ -210,6 +262,9 @@ func (r *Report) text(w io.Writer) error {
 		if len(f.Affects) > 0 {
 			fmt.Fprintf(&b, "    affects: %s\n", someOf(f.Affects, 5))
 		}
+		if f.groupsOthers() {
+			fmt.Fprintf(&b, "    changes: %s\n", someOf(f.Elements, 5))
+		}
 		switch {
 		case f.Witness != nil:
 			fmt.Fprintf(&b, "    witness: %s\n      old: %s\n      new: %s\n", f.Witness.describe(), f.Witness.Old, f.Witness.New)
@@ -221,11 +276,33 @@ func (r *Report) text(w io.Writer) error {
 		}
 	}
 	for _, a := range r.Stale {
-		fmt.Fprintf(&b, "%s: stale allowance: rule %s on %s matches no finding; remove it\n", a.Pos, a.Rule, a.Element)
+		fmt.Fprintf(&b, "%s: stale allowance: %s\n", a.Pos, a.staleText())
+	}
+	for _, a := range r.Unpinned {
+		fmt.Fprintf(&b, "%s: unpinned allowance: %s\n", a.Pos, a.unpinnedText())
 	}
 	fmt.Fprintf(&b, "%s\n", r.summaryLine())
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// groupsOthers reports whether f stands for several elements that its
+// affects line does not already name.
+func (f *Finding) groupsOthers() bool {
+	return len(f.Elements) > 0 && !slices.Equal(f.Elements, f.Affects)
+}
+
+// staleText says why a stale allowance is stale, and what to do.
+func (a Allowance) staleText() string {
+	if a.Current != "" {
+		return fmt.Sprintf("rule %s on %s accepted another effect (fingerprint %s; the finding's is now %s), so the finding is reported again; review it, then rewrite the entry (scopegen diff -format allowances)", a.Rule, a.Element, a.Fingerprint, a.Current)
+	}
+	return fmt.Sprintf("rule %s on %s matches no finding; remove it", a.Rule, a.Element)
+}
+
+// unpinnedText says what an allowance without a fingerprint accepts.
+func (a Allowance) unpinnedText() string {
+	return fmt.Sprintf("rule %s on %s has no fingerprint, so it would accept a wider change too; pin it with fingerprint: %s (scopegen diff -format allowances writes the entries)", a.Rule, a.Element, a.Current)
 }
 
 // takesWitness reports whether f is a change a witness would show, so that
@@ -243,57 +320,249 @@ var headings = map[Category]string{
 	Safe:       "Safe",
 }
 
+// MarkdownLimit is the most characters -format markdown writes: GitHub's
+// limit on a pull request comment (65,536). A longer report is cut, the
+// least serious findings first, and says what was cut.
+const MarkdownLimit = 65536
+
+// foldAt is the number of findings of a category, or of endpoints in an
+// affects list, shown before the rest is folded in <details>; safe
+// findings are folded from the first when there are more.
+const foldAt = 10
+
 func (r *Report) markdown(w io.Writer) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "## scopegen diff: %s\n\n", md(r.summaryLine()))
-	fmt.Fprintf(&b, "`%s` → `%s`", r.Old, r.New)
+	var head strings.Builder
+	fmt.Fprintf(&head, "## scopegen diff: %s\n\n", md(r.summaryLine()))
+	fmt.Fprintf(&head, "`%s` → `%s`", r.Old, r.New)
 	switch code := r.ExitCode(); code {
 	case ExitSafe:
-		b.WriteString(": nothing left to review for access.\n")
+		head.WriteString(": nothing left to review for access.\n")
 	default:
-		fmt.Fprintf(&b, ": **fails** (exit status %d) until each escalation and breaking change is accepted in the allowances file.\n", code)
+		fmt.Fprintf(&head, ": **fails** (exit status %d) until each escalation and breaking change is accepted in the allowances file.\n", code)
 	}
-	for _, cat := range Categories {
-		first := true
-		for _, f := range r.Findings {
-			if f.Category != cat {
-				continue
-			}
-			if first {
-				fmt.Fprintf(&b, "\n### %s\n\n", headings[cat])
-				first = false
-			}
-			fmt.Fprintf(&b, "- `%s` **%s**", f.Pos, f.Rule)
-			if s := r.status(f); s != string(f.Category) {
-				fmt.Fprintf(&b, " _%s_", strings.TrimPrefix(strings.TrimSuffix(s, ")"), string(f.Category)+" ("))
-			}
-			fmt.Fprintf(&b, ": %s\n", md(f.Message))
-			if len(f.Affects) > 0 {
-				quoted := make([]string, len(f.Affects))
-				for i, a := range f.Affects {
-					quoted[i] = "`" + a + "`"
+	if len(r.Findings) > 0 {
+		head.WriteString("\n| category | findings | fail | accepted | pass by severity |\n|---|--:|--:|--:|--:|\n")
+		for _, cat := range Categories {
+			var n, fail, ok, pass int
+			for _, f := range r.Findings {
+				if f.Category == cat {
+					n++
+					switch {
+					case r.Fails(f):
+						fail++
+					case f.Accepted != nil || r.allowed(f):
+						ok++
+					case cat != Safe:
+						pass++
+					}
 				}
-				fmt.Fprintf(&b, "  - affects: %s\n", someOf(quoted, 5))
 			}
+			fmt.Fprintf(&head, "| %s | %d | %d | %d | %d |\n", cat, n, fail, ok, pass)
+		}
+	}
+
+	// The body is blocks, in order of seriousness; each block is whole or
+	// cut, so that a cut leaves no <details> open.
+	type block struct {
+		text string
+		cat  Category // of the finding it shows; "" for others
+	}
+	var blocks []block
+	for _, cat := range Categories {
+		var items []string
+		for _, f := range r.Findings {
+			if f.Category == cat {
+				items = append(items, r.markdownFinding(f))
+			}
+		}
+		if len(items) == 0 {
+			continue
+		}
+		blocks = append(blocks, block{text: fmt.Sprintf("\n### %s\n\n", headings[cat])})
+		shown := foldAt
+		if cat == Safe && len(items) > foldAt {
+			shown = 0
+		}
+		for i, it := range items {
 			switch {
-			case f.Witness != nil:
-				fmt.Fprintf(&b, "  - witness: %s\n    - old: %s\n    - new: %s\n", md(f.Witness.describe()), md(f.Witness.Old.String()), md(f.Witness.New.String()))
-			case takesWitness(f):
-				b.WriteString("  - witness: none found: no key that could be made under OLD decides differently (the change may have no effect today)\n")
+			case i == shown:
+				it = fmt.Sprintf("<details><summary>%d more %s findings</summary>\n\n", len(items)-shown, cat) + it
 			}
-			if a := f.Accepted; a != nil {
-				fmt.Fprintf(&b, "  - accepted: %s (`%s`)\n", md(a.Reason), a.Pos)
+			if i >= shown && i == len(items)-1 {
+				it += "\n</details>\n"
 			}
+			blocks = append(blocks, block{text: it, cat: cat})
 		}
 	}
 	if len(r.Stale) > 0 {
+		var b strings.Builder
 		b.WriteString("\n### Stale allowances\n\n")
 		for _, a := range r.Stale {
-			fmt.Fprintf(&b, "- `%s` rule **%s** on `%s` matches no finding; remove it\n", a.Pos, a.Rule, a.Element)
+			fmt.Fprintf(&b, "- `%s` %s\n", a.Pos, md(a.staleText()))
+		}
+		blocks = append(blocks, block{text: b.String()})
+	}
+	if len(r.Unpinned) > 0 {
+		var b strings.Builder
+		b.WriteString("\n### Unpinned allowances\n\n")
+		for _, a := range r.Unpinned {
+			fmt.Fprintf(&b, "- `%s` %s\n", a.Pos, md(a.unpinnedText()))
+		}
+		blocks = append(blocks, block{text: b.String()})
+	}
+
+	// Within the limit: the head, then blocks in order while they fit,
+	// keeping room for the note of what was cut and a closing </details>.
+	const reserve = 400
+	out := head.String()
+	cut := map[Category]int{}
+	var cutOther, cutAt int
+	open := 0 // the <details> of the findings shown left open
+	for i, bl := range blocks {
+		if cutAt == 0 && len(out)+len(bl.text)+reserve > MarkdownLimit {
+			cutAt = i + 1
+		}
+		if cutAt == 0 {
+			out += bl.text
+			open += strings.Count(bl.text, "<details>") - strings.Count(bl.text, "</details>")
+			continue
+		}
+		if bl.cat != "" {
+			cut[bl.cat]++
+		} else if !strings.HasPrefix(bl.text, "\n### ") || strings.Contains(bl.text, "allowances") {
+			cutOther++
 		}
 	}
-	_, err := io.WriteString(w, b.String())
+	out += strings.Repeat("\n</details>\n", open)
+	if cutAt > 0 {
+		var parts []string
+		n := 0
+		for _, cat := range Categories {
+			if cut[cat] > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", cut[cat], cat))
+				n += cut[cat]
+			}
+		}
+		what := fmt.Sprintf("%d findings (%s)", n, strings.Join(parts, ", "))
+		switch {
+		case n == 0:
+			what = "the allowances sections"
+		case cutOther > 0:
+			what += " and the allowances sections"
+		}
+		out += fmt.Sprintf("\n**Cut**: %s not shown, to keep this comment under GitHub's %d-character limit; `scopegen diff -format text` lists every finding.\n",
+			what, MarkdownLimit)
+	}
+	_, err := io.WriteString(w, out)
 	return err
+}
+
+// markdownFinding is one finding as a Markdown list item: position, rule,
+// status and message; the endpoints it affects (the rest folded); the
+// elements it stands for; its witness with the commands that replay it;
+// and the allowance that accepts it.
+func (r *Report) markdownFinding(f Finding) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "- `%s` **%s**", f.Pos, f.Rule)
+	if s := r.status(f); s != string(f.Category) {
+		fmt.Fprintf(&b, " _%s_", strings.TrimPrefix(strings.TrimSuffix(s, ")"), string(f.Category)+" ("))
+	}
+	fmt.Fprintf(&b, ": %s\n", md(f.Message))
+	code := func(items []string) []string {
+		out := make([]string, len(items))
+		for i, a := range items {
+			out[i] = "`" + a + "`"
+		}
+		return out
+	}
+	list := func(label string, items []string) {
+		if len(items) <= foldAt {
+			fmt.Fprintf(&b, "  - %s: %s\n", label, strings.Join(code(items), ", "))
+			return
+		}
+		fmt.Fprintf(&b, "  - %s: %s\n    <details><summary>all %d</summary>\n\n    %s\n\n    </details>\n",
+			label, someOf(code(items), 5), len(items), strings.Join(code(items), ", "))
+	}
+	if len(f.Affects) > 0 {
+		list("affects", f.Affects)
+	}
+	if f.groupsOthers() {
+		list("changes", f.Elements)
+	}
+	switch {
+	case f.Witness != nil:
+		fmt.Fprintf(&b, "  - witness: %s\n    - old: %s\n    - new: %s\n", md(f.Witness.describe()), md(f.Witness.Old.String()), md(f.Witness.New.String()))
+		if cmds := r.Replay(f.Witness); len(cmds) > 0 {
+			b.WriteString("  - replay, on OLD then NEW:\n\n    ```sh\n")
+			for _, c := range cmds {
+				b.WriteString("    " + c + "\n")
+			}
+			b.WriteString("    ```\n")
+		}
+	case takesWitness(f):
+		b.WriteString("  - witness: none found: no key that could be made under OLD decides differently (the change may have no effect today)\n")
+	}
+	if a := f.Accepted; a != nil {
+		fmt.Fprintf(&b, "  - accepted: %s (`%s`)\n", md(a.Reason), a.Pos)
+	}
+	return b.String()
+}
+
+// Replay returns the scopegen commands that replay w on OLD and on NEW:
+// scopegen explain for a call, scopegen grant for a key being made, each
+// with the witness's kind of key, scopes (as that side names them),
+// endpoints and request. A side whose spec cannot be named (OldSpec is "")
+// has no command.
+func (r *Report) Replay(w *Witness) []string {
+	var out []string
+	for _, side := range []struct {
+		spec, request string
+		scopes        []string
+	}{{cmp.Or(r.OldSpec, r.Old), reqOn(w, true), w.Grant.Scopes}, {cmp.Or(r.NewSpec, r.New), reqOn(w, false), w.Grant.NewScopes}} {
+		if side.spec == "-" {
+			continue
+		}
+		cmd := "scopegen explain"
+		if w.Action == "create" {
+			cmd = "scopegen grant"
+		}
+		cmd += " -spec " + side.spec + " -kind " + w.Grant.Kind
+		if len(side.scopes) > 0 {
+			cmd += " -scopes " + shellQuote(strings.Join(side.scopes, ","))
+		}
+		if w.Grant.Restricted {
+			cmd += " -endpoints " + shellQuote(strings.Join(w.Grant.Endpoints, ","))
+		}
+		if w.Action == "call" {
+			if side.request != "" {
+				cmd += " -request " + shellQuote(side.request)
+			}
+			cmd += " " + shellQuote(w.Endpoint)
+		}
+		out = append(out, cmd)
+	}
+	return out
+}
+
+// reqOn is the request-dependent scope of w's request as one side names
+// it, or "".
+func reqOn(w *Witness, old bool) string {
+	switch {
+	case w.Request == nil:
+		return ""
+	case old:
+		return w.Request.OldScope
+	}
+	return w.Request.NewScope
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but letters,
+// digits and the punctuation of scope and method names.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:,=@+") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // md escapes text for Markdown.
@@ -321,10 +590,13 @@ type jsonReport struct {
 	Old             string          `json:"old"`
 	New             string          `json:"new"`
 	ExitCode        int             `json:"exit_code"`
+	FailOn          string          `json:"fail_on"` // the level of -fail-on
 	Summary         Summary         `json:"summary"`
 	Allow           []Category      `json:"allow"` // categories accepted by -allow
 	Findings        []jsonFinding   `json:"findings"`
 	StaleAllowances []jsonAllowance `json:"stale_allowances"`
+	// UnpinnedAllowances accept findings without a fingerprint.
+	UnpinnedAllowances []jsonAllowance `json:"unpinned_allowances"`
 }
 
 type jsonPos struct {
@@ -334,41 +606,47 @@ type jsonPos struct {
 }
 
 type jsonFinding struct {
-	Category Category       `json:"category"`
-	Rule     string         `json:"rule"`
-	Element  string         `json:"element"`
-	Position jsonPos        `json:"position"`
-	Side     string         `json:"side"` // "new", or "old" when the element is gone from NEW
-	Message  string         `json:"message"`
-	Affects  []string       `json:"affects"`
-	Witness  *Witness       `json:"witness"`  // null when the rule takes none or none was found
-	Accepted *jsonAllowance `json:"accepted"` // null unless an allowance accepts the finding
-	Fails    bool           `json:"fails"`    // counts toward the exit status
+	Category    Category       `json:"category"`
+	Rule        string         `json:"rule"`
+	Element     string         `json:"element"`
+	Position    jsonPos        `json:"position"`
+	Side        string         `json:"side"` // "new", or "old" when the element is gone from NEW
+	Message     string         `json:"message"`
+	Affects     []string       `json:"affects"`
+	Fingerprint string         `json:"fingerprint"` // pins the effect, for an allowance
+	Elements    []string       `json:"elements"`    // what one edit changes, when the finding stands for several
+	Witness     *Witness       `json:"witness"`     // null when the rule takes none or none was found
+	NoEffect    string         `json:"no_effect"`   // why no key decides differently, when that made the finding safe
+	Accepted    *jsonAllowance `json:"accepted"`    // null unless an allowance accepts the finding
+	Severity    Severity       `json:"severity"`    // error, warning or info
+	Fails       bool           `json:"fails"`       // counts toward the exit status
 }
 
 type jsonAllowance struct {
-	Rule     string  `json:"rule"`
-	Element  string  `json:"element"`
-	Reason   string  `json:"reason"`
-	Position jsonPos `json:"position"`
+	Rule               string  `json:"rule"`
+	Element            string  `json:"element"`
+	Fingerprint        string  `json:"fingerprint"`
+	CurrentFingerprint string  `json:"current_fingerprint"`
+	Reason             string  `json:"reason"`
+	Position           jsonPos `json:"position"`
 }
 
 func posJSON(p spec.Pos) jsonPos { return jsonPos{p.File, p.Line, p.Col} }
 
 func allowanceJSON(a Allowance) jsonAllowance {
-	return jsonAllowance{a.Rule, a.Element, a.Reason, posJSON(a.Pos)}
+	return jsonAllowance{a.Rule, a.Element, a.Fingerprint, a.Current, a.Reason, posJSON(a.Pos)}
 }
 
 func (r *Report) json(w io.Writer) error {
-	out := jsonReport{Version: JSONVersion, Old: r.Old, New: r.New, ExitCode: r.ExitCode(), Summary: r.Summary(),
-		Allow: nonNil(r.Allow), Findings: []jsonFinding{}, StaleAllowances: []jsonAllowance{}}
+	out := jsonReport{Version: JSONVersion, Old: r.Old, New: r.New, ExitCode: r.ExitCode(), FailOn: r.failOn(), Summary: r.Summary(),
+		Allow: nonNil(r.Allow), Findings: []jsonFinding{}, StaleAllowances: []jsonAllowance{}, UnpinnedAllowances: []jsonAllowance{}}
 	for _, f := range r.Findings {
 		side := "new"
 		if f.Old {
 			side = "old"
 		}
 		jf := jsonFinding{Category: f.Category, Rule: f.Rule, Element: f.Element, Position: posJSON(f.Pos), Side: side,
-			Message: f.Message, Affects: nonNil(f.Affects), Witness: f.Witness, Fails: r.Fails(f)}
+			Message: f.Message, Affects: nonNil(f.Affects), Fingerprint: f.Fingerprint(), Elements: nonNil(f.Elements), Witness: f.Witness, NoEffect: f.NoEffect, Severity: f.severity(), Fails: r.Fails(f)}
 		if f.Accepted != nil {
 			a := allowanceJSON(*f.Accepted)
 			jf.Accepted = &a
@@ -377,6 +655,9 @@ func (r *Report) json(w io.Writer) error {
 	}
 	for _, a := range r.Stale {
 		out.StaleAllowances = append(out.StaleAllowances, allowanceJSON(a))
+	}
+	for _, a := range r.Unpinned {
+		out.UnpinnedAllowances = append(out.UnpinnedAllowances, allowanceJSON(a))
 	}
 	b, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
@@ -396,7 +677,7 @@ func (r *Report) githubActions(w io.Writer) error {
 		switch {
 		case r.Fails(f):
 			level = "error"
-		case f.Category != Safe:
+		case f.Category != Safe && f.severity() != Info:
 			level = "warning"
 		}
 		msg := f.Message
@@ -417,8 +698,10 @@ func (r *Report) githubActions(w io.Writer) error {
 		b.WriteString(annotation(level, where, title, msg))
 	}
 	for _, a := range r.Stale {
-		b.WriteString(annotation("warning", a.Pos, "scopegen diff: stale allowance",
-			fmt.Sprintf("rule %s on %s matches no finding; remove it", a.Rule, a.Element)))
+		b.WriteString(annotation("warning", a.Pos, "scopegen diff: stale allowance", a.staleText()))
+	}
+	for _, a := range r.Unpinned {
+		b.WriteString(annotation("warning", a.Pos, "scopegen diff: unpinned allowance", a.unpinnedText()))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -146,7 +147,7 @@ func validateJSON(t *testing.T, name string, root map[string]any, data []byte) {
 
 // validate checks v against the subset of JSON Schema draft-07 that
 // report.schema.json uses: $ref, oneOf, type, const, enum, minimum,
-// properties, required, additionalProperties: false, items.
+// pattern, properties, required, additionalProperties: false, items.
 func validate(root, s map[string]any, at string, v any) []string {
 	if ref, ok := s["$ref"].(string); ok {
 		name, _ := strings.CutPrefix(ref, "#/definitions/")
@@ -183,6 +184,11 @@ func validate(root, s map[string]any, at string, v any) []string {
 	}
 	if e, ok := s["enum"].([]any); ok && !slices.ContainsFunc(e, func(x any) bool { return fmt.Sprint(x) == text }) {
 		bad("%s is not one of %v", text, e)
+	}
+	if p, ok := s["pattern"].(string); ok {
+		if s, isStr := v.(string); !isStr || !regexp.MustCompile(p).MatchString(s) {
+			bad("%s does not match %s", text, p)
+		}
 	}
 	if m, ok := s["minimum"].(float64); ok {
 		if n, err := v.(json.Number).Float64(); err != nil || n < m {

@@ -2,6 +2,7 @@ package diff
 
 import (
 	"cmp"
+	"encoding/binary"
 	"fmt"
 	"slices"
 
@@ -42,6 +43,11 @@ type Grant struct {
 	NewScopes  []string `json:"new_scopes"`
 	Restricted bool     `json:"restricted"` // only Endpoints may be called
 	Endpoints  []string `json:"endpoints"`
+	// Stored is how the key's scopes are stored when NewScopes are not the
+	// scopes diff matches with Scopes: "id" (a key store that keeps scope
+	// ids: on NEW the key holds the scopes that now have those ids) or
+	// "name" (one that keeps names); "" otherwise.
+	Stored string `json:"stored"`
 }
 
 // Decision is one side's decision on a witness.
@@ -105,11 +111,82 @@ type probe struct {
 	preset   string
 	method   string // the endpoint called; "" when the key is being made
 	request  int    // a request-dependent scope the request needs (a place in univ), or -1
+	// store: how the key keeps its scopes, which says what new holds.
+	store store
 	// open: the key may call every endpoint; otherwise it is restricted to
 	// method. A key restricted to an endpoint must hold what the endpoint
 	// requires, and an endpoint list naming an endpoint a side lacks makes
 	// the grant invalid there, so some witnesses are open keys.
 	open bool
+}
+
+// store says how a key keeps its scopes from one version of the spec to the
+// next.
+type store int
+
+const (
+	// matched: the key holds, under NEW, the scopes diff matches with those
+	// it held under OLD (by name, or by id after a rename). This is how a
+	// key is read by code that follows the spec's references.
+	matched store = iota
+	// byID: the key store keeps scope ids, so under NEW the key holds the
+	// scopes that now have those ids.
+	byID
+	// byName: the key store keeps scope names, so under NEW the key holds
+	// the scopes that now have those names.
+	byName
+)
+
+// String is how a witness's grant names the store: "", "id" or "name".
+func (s store) String() string { return [...]string{"", "id", "name"}[s] }
+
+// carry is what a key holding set (places in univ, as OLD has them) holds
+// under NEW when it keeps its scopes as st says.
+func (c *comparer) carry(set []int, st store) []int {
+	if st == matched {
+		return set
+	}
+	var out []int
+	for _, x := range set {
+		o := c.univ[x].old
+		if o == nil {
+			continue
+		}
+		n := c.nm.Scope(o.Name)
+		if st == byID {
+			n = c.newByID[o.ID]
+		}
+		if n != nil {
+			out = append(out, c.newIdx[n])
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// uncarry is what a key must hold under OLD to hold set (places in univ, as
+// NEW has them) under NEW, when it keeps its scopes as st says; the scopes
+// no such key can hold are left out.
+func (c *comparer) uncarry(set []int, st store) []int {
+	if st == matched {
+		return set
+	}
+	var out []int
+	for _, x := range set {
+		n := c.univ[x].new
+		if n == nil {
+			continue
+		}
+		o := c.om.Scope(n.Name)
+		if st == byID {
+			o = c.oldByID[n.ID]
+		}
+		if o != nil {
+			out = append(out, c.oldIdx[o])
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // valid reports whether p's key could have been made under OLD, so that it
@@ -131,10 +208,50 @@ func (c *comparer) valid(p probe) bool {
 	if !p.open && (c.om.Endpoint(p.method) == nil || c.nm.Endpoint(p.method) == nil) {
 		return false
 	}
-	if len(reference.MissingPrerequisites(c.om, c.grantOn(p, p.old, true))) > 0 {
+	if !c.holdsPrerequisites(p, p.old, true) {
 		return false
 	}
-	return p.preset == "" || len(reference.MissingPrerequisites(c.nm, c.grantOn(p, p.new, false))) == 0
+	return p.preset == "" || c.holdsPrerequisites(p, p.new, false)
+}
+
+// holdsPrerequisites reports whether p's key, holding set on one side,
+// holds what that side's rules ask of a key being made: the prerequisites
+// of each scope it holds and, when it is restricted to p.method, the scopes
+// that endpoint requires with their prerequisites; a scope that grants
+// every scope holds them all. It is reference.MissingPrerequisites on the
+// places of univ, without building a grant.
+func (c *comparer) holdsPrerequisites(p probe, set []int, old bool) bool {
+	m := c.nm
+	if old {
+		m = c.om
+	}
+	idx := c.newIdx
+	if old {
+		idx = c.oldIdx
+	}
+	if a := m.AllScope; a != nil && slices.Contains(set, idx[a]) {
+		return true
+	}
+	held := func(s *model.Scope) bool { i, ok := idx[s]; return ok && slices.Contains(set, i) }
+	for _, x := range set {
+		if s := c.scopeOn(x, old); s != nil {
+			for _, q := range s.Closure {
+				if !held(q) {
+					return false
+				}
+			}
+		}
+	}
+	if !p.open {
+		if e := m.Endpoint(p.method); e != nil {
+			for _, r := range e.Requires {
+				if !held(r) { // and its prerequisites, held with it (above)
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
 
 // grantOn is p's key as one side sees it.
@@ -232,6 +349,7 @@ type search struct {
 	// the witness shows comes from the scopes of must and not from another
 	// change to the endpoint (one that becomes public, say).
 	control bool
+	store   store // how the key keeps its scopes
 }
 
 // kinds are the kinds of key tried, smallest first: no credentials, then
@@ -265,7 +383,7 @@ func (c *comparer) findOn(method string, s search) (probe, bool) {
 				continue
 			}
 			for _, open := range []bool{false, true} {
-				p := probe{kind: k, old: set, new: set, method: method, request: s.request, open: open && k != 0}
+				p := probe{kind: k, old: set, new: c.carry(set, s.store), method: method, request: s.request, open: open && k != 0, store: s.store}
 				if open && k == 0 || !c.valid(p) {
 					continue
 				}
@@ -275,7 +393,7 @@ func (c *comparer) findOn(method string, s search) (probe, bool) {
 				if s.control {
 					q := p
 					q.old = minus(p.old, s.must)
-					q.new = q.old
+					q.new = c.carry(q.old, s.store)
 					if o, n := c.decide(q); s.want(o, n) {
 						continue
 					}
@@ -304,9 +422,9 @@ func (c *comparer) candidates(method string, s search) [][]int {
 		}
 	}
 	if e := c.nm.Endpoint(method); e != nil {
-		rn = c.set(e.Requires, false)
+		rn = c.uncarry(c.set(e.Requires, false), s.store)
 		for _, r := range e.Redactions {
-			reveal = append(reveal, c.set(r.Unless, false))
+			reveal = append(reveal, c.uncarry(c.set(r.Unless, false), s.store))
 		}
 	}
 	var all []int
@@ -318,6 +436,11 @@ func (c *comparer) candidates(method string, s search) [][]int {
 	for x := range c.univ {
 		if c.givesAll(x) {
 			givers = append(givers, []int{x})
+		}
+	}
+	if a := c.nm.AllScope; a != nil && s.store != matched {
+		if g := c.uncarry([]int{c.newIdx[a]}, s.store); len(g) > 0 {
+			givers = append(givers, g)
 		}
 	}
 	var out [][]int
@@ -332,7 +455,7 @@ func (c *comparer) candidates(method string, s search) [][]int {
 					if s.request >= 0 {
 						set = minus(set, []int{s.request})
 					}
-					if key := fmt.Sprint(set); !seen[key] {
+					if key := setKey(set); !seen[key] {
 						seen[key] = true
 						out = append(out, set)
 					}
@@ -342,6 +465,15 @@ func (c *comparer) candidates(method string, s search) [][]int {
 	}
 	slices.SortStableFunc(out, c.smaller(s.must))
 	return out
+}
+
+// setKey is a set of places as a map key.
+func setKey(set []int) string {
+	b := make([]byte, 0, 4*len(set))
+	for _, x := range set {
+		b = binary.AppendUvarint(b, uint64(x))
+	}
+	return string(b)
 }
 
 // everySet lists every set of scopes of univ that holds must and not
@@ -375,26 +507,57 @@ func (c *comparer) givesAll(x int) bool {
 }
 
 // findPreset returns a key made from preset name (with oldSet on OLD and
-// newSet on NEW) whose call of an endpoint of both sides shows want, or nil.
-// Endpoints where a key holding oldSet on both sides already shows want are
-// skipped: there, the preset is not what changed.
-func (c *comparer) findPreset(name string, oldSet, newSet []int, want func(o, n Decision) bool) *Witness {
-	for _, method := range c.common() {
-		for _, k := range kinds[1:] {
-			for _, open := range []bool{false, true} {
-				p := probe{kind: k, old: oldSet, new: newSet, preset: name, method: method, request: -1, open: open}
-				same := p
-				same.new = oldSet
-				if !c.valid(p) {
-					continue
-				}
-				if o, n := c.decide(p); want(o, n) && !want(c.decide(same)) {
-					return c.witness(p)
+// newSet on NEW) whose call of one of methods, endpoints of both sides,
+// shows want, in any request; or nil. methods are those where the scopes
+// the preset gains or loses matter (Finding.Affects): elsewhere a key
+// decides alike. Endpoints where a key holding oldSet on both sides
+// already shows want are skipped: there, the preset is not what changed.
+func (c *comparer) findPreset(name string, oldSet, newSet []int, methods []string, want func(o, n Decision) bool) *Witness {
+	for _, method := range methods {
+		if c.om.Endpoint(method) == nil || c.nm.Endpoint(method) == nil {
+			continue
+		}
+		for _, request := range c.requests(method) {
+			for _, k := range kinds[1:] {
+				for _, open := range []bool{false, true} {
+					p := probe{kind: k, old: oldSet, new: newSet, preset: name, method: method, request: request, open: open}
+					same := p
+					same.new = oldSet
+					if !c.valid(p) {
+						continue
+					}
+					if o, n := c.decide(p); want(o, n) && !want(c.decide(same)) {
+						return c.witness(p)
+					}
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// requests are the kinds of request worth making of method: one for which
+// the handler checks no request-dependent scope (-1), then one for each
+// scope it checks on either side (places in univ).
+func (c *comparer) requests(method string) []int {
+	out := []int{-1}
+	for _, side := range []struct {
+		m   *model.Model
+		old bool
+	}{{c.om, true}, {c.nm, false}} {
+		if e := side.m.Endpoint(method); e != nil {
+			for _, r := range e.RequestScopes {
+				x := c.newIdx[r.Scope]
+				if side.old {
+					x = c.oldIdx[r.Scope]
+				}
+				if !slices.Contains(out, x) {
+					out = append(out, x)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // findCreate returns the key holding set, as it is made on both sides, if
@@ -427,7 +590,7 @@ func (c *comparer) shrink(p probe, must []int, want func(o, n Decision) bool) pr
 			}
 			q := p
 			q.old = slices.Delete(slices.Clone(p.old), i, i+1)
-			q.new = q.old
+			q.new = c.carry(q.old, p.store)
 			if !c.valid(q) {
 				continue
 			}
@@ -479,7 +642,7 @@ func (c *comparer) witness(p probe) *Witness {
 		}
 	}
 	w.Grant = Grant{Kind: kindName(p.kind), Preset: p.preset, Scopes: nonNil(c.names(p.old)),
-		NewScopes: nonNil(c.newNames(p.new)), Endpoints: []string{}}
+		NewScopes: nonNil(c.newNames(p.new)), Endpoints: []string{}, Stored: p.store.String()}
 	if p.kind != 0 && p.method != "" && !p.open {
 		w.Grant.Restricted, w.Grant.Endpoints = true, []string{p.method}
 	}

@@ -315,8 +315,9 @@ func (b *builder) scopes() {
 			continue
 		}
 		sc := &Scope{Pos: s.Name.Pos, Name: name, ID: int(s.ID.Value), Description: s.Description.Value,
-			Deprecated: s.Deprecated.Set, DeprecationReason: s.Deprecated.Reason, GrantsAll: s.GrantsAll.Value,
-			IDPos: s.ID.Pos, GoNamePos: s.GoName.Pos, DescriptionPos: s.Description.Pos, DeprecatedPos: s.Deprecated.Pos, GrantsAllPos: s.GrantsAll.Pos}
+			Deprecated: s.Deprecated.Set, DeprecationReason: s.Deprecated.Reason, Sunset: s.Sunset.Value, GrantsAll: s.GrantsAll.Value,
+			IDPos: s.ID.Pos, GoNamePos: s.GoName.Pos, DescriptionPos: s.Description.Pos, DeprecatedPos: s.Deprecated.Pos, SunsetPos: s.Sunset.Pos, GrantsAllPos: s.GrantsAll.Pos}
+		b.checkSunset(s.Sunset, s.Deprecated, fmt.Sprintf("scope %q", name))
 		b.m.scopeByName[name] = sc
 		switch {
 		case !s.ID.Set:
@@ -558,7 +559,9 @@ func (b *builder) endpoints() {
 		}
 		ep := &Endpoint{Pos: namePos, Name: name, Method: e.Method.Value, Index: len(b.m.Endpoints) + 1,
 			Description: e.Description.Value, Public: e.Public.Value,
-			GoNamePos: e.GoName.Pos, DescriptionPos: e.Description.Pos, PublicPos: e.Public.Pos}
+			Deprecated: e.Deprecated.Set, DeprecationReason: e.Deprecated.Reason, Sunset: e.Sunset.Value,
+			GoNamePos: e.GoName.Pos, DescriptionPos: e.Description.Pos, PublicPos: e.Public.Pos,
+			DeprecatedPos: e.Deprecated.Pos, SunsetPos: e.Sunset.Pos}
 		b.m.endpointByName[name] = ep
 		if ep.Method != "" {
 			ep.GoName = GoIdent(name[strings.LastIndexByte(name, '/')+1:])
@@ -573,6 +576,8 @@ func (b *builder) endpoints() {
 
 		what := fmt.Sprintf("endpoint %s", method)
 		b.checkText(e.Description, ep.Pos, what+": description")
+		b.checkText(spec.Str{Value: e.Deprecated.Reason, Pos: e.Deprecated.Pos}, ep.Pos, what+": deprecated")
+		b.checkSunset(e.Sunset, e.Deprecated, what)
 		ep.Requires, ep.RequiresPos = b.refs(e.Requires, what+" requires")
 		if len(ep.Requires) > MaxRequiredPerEndpoint {
 			b.errorf(e.Requires[0].Pos, "%s requires %d scopes; at most %d are supported", what, len(ep.Requires), MaxRequiredPerEndpoint)
@@ -717,4 +722,13 @@ func (b *builder) principals(names []spec.Str, what string) (Principal, []spec.P
 		}
 	}
 	return p, pos, ok
+}
+
+// checkSunset reports a sunset without a deprecation: the date says when
+// the deprecated scope or endpoint (what) may be removed, and the
+// deprecation says why and what replaces it.
+func (b *builder) checkSunset(sunset spec.Str, d spec.Deprecation, what string) {
+	if sunset.Value != "" && !d.Set {
+		b.errorf(sunset.Pos, "%s has a sunset but is not deprecated; add deprecated: with what replaces it, which clients read before the sunset", what)
+	}
 }

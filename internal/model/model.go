@@ -87,12 +87,16 @@ type Scope struct {
 	Description       string
 	Deprecated        bool
 	DeprecationReason string
-	GrantsAll         bool
-	Requires          []*Scope // direct prerequisites, by id
-	Closure           []*Scope // every prerequisite, transitively, by id; never the scope itself
+	// Sunset is the date (YYYY-MM-DD) from which the deprecated scope may
+	// be removed, or "": scopegen diff reports its removal from that date
+	// as expected, and before it as breaking.
+	Sunset    string
+	GrantsAll bool
+	Requires  []*Scope // direct prerequisites, by id
+	Closure   []*Scope // every prerequisite, transitively, by id; never the scope itself
 
-	IDPos, GoNamePos, DescriptionPos, DeprecatedPos, GrantsAllPos spec.Pos
-	RequiresPos                                                   []spec.Pos
+	IDPos, GoNamePos, DescriptionPos, DeprecatedPos, SunsetPos, GrantsAllPos spec.Pos
+	RequiresPos                                                              []spec.Pos
 }
 
 // Principal is a kind of credential that may call an endpoint.
@@ -170,23 +174,29 @@ type Endpoint struct {
 	// Method for a gRPC endpoint; for an HTTP-only endpoint its operation
 	// name (spec key operation:), e.g. "listReposForUser", which never
 	// starts with '/'.
-	Name          string
-	Method        string    // gRPC full method, e.g. "/clarifai.api.V2/PostInputs"; "" for an HTTP-only endpoint
-	HTTP          []Binding // in spec order; may be empty
-	GoName        string    // e.g. "PostInputs"
-	Index         int       // 1..len(Endpoints), in spec order; 0 means unknown
-	Description   string
-	Public        bool      // callable without credentials
-	Principals    Principal // who may call it (empty when public)
-	Requires      []*Scope  // op scopes it always requires, by id
-	RequestScopes []RequestScope
-	Redactions    []Redaction
+	Name        string
+	Method      string    // gRPC full method, e.g. "/clarifai.api.V2/PostInputs"; "" for an HTTP-only endpoint
+	HTTP        []Binding // in spec order; may be empty
+	GoName      string    // e.g. "PostInputs"
+	Index       int       // 1..len(Endpoints), in spec order; 0 means unknown
+	Description string
+	// Deprecated, with DeprecationReason, says that clients should stop
+	// calling the endpoint; Sunset is the date (YYYY-MM-DD) from which it
+	// may be removed, or "" (see Scope.Sunset).
+	Deprecated        bool
+	DeprecationReason string
+	Sunset            string
+	Public            bool      // callable without credentials
+	Principals        Principal // who may call it (empty when public)
+	Requires          []*Scope  // op scopes it always requires, by id
+	RequestScopes     []RequestScope
+	Redactions        []Redaction
 	// HasPrincipals is set when the endpoint lists its principals; when it
 	// does not, it takes Model.DefaultPrincipals (or is public).
 	HasPrincipals bool
 
-	GoNamePos, DescriptionPos, PublicPos spec.Pos
-	PrincipalsPos, RequiresPos           []spec.Pos
+	GoNamePos, DescriptionPos, PublicPos, DeprecatedPos, SunsetPos spec.Pos
+	PrincipalsPos, RequiresPos                                     []spec.Pos
 }
 
 // RequestScope is a scope the handler checks itself for some requests. Pos

@@ -288,14 +288,26 @@ func (w *writer) scope(s Scope) {
 	w.str(in, "go_name", s.GoName)
 	w.str(in, "description", s.Description)
 	w.strs(in, "requires", s.Requires)
-	switch {
-	case s.Deprecated.Set && s.Deprecated.Reason == "":
-		w.line(in + "deprecated: true")
-	case s.Deprecated.Set:
-		w.line(in + "deprecated: " + scalar(s.Deprecated.Reason, false))
-	}
+	w.deprecation(in, s.Deprecated, s.Sunset)
 	w.bool(in, "grants_all", s.GrantsAll)
 	it.end()
+}
+
+// deprecation writes deprecated and sunset: a date plain, as YAML writes
+// one, when it is one.
+func (w *writer) deprecation(in string, d Deprecation, sunset Str) {
+	switch {
+	case d.Set && d.Reason == "":
+		w.line(in + "deprecated: true")
+	case d.Set:
+		w.line(in + "deprecated: " + scalar(d.Reason, false))
+	}
+	switch {
+	case IsDate(sunset.Value):
+		w.line(in + "sunset: " + sunset.Value)
+	case sunset.Value != "":
+		w.line(in + "sunset: " + scalar(sunset.Value, false))
+	}
 }
 
 func (w *writer) preset(p Preset) {
@@ -330,6 +342,7 @@ func (w *writer) endpoint(e Endpoint) {
 	}
 	w.str(in, "go_name", e.GoName)
 	w.str(in, "description", e.Description)
+	w.deprecation(in, e.Deprecated, e.Sunset)
 	w.bool(in, "public", e.Public)
 	if e.HasPrincipals {
 		if e.Principals == nil {

@@ -180,7 +180,7 @@ func TestMarshalLayout(t *testing.T) {
 			{Name: str("All"), ID: id(1), Description: str("Everything."), GrantsAll: spec.Bool{Value: true}},
 			{Name: str("Inputs:Get"), ID: id(2), Description: str("true"), Deprecated: spec.Deprecation{Set: true}},
 			{Name: str("Inputs:Patch"), ID: id(3), GoName: str("Patch"), Description: str("#1 \"edit\""), Requires: strs("Inputs:Get"),
-				Deprecated: spec.Deprecation{Set: true, Reason: "use Inputs:Edit"}},
+				Deprecated: spec.Deprecation{Set: true, Reason: "use Inputs:Edit"}, Sunset: str("2027-01-31")},
 			{Name: str("Models:Get"), ID: id(4), Description: str("Read models."), Requires: strs(long...), Comment: "Models."},
 		},
 		Reserved: spec.Reserved{IDs: []spec.Int{id(9), id(10), id(11), id(13), id(20), id(21)}, Names: strs("Old", "a, b")},
@@ -190,7 +190,8 @@ func TestMarshalLayout(t *testing.T) {
 				RequestScopes: []spec.RequestScope{{Scope: str("Models:Get"), When: str("with models, always")}},
 				Redact:        []spec.Redaction{{Field: str("inputs.data"), Unless: strs("Models:Get")}}},
 			{Method: str("/a.B/Health"), Description: str("Up?"), Public: spec.Bool{Value: true},
-				HTTP: []spec.Binding{{Rule: str("GET /health")}}},
+				HTTP:       []spec.Binding{{Rule: str("GET /health")}},
+				Deprecated: spec.Deprecation{Set: true, Reason: "use /a.B/Status"}, Sunset: str("2026-12-01")},
 			{Operation: str("listReposForUser"), Requires: strs("Inputs:Get"), HTTP: []spec.Binding{
 				{Rule: str("GET /users/{username}/repos")},
 				{Rule: str("GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/repos"), Shared: true},
@@ -234,6 +235,7 @@ scopes:
     description: "#1 \"edit\""
     requires: [Inputs:Get]
     deprecated: use Inputs:Edit
+    sunset: 2027-01-31
 
   # Models.
   - name: Models:Get
@@ -274,6 +276,8 @@ endpoints:
   - method: /a.B/Health
     http: ["GET /health"]
     description: Up?
+    deprecated: use /a.B/Status
+    sunset: 2026-12-01
     public: true
   - operation: listReposForUser
     http:
@@ -407,6 +411,7 @@ func FuzzFormatRoundTrip(f *testing.F) {
 		"scopegen: 1\nendpoints:\n  - {principals: [], request_scopes: [{}], redact: [{unless: []}]}\n",
 		"scopegen: 1\nendpoints:\n  - {operation: o, http: [GET /a, '', {}, {shared: ''}, {shared: \"PUT /a/{b}\"}]}\n  - {method: m, http: []}\n",
 		"scopegen: 1\nscopes: [{deprecated: 'true', description: \"\\t\\u2028\"}, {deprecated: yes}]\n",
+		"scopegen: 1\nscopes: [{deprecated: true, sunset: 2027-01-31}, {sunset: '2024-02-29'}]\nendpoints: [{deprecated: gone, sunset: \"2026-12-01\"}]\n",
 	} {
 		f.Add([]byte(src))
 	}

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -600,6 +601,7 @@ func (d *decoder) scope(n *yaml.Node) Scope {
 		field{"description", func(v *yaml.Node) { s.Description = d.str(v, "description") }},
 		field{"requires", func(v *yaml.Node) { s.Requires = d.strs(v, "requires") }},
 		field{"deprecated", func(v *yaml.Node) { s.Deprecated = d.deprecation(v) }},
+		field{"sunset", func(v *yaml.Node) { s.Sunset = d.date(v, "sunset") }},
 		field{"grants_all", func(v *yaml.Node) { s.GrantsAll = d.bool(v, "grants_all") }},
 		field{"go_name", func(v *yaml.Node) { s.GoName = d.str(v, "go_name") }},
 	)
@@ -616,6 +618,23 @@ func (d *decoder) deprecation(n *yaml.Node) Deprecation {
 		d.errorf(n, "deprecated needs a reason or true")
 	}
 	return Deprecation{Set: true, Reason: s.Value, Pos: s.Pos}
+}
+
+// date reads n, which must be a calendar date written YYYY-MM-DD.
+func (d *decoder) date(n *yaml.Node, what string) Str {
+	s := d.str(n, what)
+	if n.Kind == yaml.ScalarNode && n.Tag != "!!null" && !IsDate(s.Value) {
+		d.errorf(n, "%s must be a date, YYYY-MM-DD (e.g. 2027-01-31), not %q", what, clip(s.Value))
+		return Str{Pos: s.Pos}
+	}
+	return s
+}
+
+// IsDate reports whether s is a calendar date written YYYY-MM-DD, as a
+// sunset is.
+func IsDate(s string) bool {
+	t, err := time.Parse(time.DateOnly, s)
+	return err == nil && t.Format(time.DateOnly) == s
 }
 
 func (d *decoder) preset(n *yaml.Node) Preset {
@@ -639,6 +658,8 @@ func (d *decoder) endpoint(n *yaml.Node) Endpoint {
 		}},
 		field{"go_name", func(v *yaml.Node) { e.GoName = d.str(v, "go_name") }},
 		field{"description", func(v *yaml.Node) { e.Description = d.str(v, "description") }},
+		field{"deprecated", func(v *yaml.Node) { e.Deprecated = d.deprecation(v) }},
+		field{"sunset", func(v *yaml.Node) { e.Sunset = d.date(v, "sunset") }},
 		field{"public", func(v *yaml.Node) { e.Public = d.bool(v, "public") }},
 		field{"principals", func(v *yaml.Node) { e.Principals, e.HasPrincipals = d.strs(v, "principals"), true }},
 		field{"requires", func(v *yaml.Node) { e.Requires = d.strs(v, "requires") }},

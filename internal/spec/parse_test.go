@@ -143,6 +143,25 @@ func TestParseDeprecated(t *testing.T) {
 	wantOne(t, "scopegen: 1\nscopes:\n  - {name: A, deprecated: }\n", "3:27", "must be a string, not empty")
 }
 
+// TestParseSunset: a sunset is a calendar date, YYYY-MM-DD, plain or quoted,
+// on a scope or an endpoint.
+func TestParseSunset(t *testing.T) {
+	f, err := spec.Parse(name, []byte("scopegen: 1\nscopes:\n  - {name: A, deprecated: true, sunset: 2027-01-31}\nendpoints:\n  - {method: /a.B/C, deprecated: gone, sunset: '2024-02-29'}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Scopes[0].Sunset; got.Value != "2027-01-31" || got.Pos.Line != 3 || got.Pos.Col != 41 {
+		t.Errorf("scope sunset %+v", got)
+	}
+	if e := f.Endpoints[0]; e.Sunset.Value != "2024-02-29" || !e.Deprecated.Set || e.Deprecated.Reason != "gone" {
+		t.Errorf("endpoint %+v", e)
+	}
+	for value, col := range map[string]string{"2027-02-30": "3:41", "31/01/2027": "3:41", "2027-1-31": "3:41", "yes": "3:41"} {
+		wantOne(t, "scopegen: 1\nscopes:\n  - {name: A, deprecated: true, sunset: "+value+"}\n", col,
+			fmt.Sprintf("sunset must be a date, YYYY-MM-DD (e.g. 2027-01-31), not %q", value))
+	}
+}
+
 func TestParseMaxBytes(t *testing.T) {
 	big := make([]byte, spec.MaxBytes+1)
 	copy(big, "scopegen: 1\n#")

@@ -101,3 +101,13 @@ func commentLine(s string) string {
 	}
 	return b.String()
 }
+
+// Scalar returns s as a plain or double-quoted YAML scalar, on one line,
+// that reads back as s: for the writers of the small files that sit beside
+// a spec and are read with Decoder (scopegen diff's allowances).
+func Scalar(s string) string { return scalar(s, false) }
+
+// CommentLine returns s as the text of a one-line YAML comment, as
+// commentLine does for Marshal: what YAML refuses, and bidirectional
+// controls, become U+FFFD, and a newline a space.
+func CommentLine(s string) string { return commentLine(strings.ReplaceAll(s, "\n", " ")) }

@@ -71,6 +71,7 @@ type Scope struct {
 	Description Str
 	Requires    []Str // prerequisites: scopes a key must also hold
 	Deprecated  Deprecation
+	Sunset      Str    // the date (YYYY-MM-DD) from which the deprecated scope may be removed; "" for none
 	GrantsAll   Bool   // the scope grants every op scope, present and future ("All")
 	GoName      Str    // optional override of the Go identifier
 	Comment     string // the comment above the entry, as File.Comment
@@ -112,6 +113,8 @@ type Endpoint struct {
 	HTTP          []Binding // nil: the key is absent
 	GoName        Str
 	Description   Str
+	Deprecated    Deprecation
+	Sunset        Str   // the date (YYYY-MM-DD) from which the deprecated endpoint may be removed; "" for none
 	Public        Bool  // callable without credentials
 	Principals    []Str // nil: defaults.principals
 	HasPrincipals bool  // the key was written (an empty list is an error)

@@ -331,6 +331,18 @@ func main() {
 		name := "Generate/total/small"
 		t.row(blank([]string{"load + render, small spec (5 endpoints, 8 scopes)", duration(ns), duration(res.cpu("generator", name)), count(res.allocs("generator", name))})...)
 	}
+	section("scopegen diff (read both specs, compare, find witnesses, print)")
+	for _, k := range []struct{ title, name string }{
+		{"a large pull request (see bench/diff)", "pr"},
+		{"two unrelated specs (every scope and endpoint changes)", "unrelated"},
+	} {
+		cells := []string{k.title}
+		for _, s := range specs {
+			name := "Diff/" + k.name + "/" + s.gen
+			cells = append(cells, duration(res.ns("diff", name)), duration(res.cpu("diff", name)), count(res.allocs("diff", name)))
+		}
+		t.row(cells...)
+	}
 	{ // Build times are per package, under pkg "build".
 		cells := []string{"`go build` of the generated package (fresh compile)"}
 		for _, s := range specs {
@@ -361,6 +373,16 @@ func main() {
 	check := func(wall bool, pkg, path string) float64 { return at(wall, pkg, "Generated/Check/"+path) }
 	clock := map[bool]string{false: "CPU", true: "wall"}
 
+	// diff is the slower of the two comparisons at a size: wall time, which
+	// is what a reviewer waits.
+	diffWall := func(size string) float64 {
+		return max(res.ns("diff", "Diff/pr/"+size), res.ns("diff", "Diff/unrelated/"+size))
+	}
+	target("scopegen diff, slower comparison, wall: < 1 s (real-API size), < 10 s (10k)", func(i int) (string, bool, bool, bool) {
+		limit := map[string]float64{"api": 1e9, "big": 10e9}[specs[i].pkg]
+		v := diffWall(specs[i].gen)
+		return duration(v), v < limit, limit > 0, known(v)
+	})
 	target("Check ÷ CheckEndpoint(constant), allowed, fastest bursts: ≤ 2.5×", func(i int) (string, bool, bool, bool) {
 		p := specs[i].pkg
 		r := res.best(p, "Check") / res.best(p, "CheckEndpoint")
