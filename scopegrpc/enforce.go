@@ -111,32 +111,6 @@ var (
 // method that is not an endpoint.
 type Resolver[G any] func(ctx context.Context) (G, error)
 
-// KeyFromContext returns the key of a call: the <id> of the incoming metadata
-// "authorization: Key <id>" (the scheme is case-insensitive). It returns
-// ErrNoCredentials when the call has no authorization metadata, and
-// ErrKeyInvalid when it is not one Key credential.
-func KeyFromContext(ctx context.Context) (string, error) {
-	values := metadata.ValueFromIncomingContext(ctx, AuthorizationKey)
-	if len(values) == 0 {
-		return "", ErrNoCredentials
-	}
-	if len(values) > 1 {
-		return "", ErrKeyInvalid
-	}
-	scheme, id, ok := strings.Cut(strings.TrimSpace(values[0]), " ")
-	id = strings.TrimSpace(id)
-	if !ok || !strings.EqualFold(scheme, "Key") || id == "" || strings.ContainsAny(id, " \t") {
-		return "", ErrKeyInvalid
-	}
-	return id, nil
-}
-
-// WithKey returns ctx with the outgoing metadata "authorization: Key <id>",
-// for clients.
-func WithKey(ctx context.Context, id string) context.Context {
-	return metadata.AppendToOutgoingContext(ctx, AuthorizationKey, "Key "+id)
-}
-
 // Enforcer checks calls against the spec of the checker package whose Grant
 // and Decision types are G and D. Make one with New; it is safe for
 // concurrent use.
