@@ -24,11 +24,10 @@ const listInputs = "/clarifai.api.V2/ListInputs"
 // fixture is the example's list response and the interceptors of a caller
 // who may see its concepts (full) and of one who may not (reader).
 type fixture struct {
-	resp          *api.MultiInputResponse
-	handler       grpc.UnaryHandler
-	info          *grpc.UnaryServerInfo
-	full, reader  grpc.UnaryServerInterceptor
-	inPlaceReader grpc.UnaryServerInterceptor
+	resp         *api.MultiInputResponse
+	handler      grpc.UnaryHandler
+	info         *grpc.UnaryServerInfo
+	full, reader grpc.UnaryServerInterceptor
 }
 
 func newFixture(tb testing.TB) *fixture {
@@ -51,7 +50,6 @@ func newFixture(tb testing.TB) *fixture {
 		full:    scopegrpc.New[scopes.Grant, scopes.Decision](grant("Inputs:Get", "Concepts:Get")).UnaryServerInterceptor(),
 		reader:  scopegrpc.New[scopes.Grant, scopes.Decision](grant("Inputs:Get")).UnaryServerInterceptor(),
 	}
-	f.inPlaceReader = scopegrpc.New[scopes.Grant, scopes.Decision](grant("Inputs:Get"), scopegrpc.RedactInPlace()).UnaryServerInterceptor()
 	return f
 }
 
@@ -87,10 +85,9 @@ func TestFixture(t *testing.T) {
 // BenchmarkRedaction is the cost of redaction on the example's list response,
 // in parts, each its own sub-benchmark: marshal (proto.Marshal of the
 // response, what gRPC spends on it anyway), allowed (the interceptor for a
-// caller who may see everything: the check alone), redacted (the
+// caller who may see everything: the check alone) and redacted (the
 // interceptor for a caller who may not see the concepts: the check and the
-// redacted copy) and in-place (the same with RedactInPlace, on a response
-// the handler makes for the call).
+// redacted copy).
 func BenchmarkRedaction(b *testing.B) {
 	f := newFixture(b)
 	b.Run("marshal", func(b *testing.B) {
@@ -109,16 +106,6 @@ func BenchmarkRedaction(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			sink = f.call(b, f.reader)
-		}
-	})
-	b.Run("in-place", func(b *testing.B) {
-		fresh := func(context.Context, any) (any, error) { return proto.Clone(f.resp), nil }
-		b.ReportAllocs()
-		for b.Loop() {
-			b.StopTimer()
-			m, _ := fresh(nil, nil)
-			b.StartTimer()
-			sink, _ = f.inPlaceReader(context.Background(), nil, f.info, func(context.Context, any) (any, error) { return m, nil })
 		}
 	})
 }
