@@ -6,6 +6,9 @@ require (
 	github.com/casbin/casbin/v2 v2.135.0
 	github.com/open-policy-agent/opa v1.22.2
 	github.com/scopegen/scopegen v0.0.0
+	github.com/scopegen/scopegen/examples v0.0.0
+	google.golang.org/grpc v1.85.0
+	google.golang.org/protobuf v1.36.12
 )
 
 require (
@@ -34,10 +37,14 @@ require (
 	github.com/yashtewari/glob-intersection v0.2.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/crypto v0.57.0 // indirect
+	golang.org/x/net v0.60.0 // indirect
 	golang.org/x/sync v0.23.0 // indirect
 	golang.org/x/sys v0.48.0 // indirect
-	google.golang.org/protobuf v1.36.12 // indirect
+	golang.org/x/text v0.42.0 // indirect
+	google.golang.org/genproto/googleapis/rpc v0.0.0-20261110000943-09e21b237f2c // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
 
 replace github.com/scopegen/scopegen => ../
+
+replace github.com/scopegen/scopegen/examples => ../examples

@@ -58,6 +58,19 @@ go test -run '^$' -bench '^BenchmarkGenerate$' -count "$COUNT" -benchtime "$GENT
 echo "== scopegen diff benchmarks (-count $COUNT -benchtime $DIFFTIME)"
 go test -run '^$' -bench '^BenchmarkDiff$' -count "$COUNT" -benchtime "$DIFFTIME" -benchmem ./diff | tee -a "$RESULTS"
 
+echo "== redaction on the example's list response (bench/redact: -count $COUNT)"
+# Its own file: the table below is of the checkers. The target: redaction adds
+# under 25% of the time it takes to marshal the response (the median of
+# redaction-% over the runs of BenchmarkRedactionRatio).
+go test -run '^$' -bench '^BenchmarkRedaction' -count "$COUNT" -benchtime "$BENCHTIME" -benchmem ./redact | tee redaction.txt
+awk '/^BenchmarkRedactionRatio/ { for (i = 2; i < NF; i++) if ($(i+1) == "redaction-%") print $i }' redaction.txt | sort -n |
+	awk '{ v[++n] = $1 }
+	END {
+		if (n == 0) { print "redaction: no BenchmarkRedactionRatio result"; exit 1 }
+		m = (n % 2) ? v[(n+1)/2] : (v[n/2] + v[n/2+1]) / 2
+		printf "redaction adds %.1f%% of the marshal time of the response (median of %d runs): %s (target: under 25%%)\n", m, n, (m < 25 ? "PASS" : "FAIL")
+	}' | tee -a redaction.txt
+
 echo "== go build of the generated packages ($BUILDS fresh builds each)"
 go run ./internal/buildtime -n "$BUILDS" shipped api big | tee -a "$RESULTS"
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$RESULTS"

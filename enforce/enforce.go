@@ -1,9 +1,10 @@
 // Package enforce is what the transport adapters of scopegen (package
-// scopegrpc for gRPC, and any written for another transport) share: the
-// methods that the Grant and Decision types of every generated package have,
-// as the constraints adapters are instantiated with, the errors a service's
-// resolver returns for refused credentials, and the order in which a call is
-// decided.
+// scopegrpc for gRPC, and those for HTTP and Connect) share: the methods that
+// the Grant and Decision types of every generated package have, as the
+// constraints adapters are instantiated with, the errors a service's resolver
+// returns for refused credentials, the order in which a call is decided, and
+// the events that adapters report each decision with (Event, Hook, and
+// SlogHook, which logs them).
 //
 // An adapter is written once, as generic code over a Grant type G and its
 // Decision type D: the compiler instantiates it for each generated package,
@@ -51,6 +52,9 @@ type Decision[D any] interface {
 	// the service refuses the caller's key.
 	KeyNotFound() D
 	KeyInvalid() D
+	// SpecHash returns the version hash of the spec that made the decision:
+	// the constant SpecHash of the generated package.
+	SpecHash() string
 }
 
 // Grant is the Grant type of a generated package: what a caller may do. Its
@@ -58,6 +62,9 @@ type Decision[D any] interface {
 type Grant[D any] interface {
 	// Check decides a call of a full method name, e.g. "/pkg.Service/Method".
 	Check(fullMethod string) D
+	// KindName names the grant's principal kinds, e.g. "app_key"; "none" for
+	// the zero Grant.
+	KindName() string
 }
 
 // The errors a service's resolver returns for a call whose credentials give

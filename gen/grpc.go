@@ -18,6 +18,9 @@ const ScopeGRPC = "github.com/scopegen/scopegen/scopegrpc"
 // protoreflect is the import path of protobuf's reflection, in CheckRedactions.
 const protoreflect = "google.golang.org/protobuf/reflect/protoreflect"
 
+// enforcePath is the import path of package enforce, whose Hook WithHook takes.
+const enforcePath = "github.com/scopegen/scopegen/enforce"
+
 // GRPCOptions control the generation of the gRPC adapter of a checker
 // package.
 type GRPCOptions struct {
@@ -82,6 +85,7 @@ func GenerateGRPC(m *model.Model, opts GRPCOptions) ([]File, error) {
 			f.ImportName(opts.Core, opts.CorePackage)
 		}
 		f.ImportName(ScopeGRPC, "scopegrpc")
+		f.ImportName(enforcePath, "enforce")
 		f.ImportName(protoreflect, "protoreflect")
 		p.build(f)
 		var buf bytes.Buffer
@@ -98,7 +102,7 @@ func GenerateGRPC(m *model.Model, opts GRPCOptions) ([]File, error) {
 // NAMEpkg, so that none hides it. TestGRPCGlueNames keeps the list complete.
 var glueNames = map[string]bool{
 	"ctx": true, "id": true, "resolve": true, "opts": true, "pass": true, "domain": true, "services": true,
-	"context": true, "scopegrpc": true, "protoreflect": true,
+	"hook": true, "context": true, "scopegrpc": true, "protoreflect": true, "enforce": true,
 }
 
 // glue prints the gRPC adapter's glue.
@@ -137,9 +141,9 @@ func (g glue) enforceFile(f *jen.File) {
 	f.Add(doc("Option configures an Enforcer (scopegrpc.Option)."))
 	f.Type().Id("Option").Op("=").Add(lib("Option"))
 
-	f.Add(doc("The metadata keys of the errdetails.ErrorInfo of a denied call, and of the\ncredentials of a call (scopegrpc's constants)."))
+	f.Add(doc("The metadata keys of the errdetails.ErrorInfo of a denied call, of the\ncredentials of a call, and of the header listing the fields withheld from\nthe caller (scopegrpc's constants)."))
 	f.Const().DefsFunc(func(d *jen.Group) {
-		for _, name := range []string{"MetadataCode", "MetadataStatus", "MetadataEndpoint", "MetadataReason", "MetadataMissingScopes", "AuthorizationKey"} {
+		for _, name := range []string{"MetadataCode", "MetadataStatus", "MetadataEndpoint", "MetadataReason", "MetadataMissingScopes", "AuthorizationKey", "RedactedFieldsKey"} {
 			d.Id(name).Op("=").Add(lib(name))
 		}
 	})
@@ -163,6 +167,10 @@ func (g glue) enforceFile(f *jen.File) {
 	f.Func().Id("WithKey").Params(ctx(), jen.Id("id").String()).Qual("context", "Context").Block(
 		jen.Return(lib("WithKey").Call(jen.Id("ctx"), jen.Id("id"))),
 	)
+	f.Add(doc("BearerFromContext returns the bearer token of a call: the <token> of the\nincoming metadata \"authorization: Bearer <token>\" (scopegrpc.BearerFromContext)."))
+	f.Func().Id("BearerFromContext").Params(ctx()).Params(jen.String(), jen.Error()).Block(
+		jen.Return(lib("BearerFromContext").Call(jen.Id("ctx"))),
+	)
 	f.Add(doc("GrantFromContext returns the caller's grant in a handler of an endpoint\nwith request-dependent scopes, or of any endpoint with WithGrantInContext."))
 	f.Func().Id("GrantFromContext").Params(ctx()).Params(g.core("Grant"), jen.Bool()).Block(
 		jen.Return(lib("GrantFromContext").Types(g.core("Grant")).Call(jen.Id("ctx"))),
@@ -182,6 +190,7 @@ func (g glue) enforceFile(f *jen.File) {
 		"pass", jen.Func().Params(jen.Id("fullMethod").String()).Bool())
 	option("WithDomain", "WithDomain sets the Domain of the ErrorInfo of denied calls.", "domain", jen.String())
 	option("RedactInPlace", "RedactInPlace removes fields from the response messages the handlers return\ninstead of from copies of them; see scopegrpc.RedactInPlace.", "", nil)
+	option("WithHook", "WithHook reports the decision on every call to hook, as an enforce.Event\n(scopegrpc.WithHook).", "hook", jen.Qual(enforcePath, "Hook"))
 }
 
 // redactFile declares CheckRedactions.

@@ -6,11 +6,17 @@ import (
 	"github.com/scopegen/scopegen/internal/model"
 )
 
-// specFile prints the spec's principal kinds and outcomes: the Principal
-// constants and principalNames, and outcomeTable, which the fixed Outcome
-// constants index.
+// specFile prints the spec's version hash (SpecHash), its principal kinds
+// and outcomes: the Principal constants and principalNames, and
+// outcomeTable, which the fixed Outcome constants index.
 func (g *generator) specFile(f *jen.File) {
 	m := g.m
+	f.Add(doc("SpecHash is the version hash of the spec: the first 16 hex digits of the\n" +
+		"SHA-256 of its canonical form without comments: the same for a spec laid out\n" +
+		"or commented differently, another for any change of a value.\n" +
+		"Decision.SpecHash returns it, so that the events of the transport adapters\n" +
+		"say which spec decided a call."))
+	f.Const().Id("SpecHash").Op("=").Lit(m.SpecHash)
 	f.Const().DefsFunc(func(d *jen.Group) {
 		for _, p := range model.PrincipalNames {
 			d.Add(docf("%s is the %q principal kind.", p.GoName, p.Name))

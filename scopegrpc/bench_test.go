@@ -235,8 +235,9 @@ type fakeStream struct {
 	ctx context.Context
 }
 
-func (s *fakeStream) Context() context.Context { return s.ctx }
-func (s *fakeStream) SendMsg(any) error        { return nil }
+func (s *fakeStream) Context() context.Context    { return s.ctx }
+func (s *fakeStream) SendMsg(any) error           { return nil }
+func (s *fakeStream) SetHeader(metadata.MD) error { return nil }
 
 // TestRedactionResolvedOnce: the field paths of an endpoint are resolved on
 // its response type by the first call, not by each: a call that redacts

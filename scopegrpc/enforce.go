@@ -29,6 +29,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
@@ -60,8 +62,22 @@ const (
 )
 
 // AuthorizationKey is the metadata key of the credentials of a call:
-// "authorization: Key <id>".
+// "authorization: Key <id>" or "authorization: Bearer <token>".
 const AuthorizationKey = "authorization"
+
+// RedactedFieldsKey is the response header metadata key that lists the
+// response fields withheld from the caller: the spec's dotted field paths,
+// comma-separated in spec order, e.g. "redacted-fields:
+// inputs.data.concepts". It is a contract with clients: an allowed call
+// whose caller may not see some fields of its responses carries it (sent
+// with the response headers, before the handler runs, whatever the handler
+// returns), so that a field it lists is known to be withheld, and an absent
+// field that it does not list is known to be empty. It is absent when the
+// caller may see every field.
+const RedactedFieldsKey = "redacted-fields"
+
+// Transport is the Event.Transport of this adapter's events.
+const Transport = "grpc"
 
 // The errors a Resolver returns for a call whose credentials give no grant:
 // those of package enforce, which every adapter shares. Wrap them to say more
@@ -96,32 +112,6 @@ var (
 // method that is not an endpoint.
 type Resolver[G any] func(ctx context.Context) (G, error)
 
-// KeyFromContext returns the key of a call: the <id> of the incoming metadata
-// "authorization: Key <id>" (the scheme is case-insensitive). It returns
-// ErrNoCredentials when the call has no authorization metadata, and
-// ErrKeyInvalid when it is not one Key credential.
-func KeyFromContext(ctx context.Context) (string, error) {
-	values := metadata.ValueFromIncomingContext(ctx, AuthorizationKey)
-	if len(values) == 0 {
-		return "", ErrNoCredentials
-	}
-	if len(values) > 1 {
-		return "", ErrKeyInvalid
-	}
-	scheme, id, ok := strings.Cut(strings.TrimSpace(values[0]), " ")
-	id = strings.TrimSpace(id)
-	if !ok || !strings.EqualFold(scheme, "Key") || id == "" || strings.ContainsAny(id, " \t") {
-		return "", ErrKeyInvalid
-	}
-	return id, nil
-}
-
-// WithKey returns ctx with the outgoing metadata "authorization: Key <id>",
-// for clients.
-func WithKey(ctx context.Context, id string) context.Context {
-	return metadata.AppendToOutgoingContext(ctx, AuthorizationKey, "Key "+id)
-}
-
 // Enforcer checks calls against the spec of the checker package whose Grant
 // and Decision types are G and D. Make one with New; it is safe for
 // concurrent use.
@@ -129,6 +119,38 @@ type Enforcer[G enforce.Grant[D], D enforce.Decision[D]] struct {
 	resolve Resolver[G]
 	options
 	redactors redactors
+	headers   headers
+}
+
+// headers caches the metadata of the RedactedFieldsKey header by its value:
+// grpc copies the metadata it is given, so one MD serves every call. Reads
+// take no lock and allocate nothing; a writer copies the map.
+type headers struct {
+	byValue atomic.Pointer[map[string]metadata.MD]
+	mu      sync.Mutex
+}
+
+// of returns the header metadata listing the redacted fields.
+func (h *headers) of(fields string) metadata.MD {
+	if m := h.byValue.Load(); m != nil {
+		if md, ok := (*m)[fields]; ok {
+			return md
+		}
+	}
+	md := metadata.MD{RedactedFieldsKey: []string{fields}}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	next := map[string]metadata.MD{fields: md}
+	if m := h.byValue.Load(); m != nil {
+		if len(*m) >= 4096 {
+			return md
+		}
+		for k, v := range *m {
+			next[k] = v
+		}
+	}
+	h.byValue.Store(&next)
+	return md
 }
 
 // options are the settings of an Enforcer that Option sets.
@@ -137,6 +159,8 @@ type options struct {
 	domain         string
 	grantInContext bool
 	inPlace        bool
+	hook           enforce.Hook
+	shadow         func(ctx context.Context, fullMethod string) enforce.Verdict
 }
 
 // Option configures an Enforcer.
@@ -172,10 +196,47 @@ func WithDomain(domain string) Option {
 
 // RedactInPlace removes fields from the response messages the handlers return
 // instead of from copies of them. Use it only when handlers return messages
-// they made for the call, never ones they keep or share.
+// they made for the call, never ones they keep or share: without it, the
+// handler's messages are never changed (a test of this package checks it on
+// random messages), and redaction copies only the messages on the paths to
+// the fields it removes.
 func RedactInPlace() Option {
 	return func(o *options) {
 		o.inPlace = true
+	}
+}
+
+// WithHook reports the decision on every call of an endpoint of the spec,
+// and of a method that is not one (unless PassUnlisted lets it through), to
+// hook, as an enforce.Event whose Transport is "grpc": in the call's
+// goroutine, once the call is decided, before its handler runs or its denial
+// is sent. It adds no allocation of its own to an allowed call (the hook's
+// own are its business); BenchmarkHook measures what it costs. See
+// enforce.SlogHook for a hook that logs, and the module scopeotel for one
+// that records OpenTelemetry span attributes and a counter.
+func WithHook(hook enforce.Hook) Option {
+	return func(o *options) {
+		o.hook = hook
+	}
+}
+
+// WithShadow evaluates a candidate spec on every call in shadow mode: the
+// candidate's checker, whose Grant and Decision types are G2 and D2 (another
+// generated package, e.g. of a tighter spec being rolled out), decides each
+// call too, with the caller's grant in its own terms from resolve, after the
+// enforced spec has. Its decision changes nothing the client gets; it is
+// reported in the Event of the call (Event.Candidate), and Event.Differs
+// tells the calls whose decision or redaction the candidate would change.
+// It needs WithHook. The cost is that of a second resolve and check per call.
+func WithShadow[G2 enforce.Grant[D2], D2 enforce.Decision[D2]](resolve Resolver[G2]) Option {
+	if resolve == nil {
+		panic("scopegrpc.WithShadow: nil Resolver")
+	}
+	return func(o *options) {
+		o.shadow = func(ctx context.Context, fullMethod string) enforce.Verdict {
+			g, d, err := enforce.Decide[G2, D2](fullMethod, func() (G2, error) { return resolve(ctx) })
+			return enforce.VerdictOf(g, d, err)
+		}
 	}
 }
 
@@ -187,6 +248,9 @@ func New[G enforce.Grant[D], D enforce.Decision[D]](resolve Resolver[G], opts ..
 	e := &Enforcer[G, D]{resolve: resolve}
 	for _, o := range opts {
 		o(&e.options)
+	}
+	if e.shadow != nil && e.hook == nil {
+		panic("scopegrpc.New: WithShadow needs WithHook, which reports the candidate's decisions")
 	}
 	return e
 }
@@ -203,9 +267,10 @@ func (e *Enforcer[G, D]) ServerOptions() []grpc.ServerOption {
 // UnaryServerInterceptor returns the interceptor of unary calls: it refuses
 // a call the spec denies, and redacts the response of one it allows. It
 // allocates nothing of its own for an allowed call whose caller may see the
-// whole response, or whose response lacks the fields to remove along singular
-// fields; walking a repeated or map field allocates protoreflect's view of it,
-// and removing fields allocates a copy of the response (unless RedactInPlace).
+// whole response, or whose response lacks the fields to remove; removing
+// fields copies the messages on the paths to them (a few allocations,
+// grouped), unless RedactInPlace, and the RedactedFieldsKey header costs
+// what grpc.SetHeader does.
 func (e *Enforcer[G, D]) UnaryServerInterceptor() grpc.UnaryServerInterceptor {
 	return e.unary
 }
@@ -228,6 +293,11 @@ func (e *Enforcer[G, D]) unary(ctx context.Context, req any, info *grpc.UnarySer
 	if e.grantInContext || d.RequestScoped() {
 		ctx = context.WithValue(ctx, grantKey[G]{}, g)
 	}
+	if d.Redacts() && grpc.ServerTransportStreamFromContext(ctx) != nil {
+		if err := grpc.SetHeader(ctx, e.headers.of(enforce.RedactedFields(d))); err != nil {
+			return nil, err
+		}
+	}
 	resp, err := handler(ctx, req)
 	if err != nil || !d.Redacts() {
 		return resp, err
@@ -244,6 +314,11 @@ func (e *Enforcer[G, D]) stream(srv any, ss grpc.ServerStream, info *grpc.Stream
 	keep := !pass && (e.grantInContext || d.RequestScoped())
 	if pass || !keep && !d.Redacts() {
 		return handler(srv, ss)
+	}
+	if d.Redacts() {
+		if err := ss.SetHeader(e.headers.of(enforce.RedactedFields(d))); err != nil {
+			return err
+		}
 	}
 	if keep {
 		ctx = context.WithValue(ctx, grantKey[G]{}, g)
@@ -267,6 +342,9 @@ func (e *Enforcer[G, D]) authorize(ctx context.Context, fullMethod string) (g G,
 		}
 	}
 	g, d, err = enforce.Decide[G, D](fullMethod, func() (G, error) { return e.resolve(ctx) })
+	if e.hook != nil {
+		e.report(ctx, fullMethod, g, d, err)
+	}
 	if err != nil {
 		return g, d, false, resolverStatus(err)
 	}
@@ -274,6 +352,16 @@ func (e *Enforcer[G, D]) authorize(ctx context.Context, fullMethod string) (g G,
 		return g, d, false, e.deny(fullMethod, d)
 	}
 	return g, d, false, nil
+}
+
+// report sends the event of a call to the hook, with the candidate's
+// decision in shadow mode.
+func (e *Enforcer[G, D]) report(ctx context.Context, fullMethod string, g G, d D, err error) {
+	ev := enforce.Event{Transport: Transport, Method: fullMethod, Verdict: enforce.VerdictOf(g, d, err)}
+	if e.shadow != nil {
+		ev.Shadowed, ev.Candidate = true, e.shadow(ctx, fullMethod)
+	}
+	e.hook(ctx, ev)
 }
 
 // deny returns the status error of a denied call.

@@ -9,6 +9,7 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protopath"
@@ -83,12 +84,17 @@ func fuzzGrant(method string, scopeMask, inviteMask, flags uint8) scopes.Grant {
 // captureStream is a server stream that keeps the messages sent on it.
 type captureStream struct {
 	grpc.ServerStream
-	ctx  context.Context
-	sent []any
+	ctx    context.Context
+	sent   []any
+	header metadata.MD
 }
 
 func (s *captureStream) Context() context.Context { return s.ctx }
 func (s *captureStream) SendMsg(m any) error      { s.sent = append(s.sent, m); return nil }
+func (s *captureStream) SetHeader(md metadata.MD) error {
+	s.header = metadata.Join(s.header, md)
+	return nil
+}
 
 // hiddenFields returns the field paths of ep's response that g may not see,
 // straight from the spec's redactions: a field is hidden unless g holds every

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"math/bits"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,9 +30,11 @@ type redactors struct {
 // type.
 type redactor struct {
 	desc  protoreflect.MessageDescriptor
-	bad   uint64  // the redacted fields that are not fields of desc
-	errs  []error // why the i-th redacted field is not a field of desc, or nil
-	steps []*step // the first fields of the paths, which share their prefixes
+	typ   reflect.Type // the Go type of the messages, which plan is for
+	plan  *structNode  // the fast path of redactCopy for typ, or nil
+	bad   uint64       // the redacted fields that are not fields of desc
+	errs  []error      // why the i-th redacted field is not a field of desc, or nil
+	steps []*step      // the first fields of the paths, which share their prefixes
 }
 
 // step is a field on the paths of redacted fields. Bit i of a mask stands for
@@ -44,16 +47,16 @@ type step struct {
 }
 
 // redactorFor returns the redactor of the endpoint of d for messages of type
-// desc.
-func (e *Enforcer[G, D]) redactorFor(d D, desc protoreflect.MessageDescriptor) *redactor {
+// desc, of Go type typ.
+func (e *Enforcer[G, D]) redactorFor(d D, desc protoreflect.MessageDescriptor, typ reflect.Type) *redactor {
 	rs := &e.redactors
 	method := d.Method()
 	if m := rs.byMethod.Load(); m != nil {
-		if r := (*m)[method]; r != nil && r.desc == desc {
+		if r := (*m)[method]; r != nil && r.desc == desc && r.typ == typ {
 			return r
 		}
 	}
-	r := newRedactor(d.Redactable(), desc)
+	r := newRedactor(d.Redactable(), desc, typ)
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	next := map[string]*redactor{method: r}
@@ -69,9 +72,9 @@ func (e *Enforcer[G, D]) redactorFor(d D, desc protoreflect.MessageDescriptor) *
 }
 
 // newRedactor resolves fields, an endpoint's redacted fields in order, on
-// messages of type desc.
-func newRedactor(fields iter.Seq[string], desc protoreflect.MessageDescriptor) *redactor {
-	r := &redactor{desc: desc}
+// messages of type desc, of Go type typ.
+func newRedactor(fields iter.Seq[string], desc protoreflect.MessageDescriptor, typ reflect.Type) *redactor {
+	r := &redactor{desc: desc, typ: typ}
 	for field := range fields {
 		bit := uint64(1) << len(r.errs)
 		p, err := resolve(desc, field)
@@ -82,6 +85,7 @@ func newRedactor(fields iter.Seq[string], desc protoreflect.MessageDescriptor) *
 		}
 		r.errs = append(r.errs, err)
 	}
+	r.plan = structPlan(typ, r.steps)
 	return r
 }
 
@@ -116,9 +120,10 @@ func (r *redactor) mask(mask uint64) (uint64, error) {
 }
 
 // redact returns msg without the fields d redacts. Unless RedactInPlace is
-// set, it removes them from a copy, made only when one of them holds data. A
-// message it cannot redact ends the call with codes.Internal: a redacted field
-// never reaches the client.
+// set, it never changes msg: it copies only the messages on the paths to the
+// fields that hold data (redactCopy), and returns msg itself when none does.
+// A message it cannot redact ends the call with codes.Internal: a redacted
+// field never reaches the client.
 func (e *Enforcer[G, D]) redact(d D, msg any) (any, error) {
 	pm, ok := msg.(proto.Message)
 	if !ok {
@@ -128,20 +133,108 @@ func (e *Enforcer[G, D]) redact(d D, msg any) (any, error) {
 	if !m.IsValid() {
 		return msg, nil
 	}
-	r := e.redactorFor(d, m.Descriptor())
+	r := e.redactorFor(d, m.Descriptor(), reflect.TypeOf(msg))
 	mask, err := r.mask(d.RedactionMask())
 	if err != nil {
 		return nil, status.Errorf(codes.Internal, "cannot redact the response of %s: %v", d.Method(), err)
 	}
-	if !e.inPlace {
-		if !populated(m, r.steps, mask) {
-			return msg, nil
-		}
-		pm = proto.Clone(pm)
-		m = pm.ProtoReflect()
+	if e.inPlace {
+		clearFields(m, r.steps, mask)
+		return pm, nil
 	}
-	clearFields(m, r.steps, mask)
-	return pm, nil
+	if r.plan != nil {
+		if c, changed := r.plan.redactCopy(reflect.ValueOf(msg).UnsafePointer(), mask); changed {
+			return reflect.NewAt(r.typ.Elem(), c).Interface(), nil
+		}
+		return msg, nil
+	}
+	if c, changed := redactCopy(m, r.steps, mask); changed {
+		return c.Interface(), nil
+	}
+	return msg, nil
+}
+
+// redactCopy returns m without the data of the fields of mask, and whether
+// any of them held data. It never changes m: when one did, it returns a
+// shallow copy of m in which each field on the way to such a field is a
+// redacted copy in turn (a list or map a new one, holding m's elements but
+// for the copies), and every other field is m's own value, shared; else it
+// returns m. The cost is that of the messages on the paths, not of the whole
+// message as with proto.Clone.
+func redactCopy(m protoreflect.Message, steps []*step, mask uint64) (protoreflect.Message, bool) {
+	var c protoreflect.Message // the copy, made at the first change
+	for _, s := range steps {
+		if s.via&mask == 0 || !m.Has(s.fd) {
+			continue
+		}
+		switch {
+		case s.ends&mask != 0:
+			if c == nil {
+				c = shallowCopy(m)
+			}
+			c.Clear(s.fd)
+		case s.fd.IsList():
+			src := m.Get(s.fd).List()
+			var dst protoreflect.List
+			for i := range src.Len() {
+				v := src.Get(i)
+				r, changed := redactCopy(v.Message(), s.next, mask)
+				if changed && dst == nil {
+					if c == nil {
+						c = shallowCopy(m)
+					}
+					dst = c.NewField(s.fd).List()
+					for j := range i {
+						dst.Append(src.Get(j))
+					}
+				}
+				switch {
+				case changed:
+					dst.Append(protoreflect.ValueOfMessage(r))
+				case dst != nil:
+					dst.Append(v)
+				}
+			}
+			if dst != nil {
+				c.Set(s.fd, protoreflect.ValueOfList(dst))
+			}
+		case s.fd.IsMap():
+			src := m.Get(s.fd).Map()
+			if !populated(m, []*step{s}, mask) {
+				continue
+			}
+			if c == nil {
+				c = shallowCopy(m)
+			}
+			dst := c.NewField(s.fd).Map()
+			src.Range(func(k protoreflect.MapKey, v protoreflect.Value) bool {
+				if r, changed := redactCopy(v.Message(), s.next, mask); changed {
+					v = protoreflect.ValueOfMessage(r)
+				}
+				dst.Set(k, v)
+				return true
+			})
+			c.Set(s.fd, protoreflect.ValueOfMap(dst))
+		default:
+			r, changed := redactCopy(m.Get(s.fd).Message(), s.next, mask)
+			if !changed {
+				continue
+			}
+			if c == nil {
+				c = shallowCopy(m)
+			}
+			if s.fd.ContainingOneof() != nil {
+				// The copy shares m's oneof wrapper, which Set would
+				// write into: clear it from the copy first.
+				c.Clear(s.fd)
+			}
+			c.Set(s.fd, protoreflect.ValueOfMessage(r))
+		}
+	}
+	if c == nil {
+		return m, false
+	}
+	return c, true
 }
 
 // populated reports whether m holds data in a field of mask.

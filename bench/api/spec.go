@@ -3,6 +3,12 @@
 
 package api
 
+// SpecHash is the version hash of the spec: the first 16 hex digits of the
+// SHA-256 of its canonical form without comments: the same for a spec laid out
+// or commented differently, another for any change of a value.
+// Decision.SpecHash returns it, so that the events of the transport adapters
+// say which spec decided a call.
+const SpecHash = "af426b3fd5662761"
 const (
 	// AppKey is the "app_key" principal kind.
 	AppKey Principal = 1

@@ -71,3 +71,16 @@ func (d Decision) KeyNotFound() Decision {
 func (d Decision) KeyInvalid() Decision {
 	return Decision{endpoint: d.endpoint, reason: ReasonKeyInvalid}
 }
+
+// SpecHash returns the version hash of the spec that made the decision (the
+// constant SpecHash), for the events of transport adapters.
+func (d Decision) SpecHash() string {
+	return SpecHash
+}
+
+// KindName returns the names of the grant's principal kinds, as
+// Principal.String spells them: e.g. "app_key", or "none" for the zero Grant.
+// It allocates only for a grant of several kinds.
+func (g Grant) KindName() string {
+	return g.Kind().String()
+}

@@ -18,17 +18,33 @@ import (
 const downstreamEnv = "SCOPEGEN_DOWNSTREAM"
 
 // serverOutput is what testdata/downstream/server prints: each call ends as
-// the spec says, through the glue and through scopegrpc itself.
+// the spec says, through the glue, through scopegrpc itself, with a bearer
+// token, events and shadow mode, and with events alone.
 const serverOutput = `scopesgrpc reader ListInputs: OK
+  withheld: []
 scopesgrpc reader PostInputs: PermissionDenied 11007 CONN_INSUFFICIENT_SCOPES reason=missing_scopes missing=Inputs:Add
 scopesgrpc nobody ListInputs: Unauthenticated 11009 CONN_KEY_NOT_FOUND reason=key_not_found
 scopesgrpc - ListInputs: Unauthenticated 11009 CONN_KEY_NOT_FOUND reason=no_credentials missing=Inputs:Get
 scopesgrpc reader NoSuchMethod: NotFound 11101 CONN_DOES_NOT_EXIST reason=unknown_endpoint
 scopegrpc reader ListInputs: OK
+  withheld: []
 scopegrpc reader PostInputs: PermissionDenied 11007 CONN_INSUFFICIENT_SCOPES reason=missing_scopes missing=Inputs:Add
 scopegrpc nobody ListInputs: Unauthenticated 11009 CONN_KEY_NOT_FOUND reason=key_not_found
 scopegrpc - ListInputs: Unauthenticated 11009 CONN_KEY_NOT_FOUND reason=no_credentials missing=Inputs:Get
 scopegrpc reader NoSuchMethod: NotFound 11101 CONN_DOES_NOT_EXIST reason=unknown_endpoint
+everything reader ListInputs: OK
+  withheld: []
+everything reader PostInputs: PermissionDenied 11007 CONN_INSUFFICIENT_SCOPES reason=missing_scopes missing=Inputs:Add
+everything nobody ListInputs: Unauthenticated 11009 CONN_KEY_NOT_FOUND reason=key_not_found
+everything - ListInputs: Unauthenticated 11009 CONN_KEY_NOT_FOUND reason=no_credentials missing=Inputs:Get
+everything reader NoSuchMethod: NotFound 11101 CONN_DOES_NOT_EXIST reason=unknown_endpoint
+everything bearer ListInputs: OK
+log reader ListInputs: OK
+  withheld: []
+log reader PostInputs: PermissionDenied 11007 CONN_INSUFFICIENT_SCOPES reason=missing_scopes missing=Inputs:Add
+log nobody ListInputs: Unauthenticated 11009 CONN_KEY_NOT_FOUND reason=key_not_found
+log - ListInputs: Unauthenticated 11009 CONN_KEY_NOT_FOUND reason=no_credentials missing=Inputs:Get
+log reader NoSuchMethod: NotFound 11101 CONN_DOES_NOT_EXIST reason=unknown_endpoint
 `
 
 // TestDownstream is a newcomer's first hour: it follows the README's
@@ -101,8 +117,8 @@ func TestDownstream(t *testing.T) {
 		t.Fatalf("go.mod after the README's steps:\n%s", gomod)
 	}
 	generate := block(t, codeBlocks(downstream, "sh"), "go generate ./...")
-	if out, _ := sh(t, svc, env, generate); !strings.Contains(out, "./: wrote 12 files, 22 scopes, 37 endpoints\n") || !strings.Contains(strings.Join(strings.Fields(downstream), " "), "`./: wrote 12 files, 22 scopes, 37 endpoints` the first time") {
-		t.Errorf("go generate printed %q; the README says it prints `./: wrote 12 files, 22 scopes, 37 endpoints` the first time", out)
+	if out, _ := sh(t, svc, env, generate); !strings.Contains(out, "./: wrote 13 files, 22 scopes, 37 endpoints\n") || !strings.Contains(strings.Join(strings.Fields(downstream), " "), "`./: wrote 13 files, 22 scopes, 37 endpoints` the first time") {
+		t.Errorf("go generate printed %q; the README says it prints `./: wrote 13 files, 22 scopes, 37 endpoints` the first time", out)
 	}
 	ciLine := block(t, codeBlocks(downstream, "sh"), "go tool scopegen check")
 	sh(t, svc, env, ciLine)
@@ -171,7 +187,7 @@ func TestDownstream(t *testing.T) {
 		t.Error("the README no longer says how the //go:generate line changes with go install; update this test")
 	}
 	unTool := func(s string) string { return strings.ReplaceAll(s, "go tool scopegen", "scopegen") }
-	if out, _ := sh(t, plain, installed, unTool(generate)); !strings.Contains(out, "./: wrote 12 files") {
+	if out, _ := sh(t, plain, installed, unTool(generate)); !strings.Contains(out, "./: wrote 13 files") {
 		t.Errorf("go generate with scopegen installed printed %q", out)
 	}
 	copyProgram(t, "checker", plain)

@@ -25,7 +25,7 @@ func client(t *testing.T) api.V2Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return api.NewV2Client(grpctest.Serve(t, srv))
+	return api.NewV2Client(grpctest.Serve(t, srv.Server))
 }
 
 // TestTour runs the tour of go run ./clarifai/server -tour.

@@ -5,13 +5,11 @@ import (
 	"fmt"
 	"sync"
 
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/scopegen/scopegen/examples/clarifai/api"
-	"github.com/scopegen/scopegen/examples/clarifai/generatedgrpc"
 )
 
 // Service is an in-memory clarifai.api.V2 with a few inputs, concepts and
@@ -46,19 +44,6 @@ func NewService() *Service {
 			}}},
 		},
 	}
-}
-
-// NewServer returns a gRPC server of s that enforces the shipped spec, with
-// the keys of store. It checks at once that the spec's redacted fields are
-// fields of the service's responses.
-func NewServer(s *Service, store *Store, opts ...grpc.ServerOption) (*grpc.Server, error) {
-	if err := generatedgrpc.CheckRedactions(api.File_v2_proto.Services().ByName("V2")); err != nil {
-		return nil, err
-	}
-	enforcer := generatedgrpc.New(store.Resolve)
-	srv := grpc.NewServer(append(enforcer.ServerOptions(), opts...)...)
-	api.RegisterV2Server(srv, s)
-	return srv, nil
 }
 
 // The handlers return the inputs and models the service keeps: the adapter

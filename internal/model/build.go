@@ -48,6 +48,7 @@ func Build(f *spec.File) (*Model, error) {
 		f: f,
 		m: &Model{
 			Source:         sourceName(f.Name),
+			SpecHash:       specHash(f),
 			scopeByName:    map[string]*Scope{},
 			endpointByName: map[string]*Endpoint{},
 		},

@@ -54,6 +54,7 @@ const (
 // Model is a validated spec, ready to generate code from.
 type Model struct {
 	Source    string // the spec's name for generated comments: slash-separated, never absolute
+	SpecHash  string // the spec's version hash: 16 hex digits of the SHA-256 of its canonical form, without comments
 	Scopes    []*Scope
 	AllScope  *Scope // the scope with grants_all, or nil
 	MaxID     int    // largest scope id

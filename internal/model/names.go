@@ -80,7 +80,7 @@ var ReservedGoNames = map[string]bool{
 	"ParseScope": true, "ParsePrincipal": true, "ParsePreset": true, "NewSet": true, "NewGrant": true,
 	"LookupEndpoint": true, "LookupRoute": true, "Endpoints": true, "Scopes": true, "Presets": true, "AllScopes": true,
 	"AppKey": true, "PersonalAccessToken": true, "NumScopes": true, "NumEndpoints": true,
-	"MaxScopeID": true, "DeniedError": true, "SetWords": true,
+	"MaxScopeID": true, "DeniedError": true, "SetWords": true, "SpecHash": true,
 	"ReasonAllowed": true, "ReasonPublic": true, "ReasonUnknownEndpoint": true, "ReasonPrincipal": true,
 	"ReasonEndpointNotGranted": true, "ReasonMissingScopes": true, "OutcomeAllowed": true,
 	"MakeGrant": true, "ReasonNoCredentials": true, "ReasonKeyNotFound": true, "ReasonKeyInvalid": true,

@@ -14,8 +14,8 @@
 //     grantsAll (the scope that grants all, or 0), scopeInfo, allScopes,
 //     deprecatedScopes, Scope.Prerequisites, ParseScope, the Preset
 //     constants, numPresets and presetInfo;
-//   - spec.go: the Principal constants, allPrincipals, principalNames and
-//     outcomeTable;
+//   - spec.go: SpecHash, the Principal constants, allPrincipals,
+//     principalNames and outcomeTable;
 //   - endpoints.go: the Endpoint constants, NumEndpoints, endpointWords,
 //     allEndpoints, endpointTable, endpointMethods and endpointFastTable;
 //   - lookup.go: LookupEndpoint and Grant.Check, which ends as

@@ -3,6 +3,12 @@
 
 package core
 
+// SpecHash is the version hash of the spec: the first 16 hex digits of the
+// SHA-256 of its canonical form without comments: the same for a spec laid out
+// or commented differently, another for any change of a value.
+// Decision.SpecHash returns it, so that the events of the transport adapters
+// say which spec decided a call.
+const SpecHash = "d2d822532a7fc2b3"
 const (
 	// AppKey is the "app_key" principal kind.
 	AppKey Principal = 1

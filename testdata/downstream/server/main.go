@@ -14,6 +14,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"strings"
@@ -21,13 +22,20 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/emptypb"
 
+	"github.com/scopegen/scopegen/enforce"
 	"github.com/scopegen/scopegen/scopegrpc"
 
 	"example.com/svc/internal/scopes"
 	"example.com/svc/internal/scopes/scopesgrpc"
+
+	// The candidate spec of shadow mode would be a second generated
+	// package; this program shadows the spec with itself, which the
+	// README's wiring does not tell apart.
+	candidate "example.com/svc/internal/scopes"
 )
 
 // keyStore is the service's store of keys, here in memory.
@@ -43,6 +51,58 @@ func (s keyStore) Grant(ctx context.Context, id string) (scopes.Grant, error) {
 
 var store = keyStore{
 	"reader": scopes.MakeGrant(scopes.AppKey, scopes.NewSet(scopes.InputsGet, scopes.ConceptsGet)),
+}
+
+// Resolve returns the grant of the key "authorization: Key <id>" names.
+func (s keyStore) Resolve(ctx context.Context) (scopes.Grant, error) {
+	id, err := scopegrpc.KeyFromContext(ctx)
+	if err != nil {
+		return scopes.Grant{}, err
+	}
+	return s.Grant(ctx, id)
+}
+
+// tokenStore is the service's verifier of bearer tokens, here a table of
+// tokens and their grants.
+type tokenStore map[string]scopes.Grant
+
+// Resolve returns the grant of the token "authorization: Bearer <token>"
+// carries; a token it does not know is invalid.
+func (s tokenStore) Resolve(ctx context.Context) (scopes.Grant, error) {
+	token, err := scopegrpc.BearerFromContext(ctx)
+	if err != nil {
+		return scopes.Grant{}, err
+	}
+	if g, ok := s[token]; ok {
+		return g, nil
+	}
+	return scopes.Grant{}, scopesgrpc.ErrKeyInvalid
+}
+
+var tokens = tokenStore{"t0k3n": scopes.MakeGrant(scopes.PersonalAccessToken, scopes.NewSet(scopes.InputsGet, scopes.ConceptsGet))}
+
+// withEverything is the README's server with bearer tokens beside keys,
+// decision events logged with log/slog, and a candidate spec in shadow mode.
+func withEverything() *grpc.Server {
+	resolve := func(ctx context.Context) (scopes.Grant, error) {
+		if scheme, _, err := scopegrpc.CredentialFromContext(ctx); err == nil && scheme == scopegrpc.SchemeBearer {
+			return tokens.Resolve(ctx) // a refused token is scopesgrpc.ErrKeyInvalid
+		}
+		return store.Resolve(ctx) // "authorization: Key <id>"
+	}
+	resolveCandidate := func(ctx context.Context) (candidate.Grant, error) { return resolve(ctx) }
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	enforcer := scopesgrpc.New(resolve,
+		scopesgrpc.WithHook(enforce.SlogHook(logger)),
+		scopegrpc.WithShadow[candidate.Grant, candidate.Decision](resolveCandidate))
+	return grpc.NewServer(enforcer.ServerOptions()...)
+}
+
+// withLog is the README's server whose decisions are logged.
+func withLog(resolve scopesgrpc.Resolver) *grpc.Server {
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	enforcer := scopesgrpc.New(resolve, scopesgrpc.WithHook(enforce.SlogHook(logger)))
+	return grpc.NewServer(enforcer.ServerOptions()...)
 }
 
 // withGlue is the README's server, with the generated glue.
@@ -76,7 +136,7 @@ func main() {
 	for _, s := range []struct {
 		name string
 		srv  *grpc.Server
-	}{{"scopesgrpc", withGlue()}, {"scopegrpc", direct()}} {
+	}{{"scopesgrpc", withGlue()}, {"scopegrpc", direct()}, {"everything", withEverything()}, {"log", withLog(store.Resolve)}} {
 		if err := serve(s.name, s.srv); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
@@ -131,8 +191,29 @@ func serve(name string, srv *grpc.Server) error {
 		}
 		err := conn.Invoke(ctx, "/clarifai.api.V2/"+c.method, new(emptypb.Empty), new(emptypb.Empty))
 		fmt.Printf("%s %s %s: %s\n", name, or(c.key, "-"), c.method, describe(err))
+		if c.method == "ListInputs" && err == nil {
+			fmt.Printf("  withheld: %v\n", withheld(ctx, conn))
+		}
+	}
+	if name == "everything" {
+		ctx := metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer t0k3n")
+		err := conn.Invoke(ctx, "/clarifai.api.V2/ListInputs", new(emptypb.Empty), new(emptypb.Empty))
+		fmt.Printf("%s bearer ListInputs: %s\n", name, describe(err))
 	}
 	return nil
+}
+
+// withheld calls ListInputs and returns the fields the response header
+// says were redacted, as the README's client reads them.
+func withheld(ctx context.Context, conn *grpc.ClientConn) []string {
+	req, resp := new(emptypb.Empty), new(emptypb.Empty)
+	var header metadata.MD
+	err := conn.Invoke(ctx, "/clarifai.api.V2/ListInputs", req, resp, grpc.Header(&header))
+	withheld := header.Get(scopesgrpc.RedactedFieldsKey) // ["inputs.data.concepts"]
+	if err != nil {
+		return []string{err.Error()}
+	}
+	return withheld
 }
 
 // describe says how a call ended: its code and the ErrorInfo of a denial.

@@ -16,6 +16,7 @@ package testscopesgrpc
 
 import (
 	"context"
+	"github.com/scopegen/scopegen/enforce"
 	"github.com/scopegen/scopegen/internal/testonly/testscopes"
 	"github.com/scopegen/scopegen/scopegrpc"
 )
@@ -29,8 +30,9 @@ type Resolver = scopegrpc.Resolver[testscopes.Grant]
 // Option configures an Enforcer (scopegrpc.Option).
 type Option = scopegrpc.Option
 
-// The metadata keys of the errdetails.ErrorInfo of a denied call, and of the
-// credentials of a call (scopegrpc's constants).
+// The metadata keys of the errdetails.ErrorInfo of a denied call, of the
+// credentials of a call, and of the header listing the fields withheld from
+// the caller (scopegrpc's constants).
 const (
 	MetadataCode          = scopegrpc.MetadataCode
 	MetadataStatus        = scopegrpc.MetadataStatus
@@ -38,6 +40,7 @@ const (
 	MetadataReason        = scopegrpc.MetadataReason
 	MetadataMissingScopes = scopegrpc.MetadataMissingScopes
 	AuthorizationKey      = scopegrpc.AuthorizationKey
+	RedactedFieldsKey     = scopegrpc.RedactedFieldsKey
 )
 
 // The errors a Resolver returns for a call whose credentials give no grant
@@ -63,6 +66,12 @@ func KeyFromContext(ctx context.Context) (string, error) {
 // for clients.
 func WithKey(ctx context.Context, id string) context.Context {
 	return scopegrpc.WithKey(ctx, id)
+}
+
+// BearerFromContext returns the bearer token of a call: the <token> of the
+// incoming metadata "authorization: Bearer <token>" (scopegrpc.BearerFromContext).
+func BearerFromContext(ctx context.Context) (string, error) {
+	return scopegrpc.BearerFromContext(ctx)
 }
 
 // GrantFromContext returns the caller's grant in a handler of an endpoint
@@ -92,4 +101,10 @@ func WithDomain(domain string) Option {
 // instead of from copies of them; see scopegrpc.RedactInPlace.
 func RedactInPlace() Option {
 	return scopegrpc.RedactInPlace()
+}
+
+// WithHook reports the decision on every call to hook, as an enforce.Event
+// (scopegrpc.WithHook).
+func WithHook(hook enforce.Hook) Option {
+	return scopegrpc.WithHook(hook)
 }
