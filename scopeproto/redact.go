@@ -1,4 +1,4 @@
-package scopegrpc
+package scopeproto
 
 import (
 	"errors"
@@ -9,18 +9,36 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/scopegen/scopegen/enforce"
 )
 
-// redactors caches, per endpoint, its redacted fields resolved on the type of
-// its responses: the work of reading field paths is done once per type, not
-// per call. Reads take no lock and allocate nothing.
-type redactors struct {
+// Redactions is what Redact reads of a decision; every generated Decision
+// has these methods (enforce.Decision).
+type Redactions interface {
+	// Method is the endpoint decided on: the cache's key.
+	Method() string
+	// RedactionMask holds the bits of the fields of Redactable to remove.
+	RedactionMask() uint64
+	// Redactable iterates over the fields the endpoint redacts from some
+	// callers, as dotted paths of proto or JSON field names.
+	Redactable() iter.Seq[string]
+}
+
+// Redactor removes from response messages the fields that decisions
+// redact. It caches, per endpoint, the endpoint's redacted fields resolved on
+// the type of its responses, so that field paths are read once per type, not
+// per call; reads of the cache take no lock and allocate nothing. The zero
+// Redactor is ready to use; it is safe for concurrent use, and must not be
+// copied after first use.
+type Redactor struct {
+	// InPlace removes fields from the messages given to Redact instead of
+	// from copies of them. Set it only when handlers return messages they
+	// made for the call, never ones they keep or share.
+	InPlace bool
+
 	byMethod atomic.Pointer[map[string]*redactor]
 	mu       sync.Mutex // serializes writers, which copy the map
 }
@@ -45,8 +63,7 @@ type step struct {
 
 // redactorFor returns the redactor of the endpoint of d for messages of type
 // desc.
-func (e *Enforcer[G, D]) redactorFor(d D, desc protoreflect.MessageDescriptor) *redactor {
-	rs := &e.redactors
+func redactorFor[D Redactions](rs *Redactor, d D, desc protoreflect.MessageDescriptor) *redactor {
 	method := d.Method()
 	if m := rs.byMethod.Load(); m != nil {
 		if r := (*m)[method]; r != nil && r.desc == desc {
@@ -115,33 +132,30 @@ func (r *redactor) mask(mask uint64) (uint64, error) {
 	return mask, nil
 }
 
-// redact returns msg without the fields d redacts. Unless RedactInPlace is
-// set, it removes them from a copy, made only when one of them holds data. A
-// message it cannot redact ends the call with codes.Internal: a redacted field
-// never reaches the client.
-func (e *Enforcer[G, D]) redact(d D, msg any) (any, error) {
-	pm, ok := msg.(proto.Message)
-	if !ok {
-		return nil, status.Errorf(codes.Internal, "cannot redact the response of %s: %T is not a proto message", d.Method(), msg)
-	}
-	m := pm.ProtoReflect()
+// Redact returns msg without the fields d redacts (d.RedactionMask()): a
+// copy without them, made only when one of them holds data, or msg itself
+// with them removed when r.InPlace is set. It returns an error when a field
+// to remove is not a field of msg's type, to end the call with the
+// transport's internal error: a redacted field never reaches the client.
+func Redact[D Redactions](r *Redactor, d D, msg proto.Message) (proto.Message, error) {
+	m := msg.ProtoReflect()
 	if !m.IsValid() {
 		return msg, nil
 	}
-	r := e.redactorFor(d, m.Descriptor())
-	mask, err := r.mask(d.RedactionMask())
+	rd := redactorFor(r, d, m.Descriptor())
+	mask, err := rd.mask(d.RedactionMask())
 	if err != nil {
-		return nil, status.Errorf(codes.Internal, "cannot redact the response of %s: %v", d.Method(), err)
+		return nil, fmt.Errorf("cannot redact the response of %s: %v", d.Method(), err)
 	}
-	if !e.inPlace {
-		if !populated(m, r.steps, mask) {
+	if !r.InPlace {
+		if !populated(m, rd.steps, mask) {
 			return msg, nil
 		}
-		pm = proto.Clone(pm)
-		m = pm.ProtoReflect()
+		msg = proto.Clone(msg)
+		m = msg.ProtoReflect()
 	}
-	clearFields(m, r.steps, mask)
-	return pm, nil
+	clearFields(m, rd.steps, mask)
+	return msg, nil
 }
 
 // populated reports whether m holds data in a field of mask.
@@ -240,8 +254,7 @@ func resolve(desc protoreflect.MessageDescriptor, field string) ([]protoreflect.
 // of the checker whose Grant type is G that services serve, on the endpoint's
 // response type, and returns an error for each field that is not a field of
 // it. Call it when the server starts, so that a spec and a proto that
-// disagree fail then rather than at the first call (which ends with
-// codes.Internal).
+// disagree fail then rather than at the first call (which Redact fails).
 func CheckRedactions[G enforce.Grant[D], D enforce.Decision[D]](services ...protoreflect.ServiceDescriptor) error {
 	var errs []error
 	var none G
