@@ -97,6 +97,13 @@ func (s *Store) Resolve(ctx context.Context) (scopes.Grant, error) {
 	if err != nil {
 		return scopes.Grant{}, err
 	}
+	return s.Grant(id)
+}
+
+// Grant returns the grant of the key id, whichever transport the call came
+// by: ErrKeyNotFound for an unknown key, ErrKeyInvalid for one disabled or
+// expired.
+func (s *Store) Grant(id string) (scopes.Grant, error) {
 	k, ok := s.keys[id]
 	switch {
 	case !ok:
