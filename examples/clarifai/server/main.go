@@ -1,11 +1,12 @@
-// Command server serves a few Clarifai API methods on gRPC, enforcing the
-// shipped spec (spec/scopes.yaml) with in-memory keys. From the examples
-// directory:
+// Command server serves the Clarifai API methods of the shipped spec
+// (spec/scopes.yaml) on gRPC, Connect and REST, on one port, enforcing the
+// spec with in-memory keys on each. From the examples directory:
 //
 //	go run ./clarifai/server -tour   # serve on loopback, call it with every demo key, exit
 //	go run ./clarifai/server         # serve on localhost:50051 until interrupted
 //
-// and, in another terminal, go run ./clarifai/client -key app-reader ListInputs.
+// and, in another terminal, go run ./clarifai/client -key app-reader ListInputs
+// (-transport connect or rest for the other transports, or all for each).
 package main
 
 import (
@@ -31,11 +32,15 @@ func main() {
 	flag.Usage = func() {
 		fmt.Fprint(flag.CommandLine.Output(), `usage: server [-addr host:port] | server -tour
 
-Serves a few methods of clarifai.api.V2 on gRPC without TLS, enforcing the
-scopes of spec/scopes.yaml with in-memory demo keys (listed when it starts).
-Call it from another terminal, in the examples directory:
+Serves the methods of clarifai.api.V2 that spec/scopes.yaml lists, without
+TLS, on one port: on gRPC, on Connect (and gRPC-Web) at /clarifai.api.V2/...,
+and on REST at the paths of their google.api.http bindings (GET /v2/inputs),
+enforcing the scopes of the spec on each with in-memory demo keys (listed
+when it starts). Call it from another terminal, in the examples directory:
 
   go run ./clarifai/client -key app-reader ListInputs
+  go run ./clarifai/client -transport all -key app-reader ListInputs
+  curl -H 'Authorization: Key app-reader' localhost:50051/v2/inputs
 
 flags:
 `)
@@ -55,16 +60,18 @@ flags:
 	if err != nil {
 		log.Fatal(err)
 	}
-	srv, err := clarifai.NewServer(clarifai.NewService(), store)
+	transports, err := clarifai.NewTransports(clarifai.NewService(), store)
 	if err != nil {
 		log.Fatal(err)
 	}
+	defer transports.Close()
 	lis, err := net.Listen("tcp", *addr)
 	if err != nil {
 		log.Fatalf("%v; is another server running? Choose another address with -addr", err)
 	}
+	srv := clarifai.NewHTTPServer(transports.Handler)
 	go srv.Serve(lis)
-	defer srv.GracefulStop()
+	defer srv.Close()
 	if *tour {
 		conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
 		if err != nil {
@@ -76,8 +83,9 @@ flags:
 		}
 		return
 	}
-	fmt.Printf("serving clarifai.api.V2 on %s with the keys\n%s\n", lis.Addr(), clarifai.Describe(keys))
+	fmt.Printf("serving clarifai.api.V2 on %s (gRPC, Connect and REST) with the keys\n%s\n", lis.Addr(), clarifai.Describe(keys))
 	fmt.Printf("call it with: go run ./clarifai/client -addr %s -key app-reader ListInputs\n", lis.Addr())
+	fmt.Printf("or over REST: curl -H 'Authorization: Key app-reader' http://%s/v2/inputs\n", lis.Addr())
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, os.Interrupt)
 	<-stop
