@@ -60,11 +60,11 @@ type Route struct {
 // generated tables hold only integers and strings.
 type Table struct {
 	Nodes     []Node
-	Lits      []Lit  // the literal children of each node, sorted by segment
-	Ends      []End  // the bindings that end at each node
-	Endpoints []int  // the endpoints of each End
-	Custom    bool   // some binding has a custom verb
-	MaxDepth  int    // the most segments of a template
+	Lits      []Lit // the literal children of each node, sorted by segment
+	Ends      []End // the bindings that end at each node
+	Endpoints []int // the endpoints of each End
+	Custom    bool  // some binding has a custom verb
+	MaxDepth  int   // the most segments of a template
 }
 
 // Node is a node of the tree: the segments matched so far.
