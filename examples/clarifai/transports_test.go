@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -504,5 +505,34 @@ func TestTourOnEveryTransport(t *testing.T) {
 	}
 	if want := tour + "the same on grpc, connect, rest\n"; !same || out.String() != want {
 		t.Errorf("the tour on every transport gave\n%s\nwant\n%s", out.String(), want)
+	}
+}
+
+// TestREADMEThreeTransports: the lines of the tour on every transport that
+// the README's section "The example on three transports" quotes are lines
+// that go run ./clarifai/client -transport all -tour prints.
+func TestREADMEThreeTransports(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Skip("no README.md above the examples module:", err)
+	}
+	_, section, ok := strings.Cut(string(readme), "\n## The example on three transports\n")
+	if !ok {
+		t.Fatal("README.md has no section \"The example on three transports\"")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	_, block, ok := strings.Cut(section, "```text\n")
+	if !ok {
+		t.Fatal("the README's section \"The example on three transports\" has no ```text block of the tour")
+	}
+	block, _, _ = strings.Cut(block, "```")
+	printed := map[string]bool{}
+	for _, line := range strings.Split(tour+"the same on grpc, connect, rest\n", "\n") {
+		printed[line] = true
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(block, "\n"), "\n") {
+		if !printed[line] {
+			t.Errorf("the README quotes a line the tour on every transport does not print:\n%s", line)
+		}
 	}
 }
