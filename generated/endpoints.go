@@ -6,78 +6,236 @@ package generated
 // The endpoints of the spec, in spec order.
 const (
 	// GetConcept is /clarifai.api.V2/GetConcept.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/concepts/{concept_id}
+	//   - GET /v2/concepts/{concept_id}
 	GetConcept Endpoint = 1
 	// GetConceptCounts is /clarifai.api.V2/GetConceptCounts.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/concepts/status
+	//   - GET /v2/concepts/status
 	GetConceptCounts Endpoint = 2
 	// ListConcepts is /clarifai.api.V2/ListConcepts.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/concepts
+	//   - GET /v2/concepts
 	ListConcepts Endpoint = 3
 	// PatchConcepts is /clarifai.api.V2/PatchConcepts.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/concepts
+	//   - PATCH /v2/concepts
 	PatchConcepts Endpoint = 4
 	// PostConcepts is /clarifai.api.V2/PostConcepts.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/concepts
+	//   - POST /v2/concepts
 	PostConcepts Endpoint = 5
 	// PostConceptsSearches is /clarifai.api.V2/PostConceptsSearches.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/concepts/searches
+	//   - POST /v2/concepts/searches
 	PostConceptsSearches Endpoint = 6
 	// DeleteInput is /clarifai.api.V2/DeleteInput.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/inputs/{input_id}
+	//   - DELETE /v2/inputs/{input_id}
 	DeleteInput Endpoint = 7
 	// DeleteInputs is /clarifai.api.V2/DeleteInputs.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/inputs
+	//   - DELETE /v2/inputs
 	DeleteInputs Endpoint = 8
 	// GetInput is /clarifai.api.V2/GetInput.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/inputs/{input_id}
+	//   - GET /v2/inputs/{input_id}
 	GetInput Endpoint = 9
 	// GetInputCount is /clarifai.api.V2/GetInputCount.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/inputs/status
+	//   - GET /v2/inputs/status
 	GetInputCount Endpoint = 10
 	// ListInputs is /clarifai.api.V2/ListInputs.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/inputs
+	//   - GET /v2/inputs
 	ListInputs Endpoint = 11
 	// ListModelInputs is /clarifai.api.V2/ListModelInputs.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models/{model_id}/inputs
+	//   - GET /v2/models/{model_id}/inputs
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models/{model_id}/versions/{version_id}/inputs
+	//   - GET /v2/models/{model_id}/versions/{version_id}/inputs
 	ListModelInputs Endpoint = 12
 	// PatchInputs is /clarifai.api.V2/PatchInputs.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/inputs
+	//   - PATCH /v2/inputs
 	PatchInputs Endpoint = 13
 	// PostInputs is /clarifai.api.V2/PostInputs.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/inputs
+	//   - POST /v2/inputs
 	PostInputs Endpoint = 14
 	// DeleteModel is /clarifai.api.V2/DeleteModel.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models/{model_id}
+	//   - DELETE /v2/models/{model_id}
 	DeleteModel Endpoint = 15
 	// DeleteModelVersion is /clarifai.api.V2/DeleteModelVersion.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models/{model_id}/versions/{version_id}
+	//   - DELETE /v2/models/{model_id}/versions/{version_id}
 	DeleteModelVersion Endpoint = 16
 	// DeleteModels is /clarifai.api.V2/DeleteModels.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models
+	//   - DELETE /v2/models
 	DeleteModels Endpoint = 17
 	// GetModel is /clarifai.api.V2/GetModel.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models/{model_id}
+	//   - GET /v2/models/{model_id}
 	GetModel Endpoint = 18
 	// GetModelOutputInfo is /clarifai.api.V2/GetModelOutputInfo. The response is mostly the model's concepts, so it is refused without Concepts:Get.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models/{model_id}/output_info
+	//   - GET /v2/models/{model_id}/output_info
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models/{model_id}/versions/{version_id}/output_info
+	//   - GET /v2/models/{model_id}/versions/{version_id}/output_info
 	GetModelOutputInfo Endpoint = 19
 	// GetModelVersion is /clarifai.api.V2/GetModelVersion.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models/{model_id}/versions/{version_id}
+	//   - GET /v2/models/{model_id}/versions/{version_id}
 	GetModelVersion Endpoint = 20
 	// GetModelVersionMetrics is /clarifai.api.V2/GetModelVersionMetrics.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models/{model_id}/versions/{version_id}/metrics
+	//   - GET /v2/models/{model_id}/versions/{version_id}/metrics
 	GetModelVersionMetrics Endpoint = 21
 	// ListModelVersions is /clarifai.api.V2/ListModelVersions.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models/{model_id}/versions
+	//   - GET /v2/models/{model_id}/versions
 	ListModelVersions Endpoint = 22
 	// ListModels is /clarifai.api.V2/ListModels.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models
+	//   - GET /v2/users/{user_app_id.user_id}/models
+	//   - GET /v2/models
 	ListModels Endpoint = 23
 	// PatchModels is /clarifai.api.V2/PatchModels.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models
+	//   - PATCH /v2/models
 	PatchModels Endpoint = 24
 	// PostModelVersionMetrics is /clarifai.api.V2/PostModelVersionMetrics. Evaluates a model version.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models/{model_id}/versions/{version_id}/metrics
+	//   - POST /v2/models/{model_id}/versions/{version_id}/metrics
 	PostModelVersionMetrics Endpoint = 25
 	// PostModelVersions is /clarifai.api.V2/PostModelVersions. Creates a model version, which trains the model.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models/{model_id}/versions
+	//   - POST /v2/models/{model_id}/versions
 	PostModelVersions Endpoint = 26
 	// PostModels is /clarifai.api.V2/PostModels.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models
+	//   - POST /v2/models
 	PostModels Endpoint = 27
 	// PostModelsSearches is /clarifai.api.V2/PostModelsSearches.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models/searches
+	//   - POST /v2/models/searches
 	PostModelsSearches Endpoint = 28
 	// PostModelOutputs is /clarifai.api.V2/PostModelOutputs.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models/{model_id}/versions/{version_id}/outputs
+	//   - POST /v2/models/{model_id}/versions/{version_id}/outputs
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models/{model_id}/outputs
+	//   - POST /v2/models/{model_id}/outputs
+	//   - POST /v2/users/{runner_selector.deployment.user_id}/deployments/{runner_selector.deployment.id}/outputs
 	PostModelOutputs Endpoint = 29
 	// PostWorkflowResults is /clarifai.api.V2/PostWorkflowResults.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/workflows/{workflow_id}/versions/{version_id}/results
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/workflows/{workflow_id}/results
+	//   - POST /v2/workflows/{workflow_id}/results
 	PostWorkflowResults Endpoint = 30
 	// PostSearches is /clarifai.api.V2/PostSearches.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/searches
+	//   - POST /v2/searches
 	PostSearches Endpoint = 31
 	// DeleteWorkflow is /clarifai.api.V2/DeleteWorkflow.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/workflows/{workflow_id}
+	//   - DELETE /v2/workflows/{workflow_id}
 	DeleteWorkflow Endpoint = 32
 	// DeleteWorkflows is /clarifai.api.V2/DeleteWorkflows.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/workflows
+	//   - DELETE /v2/workflows
 	DeleteWorkflows Endpoint = 33
 	// GetWorkflow is /clarifai.api.V2/GetWorkflow.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/workflows/{workflow_id}
+	//   - GET /v2/workflows/{workflow_id}
 	GetWorkflow Endpoint = 34
 	// ListWorkflows is /clarifai.api.V2/ListWorkflows.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/workflows
+	//   - GET /v2/users/{user_app_id.user_id}/workflows
+	//   - GET /v2/workflows
 	ListWorkflows Endpoint = 35
 	// PatchWorkflows is /clarifai.api.V2/PatchWorkflows.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/workflows
+	//   - PATCH /v2/workflows
 	PatchWorkflows Endpoint = 36
 	// PostWorkflows is /clarifai.api.V2/PostWorkflows.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/workflows
+	//   - POST /v2/workflows
 	PostWorkflows Endpoint = 37
 )
 

@@ -68,16 +68,434 @@ var lookupSlots = [64]Endpoint{
 const routeCustom = false
 
 // routeNodes is the tree of the spec's HTTP bindings; node 0 is the path "/".
-var routeNodes = [1]routeNode{
+var routeNodes = [60]routeNode{
 	// /
-	{0, 0, 0, 0, 0, 0},
+	{0, 1, 0, 0, 0, 0},
+	// /v2
+	{1, 6, 0, 0, 0, 0},
+	// /v2/concepts
+	{7, 2, 10, 0, 0, 3},
+	// /v2/inputs
+	{9, 1, 12, 0, 3, 4},
+	// /v2/models
+	{10, 1, 14, 0, 7, 4},
+	// /v2/searches
+	{11, 0, 0, 0, 11, 1},
+	// /v2/users
+	{11, 0, 15, 0, 12, 0},
+	// /v2/workflows
+	{11, 0, 16, 0, 12, 4},
+	// /v2/concepts/searches
+	{11, 0, 0, 0, 16, 1},
+	// /v2/concepts/status
+	{11, 0, 0, 0, 17, 1},
+	// /v2/concepts/{}
+	{11, 0, 0, 0, 18, 1},
+	// /v2/inputs/status
+	{11, 0, 0, 0, 19, 1},
+	// /v2/inputs/{}
+	{11, 0, 0, 0, 20, 2},
+	// /v2/models/searches
+	{11, 0, 0, 0, 22, 1},
+	// /v2/models/{}
+	{11, 4, 0, 0, 23, 2},
+	// /v2/users/{}
+	{15, 4, 0, 0, 25, 0},
+	// /v2/workflows/{}
+	{19, 1, 0, 0, 25, 2},
+	// /v2/models/{}/inputs
+	{20, 0, 0, 0, 27, 1},
+	// /v2/models/{}/output_info
+	{20, 0, 0, 0, 28, 1},
+	// /v2/models/{}/outputs
+	{20, 0, 0, 0, 29, 1},
+	// /v2/models/{}/versions
+	{20, 0, 26, 0, 30, 2},
+	// /v2/users/{}/apps
+	{20, 0, 27, 0, 32, 0},
+	// /v2/users/{}/deployments
+	{20, 0, 28, 0, 32, 0},
+	// /v2/users/{}/models
+	{20, 0, 0, 0, 32, 1},
+	// /v2/users/{}/workflows
+	{20, 0, 0, 0, 33, 1},
+	// /v2/workflows/{}/results
+	{20, 0, 0, 0, 34, 1},
+	// /v2/models/{}/versions/{}
+	{20, 4, 0, 0, 35, 2},
+	// /v2/users/{}/apps/{}
+	{24, 5, 0, 0, 37, 0},
+	// /v2/users/{}/deployments/{}
+	{29, 1, 0, 0, 37, 0},
+	// /v2/models/{}/versions/{}/inputs
+	{30, 0, 0, 0, 37, 1},
+	// /v2/models/{}/versions/{}/metrics
+	{30, 0, 0, 0, 38, 2},
+	// /v2/models/{}/versions/{}/output_info
+	{30, 0, 0, 0, 40, 1},
+	// /v2/models/{}/versions/{}/outputs
+	{30, 0, 0, 0, 41, 1},
+	// /v2/users/{}/apps/{}/concepts
+	{30, 2, 41, 0, 42, 3},
+	// /v2/users/{}/apps/{}/inputs
+	{32, 1, 43, 0, 45, 4},
+	// /v2/users/{}/apps/{}/models
+	{33, 1, 45, 0, 49, 4},
+	// /v2/users/{}/apps/{}/searches
+	{34, 0, 0, 0, 53, 1},
+	// /v2/users/{}/apps/{}/workflows
+	{34, 0, 46, 0, 54, 4},
+	// /v2/users/{}/deployments/{}/outputs
+	{34, 0, 0, 0, 58, 1},
+	// /v2/users/{}/apps/{}/concepts/searches
+	{34, 0, 0, 0, 59, 1},
+	// /v2/users/{}/apps/{}/concepts/status
+	{34, 0, 0, 0, 60, 1},
+	// /v2/users/{}/apps/{}/concepts/{}
+	{34, 0, 0, 0, 61, 1},
+	// /v2/users/{}/apps/{}/inputs/status
+	{34, 0, 0, 0, 62, 1},
+	// /v2/users/{}/apps/{}/inputs/{}
+	{34, 0, 0, 0, 63, 2},
+	// /v2/users/{}/apps/{}/models/searches
+	{34, 0, 0, 0, 65, 1},
+	// /v2/users/{}/apps/{}/models/{}
+	{34, 4, 0, 0, 66, 2},
+	// /v2/users/{}/apps/{}/workflows/{}
+	{38, 2, 0, 0, 68, 2},
+	// /v2/users/{}/apps/{}/models/{}/inputs
+	{40, 0, 0, 0, 70, 1},
+	// /v2/users/{}/apps/{}/models/{}/output_info
+	{40, 0, 0, 0, 71, 1},
+	// /v2/users/{}/apps/{}/models/{}/outputs
+	{40, 0, 0, 0, 72, 1},
+	// /v2/users/{}/apps/{}/models/{}/versions
+	{40, 0, 53, 0, 73, 2},
+	// /v2/users/{}/apps/{}/workflows/{}/results
+	{40, 0, 0, 0, 75, 1},
+	// /v2/users/{}/apps/{}/workflows/{}/versions
+	{40, 0, 54, 0, 76, 0},
+	// /v2/users/{}/apps/{}/models/{}/versions/{}
+	{40, 4, 0, 0, 76, 2},
+	// /v2/users/{}/apps/{}/workflows/{}/versions/{}
+	{44, 1, 0, 0, 78, 0},
+	// /v2/users/{}/apps/{}/models/{}/versions/{}/inputs
+	{45, 0, 0, 0, 78, 1},
+	// /v2/users/{}/apps/{}/models/{}/versions/{}/metrics
+	{45, 0, 0, 0, 79, 2},
+	// /v2/users/{}/apps/{}/models/{}/versions/{}/output_info
+	{45, 0, 0, 0, 81, 1},
+	// /v2/users/{}/apps/{}/models/{}/versions/{}/outputs
+	{45, 0, 0, 0, 82, 1},
+	// /v2/users/{}/apps/{}/workflows/{}/versions/{}/results
+	{45, 0, 0, 0, 83, 1},
 }
 
 // routeLits are the literal children of the nodes, each node's sorted.
-var routeLits = [0]routeLit{}
+var routeLits = [45]routeLit{
+	{"v2", 1},
+	{"concepts", 2},
+	{"inputs", 3},
+	{"models", 4},
+	{"searches", 5},
+	{"users", 6},
+	{"workflows", 7},
+	{"searches", 8},
+	{"status", 9},
+	{"status", 11},
+	{"searches", 13},
+	{"inputs", 17},
+	{"output_info", 18},
+	{"outputs", 19},
+	{"versions", 20},
+	{"apps", 21},
+	{"deployments", 22},
+	{"models", 23},
+	{"workflows", 24},
+	{"results", 25},
+	{"inputs", 29},
+	{"metrics", 30},
+	{"output_info", 31},
+	{"outputs", 32},
+	{"concepts", 33},
+	{"inputs", 34},
+	{"models", 35},
+	{"searches", 36},
+	{"workflows", 37},
+	{"outputs", 38},
+	{"searches", 39},
+	{"status", 40},
+	{"status", 42},
+	{"searches", 44},
+	{"inputs", 47},
+	{"output_info", 48},
+	{"outputs", 49},
+	{"versions", 50},
+	{"results", 51},
+	{"versions", 52},
+	{"inputs", 55},
+	{"metrics", 56},
+	{"output_info", 57},
+	{"outputs", 58},
+	{"results", 59},
+}
 
 // routeEnds are the bindings that end at each node.
-var routeEnds = [0]routeEnd{}
+var routeEnds = [84]routeEnd{
+	// GET /v2/concepts
+	{"GET", "", 0, 1},
+	// PATCH /v2/concepts
+	{"PATCH", "", 1, 1},
+	// POST /v2/concepts
+	{"POST", "", 2, 1},
+	// DELETE /v2/inputs
+	{"DELETE", "", 3, 1},
+	// GET /v2/inputs
+	{"GET", "", 4, 1},
+	// PATCH /v2/inputs
+	{"PATCH", "", 5, 1},
+	// POST /v2/inputs
+	{"POST", "", 6, 1},
+	// DELETE /v2/models
+	{"DELETE", "", 7, 1},
+	// GET /v2/models
+	{"GET", "", 8, 1},
+	// PATCH /v2/models
+	{"PATCH", "", 9, 1},
+	// POST /v2/models
+	{"POST", "", 10, 1},
+	// POST /v2/searches
+	{"POST", "", 11, 1},
+	// DELETE /v2/workflows
+	{"DELETE", "", 12, 1},
+	// GET /v2/workflows
+	{"GET", "", 13, 1},
+	// PATCH /v2/workflows
+	{"PATCH", "", 14, 1},
+	// POST /v2/workflows
+	{"POST", "", 15, 1},
+	// POST /v2/concepts/searches
+	{"POST", "", 16, 1},
+	// GET /v2/concepts/status
+	{"GET", "", 17, 1},
+	// GET /v2/concepts/{}
+	{"GET", "", 18, 1},
+	// GET /v2/inputs/status
+	{"GET", "", 19, 1},
+	// DELETE /v2/inputs/{}
+	{"DELETE", "", 20, 1},
+	// GET /v2/inputs/{}
+	{"GET", "", 21, 1},
+	// POST /v2/models/searches
+	{"POST", "", 22, 1},
+	// DELETE /v2/models/{}
+	{"DELETE", "", 23, 1},
+	// GET /v2/models/{}
+	{"GET", "", 24, 1},
+	// DELETE /v2/workflows/{}
+	{"DELETE", "", 25, 1},
+	// GET /v2/workflows/{}
+	{"GET", "", 26, 1},
+	// GET /v2/models/{}/inputs
+	{"GET", "", 27, 1},
+	// GET /v2/models/{}/output_info
+	{"GET", "", 28, 1},
+	// POST /v2/models/{}/outputs
+	{"POST", "", 29, 1},
+	// GET /v2/models/{}/versions
+	{"GET", "", 30, 1},
+	// POST /v2/models/{}/versions
+	{"POST", "", 31, 1},
+	// GET /v2/users/{}/models
+	{"GET", "", 32, 1},
+	// GET /v2/users/{}/workflows
+	{"GET", "", 33, 1},
+	// POST /v2/workflows/{}/results
+	{"POST", "", 34, 1},
+	// DELETE /v2/models/{}/versions/{}
+	{"DELETE", "", 35, 1},
+	// GET /v2/models/{}/versions/{}
+	{"GET", "", 36, 1},
+	// GET /v2/models/{}/versions/{}/inputs
+	{"GET", "", 37, 1},
+	// GET /v2/models/{}/versions/{}/metrics
+	{"GET", "", 38, 1},
+	// POST /v2/models/{}/versions/{}/metrics
+	{"POST", "", 39, 1},
+	// GET /v2/models/{}/versions/{}/output_info
+	{"GET", "", 40, 1},
+	// POST /v2/models/{}/versions/{}/outputs
+	{"POST", "", 41, 1},
+	// GET /v2/users/{}/apps/{}/concepts
+	{"GET", "", 42, 1},
+	// PATCH /v2/users/{}/apps/{}/concepts
+	{"PATCH", "", 43, 1},
+	// POST /v2/users/{}/apps/{}/concepts
+	{"POST", "", 44, 1},
+	// DELETE /v2/users/{}/apps/{}/inputs
+	{"DELETE", "", 45, 1},
+	// GET /v2/users/{}/apps/{}/inputs
+	{"GET", "", 46, 1},
+	// PATCH /v2/users/{}/apps/{}/inputs
+	{"PATCH", "", 47, 1},
+	// POST /v2/users/{}/apps/{}/inputs
+	{"POST", "", 48, 1},
+	// DELETE /v2/users/{}/apps/{}/models
+	{"DELETE", "", 49, 1},
+	// GET /v2/users/{}/apps/{}/models
+	{"GET", "", 50, 1},
+	// PATCH /v2/users/{}/apps/{}/models
+	{"PATCH", "", 51, 1},
+	// POST /v2/users/{}/apps/{}/models
+	{"POST", "", 52, 1},
+	// POST /v2/users/{}/apps/{}/searches
+	{"POST", "", 53, 1},
+	// DELETE /v2/users/{}/apps/{}/workflows
+	{"DELETE", "", 54, 1},
+	// GET /v2/users/{}/apps/{}/workflows
+	{"GET", "", 55, 1},
+	// PATCH /v2/users/{}/apps/{}/workflows
+	{"PATCH", "", 56, 1},
+	// POST /v2/users/{}/apps/{}/workflows
+	{"POST", "", 57, 1},
+	// POST /v2/users/{}/deployments/{}/outputs
+	{"POST", "", 58, 1},
+	// POST /v2/users/{}/apps/{}/concepts/searches
+	{"POST", "", 59, 1},
+	// GET /v2/users/{}/apps/{}/concepts/status
+	{"GET", "", 60, 1},
+	// GET /v2/users/{}/apps/{}/concepts/{}
+	{"GET", "", 61, 1},
+	// GET /v2/users/{}/apps/{}/inputs/status
+	{"GET", "", 62, 1},
+	// DELETE /v2/users/{}/apps/{}/inputs/{}
+	{"DELETE", "", 63, 1},
+	// GET /v2/users/{}/apps/{}/inputs/{}
+	{"GET", "", 64, 1},
+	// POST /v2/users/{}/apps/{}/models/searches
+	{"POST", "", 65, 1},
+	// DELETE /v2/users/{}/apps/{}/models/{}
+	{"DELETE", "", 66, 1},
+	// GET /v2/users/{}/apps/{}/models/{}
+	{"GET", "", 67, 1},
+	// DELETE /v2/users/{}/apps/{}/workflows/{}
+	{"DELETE", "", 68, 1},
+	// GET /v2/users/{}/apps/{}/workflows/{}
+	{"GET", "", 69, 1},
+	// GET /v2/users/{}/apps/{}/models/{}/inputs
+	{"GET", "", 70, 1},
+	// GET /v2/users/{}/apps/{}/models/{}/output_info
+	{"GET", "", 71, 1},
+	// POST /v2/users/{}/apps/{}/models/{}/outputs
+	{"POST", "", 72, 1},
+	// GET /v2/users/{}/apps/{}/models/{}/versions
+	{"GET", "", 73, 1},
+	// POST /v2/users/{}/apps/{}/models/{}/versions
+	{"POST", "", 74, 1},
+	// POST /v2/users/{}/apps/{}/workflows/{}/results
+	{"POST", "", 75, 1},
+	// DELETE /v2/users/{}/apps/{}/models/{}/versions/{}
+	{"DELETE", "", 76, 1},
+	// GET /v2/users/{}/apps/{}/models/{}/versions/{}
+	{"GET", "", 77, 1},
+	// GET /v2/users/{}/apps/{}/models/{}/versions/{}/inputs
+	{"GET", "", 78, 1},
+	// GET /v2/users/{}/apps/{}/models/{}/versions/{}/metrics
+	{"GET", "", 79, 1},
+	// POST /v2/users/{}/apps/{}/models/{}/versions/{}/metrics
+	{"POST", "", 80, 1},
+	// GET /v2/users/{}/apps/{}/models/{}/versions/{}/output_info
+	{"GET", "", 81, 1},
+	// POST /v2/users/{}/apps/{}/models/{}/versions/{}/outputs
+	{"POST", "", 82, 1},
+	// POST /v2/users/{}/apps/{}/workflows/{}/versions/{}/results
+	{"POST", "", 83, 1},
+}
 
 // routeEndpoints are the endpoints of the bindings, in routeEnds' order.
-var routeEndpoints = [0]Endpoint{}
+var routeEndpoints = [84]Endpoint{
+	ListConcepts,
+	PatchConcepts,
+	PostConcepts,
+	DeleteInputs,
+	ListInputs,
+	PatchInputs,
+	PostInputs,
+	DeleteModels,
+	ListModels,
+	PatchModels,
+	PostModels,
+	PostSearches,
+	DeleteWorkflows,
+	ListWorkflows,
+	PatchWorkflows,
+	PostWorkflows,
+	PostConceptsSearches,
+	GetConceptCounts,
+	GetConcept,
+	GetInputCount,
+	DeleteInput,
+	GetInput,
+	PostModelsSearches,
+	DeleteModel,
+	GetModel,
+	DeleteWorkflow,
+	GetWorkflow,
+	ListModelInputs,
+	GetModelOutputInfo,
+	PostModelOutputs,
+	ListModelVersions,
+	PostModelVersions,
+	ListModels,
+	ListWorkflows,
+	PostWorkflowResults,
+	DeleteModelVersion,
+	GetModelVersion,
+	ListModelInputs,
+	GetModelVersionMetrics,
+	PostModelVersionMetrics,
+	GetModelOutputInfo,
+	PostModelOutputs,
+	ListConcepts,
+	PatchConcepts,
+	PostConcepts,
+	DeleteInputs,
+	ListInputs,
+	PatchInputs,
+	PostInputs,
+	DeleteModels,
+	ListModels,
+	PatchModels,
+	PostModels,
+	PostSearches,
+	DeleteWorkflows,
+	ListWorkflows,
+	PatchWorkflows,
+	PostWorkflows,
+	PostModelOutputs,
+	PostConceptsSearches,
+	GetConceptCounts,
+	GetConcept,
+	GetInputCount,
+	DeleteInput,
+	GetInput,
+	PostModelsSearches,
+	DeleteModel,
+	GetModel,
+	DeleteWorkflow,
+	GetWorkflow,
+	ListModelInputs,
+	GetModelOutputInfo,
+	PostModelOutputs,
+	ListModelVersions,
+	PostModelVersions,
+	PostWorkflowResults,
+	DeleteModelVersion,
+	GetModelVersion,
+	ListModelInputs,
+	GetModelVersionMetrics,
+	PostModelVersionMetrics,
+	GetModelOutputInfo,
+	PostModelOutputs,
+	PostWorkflowResults,
+}

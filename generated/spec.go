@@ -8,7 +8,7 @@ package generated
 // or commented differently, another for any change of a value.
 // Decision.SpecHash returns it, so that the events of the transport adapters
 // say which spec decided a call.
-const SpecHash = "80231cf37ebea36a"
+const SpecHash = "480c54192a17dacd"
 const (
 	// AppKey is the "app_key" principal kind.
 	AppKey Principal = 1

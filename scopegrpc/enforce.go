@@ -27,38 +27,37 @@ package scopegrpc
 import (
 	"context"
 	"errors"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
 	"github.com/scopegen/scopegen/enforce"
+	"github.com/scopegen/scopegen/scopeproto"
 )
 
-// The metadata keys of the errdetails.ErrorInfo of a denied call.
+// The metadata keys of the errdetails.ErrorInfo of a denied call: those of
+// package scopeproto, which the Connect adapter shares.
 const (
 	// MetadataCode is the outcome's numeric code, e.g. "11007".
-	MetadataCode = "code"
+	MetadataCode = scopeproto.MetadataCode
 	// MetadataStatus is the outcome's status name, e.g.
 	// "CONN_INSUFFICIENT_SCOPES"; ErrorInfo.Reason holds it too.
-	MetadataStatus = "status"
+	MetadataStatus = scopeproto.MetadataStatus
 	// MetadataEndpoint is the full method called, e.g. "/pkg.Service/Method".
-	MetadataEndpoint = "endpoint"
+	MetadataEndpoint = scopeproto.MetadataEndpoint
 	// MetadataReason says why the call was denied: the name of the checker's
 	// Reason ("missing_scopes", "principal", "endpoint_not_granted",
 	// "no_credentials", "unknown_endpoint"), or "key_not_found" or
 	// "key_invalid" when the Resolver refused the key.
-	MetadataReason = "reason"
+	MetadataReason = scopeproto.MetadataReason
 	// MetadataMissingScopes lists the scopes the endpoint requires that the
 	// caller lacks, comma-separated, e.g. "Inputs:Get,Concepts:Get"; it is
 	// absent when none are missing or the key was refused.
-	MetadataMissingScopes = "missing_scopes"
+	MetadataMissingScopes = scopeproto.MetadataMissingScopes
 )
 
 // AuthorizationKey is the metadata key of the credentials of a call:
@@ -118,8 +117,8 @@ type Resolver[G any] func(ctx context.Context) (G, error)
 type Enforcer[G enforce.Grant[D], D enforce.Decision[D]] struct {
 	resolve Resolver[G]
 	options
-	redactors redactors
-	headers   headers
+	redactor scopeproto.Redactor
+	headers  headers
 }
 
 // headers caches the metadata of the RedactedFieldsKey header by its value:
@@ -252,6 +251,7 @@ func New[G enforce.Grant[D], D enforce.Decision[D]](resolve Resolver[G], opts ..
 	if e.shadow != nil && e.hook == nil {
 		panic("scopegrpc.New: WithShadow needs WithHook, which reports the candidate's decisions")
 	}
+	e.redactor.InPlace = e.inPlace
 	return e
 }
 
@@ -366,46 +366,11 @@ func (e *Enforcer[G, D]) report(ctx context.Context, fullMethod string, g G, d D
 
 // deny returns the status error of a denied call.
 func (e *Enforcer[G, D]) deny(fullMethod string, d D) error {
-	code := codes.Code(d.GRPCCode())
-	if d.ReasonName() == enforce.ReasonNoCredentials {
-		code = codes.Unauthenticated
-	}
-	md := map[string]string{
-		MetadataCode:     strconv.Itoa(d.Code()),
-		MetadataEndpoint: fullMethod,
-		MetadataReason:   d.ReasonName(),
-		MetadataStatus:   d.Status(),
-	}
-	var missing []string
-	for s := range d.MissingNames() {
-		missing = append(missing, s)
-	}
-	if len(missing) > 0 {
-		md[MetadataMissingScopes] = strings.Join(missing, ",")
-	}
-	domain := e.domain
-	if domain == "" {
-		domain = serviceOf(fullMethod)
-	}
-	st := status.New(code, d.Message())
-	if detailed, err := st.WithDetails(&errdetails.ErrorInfo{
-		Domain:   domain,
-		Metadata: md,
-		Reason:   d.Status(),
-	}); err == nil {
+	st := status.New(codes.Code(scopeproto.Code(d)), d.Message())
+	if detailed, err := st.WithDetails(scopeproto.ErrorInfo(d, fullMethod, e.domain)); err == nil {
 		st = detailed
 	}
 	return st.Err()
-}
-
-// serviceOf returns the service of a full method name: "pkg.Service" of
-// "/pkg.Service/Method".
-func serviceOf(fullMethod string) string {
-	s := strings.TrimPrefix(fullMethod, "/")
-	if i := strings.LastIndexByte(s, '/'); i > 0 {
-		return s[:i]
-	}
-	return s
 }
 
 // grantKey is the context key of the caller's grant of type G.

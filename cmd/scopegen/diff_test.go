@@ -350,10 +350,12 @@ var reviewEdits = []struct{ from, to string }{
 	{"    requires: [Concepts:Get, Models:Get]\n  - method: /clarifai.api.V2/GetModelVersion\n",
 		"    requires: [Models:Get]\n  - method: /clarifai.api.V2/GetModelVersion\n"},
 	{"  - name: Workflows:Get\n", "  - name: Workflows:Read\n"},
-	{"  - method: /clarifai.api.V2/GetWorkflow\n    requires: [Workflows:Get]\n  - method: /clarifai.api.V2/ListWorkflows\n    requires: [Workflows:Get]\n",
-		"  - method: /clarifai.api.V2/GetWorkflow\n    requires: [Workflows:Read]\n  - method: /clarifai.api.V2/ListWorkflows\n    requires: [Workflows:Read]\n"},
-	{"  - method: /clarifai.api.V2/PostWorkflows\n    requires: [Workflows:Add]\n",
-		"  - method: /clarifai.api.V2/PostWorkflows\n    requires: [Workflows:Add]\n  - method: /clarifai.api.V2/ListWorkflowVersions\n    requires: [Workflows:Read]\n"},
+	{"      - \"GET /v2/workflows/{workflow_id}\"\n    requires: [Workflows:Get]\n",
+		"      - \"GET /v2/workflows/{workflow_id}\"\n    requires: [Workflows:Read]\n"},
+	{"      - \"GET /v2/workflows\"\n    requires: [Workflows:Get]\n",
+		"      - \"GET /v2/workflows\"\n    requires: [Workflows:Read]\n"},
+	{"      - \"POST /v2/workflows\"\n    requires: [Workflows:Add]\n",
+		"      - \"POST /v2/workflows\"\n    requires: [Workflows:Add]\n  - method: /clarifai.api.V2/ListWorkflowVersions\n    requires: [Workflows:Read]\n"},
 }
 
 // TestReviewExample checks that the README's example pull request is the

@@ -121,8 +121,8 @@ func TestCheckShowsSpecChangeInDocs(t *testing.T) {
 		"--- " + ref + "\n+++ " + ref,
 		"\n-| `Search` | 60 | Search by inputs and concepts. |",
 		"\n+| `Search` | 60 | Search inputs, concepts and models. |",
-		"\n-| `/clarifai.api.V2/GetModelOutputInfo` | app_key, pat | `Concepts:Get`, `Models:Get` |",
-		"\n+| `/clarifai.api.V2/GetModelOutputInfo` | app_key, pat | `Models:Get` |",
+		"/output_info` | app_key, pat | `Concepts:Get`, `Models:Get` |", // GetModelOutputInfo's row, after its HTTP bindings
+		"/output_info` | app_key, pat | `Models:Get` |",
 		"--- " + filepath.ToSlash(filepath.Join(out, "endpoints.go")),
 	} {
 		if !strings.Contains(stdout, want) {

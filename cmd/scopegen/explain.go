@@ -37,9 +37,13 @@ func runExplain(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error
 	}
 	switch {
 	case len(pos) == 0:
-		return usagef("missing METHOD; e.g. scopegen explain -scopes Inputs:Get /clarifai.api.V2/ListInputs")
+		return usagef("missing METHOD; e.g. scopegen explain -scopes Inputs:Get /clarifai.api.V2/ListInputs, or an HTTP request: \"GET /v2/inputs\"")
 	case len(pos) > 1:
-		return usagef("want one METHOD, got %d arguments (%s); flags may come before or after METHOD, and lists are comma-separated", len(pos), strings.Join(pos, " "))
+		return usagef("want one METHOD or one \"VERB /path\" (quoted), got %d arguments (%s); flags may come before or after it, and lists are comma-separated", len(pos), strings.Join(pos, " "))
+	}
+	verb, path, isHTTP := explain.ParseHTTP(pos[0])
+	if !isHTTP && strings.ContainsAny(pos[0], " \t") {
+		return usagef("%q is neither a method nor an HTTP request \"VERB /path\", e.g. \"GET /v2/inputs\" (the verb in upper case, one space, the raw path)", pos[0])
 	}
 	m, err := loadModel(f.spec)
 	if err != nil {
@@ -50,7 +54,7 @@ func runExplain(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error
 			return usageError{err.Error()}
 		}
 	}
-	x := explain.Explain(m, explain.Call{
+	c := explain.Call{
 		Method:          pos[0],
 		Kind:            f.kind,
 		Scopes:          splitList(f.scopes),
@@ -59,7 +63,11 @@ func runExplain(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error
 		InviteScopes:    splitList(f.inviteScopes),
 		InviteEndpoints: splitList(f.inviteEndpoints),
 		Request:         f.request,
-	})
+	}
+	x := explain.Explain(m, c)
+	if isHTTP {
+		x = explain.ExplainHTTP(m, c, verb, path)
+	}
 	if f.json {
 		b, err := json.Marshal(x)
 		if err != nil {

@@ -923,3 +923,28 @@ func TestHelp(t *testing.T) {
 		t.Errorf("explain -scopes x -h: exit %d", code)
 	}
 }
+
+// TestExplainHTTP: an HTTP request "VERB /path" in place of METHOD is
+// decided by the spec's bindings; -json adds what it reached; a request no
+// binding matches is denied as an unknown endpoint, and an argument with a
+// space that is no request is a usage error.
+func TestExplainHTTP(t *testing.T) {
+	code, out, errOut := scopegen(t, "explain", "-spec", clarifai, "-scopes", "Inputs:Get", "GET /v2/users/me/apps/main/inputs")
+	if code != 0 || errOut != "" || !strings.HasPrefix(out, "ALLOWED\n  request    GET /v2/users/me/apps/main/inputs: binding GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/inputs of /clarifai.api.V2/ListInputs\n  method     /clarifai.api.V2/ListInputs\n") {
+		t.Errorf("exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+	code, v := explainJSON(t, "-spec", clarifai, "-scopes", "Inputs:Get", "POST /v2/inputs")
+	h, _ := v["http"].(map[string]any)
+	if code != 1 || v["method"] != postInputs || v["reason"] != "missing_scopes" || h["verb"] != "POST" || h["path"] != "/v2/inputs" || h["binding"] != "POST /v2/inputs" || len(strs(t, h["endpoints"])) != 1 {
+		t.Errorf("POST /v2/inputs: exit %d, %v", code, v)
+	}
+	code, v = explainJSON(t, "-spec", clarifai, "-scopes", "All", "GET /v2/inputs/")
+	if h, _ := v["http"].(map[string]any); code != 1 || v["reason"] != "unknown_endpoint" || v["method"] != "" || len(strs(t, h["endpoints"])) != 0 {
+		t.Errorf("GET /v2/inputs/: exit %d, %v", code, v)
+	}
+	for _, arg := range []string{"get /v2/inputs", "GET v2/inputs", "GET /v2/a b"} {
+		if code, _, errOut := scopegen(t, "explain", "-spec", clarifai, arg); code != 2 || !strings.Contains(errOut, "neither a method nor an HTTP request") {
+			t.Errorf("explain %q: exit %d, stderr %q; want a usage error", arg, code, errOut)
+		}
+	}
+}

@@ -81,7 +81,7 @@ func TestREADMEExamples(t *testing.T) {
 			t.Errorf("console block does not start with %q: %q", prompt, command)
 			continue
 		}
-		args := strings.Fields(strings.TrimPrefix(command, prompt))
+		args := shellFields(strings.TrimPrefix(command, prompt))
 		var stdout, stderr bytes.Buffer
 		run(args, &stdout, &stderr)
 		got := stdout.String()
@@ -101,6 +101,34 @@ func TestREADMEExamples(t *testing.T) {
 			}
 		}
 	}
+}
+
+// shellFields splits a command line into words as a shell does for the
+// README's examples: at spaces, except inside double quotes, which are
+// removed ("GET /v2/inputs" is one word).
+func shellFields(line string) []string {
+	var words []string
+	var word strings.Builder
+	in, quoted := false, false
+	for _, r := range line {
+		switch {
+		case r == '"':
+			quoted, in = !quoted, true
+		case r == ' ' && !quoted:
+			if in {
+				words = append(words, word.String())
+				word.Reset()
+			}
+			in = false
+		default:
+			word.WriteRune(r)
+			in = true
+		}
+	}
+	if in {
+		words = append(words, word.String())
+	}
+	return words
 }
 
 // numberWord spells n as the README does: in words up to ten.
@@ -383,21 +411,28 @@ const downstreamPrograms = "../../testdata/downstream"
 // TestREADMEGoExamples: every ```go block of the README is a //go:generate
 // line, which TestDownstream runs as the README's steps say, or is quoted
 // verbatim (but for its indentation) from a program of testdata/downstream,
-// which TestDownstream builds and runs.
+// which TestDownstream builds and runs, or from the example server in
+// examples/clarifai (not its generated code), which .ci/run builds and whose
+// tests it runs.
 func TestREADMEGoExamples(t *testing.T) {
 	var programs []string
-	err := filepath.WalkDir(downstreamPrograms, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && strings.HasSuffix(path, ".go") {
-			data, err := os.ReadFile(path)
-			if err != nil {
-				return err
+	for _, dir := range []string{downstreamPrograms, "../../examples/clarifai"} {
+		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && d.IsDir() && d.Name() == "api" {
+				return filepath.SkipDir
 			}
-			programs = append(programs, unindent(string(data)))
+			if err == nil && strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") {
+				data, err := os.ReadFile(path)
+				if err != nil {
+					return err
+				}
+				programs = append(programs, unindent(string(data)))
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	blocks := codeBlocks(readme(t), "go")
 	if len(blocks) == 0 {
@@ -408,7 +443,7 @@ func TestREADMEGoExamples(t *testing.T) {
 			continue
 		}
 		if !slices.ContainsFunc(programs, func(p string) bool { return strings.Contains(p, unindent(block)) }) {
-			t.Errorf("this Go example of the README is not in a program of testdata/downstream, so nothing runs it:\n%s", block)
+			t.Errorf("this Go example of the README is not in a program of testdata/downstream or examples/clarifai, so nothing runs it:\n%s", block)
 		}
 	}
 }

@@ -61,13 +61,20 @@ var commands = []command{
 			"Exit status: 0 in sync, 1 stale (a unified diff is printed) or the spec is\n" +
 			"invalid, 2 usage error.",
 		runCheck},
-	{"explain", "[-spec F] [-kind app_key|pat|none] [-scopes a,b] [-endpoints m1,m2] [-invite-scopes a,b] [-invite-endpoints m1,m2] [-request SCOPE] [-json] METHOD",
-		"show whether a key may call METHOD, and why",
+	{"explain", "[-spec F] [-kind app_key|pat|none] [-scopes a,b] [-endpoints m1,m2] [-invite-scopes a,b] [-invite-endpoints m1,m2] [-request SCOPE] [-json] METHOD | \"VERB /path\"",
+		"show whether a key may call METHOD, or make an HTTP request, and why",
 		"Decides a call of METHOD (a full gRPC method name, e.g. /clarifai.api.V2/ListInputs)\n" +
 			"by a key of kind -kind holding the op scopes -scopes, restricted to the endpoints\n" +
 			"-endpoints, and explains the decision: the principal, the endpoint restriction,\n" +
 			"each required scope, the scopes the handler checks for some requests, and the\n" +
 			"response fields redacted.\n\n" +
+			"In place of METHOD, an HTTP request \"VERB /path\" (one argument, quoted: the verb\n" +
+			"in upper case, the raw path, e.g. \"GET /v2/inputs\") is decided by the spec's HTTP\n" +
+			"bindings, as the generated CheckHTTP decides it: the endpoint whose binding the\n" +
+			"request matches; when several endpoints share that binding, the request is\n" +
+			"allowed only when every one of them allows it (fail closed), and explain says\n" +
+			"how each decided. -json adds \"http\": the verb, the path, the endpoints reached\n" +
+			"and the binding matched. A request no binding matches is an unknown endpoint.\n\n" +
 			"With -invite-scopes or -invite-endpoints the caller is a collaborator: the call\n" +
 			"is decided on what both the key and the invite allow (their intersection).\n\n" +
 			"-kind none decides a call without credentials; -request SCOPE a request for\n" +

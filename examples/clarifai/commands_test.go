@@ -103,6 +103,19 @@ func TestCommands(t *testing.T) {
 	if code != 1 || !strings.HasPrefix(stdout, "Unauthenticated: ") || !strings.Contains(stdout, "reason=no_credentials") {
 		t.Errorf("ListInputs without a key: exit %d, stdout %q", code, stdout)
 	}
+	code, stdout, _ = run(t, client, "-addr", addr, "-transport", "all", "-tour")
+	if code != 0 || !strings.HasSuffix(stdout, "\nthe same on grpc, connect, rest\n") {
+		t.Errorf("the tour on every transport: exit %d, stdout %q", code, stdout)
+	}
+	code, stdout, _ = run(t, client, "-addr", addr, "-transport", "all", "-key", "app-reader", "ListConcepts")
+	line := " PermissionDenied: the key lacks the scopes this call needs [11007 CONN_INSUFFICIENT_SCOPES reason=missing_scopes missing=Concepts:Get]\n"
+	if want := "grpc    " + line + "connect " + line + "rest    " + line; code != 1 || stdout != want {
+		t.Errorf("ListConcepts with app-reader on every transport: exit %d, stdout %q; want 1, %q", code, stdout, want)
+	}
+	code, stdout, _ = run(t, client, "-addr", addr, "-transport", "rest", "-key", "app-reader", "ListInputs")
+	if code != 0 || !strings.Contains(stdout, `"dog-1"`) || strings.Contains(stdout, "concepts") {
+		t.Errorf("ListInputs with app-reader over REST: exit %d, stdout %q; want the inputs without their concepts", code, stdout)
+	}
 	code, _, stderr = run(t, client, "-addr", addr, "Nope")
 	if code != 2 || !strings.HasPrefix(stderr, `client: unknown method "Nope"`) {
 		t.Errorf("an unknown method: exit %d, stderr %q", code, stderr)

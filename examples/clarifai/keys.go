@@ -1,7 +1,10 @@
-// Package clarifai is a small gRPC server of a few Clarifai API methods that
-// enforces the shipped spec (spec/scopes.yaml) with the generated adapter
-// generatedgrpc: in-memory keys with scopes, endpoint restrictions, a kind,
-// an expiry and a disabled flag; a tour that calls it with each of them.
+// Package clarifai is a small server of the Clarifai API methods of the
+// shipped spec (spec/scopes.yaml) that enforces the spec on gRPC (with the
+// generated adapter generatedgrpc), on Connect (scopeconnect) and on REST
+// (grpc-gateway through the gRPC server), on one port (NewTransports):
+// in-memory keys with scopes, endpoint restrictions, a kind, an expiry and a
+// disabled flag; a client of each transport; a tour that calls it with each
+// key, on one transport or on all three.
 //
 // Start it with one command, from the examples directory:
 //
@@ -97,6 +100,13 @@ func (s *Store) Resolve(ctx context.Context) (scopes.Grant, error) {
 	if err != nil {
 		return scopes.Grant{}, err
 	}
+	return s.Grant(id)
+}
+
+// Grant returns the grant of the key id, whichever transport the call came
+// by: ErrKeyNotFound for an unknown key, ErrKeyInvalid for one disabled or
+// expired.
+func (s *Store) Grant(id string) (scopes.Grant, error) {
 	k, ok := s.keys[id]
 	switch {
 	case !ok:

@@ -17,9 +17,11 @@ import (
 // calls a key may not make and redact concepts from responses.
 type Service struct {
 	api.UnimplementedV2Server
-	mu     sync.Mutex
-	inputs []*api.Input
-	models []*api.Model
+	mu        sync.Mutex
+	inputs    []*api.Input
+	models    []*api.Model
+	versions  map[string][]*api.ModelVersion // by model id
+	workflows []*api.Workflow
 }
 
 func concept(id string, v float32) *api.Concept { return &api.Concept{Id: id, Name: id, Value: v} }
@@ -43,6 +45,8 @@ func NewService() *Service {
 				Concepts: []*api.Concept{concept("cat", 1), concept("dog", 1), concept("grass", 1)},
 			}}},
 		},
+		versions:  map[string][]*api.ModelVersion{"pets": {{Id: "v1", Description: "first training"}}},
+		workflows: []*api.Workflow{{Id: "general", Description: "detects pets"}},
 	}
 }
 
@@ -66,6 +70,8 @@ func (s *Service) ListInputs(context.Context, *api.ListInputsRequest) (*api.Mult
 	return &api.MultiInputResponse{Inputs: append([]*api.Input(nil), s.inputs...)}, nil
 }
 
+// PostInputs adds inputs, or replaces those of the same ids: a request
+// made again (on another transport, say) gives the same response.
 func (s *Service) PostInputs(_ context.Context, req *api.PostInputsRequest) (*api.MultiInputResponse, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -75,7 +81,7 @@ func (s *Service) PostInputs(_ context.Context, req *api.PostInputsRequest) (*ap
 		if in.Id == "" {
 			in.Id = fmt.Sprintf("input-%d", len(s.inputs)+1)
 		}
-		s.inputs = append(s.inputs, in)
+		s.inputs = upsert(s.inputs, in, (*api.Input).GetId)
 		added = append(added, in)
 	}
 	return &api.MultiInputResponse{Inputs: added}, nil
@@ -99,7 +105,8 @@ func (s *Service) GetModel(_ context.Context, req *api.GetModelRequest) (*api.Si
 }
 
 func (s *Service) PostModelOutputs(_ context.Context, req *api.PostModelOutputsRequest) (*api.MultiOutputResponse, error) {
-	if req.ModelId != "pets" {
+	deployed := req.ModelId == "" && req.GetRunnerSelector().GetDeployment().GetId() != ""
+	if req.ModelId != "pets" && !deployed {
 		return nil, status.Errorf(codes.NotFound, "no model %q", req.ModelId)
 	}
 	out := &api.MultiOutputResponse{}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -145,4 +146,59 @@ func Tour(ctx context.Context, c api.V2Client, w io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", key, call, result)
 	}
 	return tw.Flush()
+}
+
+// Transport is a client of the service over one transport.
+type Transport struct {
+	Name   string // GRPC, Connect or REST
+	Client api.V2Client
+}
+
+// TourAll makes each call of Steps on every transport and writes what each
+// gave: one line when they all agree, one line per transport otherwise. It
+// reports whether they all agreed on every call.
+func TourAll(ctx context.Context, transports []Transport, w io.Writer) (bool, error) {
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "KEY\tCALL\tRESULT")
+	same := true
+	for _, s := range Steps {
+		key := s.Key
+		if key == "" {
+			key = "(none)"
+		}
+		call := s.Method
+		if s.Arg != "" && !strings.HasPrefix(s.Arg, "https:") {
+			call += " " + s.Arg
+		}
+		results := make([]string, len(transports))
+		for i, t := range transports {
+			resp, err := Invoke(ctx, t.Client, s.Key, s.Method, s.Arg)
+			if err != nil {
+				results[i] = Explain(err)
+			} else {
+				results[i] = Summary(resp)
+			}
+		}
+		if slices.Equal(results, slices.Repeat(results[:1], len(results))) {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", key, call, results[0])
+			continue
+		}
+		same = false
+		for i, t := range transports {
+			fmt.Fprintf(tw, "%s\t%s\t%s: %s\n", key, call, t.Name, results[i])
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return same, err
+	}
+	var names []string
+	for _, t := range transports {
+		names = append(names, t.Name)
+	}
+	if same {
+		fmt.Fprintf(w, "the same on %s\n", strings.Join(names, ", "))
+	} else {
+		fmt.Fprintf(w, "the transports differ (%s)\n", strings.Join(names, ", "))
+	}
+	return same, nil
 }

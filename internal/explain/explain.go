@@ -67,6 +67,9 @@ type Explanation struct {
 	Collaborator     bool                `json:"collaborator"`
 	Grant            Grant               `json:"grant"` // the effective grant the call was decided on
 	Message          string              `json:"message"`
+	// HTTP is the HTTP request decided (ExplainHTTP), and the endpoints it
+	// reached; nil, and left out of the JSON, for a call of a method.
+	HTTP *HTTPRequest `json:"http,omitempty"`
 
 	lines []string // the explanation for text output, after the first line
 }

@@ -3,10 +3,12 @@
 //	go run ./clarifai/client -key app-reader ListInputs
 //	go run ./clarifai/client -key app-full GetInput dog-1
 //	go run ./clarifai/client -tour
+//	go run ./clarifai/client -transport all -tour
 //
-// It prints the response as JSON or, for a denied call, the gRPC status and
-// its ErrorInfo detail. Bad arguments print what is wrong and the usage, and
-// exit with status 2.
+// It calls on gRPC, Connect or REST (-transport), or on each (-transport
+// all), and prints the response as JSON or, for a denied call, the status
+// and its ErrorInfo detail, which read the same on every transport. Bad
+// arguments print what is wrong and the usage, and exit with status 2.
 package main
 
 import (
@@ -18,13 +20,12 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 
@@ -40,6 +41,7 @@ func main() {
 // with Arg and Key.
 type call struct {
 	addr, key   string
+	transport   string // grpc, connect, rest, or all
 	tour        bool
 	method, arg string
 }
@@ -79,12 +81,19 @@ func parse(fs *flag.FlagSet, args []string) (call, error) {
 	fs.StringVar(&c.addr, "addr", "localhost:50051", "the server's `host:port`")
 	fs.StringVar(&c.key, "key", "", "call with this key `id` (none: no credentials)")
 	fs.BoolVar(&c.tour, "tour", false, "call the server with every demo key")
+	fs.StringVar(&c.transport, "transport", clarifai.GRPC, "call on `grpc`, connect or rest, or on each: all")
 	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	if err := checkAddr(c.addr); err != nil {
 		return c, err
+	}
+	if c.transport != "all" && !slices.Contains(clarifai.TransportNames, c.transport) {
+		return c, usagef("-transport %q: use one of %s, or all", c.transport, strings.Join(clarifai.TransportNames, ", "))
+	}
+	if c.transport != clarifai.GRPC && (strings.Contains(c.addr, ":///") || strings.HasPrefix(c.addr, "unix:")) {
+		return c, usagef("-addr %q is a gRPC target; -transport %s needs host:port", c.addr, c.transport)
 	}
 	args = fs.Args()
 	if c.tour {
@@ -152,13 +161,15 @@ func checkArg(method, want, arg string) error {
 // usage prints the usage, the methods and the flags.
 func usage(fs *flag.FlagSet) {
 	w := fs.Output()
-	fmt.Fprintf(w, `usage: client [-addr host:port] [-key id] METHOD [ARG]
-       client [-addr host:port] -tour
+	fmt.Fprintf(w, `usage: client [-addr host:port] [-transport grpc|connect|rest|all] [-key id] METHOD [ARG]
+       client [-addr host:port] [-transport grpc|connect|rest|all] -tour
 
 Calls the example server (go run ./clarifai/server) with a demo key, sent as
-"authorization: Key <id>", and prints the response as JSON or, for a denied
-call, the gRPC status and its ErrorInfo detail (exit status 1). With -tour it
-makes the calls of the tour with every demo key. Bad arguments exit with
+"authorization: Key <id>", on gRPC, Connect or REST, and prints the response
+as JSON or, for a denied call, the status and its ErrorInfo detail (exit
+status 1), the same on every transport. With -tour it makes the calls of the
+tour with every demo key; with -transport all it makes each call on every
+transport, and says whether they agree. Bad arguments exit with
 status 2.
 
 methods:
@@ -177,12 +188,15 @@ methods:
 
 // run makes the call, or the tour, and prints what the server answered.
 func (c call) run(stdout, stderr io.Writer) int {
-	conn, err := grpc.NewClient(c.addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if c.transport == "all" {
+		return c.runAll(stdout, stderr)
+	}
+	conn, closeConn, err := clarifai.Dial(c.transport, c.addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "client: %v\n", err)
 		return 1
 	}
-	defer conn.Close()
+	defer closeConn()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	client := api.NewV2Client(conn)
@@ -206,4 +220,48 @@ func (c call) run(stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, protojson.Format(resp))
 	return 0
+}
+
+// runAll makes the call, or the tour, on every transport, and prints what
+// each gave: for the tour, one line per call when they agree; for one call,
+// one line per transport.
+func (c call) runAll(stdout, stderr io.Writer) int {
+	var transports []clarifai.Transport
+	for _, name := range clarifai.TransportNames {
+		conn, closeConn, err := clarifai.Dial(name, c.addr)
+		if err != nil {
+			fmt.Fprintf(stderr, "client: %v\n", err)
+			return 1
+		}
+		defer closeConn()
+		transports = append(transports, clarifai.Transport{Name: name, Client: api.NewV2Client(conn)})
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if c.tour {
+		same, err := clarifai.TourAll(ctx, transports, stdout)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		if !same {
+			return 1
+		}
+		return 0
+	}
+	code := 0
+	for _, t := range transports {
+		resp, err := clarifai.Invoke(ctx, t.Client, c.key, c.method, c.arg)
+		switch {
+		case status.Code(err) == codes.Unavailable:
+			fmt.Fprintf(stderr, "%s: %v\nis the server running? Start it with: go run ./clarifai/server -addr %s\n", t.Name, err, c.addr)
+			return 1
+		case err != nil:
+			fmt.Fprintf(stdout, "%-8s %s\n", t.Name, clarifai.Explain(err))
+			code = 1
+		default:
+			fmt.Fprintf(stdout, "%-8s %s\n", t.Name, clarifai.Summary(resp))
+		}
+	}
+	return code
 }

@@ -31,6 +31,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"-addr", "", "ListInputs"}, `client: -addr "" is not host:port, such as localhost:50051`},
 		{[]string{"-nope", "ListInputs"}, "flag provided but not defined: -nope"},
 		{[]string{"-key"}, "flag needs an argument: -key"},
+		{[]string{"-transport", "soap", "ListInputs"}, `client: -transport "soap": use one of grpc, connect, rest, or all`},
+		{[]string{"-transport", "rest", "-addr", "dns:///example.com:443", "ListInputs"}, `client: -addr "dns:///example.com:443" is a gRPC target; -transport rest needs host:port`},
 	} {
 		var stdout, stderr strings.Builder
 		code := run(tc.args, &stdout, &stderr)
@@ -47,10 +49,10 @@ func TestHelp(t *testing.T) {
 	var stdout, stderr strings.Builder
 	code := run([]string{"-h"}, &stdout, &stderr)
 	usage := stderr.String()
-	if code != 0 || stdout.Len() != 0 || !strings.HasPrefix(usage, "usage: client [-addr host:port] [-key id] METHOD [ARG]\n") {
+	if code != 0 || stdout.Len() != 0 || !strings.HasPrefix(usage, "usage: client [-addr host:port] [-transport grpc|connect|rest|all] [-key id] METHOD [ARG]\n") {
 		t.Fatalf("client -h: exit %d, stdout %q, stderr:\n%s", code, stdout.String(), usage)
 	}
-	for _, want := range []string{"client [-addr host:port] -tour", "\n  GetInput INPUT_ID\n", "\n  ListInputs\n", "\n  PostModelOutputs IMAGE_URL\n", "-addr host:port", "-key id", "-tour", "exit with\nstatus 2"} {
+	for _, want := range []string{"client [-addr host:port] [-transport grpc|connect|rest|all] -tour", "-transport grpc", "\n  GetInput INPUT_ID\n", "\n  ListInputs\n", "\n  PostModelOutputs IMAGE_URL\n", "-addr host:port", "-key id", "-tour", "exit with\nstatus 2"} {
 		if !strings.Contains(usage, want) {
 			t.Errorf("client -h lacks %q:\n%s", want, usage)
 		}
@@ -63,12 +65,14 @@ func TestParse(t *testing.T) {
 		args []string
 		want call
 	}{
-		{[]string{"ListInputs"}, call{addr: "localhost:50051", method: "ListInputs"}},
-		{[]string{"-key", "app-full", "GetInput", "dog-1"}, call{addr: "localhost:50051", key: "app-full", method: "GetInput", arg: "dog-1"}},
-		{[]string{"-addr", "127.0.0.1:1234", "PostInputs", "https://x/y.jpg"}, call{addr: "127.0.0.1:1234", method: "PostInputs", arg: "https://x/y.jpg"}},
-		{[]string{"-addr", "[::1]:50051", "-tour"}, call{addr: "[::1]:50051", tour: true}},
-		{[]string{"-addr", "dns:///example.com:443", "ListConcepts"}, call{addr: "dns:///example.com:443", method: "ListConcepts"}},
-		{[]string{"-addr", "unix:///tmp/clarifai.sock", "ListConcepts"}, call{addr: "unix:///tmp/clarifai.sock", method: "ListConcepts"}},
+		{[]string{"ListInputs"}, call{addr: "localhost:50051", transport: "grpc", method: "ListInputs"}},
+		{[]string{"-key", "app-full", "GetInput", "dog-1"}, call{addr: "localhost:50051", transport: "grpc", key: "app-full", method: "GetInput", arg: "dog-1"}},
+		{[]string{"-addr", "127.0.0.1:1234", "PostInputs", "https://x/y.jpg"}, call{addr: "127.0.0.1:1234", transport: "grpc", method: "PostInputs", arg: "https://x/y.jpg"}},
+		{[]string{"-addr", "[::1]:50051", "-tour"}, call{addr: "[::1]:50051", transport: "grpc", tour: true}},
+		{[]string{"-addr", "dns:///example.com:443", "ListConcepts"}, call{addr: "dns:///example.com:443", transport: "grpc", method: "ListConcepts"}},
+		{[]string{"-addr", "unix:///tmp/clarifai.sock", "ListConcepts"}, call{addr: "unix:///tmp/clarifai.sock", transport: "grpc", method: "ListConcepts"}},
+		{[]string{"-transport", "rest", "-tour"}, call{addr: "localhost:50051", transport: "rest", tour: true}},
+		{[]string{"-transport", "all", "-key", "app-full", "GetInput", "dog-1"}, call{addr: "localhost:50051", transport: "all", key: "app-full", method: "GetInput", arg: "dog-1"}},
 	} {
 		fs := flag.NewFlagSet("client", flag.ContinueOnError)
 		fs.SetOutput(io.Discard)

@@ -1,11 +1,13 @@
-// Command server serves a few Clarifai API methods on gRPC, enforcing the
-// shipped spec (spec/scopes.yaml) with in-memory keys and bearer tokens. From
-// the examples directory:
+// Command server serves the Clarifai API methods of the shipped spec
+// (spec/scopes.yaml) on gRPC, Connect and REST, on one port, enforcing the
+// spec on each with in-memory keys and bearer tokens. From the examples
+// directory:
 //
 //	go run ./clarifai/server -tour   # serve on loopback, call it with every demo key, exit
 //	go run ./clarifai/server         # serve on localhost:50051 until SIGINT or SIGTERM
 //
-// and, in another terminal, go run ./clarifai/client -key app-reader ListInputs.
+// and, in another terminal, go run ./clarifai/client -key app-reader ListInputs
+// (-transport connect or rest for the other transports, or all for each).
 //
 // The server has the standard health service, open without credentials, and
 // server reflection only with -reflection SCOPE, for keys holding SCOPE. On
@@ -48,12 +50,16 @@ func main() {
 
 const usage = `usage: server [-addr host:port] [-drain d] [-health=false] [-reflection SCOPE] [-shadow] [-log level] | server -tour
 
-Serves a few methods of clarifai.api.V2 on gRPC without TLS, enforcing the
-scopes of spec/scopes.yaml with in-memory demo keys and a demo bearer token
-(listed when it starts). Call it from another terminal, in the examples
-directory:
+Serves the methods of clarifai.api.V2 that spec/scopes.yaml lists, without
+TLS, on one port: on gRPC, on Connect (and gRPC-Web) at /clarifai.api.V2/...,
+and on REST at the paths of their google.api.http bindings (GET /v2/inputs),
+enforcing the scopes of the spec on each with in-memory demo keys and a demo
+bearer token (listed when it starts). Call it from another terminal, in the
+examples directory:
 
   go run ./clarifai/client -key app-reader ListInputs
+  go run ./clarifai/client -transport all -key app-reader ListInputs
+  curl -H 'Authorization: Key app-reader' localhost:50051/v2/inputs
 
 flags:
 `
@@ -137,21 +143,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		opts = append(opts, clarifai.WithEnforcerOptions(o))
 	}
-	srv, err := clarifai.NewServer(clarifai.NewService(), store, opts...)
+	transports, err := clarifai.NewTransports(clarifai.NewService(), store, opts...)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
+	defer transports.Close()
 	lis, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "%v; is another server running? Choose another address with -addr\n", err)
 		return 1
 	}
+	srv := clarifai.NewHTTPServer(transports.Handler)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(lis) }()
 
 	if *tour {
-		defer srv.Stop()
+		defer srv.Close()
 		conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
 		if err != nil {
 			fmt.Fprintln(stderr, err)
@@ -164,9 +172,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	fmt.Fprintf(stdout, "serving clarifai.api.V2 on %s with the keys\n%s\n", lis.Addr(), clarifai.Describe(keys))
+	fmt.Fprintf(stdout, "serving clarifai.api.V2 on %s (gRPC, Connect and REST) with the keys\n%s\n", lis.Addr(), clarifai.Describe(keys))
 	fmt.Fprintf(stdout, "and the bearer token (Inputs:Get Models:Get, for a day)\n  %s\n", token)
 	fmt.Fprintf(stdout, "call it with: go run ./clarifai/client -addr %s -key app-reader ListInputs\n", lis.Addr())
+	fmt.Fprintf(stdout, "or over REST: curl -H 'Authorization: Key app-reader' http://%s/v2/inputs\n", lis.Addr())
 
 	select {
 	case err := <-served:
@@ -177,7 +186,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "draining: up to %s for the calls under way\n", *drain)
 	dctx, cancel := context.WithTimeout(context.Background(), *drain)
 	defer cancel()
-	if err := srv.Shutdown(dctx); errors.Is(err, context.DeadlineExceeded) {
+	if err := transports.Drain(dctx, srv); errors.Is(err, context.DeadlineExceeded) {
 		fmt.Fprintln(stdout, "stopped: calls were still under way after", *drain)
 	} else {
 		fmt.Fprintln(stdout, "drained")

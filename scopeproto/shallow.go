@@ -1,4 +1,4 @@
-package scopegrpc
+package scopeproto
 
 import "google.golang.org/protobuf/reflect/protoreflect"
 

@@ -1,4 +1,4 @@
-package scopegrpc
+package scopeproto
 
 import (
 	"reflect"
