@@ -32,7 +32,13 @@ func MatchHTTP(m *model.Model, verb, path string) []*model.Endpoint {
 // redact the same fields (the model refuses others), so its redactions are
 // every handler's that could serve the request.
 func DecideHTTP(m *model.Model, g Grant, verb, path string) Decision {
-	eps := MatchHTTP(m, verb, path)
+	return DecideMatched(m, g, MatchHTTP(m, verb, path))
+}
+
+// DecideMatched is DecideHTTP for a request already matched: eps is what
+// MatchHTTP returned for it. Matching depends on the request alone, so a
+// caller deciding one request under many grants matches it once.
+func DecideMatched(m *model.Model, g Grant, eps []*model.Endpoint) Decision {
 	if eps == nil {
 		return Decision{Reason: UnknownEndpoint, Outcome: model.UnknownEndpoint}
 	}

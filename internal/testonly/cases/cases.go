@@ -152,10 +152,16 @@ func Methods(m *model.Model) []string {
 func Build(m *model.Model, seed uint64, n int) Suite {
 	r := rand.New(rand.NewPCG(seed, 0x5c09e))
 	s := Suite{Methods: Methods(m), Requests: Requests(m, r)}
-	add := func(key Grant, invite *Grant) {
-		s.Cases = append(s.Cases, decide(m, s.Methods, s.Requests, key, invite, false))
+	// A request matches the same endpoints whatever the grant: match each
+	// once, not once per case (the real protos have thousands of each).
+	matched := make([][]*model.Endpoint, len(s.Requests))
+	for i, req := range s.Requests {
+		matched[i] = reference.MatchHTTP(m, req.Verb, req.Path)
 	}
-	s.Cases = append(s.Cases, decide(m, s.Methods, s.Requests, Grant{}, nil, true))
+	add := func(key Grant, invite *Grant) {
+		s.Cases = append(s.Cases, decide(m, s.Methods, matched, key, invite, false))
+	}
+	s.Cases = append(s.Cases, decide(m, s.Methods, matched, Grant{}, nil, true))
 	for _, e := range m.Endpoints {
 		req := model.Names(e.Requires)
 		var eps []string
@@ -241,7 +247,7 @@ func mustGrant(m *model.Model, g Grant) reference.Grant {
 	return rg
 }
 
-func decide(m *model.Model, methods []string, requests []Request, key Grant, invite *Grant, none bool) Case {
+func decide(m *model.Model, methods []string, matched [][]*model.Endpoint, key Grant, invite *Grant, none bool) Case {
 	c := Case{None: none, Key: key, Invite: invite, MissingPrerequisites: map[string]string{}}
 	g := effective(m, c)
 	for _, method := range methods {
@@ -255,10 +261,10 @@ func decide(m *model.Model, methods []string, requests []Request, key Grant, inv
 			Missing: strings.Join(d.Missing, ","), Redacted: d.Redacted,
 		})
 	}
-	for _, req := range requests {
-		d := reference.DecideHTTP(m, g, req.Verb, req.Path)
+	for _, eps := range matched {
+		d := reference.DecideMatched(m, g, eps)
 		name := ""
-		if eps := reference.MatchHTTP(m, req.Verb, req.Path); len(eps) > 0 {
+		if len(eps) > 0 {
 			name = eps[0].Name // the decision's endpoint: the first's, or the first denial's
 			for _, e := range eps {
 				if !reference.Decide(m, g, e.Name).Allowed {
