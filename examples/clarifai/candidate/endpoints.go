@@ -171,7 +171,8 @@ var endpointTable = [NumEndpoints + 1]endpointInfo{
 	{principals: AppKey | PersonalAccessToken, required: []wordMask{{1, 0x40}}},
 }
 
-// endpointMethods holds each endpoint's full method name, indexed by Endpoint.
+// endpointMethods holds each endpoint's name (its full method name, or an
+// HTTP-only endpoint's operation name), indexed by Endpoint.
 var endpointMethods = [NumEndpoints + 1]string{
 	"",
 	"/clarifai.api.V2/GetConcept",

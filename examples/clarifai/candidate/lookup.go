@@ -5,6 +5,11 @@ package candidate
 
 import "math/bits"
 
+// lookupOperation returns the HTTP-only endpoint with the given operation name.
+func lookupOperation(name string) (Endpoint, bool) {
+	return 0, false
+}
+
 // LookupEndpoint returns the endpoint with the given gRPC full method name,
 // e.g. "/clarifai.api.V2/GetConcept"; any other string is not an endpoint.
 // It never allocates.
@@ -51,7 +56,7 @@ var lookupDisp = [32]uint16{
 }
 
 // lookupSlots maps each slot of the perfect hash to its endpoint (64 slots for
-// 37 endpoints; 0 is empty).
+// 37 gRPC methods; 0 is empty).
 var lookupSlots = [64]Endpoint{
 	11, 20, 0, 0, 0, 0, 30, 0, 0, 0, 17, 0, 23, 0, 10, 13,
 	34, 0, 36, 22, 25, 35, 0, 6, 5, 3, 24, 0, 0, 0, 0, 19,

@@ -71,8 +71,8 @@ type Grant struct {
 }
 
 // NewGrant returns the grant of a credential of the given kind holding the named
-// op scopes, restricted to the named endpoints (full method names) unless that
-// list is empty. A non-empty list restricts even a key that holds every scope.
+// op scopes, restricted to the named endpoints (full method names, or the
+// operation names of HTTP-only endpoints) unless that list is empty. A non-empty list restricts even a key that holds every scope.
 // Unknown names and kinds are an error. A scope that the spec marks grants_all
 // (e.g. "All") grants every op scope.
 func NewGrant(kind Principal, scopes, endpoints []string) (Grant, error) {
@@ -94,10 +94,13 @@ func NewGrant(kind Principal, scopes, endpoints []string) (Grant, error) {
 	if len(endpoints) > 0 {
 		g.restricted = true
 		g.endpoints = endpointSet{}
-		for _, method := range endpoints {
-			e, ok := LookupEndpoint(method)
+		for _, name := range endpoints {
+			e, ok := LookupEndpoint(name)
 			if !ok {
-				return Grant{}, fmt.Errorf("unknown endpoint %q", method)
+				e, ok = lookupOperation(name)
+			}
+			if !ok {
+				return Grant{}, fmt.Errorf("unknown endpoint %q", name)
 			}
 			g.endpoints[e/64] |= 1 << (e % 64)
 		}

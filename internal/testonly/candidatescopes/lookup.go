@@ -5,6 +5,11 @@ package candidatescopes
 
 import "math/bits"
 
+// lookupOperation returns the HTTP-only endpoint with the given operation name.
+func lookupOperation(name string) (Endpoint, bool) {
+	return 0, false
+}
+
 // LookupEndpoint returns the endpoint with the given gRPC full method name,
 // e.g. "/scopegen.test.Items/GetItem"; any other string is not an endpoint.
 // It never allocates.
@@ -50,7 +55,7 @@ var lookupDisp = [16]uint16{
 }
 
 // lookupSlots maps each slot of the perfect hash to its endpoint (16 slots for
-// 7 endpoints; 0 is empty).
+// 7 gRPC methods; 0 is empty).
 var lookupSlots = [16]Endpoint{
 	1, 0, 0, 3, 4, 0, 6, 5, 0, 0, 0, 0, 2, 7, 0, 0,
 }

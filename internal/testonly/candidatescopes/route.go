@@ -36,8 +36,8 @@ type routeEnd struct {
 // match is exact on the path's segments: a literal segment beats a variable
 // at the same place, and a variable beats ** (compared from the left); a
 // variable never matches an empty segment, "." or "..", so a trailing slash,
-// "//", a dot segment or a percent-encoded "/" cannot reach another
-// endpoint; a GET binding also matches HEAD. When several endpoints share a
+// "//", a dot segment (its dots encoded or not) or a percent-encoded "/"
+// cannot reach another endpoint; a GET binding also matches HEAD. When several endpoints share a
 // binding, it returns the first in spec order (CheckHTTP decides on all of
 // them). It never allocates.
 func LookupRoute(method, path string) (Endpoint, bool) {
@@ -167,7 +167,22 @@ func routeEndpointsOf(node *routeNode, verb, custom string) []Endpoint {
 }
 
 // routeVariable reports whether a variable may match the raw path segment
-// seg: any but an empty one, "." and "..".
+// seg: any but an empty one, "." and "..", whether its dots are written as
+// such or percent-encoded (%2E, %2e), as a server may decode them before it
+// cleans the path.
 func routeVariable(seg string) bool {
-	return seg != "" && seg != "." && seg != ".."
+	dots := 0
+	for s := seg; s != ""; dots++ {
+		switch {
+		case dots == 2:
+			return true
+		case s[0] == '.':
+			s = s[1:]
+		case len(s) >= 3 && s[0] == '%' && s[1] == '2' && (s[2] == 'e' || s[2] == 'E'):
+			s = s[3:]
+		default:
+			return true
+		}
+	}
+	return false // empty, or one or two dots
 }
