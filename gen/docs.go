@@ -64,7 +64,7 @@ func Docs(m *model.Model, source string) []byte {
 	}
 	w("| Endpoint | Principals | Requires | Request-dependent | Redacted | Notes |\n|---|---|---|---|---|---|\n")
 	for _, e := range m.Endpoints {
-		principals, requires := strings.Join(e.Principals.List(), ", "), codes(model.Names(e.Requires))
+		principals, requires := strings.Join(m.KindNames(e.Principals), ", "), codes(model.Names(e.Requires))
 		if e.Public {
 			principals, requires = "public: no credentials needed", ""
 		} else if requires == "" {

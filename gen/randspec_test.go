@@ -181,7 +181,34 @@ func randSpec(o randSpecOptions) []byte {
 			Code:   num([]int{1, 11007, 2147483647, 1 + r.IntN(1<<31-1)}[(i+r.IntN(4))%4]),
 			Status: str(fmt.Sprintf("S_%d_%s", i, strings.ToUpper(string(role)))), GRPC: str(grpc[r.IntN(len(grpc))]), Message: str(oddText(r))})
 	}
-	f.Principals = [][]spec.Str{strs("app_key", "pat"), strs("app_key"), strs("pat"), strs("pat", "app_key")}[r.IntN(4)]
+	// The kinds of credential: the defaults (app_key and pat), or declared,
+	// sometimes with names as OpenAPI security schemes write them.
+	kinds := []string{"app_key", "pat"}
+	if r.IntN(3) == 0 {
+		f.Kinds = []spec.Kind{}
+		kinds = nil
+		for i := range 1 + r.IntN(5) {
+			name := []string{"app_key", "pat", "oauth2", "api_key", "Oauth2c", "petstore_auth", "basic-auth"}[r.IntN(7)]
+			if slices.Contains(kinds, name) {
+				name = fmt.Sprintf("%s_%d", name, i)
+			}
+			kinds = append(kinds, name)
+			k := spec.Kind{Name: str(name), GoName: str(goName(model.GoIdent(name), "Kind"))}
+			if r.IntN(2) == 0 {
+				k.Description = str(oddText(r))
+			}
+			f.Kinds = append(f.Kinds, k)
+		}
+	}
+	// someKinds returns a non-empty subset of kinds, in a random order.
+	someKinds := func() []spec.Str {
+		var out []string
+		for _, i := range r.Perm(len(kinds))[:1+r.IntN(len(kinds))] {
+			out = append(out, kinds[i])
+		}
+		return strs(out...)
+	}
+	f.Principals = someKinds()
 	for _, s := range scopes {
 		sc := spec.Scope{Name: str(s.name), ID: num(s.id), Description: str(s.desc), GoName: str(s.goName), GrantsAll: spec.Bool{Value: s.all},
 			Requires: scopeNames(s.requires)}
@@ -228,13 +255,8 @@ func randSpec(o randSpecOptions) []byte {
 		if r.IntN(20) == 0 {
 			e.Public = spec.Bool{Value: true}
 		} else {
-			switch r.IntN(5) {
-			case 0:
-				e.HasPrincipals, e.Principals = true, strs("pat")
-			case 1:
-				e.HasPrincipals, e.Principals = true, strs("app_key")
-			case 2:
-				e.HasPrincipals, e.Principals = true, strs("app_key", "pat")
+			if r.IntN(5) < 3 {
+				e.HasPrincipals, e.Principals = true, someKinds()
 			}
 			var req []int
 			switch {
@@ -253,6 +275,45 @@ func randSpec(o randSpecOptions) []byte {
 				req = req[:model.MaxRequiredPerEndpoint]
 			}
 			e.Requires = scopeNames(req)
+			if r.IntN(5) == 0 {
+				// Alternatives: any one suffices, some for fewer kinds.
+				e.Requires = nil
+				seen := map[string]bool{}
+				for range 1 + r.IntN(4) {
+					a := spec.Alternative{Requires: scopeNames(closed(pick(r.IntN(4))))}
+					if r.IntN(3) == 0 {
+						a.HasPrincipals, a.Principals = true, someKinds()
+						if e.HasPrincipals {
+							a.Principals = e.Principals[:1]
+						}
+					}
+					// The model refuses two alike: the same kinds (the
+					// endpoint's, or the defaults, when not listed) and
+					// the same scopes, in any order.
+					who := a.Principals
+					switch {
+					case !a.HasPrincipals && e.HasPrincipals:
+						who = e.Principals
+					case !a.HasPrincipals:
+						who = f.Principals
+					}
+					var names []string
+					for _, s := range append(slices.Clone(who), spec.Str{Value: "|"}) {
+						names = append(names, s.Value)
+					}
+					slices.Sort(names[:len(names)-1])
+					for _, s := range a.Requires {
+						names = append(names, s.Value)
+					}
+					slices.Sort(names[len(who)+1:])
+					key := strings.Join(names, " ")
+					if seen[key] {
+						continue
+					}
+					seen[key] = true
+					e.AnyOf = append(e.AnyOf, a)
+				}
+			}
 			if r.IntN(6) == 0 {
 				e.RequestScopes = []spec.RequestScope{{Scope: str(scopes[r.IntN(len(scopes))].name), When: str(oddText(r))}}
 			}

@@ -1,9 +1,9 @@
 package gen
 
 import (
-	"github.com/dave/jennifer/jen"
+	"fmt"
 
-	"github.com/scopegen/scopegen/internal/model"
+	"github.com/dave/jennifer/jen"
 )
 
 // specFile prints the spec's version hash (SpecHash), its principal kinds
@@ -17,21 +17,26 @@ func (g *generator) specFile(f *jen.File) {
 		"Decision.SpecHash returns it, so that the events of the transport adapters\n" +
 		"say which spec decided a call."))
 	f.Const().Id("SpecHash").Op("=").Lit(m.SpecHash)
+	f.Add(doc("The principal kinds of the spec: the kinds of credential it knows, each a\nbit of a Principal."))
 	f.Const().DefsFunc(func(d *jen.Group) {
-		for _, p := range model.PrincipalNames {
-			d.Add(docf("%s is the %q principal kind.", p.GoName, p.Name))
-			d.Id(p.GoName).Id("Principal").Op("=").Lit(int(p.Kind))
+		for _, k := range m.Kinds {
+			text := fmt.Sprintf("%s is the %q principal kind.", k.GoName, k.Name)
+			if k.Description != "" {
+				text += " " + k.Description
+			}
+			d.Add(doc(text))
+			d.Id(k.GoName).Id("Principal").Op("=").Lit(int(k.Bit))
 		}
-		d.Add(doc("allPrincipals is every principal kind."))
-		d.Id("allPrincipals").Op("=").Id(principalText(allKinds()))
+		d.Add(doc("AllPrincipals is every principal kind the spec declares."))
+		d.Id("AllPrincipals").Op("=").Id(g.principalText(m.AllKinds()))
 	})
 	f.Add(doc("principalNames holds each principal kind's name in the spec, in order."))
 	f.Var().Id("principalNames").Op("=").Index(jen.Op("...")).Struct(
 		jen.Id("kind").Id("Principal"),
 		jen.Id("name").String(),
 	).ValuesFunc(func(v *jen.Group) {
-		for _, p := range model.PrincipalNames {
-			v.Line().Values(jen.Id(p.GoName), jen.Lit(p.Name))
+		for _, k := range m.Kinds {
+			v.Line().Values(jen.Id(k.GoName), jen.Lit(k.Name))
 		}
 		v.Line()
 	})
@@ -44,13 +49,4 @@ func (g *generator) specFile(f *jen.File) {
 		}
 		v.Line()
 	})
-}
-
-// allKinds is every principal kind.
-func allKinds() model.Principal {
-	var all model.Principal
-	for _, p := range model.PrincipalNames {
-		all |= p.Kind
-	}
-	return all
 }

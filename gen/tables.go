@@ -29,10 +29,17 @@ func (g *generator) endpointTables() []byte {
 		if e.Public {
 			fields = append(fields, "public: true")
 		} else {
-			fields = append(fields, "principals: "+principalText(e.Principals))
+			fields = append(fields, "principals: "+g.principalText(e.Principals))
 		}
 		if len(e.Requires) > 0 {
 			fields = append(fields, "required: "+masksText(e.Requires))
+		}
+		if len(e.Alternatives) > 1 {
+			alts := make([]string, len(e.Alternatives))
+			for i, a := range e.Alternatives {
+				alts[i] = "{" + g.principalText(a.Principals) + ", " + masksText(a.Requires) + "}"
+			}
+			fields = append(fields, "alternatives: []alternative{"+strings.Join(alts, ", ")+"}")
 		}
 		if len(e.RequestScopes) > 0 {
 			names := make([]string, len(e.RequestScopes))
@@ -63,12 +70,12 @@ func (g *generator) endpointTables() []byte {
 	b.WriteString("var endpointFastTable = [NumEndpoints + 1]endpointFast{\n\t{},\n")
 	for _, e := range m.Endpoints {
 		words := sparse(e.Requires)
-		slow := e.Public || len(e.Redactions) > 0 || len(words) > 1
+		slow := e.Public || len(e.Redactions) > 0 || len(words) > 1 || len(e.Alternatives) > 1
 		word, mask := 0, uint64(0)
 		if len(words) == 1 {
 			word, mask = words[0].word, words[0].mask
 		}
-		principals := principalText(e.Principals)
+		principals := g.principalText(e.Principals)
 		if slow {
 			principals = "0"
 		}
@@ -103,11 +110,11 @@ func masksText(scopes []*model.Scope) string {
 
 // principalText renders a set of principal kinds: AppKey | PersonalAccessToken,
 // or 0.
-func principalText(p model.Principal) string {
+func (g *generator) principalText(p model.Principal) string {
 	var names []string
-	for _, n := range model.PrincipalNames {
-		if p&n.Kind != 0 {
-			names = append(names, n.GoName)
+	for _, k := range g.m.Kinds {
+		if p&k.Bit != 0 {
+			names = append(names, k.GoName)
 		}
 	}
 	if len(names) == 0 {

@@ -55,7 +55,7 @@ func checkMethod(t *testing.T, methods map[string]scopes.Endpoint, s string) {
 	if ok && e.FullMethod() != s {
 		t.Fatalf("LookupEndpoint(%q) = %v, whose method is %q", s, e, e.FullMethod())
 	}
-	d := scopes.MakeGrant(scopes.AppKey|scopes.PersonalAccessToken, scopes.AllScopes()).Check(s)
+	d := scopes.MakeGrant(scopes.AllPrincipals, scopes.AllScopes()).Check(s)
 	if (d.Reason() == scopes.ReasonUnknownEndpoint) == isMethod || (!isMethod && d.Allowed()) {
 		t.Fatalf("Check(%.100q) = %v, allowed %v; is an endpoint: %v", s, d.Reason(), d.Allowed(), isMethod)
 	}
@@ -118,9 +118,9 @@ func checkScopeName(t *testing.T, names map[string]scopes.Scope, name string) {
 	if ok != isName || s != want {
 		t.Fatalf("ParseScope(%.100q) = %v, %v; want %v, %v", name, s, ok, want, isName)
 	}
-	g, err := scopes.NewGrant(scopes.AppKey, []string{name}, nil)
+	g, err := scopes.NewGrant(firstKind, []string{name}, nil)
 	if (err == nil) != isName || g.IsZero() == isName || (isName && !g.Has(want)) {
-		t.Fatalf("NewGrant(AppKey, [%.100q]) = %v, %v; is a scope: %v", name, g, err, isName)
+		t.Fatalf("NewGrant(firstKind, [%.100q]) = %v, %v; is a scope: %v", name, g, err, isName)
 	}
 }
 
@@ -204,8 +204,8 @@ func FuzzNewGrant(f *testing.F) {
 	}
 	slices.Sort(scopeNames)
 	slices.Sort(methodNames)
-	f.Add(uint8(scopes.AppKey), strings.Join(scopeNames, "\n"), "")
-	f.Add(uint8(scopes.PersonalAccessToken), strings.Join(scopeNames[:len(scopeNames)/2], "\n"), strings.Join(methodNames, "\n"))
+	f.Add(uint8(firstKind), strings.Join(scopeNames, "\n"), "")
+	f.Add(uint8(scopes.AllPrincipals), strings.Join(scopeNames[:len(scopeNames)/2], "\n"), strings.Join(methodNames, "\n"))
 	f.Add(uint8(3), scopeNames[0]+"\nx", "")
 	f.Add(uint8(0), scopeNames[0], "")
 	f.Add(uint8(4), "", "")
@@ -221,7 +221,7 @@ func FuzzNewGrant(f *testing.F) {
 			return strings.Split(s, "\n")
 		}
 		ss, es := split(scopeList), split(endpointList)
-		valid := kind >= 1 && kind <= 3
+		valid := kind >= 1 && scopes.Principal(kind)&^scopes.AllPrincipals == 0
 		var want scopes.Set
 		for _, n := range ss {
 			s, ok := names[n]

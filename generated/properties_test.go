@@ -17,8 +17,18 @@ import (
 // property is checked on.
 const propertyRounds = 1500
 
-// kinds are the principal kinds a grant may have: each kind and both.
-var kinds = []scopes.Principal{scopes.AppKey, scopes.PersonalAccessToken, scopes.AppKey | scopes.PersonalAccessToken}
+// firstKind is the spec's first principal kind (bit 1), whatever its name.
+const firstKind scopes.Principal = 1
+
+// kinds are the principal kinds a grant may have: each kind alone and all
+// of them.
+var kinds = func() []scopes.Principal {
+	var out []scopes.Principal
+	for k := firstKind; k&scopes.AllPrincipals != 0; k <<= 1 {
+		out = append(out, k)
+	}
+	return append(out, scopes.AllPrincipals)
+}()
 
 func allScopeList() []scopes.Scope    { return slices.Collect(scopes.AllScopes().Scopes()) }
 func endpointList() []scopes.Endpoint { return slices.Collect(scopes.Endpoints()) }
@@ -197,7 +207,7 @@ func TestPropertyClosure(t *testing.T) {
 // grantsAllScope returns the scope that grants every scope, if the spec has one.
 func grantsAllScope() (scopes.Scope, bool) {
 	for _, s := range allScopeList() {
-		g, err := scopes.NewGrant(scopes.AppKey, []string{s.String()}, nil)
+		g, err := scopes.NewGrant(firstKind, []string{s.String()}, nil)
 		if err == nil && g.Scopes() == scopes.AllScopes() {
 			return s, true
 		}
@@ -258,7 +268,7 @@ func TestPropertyUnknownNamesAreDenied(t *testing.T) {
 			methods[e.FullMethod()] = true
 		}
 	}
-	full := scopes.MakeGrant(scopes.AppKey|scopes.PersonalAccessToken, scopes.AllScopes())
+	full := scopes.MakeGrant(scopes.AllPrincipals, scopes.AllScopes())
 	for name := range names {
 		for _, miss := range nearMisses(name) {
 			if names[miss] {
@@ -267,7 +277,7 @@ func TestPropertyUnknownNamesAreDenied(t *testing.T) {
 			if s, ok := scopes.ParseScope(miss); ok {
 				t.Errorf("ParseScope(%q) = %v, a scope", miss, s)
 			}
-			if g, err := scopes.NewGrant(scopes.AppKey, []string{name, miss}, nil); err == nil || !g.IsZero() {
+			if g, err := scopes.NewGrant(firstKind, []string{name, miss}, nil); err == nil || !g.IsZero() {
 				t.Errorf("NewGrant with scope %q: %v, %v; want an error", miss, g, err)
 			}
 			if t := strings.TrimSpace(miss); t == "" || names[t] {
@@ -290,7 +300,7 @@ func TestPropertyUnknownNamesAreDenied(t *testing.T) {
 			if d := full.Check(miss); d.Allowed() || d.Reason() != scopes.ReasonUnknownEndpoint {
 				t.Errorf("Check(%q) = %v", miss, d.Reason())
 			}
-			if g, err := scopes.NewGrant(scopes.AppKey, nil, []string{method, miss}); err == nil || !g.IsZero() {
+			if g, err := scopes.NewGrant(firstKind, nil, []string{method, miss}); err == nil || !g.IsZero() {
 				t.Errorf("NewGrant with endpoint %q: %v, %v; want an error", miss, g, err)
 			}
 		}
@@ -300,7 +310,12 @@ func TestPropertyUnknownNamesAreDenied(t *testing.T) {
 			t.Errorf("ParsePrincipal(%q) = %v", p, k)
 		}
 	}
-	for _, k := range []scopes.Principal{0, 4, 8, 0xff} {
+	bad := []scopes.Principal{0}
+	if undeclared := ^scopes.AllPrincipals; undeclared != 0 {
+		lowest := undeclared & -undeclared
+		bad = append(bad, undeclared, lowest, firstKind|lowest)
+	}
+	for _, k := range bad {
 		if g, err := scopes.NewGrant(k, nil, nil); err == nil || !g.IsZero() {
 			t.Errorf("NewGrant(kind %d) = %v, %v; want an error", k, g, err)
 		}
@@ -312,7 +327,7 @@ func TestPropertyUnknownNamesAreDenied(t *testing.T) {
 			t.Errorf("Scope(%d): Valid %v, String %q", id, s.Valid(), s.String())
 		}
 	}
-	g := scopes.MakeGrant(scopes.AppKey, scopes.Set{}, scopes.Endpoint(0), scopes.Endpoint(scopes.NumEndpoints+1))
+	g := scopes.MakeGrant(firstKind, scopes.Set{}, scopes.Endpoint(0), scopes.Endpoint(scopes.NumEndpoints+1))
 	for _, e := range endpointList() {
 		if g.CheckEndpoint(e).Allowed() && !e.Public() {
 			t.Errorf("a grant restricted to invalid endpoints may call %v", e)
@@ -330,13 +345,15 @@ func TestPropertyDeprecatedScopesStillParse(t *testing.T) {
 		if p, ok := scopes.ParseScope(s.String()); !ok || p != s {
 			t.Errorf("deprecated scope %v does not parse: %v, %v", s, p, ok)
 		}
-		g, err := scopes.NewGrant(scopes.AppKey, []string{s.String()}, nil)
+		g, err := scopes.NewGrant(firstKind, []string{s.String()}, nil)
 		if err != nil || !g.Has(s) {
 			t.Errorf("NewGrant with deprecated scope %v: %v, %v", s, g, err)
 		}
 		for _, e := range endpointList() {
-			if e.Required() == scopes.NewSet(s) && e.Principals()&scopes.AppKey != 0 && !g.CheckEndpoint(e).Allowed() {
-				t.Errorf("deprecated scope %v no longer grants %v", s, e)
+			for kinds, required := range e.Alternatives() {
+				if required == scopes.NewSet(s) && kinds&firstKind != 0 && !g.CheckEndpoint(e).Allowed() {
+					t.Errorf("deprecated scope %v no longer grants %v", s, e)
+				}
 			}
 		}
 	}

@@ -9,13 +9,16 @@ package api
 // Decision.SpecHash returns it, so that the events of the transport adapters
 // say which spec decided a call.
 const SpecHash = "af426b3fd5662761"
+
+// The principal kinds of the spec: the kinds of credential it knows, each a
+// bit of a Principal.
 const (
-	// AppKey is the "app_key" principal kind.
+	// AppKey is the "app_key" principal kind. An app-specific API key.
 	AppKey Principal = 1
-	// PersonalAccessToken is the "pat" principal kind.
+	// PersonalAccessToken is the "pat" principal kind. A personal access token (PAT).
 	PersonalAccessToken Principal = 2
-	// allPrincipals is every principal kind.
-	allPrincipals = AppKey | PersonalAccessToken
+	// AllPrincipals is every principal kind the spec declares.
+	AllPrincipals = AppKey | PersonalAccessToken
 )
 
 // principalNames holds each principal kind's name in the spec, in order.

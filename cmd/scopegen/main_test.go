@@ -484,7 +484,7 @@ func TestExplainMatchesReference(t *testing.T) {
 			methods = append(methods, e.Method)
 		}
 		for _, gr := range sp.grants {
-			kinds, err := reference.ParseKinds(gr.kind)
+			kinds, err := reference.ParseKinds(m, gr.kind)
 			if err != nil {
 				t.Fatal(err)
 			}

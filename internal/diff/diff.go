@@ -423,7 +423,7 @@ func (c *comparer) merge(ms []Finding) Finding {
 	}
 	g.Affects = c.inOrder(g.Affects)
 	if g.Element == DefaultPrincipals {
-		kinds := func(p model.Principal) string { return list(p.List()) }
+		kinds := func(p model.Principal) string { return list(c.nm.KindNames(p)) }
 		added, removed := c.nm.DefaultPrincipals&^c.om.DefaultPrincipals, c.om.DefaultPrincipals&^c.nm.DefaultPrincipals
 		switch g.Rule {
 		case "endpoint-principal-added":
@@ -505,17 +505,41 @@ type comparer struct {
 	findings []Finding
 	now      string     // Options.Now
 	refs     [2][][]int // for each place of univ, the endpoints that refer to its scope: OLD's, NEW's (see uses)
+	// kinds are the kinds of key tried, smallest first: no credentials,
+	// then each kind of credential either side declares.
+	kinds []model.Principal
 	// exhaustive makes witness searches try every set of scopes, smallest
 	// first, instead of the candidates worth trying: tests compare the two.
 	exhaustive bool
 }
 
+// sameKinds renumbers the kinds of credential of old and new alike, NEW's
+// in its order and then those only OLD declares, so that their principals
+// compare bit for bit. Beyond model.MaxKinds kinds between them, the models
+// are compared as they are.
+func sameKinds(old, new *model.Model) (*model.Model, *model.Model) {
+	names := new.KindNames(new.AllKinds())
+	for _, k := range old.Kinds {
+		if !slices.Contains(names, k.Name) {
+			names = append(names, k.Name)
+		}
+	}
+	if slices.Equal(names, old.KindNames(old.AllKinds())) && slices.Equal(names, new.KindNames(new.AllKinds())) || len(names) > model.MaxKinds {
+		return old, new
+	}
+	return old.Rekind(names), new.Rekind(names)
+}
+
 // newComparer matches scopes: by name, then by id for a scope whose name is
 // gone (a rename). Everything left over is removed or added.
 func newComparer(old, new *Spec) *comparer {
-	c := &comparer{old: old, new: new, om: old.Model, nm: new.Model,
+	om, nm := sameKinds(old.Model, new.Model)
+	c := &comparer{old: old, new: new, om: om, nm: nm, kinds: []model.Principal{0},
 		oldIdx: map[*model.Scope]int{}, newIdx: map[*model.Scope]int{},
 		oldByID: map[int]*model.Scope{}, newByID: map[int]*model.Scope{}}
+	for _, k := range nm.Kinds {
+		c.kinds = append(c.kinds, k.Bit)
+	}
 	toNew := map[*model.Scope]*model.Scope{}
 	taken := map[*model.Scope]bool{}
 	for _, o := range c.om.Scopes {

@@ -296,7 +296,7 @@ func decideWitness(t *testing.T, m *model.Model, w *diff.Witness, scopes []strin
 	t.Helper()
 	kind := model.Principal(0)
 	if w.Grant.Kind != "none" {
-		k, err := reference.ParseKinds(w.Grant.Kind)
+		k, err := reference.ParseKinds(m, w.Grant.Kind)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -315,7 +315,7 @@ func validKey(old *model.Model, w *diff.Witness) bool {
 	if w.Grant.Kind == "none" {
 		return true
 	}
-	k, err := reference.ParseKinds(w.Grant.Kind)
+	k, err := reference.ParseKinds(old, w.Grant.Kind)
 	if err != nil {
 		return false
 	}

@@ -97,10 +97,10 @@ func requestScopesPos(e *model.Endpoint) []spec.Pos {
 	return out
 }
 
-// kindPos is where principals (written at pos, in the order of p.List())
-// lists principal, or fallback.
-func kindPos(p model.Principal, pos []spec.Pos, principal string, fallback spec.Pos) spec.Pos {
-	for i, n := range p.List() {
+// kindPos is where principals p of m (written at pos, in the order of
+// m.KindNames(p)) list principal, or fallback.
+func kindPos(m *model.Model, p model.Principal, pos []spec.Pos, principal string, fallback spec.Pos) spec.Pos {
+	for i, n := range m.KindNames(p) {
 		if n == principal && i < len(pos) {
 			return or(pos[i], fallback)
 		}
@@ -114,9 +114,9 @@ func kindPos(p model.Principal, pos []spec.Pos, principal string, fallback spec.
 func principalPos(m *model.Model, e *model.Endpoint, principal string, old *model.Model) spec.Pos {
 	switch {
 	case e.HasPrincipals:
-		return kindPos(e.Principals, e.PrincipalsPos, principal, e.Pos)
+		return kindPos(m, e.Principals, e.PrincipalsPos, principal, e.Pos)
 	case m.DefaultPrincipals != old.DefaultPrincipals:
-		return kindPos(m.DefaultPrincipals, m.DefaultPrincipalsPos, principal, firstWritten(m.DefaultPrincipalsPos, e.Pos))
+		return kindPos(m, m.DefaultPrincipals, m.DefaultPrincipalsPos, principal, firstWritten(m.DefaultPrincipalsPos, e.Pos))
 	}
 	return e.Pos
 }

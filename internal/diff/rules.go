@@ -415,7 +415,7 @@ func (c *comparer) endpoints() {
 		case n.Public:
 			open = fmt.Sprintf("new endpoint %s is public: anyone may call it, without credentials", n.Name)
 		case len(n.Requires) == 0:
-			open = fmt.Sprintf("new endpoint %s requires no op scope: every %s may call it", n.Name, strings.TrimPrefix(strings.TrimPrefix(reference.KeyOf(n.Principals), "a "), "an "))
+			open = fmt.Sprintf("new endpoint %s requires no op scope: every %s may call it", n.Name, strings.TrimPrefix(strings.TrimPrefix(reference.KeyOf(c.nm, n.Principals), "a "), "an "))
 		}
 		c.bindings(nil, n)
 		if open == "" {
@@ -500,8 +500,8 @@ func (c *comparer) changedEndpoint(o, n *model.Endpoint) {
 			needs = list(model.Names(n.Requires))
 		}
 		f := c.finding("endpoint-not-public", m, n.Pos, false, here,
-			fmt.Sprintf("endpoint %s is no longer public: it now needs %s holding %s", m, reference.KeyOf(n.Principals), needs)).
-			pin(reference.KeyOf(n.Principals), needs)
+			fmt.Sprintf("endpoint %s is no longer public: it now needs %s holding %s", m, reference.KeyOf(c.nm, n.Principals), needs)).
+			pin(reference.KeyOf(c.nm, n.Principals), needs)
 		f.seek = func() *Witness {
 			return c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
 				return o.Reason == string(reference.Public) && !n.Allowed
@@ -538,8 +538,8 @@ func (c *comparer) principals(o, n *model.Endpoint) {
 		group = DefaultPrincipals
 	}
 	if more := n.Principals &^ o.Principals; more != 0 {
-		f := c.finding("endpoint-principal-added", m, principalPos(c.nm, n, more.List()[0], c.om), false, here,
-			fmt.Sprintf("endpoint %s now accepts %s keys too", m, list(more.List()))).pin(more.List()...)
+		f := c.finding("endpoint-principal-added", m, principalPos(c.nm, n, c.nm.KindNames(more)[0], c.om), false, here,
+			fmt.Sprintf("endpoint %s now accepts %s keys too", m, list(c.nm.KindNames(more)))).pin(c.nm.KindNames(more)...)
 		f.seek = func() *Witness {
 			return c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
 				return o.Reason == string(reference.PrincipalNotAllowed) && n.Allowed
@@ -550,7 +550,7 @@ func (c *comparer) principals(o, n *model.Endpoint) {
 	}
 	if fewer := o.Principals &^ n.Principals; fewer != 0 {
 		f := c.finding("endpoint-principal-removed", m, principalsPos(c.nm, n, c.om), false, here,
-			fmt.Sprintf("endpoint %s no longer accepts %s keys", m, list(fewer.List()))).pin(fewer.List()...)
+			fmt.Sprintf("endpoint %s no longer accepts %s keys", m, list(c.nm.KindNames(fewer)))).pin(c.nm.KindNames(fewer)...)
 		f.seek = func() *Witness {
 			return c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
 				return o.Allowed && n.Reason == string(reference.PrincipalNotAllowed)

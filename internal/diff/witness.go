@@ -3,8 +3,8 @@ package diff
 import (
 	"cmp"
 	"encoding/binary"
-	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/reference"
@@ -352,10 +352,6 @@ type search struct {
 	store   store // how the key keeps its scopes
 }
 
-// kinds are the kinds of key tried, smallest first: no credentials, then
-// each principal kind.
-var kinds = []model.Principal{0, model.AppKey, model.PersonalAccessToken}
-
 // find returns the smallest key that shows s on one of its endpoints (the
 // first endpoint wins a tie), or nil.
 func (c *comparer) find(s search) *Witness {
@@ -378,7 +374,7 @@ func (c *comparer) find(s search) *Witness {
 // the first that shows s by dropping scopes while it still does.
 func (c *comparer) findOn(method string, s search) (probe, bool) {
 	for _, set := range c.candidates(method, s) {
-		for _, k := range kinds {
+		for _, k := range c.kinds {
 			if k == 0 && len(set) > 0 {
 				continue
 			}
@@ -518,7 +514,7 @@ func (c *comparer) findPreset(name string, oldSet, newSet []int, methods []strin
 			continue
 		}
 		for _, request := range c.requests(method) {
-			for _, k := range kinds[1:] {
+			for _, k := range c.kinds[1:] {
 				for _, open := range []bool{false, true} {
 					p := probe{kind: k, old: oldSet, new: newSet, preset: name, method: method, request: request, open: open}
 					same := p
@@ -641,7 +637,7 @@ func (c *comparer) witness(p probe) *Witness {
 			w.Request.NewScope = l.new.Name
 		}
 	}
-	w.Grant = Grant{Kind: kindName(p.kind), Preset: p.preset, Scopes: nonNil(c.names(p.old)),
+	w.Grant = Grant{Kind: c.kindName(p.kind), Preset: p.preset, Scopes: nonNil(c.names(p.old)),
 		NewScopes: nonNil(c.newNames(p.new)), Endpoints: []string{}, Stored: p.store.String()}
 	if p.kind != 0 && p.method != "" && !p.open {
 		w.Grant.Restricted, w.Grant.Endpoints = true, []string{p.method}
@@ -662,14 +658,9 @@ func (c *comparer) when(m *model.Model, method string, s *model.Scope) string {
 }
 
 // kindName spells a principal kind; 0 is "none", no credentials.
-func kindName(k model.Principal) string {
+func (c *comparer) kindName(k model.Principal) string {
 	if k == 0 {
 		return "none"
 	}
-	for _, n := range model.PrincipalNames {
-		if n.Kind == k {
-			return n.Name
-		}
-	}
-	return fmt.Sprint(int(k))
+	return strings.Join(c.nm.KindNames(k), "|")
 }

@@ -163,7 +163,7 @@ func Explain(m *model.Model, c Call) *Explanation {
 	if strings.TrimSpace(c.Kind) == NoCredentials {
 		return explainNoCredentials(m, x, method, len(keyScopes)+len(keyEndpoints) > 0 || collaborator, c.Request)
 	}
-	kinds, kindProblem := parseKind(c.Kind)
+	kinds, kindProblem := parseKind(m, c.Kind)
 	var problems []string
 	if kindProblem != "" {
 		problems = append(problems, kindProblem)
@@ -189,7 +189,7 @@ func Explain(m *model.Model, c Call) *Explanation {
 		// refused outright, as the server refuses a corrupt key.
 		x.deny(m.Outcome(model.KeyInvalid))
 		x.Reason = string(InvalidGrant)
-		x.Grant = Grant{Kind: kindString(kinds), Scopes: []string{}, Restricted: true, Endpoints: []string{}}
+		x.Grant = Grant{Kind: kindString(m, kinds), Scopes: []string{}, Restricted: true, Endpoints: []string{}}
 		x.Message = "invalid key: " + strings.Join(problems, "; ")
 		if e == nil {
 			x.Message += fmt.Sprintf("; also, unknown method %q%s", method, suggestMethod(m, method))
@@ -281,9 +281,9 @@ func Explain(m *model.Model, c Call) *Explanation {
 	case e.Public:
 		x.line("principal", "none needed: the endpoint is public")
 	case g.Kinds&e.Principals != 0:
-		x.line("principal", "%s: accepted (the endpoint accepts %s)", x.Grant.Kind, strings.Join(e.Principals.List(), ", "))
+		x.line("principal", "%s: accepted (the endpoint accepts %s)", x.Grant.Kind, strings.Join(m.KindNames(e.Principals), ", "))
 	default:
-		x.line("principal", "%s: not accepted (the endpoint accepts only %s)", x.Grant.Kind, strings.Join(e.Principals.List(), ", "))
+		x.line("principal", "%s: not accepted (the endpoint accepts only %s)", x.Grant.Kind, strings.Join(m.KindNames(e.Principals), ", "))
 	}
 
 	// Endpoint restriction.
@@ -378,7 +378,7 @@ func explainNoCredentials(m *model.Model, x *Explanation, method string, keyGive
 			x.Message += "; the response omits " + strings.Join(x.Redacted, ", ")
 		}
 	default:
-		x.Message = fmt.Sprintf("%s is not public: a call needs %s, and this one carries no credentials", e.Name, reference.KeyOf(e.Principals))
+		x.Message = fmt.Sprintf("%s is not public: a call needs %s, and this one carries no credentials", e.Name, reference.KeyOf(m, e.Principals))
 	}
 	x.line("reason", "%s: %s", x.Reason, x.Message)
 	if e != nil {
@@ -416,7 +416,7 @@ func (x *Explanation) message(m *model.Model, e *model.Endpoint, g, key, invite 
 		}
 		return msg
 	case reference.PrincipalNotAllowed:
-		return fmt.Sprintf("%s does not accept %s keys; it accepts only %s", e.Name, x.Grant.Kind, strings.Join(e.Principals.List(), ", "))
+		return fmt.Sprintf("%s does not accept %s keys; it accepts only %s", e.Name, x.Grant.Kind, strings.Join(m.KindNames(e.Principals), ", "))
 	case reference.EndpointNotGranted:
 		if !x.Collaborator {
 			return fmt.Sprintf("the key may call only %s, not %s", someOf(reference.EndpointList(m, g), 3), e.Name)

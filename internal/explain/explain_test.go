@@ -184,7 +184,7 @@ func TestExplainMatchesReference(t *testing.T) {
 	kinds := []model.Principal{model.AppKey, model.PersonalAccessToken, model.AppKey | model.PersonalAccessToken}
 	for range 500 {
 		kind := kinds[r.IntN(len(kinds))]
-		c := explain.Call{Kind: strings.Join(kind.List(), "|"), Scopes: pick(m.ScopeNames()), Endpoints: pick(methodsOf(m))}
+		c := explain.Call{Kind: strings.Join(m.KindNames(kind), "|"), Scopes: pick(m.ScopeNames()), Endpoints: pick(methodsOf(m))}
 		key, err := reference.NewGrant(m, kind, c.Scopes, c.Endpoints)
 		if err != nil {
 			t.Fatal(err)

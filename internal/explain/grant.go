@@ -37,7 +37,7 @@ type GrantReport struct {
 // every such name, with did-you-mean hints; the command calls it a usage
 // error.
 func CheckGrant(m *model.Model, kind string, scopes, endpoints []string) (*GrantReport, error) {
-	kinds, kindProblem := parseKind(kind)
+	kinds, kindProblem := parseKind(m, kind)
 	problems := unknownNames(m, scopes, endpoints, "-scopes", "-endpoints")
 	if kindProblem != "" {
 		problems = append([]string{kindProblem}, problems...)
@@ -52,7 +52,7 @@ func CheckGrant(m *model.Model, kind string, scopes, endpoints []string) (*Grant
 	missing := reference.MissingPrerequisites(m, g)
 	r := &GrantReport{
 		Valid:                len(missing) == 0,
-		Kind:                 kindString(g.Kinds),
+		Kind:                 kindString(m, g.Kinds),
 		Scopes:               nonNil(reference.ScopeList(m, g)),
 		Restricted:           g.Restricted,
 		Endpoints:            nonNil(reference.EndpointList(m, g)),
@@ -65,7 +65,7 @@ func CheckGrant(m *model.Model, kind string, scopes, endpoints []string) (*Grant
 	for _, e := range m.Endpoints {
 		if g.Endpoints[e.Name] && !e.Public && e.Principals&g.Kinds == 0 {
 			r.Warnings = append(r.Warnings, fmt.Sprintf("%s accepts only %s keys, so this key (%s) can never call it",
-				e.Name, strings.Join(e.Principals.List(), ", "), r.Kind))
+				e.Name, strings.Join(m.KindNames(e.Principals), ", "), r.Kind))
 		}
 	}
 	return r, nil

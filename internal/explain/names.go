@@ -10,36 +10,28 @@ import (
 	"github.com/scopegen/scopegen/internal/spec"
 )
 
-// kindNames are the principal kinds as -kind spells them.
-func kindNames() []string {
-	out := make([]string, len(model.PrincipalNames))
-	for i, n := range model.PrincipalNames {
-		out[i] = n.Name
-	}
-	return out
-}
-
-// kindString spells a set of principal kinds as -kind takes it.
-func kindString(k model.Principal) string {
-	return strings.Join(k.List(), "|")
+// kindString spells a set of principal kinds of m as -kind takes it.
+func kindString(m *model.Model, k model.Principal) string {
+	return strings.Join(m.KindNames(k), "|")
 }
 
 // parseKind is reference.ParseKinds with a message that names the bad part.
-func parseKind(s string) (model.Principal, string) {
-	k, err := reference.ParseKinds(s)
+func parseKind(m *model.Model, s string) (model.Principal, string) {
+	k, err := reference.ParseKinds(m, s)
 	if err == nil {
 		return k, ""
 	}
 	bad := s
 	for _, part := range strings.Split(s, "|") {
-		if _, err := reference.ParseKinds(part); err != nil {
+		if _, err := reference.ParseKinds(m, part); err != nil {
 			bad = strings.TrimSpace(part)
 			break
 		}
 	}
-	hint := spec.DidYouMean(bad, kindNames())
+	kinds := m.KindNames(m.AllKinds())
+	hint := spec.DidYouMean(bad, kinds)
 	if hint == "" {
-		hint = "; the kinds are " + strings.Join(kindNames(), ", ")
+		hint = "; the kinds are " + strings.Join(kinds, ", ")
 	}
 	return 0, fmt.Sprintf("unknown key kind %q in -kind%s", bad, hint)
 }
@@ -119,7 +111,7 @@ type Grant struct {
 // grantOf is g by names.
 func grantOf(m *model.Model, g reference.Grant) Grant {
 	return Grant{
-		Kind:       kindString(g.Kinds),
+		Kind:       kindString(m, g.Kinds),
 		Scopes:     nonNil(reference.ScopeList(m, g)),
 		Restricted: g.Restricted,
 		Endpoints:  nonNil(reference.EndpointList(m, g)),

@@ -58,6 +58,7 @@ func Build(f *spec.File) (*Model, error) {
 	}
 	b.outcomes()
 	b.reserved()
+	b.kinds() // first: their Go names are the spec's, and collide with those below
 	b.scopes()
 	b.prerequisites()
 	b.presets()
@@ -606,6 +607,16 @@ func (b *builder) endpoints() {
 			b.warnf(ep.Pos, "%s requires %s but not their prerequisites; the closure adds %s. Valid keys always hold them (prerequisites are checked when a key is made) and the check enforces only what is listed; add them to requires to say so",
 				what, strings.Join(Names(ep.Requires), ", "), strings.Join(Names(add), ", "))
 		}
+		switch {
+		case e.AnyOf != nil:
+			b.alternatives(ep, e, what)
+		case !ep.Public:
+			pos := ep.Pos
+			if len(e.Requires) > 0 {
+				pos = e.Requires[0].Pos
+			}
+			ep.Alternatives = []Alternative{{Principals: ep.Principals, Requires: ep.Requires, Pos: pos, RequiresPos: ep.RequiresPos}}
+		}
 		for _, r := range e.RequestScopes {
 			s := b.m.scopeByName[r.Scope.Value]
 			if s == nil {
@@ -646,6 +657,75 @@ func (b *builder) endpoints() {
 		b.m.Endpoints = append(b.m.Endpoints, ep)
 	}
 	b.sharedBindings()
+}
+
+// alternatives resolves the any_of of e, the spec's entry of endpoint ep:
+// each alternative's scopes and kinds (the endpoint's when it lists none).
+// The endpoint's principals become those some alternative accepts, and its
+// requires those every alternative requires.
+func (b *builder) alternatives(ep *Endpoint, e spec.Endpoint, what string) {
+	switch {
+	case ep.Public:
+		b.errorf(e.Public.Pos, "%s is public (callable without credentials), so it cannot also list any_of; remove one", what)
+		return
+	case len(e.Requires) > 0:
+		b.errorf(e.Requires[0].Pos, "%s lists both requires and any_of; write requires as one alternative of any_of (any_of: [{requires: [...]}, ...])", what)
+		return
+	case len(e.AnyOf) == 0:
+		b.errorf(e.Pos, "%s has an empty any_of; list the alternatives (any one suffices), or write requires: for one", what)
+		return
+	case len(e.AnyOf) > MaxAlternatives:
+		b.errorf(e.AnyOf[MaxAlternatives].Pos, "%s has %d alternatives; at most %d are supported", what, len(e.AnyOf), MaxAlternatives)
+		return
+	}
+	seen := map[string]spec.Pos{}
+	var union Principal
+	for i, sa := range e.AnyOf {
+		awhat := fmt.Sprintf("%s alternative %d", what, i+1)
+		a := Alternative{Principals: ep.Principals, Pos: sa.Pos}
+		if sa.HasPrincipals {
+			p, _, _ := b.principals(sa.Principals, awhat+" principals")
+			switch {
+			case len(sa.Principals) == 0:
+				b.errorf(sa.Pos, "%s has an empty principals list; list the kinds that may use it, or remove the key for the endpoint's", awhat)
+			case ep.HasPrincipals && p&^ep.Principals != 0:
+				b.errorf(sa.Principals[0].Pos, "%s accepts %s, which the endpoint's principals (%s) do not; list only the endpoint's kinds, or remove the endpoint's principals", awhat,
+					strings.Join(b.m.KindNames(p&^ep.Principals), ", "), strings.Join(b.m.KindNames(ep.Principals), ", "))
+			}
+			a.Principals = p
+		}
+		a.Requires, a.RequiresPos = b.refs(sa.Requires, awhat+" requires")
+		if len(a.Requires) > MaxRequiredPerEndpoint {
+			b.errorf(sa.Requires[0].Pos, "%s requires %d scopes; at most %d are supported", awhat, len(a.Requires), MaxRequiredPerEndpoint)
+		} else if add := closureAdds(a.Requires); len(add) > 0 {
+			b.warnf(sa.Pos, "%s requires %s but not their prerequisites; the closure adds %s. Add them to its requires to say so", awhat, strings.Join(Names(a.Requires), ", "), strings.Join(Names(add), ", "))
+		}
+		key := fmt.Sprint(a.Principals, Names(a.Requires))
+		if prev, ok := seen[key]; ok {
+			b.errorf(sa.Pos, "%s is the same as an earlier one (%s); remove one", awhat, prev)
+			continue
+		}
+		seen[key] = sa.Pos
+		union |= a.Principals
+		ep.Alternatives = append(ep.Alternatives, a)
+	}
+	if len(ep.Alternatives) == 0 {
+		return
+	}
+	ep.Principals = union
+	// What every alternative requires, in id order.
+	first := ep.Alternatives[0]
+	ep.Requires, ep.RequiresPos = nil, nil
+	for i, sc := range first.Requires {
+		all := true
+		for _, a := range ep.Alternatives[1:] {
+			all = all && slices.Contains(a.Requires, sc)
+		}
+		if all {
+			ep.Requires = append(ep.Requires, sc)
+			ep.RequiresPos = append(ep.RequiresPos, first.RequiresPos[i])
+		}
+	}
 }
 
 // endpointName checks the identity of e: a gRPC method, or the operation
@@ -694,31 +774,75 @@ func pickStr(s spec.Str, fallback spec.Pos) spec.Str {
 	return s
 }
 
+// kinds resolves the kinds of credential the spec declares (the top-level
+// principals), or DefaultKinds when it declares none: their names, Go names
+// and bits.
+func (b *builder) kinds() {
+	if b.f.Kinds == nil {
+		for _, k := range DefaultKinds {
+			k := k
+			b.m.Kinds = append(b.m.Kinds, &k)
+			b.claimGoName(k.GoName, fmt.Sprintf("principal kind %q (a spec that declares no principals has app_key and pat)", k.Name), b.f.Pos, true)
+		}
+		return
+	}
+	if len(b.f.Kinds) == 0 {
+		b.errorf(b.f.Pos, "principals is empty; declare the kinds of credential, e.g. principals: [app_key, pat], or remove the key for those two")
+	}
+	for _, sk := range b.f.Kinds {
+		name, pos := sk.Name.Value, pick(sk.Name.Pos, sk.Pos)
+		switch {
+		case name == "":
+			b.errorf(pos, "a principal kind needs a name, e.g. app_key")
+			continue
+		case len(name) > MaxNameLength || !ValidOperationName(name):
+			b.errorf(pos, "principal kind %q is malformed; write a name of printable characters without spaces, at most %d bytes, e.g. app_key", truncate(name), MaxNameLength)
+			continue
+		case name == "none":
+			b.errorf(pos, "principal kind \"none\" is reserved: it stands for no credentials (explain -kind none); name the kind otherwise")
+			continue
+		case b.m.Kind(name) != nil:
+			b.errorf(pos, "principal kind %q is declared twice (first at %s); remove one", name, b.m.Kind(name).Pos)
+			continue
+		case len(b.m.Kinds) == MaxKinds:
+			b.errorf(pos, "more than %d principal kinds; a Principal holds %d: merge kinds that grant alike", MaxKinds, MaxKinds)
+			return
+		}
+		k := &Kind{Pos: pos, Name: name, GoName: GoIdent(name), Description: sk.Description.Value, Bit: 1 << len(b.m.Kinds), GoNamePos: sk.GoName.Pos}
+		if sk.GoName.Value != "" {
+			k.GoName = sk.GoName.Value
+		}
+		b.checkText(sk.Description, pos, fmt.Sprintf("principal kind %q: description", name))
+		b.claimGoName(k.GoName, fmt.Sprintf("principal kind %q", name), pick(sk.GoName.Pos, pos), true)
+		b.m.Kinds = append(b.m.Kinds, k)
+	}
+}
+
 // principals resolves a list of principal names to a set of kinds, and
-// where each kind is first listed, in the order of the set's List.
+// where each kind is first listed, in the order of Model.Kinds.
 func (b *builder) principals(names []spec.Str, what string) (Principal, []spec.Pos, bool) {
 	var p Principal
-	at := make([]spec.Pos, len(PrincipalNames))
+	at := make([]spec.Pos, len(b.m.Kinds))
 	ok := true
-	valid := make([]string, len(PrincipalNames))
-	for i, n := range PrincipalNames {
-		valid[i] = n.Name
+	valid := make([]string, len(b.m.Kinds))
+	for i, k := range b.m.Kinds {
+		valid[i] = k.Name
 	}
 	for _, n := range names {
-		i := slices.IndexFunc(PrincipalNames, func(x PrincipalName) bool { return x.Name == n.Value })
+		i := slices.Index(valid, n.Value)
 		if i < 0 {
 			b.errorf(n.Pos, "%s: unknown principal %q%s (principals are %s)", what, truncate(n.Value), spec.DidYouMean(n.Value, valid), strings.Join(valid, ", "))
 			ok = false
 			continue
 		}
-		if p&PrincipalNames[i].Kind == 0 {
+		if p&b.m.Kinds[i].Bit == 0 {
 			at[i] = n.Pos
 		}
-		p |= PrincipalNames[i].Kind
+		p |= b.m.Kinds[i].Bit
 	}
 	var pos []spec.Pos
-	for i, n := range PrincipalNames {
-		if p&n.Kind != 0 {
+	for i, k := range b.m.Kinds {
+		if p&k.Bit != 0 {
 			pos = append(pos, at[i])
 		}
 	}

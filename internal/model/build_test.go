@@ -299,7 +299,7 @@ func TestLimits(t *testing.T) {
 
 // TestReservedGoNamesCoverGenerated checks that every exported identifier the
 // generated package declares, other than those named after the spec's scopes,
-// endpoints and presets, is in model.ReservedGoNames, so that no spec can
+// endpoints, presets and principal kinds, is in model.ReservedGoNames, so that no spec can
 // make the generator declare a name twice.
 func TestReservedGoNamesCoverGenerated(t *testing.T) {
 	m, err := model.Load(shippedSpec)
@@ -315,6 +315,9 @@ func TestReservedGoNamesCoverGenerated(t *testing.T) {
 	}
 	for _, p := range m.Presets {
 		fromSpec[p.GoName] = true
+	}
+	for _, k := range m.Kinds {
+		fromSpec[k.GoName] = true
 	}
 	files, err := filepath.Glob("../../generated/*.go")
 	if err != nil || len(files) == 0 {
@@ -523,7 +526,7 @@ func eachReference(m *model.Model, at func(what, value string, pos spec.Pos), mi
 		}
 	}
 	principals := func(what string, p model.Principal, pos []spec.Pos) {
-		if names := p.List(); len(names) != len(pos) {
+		if names := m.KindNames(p); len(names) != len(pos) {
 			mismatch(what, len(names), len(pos))
 		} else {
 			for i, n := range names {

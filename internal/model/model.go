@@ -4,7 +4,11 @@
 // the CLI read only this model, never the YAML.
 package model
 
-import "github.com/scopegen/scopegen/internal/spec"
+import (
+	"slices"
+
+	"github.com/scopegen/scopegen/internal/spec"
+)
 
 // Limits on a spec. They keep generated tables and bitsets small and bound the
 // memory and time the generator spends on hostile input; spec.MaxBytes bounds
@@ -49,6 +53,11 @@ const (
 	// closures, which a chain of requires would make quadratic, and the
 	// tables generated for them.
 	MaxPrerequisites = 64
+	// MaxKinds is the most kinds of credential a spec declares: a
+	// Principal is a set of them in 32 bits.
+	MaxKinds = 32
+	// MaxAlternatives is the most alternatives (any_of) of an endpoint.
+	MaxAlternatives = 16
 )
 
 // Model is a validated spec, ready to generate code from.
@@ -56,9 +65,10 @@ type Model struct {
 	Source    string // the spec's name for generated comments: slash-separated, never absolute
 	SpecHash  string // the spec's version hash: 16 hex digits of the SHA-256 of its canonical form, without comments
 	Scopes    []*Scope
-	AllScope  *Scope // the scope with grants_all, or nil
-	MaxID     int    // largest scope id
-	Words     int    // 64-bit words in a scope bitset: MaxID/64 + 1
+	AllScope  *Scope  // the scope with grants_all, or nil
+	MaxID     int     // largest scope id
+	Words     int     // 64-bit words in a scope bitset: MaxID/64 + 1
+	Kinds     []*Kind // the kinds of credential, in spec order: at most MaxKinds
 	Outcomes  []*Outcome
 	Presets   []*Preset
 	Endpoints []*Endpoint
@@ -67,7 +77,7 @@ type Model struct {
 
 	// DefaultPrincipals are defaults.principals: who may call an endpoint
 	// that does not list principals itself. DefaultPrincipalsPos is where
-	// each kind is listed, in the order of DefaultPrincipals.List().
+	// each kind is listed, in the order of KindNames(DefaultPrincipals).
 	DefaultPrincipals    Principal
 	DefaultPrincipalsPos []spec.Pos
 
@@ -100,26 +110,33 @@ type Scope struct {
 	RequiresPos                                                              []spec.Pos
 }
 
-// Principal is a kind of credential that may call an endpoint.
-type Principal uint8
+// Principal is a set of kinds of credential: bit i is the i-th kind the
+// spec declares (Model.Kinds), so that a set of kinds is a Principal too.
+type Principal uint32
 
-// The principal kinds, as bits so that a set of them is a Principal too.
+// The bits of the first two kinds: those of a spec that declares none,
+// app_key and pat (DefaultKinds), as the shipped spec declares them.
 const (
-	AppKey              Principal = 1 << iota // an app-specific API key
-	PersonalAccessToken                       // a personal access token (PAT)
+	AppKey              Principal = 1 << iota // the first kind: an app-specific API key by default
+	PersonalAccessToken                       // the second kind: a personal access token (PAT) by default
 )
 
-// PrincipalName is a principal kind with its spec and Go names.
-type PrincipalName struct {
-	Name   string // in the spec: "app_key"
-	GoName string // in generated code: "AppKey"
-	Kind   Principal
+// Kind is a kind of credential the spec declares (the top-level
+// principals), with its Go name and its bit in a Principal.
+type Kind struct {
+	Pos         spec.Pos
+	Name        string // in the spec: "app_key"
+	GoName      string // in generated code: "AppKey"
+	Description string
+	Bit         Principal
+
+	GoNamePos spec.Pos
 }
 
-// PrincipalNames lists the principal kinds in a fixed order.
-var PrincipalNames = []PrincipalName{
-	{"app_key", "AppKey", AppKey},
-	{"pat", "PersonalAccessToken", PersonalAccessToken},
+// DefaultKinds are the kinds of a spec that declares none.
+var DefaultKinds = []Kind{
+	{Name: "app_key", GoName: "AppKey", Description: "An app-specific API key.", Bit: AppKey},
+	{Name: "pat", GoName: "PersonalAccessToken", Description: "A personal access token (PAT).", Bit: PersonalAccessToken},
 }
 
 // Role is what an outcome is used for.
@@ -168,7 +185,7 @@ type Preset struct {
 // Pos is where its method (or operation) is written, and each XPos where
 // the key X is; RequiresPos[i] is where Requires[i] is listed, and
 // PrincipalsPos where each kind of Principals is (in the order of
-// Principals.List()) when HasPrincipals.
+// KindNames(Principals)) when HasPrincipals.
 type Endpoint struct {
 	Pos spec.Pos
 	// Name is the endpoint's identity, which grants and explain name it by:
@@ -188,16 +205,33 @@ type Endpoint struct {
 	DeprecationReason string
 	Sunset            string
 	Public            bool      // callable without credentials
-	Principals        Principal // who may call it (empty when public)
-	Requires          []*Scope  // op scopes it always requires, by id
-	RequestScopes     []RequestScope
-	Redactions        []Redaction
+	Principals        Principal // who may call it: the kinds some alternative accepts (empty when public)
+	Requires          []*Scope  // op scopes it always requires, by id: those of every alternative
+	// Alternatives are the ways to be allowed: a grant that satisfies one
+	// in full may call the endpoint. An endpoint that lists requires (and
+	// not any_of) has one, with its principals and requires; a public one
+	// has none.
+	Alternatives  []Alternative
+	RequestScopes []RequestScope
+	Redactions    []Redaction
 	// HasPrincipals is set when the endpoint lists its principals; when it
 	// does not, it takes Model.DefaultPrincipals (or is public).
 	HasPrincipals bool
 
 	GoNamePos, DescriptionPos, PublicPos, DeprecatedPos, SunsetPos spec.Pos
 	PrincipalsPos, RequiresPos                                     []spec.Pos
+}
+
+// Alternative is one way to be allowed to call an endpoint: a credential of
+// one of Principals holding every scope of Requires. Pos is where it is
+// written (the endpoint's requires for the one alternative of requires),
+// RequiresPos[i] where Requires[i] is listed.
+type Alternative struct {
+	Principals Principal
+	Requires   []*Scope // by id
+
+	Pos         spec.Pos
+	RequiresPos []spec.Pos
 }
 
 // RequestScope is a scope the handler checks itself for some requests. Pos
@@ -275,13 +309,82 @@ func Names(scopes []*Scope) []string {
 	return out
 }
 
-// List returns the spec names of the kinds in p, in a fixed order.
-func (p Principal) List() []string {
+// KindNames returns the names of the kinds in p, in the order the spec
+// declares them.
+func (m *Model) KindNames(p Principal) []string {
 	var out []string
-	for _, n := range PrincipalNames {
-		if p&n.Kind != 0 {
-			out = append(out, n.Name)
+	for _, k := range m.Kinds {
+		if p&k.Bit != 0 {
+			out = append(out, k.Name)
 		}
 	}
 	return out
+}
+
+// AllKinds returns every kind the spec declares.
+func (m *Model) AllKinds() Principal {
+	var all Principal
+	for _, k := range m.Kinds {
+		all |= k.Bit
+	}
+	return all
+}
+
+// Kind returns the kind named name, or nil.
+func (m *Model) Kind(name string) *Kind {
+	for _, k := range m.Kinds {
+		if k.Name == name {
+			return k
+		}
+	}
+	return nil
+}
+
+// Rekind returns m with its kinds of credential renumbered to names (which
+// must hold every kind of m, and at most MaxKinds): kind names[i] is bit i
+// of every Principal. Two models rekinded to the same names compare their
+// principals bit for bit, as diff does when a spec adds or removes a kind.
+// m itself is unchanged; the copy shares m's scopes and presets.
+func (m *Model) Rekind(names []string) *Model {
+	bit := map[Principal]Principal{}
+	var kinds []*Kind
+	for i, name := range names {
+		k := &Kind{Name: name, GoName: name, Bit: 1 << i}
+		if old := m.Kind(name); old != nil {
+			c := *old
+			c.Bit = k.Bit
+			bit[old.Bit] = k.Bit
+			k = &c
+		}
+		kinds = append(kinds, k)
+	}
+	re := func(p Principal) Principal {
+		var out Principal
+		for from, to := range bit {
+			if p&from != 0 {
+				out |= to
+			}
+		}
+		return out
+	}
+	c := *m
+	c.Kinds = kinds
+	c.DefaultPrincipals = re(m.DefaultPrincipals)
+	c.Endpoints = make([]*Endpoint, len(m.Endpoints))
+	copies := map[*Endpoint]*Endpoint{}
+	for i, e := range m.Endpoints {
+		ce := *e
+		copies[e] = &ce
+		ce.Principals = re(e.Principals)
+		ce.Alternatives = slices.Clone(e.Alternatives)
+		for j := range ce.Alternatives {
+			ce.Alternatives[j].Principals = re(ce.Alternatives[j].Principals)
+		}
+		c.Endpoints[i] = &ce
+	}
+	c.endpointByName = make(map[string]*Endpoint, len(m.endpointByName))
+	for name, e := range m.endpointByName {
+		c.endpointByName[name] = copies[e]
+	}
+	return &c
 }

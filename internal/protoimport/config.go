@@ -177,9 +177,9 @@ func ParseTarget(s string) (Target, error) {
 
 func parsePrincipal(s string) (model.Principal, error) {
 	var names []string
-	for _, n := range model.PrincipalNames {
+	for _, n := range model.DefaultKinds {
 		if n.Name == s {
-			return n.Kind, nil
+			return n.Bit, nil
 		}
 		names = append(names, n.Name)
 	}
@@ -195,7 +195,19 @@ func (t Target) String() string {
 	case t.Skip:
 		return TargetSkip
 	}
-	return strings.Join(t.Principals.List(), "|")
+	return strings.Join(kindNames(t.Principals), "|")
+}
+
+// kindNames returns the names of the kinds in p: an imported spec declares
+// no kinds, so they are model.DefaultKinds.
+func kindNames(p model.Principal) []string {
+	var out []string
+	for _, k := range model.DefaultKinds {
+		if p&k.Bit != 0 {
+			out = append(out, k.Name)
+		}
+	}
+	return out
 }
 
 // ParseAuthMap reads "Value=target,Value=target", e.g.

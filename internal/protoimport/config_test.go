@@ -127,11 +127,11 @@ service S {
 		t.Errorf("WRITE: %s", got)
 	}
 	get, put := m.Endpoint("/p.S/Get"), m.Endpoint("/p.S/Put")
-	if get.Description != "Get." || describeEndpoint(get) != "app_key: READ" || bindings(get) != "GET /a, GET /b, HEAD /c" {
-		t.Errorf("Get: %q %s, bindings %s", get.Description, describeEndpoint(get), bindings(get))
+	if get.Description != "Get." || describeEndpoint(m, get) != "app_key: READ" || bindings(get) != "GET /a, GET /b, HEAD /c" {
+		t.Errorf("Get: %q %s, bindings %s", get.Description, describeEndpoint(m, get), bindings(get))
 	}
-	if put.Description != "" || describeEndpoint(put) != "app_key: READ WRITE" || bindings(put) != "PUT /a" {
-		t.Errorf("Put: %q %s, bindings %s", put.Description, describeEndpoint(put), bindings(put))
+	if put.Description != "" || describeEndpoint(m, put) != "app_key: READ WRITE" || bindings(put) != "PUT /a" {
+		t.Errorf("Put: %q %s, bindings %s", put.Description, describeEndpoint(m, put), bindings(put))
 	}
 }
 

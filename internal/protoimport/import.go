@@ -1215,7 +1215,7 @@ func (im *importer) specFile() *spec.File {
 		}
 		if !e.public && e.principals != model.AppKey|model.PersonalAccessToken {
 			ep.HasPrincipals = true
-			for _, p := range e.principals.List() {
+			for _, p := range kindNames(e.principals) {
 				ep.Principals = append(ep.Principals, str(p, e.pos))
 			}
 		}

@@ -210,13 +210,13 @@ func describeScope(s *model.Scope) string {
 	return out
 }
 
-func describeEndpoint(e *model.Endpoint) string {
+func describeEndpoint(m *model.Model, e *model.Endpoint) string {
 	if e.Public {
 		return "public"
 	}
 	names := model.Names(e.Requires)
 	slices.Sort(names)
-	return strings.TrimSpace(strings.Join(e.Principals.List(), "|") + ": " + strings.Join(names, " "))
+	return strings.TrimSpace(strings.Join(m.KindNames(e.Principals), "|") + ": " + strings.Join(names, " "))
 }
 
 // TestFixtures imports each fixture and compares the spec with what its
@@ -254,7 +254,7 @@ func TestFixtures(t *testing.T) {
 				case e == nil:
 					t.Errorf("%s: missing from the spec", method)
 				default:
-					if got := describeEndpoint(e); got != want {
+					if got := describeEndpoint(m, e); got != want {
 						t.Errorf("%s: got %q, want %q", method, got, want)
 					}
 				}
@@ -344,7 +344,7 @@ func checkDecisions(t *testing.T, m *model.Model, want map[string]string) {
 			continue
 		}
 		who, scopesText, _ := strings.Cut(w, ":")
-		allowed, err := reference.ParseKinds(who)
+		allowed, err := reference.ParseKinds(m, who)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -356,36 +356,36 @@ func checkDecisions(t *testing.T, m *model.Model, want map[string]string) {
 			d := reference.Decide(m, grant(kind, required), method)
 			if kind&allowed == 0 {
 				if d.Allowed || d.Reason != reference.PrincipalNotAllowed {
-					t.Errorf("%s: a %v key with %v gets %+v, want refused by principal", method, kind.List(), required, d)
+					t.Errorf("%s: a %v key with %v gets %+v, want refused by principal", method, m.KindNames(kind), required, d)
 				}
 				continue
 			}
 			if !d.Allowed {
-				t.Errorf("%s: a %v key with exactly %v is refused: %+v", method, kind.List(), required, d)
+				t.Errorf("%s: a %v key with exactly %v is refused: %+v", method, m.KindNames(kind), required, d)
 			}
 			for i, s := range required {
 				less := slices.Delete(slices.Clone(required), i, i+1)
 				d := reference.Decide(m, grant(kind, less), method)
 				if m.AllScope != nil && slices.Contains(less, m.AllScope.Name) {
 					if !d.Allowed {
-						t.Errorf("%s: a %v key with %v is refused: %+v", method, kind.List(), less, d)
+						t.Errorf("%s: a %v key with %v is refused: %+v", method, m.KindNames(kind), less, d)
 					}
 					continue // All grants the scope left out
 				}
 				if d.Allowed || d.Reason != reference.MissingScopes || !slices.Equal(d.Missing, []string{s}) {
-					t.Errorf("%s: a %v key without %s gets %+v, want refused for missing %s", method, kind.List(), s, d, s)
+					t.Errorf("%s: a %v key without %s gets %+v, want refused for missing %s", method, m.KindNames(kind), s, d, s)
 				}
 			}
 			if m.AllScope != nil {
 				if d := reference.Decide(m, grant(kind, []string{m.AllScope.Name}), method); !d.Allowed {
-					t.Errorf("%s: a %v key with %s is refused: %+v", method, kind.List(), m.AllScope.Name, d)
+					t.Errorf("%s: a %v key with %s is refused: %+v", method, m.KindNames(kind), m.AllScope.Name, d)
 				}
 			}
 			// A key restricted to another endpoint may not call this one.
 			for _, other := range m.Endpoints {
 				if other.Method != method {
 					if d := reference.Decide(m, grant(kind, m.ScopeNames(), other.Method), method); d.Allowed || d.Reason != reference.EndpointNotGranted {
-						t.Errorf("%s: a %v key restricted to %s gets %+v, want refused", method, kind.List(), other.Method, d)
+						t.Errorf("%s: a %v key restricted to %s gets %+v, want refused", method, m.KindNames(kind), other.Method, d)
 					}
 					break
 				}

@@ -360,8 +360,8 @@ func TestSynthetic(t *testing.T) {
 					}
 				case e == nil:
 					t.Errorf("%s: missing", method)
-				case describeEndpoint(e) != want:
-					t.Errorf("%s: got %q, want %q", method, describeEndpoint(e), want)
+				case describeEndpoint(m, e) != want:
+					t.Errorf("%s: got %q, want %q", method, describeEndpoint(m, e), want)
 				}
 			}
 			if len(m.Endpoints)+len(res.Skipped) != len(api.endpoints) {
@@ -446,11 +446,15 @@ func TestEndToEnd(t *testing.T) {
 // [flags] [needs A,B]"), in the form decide_test.go reads.
 func truthOf(t *testing.T, endpoints map[string]string, scopes []string) prototruth.Expect {
 	var out prototruth.Expect
+	m := &model.Model{} // import-proto declares the default kinds
+	for _, k := range model.DefaultKinds {
+		m.Kinds = append(m.Kinds, &k)
+	}
 	for method, w := range endpoints {
 		r := prototruth.ExpectRPC{Method: method, Public: w == "public", Skip: w == "skip", Requires: []string{}}
 		if !r.Public && !r.Skip {
 			who, scopes, _ := strings.Cut(w, ":")
-			kinds, err := reference.ParseKinds(who)
+			kinds, err := reference.ParseKinds(m, who)
 			if err != nil {
 				t.Fatal(err)
 			}

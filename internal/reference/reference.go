@@ -29,7 +29,7 @@ type Grant struct {
 // NewGrant builds a grant from names; unknown names are an error.
 func NewGrant(m *model.Model, kinds model.Principal, scopes, endpoints []string) (Grant, error) {
 	g := Grant{Kinds: kinds, Scopes: map[string]bool{}, Endpoints: map[string]bool{}}
-	if kinds == 0 || kinds&^(model.AppKey|model.PersonalAccessToken) != 0 {
+	if kinds == 0 || kinds&^m.AllKinds() != 0 {
 		return Grant{}, fmt.Errorf("unknown principal kind %d", kinds)
 	}
 	for _, s := range scopes {
@@ -170,24 +170,36 @@ func Decide(m *model.Model, g Grant, method string) Decision {
 	if e.Public {
 		return Decision{Allowed: true, Reason: Public, Redacted: redacted()}
 	}
-	var missing []string
-	for _, s := range e.Requires {
-		if !Has(m, g, s) {
-			missing = append(missing, s.Name)
-		}
-	}
-	d := Decision{Reason: Allowed, Missing: missing, Outcome: model.InsufficientScopes}
+	d := Decision{Reason: MissingScopes, Outcome: model.InsufficientScopes}
+	// usable are the kinds whose alternatives count: the grant's, or every
+	// kind when none of its kinds is accepted (or it has none), so that
+	// Missing still says what a key would need.
+	usable := g.Kinds
 	switch {
 	case g.Scopes == nil:
-		d.Reason, d.Outcome = NoCredentials, model.KeyNotFound
+		d.Reason, d.Outcome, usable = NoCredentials, model.KeyNotFound, m.AllKinds()
 	case g.Kinds&e.Principals == 0:
-		d.Reason = PrincipalNotAllowed
+		d.Reason, usable = PrincipalNotAllowed, m.AllKinds()
 	case g.Restricted && !g.Endpoints[method]:
 		d.Reason = EndpointNotGranted
-	case len(missing) > 0:
-		d.Reason = MissingScopes
-	default:
-		return Decision{Allowed: true, Reason: Allowed, Redacted: redacted()}
+	}
+	closest := -1
+	for _, a := range e.Alternatives {
+		if a.Principals&usable == 0 {
+			continue
+		}
+		var missing []string
+		for _, s := range a.Requires {
+			if !Has(m, g, s) {
+				missing = append(missing, s.Name)
+			}
+		}
+		if len(missing) == 0 && d.Reason == MissingScopes {
+			return Decision{Allowed: true, Reason: Allowed, Redacted: redacted()}
+		}
+		if closest < 0 || len(missing) < closest {
+			closest, d.Missing = len(missing), missing
+		}
 	}
 	return d
 }
@@ -277,23 +289,24 @@ func EndpointList(m *model.Model, g Grant) []string {
 	return out
 }
 
-// ParseKinds turns "app_key", "pat" or "app_key|pat" into principal kinds.
-func ParseKinds(s string) (model.Principal, error) {
+// ParseKinds turns "app_key", "pat" or "app_key|pat" (kinds of m, joined by
+// "|") into principal kinds.
+func ParseKinds(m *model.Model, s string) (model.Principal, error) {
 	var p model.Principal
 	for _, part := range strings.Split(s, "|") {
-		i := slices.IndexFunc(model.PrincipalNames, func(n model.PrincipalName) bool { return n.Name == strings.TrimSpace(part) })
-		if i < 0 {
-			return 0, fmt.Errorf("unknown principal kind %q; use app_key or pat", part)
+		k := m.Kind(strings.TrimSpace(part))
+		if k == nil {
+			return 0, fmt.Errorf("unknown principal kind %q; use %s", part, strings.Join(m.KindNames(m.AllKinds()), " or "))
 		}
-		p |= model.PrincipalNames[i].Kind
+		p |= k.Bit
 	}
 	return p, nil
 }
 
-// KeyOf says in words which keys principal kinds p accept, as messages
+// KeyOf says in words which keys principal kinds p of m accept, as messages
 // name them: "an app_key key", "a pat key", "an app_key or pat key".
-func KeyOf(p model.Principal) string {
-	kinds := strings.Join(p.List(), " or ")
+func KeyOf(m *model.Model, p model.Principal) string {
+	kinds := strings.Join(m.KindNames(p), " or ")
 	if strings.HasPrefix(kinds, "a") {
 		return "an " + kinds + " key"
 	}

@@ -53,6 +53,12 @@ func Marshal(f *File) []byte {
 			w.outcome(o)
 		}
 	}
+	if f.Kinds != nil || f.SectionComments["principals"] != "" {
+		w.section(f, "principals", len(f.Kinds) == 0, "[]")
+		for _, k := range f.Kinds {
+			w.kind(k)
+		}
+	}
 	if f.Principals != nil || f.SectionComments["defaults"] != "" {
 		w.section(f, "defaults", f.Principals == nil, "{}")
 		w.strs("  ", "principals", f.Principals)
@@ -310,6 +316,20 @@ func (w *writer) deprecation(in string, d Deprecation, sunset Str) {
 	}
 }
 
+// kind writes a principal kind: its bare name when that is all it has.
+func (w *writer) kind(k Kind) {
+	if k.GoName.Value == "" && k.Description.Value == "" && k.Name.Value != "" {
+		w.line("  - " + scalar(k.Name.Value, false))
+		return
+	}
+	it := w.item()
+	const in = "    "
+	w.str(in, "name", k.Name)
+	w.str(in, "go_name", k.GoName)
+	w.str(in, "description", k.Description)
+	it.end()
+}
+
 func (w *writer) preset(p Preset) {
 	it := w.item()
 	const in = "    "
@@ -351,6 +371,19 @@ func (w *writer) endpoint(e Endpoint) {
 		w.strs(in, "principals", e.Principals)
 	}
 	w.strs(in, "requires", e.Requires)
+	if e.AnyOf != nil {
+		w.flowEntries(in, "any_of", len(e.AnyOf), func(i int) []string {
+			a := e.AnyOf[i]
+			var kv []string
+			if a.Requires != nil {
+				kv = append(kv, "requires: "+flowList(a.Requires))
+			}
+			if a.HasPrincipals {
+				kv = append(kv, "principals: "+flowList(a.Principals))
+			}
+			return kv
+		})
+	}
 	if e.RequestScopes != nil {
 		w.flowEntries(in, "request_scopes", len(e.RequestScopes), func(i int) []string {
 			r := e.RequestScopes[i]

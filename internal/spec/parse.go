@@ -538,6 +538,10 @@ func (d *decoder) file_(doc *yaml.Node, f *File) {
 			badFormat = len(d.errs) > n // reported once, not again as an unsupported version
 		}},
 		field{"outcomes", func(v *yaml.Node) { d.outcomes(v, f) }},
+		field{"principals", func(v *yaml.Node) {
+			f.Kinds = []Kind{}
+			d.seq(v, "principals", func(v *yaml.Node) { f.Kinds = append(f.Kinds, d.kind(v)) })
+		}},
 		field{"defaults", func(v *yaml.Node) {
 			d.mapping(v, "defaults", field{"principals", func(v *yaml.Node) { f.Principals = d.strs(v, "defaults.principals") }})
 		}},
@@ -637,6 +641,22 @@ func IsDate(s string) bool {
 	return err == nil && t.Format(time.DateOnly) == s
 }
 
+// kind reads an entry of the top-level principals: a name, or {name,
+// go_name, description}.
+func (d *decoder) kind(n *yaml.Node) Kind {
+	k := Kind{Pos: d.pos(n)}
+	if n.Kind == yaml.ScalarNode {
+		k.Name = d.str(n, "principal kind")
+		return k
+	}
+	d.mapping(n, "principal kind",
+		field{"name", func(v *yaml.Node) { k.Name = d.str(v, "name") }},
+		field{"go_name", func(v *yaml.Node) { k.GoName = d.str(v, "go_name") }},
+		field{"description", func(v *yaml.Node) { k.Description = d.str(v, "description") }},
+	)
+	return k
+}
+
 func (d *decoder) preset(n *yaml.Node) Preset {
 	p := Preset{Pos: d.pos(n), Comment: commentText(n.HeadComment)}
 	d.mapping(n, "preset",
@@ -663,6 +683,17 @@ func (d *decoder) endpoint(n *yaml.Node) Endpoint {
 		field{"public", func(v *yaml.Node) { e.Public = d.bool(v, "public") }},
 		field{"principals", func(v *yaml.Node) { e.Principals, e.HasPrincipals = d.strs(v, "principals"), true }},
 		field{"requires", func(v *yaml.Node) { e.Requires = d.strs(v, "requires") }},
+		field{"any_of", func(v *yaml.Node) {
+			e.AnyOf = []Alternative{}
+			d.seq(v, "any_of", func(v *yaml.Node) {
+				a := Alternative{Pos: d.pos(v)}
+				d.mapping(v, "alternative",
+					field{"requires", func(v *yaml.Node) { a.Requires = d.strs(v, "requires") }},
+					field{"principals", func(v *yaml.Node) { a.Principals, a.HasPrincipals = d.strs(v, "principals"), true }},
+				)
+				e.AnyOf = append(e.AnyOf, a)
+			})
+		}},
 		field{"request_scopes", func(v *yaml.Node) {
 			e.RequestScopes = []RequestScope{}
 			d.seq(v, "request_scopes", func(v *yaml.Node) {

@@ -355,7 +355,7 @@ func TestParseShapes(t *testing.T) {
 	wantOne(t, "scopegen: 1\nendpoints: [{http: [~]}]\n", "2:21", `http entry must be a string "VERB /path" (or {shared: "VERB /path"}), not empty`)
 	wantOne(t, "scopegen: 1\nendpoints: [{http: [{shared: [GET /a]}]}]\n", "2:30", "shared must be a string, not a list")
 	wantOne(t, "scopegen: 1\n[a]: 1\n", "2:1", "the spec keys must be plain names")
-	wantOne(t, "scopegen: 1\nendpionts: []\n", "2:1", `unknown key "endpionts" in the spec; did you mean "endpoints"? (known keys: defaults, endpoints, outcomes, presets, reserved, scopegen, scopes)`)
+	wantOne(t, "scopegen: 1\nendpionts: []\n", "2:1", `unknown key "endpionts" in the spec; did you mean "endpoints"? (known keys: defaults, endpoints, outcomes, presets, principals, reserved, scopegen, scopes)`)
 }
 
 // parserKeys returns the keys the parser accepts in the mapping at path

@@ -48,6 +48,8 @@ func schemaLimits() []schemaLimit {
 			want: fmt.Sprintf(`^[^/]*(/[^/]*){1,%d}$`, model.MaxSegments), shown: model.MaxSegments},
 		{name: "MaxPrerequisites", path: "definitions/scope/properties/requires", key: "maxItems", want: model.MaxPrerequisites, shown: model.MaxPrerequisites},
 		{name: "MaxRequiredPerEndpoint", path: "definitions/endpoint/properties/requires", key: "maxItems", want: model.MaxRequiredPerEndpoint, shown: model.MaxRequiredPerEndpoint},
+		{name: "MaxKinds", path: "properties/principals", key: "maxItems", want: model.MaxKinds, shown: model.MaxKinds},
+		{name: "MaxAlternatives", path: "definitions/endpoint/properties/any_of", key: "maxItems", want: model.MaxAlternatives, shown: model.MaxAlternatives},
 		{name: "MaxRedactionsPerEndpoint", path: "definitions/endpoint/properties/redact", key: "maxItems", want: model.MaxRedactionsPerEndpoint, shown: model.MaxRedactionsPerEndpoint},
 		// MaxFieldDepth names are at most MaxFieldDepth-1 dots.
 		{name: "MaxFieldDepth", path: "definitions/redaction/properties/field/allOf/0", key: "pattern",

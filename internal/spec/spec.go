@@ -17,7 +17,8 @@ type File struct {
 
 	Format     Int
 	Outcomes   []Outcome
-	Principals []Str // defaults.principals: who may call an endpoint that does not say
+	Kinds      []Kind // principals: the kinds of credential the spec knows; nil: app_key and pat
+	Principals []Str  // defaults.principals: who may call an endpoint that does not say
 	Scopes     []Scope
 	Reserved   Reserved
 	Presets    []Preset
@@ -52,6 +53,24 @@ type Int struct {
 type Bool struct {
 	Value bool
 	Pos   Pos
+}
+
+// Kind is one entry of the top-level "principals": a kind of credential,
+// written as its name or as {name, go_name, description}.
+type Kind struct {
+	Pos         Pos
+	Name        Str // e.g. "app_key", or an OpenAPI security scheme's key
+	GoName      Str // optional override of the Go identifier
+	Description Str
+}
+
+// Alternative is one entry of an endpoint's "any_of": scopes that together
+// suffice, and the kinds of credential that may use them.
+type Alternative struct {
+	Pos           Pos
+	Requires      []Str
+	Principals    []Str // nil: the endpoint's principals (or defaults.principals)
+	HasPrincipals bool  // the key was written (an empty list is an error)
 }
 
 // Outcome is one entry of "outcomes": the code returned for a kind of denial.
@@ -119,6 +138,7 @@ type Endpoint struct {
 	Principals    []Str // nil: defaults.principals
 	HasPrincipals bool  // the key was written (an empty list is an error)
 	Requires      []Str
+	AnyOf         []Alternative // nil: the key is absent; requires is then the one alternative
 	RequestScopes []RequestScope
 	Redact        []Redaction
 	Comment       string // the comment above the entry, as File.Comment

@@ -267,7 +267,7 @@ func endpointFacets(m *model.Model, e *model.Endpoint) []Facet {
 	if e.Public {
 		return []Facet{{Name: "allowed", Need: "a test that calls it (it is public)"}}
 	}
-	kinds := strings.Join(e.Principals.List(), " or ")
+	kinds := strings.Join(m.KindNames(e.Principals), " or ")
 	allowed := fmt.Sprintf("a test whose key (%s) holds %s", kinds, strings.Join(model.Names(e.Requires), " and "))
 	if len(e.Requires) == 0 {
 		allowed = fmt.Sprintf("a test whose key is of kind %s", kinds)
@@ -277,7 +277,7 @@ func endpointFacets(m *model.Model, e *model.Endpoint) []Facet {
 		denied = append(denied, fmt.Sprintf("a test whose key lacks %s (reason missing_scopes)", strings.Join(model.Names(e.Requires), " or ")))
 	}
 	if other := allKinds &^ e.Principals; other != 0 {
-		denied = append(denied, fmt.Sprintf("a test whose key is of kind %s (reason principal)", strings.Join(other.List(), " or ")))
+		denied = append(denied, fmt.Sprintf("a test whose key is of kind %s (reason principal)", strings.Join(m.KindNames(other), " or ")))
 	}
 	if len(denied) == 0 {
 		denied = append(denied, "a test of a refused call, such as one without credentials (grant: {kind: none})")

@@ -69,7 +69,7 @@ func NewCasbin(m *model.Model, kind string) (*Casbin, error) {
 		if e.Public {
 			rules = append(rules, []string{e.Method, "public", "-", "allow"})
 		}
-		for _, k := range e.Principals.List() {
+		for _, k := range m.KindNames(e.Principals) {
 			rules = append(rules, []string{e.Method, k, "-", "allow"})
 		}
 		for _, s := range e.Requires {
@@ -123,7 +123,7 @@ func (c *Casbin) Grant(g Grant) (CasbinKey, error) {
 	links := []struct {
 		ptype string
 		to    []string
-	}{{"g", g.Scopes}, {"g2", g.Kinds.List()}, {"g3", g.Endpoints}}
+	}{{"g", g.Scopes}, {"g2", c.m.KindNames(g.Kinds)}, {"g3", g.Endpoints}}
 	if len(g.Endpoints) == 0 {
 		links[2].to = []string{"*"}
 	}

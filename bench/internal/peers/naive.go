@@ -5,6 +5,7 @@ import "github.com/scopegen/scopegen/internal/model"
 // Naive is the checker most services start with: maps keyed by strings,
 // built from the spec at startup.
 type Naive struct {
+	m         *model.Model
 	endpoints map[string]*naiveEndpoint
 	all       string // the name of the scope that grants all, or ""
 }
@@ -32,12 +33,12 @@ type NaiveGrant struct {
 
 // NewNaive builds the naive checker for m.
 func NewNaive(m *model.Model) *Naive {
-	n := &Naive{endpoints: map[string]*naiveEndpoint{}}
+	n := &Naive{m: m, endpoints: map[string]*naiveEndpoint{}}
 	if m.AllScope != nil {
 		n.all = m.AllScope.Name
 	}
 	for _, e := range m.Endpoints {
-		ne := &naiveEndpoint{public: e.Public, principals: e.Principals.List(), requires: model.Names(e.Requires)}
+		ne := &naiveEndpoint{public: e.Public, principals: m.KindNames(e.Principals), requires: model.Names(e.Requires)}
 		for _, r := range e.Redactions {
 			ne.redactions = append(ne.redactions, naiveRedaction{r.Field, model.Names(r.Unless)})
 		}
@@ -52,7 +53,7 @@ func (n *Naive) Grant(g Grant) *NaiveGrant {
 		return nil
 	}
 	ng := &NaiveGrant{kinds: map[string]bool{}, scopes: map[string]bool{}, endpoints: map[string]bool{}}
-	for _, k := range g.Kinds.List() {
+	for _, k := range n.m.KindNames(g.Kinds) {
 		ng.kinds[k] = true
 	}
 	for _, s := range g.Scopes {

@@ -54,6 +54,7 @@ decision := {"allow": allow, "redacted": redacted}
 
 // OPA decides calls with a prepared Rego query.
 type OPA struct {
+	m     *model.Model
 	data  map[string]any
 	keys  map[string]any
 	n     int // keys registered
@@ -70,7 +71,7 @@ func NewOPA(m *model.Model) *OPA {
 	endpoints := map[string]any{}
 	for _, e := range m.Endpoints {
 		principals := map[string]any{}
-		for _, k := range e.Principals.List() {
+		for _, k := range m.KindNames(e.Principals) {
 			principals[k] = true
 		}
 		var redactions []any
@@ -88,7 +89,7 @@ func NewOPA(m *model.Model) *OPA {
 	if m.AllScope != nil {
 		all = m.AllScope.Name
 	}
-	o := &OPA{keys: map[string]any{}}
+	o := &OPA{m: m, keys: map[string]any{}}
 	o.data = map[string]any{"endpoints": endpoints, "keys": o.keys, "all": all}
 	return o
 }
@@ -118,7 +119,7 @@ func (o *OPA) Grant(g Grant) OPAKey {
 	id := "key:" + strconv.Itoa(o.n)
 	if !g.None { // no credentials: a key that is not in data.keys
 		o.keys[id] = map[string]any{
-			"kinds":      toAny(g.Kinds.List()),
+			"kinds":      toAny(o.m.KindNames(g.Kinds)),
 			"scopes":     set(g.Scopes),
 			"restricted": len(g.Endpoints) > 0,
 			"endpoints":  set(g.Endpoints),

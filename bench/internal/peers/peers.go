@@ -46,7 +46,7 @@ func (g Grant) String() string {
 	if g.None {
 		return "none"
 	}
-	return fmt.Sprintf("%s%v endpoints%v", g.Kinds.List(), g.Scopes, g.Endpoints)
+	return fmt.Sprintf("kinds %#x %v endpoints%v", uint32(g.Kinds), g.Scopes, g.Endpoints)
 }
 
 // Reference is internal/reference's checker for one grant.

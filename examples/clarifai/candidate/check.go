@@ -10,7 +10,8 @@ var noScopes Set
 // CheckEndpoint decides a call of endpoint e by g: public endpoints are allowed;
 // otherwise the grant needs a principal kind the endpoint accepts, the endpoint
 // itself if the grant is restricted to endpoints, and every op scope the
-// endpoint requires. It never allocates.
+// endpoint requires (for an endpoint with alternatives, every op scope of
+// one alternative its kind may use). It never allocates.
 func (g Grant) CheckEndpoint(e Endpoint) Decision {
 	if e-1 >= NumEndpoints {
 		return Decision{reason: ReasonUnknownEndpoint}
@@ -47,6 +48,9 @@ func (g Grant) check(e Endpoint) Decision {
 			redacted: redactions(info, scopes),
 		}
 	}
+	if info.alternatives != nil {
+		return checkAlternatives(d, e, info)
+	}
 	if d == nil || d.kinds&info.principals == 0 || d.endpoints[e/64]&(1<<(e%64)) == 0 {
 		return deny(d, e, info)
 	}
@@ -82,16 +86,62 @@ func deny(d *grant, e Endpoint, info *endpointInfo) Decision {
 	default:
 		scopes = &d.scopes
 	}
+	dec.missing, _ = missing(info.required, scopes)
+	return dec
+}
+
+// checkAlternatives decides a call of an endpoint with alternatives: allowed
+// when the grant satisfies one in full that its kind may use. A denial has
+// the first reason that applies, and the scopes the closest alternative
+// lacks: the one with the fewest missing, the first on a tie, among those
+// the grant's kind may use (all of them when there are no credentials or the
+// kind is not accepted).
+func checkAlternatives(d *grant, e Endpoint, info *endpointInfo) Decision {
+	dec := Decision{endpoint: e, reason: ReasonMissingScopes}
+	scopes, kinds := &noScopes, AllPrincipals
+	switch {
+	case d == nil:
+		dec.reason = ReasonNoCredentials
+	case d.kinds&info.principals == 0:
+		dec.reason = ReasonPrincipal
+		scopes = &d.scopes
+	case d.endpoints[e/64]&(1<<(e%64)) == 0:
+		dec.reason = ReasonEndpointNotGranted
+		scopes, kinds = &d.scopes, d.kinds
+	default:
+		scopes, kinds = &d.scopes, d.kinds
+	}
+	fewest := -1
+	for i := range info.alternatives {
+		a := &info.alternatives[i]
+		if a.principals&kinds == 0 {
+			continue
+		}
+		bits, n := missing(a.required, scopes)
+		if n == 0 && dec.reason == ReasonMissingScopes {
+			return Decision{endpoint: e, reason: ReasonAllowed, redacted: redactions(info, scopes)}
+		}
+		if fewest < 0 || n < fewest {
+			fewest, dec.missing, dec.alternative = n, bits, uint8(i+1)
+		}
+	}
+	return dec
+}
+
+// missing returns the scopes of required that scopes lacks, as bits (bit i
+// for the i-th scope of required), and how many they are.
+func missing(required []wordMask, scopes *Set) (bits uint64, n int) {
 	bit := 0
-	for _, m := range info.required {
+	for _, m := range required {
 		for w := m.mask; w != 0; w &= w - 1 {
 			if scopes[m.word]&(w&-w) == 0 {
-				dec.missing |= 1 << bit
+				bits |= 1 << bit
+				n++
 			}
 			bit++
 		}
 	}
-	return dec
+	return bits, n
 }
 
 // redactions returns the mask of info's redactions that apply to a caller

@@ -136,10 +136,11 @@ func (r Reason) String() string {
 // making one never allocates. The zero Decision denies: it is the decision on
 // a method that is not an endpoint.
 type Decision struct {
-	endpoint Endpoint
-	reason   Reason
-	missing  uint64 // bit i: the i-th required scope of the endpoint is missing
-	redacted uint64 // bit i: the i-th redaction of the endpoint applies
+	endpoint    Endpoint
+	reason      Reason
+	alternative uint8  // for an endpoint with alternatives, the one missing counts from, from 1
+	missing     uint64 // bit i: the i-th required scope of the endpoint (or alternative) is missing
+	redacted    uint64 // bit i: the i-th redaction of the endpoint applies
 }
 
 // Allowed reports whether the call may go ahead: the reason is
@@ -182,14 +183,22 @@ func (d Decision) Status() string {
 
 // Missing returns the op scopes the endpoint requires that the grant lacks. It
 // is reported for every denial of a known endpoint, whatever the reason, so that
-// it says everything a key would need.
+// it says everything a key would need. For an endpoint with alternatives, it
+// is what the closest alternative lacks: the one with the fewest scopes
+// missing (the first in the spec on a tie) among those the grant's kind may
+// use (among all of them when no credentials are given or the kind is not
+// accepted).
 func (d Decision) Missing() Set {
 	var s Set
 	if !d.endpoint.Valid() {
 		return s
 	}
+	required := endpointTable[d.endpoint].required
+	if a := int(d.alternative) - 1; a >= 0 && a < len(endpointTable[d.endpoint].alternatives) {
+		required = endpointTable[d.endpoint].alternatives[a].required
+	}
 	bit := 0
-	for _, m := range endpointTable[d.endpoint].required {
+	for _, m := range required {
 		for w := m.mask; w != 0; w &= w - 1 {
 			if d.missing&(1<<bit) != 0 {
 				s[m.word] |= w & -w

@@ -11,7 +11,7 @@ import (
 
 // Principal is a kind of credential. Kinds are bits, so a set of kinds is a
 // Principal too (AppKey|PersonalAccessToken).
-type Principal uint8
+type Principal uint32
 
 // String returns the kinds' names in the spec, joined by "|", e.g. "app_key|pat";
 // no kind gives "none".
@@ -76,7 +76,7 @@ type Grant struct {
 // Unknown names and kinds are an error. A scope that the spec marks grants_all
 // (e.g. "All") grants every op scope.
 func NewGrant(kind Principal, scopes, endpoints []string) (Grant, error) {
-	if kind == 0 || kind&^allPrincipals != 0 {
+	if kind == 0 || kind&^AllPrincipals != 0 {
 		return Grant{}, fmt.Errorf("unknown principal kind %d", kind)
 	}
 	g := &grant{
@@ -115,7 +115,7 @@ func NewGrant(kind Principal, scopes, endpoints []string) (Grant, error) {
 func MakeGrant(kind Principal, scopes Set, endpoints ...Endpoint) Grant {
 	g := &grant{
 		endpoints: allEndpoints,
-		kinds:     kind & allPrincipals,
+		kinds:     kind & AllPrincipals,
 		scopes:    scopes.Intersect(allScopes),
 	}
 	g.expandAll()

@@ -14,7 +14,7 @@
 //     grantsAll (the scope that grants all, or 0), scopeInfo, allScopes,
 //     deprecatedScopes, Scope.Prerequisites, ParseScope, the Preset
 //     constants, numPresets and presetInfo;
-//   - spec.go: SpecHash, the Principal constants, allPrincipals,
+//   - spec.go: SpecHash, the Principal constants, AllPrincipals,
 //     principalNames and outcomeTable;
 //   - endpoints.go: the Endpoint constants, NumEndpoints, endpointWords,
 //     allEndpoints, endpointTable, endpointMethods and endpointFastTable;

@@ -27,12 +27,24 @@ type redaction struct {
 
 // endpointInfo is what the checker knows of an endpoint. required is the sparse
 // form of the required scopes, in id order: bit i of Decision.missing is its i-th scope.
+// An endpoint that may be called in one of several ways lists them in
+// alternatives; principals is then every kind some alternative accepts, and
+// required the scopes every alternative requires.
 type endpointInfo struct {
 	principals    Principal
 	public        bool
 	required      []wordMask
+	alternatives  []alternative
 	requestScopes []Scope
 	redactions    []redaction
+}
+
+// alternative is one way of several to be allowed to call an endpoint: a
+// credential of one of principals holding every scope of required. A
+// decision on it counts bit i of Decision.missing as its i-th scope.
+type alternative struct {
+	principals Principal
+	required   []wordMask
 }
 
 // endpointFast is what a check reads first, packed in 16 bytes: who may call
@@ -69,7 +81,8 @@ func (e Endpoint) String() string {
 }
 
 // Principals returns the kinds of credential that may call the endpoint (none
-// when it is public).
+// when it is public): for an endpoint with alternatives, those some
+// alternative accepts.
 func (e Endpoint) Principals() Principal {
 	if !e.Valid() {
 		return 0
@@ -85,12 +98,35 @@ func (e Endpoint) Public() bool {
 	return endpointTable[e].public
 }
 
-// Required returns the op scopes a call to the endpoint always needs.
+// Required returns the op scopes a call to the endpoint always needs: for an
+// endpoint with alternatives, those every alternative requires.
 func (e Endpoint) Required() Set {
 	if !e.Valid() {
 		return Set{}
 	}
 	return setOf(endpointTable[e].required)
+}
+
+// Alternatives returns an iterator over the ways to be allowed to call the
+// endpoint, in spec order: each the kinds of credential that may use it and
+// the op scopes it needs. An endpoint that is not public has at least one;
+// a call is allowed when the grant satisfies one of them in full.
+func (e Endpoint) Alternatives() iter.Seq2[Principal, Set] {
+	return func(yield func(Principal, Set) bool) {
+		if !e.Valid() || endpointTable[e].public {
+			return
+		}
+		info := &endpointTable[e]
+		if info.alternatives == nil {
+			yield(info.principals, setOf(info.required))
+			return
+		}
+		for _, a := range info.alternatives {
+			if !yield(a.principals, setOf(a.required)) {
+				return
+			}
+		}
+	}
 }
 
 // RequestDependent returns the scopes the endpoint's handler checks itself for

@@ -168,11 +168,11 @@ func Build(m *model.Model, seed uint64, n int) Suite {
 		if r.IntN(2) == 0 {
 			eps = []string{e.Name}
 		}
-		add(Grant{Kind: randKind(r), Scopes: req, Endpoints: eps}, nil)
+		add(Grant{Kind: randKind(m, r), Scopes: req, Endpoints: eps}, nil)
 		if len(req) > 0 {
 			drop := r.IntN(len(req))
 			less := append(append([]string(nil), req[:drop]...), req[drop+1:]...)
-			add(Grant{Kind: randKind(r), Scopes: less, Endpoints: eps}, nil)
+			add(Grant{Kind: randKind(m, r), Scopes: less, Endpoints: eps}, nil)
 		}
 	}
 	for range n {
@@ -180,9 +180,9 @@ func Build(m *model.Model, seed uint64, n int) Suite {
 		var invite *Grant
 		if r.IntN(3) == 0 {
 			g := randGrant(m, r)
-			g.Kind = int(model.AppKey | model.PersonalAccessToken)
+			g.Kind = int(m.AllKinds())
 			if r.IntN(4) == 0 {
-				g.Kind = randKind(r)
+				g.Kind = randKind(m, r)
 			}
 			invite = &g
 		}
@@ -198,12 +198,18 @@ func Build(m *model.Model, seed uint64, n int) Suite {
 	return s
 }
 
-func randKind(r *rand.Rand) int {
-	return 1 + r.IntN(3) // app_key, pat, or both
+// randKind is a random non-empty set of m's kinds: any set when m declares
+// few kinds, else one kind or two.
+func randKind(m *model.Model, r *rand.Rand) int {
+	n := len(m.Kinds)
+	if n <= 5 {
+		return 1 + r.IntN(1<<n-1) // for app_key and pat: one, the other, or both
+	}
+	return 1<<r.IntN(n) | 1<<r.IntN(n)
 }
 
 func randGrant(m *model.Model, r *rand.Rand) Grant {
-	g := Grant{Kind: randKind(r)}
+	g := Grant{Kind: randKind(m, r)}
 	density := []float64{0.05, 0.2, 0.5, 0.8, 0.97}[r.IntN(5)]
 	for _, sc := range m.Scopes {
 		if sc.GrantsAll && r.IntN(8) != 0 {

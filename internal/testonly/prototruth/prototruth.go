@@ -646,7 +646,7 @@ func (api *API) Compare(cfg *protoimport.Config, m *model.Model) (problems []str
 		got := Unique(model.Names(e.Requires))
 		if e.Public != w.Public || !w.Public && (int(e.Principals) != w.Kinds || !slices.Equal(got, w.Requires)) {
 			bad("%s: public %v, principals %v, requires %v; the proto says public %v, kinds %d, requires %v (auth %s)",
-				w.Method, e.Public, e.Principals.List(), got, w.Public, w.Kinds, w.Requires, r.Auth)
+				w.Method, e.Public, m.KindNames(e.Principals), got, w.Public, w.Kinds, w.Requires, r.Auth)
 		}
 		switch {
 		case w.Public:
