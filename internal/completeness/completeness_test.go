@@ -254,12 +254,17 @@ func TestTextListsAtMostMaxErrors(t *testing.T) {
 	for i := range n {
 		ops = append(ops, completeness.Operation{Name: fmt.Sprintf("/p.S/M%03d", i), Group: "p.S", Pos: spec.Pos{File: "s.proto", Line: i + 2, Col: 7}})
 	}
-	r := completeness.Check(m, ops, nil)
+	// A stale exclusion, found after the methods, is listed in its place
+	// by position: first, here.
+	r := completeness.Check(m, ops, []completeness.Exclusion{{Method: "/p.S/Gone", Reason: "old", Pos: spec.Pos{File: "a.yaml", Line: 2, Col: 13}}})
 	lines := strings.Split(strings.TrimSuffix(string(render(t, r, "text")), "\n"), "\n")
 	if len(lines) != spec.MaxErrors+2 {
 		t.Fatalf("%d lines; want %d, a note and the summary", len(lines), spec.MaxErrors)
 	}
-	if want := "s.proto:102:7: and 50 more errors, not listed (the next one is here); fix these and run again"; lines[spec.MaxErrors] != want {
+	if !strings.HasPrefix(lines[0], "a.yaml:2:13: exclusion of /p.S/Gone is stale") {
+		t.Errorf("first line %q; want the stale exclusion", lines[0])
+	}
+	if want := "s.proto:101:7: and 51 more errors, not listed (the next one is here); fix these and run again"; lines[spec.MaxErrors] != want {
 		t.Errorf("note %q, want %q", lines[spec.MaxErrors], want)
 	}
 	if got := strings.Count(string(render(t, r, "exclusions")), "  - method: "); got != n {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/scopegen/scopegen/internal/spec"
@@ -94,14 +95,29 @@ func count(n int, one, many string) string {
 // a spec's errors, each list stops at spec.MaxErrors with a line saying how
 // many more there are; the JSON report and -format exclusions list all.
 func (r *Report) text() string {
-	var errs, warns spec.Errors
+	// The errors in position order before the cut, so that the first
+	// listed are the first in the files, whichever their kind.
+	type problem struct {
+		pos spec.Pos
+		msg func() string
+	}
+	var problems []problem
 	for _, m := range r.Methods {
 		if m.Status == Unguarded {
-			errs.Report(m.Pos, "%s", r.unguardedText(m))
+			problems = append(problems, problem{m.Pos, func() string { return r.unguardedText(m) }})
 		}
 	}
 	for _, s := range r.Stale {
-		errs.Report(s.Pos, "%s", s.text())
+		problems = append(problems, problem{s.Pos, s.text})
+	}
+	slices.SortStableFunc(problems, func(a, b problem) int { return cmpPos(a.pos, b.pos) })
+	var errs, warns spec.Errors
+	for _, p := range problems {
+		msg := ""
+		if !errs.Full() {
+			msg = p.msg()
+		}
+		errs.Report(p.pos, "%s", msg)
 	}
 	for _, u := range r.Unknown {
 		warns.Report(u.Endpoint.Pos, "warning: %s", u.text())
