@@ -9,48 +9,171 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/scopegen/scopegen/gen"
+	"github.com/scopegen/scopegen/internal/completeness"
+	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/output"
 )
 
+// checkArgs is check's usage line.
+const checkArgs = "[-spec F] [-out DIR] [-pkg NAME] [-docs NAME] [-grpc [-grpc-out DIR] [-import-path P]] [-proto FILE.proto... [-exclusions F] [-format text|json|github-actions|exclusions]]"
+
+// checkDetail is check's help text after the summary.
+const checkDetail = "Generates the package in memory and compares it with -out (and the gRPC\n" +
+	"adapter with -grpc-out, with -grpc), writing nothing.\n" +
+	"Use it in CI to catch a spec edited without running go generate. It refuses\n" +
+	"what generate refuses: bad package names, and files that are symbolic links.\n" +
+	"Give it the flags of the //go:generate line: without -grpc it fails when that\n" +
+	"line, in -out, writes a gRPC adapter, which it would not compare.\n\n" +
+	"When stale, it prints the command that regenerates the files: go tool\n" +
+	"scopegen generate ... when the go.mod of the current directory's module\n" +
+	"declares scopegen as a tool (go get -tool), and scopegen generate ...\n" +
+	"otherwise.\n\n" +
+	"The completeness gate (-proto FILE.proto...): compares the spec with the API's\n" +
+	"own definitions, every RPC of the services the .proto files define (not those\n" +
+	"of their imports, which are not read). Each method must be an endpoint of the\n" +
+	"spec (public or not: public is a decision too) or be excluded on purpose, with\n" +
+	"a reason, in the exclusions file beside the spec (scopes.yaml ->\n" +
+	"scopes.exclude.yaml, or -exclusions FILE):\n" +
+	"  exclude:\n" +
+	"    - method: /acme.api.Items/Login\n" +
+	"      reason: takes a browser session, not an API key; the frontend guards it\n" +
+	"An exclusion names one method, never a pattern, so that an RPC added later is\n" +
+	"decided on its own. Each method with neither is an error at its file:line:col;\n" +
+	"so is an exclusion of a method no file defines, or one the spec has an endpoint\n" +
+	"for (stale). An endpoint of the spec that names no method of a service the\n" +
+	"files define is a warning (a typo, or a removed RPC). The files are read as\n" +
+	"import-proto reads them, with the same limits. Name more files as arguments\n" +
+	"after -proto (scopegen check -proto api/*.proto), or repeat -proto. With -proto,\n" +
+	"the generated package is compared too only when -out is given; then both are\n" +
+	"checked and reported in one run.\n\n" +
+	"Formats of the gate (-format):\n" +
+	"  text            each method without a rule and each stale exclusion as\n" +
+	"                  file:line:col: message (the first 100 of them, then how many\n" +
+	"                  more), each warning, then a summary (the default)\n" +
+	"  json            one object, version 1, every method with its status; the JSON\n" +
+	"                  Schema internal/completeness/report.schema.json in scopegen's\n" +
+	"                  repository describes every field\n" +
+	"  github-actions  ::error at each method without a rule and each stale\n" +
+	"                  exclusion, ::warning at each endpoint that names no method\n" +
+	"  exclusions      the exclusions file for the current methods: the exclusions\n" +
+	"                  that apply, with their reasons, and an entry with an empty\n" +
+	"                  reason (which the file refuses) for each method without a rule\n" +
+	"In the formats other than text, a stale package's diff goes to standard error,\n" +
+	"so that standard output holds the report alone.\n\n" +
+	"Exit status:\n" +
+	"  0  in sync, and (with -proto) every method has a rule or is excluded\n" +
+	"  1  stale (a unified diff is printed), whatever the gate says; or the spec,\n" +
+	"     a .proto file or the exclusions file is invalid (file:line:col lines)\n" +
+	"  2  usage error\n" +
+	"  3  the gate fails: a method has no rule and no exclusion, or an exclusion is\n" +
+	"     stale; the package is in sync, or not compared"
+
 func runCheck(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
-	var g generateFlags
+	var (
+		g    generateFlags
+		gate gateFlags
+	)
 	g.register(fs)
-	if err := g.parse(fs, args); err != nil {
-		return err
-	}
-	_, files, err := g.files(stderr)
+	gate.register(fs)
+	files, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	lines := generateLines(g.out)
-	if !g.grpc.on {
-		// Without -grpc, check compares only the checker: a stale adapter
-		// would pass. Refuse when the directory's own //go:generate line
-		// writes one.
-		for _, l := range lines {
-			if l.grpc {
-				fmt.Fprintf(stderr, "scopegen check: %s:%d: the //go:generate line writes a gRPC adapter (-grpc), which check compares only when given -grpc; run check with the flags of that line: add -grpc (and its -grpc-out or -import-path, if it has them)\n", filepath.ToSlash(l.file), l.line)
-				return exitCode(1)
+	if err := gate.parse(fs, files); err != nil {
+		return err
+	}
+	// The generated package is compared unless the gate alone is asked
+	// for: with -proto, only when -out names it.
+	compare := !gate.on() || isSet(fs, "out")
+	if !compare {
+		for _, name := range []string{"pkg", "docs", "grpc", "grpc-out", "import-path"} {
+			if isSet(fs, name) {
+				return usagef("-%s is a flag of the generated package, which check compares with -proto only when -out names it; add -out DIR", name)
 			}
 		}
 	}
-	diff, err := output.Stale(inDir(g.out, files))
-	if err != nil {
-		return err
+	var (
+		m         *model.Model
+		generated []gen.File
+		lines     []generateLine
+	)
+	if compare {
+		// The flags are parsed: g.parse settles the package name and the
+		// adapter's (nil: no arguments are left).
+		if err := g.parse(fs, nil); err != nil {
+			return err
+		}
+		if m, generated, err = g.files(stderr); err != nil {
+			return err
+		}
+		lines = generateLines(g.out)
+		if !g.grpc.on {
+			// Without -grpc, check compares only the checker: a stale adapter
+			// would pass. Refuse when the directory's own //go:generate line
+			// writes one.
+			for _, l := range lines {
+				if l.grpc {
+					fmt.Fprintf(stderr, "scopegen check: %s:%d: the //go:generate line writes a gRPC adapter (-grpc), which check compares only when given -grpc; run check with the flags of that line: add -grpc (and its -grpc-out or -import-path, if it has them)\n", filepath.ToSlash(l.file), l.line)
+					return exitCode(1)
+				}
+			}
+		}
+	} else {
+		if m, err = loadModel(g.spec); err != nil {
+			return err
+		}
+		for _, w := range m.Warnings {
+			fmt.Fprintln(stderr, oneLine(w.String()))
+		}
 	}
-	adapterDiff := ""
-	if g.grpc.on {
-		if adapterDiff, err = output.Stale(inDir(g.grpc.out, g.grpc.files)); err != nil {
+	var report *completeness.Report
+	if gate.on() {
+		if report, err = gate.gate(fs, m, g.spec); err != nil {
 			return err
 		}
 	}
-	if diff == "" && adapterDiff == "" {
-		return nil
+
+	diff, adapterDiff := "", ""
+	if compare {
+		if diff, err = output.Stale(inDir(g.out, generated)); err != nil {
+			return err
+		}
+		if g.grpc.on {
+			if adapterDiff, err = output.Stale(inDir(g.grpc.out, g.grpc.files)); err != nil {
+				return err
+			}
+		}
 	}
-	tool := goTool()
-	fmt.Fprint(stdout, diff+adapterDiff)
-	fmt.Fprintf(stderr, "scopegen check: %s; run: %s%s\n", staleWhat(g.out, g.grpc.out, diff != "", adapterDiff != ""), g.fixCommand(fs, tool), regenerateHint(g.out, lines, tool))
-	return exitCode(1)
+	stale := diff != "" || adapterDiff != ""
+	if stale {
+		// Standard output holds the gate's report alone in its other
+		// formats, for the machines that read it.
+		w := stdout
+		if gate.on() && gate.format != "text" {
+			w = stderr
+		}
+		fmt.Fprint(w, diff+adapterDiff)
+	}
+	code := 0
+	if report != nil {
+		if err := report.Write(stdout, gate.format); err != nil {
+			return err
+		}
+		code = report.ExitCode()
+		if code != completeness.ExitComplete && gate.format == "text" {
+			fmt.Fprint(stderr, gateHint(report))
+		}
+	}
+	if stale {
+		tool := goTool()
+		fmt.Fprintf(stderr, "scopegen check: %s; run: %s%s\n", staleWhat(g.out, g.grpc.out, diff != "", adapterDiff != ""), g.fixCommand(fs, tool), regenerateHint(g.out, lines, tool))
+		return exitCode(1) // stale code wins over the gate: both are reported
+	}
+	if code != 0 {
+		return exitCode(code)
+	}
+	return nil
 }
 
 // staleWhat names what check found stale: the package in out, the gRPC

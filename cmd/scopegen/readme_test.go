@@ -96,7 +96,11 @@ func TestREADMEExamples(t *testing.T) {
 			if j := strings.LastIndex(before, "```"); j >= 0 {
 				before = before[j:]
 			}
-			if claim := numberWord(n) + " warnings"; !strings.Contains(strings.Join(strings.Fields(before), " "), claim) {
+			claim := numberWord(n) + " warnings"
+			if n == 1 {
+				claim = "one warning"
+			}
+			if !strings.Contains(strings.Join(strings.Fields(before), " "), claim) {
 				t.Errorf("README: %s prints %d warnings; the text before it does not say %q:\n%s", command, n, claim, before)
 			}
 		}

@@ -46,21 +46,7 @@ var commands = []command{
 			"or the package cannot be written, 2 usage error (a bad flag, package name or\n" +
 			"output directory).",
 		runGenerate},
-	{"check", "[-spec F] [-out DIR] [-pkg NAME] [-docs NAME] [-grpc [-grpc-out DIR] [-import-path P]]",
-		"exit 1 with a diff when the generated package is stale",
-		"Generates the package in memory and compares it with -out (and the gRPC\n" +
-			"adapter with -grpc-out, with -grpc), writing nothing.\n" +
-			"Use it in CI to catch a spec edited without running go generate. It refuses\n" +
-			"what generate refuses: bad package names, and files that are symbolic links.\n" +
-			"Give it the flags of the //go:generate line: without -grpc it fails when that\n" +
-			"line, in -out, writes a gRPC adapter, which it would not compare.\n\n" +
-			"When stale, it prints the command that regenerates the files: go tool\n" +
-			"scopegen generate ... when the go.mod of the current directory's module\n" +
-			"declares scopegen as a tool (go get -tool), and scopegen generate ...\n" +
-			"otherwise.\n\n" +
-			"Exit status: 0 in sync, 1 stale (a unified diff is printed) or the spec is\n" +
-			"invalid, 2 usage error.",
-		runCheck},
+	{"check", checkArgs, "exit 1 with a diff when the generated package is stale; with -proto, exit 3 when a method of the API has no rule", checkDetail, runCheck},
 	{"explain", "[-spec F] [-kind app_key|pat|none] [-scopes a,b] [-endpoints m1,m2] [-invite-scopes a,b] [-invite-endpoints m1,m2] [-request SCOPE] [-json] METHOD | \"VERB /path\"",
 		"show whether a key may call METHOD, or make an HTTP request, and why",
 		"Decides a call of METHOD (a full gRPC method name, e.g. /clarifai.api.V2/ListInputs)\n" +
