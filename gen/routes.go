@@ -5,25 +5,8 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/route"
 )
-
-// routes returns the HTTP bindings of m's endpoints, in spec order.
-func routes(m *model.Model) []route.Route {
-	kinds := map[model.SegmentKind]route.Kind{model.Literal: route.Literal, model.Param: route.Param, model.Rest: route.Rest}
-	var out []route.Route
-	for _, e := range m.Endpoints {
-		for _, b := range e.HTTP {
-			r := route.Route{Verb: b.Verb, Custom: b.CustomVerb, Endpoint: e.Index}
-			for _, s := range b.Segments {
-				r.Segments = append(r.Segments, route.Segment{Kind: kinds[s.Kind], Literal: s.Literal})
-			}
-			out = append(out, r)
-		}
-	}
-	return out
-}
 
 // routeTables prints the tree of the spec's HTTP bindings that LookupRoute
 // and Grant.CheckHTTP walk (gen/internal/core/route.go), built by package
@@ -31,7 +14,7 @@ func routes(m *model.Model) []route.Route {
 // is one line, after a comment naming its path, so that a spec change is a
 // small diff. The text is gofmt'ed as printed.
 func (g *generator) routeTables() []byte {
-	t := route.New(routes(g.m))
+	t := route.New(route.FromModel(g.m))
 	// paths[i] names node i: its segments, a variable as {} and ** as **.
 	paths := make([]string, len(t.Nodes))
 	paths[0] = "/"

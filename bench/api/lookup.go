@@ -94,19 +94,1685 @@ var lookupSlots = [512]Endpoint{
 }
 
 // routeCustom reports whether an HTTP binding of the spec has a custom verb.
-const routeCustom = false
+const routeCustom = true
 
 // routeNodes is the tree of the spec's HTTP bindings; node 0 is the path "/".
-var routeNodes = [1]routeNode{
+var routeNodes = [238]routeNode{
 	// /
-	{0, 0, 0, 0, 0, 0},
+	{0, 1, 0, 0, 0, 0},
+	// /v2
+	{1, 12, 0, 0, 0, 0},
+	// /v2/annotations
+	{13, 0, 14, 0, 0, 0},
+	// /v2/artifacts
+	{13, 0, 0, 0, 0, 1},
+	// /v2/clusters
+	{13, 0, 0, 0, 1, 1},
+	// /v2/collectors
+	{13, 0, 0, 0, 2, 1},
+	// /v2/deployments
+	{13, 0, 0, 0, 3, 1},
+	// /v2/evaluations
+	{13, 0, 15, 0, 4, 1},
+	// /v2/instances
+	{13, 0, 16, 0, 5, 0},
+	// /v2/secrets
+	{13, 0, 0, 0, 5, 1},
+	// /v2/snapshots
+	{13, 0, 17, 0, 6, 1},
+	// /v2/templates
+	{13, 0, 0, 0, 7, 1},
+	// /v2/users
+	{13, 0, 18, 0, 8, 0},
+	// /v2/webhooks
+	{13, 0, 19, 0, 8, 0},
+	// /v2/annotations/{}
+	{13, 0, 0, 0, 8, 1},
+	// /v2/evaluations/{}
+	{13, 0, 0, 0, 9, 1},
+	// /v2/instances/{}
+	{13, 0, 0, 0, 10, 1},
+	// /v2/snapshots/{}
+	{13, 0, 0, 0, 11, 1},
+	// /v2/users/{}
+	{13, 2, 0, 0, 12, 0},
+	// /v2/webhooks/{}
+	{15, 0, 0, 0, 12, 1},
+	// /v2/users/{}/apps
+	{15, 2, 24, 0, 13, 4},
+	// /v2/users/{}/keys
+	{17, 1, 26, 0, 17, 4},
+	// /v2/users/{}/apps/searches
+	{18, 0, 0, 0, 21, 1},
+	// /v2/users/{}/apps/status
+	{18, 0, 0, 0, 22, 1},
+	// /v2/users/{}/apps/{}
+	{18, 30, 0, 0, 23, 2},
+	// /v2/users/{}/keys/status
+	{48, 0, 0, 0, 25, 1},
+	// /v2/users/{}/keys/{}
+	{48, 1, 0, 0, 26, 2},
+	// /v2/users/{}/apps/{}/annotations
+	{49, 1, 59, 0, 28, 4},
+	// /v2/users/{}/apps/{}/artifacts
+	{50, 2, 62, 0, 32, 4},
+	// /v2/users/{}/apps/{}/bookmarks
+	{52, 1, 64, 0, 36, 3},
+	// /v2/users/{}/apps/{}/clusters
+	{53, 0, 65, 0, 39, 4},
+	// /v2/users/{}/apps/{}/collectors
+	{53, 2, 68, 0, 43, 4},
+	// /v2/users/{}/apps/{}/concepts
+	{55, 1, 70, 0, 47, 4},
+	// /v2/users/{}/apps/{}/datasets
+	{56, 1, 72, 0, 51, 4},
+	// /v2/users/{}/apps/{}/deployments
+	{57, 1, 74, 0, 55, 2},
+	// /v2/users/{}/apps/{}/evaluations
+	{58, 1, 76, 0, 57, 2},
+	// /v2/users/{}/apps/{}/feedback
+	{59, 0, 0, 0, 59, 1},
+	// /v2/users/{}/apps/{}/inputs
+	{59, 2, 79, 0, 60, 3},
+	// /v2/users/{}/apps/{}/instances
+	{61, 1, 81, 0, 63, 4},
+	// /v2/users/{}/apps/{}/labels
+	{62, 1, 83, 0, 67, 4},
+	// /v2/users/{}/apps/{}/metrics
+	{63, 0, 84, 0, 71, 4},
+	// /v2/users/{}/apps/{}/models
+	{63, 2, 87, 0, 75, 4},
+	// /v2/users/{}/apps/{}/modules
+	{65, 0, 88, 0, 79, 3},
+	// /v2/users/{}/apps/{}/nodepools
+	{65, 1, 90, 0, 82, 4},
+	// /v2/users/{}/apps/{}/outputs
+	{66, 0, 0, 0, 86, 1},
+	// /v2/users/{}/apps/{}/pipelines
+	{66, 0, 91, 0, 87, 2},
+	// /v2/users/{}/apps/{}/runners
+	{66, 1, 93, 0, 89, 4},
+	// /v2/users/{}/apps/{}/schedules
+	{67, 0, 94, 0, 93, 1},
+	// /v2/users/{}/apps/{}/secrets
+	{67, 2, 97, 0, 94, 4},
+	// /v2/users/{}/apps/{}/snapshots
+	{69, 1, 99, 0, 98, 4},
+	// /v2/users/{}/apps/{}/tasks
+	{70, 2, 102, 0, 102, 2},
+	// /v2/users/{}/apps/{}/templates
+	{72, 2, 105, 0, 104, 4},
+	// /v2/users/{}/apps/{}/triggers
+	{74, 1, 107, 0, 108, 4},
+	// /v2/users/{}/apps/{}/uploads
+	{75, 2, 110, 0, 112, 4},
+	// /v2/users/{}/apps/{}/versions
+	{77, 0, 111, 0, 116, 2},
+	// /v2/users/{}/apps/{}/webhooks
+	{77, 1, 113, 0, 118, 4},
+	// /v2/users/{}/apps/{}/workflows
+	{78, 0, 114, 0, 122, 4},
+	// /v2/users/{}/keys/{}/versions
+	{78, 0, 115, 0, 126, 1},
+	// /v2/users/{}/apps/{}/annotations/searches
+	{78, 0, 0, 0, 127, 1},
+	// /v2/users/{}/apps/{}/annotations/{}
+	{78, 2, 0, 0, 128, 2},
+	// /v2/users/{}/apps/{}/artifacts/searches
+	{80, 0, 0, 0, 130, 1},
+	// /v2/users/{}/apps/{}/artifacts/status
+	{80, 0, 0, 0, 131, 1},
+	// /v2/users/{}/apps/{}/artifacts/{}
+	{80, 2, 0, 0, 132, 2},
+	// /v2/users/{}/apps/{}/bookmarks/status
+	{82, 0, 0, 0, 134, 1},
+	// /v2/users/{}/apps/{}/bookmarks/{}
+	{82, 1, 0, 0, 135, 2},
+	// /v2/users/{}/apps/{}/clusters/{}
+	{83, 2, 0, 0, 137, 2},
+	// /v2/users/{}/apps/{}/collectors/searches
+	{85, 0, 0, 0, 139, 1},
+	// /v2/users/{}/apps/{}/collectors/status
+	{85, 0, 0, 0, 140, 1},
+	// /v2/users/{}/apps/{}/collectors/{}
+	{85, 3, 0, 0, 141, 2},
+	// /v2/users/{}/apps/{}/concepts/searches
+	{88, 0, 0, 0, 143, 1},
+	// /v2/users/{}/apps/{}/concepts/{}
+	{88, 3, 0, 0, 144, 3},
+	// /v2/users/{}/apps/{}/datasets/status
+	{91, 0, 0, 0, 147, 1},
+	// /v2/users/{}/apps/{}/datasets/{}
+	{91, 3, 0, 0, 148, 3},
+	// /v2/users/{}/apps/{}/deployments/searches
+	{94, 0, 0, 0, 151, 1},
+	// /v2/users/{}/apps/{}/deployments/{}
+	{94, 3, 0, 0, 152, 1},
+	// /v2/users/{}/apps/{}/evaluations/searches
+	{97, 0, 0, 0, 153, 1},
+	// /v2/users/{}/apps/{}/evaluations/{}
+	{97, 1, 0, 0, 154, 1},
+	// /v2/users/{}/apps/{}/inputs/searches
+	{98, 0, 0, 0, 155, 1},
+	// /v2/users/{}/apps/{}/inputs/status
+	{98, 0, 0, 0, 156, 1},
+	// /v2/users/{}/apps/{}/inputs/{}
+	{98, 2, 0, 0, 157, 1},
+	// /v2/users/{}/apps/{}/instances/searches
+	{100, 0, 0, 0, 158, 1},
+	// /v2/users/{}/apps/{}/instances/{}
+	{100, 1, 0, 0, 159, 2},
+	// /v2/users/{}/apps/{}/labels/searches
+	{101, 0, 0, 0, 161, 1},
+	// /v2/users/{}/apps/{}/labels/{}
+	{101, 1, 0, 0, 162, 2},
+	// /v2/users/{}/apps/{}/metrics/{}
+	{102, 3, 0, 0, 164, 2},
+	// /v2/users/{}/apps/{}/models/searches
+	{105, 0, 0, 0, 166, 1},
+	// /v2/users/{}/apps/{}/models/status
+	{105, 0, 0, 0, 167, 1},
+	// /v2/users/{}/apps/{}/models/{}
+	{105, 2, 0, 0, 168, 3},
+	// /v2/users/{}/apps/{}/modules/{}
+	{107, 2, 0, 0, 171, 1},
+	// /v2/users/{}/apps/{}/nodepools/status
+	{109, 0, 0, 0, 172, 1},
+	// /v2/users/{}/apps/{}/nodepools/{}
+	{109, 2, 0, 0, 173, 3},
+	// /v2/users/{}/apps/{}/pipelines/{}
+	{111, 2, 0, 0, 176, 1},
+	// /v2/users/{}/apps/{}/runners/searches
+	{113, 0, 0, 0, 177, 1},
+	// /v2/users/{}/apps/{}/runners/{}
+	{113, 2, 0, 0, 178, 2},
+	// /v2/users/{}/apps/{}/schedules/{}
+	{115, 2, 0, 0, 180, 1},
+	// /v2/users/{}/apps/{}/secrets/searches
+	{117, 0, 0, 0, 181, 1},
+	// /v2/users/{}/apps/{}/secrets/status
+	{117, 0, 0, 0, 182, 1},
+	// /v2/users/{}/apps/{}/secrets/{}
+	{117, 3, 0, 0, 183, 2},
+	// /v2/users/{}/apps/{}/snapshots/status
+	{120, 0, 0, 0, 185, 1},
+	// /v2/users/{}/apps/{}/snapshots/{}
+	{120, 3, 0, 0, 186, 2},
+	// /v2/users/{}/apps/{}/tasks/searches
+	{123, 0, 0, 0, 188, 1},
+	// /v2/users/{}/apps/{}/tasks/status
+	{123, 0, 0, 0, 189, 1},
+	// /v2/users/{}/apps/{}/tasks/{}
+	{123, 3, 0, 0, 190, 1},
+	// /v2/users/{}/apps/{}/templates/searches
+	{126, 0, 0, 0, 191, 1},
+	// /v2/users/{}/apps/{}/templates/status
+	{126, 0, 0, 0, 192, 1},
+	// /v2/users/{}/apps/{}/templates/{}
+	{126, 3, 0, 0, 193, 2},
+	// /v2/users/{}/apps/{}/triggers/status
+	{129, 0, 0, 0, 195, 1},
+	// /v2/users/{}/apps/{}/triggers/{}
+	{129, 3, 0, 0, 196, 1},
+	// /v2/users/{}/apps/{}/uploads/searches
+	{132, 0, 0, 0, 197, 1},
+	// /v2/users/{}/apps/{}/uploads/status
+	{132, 0, 0, 0, 198, 1},
+	// /v2/users/{}/apps/{}/uploads/{}
+	{132, 3, 0, 0, 199, 2},
+	// /v2/users/{}/apps/{}/versions/{}
+	{135, 2, 0, 0, 201, 1},
+	// /v2/users/{}/apps/{}/webhooks/searches
+	{137, 0, 0, 0, 202, 1},
+	// /v2/users/{}/apps/{}/webhooks/{}
+	{137, 2, 0, 0, 203, 3},
+	// /v2/users/{}/apps/{}/workflows/{}
+	{139, 2, 0, 0, 206, 2},
+	// /v2/users/{}/keys/{}/versions/{}
+	{141, 1, 0, 0, 208, 1},
+	// /v2/users/{}/apps/{}/annotations/{}/outputs
+	{142, 0, 0, 0, 209, 1},
+	// /v2/users/{}/apps/{}/annotations/{}/versions
+	{142, 0, 180, 0, 210, 2},
+	// /v2/users/{}/apps/{}/artifacts/{}/files
+	{142, 0, 0, 181, 212, 0},
+	// /v2/users/{}/apps/{}/artifacts/{}/versions
+	{142, 0, 182, 0, 212, 2},
+	// /v2/users/{}/apps/{}/bookmarks/{}/versions
+	{142, 0, 183, 0, 214, 1},
+	// /v2/users/{}/apps/{}/clusters/{}/feedback
+	{142, 0, 0, 0, 215, 1},
+	// /v2/users/{}/apps/{}/clusters/{}/versions
+	{142, 0, 184, 0, 216, 1},
+	// /v2/users/{}/apps/{}/collectors/{}/feedback
+	{142, 0, 0, 0, 217, 1},
+	// /v2/users/{}/apps/{}/collectors/{}/outputs
+	{142, 0, 0, 0, 218, 1},
+	// /v2/users/{}/apps/{}/collectors/{}/versions
+	{142, 0, 185, 0, 219, 1},
+	// /v2/users/{}/apps/{}/concepts/{}/feedback
+	{142, 0, 0, 0, 220, 1},
+	// /v2/users/{}/apps/{}/concepts/{}/outputs
+	{142, 0, 0, 0, 221, 1},
+	// /v2/users/{}/apps/{}/concepts/{}/versions
+	{142, 0, 186, 0, 222, 1},
+	// /v2/users/{}/apps/{}/datasets/{}/feedback
+	{142, 0, 0, 0, 223, 1},
+	// /v2/users/{}/apps/{}/datasets/{}/outputs
+	{142, 0, 0, 0, 224, 1},
+	// /v2/users/{}/apps/{}/datasets/{}/versions
+	{142, 0, 187, 0, 225, 2},
+	// /v2/users/{}/apps/{}/deployments/{}/feedback
+	{142, 0, 0, 0, 227, 1},
+	// /v2/users/{}/apps/{}/deployments/{}/outputs
+	{142, 0, 0, 0, 228, 1},
+	// /v2/users/{}/apps/{}/deployments/{}/versions
+	{142, 0, 188, 0, 229, 1},
+	// /v2/users/{}/apps/{}/evaluations/{}/versions
+	{142, 0, 189, 0, 230, 2},
+	// /v2/users/{}/apps/{}/inputs/{}/feedback
+	{142, 0, 0, 0, 232, 1},
+	// /v2/users/{}/apps/{}/inputs/{}/versions
+	{142, 0, 190, 0, 233, 1},
+	// /v2/users/{}/apps/{}/instances/{}/feedback
+	{142, 0, 0, 0, 234, 1},
+	// /v2/users/{}/apps/{}/labels/{}/versions
+	{142, 0, 191, 0, 235, 2},
+	// /v2/users/{}/apps/{}/metrics/{}/feedback
+	{142, 0, 0, 0, 237, 1},
+	// /v2/users/{}/apps/{}/metrics/{}/outputs
+	{142, 0, 0, 0, 238, 1},
+	// /v2/users/{}/apps/{}/metrics/{}/versions
+	{142, 0, 192, 0, 239, 1},
+	// /v2/users/{}/apps/{}/models/{}/feedback
+	{142, 0, 0, 0, 240, 1},
+	// /v2/users/{}/apps/{}/models/{}/versions
+	{142, 0, 193, 0, 241, 2},
+	// /v2/users/{}/apps/{}/modules/{}/outputs
+	{142, 0, 0, 0, 243, 1},
+	// /v2/users/{}/apps/{}/modules/{}/versions
+	{142, 0, 194, 0, 244, 1},
+	// /v2/users/{}/apps/{}/nodepools/{}/outputs
+	{142, 0, 0, 0, 245, 1},
+	// /v2/users/{}/apps/{}/nodepools/{}/versions
+	{142, 0, 195, 0, 246, 1},
+	// /v2/users/{}/apps/{}/pipelines/{}/outputs
+	{142, 0, 0, 0, 247, 1},
+	// /v2/users/{}/apps/{}/pipelines/{}/versions
+	{142, 0, 196, 0, 248, 1},
+	// /v2/users/{}/apps/{}/runners/{}/feedback
+	{142, 0, 0, 0, 249, 1},
+	// /v2/users/{}/apps/{}/runners/{}/versions
+	{142, 0, 197, 0, 250, 1},
+	// /v2/users/{}/apps/{}/schedules/{}/outputs
+	{142, 0, 0, 0, 251, 1},
+	// /v2/users/{}/apps/{}/schedules/{}/versions
+	{142, 0, 198, 0, 252, 1},
+	// /v2/users/{}/apps/{}/secrets/{}/feedback
+	{142, 0, 0, 0, 253, 1},
+	// /v2/users/{}/apps/{}/secrets/{}/outputs
+	{142, 0, 0, 0, 254, 1},
+	// /v2/users/{}/apps/{}/secrets/{}/versions
+	{142, 0, 199, 0, 255, 1},
+	// /v2/users/{}/apps/{}/snapshots/{}/feedback
+	{142, 0, 0, 0, 256, 1},
+	// /v2/users/{}/apps/{}/snapshots/{}/files
+	{142, 0, 0, 200, 257, 0},
+	// /v2/users/{}/apps/{}/snapshots/{}/versions
+	{142, 0, 0, 0, 257, 2},
+	// /v2/users/{}/apps/{}/tasks/{}/feedback
+	{142, 0, 0, 0, 259, 1},
+	// /v2/users/{}/apps/{}/tasks/{}/outputs
+	{142, 0, 0, 0, 260, 1},
+	// /v2/users/{}/apps/{}/tasks/{}/versions
+	{142, 0, 201, 0, 261, 1},
+	// /v2/users/{}/apps/{}/templates/{}/feedback
+	{142, 0, 0, 0, 262, 1},
+	// /v2/users/{}/apps/{}/templates/{}/outputs
+	{142, 0, 0, 0, 263, 1},
+	// /v2/users/{}/apps/{}/templates/{}/versions
+	{142, 0, 202, 0, 264, 0},
+	// /v2/users/{}/apps/{}/triggers/{}/feedback
+	{142, 0, 0, 0, 264, 1},
+	// /v2/users/{}/apps/{}/triggers/{}/outputs
+	{142, 0, 0, 0, 265, 1},
+	// /v2/users/{}/apps/{}/triggers/{}/versions
+	{142, 0, 203, 0, 266, 2},
+	// /v2/users/{}/apps/{}/uploads/{}/files
+	{142, 0, 0, 204, 268, 0},
+	// /v2/users/{}/apps/{}/uploads/{}/outputs
+	{142, 0, 0, 0, 268, 1},
+	// /v2/users/{}/apps/{}/uploads/{}/versions
+	{142, 0, 205, 0, 269, 1},
+	// /v2/users/{}/apps/{}/versions/{}/metrics
+	{142, 0, 0, 0, 270, 1},
+	// /v2/users/{}/apps/{}/versions/{}/outputs
+	{142, 0, 0, 0, 271, 1},
+	// /v2/users/{}/apps/{}/webhooks/{}/feedback
+	{142, 0, 0, 0, 272, 1},
+	// /v2/users/{}/apps/{}/webhooks/{}/versions
+	{142, 0, 206, 0, 273, 2},
+	// /v2/users/{}/apps/{}/workflows/{}/feedback
+	{142, 0, 0, 0, 275, 1},
+	// /v2/users/{}/apps/{}/workflows/{}/versions
+	{142, 0, 207, 0, 276, 2},
+	// /v2/users/{}/keys/{}/versions/{}/metrics
+	{142, 0, 0, 0, 278, 1},
+	// /v2/users/{}/apps/{}/annotations/{}/versions/{}
+	{142, 2, 0, 0, 279, 2},
+	// /v2/users/{}/apps/{}/artifacts/{}/files/**
+	{144, 0, 0, 0, 281, 1},
+	// /v2/users/{}/apps/{}/artifacts/{}/versions/{}
+	{144, 0, 0, 0, 282, 1},
+	// /v2/users/{}/apps/{}/bookmarks/{}/versions/{}
+	{144, 1, 0, 0, 283, 0},
+	// /v2/users/{}/apps/{}/clusters/{}/versions/{}
+	{145, 1, 0, 0, 283, 2},
+	// /v2/users/{}/apps/{}/collectors/{}/versions/{}
+	{146, 2, 0, 0, 285, 0},
+	// /v2/users/{}/apps/{}/concepts/{}/versions/{}
+	{148, 2, 0, 0, 285, 2},
+	// /v2/users/{}/apps/{}/datasets/{}/versions/{}
+	{150, 2, 0, 0, 287, 0},
+	// /v2/users/{}/apps/{}/deployments/{}/versions/{}
+	{152, 2, 0, 0, 287, 1},
+	// /v2/users/{}/apps/{}/evaluations/{}/versions/{}
+	{154, 0, 0, 0, 288, 1},
+	// /v2/users/{}/apps/{}/inputs/{}/versions/{}
+	{154, 0, 0, 0, 289, 1},
+	// /v2/users/{}/apps/{}/labels/{}/versions/{}
+	{154, 1, 0, 0, 290, 0},
+	// /v2/users/{}/apps/{}/metrics/{}/versions/{}
+	{155, 1, 0, 0, 290, 2},
+	// /v2/users/{}/apps/{}/models/{}/versions/{}
+	{156, 0, 0, 0, 292, 1},
+	// /v2/users/{}/apps/{}/modules/{}/versions/{}
+	{156, 2, 0, 0, 293, 0},
+	// /v2/users/{}/apps/{}/nodepools/{}/versions/{}
+	{158, 2, 0, 0, 293, 2},
+	// /v2/users/{}/apps/{}/pipelines/{}/versions/{}
+	{160, 2, 0, 0, 295, 1},
+	// /v2/users/{}/apps/{}/runners/{}/versions/{}
+	{162, 1, 0, 0, 296, 2},
+	// /v2/users/{}/apps/{}/schedules/{}/versions/{}
+	{163, 1, 0, 0, 298, 1},
+	// /v2/users/{}/apps/{}/secrets/{}/versions/{}
+	{164, 1, 0, 0, 299, 1},
+	// /v2/users/{}/apps/{}/snapshots/{}/files/**
+	{165, 0, 0, 0, 300, 1},
+	// /v2/users/{}/apps/{}/tasks/{}/versions/{}
+	{165, 2, 0, 0, 301, 1},
+	// /v2/users/{}/apps/{}/templates/{}/versions/{}
+	{167, 1, 0, 0, 302, 1},
+	// /v2/users/{}/apps/{}/triggers/{}/versions/{}
+	{168, 1, 0, 0, 303, 1},
+	// /v2/users/{}/apps/{}/uploads/{}/files/**
+	{169, 0, 0, 0, 304, 1},
+	// /v2/users/{}/apps/{}/uploads/{}/versions/{}
+	{169, 2, 0, 0, 305, 2},
+	// /v2/users/{}/apps/{}/webhooks/{}/versions/{}
+	{171, 0, 0, 0, 307, 1},
+	// /v2/users/{}/apps/{}/workflows/{}/versions/{}
+	{171, 1, 0, 0, 308, 1},
+	// /v2/users/{}/apps/{}/annotations/{}/versions/{}/metrics
+	{172, 0, 0, 0, 309, 1},
+	// /v2/users/{}/apps/{}/annotations/{}/versions/{}/outputs
+	{172, 0, 0, 0, 310, 1},
+	// /v2/users/{}/apps/{}/bookmarks/{}/versions/{}/metrics
+	{172, 0, 0, 0, 311, 1},
+	// /v2/users/{}/apps/{}/clusters/{}/versions/{}/metrics
+	{172, 0, 0, 0, 312, 1},
+	// /v2/users/{}/apps/{}/collectors/{}/versions/{}/metrics
+	{172, 0, 0, 0, 313, 1},
+	// /v2/users/{}/apps/{}/collectors/{}/versions/{}/outputs
+	{172, 0, 0, 0, 314, 1},
+	// /v2/users/{}/apps/{}/concepts/{}/versions/{}/metrics
+	{172, 0, 0, 0, 315, 1},
+	// /v2/users/{}/apps/{}/concepts/{}/versions/{}/outputs
+	{172, 0, 0, 0, 316, 1},
+	// /v2/users/{}/apps/{}/datasets/{}/versions/{}/metrics
+	{172, 0, 0, 0, 317, 1},
+	// /v2/users/{}/apps/{}/datasets/{}/versions/{}/outputs
+	{172, 0, 0, 0, 318, 1},
+	// /v2/users/{}/apps/{}/deployments/{}/versions/{}/metrics
+	{172, 0, 0, 0, 319, 1},
+	// /v2/users/{}/apps/{}/deployments/{}/versions/{}/outputs
+	{172, 0, 0, 0, 320, 1},
+	// /v2/users/{}/apps/{}/labels/{}/versions/{}/metrics
+	{172, 0, 0, 0, 321, 1},
+	// /v2/users/{}/apps/{}/metrics/{}/versions/{}/outputs
+	{172, 0, 0, 0, 322, 1},
+	// /v2/users/{}/apps/{}/modules/{}/versions/{}/metrics
+	{172, 0, 0, 0, 323, 1},
+	// /v2/users/{}/apps/{}/modules/{}/versions/{}/outputs
+	{172, 0, 0, 0, 324, 1},
+	// /v2/users/{}/apps/{}/nodepools/{}/versions/{}/metrics
+	{172, 0, 0, 0, 325, 1},
+	// /v2/users/{}/apps/{}/nodepools/{}/versions/{}/outputs
+	{172, 0, 0, 0, 326, 1},
+	// /v2/users/{}/apps/{}/pipelines/{}/versions/{}/metrics
+	{172, 0, 0, 0, 327, 1},
+	// /v2/users/{}/apps/{}/pipelines/{}/versions/{}/outputs
+	{172, 0, 0, 0, 328, 1},
+	// /v2/users/{}/apps/{}/runners/{}/versions/{}/metrics
+	{172, 0, 0, 0, 329, 1},
+	// /v2/users/{}/apps/{}/schedules/{}/versions/{}/outputs
+	{172, 0, 0, 0, 330, 1},
+	// /v2/users/{}/apps/{}/secrets/{}/versions/{}/outputs
+	{172, 0, 0, 0, 331, 1},
+	// /v2/users/{}/apps/{}/tasks/{}/versions/{}/metrics
+	{172, 0, 0, 0, 332, 1},
+	// /v2/users/{}/apps/{}/tasks/{}/versions/{}/outputs
+	{172, 0, 0, 0, 333, 1},
+	// /v2/users/{}/apps/{}/templates/{}/versions/{}/outputs
+	{172, 0, 0, 0, 334, 1},
+	// /v2/users/{}/apps/{}/triggers/{}/versions/{}/outputs
+	{172, 0, 0, 0, 335, 1},
+	// /v2/users/{}/apps/{}/uploads/{}/versions/{}/metrics
+	{172, 0, 0, 0, 336, 1},
+	// /v2/users/{}/apps/{}/uploads/{}/versions/{}/outputs
+	{172, 0, 0, 0, 337, 1},
+	// /v2/users/{}/apps/{}/workflows/{}/versions/{}/metrics
+	{172, 0, 0, 0, 338, 1},
 }
 
 // routeLits are the literal children of the nodes, each node's sorted.
-var routeLits = [0]routeLit{}
+var routeLits = [172]routeLit{
+	{"v2", 1},
+	{"annotations", 2},
+	{"artifacts", 3},
+	{"clusters", 4},
+	{"collectors", 5},
+	{"deployments", 6},
+	{"evaluations", 7},
+	{"instances", 8},
+	{"secrets", 9},
+	{"snapshots", 10},
+	{"templates", 11},
+	{"users", 12},
+	{"webhooks", 13},
+	{"apps", 20},
+	{"keys", 21},
+	{"searches", 22},
+	{"status", 23},
+	{"status", 25},
+	{"annotations", 27},
+	{"artifacts", 28},
+	{"bookmarks", 29},
+	{"clusters", 30},
+	{"collectors", 31},
+	{"concepts", 32},
+	{"datasets", 33},
+	{"deployments", 34},
+	{"evaluations", 35},
+	{"feedback", 36},
+	{"inputs", 37},
+	{"instances", 38},
+	{"labels", 39},
+	{"metrics", 40},
+	{"models", 41},
+	{"modules", 42},
+	{"nodepools", 43},
+	{"outputs", 44},
+	{"pipelines", 45},
+	{"runners", 46},
+	{"schedules", 47},
+	{"secrets", 48},
+	{"snapshots", 49},
+	{"tasks", 50},
+	{"templates", 51},
+	{"triggers", 52},
+	{"uploads", 53},
+	{"versions", 54},
+	{"webhooks", 55},
+	{"workflows", 56},
+	{"versions", 57},
+	{"searches", 58},
+	{"searches", 60},
+	{"status", 61},
+	{"status", 63},
+	{"searches", 66},
+	{"status", 67},
+	{"searches", 69},
+	{"status", 71},
+	{"searches", 73},
+	{"searches", 75},
+	{"searches", 77},
+	{"status", 78},
+	{"searches", 80},
+	{"searches", 82},
+	{"searches", 85},
+	{"status", 86},
+	{"status", 89},
+	{"searches", 92},
+	{"searches", 95},
+	{"status", 96},
+	{"status", 98},
+	{"searches", 100},
+	{"status", 101},
+	{"searches", 103},
+	{"status", 104},
+	{"status", 106},
+	{"searches", 108},
+	{"status", 109},
+	{"searches", 112},
+	{"outputs", 116},
+	{"versions", 117},
+	{"files", 118},
+	{"versions", 119},
+	{"versions", 120},
+	{"feedback", 121},
+	{"versions", 122},
+	{"feedback", 123},
+	{"outputs", 124},
+	{"versions", 125},
+	{"feedback", 126},
+	{"outputs", 127},
+	{"versions", 128},
+	{"feedback", 129},
+	{"outputs", 130},
+	{"versions", 131},
+	{"feedback", 132},
+	{"outputs", 133},
+	{"versions", 134},
+	{"versions", 135},
+	{"feedback", 136},
+	{"versions", 137},
+	{"feedback", 138},
+	{"versions", 139},
+	{"feedback", 140},
+	{"outputs", 141},
+	{"versions", 142},
+	{"feedback", 143},
+	{"versions", 144},
+	{"outputs", 145},
+	{"versions", 146},
+	{"outputs", 147},
+	{"versions", 148},
+	{"outputs", 149},
+	{"versions", 150},
+	{"feedback", 151},
+	{"versions", 152},
+	{"outputs", 153},
+	{"versions", 154},
+	{"feedback", 155},
+	{"outputs", 156},
+	{"versions", 157},
+	{"feedback", 158},
+	{"files", 159},
+	{"versions", 160},
+	{"feedback", 161},
+	{"outputs", 162},
+	{"versions", 163},
+	{"feedback", 164},
+	{"outputs", 165},
+	{"versions", 166},
+	{"feedback", 167},
+	{"outputs", 168},
+	{"versions", 169},
+	{"files", 170},
+	{"outputs", 171},
+	{"versions", 172},
+	{"metrics", 173},
+	{"outputs", 174},
+	{"feedback", 175},
+	{"versions", 176},
+	{"feedback", 177},
+	{"versions", 178},
+	{"metrics", 179},
+	{"metrics", 208},
+	{"outputs", 209},
+	{"metrics", 210},
+	{"metrics", 211},
+	{"metrics", 212},
+	{"outputs", 213},
+	{"metrics", 214},
+	{"outputs", 215},
+	{"metrics", 216},
+	{"outputs", 217},
+	{"metrics", 218},
+	{"outputs", 219},
+	{"metrics", 220},
+	{"outputs", 221},
+	{"metrics", 222},
+	{"outputs", 223},
+	{"metrics", 224},
+	{"outputs", 225},
+	{"metrics", 226},
+	{"outputs", 227},
+	{"metrics", 228},
+	{"outputs", 229},
+	{"outputs", 230},
+	{"metrics", 231},
+	{"outputs", 232},
+	{"outputs", 233},
+	{"outputs", 234},
+	{"metrics", 235},
+	{"outputs", 236},
+	{"metrics", 237},
+}
 
 // routeEnds are the bindings that end at each node.
-var routeEnds = [0]routeEnd{}
+var routeEnds = [339]routeEnd{
+	// GET /v2/artifacts
+	{"GET", "", 0, 1},
+	// GET /v2/clusters
+	{"GET", "", 1, 1},
+	// GET /v2/collectors
+	{"GET", "", 2, 1},
+	// GET /v2/deployments
+	{"GET", "", 3, 1},
+	// GET /v2/evaluations
+	{"GET", "", 4, 1},
+	// GET /v2/secrets
+	{"GET", "", 5, 1},
+	// GET /v2/snapshots
+	{"GET", "", 6, 1},
+	// GET /v2/templates
+	{"GET", "", 7, 1},
+	// GET /v2/annotations/{}
+	{"GET", "", 8, 1},
+	// GET /v2/evaluations/{}
+	{"GET", "", 9, 1},
+	// GET /v2/instances/{}
+	{"GET", "", 10, 1},
+	// GET /v2/snapshots/{}
+	{"GET", "", 11, 1},
+	// GET /v2/webhooks/{}
+	{"GET", "", 12, 1},
+	// DELETE /v2/users/{}/apps
+	{"DELETE", "", 13, 1},
+	// GET /v2/users/{}/apps
+	{"GET", "", 14, 1},
+	// PATCH /v2/users/{}/apps
+	{"PATCH", "", 15, 1},
+	// POST /v2/users/{}/apps
+	{"POST", "", 16, 1},
+	// DELETE /v2/users/{}/keys
+	{"DELETE", "", 17, 1},
+	// GET /v2/users/{}/keys
+	{"GET", "", 18, 1},
+	// PATCH /v2/users/{}/keys
+	{"PATCH", "", 19, 1},
+	// POST /v2/users/{}/keys
+	{"POST", "", 20, 1},
+	// POST /v2/users/{}/apps/searches
+	{"POST", "", 21, 1},
+	// GET /v2/users/{}/apps/status
+	{"GET", "", 22, 1},
+	// GET /v2/users/{}/apps/{}
+	{"GET", "", 23, 1},
+	// POST /v2/users/{}/apps/{}:train
+	{"POST", "train", 24, 1},
+	// GET /v2/users/{}/keys/status
+	{"GET", "", 25, 1},
+	// DELETE /v2/users/{}/keys/{}
+	{"DELETE", "", 26, 1},
+	// GET /v2/users/{}/keys/{}
+	{"GET", "", 27, 1},
+	// DELETE /v2/users/{}/apps/{}/annotations
+	{"DELETE", "", 28, 1},
+	// GET /v2/users/{}/apps/{}/annotations
+	{"GET", "", 29, 1},
+	// PATCH /v2/users/{}/apps/{}/annotations
+	{"PATCH", "", 30, 1},
+	// POST /v2/users/{}/apps/{}/annotations
+	{"POST", "", 31, 1},
+	// DELETE /v2/users/{}/apps/{}/artifacts
+	{"DELETE", "", 32, 1},
+	// GET /v2/users/{}/apps/{}/artifacts
+	{"GET", "", 33, 1},
+	// PATCH /v2/users/{}/apps/{}/artifacts
+	{"PATCH", "", 34, 1},
+	// POST /v2/users/{}/apps/{}/artifacts
+	{"POST", "", 35, 1},
+	// GET /v2/users/{}/apps/{}/bookmarks
+	{"GET", "", 36, 1},
+	// PATCH /v2/users/{}/apps/{}/bookmarks
+	{"PATCH", "", 37, 1},
+	// POST /v2/users/{}/apps/{}/bookmarks
+	{"POST", "", 38, 1},
+	// DELETE /v2/users/{}/apps/{}/clusters
+	{"DELETE", "", 39, 1},
+	// GET /v2/users/{}/apps/{}/clusters
+	{"GET", "", 40, 1},
+	// PATCH /v2/users/{}/apps/{}/clusters
+	{"PATCH", "", 41, 1},
+	// POST /v2/users/{}/apps/{}/clusters
+	{"POST", "", 42, 1},
+	// DELETE /v2/users/{}/apps/{}/collectors
+	{"DELETE", "", 43, 1},
+	// GET /v2/users/{}/apps/{}/collectors
+	{"GET", "", 44, 1},
+	// PATCH /v2/users/{}/apps/{}/collectors
+	{"PATCH", "", 45, 1},
+	// POST /v2/users/{}/apps/{}/collectors
+	{"POST", "", 46, 1},
+	// DELETE /v2/users/{}/apps/{}/concepts
+	{"DELETE", "", 47, 1},
+	// GET /v2/users/{}/apps/{}/concepts
+	{"GET", "", 48, 1},
+	// PATCH /v2/users/{}/apps/{}/concepts
+	{"PATCH", "", 49, 1},
+	// POST /v2/users/{}/apps/{}/concepts
+	{"POST", "", 50, 1},
+	// DELETE /v2/users/{}/apps/{}/datasets
+	{"DELETE", "", 51, 1},
+	// GET /v2/users/{}/apps/{}/datasets
+	{"GET", "", 52, 1},
+	// PATCH /v2/users/{}/apps/{}/datasets
+	{"PATCH", "", 53, 1},
+	// POST /v2/users/{}/apps/{}/datasets
+	{"POST", "", 54, 1},
+	// GET /v2/users/{}/apps/{}/deployments
+	{"GET", "", 55, 1},
+	// POST /v2/users/{}/apps/{}/deployments
+	{"POST", "", 56, 1},
+	// GET /v2/users/{}/apps/{}/evaluations
+	{"GET", "", 57, 1},
+	// POST /v2/users/{}/apps/{}/evaluations
+	{"POST", "", 58, 1},
+	// POST /v2/users/{}/apps/{}/feedback
+	{"POST", "", 59, 1},
+	// GET /v2/users/{}/apps/{}/inputs
+	{"GET", "", 60, 1},
+	// PATCH /v2/users/{}/apps/{}/inputs
+	{"PATCH", "", 61, 1},
+	// POST /v2/users/{}/apps/{}/inputs
+	{"POST", "", 62, 1},
+	// DELETE /v2/users/{}/apps/{}/instances
+	{"DELETE", "", 63, 1},
+	// GET /v2/users/{}/apps/{}/instances
+	{"GET", "", 64, 1},
+	// PATCH /v2/users/{}/apps/{}/instances
+	{"PATCH", "", 65, 1},
+	// POST /v2/users/{}/apps/{}/instances
+	{"POST", "", 66, 1},
+	// DELETE /v2/users/{}/apps/{}/labels
+	{"DELETE", "", 67, 1},
+	// GET /v2/users/{}/apps/{}/labels
+	{"GET", "", 68, 1},
+	// PATCH /v2/users/{}/apps/{}/labels
+	{"PATCH", "", 69, 1},
+	// POST /v2/users/{}/apps/{}/labels
+	{"POST", "", 70, 1},
+	// DELETE /v2/users/{}/apps/{}/metrics
+	{"DELETE", "", 71, 1},
+	// GET /v2/users/{}/apps/{}/metrics
+	{"GET", "", 72, 1},
+	// PATCH /v2/users/{}/apps/{}/metrics
+	{"PATCH", "", 73, 1},
+	// POST /v2/users/{}/apps/{}/metrics
+	{"POST", "", 74, 1},
+	// DELETE /v2/users/{}/apps/{}/models
+	{"DELETE", "", 75, 1},
+	// GET /v2/users/{}/apps/{}/models
+	{"GET", "", 76, 1},
+	// PATCH /v2/users/{}/apps/{}/models
+	{"PATCH", "", 77, 1},
+	// POST /v2/users/{}/apps/{}/models
+	{"POST", "", 78, 1},
+	// GET /v2/users/{}/apps/{}/modules
+	{"GET", "", 79, 1},
+	// PATCH /v2/users/{}/apps/{}/modules
+	{"PATCH", "", 80, 1},
+	// POST /v2/users/{}/apps/{}/modules
+	{"POST", "", 81, 1},
+	// DELETE /v2/users/{}/apps/{}/nodepools
+	{"DELETE", "", 82, 1},
+	// GET /v2/users/{}/apps/{}/nodepools
+	{"GET", "", 83, 1},
+	// PATCH /v2/users/{}/apps/{}/nodepools
+	{"PATCH", "", 84, 1},
+	// POST /v2/users/{}/apps/{}/nodepools
+	{"POST", "", 85, 1},
+	// POST /v2/users/{}/apps/{}/outputs
+	{"POST", "", 86, 1},
+	// GET /v2/users/{}/apps/{}/pipelines
+	{"GET", "", 87, 1},
+	// POST /v2/users/{}/apps/{}/pipelines
+	{"POST", "", 88, 1},
+	// DELETE /v2/users/{}/apps/{}/runners
+	{"DELETE", "", 89, 1},
+	// GET /v2/users/{}/apps/{}/runners
+	{"GET", "", 90, 1},
+	// PATCH /v2/users/{}/apps/{}/runners
+	{"PATCH", "", 91, 1},
+	// POST /v2/users/{}/apps/{}/runners
+	{"POST", "", 92, 1},
+	// GET /v2/users/{}/apps/{}/schedules
+	{"GET", "", 93, 1},
+	// DELETE /v2/users/{}/apps/{}/secrets
+	{"DELETE", "", 94, 1},
+	// GET /v2/users/{}/apps/{}/secrets
+	{"GET", "", 95, 1},
+	// PATCH /v2/users/{}/apps/{}/secrets
+	{"PATCH", "", 96, 1},
+	// POST /v2/users/{}/apps/{}/secrets
+	{"POST", "", 97, 1},
+	// DELETE /v2/users/{}/apps/{}/snapshots
+	{"DELETE", "", 98, 1},
+	// GET /v2/users/{}/apps/{}/snapshots
+	{"GET", "", 99, 1},
+	// PATCH /v2/users/{}/apps/{}/snapshots
+	{"PATCH", "", 100, 1},
+	// POST /v2/users/{}/apps/{}/snapshots
+	{"POST", "", 101, 1},
+	// GET /v2/users/{}/apps/{}/tasks
+	{"GET", "", 102, 1},
+	// POST /v2/users/{}/apps/{}/tasks
+	{"POST", "", 103, 1},
+	// DELETE /v2/users/{}/apps/{}/templates
+	{"DELETE", "", 104, 1},
+	// GET /v2/users/{}/apps/{}/templates
+	{"GET", "", 105, 1},
+	// PATCH /v2/users/{}/apps/{}/templates
+	{"PATCH", "", 106, 1},
+	// POST /v2/users/{}/apps/{}/templates
+	{"POST", "", 107, 1},
+	// DELETE /v2/users/{}/apps/{}/triggers
+	{"DELETE", "", 108, 1},
+	// GET /v2/users/{}/apps/{}/triggers
+	{"GET", "", 109, 1},
+	// PATCH /v2/users/{}/apps/{}/triggers
+	{"PATCH", "", 110, 1},
+	// POST /v2/users/{}/apps/{}/triggers
+	{"POST", "", 111, 1},
+	// DELETE /v2/users/{}/apps/{}/uploads
+	{"DELETE", "", 112, 1},
+	// GET /v2/users/{}/apps/{}/uploads
+	{"GET", "", 113, 1},
+	// PATCH /v2/users/{}/apps/{}/uploads
+	{"PATCH", "", 114, 1},
+	// POST /v2/users/{}/apps/{}/uploads
+	{"POST", "", 115, 1},
+	// GET /v2/users/{}/apps/{}/versions
+	{"GET", "", 116, 1},
+	// POST /v2/users/{}/apps/{}/versions
+	{"POST", "", 117, 1},
+	// DELETE /v2/users/{}/apps/{}/webhooks
+	{"DELETE", "", 118, 1},
+	// GET /v2/users/{}/apps/{}/webhooks
+	{"GET", "", 119, 1},
+	// PATCH /v2/users/{}/apps/{}/webhooks
+	{"PATCH", "", 120, 1},
+	// POST /v2/users/{}/apps/{}/webhooks
+	{"POST", "", 121, 1},
+	// DELETE /v2/users/{}/apps/{}/workflows
+	{"DELETE", "", 122, 1},
+	// GET /v2/users/{}/apps/{}/workflows
+	{"GET", "", 123, 1},
+	// PATCH /v2/users/{}/apps/{}/workflows
+	{"PATCH", "", 124, 1},
+	// POST /v2/users/{}/apps/{}/workflows
+	{"POST", "", 125, 1},
+	// POST /v2/users/{}/keys/{}/versions
+	{"POST", "", 126, 1},
+	// POST /v2/users/{}/apps/{}/annotations/searches
+	{"POST", "", 127, 1},
+	// DELETE /v2/users/{}/apps/{}/annotations/{}
+	{"DELETE", "", 128, 1},
+	// GET /v2/users/{}/apps/{}/annotations/{}
+	{"GET", "", 129, 1},
+	// POST /v2/users/{}/apps/{}/artifacts/searches
+	{"POST", "", 130, 1},
+	// GET /v2/users/{}/apps/{}/artifacts/status
+	{"GET", "", 131, 1},
+	// DELETE /v2/users/{}/apps/{}/artifacts/{}
+	{"DELETE", "", 132, 1},
+	// GET /v2/users/{}/apps/{}/artifacts/{}
+	{"GET", "", 133, 1},
+	// GET /v2/users/{}/apps/{}/bookmarks/status
+	{"GET", "", 134, 1},
+	// GET /v2/users/{}/apps/{}/bookmarks/{}
+	{"GET", "", 135, 1},
+	// POST /v2/users/{}/apps/{}/bookmarks/{}:train
+	{"POST", "train", 136, 1},
+	// DELETE /v2/users/{}/apps/{}/clusters/{}
+	{"DELETE", "", 137, 1},
+	// GET /v2/users/{}/apps/{}/clusters/{}
+	{"GET", "", 138, 1},
+	// POST /v2/users/{}/apps/{}/collectors/searches
+	{"POST", "", 139, 1},
+	// GET /v2/users/{}/apps/{}/collectors/status
+	{"GET", "", 140, 1},
+	// DELETE /v2/users/{}/apps/{}/collectors/{}
+	{"DELETE", "", 141, 1},
+	// GET /v2/users/{}/apps/{}/collectors/{}
+	{"GET", "", 142, 1},
+	// POST /v2/users/{}/apps/{}/concepts/searches
+	{"POST", "", 143, 1},
+	// DELETE /v2/users/{}/apps/{}/concepts/{}
+	{"DELETE", "", 144, 1},
+	// GET /v2/users/{}/apps/{}/concepts/{}
+	{"GET", "", 145, 1},
+	// POST /v2/users/{}/apps/{}/concepts/{}:train
+	{"POST", "train", 146, 1},
+	// GET /v2/users/{}/apps/{}/datasets/status
+	{"GET", "", 147, 1},
+	// DELETE /v2/users/{}/apps/{}/datasets/{}
+	{"DELETE", "", 148, 1},
+	// GET /v2/users/{}/apps/{}/datasets/{}
+	{"GET", "", 149, 1},
+	// POST /v2/users/{}/apps/{}/datasets/{}:train
+	{"POST", "train", 150, 1},
+	// POST /v2/users/{}/apps/{}/deployments/searches
+	{"POST", "", 151, 1},
+	// GET /v2/users/{}/apps/{}/deployments/{}
+	{"GET", "", 152, 1},
+	// POST /v2/users/{}/apps/{}/evaluations/searches
+	{"POST", "", 153, 1},
+	// GET /v2/users/{}/apps/{}/evaluations/{}
+	{"GET", "", 154, 1},
+	// POST /v2/users/{}/apps/{}/inputs/searches
+	{"POST", "", 155, 1},
+	// GET /v2/users/{}/apps/{}/inputs/status
+	{"GET", "", 156, 1},
+	// GET /v2/users/{}/apps/{}/inputs/{}
+	{"GET", "", 157, 1},
+	// POST /v2/users/{}/apps/{}/instances/searches
+	{"POST", "", 158, 1},
+	// DELETE /v2/users/{}/apps/{}/instances/{}
+	{"DELETE", "", 159, 1},
+	// GET /v2/users/{}/apps/{}/instances/{}
+	{"GET", "", 160, 1},
+	// POST /v2/users/{}/apps/{}/labels/searches
+	{"POST", "", 161, 1},
+	// DELETE /v2/users/{}/apps/{}/labels/{}
+	{"DELETE", "", 162, 1},
+	// GET /v2/users/{}/apps/{}/labels/{}
+	{"GET", "", 163, 1},
+	// DELETE /v2/users/{}/apps/{}/metrics/{}
+	{"DELETE", "", 164, 1},
+	// GET /v2/users/{}/apps/{}/metrics/{}
+	{"GET", "", 165, 1},
+	// POST /v2/users/{}/apps/{}/models/searches
+	{"POST", "", 166, 1},
+	// GET /v2/users/{}/apps/{}/models/status
+	{"GET", "", 167, 1},
+	// DELETE /v2/users/{}/apps/{}/models/{}
+	{"DELETE", "", 168, 1},
+	// GET /v2/users/{}/apps/{}/models/{}
+	{"GET", "", 169, 1},
+	// POST /v2/users/{}/apps/{}/models/{}:train
+	{"POST", "train", 170, 1},
+	// GET /v2/users/{}/apps/{}/modules/{}
+	{"GET", "", 171, 1},
+	// GET /v2/users/{}/apps/{}/nodepools/status
+	{"GET", "", 172, 1},
+	// DELETE /v2/users/{}/apps/{}/nodepools/{}
+	{"DELETE", "", 173, 1},
+	// GET /v2/users/{}/apps/{}/nodepools/{}
+	{"GET", "", 174, 1},
+	// POST /v2/users/{}/apps/{}/nodepools/{}:train
+	{"POST", "train", 175, 1},
+	// GET /v2/users/{}/apps/{}/pipelines/{}
+	{"GET", "", 176, 1},
+	// POST /v2/users/{}/apps/{}/runners/searches
+	{"POST", "", 177, 1},
+	// DELETE /v2/users/{}/apps/{}/runners/{}
+	{"DELETE", "", 178, 1},
+	// GET /v2/users/{}/apps/{}/runners/{}
+	{"GET", "", 179, 1},
+	// GET /v2/users/{}/apps/{}/schedules/{}
+	{"GET", "", 180, 1},
+	// POST /v2/users/{}/apps/{}/secrets/searches
+	{"POST", "", 181, 1},
+	// GET /v2/users/{}/apps/{}/secrets/status
+	{"GET", "", 182, 1},
+	// DELETE /v2/users/{}/apps/{}/secrets/{}
+	{"DELETE", "", 183, 1},
+	// GET /v2/users/{}/apps/{}/secrets/{}
+	{"GET", "", 184, 1},
+	// GET /v2/users/{}/apps/{}/snapshots/status
+	{"GET", "", 185, 1},
+	// DELETE /v2/users/{}/apps/{}/snapshots/{}
+	{"DELETE", "", 186, 1},
+	// GET /v2/users/{}/apps/{}/snapshots/{}
+	{"GET", "", 187, 1},
+	// POST /v2/users/{}/apps/{}/tasks/searches
+	{"POST", "", 188, 1},
+	// GET /v2/users/{}/apps/{}/tasks/status
+	{"GET", "", 189, 1},
+	// GET /v2/users/{}/apps/{}/tasks/{}
+	{"GET", "", 190, 1},
+	// POST /v2/users/{}/apps/{}/templates/searches
+	{"POST", "", 191, 1},
+	// GET /v2/users/{}/apps/{}/templates/status
+	{"GET", "", 192, 1},
+	// DELETE /v2/users/{}/apps/{}/templates/{}
+	{"DELETE", "", 193, 1},
+	// GET /v2/users/{}/apps/{}/templates/{}
+	{"GET", "", 194, 1},
+	// GET /v2/users/{}/apps/{}/triggers/status
+	{"GET", "", 195, 1},
+	// GET /v2/users/{}/apps/{}/triggers/{}
+	{"GET", "", 196, 1},
+	// POST /v2/users/{}/apps/{}/uploads/searches
+	{"POST", "", 197, 1},
+	// GET /v2/users/{}/apps/{}/uploads/status
+	{"GET", "", 198, 1},
+	// DELETE /v2/users/{}/apps/{}/uploads/{}
+	{"DELETE", "", 199, 1},
+	// GET /v2/users/{}/apps/{}/uploads/{}
+	{"GET", "", 200, 1},
+	// GET /v2/users/{}/apps/{}/versions/{}
+	{"GET", "", 201, 1},
+	// POST /v2/users/{}/apps/{}/webhooks/searches
+	{"POST", "", 202, 1},
+	// DELETE /v2/users/{}/apps/{}/webhooks/{}
+	{"DELETE", "", 203, 1},
+	// GET /v2/users/{}/apps/{}/webhooks/{}
+	{"GET", "", 204, 1},
+	// POST /v2/users/{}/apps/{}/webhooks/{}:train
+	{"POST", "train", 205, 1},
+	// DELETE /v2/users/{}/apps/{}/workflows/{}
+	{"DELETE", "", 206, 1},
+	// GET /v2/users/{}/apps/{}/workflows/{}
+	{"GET", "", 207, 1},
+	// GET /v2/users/{}/keys/{}/versions/{}
+	{"GET", "", 208, 1},
+	// POST /v2/users/{}/apps/{}/annotations/{}/outputs
+	{"POST", "", 209, 1},
+	// GET /v2/users/{}/apps/{}/annotations/{}/versions
+	{"GET", "", 210, 1},
+	// POST /v2/users/{}/apps/{}/annotations/{}/versions
+	{"POST", "", 211, 1},
+	// GET /v2/users/{}/apps/{}/artifacts/{}/versions
+	{"GET", "", 212, 1},
+	// POST /v2/users/{}/apps/{}/artifacts/{}/versions
+	{"POST", "", 213, 1},
+	// POST /v2/users/{}/apps/{}/bookmarks/{}/versions
+	{"POST", "", 214, 1},
+	// POST /v2/users/{}/apps/{}/clusters/{}/feedback
+	{"POST", "", 215, 1},
+	// GET /v2/users/{}/apps/{}/clusters/{}/versions
+	{"GET", "", 216, 1},
+	// POST /v2/users/{}/apps/{}/collectors/{}/feedback
+	{"POST", "", 217, 1},
+	// POST /v2/users/{}/apps/{}/collectors/{}/outputs
+	{"POST", "", 218, 1},
+	// GET /v2/users/{}/apps/{}/collectors/{}/versions
+	{"GET", "", 219, 1},
+	// POST /v2/users/{}/apps/{}/concepts/{}/feedback
+	{"POST", "", 220, 1},
+	// POST /v2/users/{}/apps/{}/concepts/{}/outputs
+	{"POST", "", 221, 1},
+	// POST /v2/users/{}/apps/{}/concepts/{}/versions
+	{"POST", "", 222, 1},
+	// POST /v2/users/{}/apps/{}/datasets/{}/feedback
+	{"POST", "", 223, 1},
+	// POST /v2/users/{}/apps/{}/datasets/{}/outputs
+	{"POST", "", 224, 1},
+	// GET /v2/users/{}/apps/{}/datasets/{}/versions
+	{"GET", "", 225, 1},
+	// POST /v2/users/{}/apps/{}/datasets/{}/versions
+	{"POST", "", 226, 1},
+	// POST /v2/users/{}/apps/{}/deployments/{}/feedback
+	{"POST", "", 227, 1},
+	// POST /v2/users/{}/apps/{}/deployments/{}/outputs
+	{"POST", "", 228, 1},
+	// GET /v2/users/{}/apps/{}/deployments/{}/versions
+	{"GET", "", 229, 1},
+	// GET /v2/users/{}/apps/{}/evaluations/{}/versions
+	{"GET", "", 230, 1},
+	// POST /v2/users/{}/apps/{}/evaluations/{}/versions
+	{"POST", "", 231, 1},
+	// POST /v2/users/{}/apps/{}/inputs/{}/feedback
+	{"POST", "", 232, 1},
+	// POST /v2/users/{}/apps/{}/inputs/{}/versions
+	{"POST", "", 233, 1},
+	// POST /v2/users/{}/apps/{}/instances/{}/feedback
+	{"POST", "", 234, 1},
+	// GET /v2/users/{}/apps/{}/labels/{}/versions
+	{"GET", "", 235, 1},
+	// POST /v2/users/{}/apps/{}/labels/{}/versions
+	{"POST", "", 236, 1},
+	// POST /v2/users/{}/apps/{}/metrics/{}/feedback
+	{"POST", "", 237, 1},
+	// POST /v2/users/{}/apps/{}/metrics/{}/outputs
+	{"POST", "", 238, 1},
+	// POST /v2/users/{}/apps/{}/metrics/{}/versions
+	{"POST", "", 239, 1},
+	// POST /v2/users/{}/apps/{}/models/{}/feedback
+	{"POST", "", 240, 1},
+	// GET /v2/users/{}/apps/{}/models/{}/versions
+	{"GET", "", 241, 1},
+	// POST /v2/users/{}/apps/{}/models/{}/versions
+	{"POST", "", 242, 1},
+	// POST /v2/users/{}/apps/{}/modules/{}/outputs
+	{"POST", "", 243, 1},
+	// GET /v2/users/{}/apps/{}/modules/{}/versions
+	{"GET", "", 244, 1},
+	// POST /v2/users/{}/apps/{}/nodepools/{}/outputs
+	{"POST", "", 245, 1},
+	// POST /v2/users/{}/apps/{}/nodepools/{}/versions
+	{"POST", "", 246, 1},
+	// POST /v2/users/{}/apps/{}/pipelines/{}/outputs
+	{"POST", "", 247, 1},
+	// POST /v2/users/{}/apps/{}/pipelines/{}/versions
+	{"POST", "", 248, 1},
+	// POST /v2/users/{}/apps/{}/runners/{}/feedback
+	{"POST", "", 249, 1},
+	// GET /v2/users/{}/apps/{}/runners/{}/versions
+	{"GET", "", 250, 1},
+	// POST /v2/users/{}/apps/{}/schedules/{}/outputs
+	{"POST", "", 251, 1},
+	// GET /v2/users/{}/apps/{}/schedules/{}/versions
+	{"GET", "", 252, 1},
+	// POST /v2/users/{}/apps/{}/secrets/{}/feedback
+	{"POST", "", 253, 1},
+	// POST /v2/users/{}/apps/{}/secrets/{}/outputs
+	{"POST", "", 254, 1},
+	// GET /v2/users/{}/apps/{}/secrets/{}/versions
+	{"GET", "", 255, 1},
+	// POST /v2/users/{}/apps/{}/snapshots/{}/feedback
+	{"POST", "", 256, 1},
+	// GET /v2/users/{}/apps/{}/snapshots/{}/versions
+	{"GET", "", 257, 1},
+	// POST /v2/users/{}/apps/{}/snapshots/{}/versions
+	{"POST", "", 258, 1},
+	// POST /v2/users/{}/apps/{}/tasks/{}/feedback
+	{"POST", "", 259, 1},
+	// POST /v2/users/{}/apps/{}/tasks/{}/outputs
+	{"POST", "", 260, 1},
+	// GET /v2/users/{}/apps/{}/tasks/{}/versions
+	{"GET", "", 261, 1},
+	// POST /v2/users/{}/apps/{}/templates/{}/feedback
+	{"POST", "", 262, 1},
+	// POST /v2/users/{}/apps/{}/templates/{}/outputs
+	{"POST", "", 263, 1},
+	// POST /v2/users/{}/apps/{}/triggers/{}/feedback
+	{"POST", "", 264, 1},
+	// POST /v2/users/{}/apps/{}/triggers/{}/outputs
+	{"POST", "", 265, 1},
+	// GET /v2/users/{}/apps/{}/triggers/{}/versions
+	{"GET", "", 266, 1},
+	// POST /v2/users/{}/apps/{}/triggers/{}/versions
+	{"POST", "", 267, 1},
+	// POST /v2/users/{}/apps/{}/uploads/{}/outputs
+	{"POST", "", 268, 1},
+	// GET /v2/users/{}/apps/{}/uploads/{}/versions
+	{"GET", "", 269, 1},
+	// GET /v2/users/{}/apps/{}/versions/{}/metrics
+	{"GET", "", 270, 1},
+	// POST /v2/users/{}/apps/{}/versions/{}/outputs
+	{"POST", "", 271, 1},
+	// POST /v2/users/{}/apps/{}/webhooks/{}/feedback
+	{"POST", "", 272, 1},
+	// GET /v2/users/{}/apps/{}/webhooks/{}/versions
+	{"GET", "", 273, 1},
+	// POST /v2/users/{}/apps/{}/webhooks/{}/versions
+	{"POST", "", 274, 1},
+	// POST /v2/users/{}/apps/{}/workflows/{}/feedback
+	{"POST", "", 275, 1},
+	// GET /v2/users/{}/apps/{}/workflows/{}/versions
+	{"GET", "", 276, 1},
+	// POST /v2/users/{}/apps/{}/workflows/{}/versions
+	{"POST", "", 277, 1},
+	// GET /v2/users/{}/keys/{}/versions/{}/metrics
+	{"GET", "", 278, 1},
+	// DELETE /v2/users/{}/apps/{}/annotations/{}/versions/{}
+	{"DELETE", "", 279, 1},
+	// GET /v2/users/{}/apps/{}/annotations/{}/versions/{}
+	{"GET", "", 280, 1},
+	// GET /v2/users/{}/apps/{}/artifacts/{}/files/**
+	{"GET", "", 281, 1},
+	// DELETE /v2/users/{}/apps/{}/artifacts/{}/versions/{}
+	{"DELETE", "", 282, 1},
+	// DELETE /v2/users/{}/apps/{}/clusters/{}/versions/{}
+	{"DELETE", "", 283, 1},
+	// GET /v2/users/{}/apps/{}/clusters/{}/versions/{}
+	{"GET", "", 284, 1},
+	// DELETE /v2/users/{}/apps/{}/concepts/{}/versions/{}
+	{"DELETE", "", 285, 1},
+	// GET /v2/users/{}/apps/{}/concepts/{}/versions/{}
+	{"GET", "", 286, 1},
+	// GET /v2/users/{}/apps/{}/deployments/{}/versions/{}
+	{"GET", "", 287, 1},
+	// GET /v2/users/{}/apps/{}/evaluations/{}/versions/{}
+	{"GET", "", 288, 1},
+	// GET /v2/users/{}/apps/{}/inputs/{}/versions/{}
+	{"GET", "", 289, 1},
+	// DELETE /v2/users/{}/apps/{}/metrics/{}/versions/{}
+	{"DELETE", "", 290, 1},
+	// GET /v2/users/{}/apps/{}/metrics/{}/versions/{}
+	{"GET", "", 291, 1},
+	// GET /v2/users/{}/apps/{}/models/{}/versions/{}
+	{"GET", "", 292, 1},
+	// DELETE /v2/users/{}/apps/{}/nodepools/{}/versions/{}
+	{"DELETE", "", 293, 1},
+	// GET /v2/users/{}/apps/{}/nodepools/{}/versions/{}
+	{"GET", "", 294, 1},
+	// GET /v2/users/{}/apps/{}/pipelines/{}/versions/{}
+	{"GET", "", 295, 1},
+	// DELETE /v2/users/{}/apps/{}/runners/{}/versions/{}
+	{"DELETE", "", 296, 1},
+	// GET /v2/users/{}/apps/{}/runners/{}/versions/{}
+	{"GET", "", 297, 1},
+	// GET /v2/users/{}/apps/{}/schedules/{}/versions/{}
+	{"GET", "", 298, 1},
+	// DELETE /v2/users/{}/apps/{}/secrets/{}/versions/{}
+	{"DELETE", "", 299, 1},
+	// GET /v2/users/{}/apps/{}/snapshots/{}/files/**
+	{"GET", "", 300, 1},
+	// GET /v2/users/{}/apps/{}/tasks/{}/versions/{}
+	{"GET", "", 301, 1},
+	// GET /v2/users/{}/apps/{}/templates/{}/versions/{}
+	{"GET", "", 302, 1},
+	// GET /v2/users/{}/apps/{}/triggers/{}/versions/{}
+	{"GET", "", 303, 1},
+	// GET /v2/users/{}/apps/{}/uploads/{}/files/**
+	{"GET", "", 304, 1},
+	// DELETE /v2/users/{}/apps/{}/uploads/{}/versions/{}
+	{"DELETE", "", 305, 1},
+	// GET /v2/users/{}/apps/{}/uploads/{}/versions/{}
+	{"GET", "", 306, 1},
+	// GET /v2/users/{}/apps/{}/webhooks/{}/versions/{}
+	{"GET", "", 307, 1},
+	// DELETE /v2/users/{}/apps/{}/workflows/{}/versions/{}
+	{"DELETE", "", 308, 1},
+	// GET /v2/users/{}/apps/{}/annotations/{}/versions/{}/metrics
+	{"GET", "", 309, 1},
+	// POST /v2/users/{}/apps/{}/annotations/{}/versions/{}/outputs
+	{"POST", "", 310, 1},
+	// GET /v2/users/{}/apps/{}/bookmarks/{}/versions/{}/metrics
+	{"GET", "", 311, 1},
+	// GET /v2/users/{}/apps/{}/clusters/{}/versions/{}/metrics
+	{"GET", "", 312, 1},
+	// GET /v2/users/{}/apps/{}/collectors/{}/versions/{}/metrics
+	{"GET", "", 313, 1},
+	// POST /v2/users/{}/apps/{}/collectors/{}/versions/{}/outputs
+	{"POST", "", 314, 1},
+	// GET /v2/users/{}/apps/{}/concepts/{}/versions/{}/metrics
+	{"GET", "", 315, 1},
+	// POST /v2/users/{}/apps/{}/concepts/{}/versions/{}/outputs
+	{"POST", "", 316, 1},
+	// GET /v2/users/{}/apps/{}/datasets/{}/versions/{}/metrics
+	{"GET", "", 317, 1},
+	// POST /v2/users/{}/apps/{}/datasets/{}/versions/{}/outputs
+	{"POST", "", 318, 1},
+	// GET /v2/users/{}/apps/{}/deployments/{}/versions/{}/metrics
+	{"GET", "", 319, 1},
+	// POST /v2/users/{}/apps/{}/deployments/{}/versions/{}/outputs
+	{"POST", "", 320, 1},
+	// GET /v2/users/{}/apps/{}/labels/{}/versions/{}/metrics
+	{"GET", "", 321, 1},
+	// POST /v2/users/{}/apps/{}/metrics/{}/versions/{}/outputs
+	{"POST", "", 322, 1},
+	// GET /v2/users/{}/apps/{}/modules/{}/versions/{}/metrics
+	{"GET", "", 323, 1},
+	// POST /v2/users/{}/apps/{}/modules/{}/versions/{}/outputs
+	{"POST", "", 324, 1},
+	// GET /v2/users/{}/apps/{}/nodepools/{}/versions/{}/metrics
+	{"GET", "", 325, 1},
+	// POST /v2/users/{}/apps/{}/nodepools/{}/versions/{}/outputs
+	{"POST", "", 326, 1},
+	// GET /v2/users/{}/apps/{}/pipelines/{}/versions/{}/metrics
+	{"GET", "", 327, 1},
+	// POST /v2/users/{}/apps/{}/pipelines/{}/versions/{}/outputs
+	{"POST", "", 328, 1},
+	// GET /v2/users/{}/apps/{}/runners/{}/versions/{}/metrics
+	{"GET", "", 329, 1},
+	// POST /v2/users/{}/apps/{}/schedules/{}/versions/{}/outputs
+	{"POST", "", 330, 1},
+	// POST /v2/users/{}/apps/{}/secrets/{}/versions/{}/outputs
+	{"POST", "", 331, 1},
+	// GET /v2/users/{}/apps/{}/tasks/{}/versions/{}/metrics
+	{"GET", "", 332, 1},
+	// POST /v2/users/{}/apps/{}/tasks/{}/versions/{}/outputs
+	{"POST", "", 333, 1},
+	// POST /v2/users/{}/apps/{}/templates/{}/versions/{}/outputs
+	{"POST", "", 334, 1},
+	// POST /v2/users/{}/apps/{}/triggers/{}/versions/{}/outputs
+	{"POST", "", 335, 1},
+	// GET /v2/users/{}/apps/{}/uploads/{}/versions/{}/metrics
+	{"GET", "", 336, 1},
+	// POST /v2/users/{}/apps/{}/uploads/{}/versions/{}/outputs
+	{"POST", "", 337, 1},
+	// GET /v2/users/{}/apps/{}/workflows/{}/versions/{}/metrics
+	{"GET", "", 338, 1},
+}
 
 // routeEndpoints are the endpoints of the bindings, in routeEnds' order.
-var routeEndpoints = [0]Endpoint{}
+var routeEndpoints = [339]Endpoint{
+	ListArtifacts,
+	ListClusters,
+	ListCollectors,
+	ListDeployments,
+	ListEvaluations,
+	ListSecrets,
+	ListSnapshots,
+	ListTemplates,
+	GetAnnotation,
+	GetEvaluation,
+	GetInstance,
+	GetSnapshot,
+	GetWebhook,
+	DeleteApps,
+	ListApps,
+	PatchApps,
+	PostApps,
+	DeleteKeys,
+	ListKeys,
+	PatchKeys,
+	PostKeys,
+	PostAppsSearches,
+	GetAppCount,
+	GetApp,
+	PostAppVersions,
+	GetKeyCount,
+	DeleteKey,
+	GetKey,
+	DeleteAnnotations,
+	ListAnnotations,
+	PatchAnnotations,
+	PostAnnotations,
+	DeleteArtifacts,
+	ListArtifacts,
+	PatchArtifacts,
+	PostArtifacts,
+	ListBookmarks,
+	PatchBookmarks,
+	PostBookmarks,
+	DeleteClusters,
+	ListClusters,
+	PatchClusters,
+	PostClusters,
+	DeleteCollectors,
+	ListCollectors,
+	PatchCollectors,
+	PostCollectors,
+	DeleteConcepts,
+	ListConcepts,
+	PatchConcepts,
+	PostConcepts,
+	DeleteDatasets,
+	ListDatasets,
+	PatchDatasets,
+	PostDatasets,
+	ListDeployments,
+	PostDeployments,
+	ListEvaluations,
+	PostEvaluations,
+	PostAppFeedback,
+	ListInputs,
+	PatchInputs,
+	PostInputs,
+	DeleteInstances,
+	ListInstances,
+	PatchInstances,
+	PostInstances,
+	DeleteLabels,
+	ListLabels,
+	PatchLabels,
+	PostLabels,
+	DeleteMetrics,
+	ListMetrics,
+	PatchMetrics,
+	PostMetrics,
+	DeleteModels,
+	ListModels,
+	PatchModels,
+	PostModels,
+	ListModules,
+	PatchModules,
+	PostModules,
+	DeleteNodepools,
+	ListNodepools,
+	PatchNodepools,
+	PostNodepools,
+	PostAppOutputs,
+	ListPipelines,
+	PostPipelines,
+	DeleteRunners,
+	ListRunners,
+	PatchRunners,
+	PostRunners,
+	ListSchedules,
+	DeleteSecrets,
+	ListSecrets,
+	PatchSecrets,
+	PostSecrets,
+	DeleteSnapshots,
+	ListSnapshots,
+	PatchSnapshots,
+	PostSnapshots,
+	ListTasks,
+	PostTasks,
+	DeleteTemplates,
+	ListTemplates,
+	PatchTemplates,
+	PostTemplates,
+	DeleteTriggers,
+	ListTriggers,
+	PatchTriggers,
+	PostTriggers,
+	DeleteUploads,
+	ListUploads,
+	PatchUploads,
+	PostUploads,
+	ListAppVersions,
+	PostAppVersions,
+	DeleteWebhooks,
+	ListWebhooks,
+	PatchWebhooks,
+	PostWebhooks,
+	DeleteWorkflows,
+	ListWorkflows,
+	PatchWorkflows,
+	PostWorkflows,
+	PostKeyVersions,
+	PostAnnotationsSearches,
+	DeleteAnnotation,
+	GetAnnotation,
+	PostArtifactsSearches,
+	GetArtifactCount,
+	DeleteArtifact,
+	GetArtifact,
+	GetBookmarkCount,
+	GetBookmark,
+	PostBookmarkVersions,
+	DeleteCluster,
+	GetCluster,
+	PostCollectorsSearches,
+	GetCollectorCount,
+	DeleteCollector,
+	GetCollector,
+	PostConceptsSearches,
+	DeleteConcept,
+	GetConcept,
+	PostConceptVersions,
+	GetDatasetCount,
+	DeleteDataset,
+	GetDataset,
+	PostDatasetVersions,
+	PostDeploymentsSearches,
+	GetDeployment,
+	PostEvaluationsSearches,
+	GetEvaluation,
+	PostInputsSearches,
+	GetInputCount,
+	GetInput,
+	PostInstancesSearches,
+	DeleteInstance,
+	GetInstance,
+	PostLabelsSearches,
+	DeleteLabel,
+	GetLabel,
+	DeleteMetric,
+	GetMetric,
+	PostModelsSearches,
+	GetModelCount,
+	DeleteModel,
+	GetModel,
+	PostModelVersions,
+	GetModule,
+	GetNodepoolCount,
+	DeleteNodepool,
+	GetNodepool,
+	PostNodepoolVersions,
+	GetPipeline,
+	PostRunnersSearches,
+	DeleteRunner,
+	GetRunner,
+	GetSchedule,
+	PostSecretsSearches,
+	GetSecretCount,
+	DeleteSecret,
+	GetSecret,
+	GetSnapshotCount,
+	DeleteSnapshot,
+	GetSnapshot,
+	PostTasksSearches,
+	GetTaskCount,
+	GetTask,
+	PostTemplatesSearches,
+	GetTemplateCount,
+	DeleteTemplate,
+	GetTemplate,
+	GetTriggerCount,
+	GetTrigger,
+	PostUploadsSearches,
+	GetUploadCount,
+	DeleteUpload,
+	GetUpload,
+	GetAppVersion,
+	PostWebhooksSearches,
+	DeleteWebhook,
+	GetWebhook,
+	PostWebhookVersions,
+	DeleteWorkflow,
+	GetWorkflow,
+	GetKeyVersion,
+	PostAnnotationOutputs,
+	ListAnnotationVersions,
+	PostAnnotationVersions,
+	ListArtifactVersions,
+	PostArtifactVersions,
+	PostBookmarkVersions,
+	PostClusterFeedback,
+	ListClusterVersions,
+	PostCollectorFeedback,
+	PostCollectorOutputs,
+	ListCollectorVersions,
+	PostConceptFeedback,
+	PostConceptOutputs,
+	PostConceptVersions,
+	PostDatasetFeedback,
+	PostDatasetOutputs,
+	ListDatasetVersions,
+	PostDatasetVersions,
+	PostDeploymentFeedback,
+	PostDeploymentOutputs,
+	ListDeploymentVersions,
+	ListEvaluationVersions,
+	PostEvaluationVersions,
+	PostInputFeedback,
+	PostInputVersions,
+	PostInstanceFeedback,
+	ListLabelVersions,
+	PostLabelVersions,
+	PostMetricFeedback,
+	PostMetricOutputs,
+	PostMetricVersions,
+	PostModelFeedback,
+	ListModelVersions,
+	PostModelVersions,
+	PostModuleOutputs,
+	ListModuleVersions,
+	PostNodepoolOutputs,
+	PostNodepoolVersions,
+	PostPipelineOutputs,
+	PostPipelineVersions,
+	PostRunnerFeedback,
+	ListRunnerVersions,
+	PostScheduleOutputs,
+	ListScheduleVersions,
+	PostSecretFeedback,
+	PostSecretOutputs,
+	ListSecretVersions,
+	PostSnapshotFeedback,
+	ListSnapshotVersions,
+	PostSnapshotVersions,
+	PostTaskFeedback,
+	PostTaskOutputs,
+	ListTaskVersions,
+	PostTemplateFeedback,
+	PostTemplateOutputs,
+	PostTriggerFeedback,
+	PostTriggerOutputs,
+	ListTriggerVersions,
+	PostTriggerVersions,
+	PostUploadOutputs,
+	ListUploadVersions,
+	GetAppVersionMetrics,
+	PostAppOutputs,
+	PostWebhookFeedback,
+	ListWebhookVersions,
+	PostWebhookVersions,
+	PostWorkflowFeedback,
+	ListWorkflowVersions,
+	PostWorkflowVersions,
+	GetKeyVersionMetrics,
+	DeleteAnnotationVersion,
+	GetAnnotationVersion,
+	GetArtifact,
+	DeleteArtifactVersion,
+	DeleteClusterVersion,
+	GetClusterVersion,
+	DeleteConceptVersion,
+	GetConceptVersion,
+	GetDeploymentVersion,
+	GetEvaluationVersion,
+	GetInputVersion,
+	DeleteMetricVersion,
+	GetMetricVersion,
+	GetModelVersion,
+	DeleteNodepoolVersion,
+	GetNodepoolVersion,
+	GetPipelineVersion,
+	DeleteRunnerVersion,
+	GetRunnerVersion,
+	GetScheduleVersion,
+	DeleteSecretVersion,
+	GetSnapshot,
+	GetTaskVersion,
+	GetTemplateVersion,
+	GetTriggerVersion,
+	GetUpload,
+	DeleteUploadVersion,
+	GetUploadVersion,
+	GetWebhookVersion,
+	DeleteWorkflowVersion,
+	GetAnnotationVersionMetrics,
+	PostAnnotationOutputs,
+	GetBookmarkVersionMetrics,
+	GetClusterVersionMetrics,
+	GetCollectorVersionMetrics,
+	PostCollectorOutputs,
+	GetConceptVersionMetrics,
+	PostConceptOutputs,
+	GetDatasetVersionMetrics,
+	PostDatasetOutputs,
+	GetDeploymentVersionMetrics,
+	PostDeploymentOutputs,
+	GetLabelVersionMetrics,
+	PostMetricOutputs,
+	GetModuleVersionMetrics,
+	PostModuleOutputs,
+	GetNodepoolVersionMetrics,
+	PostNodepoolOutputs,
+	GetPipelineVersionMetrics,
+	PostPipelineOutputs,
+	GetRunnerVersionMetrics,
+	PostScheduleOutputs,
+	PostSecretOutputs,
+	GetTaskVersionMetrics,
+	PostTaskOutputs,
+	PostTemplateOutputs,
+	PostTriggerOutputs,
+	GetUploadVersionMetrics,
+	PostUploadOutputs,
+	GetWorkflowVersionMetrics,
+}

@@ -19,17 +19,7 @@ func specRoutes(t testing.TB) []route.Route {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kinds := map[model.SegmentKind]route.Kind{model.Literal: route.Literal, model.Param: route.Param, model.Rest: route.Rest}
-	var out []route.Route
-	for _, e := range m.Endpoints {
-		for _, b := range e.HTTP {
-			r := route.Route{Verb: b.Verb, Custom: b.CustomVerb, Endpoint: e.Index}
-			for _, s := range b.Segments {
-				r.Segments = append(r.Segments, route.Segment{Kind: kinds[s.Kind], Literal: s.Literal})
-			}
-			out = append(out, r)
-		}
-	}
+	out := route.FromModel(m)
 	if len(out) < 10 {
 		t.Fatalf("the test spec has %d HTTP bindings; the tests need them all", len(out))
 	}
