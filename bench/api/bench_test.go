@@ -447,7 +447,8 @@ var (
 
 // TestRoutes checks, before anything is timed, that LookupRoute gives
 // route.Match's endpoint (the rule in plain code) for the request of every
-// binding, and for each with a verb, a segment or a trailing slash changed;
+// binding (of 2,000 spread over a larger spec), and for each with a verb, a
+// segment or a trailing slash changed;
 // that CheckHTTP decides as CheckEndpoint on it; that every router routes
 // each request of the mix to its binding; and that LookupRoute and CheckHTTP
 // never allocate.
@@ -461,7 +462,11 @@ func TestRoutes(t *testing.T) {
 	if len(rs.Mix) < min(peers.MaxMix, len(rs.Routes)/2) {
 		t.Errorf("a mix of %d requests: too few", len(rs.Mix))
 	}
-	for _, req := range rs.Requests {
+	// Every binding's request on a spec of a real API's size; about 2,000 of
+	// them on larger ones, for route.Match tries every binding.
+	step := max(1, len(rs.Requests)/2000)
+	for k := 0; k < len(rs.Requests); k += step {
+		req := rs.Requests[k]
 		for _, r := range []peers.Request{req, {Verb: "HEAD", Path: req.Path}, {Verb: "PUT", Path: req.Path}, {Verb: req.Verb, Path: req.Path + "/"},
 			{Verb: req.Verb, Path: req.Path + "/x"}, {Verb: req.Verb, Path: req.Path[:len(req.Path)/2]}} {
 			want := route.Match(rs.Routes, r.Verb, r.Path)
@@ -576,11 +581,15 @@ func BenchmarkRouteBursts(b *testing.B) {
 	cputime.Bursts(b, routeContenders(b)...)
 }
 
-// BenchmarkMiddleware times a request over loopback to a trivial handler
-// (204, no body) behind scopehttp's middleware and without it, in rounds
-// taking turns, and reports the median time of a request of each and the
-// median of the rounds' ratios as the overhead, in percent; and the time the
-// middleware adds in process (a recorder, no network).
+// BenchmarkMiddleware times requests over loopback to a trivial handler
+// (204, no body), with scopehttp's middleware in front and without, and
+// reports the median time of a request of each and the median of rounds'
+// ratios as the overhead, in percent; and the time the middleware adds in
+// process (a recorder, no network). The two kinds of request take turns on
+// the same connection to the same server, which a header of the same length
+// tells to run the middleware or not, so that nothing but the middleware
+// differs between them (two servers measured about 1% apart with no
+// middleware at all).
 func BenchmarkMiddleware(b *testing.B) {
 	g := allGrant(b)
 	var req *peers.Request
@@ -604,58 +613,64 @@ func BenchmarkMiddleware(b *testing.B) {
 		return g, nil
 	})
 	trivial := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
-	plain := httptest.NewServer(trivial)
-	defer plain.Close()
-	guarded := httptest.NewServer(mw.Handler(trivial))
-	defer guarded.Close()
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	guarded := mw.Handler(trivial)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Bench") == "guarded" {
+			guarded.ServeHTTP(w, r)
+		} else {
+			trivial.ServeHTTP(w, r)
+		}
+	}))
+	defer srv.Close()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
 	defer client.CloseIdleConnections()
-	newReq := func(base string) *http.Request {
-		r, err := http.NewRequest(req.Verb, base+req.Path, nil)
+	newReq := func(kind string) *http.Request {
+		r, err := http.NewRequest(req.Verb, srv.URL+req.Path, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
 		r.Header.Set("Authorization", "Key k1")
+		r.Header.Set("X-Bench", kind)
 		return r
 	}
-	do := func(r *http.Request) {
+	plainReq, guardedReq := newReq("plainly"), newReq("guarded")
+	do := func(r *http.Request) time.Duration {
+		start := time.Now()
 		resp, err := client.Do(r)
 		if err != nil {
 			b.Fatal(err)
 		}
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
+		d := time.Since(start)
 		if resp.StatusCode != http.StatusNoContent {
 			b.Fatalf("%s %s: %s", r.Method, r.URL, resp.Status)
 		}
+		return d
 	}
-	const round = 20 // requests per round
+	const round = 20 // pairs of requests per round
 	var plainNs, guardedNs, ratios []float64
-	run := func(r *http.Request) float64 {
-		start := time.Now()
-		for range round {
-			do(r)
-		}
-		return float64(time.Since(start).Nanoseconds()) / round
-	}
-	pr, gr := newReq(plain.URL), newReq(guarded.URL)
-	run(pr)
-	run(gr)
-	i := 0
+	do(plainReq)
+	do(guardedReq)
 	for b.Loop() {
-		var p, q float64
-		if i++; i%2 == 0 {
-			p, q = run(pr), run(gr)
-		} else {
-			q, p = run(gr), run(pr)
+		var p, q time.Duration
+		for i := range round {
+			if i%2 == 0 {
+				p += do(plainReq)
+				q += do(guardedReq)
+			} else {
+				q += do(guardedReq)
+				p += do(plainReq)
+			}
 		}
-		plainNs, guardedNs, ratios = append(plainNs, p), append(guardedNs, q), append(ratios, q/p)
+		plainNs = append(plainNs, float64(p.Nanoseconds())/round)
+		guardedNs = append(guardedNs, float64(q.Nanoseconds())/round)
+		ratios = append(ratios, float64(q)/float64(p))
 	}
 	// In process: the handler alone, with and without the middleware.
 	rec := httptest.NewRecorder()
 	inReq := httptest.NewRequest(req.Verb, req.Path, nil)
 	inReq.Header.Set("Authorization", "Key k1")
-	h := mw.Handler(trivial)
 	inProcess := func(h http.Handler) float64 {
 		best := time.Duration(1<<63 - 1)
 		for range 50 {
@@ -667,8 +682,8 @@ func BenchmarkMiddleware(b *testing.B) {
 		}
 		return float64(best.Nanoseconds()) / 200
 	}
-	added := inProcess(h) - inProcess(trivial)
-	b.ReportMetric(float64(round), "requests/op")
+	added := inProcess(guarded) - inProcess(trivial)
+	b.ReportMetric(2*round, "requests/op")
 	b.ReportMetric(median(plainNs), "plain-ns/req")
 	b.ReportMetric(median(guardedNs), "scopehttp-ns/req")
 	b.ReportMetric((median(ratios)-1)*100, "overhead-%")

@@ -137,9 +137,9 @@ func NewRouters(m *model.Model) *Routers {
 			common = append(common, req)
 		}
 	}
-	step := max(1, (len(common)+MaxMix-1)/MaxMix)
-	for i := 0; i < len(common); i += step {
-		rs.Mix = append(rs.Mix, common[i])
+	n := min(len(common), MaxMix)
+	for k := range n {
+		rs.Mix = append(rs.Mix, common[k*len(common)/n])
 	}
 	for _, req := range rs.Mix {
 		rs.MuxRequests = append(rs.MuxRequests, newRequest(req))
