@@ -96,1342 +96,1636 @@ var lookupSlots = [512]Endpoint{
 // routeCustom reports whether an HTTP binding of the spec has a custom verb.
 const routeCustom = true
 
+// routeMaxBranches is the most nodes with an alternative left on a path of the tree.
+const routeMaxBranches = 1
+
+// routeLitRot, routeLitMul and routeLitMid are the parameters of the perfect hash of
+// the literal segments (internal/route.LitHash), in 64 buckets (routeLitDisp)
+// of 256 slots (routeLits).
+const routeLitRot = 30
+
+// routeLitMul multiplies the node in the hash of a literal segment.
+const routeLitMul = 0x9e3779b97f4a7c17
+
+// routeLitMid reports whether the hash of a literal segment reads the bytes between its first and last 8.
+const routeLitMid = false
+
+// routeLitBucketBits is log2 of the number of buckets of the perfect hash.
+const routeLitBucketBits = 6
+
+// routeLitSlotBits is log2 of the number of slots of the perfect hash.
+const routeLitSlotBits = 8
+
+// routeVerbs are the verbs of the bindings besides GET, POST, PUT, PATCH, DELETE,
+// HEAD and OPTIONS, numbered from routeOtherVerbs.
+var routeVerbs = [0]string{}
+
+// routeCustoms are the custom verbs of the bindings, numbered from 1.
+var routeCustoms = [1]string{
+	"train",
+}
+
 // routeNodes is the tree of the spec's HTTP bindings; node 0 is the path "/".
 var routeNodes = [238]routeNode{
 	// /
-	{0, 1, 0, 0, 0, 0},
+	{0, 0, 0, 0, true},
 	// /v2
-	{1, 12, 0, 0, 0, 0},
+	{0, 0, 0, 0, true},
 	// /v2/annotations
-	{13, 0, 14, 0, 0, 0},
+	{14, 0, 0, 0, false},
 	// /v2/artifacts
-	{13, 0, 0, 0, 0, 1},
+	{0, 0, 0, 1, false},
 	// /v2/clusters
-	{13, 0, 0, 0, 1, 1},
+	{0, 0, 1, 1, false},
 	// /v2/collectors
-	{13, 0, 0, 0, 2, 1},
+	{0, 0, 2, 1, false},
 	// /v2/deployments
-	{13, 0, 0, 0, 3, 1},
+	{0, 0, 3, 1, false},
 	// /v2/evaluations
-	{13, 0, 15, 0, 4, 1},
+	{15, 0, 4, 1, false},
 	// /v2/instances
-	{13, 0, 16, 0, 5, 0},
+	{16, 0, 5, 0, false},
 	// /v2/secrets
-	{13, 0, 0, 0, 5, 1},
+	{0, 0, 5, 1, false},
 	// /v2/snapshots
-	{13, 0, 17, 0, 6, 1},
+	{17, 0, 6, 1, false},
 	// /v2/templates
-	{13, 0, 0, 0, 7, 1},
+	{0, 0, 7, 1, false},
 	// /v2/users
-	{13, 0, 18, 0, 8, 0},
+	{18, 0, 8, 0, false},
 	// /v2/webhooks
-	{13, 0, 19, 0, 8, 0},
+	{19, 0, 8, 0, false},
 	// /v2/annotations/{}
-	{13, 0, 0, 0, 8, 1},
+	{0, 0, 8, 1, false},
 	// /v2/evaluations/{}
-	{13, 0, 0, 0, 9, 1},
+	{0, 0, 9, 1, false},
 	// /v2/instances/{}
-	{13, 0, 0, 0, 10, 1},
+	{0, 0, 10, 1, false},
 	// /v2/snapshots/{}
-	{13, 0, 0, 0, 11, 1},
+	{0, 0, 11, 1, false},
 	// /v2/users/{}
-	{13, 2, 0, 0, 12, 0},
+	{0, 0, 12, 0, true},
 	// /v2/webhooks/{}
-	{15, 0, 0, 0, 12, 1},
+	{0, 0, 12, 1, false},
 	// /v2/users/{}/apps
-	{15, 2, 24, 0, 13, 4},
+	{24, 0, 13, 4, true},
 	// /v2/users/{}/keys
-	{17, 1, 26, 0, 17, 4},
+	{26, 0, 17, 4, true},
 	// /v2/users/{}/apps/searches
-	{18, 0, 0, 0, 21, 1},
+	{0, 0, 21, 1, false},
 	// /v2/users/{}/apps/status
-	{18, 0, 0, 0, 22, 1},
+	{0, 0, 22, 1, false},
 	// /v2/users/{}/apps/{}
-	{18, 30, 0, 0, 23, 2},
+	{0, 0, 23, 2, true},
 	// /v2/users/{}/keys/status
-	{48, 0, 0, 0, 25, 1},
+	{0, 0, 25, 1, false},
 	// /v2/users/{}/keys/{}
-	{48, 1, 0, 0, 26, 2},
+	{0, 0, 26, 2, true},
 	// /v2/users/{}/apps/{}/annotations
-	{49, 1, 59, 0, 28, 4},
+	{59, 0, 28, 4, true},
 	// /v2/users/{}/apps/{}/artifacts
-	{50, 2, 62, 0, 32, 4},
+	{62, 0, 32, 4, true},
 	// /v2/users/{}/apps/{}/bookmarks
-	{52, 1, 64, 0, 36, 3},
+	{64, 0, 36, 3, true},
 	// /v2/users/{}/apps/{}/clusters
-	{53, 0, 65, 0, 39, 4},
+	{65, 0, 39, 4, false},
 	// /v2/users/{}/apps/{}/collectors
-	{53, 2, 68, 0, 43, 4},
+	{68, 0, 43, 4, true},
 	// /v2/users/{}/apps/{}/concepts
-	{55, 1, 70, 0, 47, 4},
+	{70, 0, 47, 4, true},
 	// /v2/users/{}/apps/{}/datasets
-	{56, 1, 72, 0, 51, 4},
+	{72, 0, 51, 4, true},
 	// /v2/users/{}/apps/{}/deployments
-	{57, 1, 74, 0, 55, 2},
+	{74, 0, 55, 2, true},
 	// /v2/users/{}/apps/{}/evaluations
-	{58, 1, 76, 0, 57, 2},
+	{76, 0, 57, 2, true},
 	// /v2/users/{}/apps/{}/feedback
-	{59, 0, 0, 0, 59, 1},
+	{0, 0, 59, 1, false},
 	// /v2/users/{}/apps/{}/inputs
-	{59, 2, 79, 0, 60, 3},
+	{79, 0, 60, 3, true},
 	// /v2/users/{}/apps/{}/instances
-	{61, 1, 81, 0, 63, 4},
+	{81, 0, 63, 4, true},
 	// /v2/users/{}/apps/{}/labels
-	{62, 1, 83, 0, 67, 4},
+	{83, 0, 67, 4, true},
 	// /v2/users/{}/apps/{}/metrics
-	{63, 0, 84, 0, 71, 4},
+	{84, 0, 71, 4, false},
 	// /v2/users/{}/apps/{}/models
-	{63, 2, 87, 0, 75, 4},
+	{87, 0, 75, 4, true},
 	// /v2/users/{}/apps/{}/modules
-	{65, 0, 88, 0, 79, 3},
+	{88, 0, 79, 3, false},
 	// /v2/users/{}/apps/{}/nodepools
-	{65, 1, 90, 0, 82, 4},
+	{90, 0, 82, 4, true},
 	// /v2/users/{}/apps/{}/outputs
-	{66, 0, 0, 0, 86, 1},
+	{0, 0, 86, 1, false},
 	// /v2/users/{}/apps/{}/pipelines
-	{66, 0, 91, 0, 87, 2},
+	{91, 0, 87, 2, false},
 	// /v2/users/{}/apps/{}/runners
-	{66, 1, 93, 0, 89, 4},
+	{93, 0, 89, 4, true},
 	// /v2/users/{}/apps/{}/schedules
-	{67, 0, 94, 0, 93, 1},
+	{94, 0, 93, 1, false},
 	// /v2/users/{}/apps/{}/secrets
-	{67, 2, 97, 0, 94, 4},
+	{97, 0, 94, 4, true},
 	// /v2/users/{}/apps/{}/snapshots
-	{69, 1, 99, 0, 98, 4},
+	{99, 0, 98, 4, true},
 	// /v2/users/{}/apps/{}/tasks
-	{70, 2, 102, 0, 102, 2},
+	{102, 0, 102, 2, true},
 	// /v2/users/{}/apps/{}/templates
-	{72, 2, 105, 0, 104, 4},
+	{105, 0, 104, 4, true},
 	// /v2/users/{}/apps/{}/triggers
-	{74, 1, 107, 0, 108, 4},
+	{107, 0, 108, 4, true},
 	// /v2/users/{}/apps/{}/uploads
-	{75, 2, 110, 0, 112, 4},
+	{110, 0, 112, 4, true},
 	// /v2/users/{}/apps/{}/versions
-	{77, 0, 111, 0, 116, 2},
+	{111, 0, 116, 2, false},
 	// /v2/users/{}/apps/{}/webhooks
-	{77, 1, 113, 0, 118, 4},
+	{113, 0, 118, 4, true},
 	// /v2/users/{}/apps/{}/workflows
-	{78, 0, 114, 0, 122, 4},
+	{114, 0, 122, 4, false},
 	// /v2/users/{}/keys/{}/versions
-	{78, 0, 115, 0, 126, 1},
+	{115, 0, 126, 1, false},
 	// /v2/users/{}/apps/{}/annotations/searches
-	{78, 0, 0, 0, 127, 1},
+	{0, 0, 127, 1, false},
 	// /v2/users/{}/apps/{}/annotations/{}
-	{78, 2, 0, 0, 128, 2},
+	{0, 0, 128, 2, true},
 	// /v2/users/{}/apps/{}/artifacts/searches
-	{80, 0, 0, 0, 130, 1},
+	{0, 0, 130, 1, false},
 	// /v2/users/{}/apps/{}/artifacts/status
-	{80, 0, 0, 0, 131, 1},
+	{0, 0, 131, 1, false},
 	// /v2/users/{}/apps/{}/artifacts/{}
-	{80, 2, 0, 0, 132, 2},
+	{0, 0, 132, 2, true},
 	// /v2/users/{}/apps/{}/bookmarks/status
-	{82, 0, 0, 0, 134, 1},
+	{0, 0, 134, 1, false},
 	// /v2/users/{}/apps/{}/bookmarks/{}
-	{82, 1, 0, 0, 135, 2},
+	{0, 0, 135, 2, true},
 	// /v2/users/{}/apps/{}/clusters/{}
-	{83, 2, 0, 0, 137, 2},
+	{0, 0, 137, 2, true},
 	// /v2/users/{}/apps/{}/collectors/searches
-	{85, 0, 0, 0, 139, 1},
+	{0, 0, 139, 1, false},
 	// /v2/users/{}/apps/{}/collectors/status
-	{85, 0, 0, 0, 140, 1},
+	{0, 0, 140, 1, false},
 	// /v2/users/{}/apps/{}/collectors/{}
-	{85, 3, 0, 0, 141, 2},
+	{0, 0, 141, 2, true},
 	// /v2/users/{}/apps/{}/concepts/searches
-	{88, 0, 0, 0, 143, 1},
+	{0, 0, 143, 1, false},
 	// /v2/users/{}/apps/{}/concepts/{}
-	{88, 3, 0, 0, 144, 3},
+	{0, 0, 144, 3, true},
 	// /v2/users/{}/apps/{}/datasets/status
-	{91, 0, 0, 0, 147, 1},
+	{0, 0, 147, 1, false},
 	// /v2/users/{}/apps/{}/datasets/{}
-	{91, 3, 0, 0, 148, 3},
+	{0, 0, 148, 3, true},
 	// /v2/users/{}/apps/{}/deployments/searches
-	{94, 0, 0, 0, 151, 1},
+	{0, 0, 151, 1, false},
 	// /v2/users/{}/apps/{}/deployments/{}
-	{94, 3, 0, 0, 152, 1},
+	{0, 0, 152, 1, true},
 	// /v2/users/{}/apps/{}/evaluations/searches
-	{97, 0, 0, 0, 153, 1},
+	{0, 0, 153, 1, false},
 	// /v2/users/{}/apps/{}/evaluations/{}
-	{97, 1, 0, 0, 154, 1},
+	{0, 0, 154, 1, true},
 	// /v2/users/{}/apps/{}/inputs/searches
-	{98, 0, 0, 0, 155, 1},
+	{0, 0, 155, 1, false},
 	// /v2/users/{}/apps/{}/inputs/status
-	{98, 0, 0, 0, 156, 1},
+	{0, 0, 156, 1, false},
 	// /v2/users/{}/apps/{}/inputs/{}
-	{98, 2, 0, 0, 157, 1},
+	{0, 0, 157, 1, true},
 	// /v2/users/{}/apps/{}/instances/searches
-	{100, 0, 0, 0, 158, 1},
+	{0, 0, 158, 1, false},
 	// /v2/users/{}/apps/{}/instances/{}
-	{100, 1, 0, 0, 159, 2},
+	{0, 0, 159, 2, true},
 	// /v2/users/{}/apps/{}/labels/searches
-	{101, 0, 0, 0, 161, 1},
+	{0, 0, 161, 1, false},
 	// /v2/users/{}/apps/{}/labels/{}
-	{101, 1, 0, 0, 162, 2},
+	{0, 0, 162, 2, true},
 	// /v2/users/{}/apps/{}/metrics/{}
-	{102, 3, 0, 0, 164, 2},
+	{0, 0, 164, 2, true},
 	// /v2/users/{}/apps/{}/models/searches
-	{105, 0, 0, 0, 166, 1},
+	{0, 0, 166, 1, false},
 	// /v2/users/{}/apps/{}/models/status
-	{105, 0, 0, 0, 167, 1},
+	{0, 0, 167, 1, false},
 	// /v2/users/{}/apps/{}/models/{}
-	{105, 2, 0, 0, 168, 3},
+	{0, 0, 168, 3, true},
 	// /v2/users/{}/apps/{}/modules/{}
-	{107, 2, 0, 0, 171, 1},
+	{0, 0, 171, 1, true},
 	// /v2/users/{}/apps/{}/nodepools/status
-	{109, 0, 0, 0, 172, 1},
+	{0, 0, 172, 1, false},
 	// /v2/users/{}/apps/{}/nodepools/{}
-	{109, 2, 0, 0, 173, 3},
+	{0, 0, 173, 3, true},
 	// /v2/users/{}/apps/{}/pipelines/{}
-	{111, 2, 0, 0, 176, 1},
+	{0, 0, 176, 1, true},
 	// /v2/users/{}/apps/{}/runners/searches
-	{113, 0, 0, 0, 177, 1},
+	{0, 0, 177, 1, false},
 	// /v2/users/{}/apps/{}/runners/{}
-	{113, 2, 0, 0, 178, 2},
+	{0, 0, 178, 2, true},
 	// /v2/users/{}/apps/{}/schedules/{}
-	{115, 2, 0, 0, 180, 1},
+	{0, 0, 180, 1, true},
 	// /v2/users/{}/apps/{}/secrets/searches
-	{117, 0, 0, 0, 181, 1},
+	{0, 0, 181, 1, false},
 	// /v2/users/{}/apps/{}/secrets/status
-	{117, 0, 0, 0, 182, 1},
+	{0, 0, 182, 1, false},
 	// /v2/users/{}/apps/{}/secrets/{}
-	{117, 3, 0, 0, 183, 2},
+	{0, 0, 183, 2, true},
 	// /v2/users/{}/apps/{}/snapshots/status
-	{120, 0, 0, 0, 185, 1},
+	{0, 0, 185, 1, false},
 	// /v2/users/{}/apps/{}/snapshots/{}
-	{120, 3, 0, 0, 186, 2},
+	{0, 0, 186, 2, true},
 	// /v2/users/{}/apps/{}/tasks/searches
-	{123, 0, 0, 0, 188, 1},
+	{0, 0, 188, 1, false},
 	// /v2/users/{}/apps/{}/tasks/status
-	{123, 0, 0, 0, 189, 1},
+	{0, 0, 189, 1, false},
 	// /v2/users/{}/apps/{}/tasks/{}
-	{123, 3, 0, 0, 190, 1},
+	{0, 0, 190, 1, true},
 	// /v2/users/{}/apps/{}/templates/searches
-	{126, 0, 0, 0, 191, 1},
+	{0, 0, 191, 1, false},
 	// /v2/users/{}/apps/{}/templates/status
-	{126, 0, 0, 0, 192, 1},
+	{0, 0, 192, 1, false},
 	// /v2/users/{}/apps/{}/templates/{}
-	{126, 3, 0, 0, 193, 2},
+	{0, 0, 193, 2, true},
 	// /v2/users/{}/apps/{}/triggers/status
-	{129, 0, 0, 0, 195, 1},
+	{0, 0, 195, 1, false},
 	// /v2/users/{}/apps/{}/triggers/{}
-	{129, 3, 0, 0, 196, 1},
+	{0, 0, 196, 1, true},
 	// /v2/users/{}/apps/{}/uploads/searches
-	{132, 0, 0, 0, 197, 1},
+	{0, 0, 197, 1, false},
 	// /v2/users/{}/apps/{}/uploads/status
-	{132, 0, 0, 0, 198, 1},
+	{0, 0, 198, 1, false},
 	// /v2/users/{}/apps/{}/uploads/{}
-	{132, 3, 0, 0, 199, 2},
+	{0, 0, 199, 2, true},
 	// /v2/users/{}/apps/{}/versions/{}
-	{135, 2, 0, 0, 201, 1},
+	{0, 0, 201, 1, true},
 	// /v2/users/{}/apps/{}/webhooks/searches
-	{137, 0, 0, 0, 202, 1},
+	{0, 0, 202, 1, false},
 	// /v2/users/{}/apps/{}/webhooks/{}
-	{137, 2, 0, 0, 203, 3},
+	{0, 0, 203, 3, true},
 	// /v2/users/{}/apps/{}/workflows/{}
-	{139, 2, 0, 0, 206, 2},
+	{0, 0, 206, 2, true},
 	// /v2/users/{}/keys/{}/versions/{}
-	{141, 1, 0, 0, 208, 1},
+	{0, 0, 208, 1, true},
 	// /v2/users/{}/apps/{}/annotations/{}/outputs
-	{142, 0, 0, 0, 209, 1},
+	{0, 0, 209, 1, false},
 	// /v2/users/{}/apps/{}/annotations/{}/versions
-	{142, 0, 180, 0, 210, 2},
+	{180, 0, 210, 2, false},
 	// /v2/users/{}/apps/{}/artifacts/{}/files
-	{142, 0, 0, 181, 212, 0},
+	{0, 181, 212, 0, false},
 	// /v2/users/{}/apps/{}/artifacts/{}/versions
-	{142, 0, 182, 0, 212, 2},
+	{182, 0, 212, 2, false},
 	// /v2/users/{}/apps/{}/bookmarks/{}/versions
-	{142, 0, 183, 0, 214, 1},
+	{183, 0, 214, 1, false},
 	// /v2/users/{}/apps/{}/clusters/{}/feedback
-	{142, 0, 0, 0, 215, 1},
+	{0, 0, 215, 1, false},
 	// /v2/users/{}/apps/{}/clusters/{}/versions
-	{142, 0, 184, 0, 216, 1},
+	{184, 0, 216, 1, false},
 	// /v2/users/{}/apps/{}/collectors/{}/feedback
-	{142, 0, 0, 0, 217, 1},
+	{0, 0, 217, 1, false},
 	// /v2/users/{}/apps/{}/collectors/{}/outputs
-	{142, 0, 0, 0, 218, 1},
+	{0, 0, 218, 1, false},
 	// /v2/users/{}/apps/{}/collectors/{}/versions
-	{142, 0, 185, 0, 219, 1},
+	{185, 0, 219, 1, false},
 	// /v2/users/{}/apps/{}/concepts/{}/feedback
-	{142, 0, 0, 0, 220, 1},
+	{0, 0, 220, 1, false},
 	// /v2/users/{}/apps/{}/concepts/{}/outputs
-	{142, 0, 0, 0, 221, 1},
+	{0, 0, 221, 1, false},
 	// /v2/users/{}/apps/{}/concepts/{}/versions
-	{142, 0, 186, 0, 222, 1},
+	{186, 0, 222, 1, false},
 	// /v2/users/{}/apps/{}/datasets/{}/feedback
-	{142, 0, 0, 0, 223, 1},
+	{0, 0, 223, 1, false},
 	// /v2/users/{}/apps/{}/datasets/{}/outputs
-	{142, 0, 0, 0, 224, 1},
+	{0, 0, 224, 1, false},
 	// /v2/users/{}/apps/{}/datasets/{}/versions
-	{142, 0, 187, 0, 225, 2},
+	{187, 0, 225, 2, false},
 	// /v2/users/{}/apps/{}/deployments/{}/feedback
-	{142, 0, 0, 0, 227, 1},
+	{0, 0, 227, 1, false},
 	// /v2/users/{}/apps/{}/deployments/{}/outputs
-	{142, 0, 0, 0, 228, 1},
+	{0, 0, 228, 1, false},
 	// /v2/users/{}/apps/{}/deployments/{}/versions
-	{142, 0, 188, 0, 229, 1},
+	{188, 0, 229, 1, false},
 	// /v2/users/{}/apps/{}/evaluations/{}/versions
-	{142, 0, 189, 0, 230, 2},
+	{189, 0, 230, 2, false},
 	// /v2/users/{}/apps/{}/inputs/{}/feedback
-	{142, 0, 0, 0, 232, 1},
+	{0, 0, 232, 1, false},
 	// /v2/users/{}/apps/{}/inputs/{}/versions
-	{142, 0, 190, 0, 233, 1},
+	{190, 0, 233, 1, false},
 	// /v2/users/{}/apps/{}/instances/{}/feedback
-	{142, 0, 0, 0, 234, 1},
+	{0, 0, 234, 1, false},
 	// /v2/users/{}/apps/{}/labels/{}/versions
-	{142, 0, 191, 0, 235, 2},
+	{191, 0, 235, 2, false},
 	// /v2/users/{}/apps/{}/metrics/{}/feedback
-	{142, 0, 0, 0, 237, 1},
+	{0, 0, 237, 1, false},
 	// /v2/users/{}/apps/{}/metrics/{}/outputs
-	{142, 0, 0, 0, 238, 1},
+	{0, 0, 238, 1, false},
 	// /v2/users/{}/apps/{}/metrics/{}/versions
-	{142, 0, 192, 0, 239, 1},
+	{192, 0, 239, 1, false},
 	// /v2/users/{}/apps/{}/models/{}/feedback
-	{142, 0, 0, 0, 240, 1},
+	{0, 0, 240, 1, false},
 	// /v2/users/{}/apps/{}/models/{}/versions
-	{142, 0, 193, 0, 241, 2},
+	{193, 0, 241, 2, false},
 	// /v2/users/{}/apps/{}/modules/{}/outputs
-	{142, 0, 0, 0, 243, 1},
+	{0, 0, 243, 1, false},
 	// /v2/users/{}/apps/{}/modules/{}/versions
-	{142, 0, 194, 0, 244, 1},
+	{194, 0, 244, 1, false},
 	// /v2/users/{}/apps/{}/nodepools/{}/outputs
-	{142, 0, 0, 0, 245, 1},
+	{0, 0, 245, 1, false},
 	// /v2/users/{}/apps/{}/nodepools/{}/versions
-	{142, 0, 195, 0, 246, 1},
+	{195, 0, 246, 1, false},
 	// /v2/users/{}/apps/{}/pipelines/{}/outputs
-	{142, 0, 0, 0, 247, 1},
+	{0, 0, 247, 1, false},
 	// /v2/users/{}/apps/{}/pipelines/{}/versions
-	{142, 0, 196, 0, 248, 1},
+	{196, 0, 248, 1, false},
 	// /v2/users/{}/apps/{}/runners/{}/feedback
-	{142, 0, 0, 0, 249, 1},
+	{0, 0, 249, 1, false},
 	// /v2/users/{}/apps/{}/runners/{}/versions
-	{142, 0, 197, 0, 250, 1},
+	{197, 0, 250, 1, false},
 	// /v2/users/{}/apps/{}/schedules/{}/outputs
-	{142, 0, 0, 0, 251, 1},
+	{0, 0, 251, 1, false},
 	// /v2/users/{}/apps/{}/schedules/{}/versions
-	{142, 0, 198, 0, 252, 1},
+	{198, 0, 252, 1, false},
 	// /v2/users/{}/apps/{}/secrets/{}/feedback
-	{142, 0, 0, 0, 253, 1},
+	{0, 0, 253, 1, false},
 	// /v2/users/{}/apps/{}/secrets/{}/outputs
-	{142, 0, 0, 0, 254, 1},
+	{0, 0, 254, 1, false},
 	// /v2/users/{}/apps/{}/secrets/{}/versions
-	{142, 0, 199, 0, 255, 1},
+	{199, 0, 255, 1, false},
 	// /v2/users/{}/apps/{}/snapshots/{}/feedback
-	{142, 0, 0, 0, 256, 1},
+	{0, 0, 256, 1, false},
 	// /v2/users/{}/apps/{}/snapshots/{}/files
-	{142, 0, 0, 200, 257, 0},
+	{0, 200, 257, 0, false},
 	// /v2/users/{}/apps/{}/snapshots/{}/versions
-	{142, 0, 0, 0, 257, 2},
+	{0, 0, 257, 2, false},
 	// /v2/users/{}/apps/{}/tasks/{}/feedback
-	{142, 0, 0, 0, 259, 1},
+	{0, 0, 259, 1, false},
 	// /v2/users/{}/apps/{}/tasks/{}/outputs
-	{142, 0, 0, 0, 260, 1},
+	{0, 0, 260, 1, false},
 	// /v2/users/{}/apps/{}/tasks/{}/versions
-	{142, 0, 201, 0, 261, 1},
+	{201, 0, 261, 1, false},
 	// /v2/users/{}/apps/{}/templates/{}/feedback
-	{142, 0, 0, 0, 262, 1},
+	{0, 0, 262, 1, false},
 	// /v2/users/{}/apps/{}/templates/{}/outputs
-	{142, 0, 0, 0, 263, 1},
+	{0, 0, 263, 1, false},
 	// /v2/users/{}/apps/{}/templates/{}/versions
-	{142, 0, 202, 0, 264, 0},
+	{202, 0, 264, 0, false},
 	// /v2/users/{}/apps/{}/triggers/{}/feedback
-	{142, 0, 0, 0, 264, 1},
+	{0, 0, 264, 1, false},
 	// /v2/users/{}/apps/{}/triggers/{}/outputs
-	{142, 0, 0, 0, 265, 1},
+	{0, 0, 265, 1, false},
 	// /v2/users/{}/apps/{}/triggers/{}/versions
-	{142, 0, 203, 0, 266, 2},
+	{203, 0, 266, 2, false},
 	// /v2/users/{}/apps/{}/uploads/{}/files
-	{142, 0, 0, 204, 268, 0},
+	{0, 204, 268, 0, false},
 	// /v2/users/{}/apps/{}/uploads/{}/outputs
-	{142, 0, 0, 0, 268, 1},
+	{0, 0, 268, 1, false},
 	// /v2/users/{}/apps/{}/uploads/{}/versions
-	{142, 0, 205, 0, 269, 1},
+	{205, 0, 269, 1, false},
 	// /v2/users/{}/apps/{}/versions/{}/metrics
-	{142, 0, 0, 0, 270, 1},
+	{0, 0, 270, 1, false},
 	// /v2/users/{}/apps/{}/versions/{}/outputs
-	{142, 0, 0, 0, 271, 1},
+	{0, 0, 271, 1, false},
 	// /v2/users/{}/apps/{}/webhooks/{}/feedback
-	{142, 0, 0, 0, 272, 1},
+	{0, 0, 272, 1, false},
 	// /v2/users/{}/apps/{}/webhooks/{}/versions
-	{142, 0, 206, 0, 273, 2},
+	{206, 0, 273, 2, false},
 	// /v2/users/{}/apps/{}/workflows/{}/feedback
-	{142, 0, 0, 0, 275, 1},
+	{0, 0, 275, 1, false},
 	// /v2/users/{}/apps/{}/workflows/{}/versions
-	{142, 0, 207, 0, 276, 2},
+	{207, 0, 276, 2, false},
 	// /v2/users/{}/keys/{}/versions/{}/metrics
-	{142, 0, 0, 0, 278, 1},
+	{0, 0, 278, 1, false},
 	// /v2/users/{}/apps/{}/annotations/{}/versions/{}
-	{142, 2, 0, 0, 279, 2},
+	{0, 0, 279, 2, true},
 	// /v2/users/{}/apps/{}/artifacts/{}/files/**
-	{144, 0, 0, 0, 281, 1},
+	{0, 0, 281, 1, false},
 	// /v2/users/{}/apps/{}/artifacts/{}/versions/{}
-	{144, 0, 0, 0, 282, 1},
+	{0, 0, 282, 1, false},
 	// /v2/users/{}/apps/{}/bookmarks/{}/versions/{}
-	{144, 1, 0, 0, 283, 0},
+	{0, 0, 283, 0, true},
 	// /v2/users/{}/apps/{}/clusters/{}/versions/{}
-	{145, 1, 0, 0, 283, 2},
+	{0, 0, 283, 2, true},
 	// /v2/users/{}/apps/{}/collectors/{}/versions/{}
-	{146, 2, 0, 0, 285, 0},
+	{0, 0, 285, 0, true},
 	// /v2/users/{}/apps/{}/concepts/{}/versions/{}
-	{148, 2, 0, 0, 285, 2},
+	{0, 0, 285, 2, true},
 	// /v2/users/{}/apps/{}/datasets/{}/versions/{}
-	{150, 2, 0, 0, 287, 0},
+	{0, 0, 287, 0, true},
 	// /v2/users/{}/apps/{}/deployments/{}/versions/{}
-	{152, 2, 0, 0, 287, 1},
+	{0, 0, 287, 1, true},
 	// /v2/users/{}/apps/{}/evaluations/{}/versions/{}
-	{154, 0, 0, 0, 288, 1},
+	{0, 0, 288, 1, false},
 	// /v2/users/{}/apps/{}/inputs/{}/versions/{}
-	{154, 0, 0, 0, 289, 1},
+	{0, 0, 289, 1, false},
 	// /v2/users/{}/apps/{}/labels/{}/versions/{}
-	{154, 1, 0, 0, 290, 0},
+	{0, 0, 290, 0, true},
 	// /v2/users/{}/apps/{}/metrics/{}/versions/{}
-	{155, 1, 0, 0, 290, 2},
+	{0, 0, 290, 2, true},
 	// /v2/users/{}/apps/{}/models/{}/versions/{}
-	{156, 0, 0, 0, 292, 1},
+	{0, 0, 292, 1, false},
 	// /v2/users/{}/apps/{}/modules/{}/versions/{}
-	{156, 2, 0, 0, 293, 0},
+	{0, 0, 293, 0, true},
 	// /v2/users/{}/apps/{}/nodepools/{}/versions/{}
-	{158, 2, 0, 0, 293, 2},
+	{0, 0, 293, 2, true},
 	// /v2/users/{}/apps/{}/pipelines/{}/versions/{}
-	{160, 2, 0, 0, 295, 1},
+	{0, 0, 295, 1, true},
 	// /v2/users/{}/apps/{}/runners/{}/versions/{}
-	{162, 1, 0, 0, 296, 2},
+	{0, 0, 296, 2, true},
 	// /v2/users/{}/apps/{}/schedules/{}/versions/{}
-	{163, 1, 0, 0, 298, 1},
+	{0, 0, 298, 1, true},
 	// /v2/users/{}/apps/{}/secrets/{}/versions/{}
-	{164, 1, 0, 0, 299, 1},
+	{0, 0, 299, 1, true},
 	// /v2/users/{}/apps/{}/snapshots/{}/files/**
-	{165, 0, 0, 0, 300, 1},
+	{0, 0, 300, 1, false},
 	// /v2/users/{}/apps/{}/tasks/{}/versions/{}
-	{165, 2, 0, 0, 301, 1},
+	{0, 0, 301, 1, true},
 	// /v2/users/{}/apps/{}/templates/{}/versions/{}
-	{167, 1, 0, 0, 302, 1},
+	{0, 0, 302, 1, true},
 	// /v2/users/{}/apps/{}/triggers/{}/versions/{}
-	{168, 1, 0, 0, 303, 1},
+	{0, 0, 303, 1, true},
 	// /v2/users/{}/apps/{}/uploads/{}/files/**
-	{169, 0, 0, 0, 304, 1},
+	{0, 0, 304, 1, false},
 	// /v2/users/{}/apps/{}/uploads/{}/versions/{}
-	{169, 2, 0, 0, 305, 2},
+	{0, 0, 305, 2, true},
 	// /v2/users/{}/apps/{}/webhooks/{}/versions/{}
-	{171, 0, 0, 0, 307, 1},
+	{0, 0, 307, 1, false},
 	// /v2/users/{}/apps/{}/workflows/{}/versions/{}
-	{171, 1, 0, 0, 308, 1},
+	{0, 0, 308, 1, true},
 	// /v2/users/{}/apps/{}/annotations/{}/versions/{}/metrics
-	{172, 0, 0, 0, 309, 1},
+	{0, 0, 309, 1, false},
 	// /v2/users/{}/apps/{}/annotations/{}/versions/{}/outputs
-	{172, 0, 0, 0, 310, 1},
+	{0, 0, 310, 1, false},
 	// /v2/users/{}/apps/{}/bookmarks/{}/versions/{}/metrics
-	{172, 0, 0, 0, 311, 1},
+	{0, 0, 311, 1, false},
 	// /v2/users/{}/apps/{}/clusters/{}/versions/{}/metrics
-	{172, 0, 0, 0, 312, 1},
+	{0, 0, 312, 1, false},
 	// /v2/users/{}/apps/{}/collectors/{}/versions/{}/metrics
-	{172, 0, 0, 0, 313, 1},
+	{0, 0, 313, 1, false},
 	// /v2/users/{}/apps/{}/collectors/{}/versions/{}/outputs
-	{172, 0, 0, 0, 314, 1},
+	{0, 0, 314, 1, false},
 	// /v2/users/{}/apps/{}/concepts/{}/versions/{}/metrics
-	{172, 0, 0, 0, 315, 1},
+	{0, 0, 315, 1, false},
 	// /v2/users/{}/apps/{}/concepts/{}/versions/{}/outputs
-	{172, 0, 0, 0, 316, 1},
+	{0, 0, 316, 1, false},
 	// /v2/users/{}/apps/{}/datasets/{}/versions/{}/metrics
-	{172, 0, 0, 0, 317, 1},
+	{0, 0, 317, 1, false},
 	// /v2/users/{}/apps/{}/datasets/{}/versions/{}/outputs
-	{172, 0, 0, 0, 318, 1},
+	{0, 0, 318, 1, false},
 	// /v2/users/{}/apps/{}/deployments/{}/versions/{}/metrics
-	{172, 0, 0, 0, 319, 1},
+	{0, 0, 319, 1, false},
 	// /v2/users/{}/apps/{}/deployments/{}/versions/{}/outputs
-	{172, 0, 0, 0, 320, 1},
+	{0, 0, 320, 1, false},
 	// /v2/users/{}/apps/{}/labels/{}/versions/{}/metrics
-	{172, 0, 0, 0, 321, 1},
+	{0, 0, 321, 1, false},
 	// /v2/users/{}/apps/{}/metrics/{}/versions/{}/outputs
-	{172, 0, 0, 0, 322, 1},
+	{0, 0, 322, 1, false},
 	// /v2/users/{}/apps/{}/modules/{}/versions/{}/metrics
-	{172, 0, 0, 0, 323, 1},
+	{0, 0, 323, 1, false},
 	// /v2/users/{}/apps/{}/modules/{}/versions/{}/outputs
-	{172, 0, 0, 0, 324, 1},
+	{0, 0, 324, 1, false},
 	// /v2/users/{}/apps/{}/nodepools/{}/versions/{}/metrics
-	{172, 0, 0, 0, 325, 1},
+	{0, 0, 325, 1, false},
 	// /v2/users/{}/apps/{}/nodepools/{}/versions/{}/outputs
-	{172, 0, 0, 0, 326, 1},
+	{0, 0, 326, 1, false},
 	// /v2/users/{}/apps/{}/pipelines/{}/versions/{}/metrics
-	{172, 0, 0, 0, 327, 1},
+	{0, 0, 327, 1, false},
 	// /v2/users/{}/apps/{}/pipelines/{}/versions/{}/outputs
-	{172, 0, 0, 0, 328, 1},
+	{0, 0, 328, 1, false},
 	// /v2/users/{}/apps/{}/runners/{}/versions/{}/metrics
-	{172, 0, 0, 0, 329, 1},
+	{0, 0, 329, 1, false},
 	// /v2/users/{}/apps/{}/schedules/{}/versions/{}/outputs
-	{172, 0, 0, 0, 330, 1},
+	{0, 0, 330, 1, false},
 	// /v2/users/{}/apps/{}/secrets/{}/versions/{}/outputs
-	{172, 0, 0, 0, 331, 1},
+	{0, 0, 331, 1, false},
 	// /v2/users/{}/apps/{}/tasks/{}/versions/{}/metrics
-	{172, 0, 0, 0, 332, 1},
+	{0, 0, 332, 1, false},
 	// /v2/users/{}/apps/{}/tasks/{}/versions/{}/outputs
-	{172, 0, 0, 0, 333, 1},
+	{0, 0, 333, 1, false},
 	// /v2/users/{}/apps/{}/templates/{}/versions/{}/outputs
-	{172, 0, 0, 0, 334, 1},
+	{0, 0, 334, 1, false},
 	// /v2/users/{}/apps/{}/triggers/{}/versions/{}/outputs
-	{172, 0, 0, 0, 335, 1},
+	{0, 0, 335, 1, false},
 	// /v2/users/{}/apps/{}/uploads/{}/versions/{}/metrics
-	{172, 0, 0, 0, 336, 1},
+	{0, 0, 336, 1, false},
 	// /v2/users/{}/apps/{}/uploads/{}/versions/{}/outputs
-	{172, 0, 0, 0, 337, 1},
+	{0, 0, 337, 1, false},
 	// /v2/users/{}/apps/{}/workflows/{}/versions/{}/metrics
-	{172, 0, 0, 0, 338, 1},
+	{0, 0, 338, 1, false},
 }
 
-// routeLits are the literal children of the nodes, each node's sorted.
-var routeLits = [172]routeLit{
-	{"v2", 1},
-	{"annotations", 2},
-	{"artifacts", 3},
-	{"clusters", 4},
-	{"collectors", 5},
-	{"deployments", 6},
-	{"evaluations", 7},
-	{"instances", 8},
-	{"secrets", 9},
-	{"snapshots", 10},
-	{"templates", 11},
-	{"users", 12},
-	{"webhooks", 13},
-	{"apps", 20},
-	{"keys", 21},
-	{"searches", 22},
-	{"status", 23},
-	{"status", 25},
-	{"annotations", 27},
-	{"artifacts", 28},
-	{"bookmarks", 29},
-	{"clusters", 30},
-	{"collectors", 31},
-	{"concepts", 32},
-	{"datasets", 33},
-	{"deployments", 34},
-	{"evaluations", 35},
-	{"feedback", 36},
-	{"inputs", 37},
-	{"instances", 38},
-	{"labels", 39},
-	{"metrics", 40},
-	{"models", 41},
-	{"modules", 42},
-	{"nodepools", 43},
-	{"outputs", 44},
-	{"pipelines", 45},
-	{"runners", 46},
-	{"schedules", 47},
-	{"secrets", 48},
-	{"snapshots", 49},
-	{"tasks", 50},
-	{"templates", 51},
-	{"triggers", 52},
-	{"uploads", 53},
-	{"versions", 54},
-	{"webhooks", 55},
-	{"workflows", 56},
-	{"versions", 57},
-	{"searches", 58},
-	{"searches", 60},
-	{"status", 61},
-	{"status", 63},
-	{"searches", 66},
-	{"status", 67},
-	{"searches", 69},
-	{"status", 71},
-	{"searches", 73},
-	{"searches", 75},
-	{"searches", 77},
-	{"status", 78},
-	{"searches", 80},
-	{"searches", 82},
-	{"searches", 85},
-	{"status", 86},
-	{"status", 89},
-	{"searches", 92},
-	{"searches", 95},
-	{"status", 96},
-	{"status", 98},
-	{"searches", 100},
-	{"status", 101},
-	{"searches", 103},
-	{"status", 104},
-	{"status", 106},
-	{"searches", 108},
-	{"status", 109},
-	{"searches", 112},
-	{"outputs", 116},
-	{"versions", 117},
-	{"files", 118},
-	{"versions", 119},
-	{"versions", 120},
-	{"feedback", 121},
-	{"versions", 122},
-	{"feedback", 123},
-	{"outputs", 124},
-	{"versions", 125},
-	{"feedback", 126},
-	{"outputs", 127},
-	{"versions", 128},
-	{"feedback", 129},
-	{"outputs", 130},
-	{"versions", 131},
-	{"feedback", 132},
-	{"outputs", 133},
-	{"versions", 134},
-	{"versions", 135},
-	{"feedback", 136},
-	{"versions", 137},
-	{"feedback", 138},
-	{"versions", 139},
-	{"feedback", 140},
-	{"outputs", 141},
-	{"versions", 142},
-	{"feedback", 143},
-	{"versions", 144},
-	{"outputs", 145},
-	{"versions", 146},
-	{"outputs", 147},
-	{"versions", 148},
-	{"outputs", 149},
-	{"versions", 150},
-	{"feedback", 151},
-	{"versions", 152},
-	{"outputs", 153},
-	{"versions", 154},
-	{"feedback", 155},
-	{"outputs", 156},
-	{"versions", 157},
-	{"feedback", 158},
-	{"files", 159},
-	{"versions", 160},
-	{"feedback", 161},
-	{"outputs", 162},
-	{"versions", 163},
-	{"feedback", 164},
-	{"outputs", 165},
-	{"versions", 166},
-	{"feedback", 167},
-	{"outputs", 168},
-	{"versions", 169},
-	{"files", 170},
-	{"outputs", 171},
-	{"versions", 172},
-	{"metrics", 173},
-	{"outputs", 174},
-	{"feedback", 175},
-	{"versions", 176},
-	{"feedback", 177},
-	{"versions", 178},
-	{"metrics", 179},
-	{"metrics", 208},
-	{"outputs", 209},
-	{"metrics", 210},
-	{"metrics", 211},
-	{"metrics", 212},
-	{"outputs", 213},
-	{"metrics", 214},
-	{"outputs", 215},
-	{"metrics", 216},
-	{"outputs", 217},
-	{"metrics", 218},
-	{"outputs", 219},
-	{"metrics", 220},
-	{"outputs", 221},
-	{"metrics", 222},
-	{"outputs", 223},
-	{"metrics", 224},
-	{"outputs", 225},
-	{"metrics", 226},
-	{"outputs", 227},
-	{"metrics", 228},
-	{"outputs", 229},
-	{"outputs", 230},
-	{"metrics", 231},
-	{"outputs", 232},
-	{"outputs", 233},
-	{"outputs", 234},
-	{"metrics", 235},
-	{"outputs", 236},
-	{"metrics", 237},
+// routeLitDisp is the displacement of each bucket of the perfect hash.
+var routeLitDisp = [64]uint32{
+	0, 3, 1, 4, 0, 0, 0, 0, 2, 4, 0, 3, 0, 1, 0, 7,
+	0, 0, 12, 0, 0, 7, 0, 0, 9, 1, 0, 2, 17, 2, 1, 0,
+	0, 0, 9, 5, 8, 2, 0, 18, 0, 4, 2, 2, 0, 5, 0, 0,
+	10, 14, 1, 1, 2, 0, 3, 2, 6, 2, 0, 1, 0, 3, 0, 5,
 }
 
-// routeEnds are the bindings that end at each node.
+// routeLits are the slots of the perfect hash: the literal children of the
+// nodes, {first, last, parent, node, n, segment}; {} is empty.
+var routeLits = [256]routeLit{
+	{},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/runners/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 197, 228, 7, "metrics"},
+	// /v2/users/{}/apps/{}/inputs/status
+	{0x737574617473, 0x0, 37, 78, 6, "status"},
+	// /v2/users/{}/apps/{}/clusters
+	{0x7372657473756c63, 0x7372657473756c63, 24, 30, 8, "clusters"},
+	// /v2/users/{}/apps/{}/webhooks/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 113, 176, 8, "versions"},
+	// /v2/evaluations
+	{0x697461756c617665, 0x736e6f697461756c, 1, 7, 11, "evaluations"},
+	// /v2/users/{}/apps/{}/workflows/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 207, 237, 7, "metrics"},
+	// /v2/snapshots
+	{0x746f687370616e73, 0x73746f687370616e, 1, 10, 9, "snapshots"},
+	{},
+	// /v2/users/{}/apps/{}/evaluations
+	{0x697461756c617665, 0x736e6f697461756c, 24, 35, 11, "evaluations"},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/modules/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 88, 146, 8, "versions"},
+	{},
+	// /v2/users/{}/apps/{}/instances/searches
+	{0x7365686372616573, 0x7365686372616573, 38, 80, 8, "searches"},
+	// /v2/users/{}/apps/{}/secrets
+	{0x73746572636573, 0x0, 24, 48, 7, "secrets"},
+	// /v2/users/{}/apps/{}/annotations/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 180, 209, 7, "outputs"},
+	// /v2/users/{}/apps/{}/triggers/status
+	{0x737574617473, 0x0, 52, 106, 6, "status"},
+	// /v2/users/{}/apps/{}/artifacts/{}/files
+	{0x73656c6966, 0x0, 62, 118, 5, "files"},
+	// /v2/users/{}/apps/{}/webhooks/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 113, 175, 8, "feedback"},
+	// /v2/users/{}/apps/{}/collectors/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 68, 123, 8, "feedback"},
+	// /v2/users/{}/apps/{}/collectors/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 185, 213, 7, "outputs"},
+	// /v2/users/{}/apps/{}/tasks/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 102, 161, 8, "feedback"},
+	// /v2/users/{}/apps/{}/templates/status
+	{0x737574617473, 0x0, 51, 104, 6, "status"},
+	// /v2/users/{}/apps/{}/artifacts/searches
+	{0x7365686372616573, 0x7365686372616573, 28, 60, 8, "searches"},
+	// /v2/users/{}/apps/{}/schedules/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 198, 229, 7, "outputs"},
+	// /v2/users/{}/apps/{}/metrics/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 192, 221, 7, "outputs"},
+	// /v2/users/{}/apps/{}/collectors/{}/outputs
+	{0x7374757074756f, 0x0, 68, 124, 7, "outputs"},
+	// /v2/users/{}/apps/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 111, 174, 7, "outputs"},
+	// /v2/users/{}/apps/{}/secrets/status
+	{0x737574617473, 0x0, 48, 96, 6, "status"},
+	{},
+	// /v2/users/{}/apps/{}/tasks/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 102, 163, 8, "versions"},
+	// /v2/users/{}/apps/{}/concepts/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 70, 128, 8, "versions"},
+	// /v2/users/{}/apps/{}/pipelines/{}/outputs
+	{0x7374757074756f, 0x0, 91, 149, 7, "outputs"},
+	// /v2/secrets
+	{0x73746572636573, 0x0, 1, 9, 7, "secrets"},
+	// /v2/users/{}/apps/{}/concepts/{}/outputs
+	{0x7374757074756f, 0x0, 70, 127, 7, "outputs"},
+	// /v2/users/{}/apps/{}/snapshots/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 99, 158, 8, "feedback"},
+	{},
+	// /v2/users/{}/apps/{}/secrets/{}/outputs
+	{0x7374757074756f, 0x0, 97, 156, 7, "outputs"},
+	// /v2/users/{}/apps/{}/clusters/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 65, 122, 8, "versions"},
+	// /v2/users/{}/apps/{}/templates/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 202, 233, 7, "outputs"},
+	// /v2/users/{}/apps/{}/uploads/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 110, 172, 8, "versions"},
+	// /v2/users/{}/apps/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 24, 54, 8, "versions"},
+	// /v2/users/{}/apps/{}/models/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 87, 143, 8, "feedback"},
+	// /v2/webhooks
+	{0x736b6f6f68626577, 0x736b6f6f68626577, 1, 13, 8, "webhooks"},
+	// /v2/users/{}/apps/{}/workflows
+	{0x776f6c666b726f77, 0x73776f6c666b726f, 24, 56, 9, "workflows"},
+	// /v2/users/{}/apps/{}/models/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 87, 144, 8, "versions"},
+	// /v2/users/{}/apps/{}/deployments
+	{0x656d796f6c706564, 0x73746e656d796f6c, 24, 34, 11, "deployments"},
+	// /v2/users/{}/apps/{}/artifacts/status
+	{0x737574617473, 0x0, 28, 61, 6, "status"},
+	// /v2/users/{}/apps/{}/nodepools
+	{0x6c6f6f7065646f6e, 0x736c6f6f7065646f, 24, 43, 9, "nodepools"},
+	// /v2/users/{}/apps/{}/labels/searches
+	{0x7365686372616573, 0x7365686372616573, 39, 82, 8, "searches"},
+	// /v2/users/{}/apps/{}/runners
+	{0x7372656e6e7572, 0x0, 24, 46, 7, "runners"},
+	// /v2/users/{}/apps/{}/snapshots/status
+	{0x737574617473, 0x0, 49, 98, 6, "status"},
+	// /v2/users/{}/apps/{}/outputs
+	{0x7374757074756f, 0x0, 24, 44, 7, "outputs"},
+	// /v2/users/{}/apps/{}/collectors/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 185, 212, 7, "metrics"},
+	{},
+	// /v2/users/{}/apps/{}/templates
+	{0x6574616c706d6574, 0x736574616c706d65, 24, 51, 9, "templates"},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/bookmarks/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 183, 210, 7, "metrics"},
+	// /v2/users/{}/apps/{}/pipelines
+	{0x656e696c65706970, 0x73656e696c657069, 24, 45, 9, "pipelines"},
+	// /v2/users/{}/apps/{}/concepts/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 70, 126, 8, "feedback"},
+	// /v2/users/{}/apps/{}/secrets/searches
+	{0x7365686372616573, 0x7365686372616573, 48, 95, 8, "searches"},
+	// /v2/users/{}/apps/{}/uploads/status
+	{0x737574617473, 0x0, 53, 109, 6, "status"},
+	// /v2/users/{}/apps/{}/pipelines/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 196, 226, 7, "metrics"},
+	// /v2/users/{}/apps/{}/uploads/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 205, 236, 7, "outputs"},
+	// /v2/users/{}/apps/{}/webhooks/searches
+	{0x7365686372616573, 0x7365686372616573, 55, 112, 8, "searches"},
+	// /v2/users/{}/apps/{}/templates/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 105, 166, 8, "versions"},
+	// /v2/users/{}/apps/{}/triggers/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 203, 234, 7, "outputs"},
+	// /v2/users/{}/apps/{}/tasks/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 201, 232, 7, "outputs"},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/deployments/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 74, 134, 8, "versions"},
+	{},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/metrics
+	{0x7363697274656d, 0x0, 24, 40, 7, "metrics"},
+	// /v2/users/{}/apps/{}/datasets/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 187, 216, 7, "metrics"},
+	// /v2/users/{}/apps/{}/uploads
+	{0x7364616f6c7075, 0x0, 24, 53, 7, "uploads"},
+	{},
+	// /v2/users/{}/apps/{}/modules/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 194, 223, 7, "outputs"},
+	// /v2/users/{}/apps/{}/clusters/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 184, 211, 7, "metrics"},
+	// /v2/deployments
+	{0x656d796f6c706564, 0x73746e656d796f6c, 1, 6, 11, "deployments"},
+	// /v2/users/{}/apps/{}/datasets/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 187, 217, 7, "outputs"},
+	// /v2/users/{}/apps/{}/triggers/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 107, 167, 8, "feedback"},
+	// /v2/users/{}/apps/{}/datasets/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 72, 129, 8, "feedback"},
+	// /v2/users/{}/apps/{}/deployments/searches
+	{0x7365686372616573, 0x7365686372616573, 34, 73, 8, "searches"},
+	{},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/nodepools/{}/outputs
+	{0x7374757074756f, 0x0, 90, 147, 7, "outputs"},
+	// /v2/users/{}/apps/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 111, 173, 7, "metrics"},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/nodepools/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 195, 225, 7, "outputs"},
+	{},
+	// /v2/users/{}/apps/{}/workflows/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 114, 177, 8, "feedback"},
+	// /v2/annotations
+	{0x697461746f6e6e61, 0x736e6f697461746f, 1, 2, 11, "annotations"},
+	// /v2/users/{}/apps/{}/templates/{}/outputs
+	{0x7374757074756f, 0x0, 105, 165, 7, "outputs"},
+	// /v2/users/{}/apps/{}/bookmarks/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 64, 120, 8, "versions"},
+	// /v2/users/{}/apps/{}/labels/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 83, 139, 8, "versions"},
+	// /v2/users/{}/apps/{}/deployments/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 188, 218, 7, "metrics"},
+	// /v2/users/{}/apps/{}/labels/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 191, 220, 7, "metrics"},
+	// /v2/users/{}/apps/{}/inputs/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 79, 137, 8, "versions"},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/schedules
+	{0x656c756465686373, 0x73656c7564656863, 24, 47, 9, "schedules"},
+	{},
+	{},
+	{},
+	{},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/tasks/status
+	{0x737574617473, 0x0, 50, 101, 6, "status"},
+	// /v2/users/{}/apps/{}/artifacts
+	{0x7463616669747261, 0x7374636166697472, 24, 28, 9, "artifacts"},
+	// /v2/users/{}/apps/{}/instances
+	{0x65636e6174736e69, 0x7365636e6174736e, 24, 38, 9, "instances"},
+	{},
+	// /v2/users/{}/apps/{}/secrets/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 199, 230, 7, "outputs"},
+	{},
+	// /v2/users/{}/apps/{}/concepts/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 186, 215, 7, "outputs"},
+	// /v2/users/{}/apps/{}/pipelines/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 91, 150, 8, "versions"},
+	{},
+	// /v2
+	{0x3276, 0x0, 0, 1, 2, "v2"},
+	{},
+	{},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/collectors/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 68, 125, 8, "versions"},
+	// /v2/users/{}/apps/{}/snapshots/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 99, 160, 8, "versions"},
+	// /v2/users/{}/apps/{}/instances/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 81, 138, 8, "feedback"},
+	// /v2/users/{}/apps/{}/artifacts/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 62, 119, 8, "versions"},
+	// /v2/users/{}/apps/{}/concepts
+	{0x73747065636e6f63, 0x73747065636e6f63, 24, 32, 8, "concepts"},
+	{},
+	// /v2/users/{}/apps/{}/deployments/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 188, 219, 7, "outputs"},
+	{},
+	// /v2/users/{}/apps/{}/clusters/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 65, 121, 8, "feedback"},
+	// /v2/users/{}/apps/{}/runners/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 93, 151, 8, "feedback"},
+	{},
+	{},
+	// /v2/artifacts
+	{0x7463616669747261, 0x7374636166697472, 1, 3, 9, "artifacts"},
+	// /v2/users
+	{0x7372657375, 0x0, 1, 12, 5, "users"},
+	// /v2/users/{}/apps/{}/uploads/searches
+	{0x7365686372616573, 0x7365686372616573, 53, 108, 8, "searches"},
+	// /v2/users/{}/apps/{}/schedules/{}/outputs
+	{0x7374757074756f, 0x0, 94, 153, 7, "outputs"},
+	// /v2/users/{}/apps/{}/pipelines/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 196, 227, 7, "outputs"},
+	// /v2/users/{}/apps/{}/evaluations/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 76, 135, 8, "versions"},
+	{},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/models
+	{0x736c65646f6d, 0x0, 24, 41, 6, "models"},
+	// /v2/users/{}/apps/{}/schedules/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 94, 154, 8, "versions"},
+	// /v2/users/{}/apps/{}/bookmarks/status
+	{0x737574617473, 0x0, 29, 63, 6, "status"},
+	// /v2/users/{}/apps/{}/tasks/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 201, 231, 7, "metrics"},
+	// /v2/users/{}/apps/{}/triggers/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 107, 169, 8, "versions"},
+	// /v2/templates
+	{0x6574616c706d6574, 0x736574616c706d65, 1, 11, 9, "templates"},
+	// /v2/users/{}/apps/{}/metrics/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 84, 142, 8, "versions"},
+	{},
+	// /v2/users/{}/apps/{}/nodepools/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 195, 224, 7, "metrics"},
+	// /v2/users/{}/apps/searches
+	{0x7365686372616573, 0x7365686372616573, 20, 22, 8, "searches"},
+	// /v2/users/{}/apps/{}/uploads/{}/files
+	{0x73656c6966, 0x0, 110, 170, 5, "files"},
+	{},
+	// /v2/instances
+	{0x65636e6174736e69, 0x7365636e6174736e, 1, 8, 9, "instances"},
+	{},
+	{},
+	{},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/runners/searches
+	{0x7365686372616573, 0x7365686372616573, 46, 92, 8, "searches"},
+	// /v2/users/{}/apps/{}/modules
+	{0x73656c75646f6d, 0x0, 24, 42, 7, "modules"},
+	// /v2/users/{}/apps/{}/concepts/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 186, 214, 7, "metrics"},
+	{},
+	// /v2/users/{}/apps/status
+	{0x737574617473, 0x0, 20, 23, 6, "status"},
+	// /v2/users/{}/apps/{}/metrics/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 84, 140, 8, "feedback"},
+	// /v2/users/{}/apps/{}/templates/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 105, 164, 8, "feedback"},
+	// /v2/users/{}/apps/{}/secrets/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 97, 157, 8, "versions"},
+	// /v2/users/{}/apps/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 24, 36, 8, "feedback"},
+	{},
+	// /v2/users/{}/apps/{}/annotations/{}/outputs
+	{0x7374757074756f, 0x0, 59, 116, 7, "outputs"},
+	// /v2/users/{}/apps/{}/modules/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 194, 222, 7, "metrics"},
+	// /v2/users/{}/apps/{}/bookmarks
+	{0x6b72616d6b6f6f62, 0x736b72616d6b6f6f, 24, 29, 9, "bookmarks"},
+	// /v2/clusters
+	{0x7372657473756c63, 0x7372657473756c63, 1, 4, 8, "clusters"},
+	// /v2/users/{}/keys
+	{0x7379656b, 0x0, 18, 21, 4, "keys"},
+	{},
+	// /v2/users/{}/apps/{}/evaluations/searches
+	{0x7365686372616573, 0x7365686372616573, 35, 75, 8, "searches"},
+	// /v2/users/{}/keys/status
+	{0x737574617473, 0x0, 21, 25, 6, "status"},
+	// /v2/users/{}/apps/{}/inputs/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 79, 136, 8, "feedback"},
+	// /v2/users/{}/apps/{}/tasks/searches
+	{0x7365686372616573, 0x7365686372616573, 50, 100, 8, "searches"},
+	{},
+	{},
+	// /v2/users/{}/apps
+	{0x73707061, 0x0, 18, 20, 4, "apps"},
+	// /v2/collectors
+	{0x6f7463656c6c6f63, 0x73726f7463656c6c, 1, 5, 10, "collectors"},
+	{},
+	{},
+	// /v2/users/{}/keys/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 26, 57, 8, "versions"},
+	{},
+	// /v2/users/{}/apps/{}/annotations
+	{0x697461746f6e6e61, 0x736e6f697461746f, 24, 27, 11, "annotations"},
+	// /v2/users/{}/apps/{}/annotations/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 59, 117, 8, "versions"},
+	{},
+	// /v2/users/{}/apps/{}/nodepools/status
+	{0x737574617473, 0x0, 43, 89, 6, "status"},
+	// /v2/users/{}/apps/{}/annotations/searches
+	{0x7365686372616573, 0x7365686372616573, 27, 58, 8, "searches"},
+	// /v2/users/{}/apps/{}/datasets/status
+	{0x737574617473, 0x0, 33, 71, 6, "status"},
+	// /v2/users/{}/apps/{}/webhooks
+	{0x736b6f6f68626577, 0x736b6f6f68626577, 24, 55, 8, "webhooks"},
+	// /v2/users/{}/apps/{}/datasets/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 72, 131, 8, "versions"},
+	// /v2/users/{}/apps/{}/workflows/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 114, 178, 8, "versions"},
+	// /v2/users/{}/apps/{}/uploads/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 205, 235, 7, "metrics"},
+	{},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/secrets/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 97, 155, 8, "feedback"},
+	// /v2/users/{}/apps/{}/snapshots
+	{0x746f687370616e73, 0x73746f687370616e, 24, 49, 9, "snapshots"},
+	// /v2/users/{}/apps/{}/tasks
+	{0x736b736174, 0x0, 24, 50, 5, "tasks"},
+	{},
+	// /v2/users/{}/apps/{}/deployments/{}/outputs
+	{0x7374757074756f, 0x0, 74, 133, 7, "outputs"},
+	// /v2/users/{}/apps/{}/uploads/{}/outputs
+	{0x7374757074756f, 0x0, 110, 171, 7, "outputs"},
+	{},
+	// /v2/users/{}/apps/{}/collectors
+	{0x6f7463656c6c6f63, 0x73726f7463656c6c, 24, 31, 10, "collectors"},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/collectors/status
+	{0x737574617473, 0x0, 31, 67, 6, "status"},
+	// /v2/users/{}/apps/{}/deployments/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 74, 132, 8, "feedback"},
+	{},
+	// /v2/users/{}/apps/{}/inputs/searches
+	{0x7365686372616573, 0x7365686372616573, 37, 77, 8, "searches"},
+	{},
+	// /v2/users/{}/apps/{}/templates/searches
+	{0x7365686372616573, 0x7365686372616573, 51, 103, 8, "searches"},
+	{},
+	// /v2/users/{}/apps/{}/triggers
+	{0x7372656767697274, 0x7372656767697274, 24, 52, 8, "triggers"},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/collectors/searches
+	{0x7365686372616573, 0x7365686372616573, 31, 66, 8, "searches"},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/labels
+	{0x736c6562616c, 0x0, 24, 39, 6, "labels"},
+	// /v2/users/{}/apps/{}/metrics/{}/outputs
+	{0x7374757074756f, 0x0, 84, 141, 7, "outputs"},
+	{},
+	// /v2/users/{}/apps/{}/nodepools/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 90, 148, 8, "versions"},
+	{},
+	// /v2/users/{}/apps/{}/datasets
+	{0x7374657361746164, 0x7374657361746164, 24, 33, 8, "datasets"},
+	// /v2/users/{}/apps/{}/models/status
+	{0x737574617473, 0x0, 41, 86, 6, "status"},
+	{},
+	// /v2/users/{}/apps/{}/triggers/{}/outputs
+	{0x7374757074756f, 0x0, 107, 168, 7, "outputs"},
+	{},
+	// /v2/users/{}/apps/{}/models/searches
+	{0x7365686372616573, 0x7365686372616573, 41, 85, 8, "searches"},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/snapshots/{}/files
+	{0x73656c6966, 0x0, 99, 159, 5, "files"},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/inputs
+	{0x737475706e69, 0x0, 24, 37, 6, "inputs"},
+	// /v2/users/{}/apps/{}/datasets/{}/outputs
+	{0x7374757074756f, 0x0, 72, 130, 7, "outputs"},
+	// /v2/users/{}/apps/{}/runners/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 93, 152, 8, "versions"},
+	// /v2/users/{}/apps/{}/concepts/searches
+	{0x7365686372616573, 0x7365686372616573, 32, 69, 8, "searches"},
+	// /v2/users/{}/keys/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 115, 179, 7, "metrics"},
+	// /v2/users/{}/apps/{}/tasks/{}/outputs
+	{0x7374757074756f, 0x0, 102, 162, 7, "outputs"},
+	// /v2/users/{}/apps/{}/modules/{}/outputs
+	{0x7374757074756f, 0x0, 88, 145, 7, "outputs"},
+	// /v2/users/{}/apps/{}/annotations/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 180, 208, 7, "metrics"},
+}
+
+// routeEnds are the bindings that end at each node: {verb, custom verb, endpoints}.
 var routeEnds = [339]routeEnd{
 	// GET /v2/artifacts
-	{"GET", "", 0, 1},
+	{routeGET, 0, 1, 0},
 	// GET /v2/clusters
-	{"GET", "", 1, 1},
+	{routeGET, 0, 1, 1},
 	// GET /v2/collectors
-	{"GET", "", 2, 1},
+	{routeGET, 0, 1, 2},
 	// GET /v2/deployments
-	{"GET", "", 3, 1},
+	{routeGET, 0, 1, 3},
 	// GET /v2/evaluations
-	{"GET", "", 4, 1},
+	{routeGET, 0, 1, 4},
 	// GET /v2/secrets
-	{"GET", "", 5, 1},
+	{routeGET, 0, 1, 5},
 	// GET /v2/snapshots
-	{"GET", "", 6, 1},
+	{routeGET, 0, 1, 6},
 	// GET /v2/templates
-	{"GET", "", 7, 1},
+	{routeGET, 0, 1, 7},
 	// GET /v2/annotations/{}
-	{"GET", "", 8, 1},
+	{routeGET, 0, 1, 8},
 	// GET /v2/evaluations/{}
-	{"GET", "", 9, 1},
+	{routeGET, 0, 1, 9},
 	// GET /v2/instances/{}
-	{"GET", "", 10, 1},
+	{routeGET, 0, 1, 10},
 	// GET /v2/snapshots/{}
-	{"GET", "", 11, 1},
+	{routeGET, 0, 1, 11},
 	// GET /v2/webhooks/{}
-	{"GET", "", 12, 1},
+	{routeGET, 0, 1, 12},
 	// DELETE /v2/users/{}/apps
-	{"DELETE", "", 13, 1},
+	{routeDELETE, 0, 1, 13},
 	// GET /v2/users/{}/apps
-	{"GET", "", 14, 1},
+	{routeGET, 0, 1, 14},
 	// PATCH /v2/users/{}/apps
-	{"PATCH", "", 15, 1},
+	{routePATCH, 0, 1, 15},
 	// POST /v2/users/{}/apps
-	{"POST", "", 16, 1},
+	{routePOST, 0, 1, 16},
 	// DELETE /v2/users/{}/keys
-	{"DELETE", "", 17, 1},
+	{routeDELETE, 0, 1, 17},
 	// GET /v2/users/{}/keys
-	{"GET", "", 18, 1},
+	{routeGET, 0, 1, 18},
 	// PATCH /v2/users/{}/keys
-	{"PATCH", "", 19, 1},
+	{routePATCH, 0, 1, 19},
 	// POST /v2/users/{}/keys
-	{"POST", "", 20, 1},
+	{routePOST, 0, 1, 20},
 	// POST /v2/users/{}/apps/searches
-	{"POST", "", 21, 1},
+	{routePOST, 0, 1, 21},
 	// GET /v2/users/{}/apps/status
-	{"GET", "", 22, 1},
+	{routeGET, 0, 1, 22},
 	// GET /v2/users/{}/apps/{}
-	{"GET", "", 23, 1},
+	{routeGET, 0, 1, 23},
 	// POST /v2/users/{}/apps/{}:train
-	{"POST", "train", 24, 1},
+	{routePOST, 1, 1, 24},
 	// GET /v2/users/{}/keys/status
-	{"GET", "", 25, 1},
+	{routeGET, 0, 1, 25},
 	// DELETE /v2/users/{}/keys/{}
-	{"DELETE", "", 26, 1},
+	{routeDELETE, 0, 1, 26},
 	// GET /v2/users/{}/keys/{}
-	{"GET", "", 27, 1},
+	{routeGET, 0, 1, 27},
 	// DELETE /v2/users/{}/apps/{}/annotations
-	{"DELETE", "", 28, 1},
+	{routeDELETE, 0, 1, 28},
 	// GET /v2/users/{}/apps/{}/annotations
-	{"GET", "", 29, 1},
+	{routeGET, 0, 1, 29},
 	// PATCH /v2/users/{}/apps/{}/annotations
-	{"PATCH", "", 30, 1},
+	{routePATCH, 0, 1, 30},
 	// POST /v2/users/{}/apps/{}/annotations
-	{"POST", "", 31, 1},
+	{routePOST, 0, 1, 31},
 	// DELETE /v2/users/{}/apps/{}/artifacts
-	{"DELETE", "", 32, 1},
+	{routeDELETE, 0, 1, 32},
 	// GET /v2/users/{}/apps/{}/artifacts
-	{"GET", "", 33, 1},
+	{routeGET, 0, 1, 33},
 	// PATCH /v2/users/{}/apps/{}/artifacts
-	{"PATCH", "", 34, 1},
+	{routePATCH, 0, 1, 34},
 	// POST /v2/users/{}/apps/{}/artifacts
-	{"POST", "", 35, 1},
+	{routePOST, 0, 1, 35},
 	// GET /v2/users/{}/apps/{}/bookmarks
-	{"GET", "", 36, 1},
+	{routeGET, 0, 1, 36},
 	// PATCH /v2/users/{}/apps/{}/bookmarks
-	{"PATCH", "", 37, 1},
+	{routePATCH, 0, 1, 37},
 	// POST /v2/users/{}/apps/{}/bookmarks
-	{"POST", "", 38, 1},
+	{routePOST, 0, 1, 38},
 	// DELETE /v2/users/{}/apps/{}/clusters
-	{"DELETE", "", 39, 1},
+	{routeDELETE, 0, 1, 39},
 	// GET /v2/users/{}/apps/{}/clusters
-	{"GET", "", 40, 1},
+	{routeGET, 0, 1, 40},
 	// PATCH /v2/users/{}/apps/{}/clusters
-	{"PATCH", "", 41, 1},
+	{routePATCH, 0, 1, 41},
 	// POST /v2/users/{}/apps/{}/clusters
-	{"POST", "", 42, 1},
+	{routePOST, 0, 1, 42},
 	// DELETE /v2/users/{}/apps/{}/collectors
-	{"DELETE", "", 43, 1},
+	{routeDELETE, 0, 1, 43},
 	// GET /v2/users/{}/apps/{}/collectors
-	{"GET", "", 44, 1},
+	{routeGET, 0, 1, 44},
 	// PATCH /v2/users/{}/apps/{}/collectors
-	{"PATCH", "", 45, 1},
+	{routePATCH, 0, 1, 45},
 	// POST /v2/users/{}/apps/{}/collectors
-	{"POST", "", 46, 1},
+	{routePOST, 0, 1, 46},
 	// DELETE /v2/users/{}/apps/{}/concepts
-	{"DELETE", "", 47, 1},
+	{routeDELETE, 0, 1, 47},
 	// GET /v2/users/{}/apps/{}/concepts
-	{"GET", "", 48, 1},
+	{routeGET, 0, 1, 48},
 	// PATCH /v2/users/{}/apps/{}/concepts
-	{"PATCH", "", 49, 1},
+	{routePATCH, 0, 1, 49},
 	// POST /v2/users/{}/apps/{}/concepts
-	{"POST", "", 50, 1},
+	{routePOST, 0, 1, 50},
 	// DELETE /v2/users/{}/apps/{}/datasets
-	{"DELETE", "", 51, 1},
+	{routeDELETE, 0, 1, 51},
 	// GET /v2/users/{}/apps/{}/datasets
-	{"GET", "", 52, 1},
+	{routeGET, 0, 1, 52},
 	// PATCH /v2/users/{}/apps/{}/datasets
-	{"PATCH", "", 53, 1},
+	{routePATCH, 0, 1, 53},
 	// POST /v2/users/{}/apps/{}/datasets
-	{"POST", "", 54, 1},
+	{routePOST, 0, 1, 54},
 	// GET /v2/users/{}/apps/{}/deployments
-	{"GET", "", 55, 1},
+	{routeGET, 0, 1, 55},
 	// POST /v2/users/{}/apps/{}/deployments
-	{"POST", "", 56, 1},
+	{routePOST, 0, 1, 56},
 	// GET /v2/users/{}/apps/{}/evaluations
-	{"GET", "", 57, 1},
+	{routeGET, 0, 1, 57},
 	// POST /v2/users/{}/apps/{}/evaluations
-	{"POST", "", 58, 1},
+	{routePOST, 0, 1, 58},
 	// POST /v2/users/{}/apps/{}/feedback
-	{"POST", "", 59, 1},
+	{routePOST, 0, 1, 59},
 	// GET /v2/users/{}/apps/{}/inputs
-	{"GET", "", 60, 1},
+	{routeGET, 0, 1, 60},
 	// PATCH /v2/users/{}/apps/{}/inputs
-	{"PATCH", "", 61, 1},
+	{routePATCH, 0, 1, 61},
 	// POST /v2/users/{}/apps/{}/inputs
-	{"POST", "", 62, 1},
+	{routePOST, 0, 1, 62},
 	// DELETE /v2/users/{}/apps/{}/instances
-	{"DELETE", "", 63, 1},
+	{routeDELETE, 0, 1, 63},
 	// GET /v2/users/{}/apps/{}/instances
-	{"GET", "", 64, 1},
+	{routeGET, 0, 1, 64},
 	// PATCH /v2/users/{}/apps/{}/instances
-	{"PATCH", "", 65, 1},
+	{routePATCH, 0, 1, 65},
 	// POST /v2/users/{}/apps/{}/instances
-	{"POST", "", 66, 1},
+	{routePOST, 0, 1, 66},
 	// DELETE /v2/users/{}/apps/{}/labels
-	{"DELETE", "", 67, 1},
+	{routeDELETE, 0, 1, 67},
 	// GET /v2/users/{}/apps/{}/labels
-	{"GET", "", 68, 1},
+	{routeGET, 0, 1, 68},
 	// PATCH /v2/users/{}/apps/{}/labels
-	{"PATCH", "", 69, 1},
+	{routePATCH, 0, 1, 69},
 	// POST /v2/users/{}/apps/{}/labels
-	{"POST", "", 70, 1},
+	{routePOST, 0, 1, 70},
 	// DELETE /v2/users/{}/apps/{}/metrics
-	{"DELETE", "", 71, 1},
+	{routeDELETE, 0, 1, 71},
 	// GET /v2/users/{}/apps/{}/metrics
-	{"GET", "", 72, 1},
+	{routeGET, 0, 1, 72},
 	// PATCH /v2/users/{}/apps/{}/metrics
-	{"PATCH", "", 73, 1},
+	{routePATCH, 0, 1, 73},
 	// POST /v2/users/{}/apps/{}/metrics
-	{"POST", "", 74, 1},
+	{routePOST, 0, 1, 74},
 	// DELETE /v2/users/{}/apps/{}/models
-	{"DELETE", "", 75, 1},
+	{routeDELETE, 0, 1, 75},
 	// GET /v2/users/{}/apps/{}/models
-	{"GET", "", 76, 1},
+	{routeGET, 0, 1, 76},
 	// PATCH /v2/users/{}/apps/{}/models
-	{"PATCH", "", 77, 1},
+	{routePATCH, 0, 1, 77},
 	// POST /v2/users/{}/apps/{}/models
-	{"POST", "", 78, 1},
+	{routePOST, 0, 1, 78},
 	// GET /v2/users/{}/apps/{}/modules
-	{"GET", "", 79, 1},
+	{routeGET, 0, 1, 79},
 	// PATCH /v2/users/{}/apps/{}/modules
-	{"PATCH", "", 80, 1},
+	{routePATCH, 0, 1, 80},
 	// POST /v2/users/{}/apps/{}/modules
-	{"POST", "", 81, 1},
+	{routePOST, 0, 1, 81},
 	// DELETE /v2/users/{}/apps/{}/nodepools
-	{"DELETE", "", 82, 1},
+	{routeDELETE, 0, 1, 82},
 	// GET /v2/users/{}/apps/{}/nodepools
-	{"GET", "", 83, 1},
+	{routeGET, 0, 1, 83},
 	// PATCH /v2/users/{}/apps/{}/nodepools
-	{"PATCH", "", 84, 1},
+	{routePATCH, 0, 1, 84},
 	// POST /v2/users/{}/apps/{}/nodepools
-	{"POST", "", 85, 1},
+	{routePOST, 0, 1, 85},
 	// POST /v2/users/{}/apps/{}/outputs
-	{"POST", "", 86, 1},
+	{routePOST, 0, 1, 86},
 	// GET /v2/users/{}/apps/{}/pipelines
-	{"GET", "", 87, 1},
+	{routeGET, 0, 1, 87},
 	// POST /v2/users/{}/apps/{}/pipelines
-	{"POST", "", 88, 1},
+	{routePOST, 0, 1, 88},
 	// DELETE /v2/users/{}/apps/{}/runners
-	{"DELETE", "", 89, 1},
+	{routeDELETE, 0, 1, 89},
 	// GET /v2/users/{}/apps/{}/runners
-	{"GET", "", 90, 1},
+	{routeGET, 0, 1, 90},
 	// PATCH /v2/users/{}/apps/{}/runners
-	{"PATCH", "", 91, 1},
+	{routePATCH, 0, 1, 91},
 	// POST /v2/users/{}/apps/{}/runners
-	{"POST", "", 92, 1},
+	{routePOST, 0, 1, 92},
 	// GET /v2/users/{}/apps/{}/schedules
-	{"GET", "", 93, 1},
+	{routeGET, 0, 1, 93},
 	// DELETE /v2/users/{}/apps/{}/secrets
-	{"DELETE", "", 94, 1},
+	{routeDELETE, 0, 1, 94},
 	// GET /v2/users/{}/apps/{}/secrets
-	{"GET", "", 95, 1},
+	{routeGET, 0, 1, 95},
 	// PATCH /v2/users/{}/apps/{}/secrets
-	{"PATCH", "", 96, 1},
+	{routePATCH, 0, 1, 96},
 	// POST /v2/users/{}/apps/{}/secrets
-	{"POST", "", 97, 1},
+	{routePOST, 0, 1, 97},
 	// DELETE /v2/users/{}/apps/{}/snapshots
-	{"DELETE", "", 98, 1},
+	{routeDELETE, 0, 1, 98},
 	// GET /v2/users/{}/apps/{}/snapshots
-	{"GET", "", 99, 1},
+	{routeGET, 0, 1, 99},
 	// PATCH /v2/users/{}/apps/{}/snapshots
-	{"PATCH", "", 100, 1},
+	{routePATCH, 0, 1, 100},
 	// POST /v2/users/{}/apps/{}/snapshots
-	{"POST", "", 101, 1},
+	{routePOST, 0, 1, 101},
 	// GET /v2/users/{}/apps/{}/tasks
-	{"GET", "", 102, 1},
+	{routeGET, 0, 1, 102},
 	// POST /v2/users/{}/apps/{}/tasks
-	{"POST", "", 103, 1},
+	{routePOST, 0, 1, 103},
 	// DELETE /v2/users/{}/apps/{}/templates
-	{"DELETE", "", 104, 1},
+	{routeDELETE, 0, 1, 104},
 	// GET /v2/users/{}/apps/{}/templates
-	{"GET", "", 105, 1},
+	{routeGET, 0, 1, 105},
 	// PATCH /v2/users/{}/apps/{}/templates
-	{"PATCH", "", 106, 1},
+	{routePATCH, 0, 1, 106},
 	// POST /v2/users/{}/apps/{}/templates
-	{"POST", "", 107, 1},
+	{routePOST, 0, 1, 107},
 	// DELETE /v2/users/{}/apps/{}/triggers
-	{"DELETE", "", 108, 1},
+	{routeDELETE, 0, 1, 108},
 	// GET /v2/users/{}/apps/{}/triggers
-	{"GET", "", 109, 1},
+	{routeGET, 0, 1, 109},
 	// PATCH /v2/users/{}/apps/{}/triggers
-	{"PATCH", "", 110, 1},
+	{routePATCH, 0, 1, 110},
 	// POST /v2/users/{}/apps/{}/triggers
-	{"POST", "", 111, 1},
+	{routePOST, 0, 1, 111},
 	// DELETE /v2/users/{}/apps/{}/uploads
-	{"DELETE", "", 112, 1},
+	{routeDELETE, 0, 1, 112},
 	// GET /v2/users/{}/apps/{}/uploads
-	{"GET", "", 113, 1},
+	{routeGET, 0, 1, 113},
 	// PATCH /v2/users/{}/apps/{}/uploads
-	{"PATCH", "", 114, 1},
+	{routePATCH, 0, 1, 114},
 	// POST /v2/users/{}/apps/{}/uploads
-	{"POST", "", 115, 1},
+	{routePOST, 0, 1, 115},
 	// GET /v2/users/{}/apps/{}/versions
-	{"GET", "", 116, 1},
+	{routeGET, 0, 1, 116},
 	// POST /v2/users/{}/apps/{}/versions
-	{"POST", "", 117, 1},
+	{routePOST, 0, 1, 117},
 	// DELETE /v2/users/{}/apps/{}/webhooks
-	{"DELETE", "", 118, 1},
+	{routeDELETE, 0, 1, 118},
 	// GET /v2/users/{}/apps/{}/webhooks
-	{"GET", "", 119, 1},
+	{routeGET, 0, 1, 119},
 	// PATCH /v2/users/{}/apps/{}/webhooks
-	{"PATCH", "", 120, 1},
+	{routePATCH, 0, 1, 120},
 	// POST /v2/users/{}/apps/{}/webhooks
-	{"POST", "", 121, 1},
+	{routePOST, 0, 1, 121},
 	// DELETE /v2/users/{}/apps/{}/workflows
-	{"DELETE", "", 122, 1},
+	{routeDELETE, 0, 1, 122},
 	// GET /v2/users/{}/apps/{}/workflows
-	{"GET", "", 123, 1},
+	{routeGET, 0, 1, 123},
 	// PATCH /v2/users/{}/apps/{}/workflows
-	{"PATCH", "", 124, 1},
+	{routePATCH, 0, 1, 124},
 	// POST /v2/users/{}/apps/{}/workflows
-	{"POST", "", 125, 1},
+	{routePOST, 0, 1, 125},
 	// POST /v2/users/{}/keys/{}/versions
-	{"POST", "", 126, 1},
+	{routePOST, 0, 1, 126},
 	// POST /v2/users/{}/apps/{}/annotations/searches
-	{"POST", "", 127, 1},
+	{routePOST, 0, 1, 127},
 	// DELETE /v2/users/{}/apps/{}/annotations/{}
-	{"DELETE", "", 128, 1},
+	{routeDELETE, 0, 1, 128},
 	// GET /v2/users/{}/apps/{}/annotations/{}
-	{"GET", "", 129, 1},
+	{routeGET, 0, 1, 129},
 	// POST /v2/users/{}/apps/{}/artifacts/searches
-	{"POST", "", 130, 1},
+	{routePOST, 0, 1, 130},
 	// GET /v2/users/{}/apps/{}/artifacts/status
-	{"GET", "", 131, 1},
+	{routeGET, 0, 1, 131},
 	// DELETE /v2/users/{}/apps/{}/artifacts/{}
-	{"DELETE", "", 132, 1},
+	{routeDELETE, 0, 1, 132},
 	// GET /v2/users/{}/apps/{}/artifacts/{}
-	{"GET", "", 133, 1},
+	{routeGET, 0, 1, 133},
 	// GET /v2/users/{}/apps/{}/bookmarks/status
-	{"GET", "", 134, 1},
+	{routeGET, 0, 1, 134},
 	// GET /v2/users/{}/apps/{}/bookmarks/{}
-	{"GET", "", 135, 1},
+	{routeGET, 0, 1, 135},
 	// POST /v2/users/{}/apps/{}/bookmarks/{}:train
-	{"POST", "train", 136, 1},
+	{routePOST, 1, 1, 136},
 	// DELETE /v2/users/{}/apps/{}/clusters/{}
-	{"DELETE", "", 137, 1},
+	{routeDELETE, 0, 1, 137},
 	// GET /v2/users/{}/apps/{}/clusters/{}
-	{"GET", "", 138, 1},
+	{routeGET, 0, 1, 138},
 	// POST /v2/users/{}/apps/{}/collectors/searches
-	{"POST", "", 139, 1},
+	{routePOST, 0, 1, 139},
 	// GET /v2/users/{}/apps/{}/collectors/status
-	{"GET", "", 140, 1},
+	{routeGET, 0, 1, 140},
 	// DELETE /v2/users/{}/apps/{}/collectors/{}
-	{"DELETE", "", 141, 1},
+	{routeDELETE, 0, 1, 141},
 	// GET /v2/users/{}/apps/{}/collectors/{}
-	{"GET", "", 142, 1},
+	{routeGET, 0, 1, 142},
 	// POST /v2/users/{}/apps/{}/concepts/searches
-	{"POST", "", 143, 1},
+	{routePOST, 0, 1, 143},
 	// DELETE /v2/users/{}/apps/{}/concepts/{}
-	{"DELETE", "", 144, 1},
+	{routeDELETE, 0, 1, 144},
 	// GET /v2/users/{}/apps/{}/concepts/{}
-	{"GET", "", 145, 1},
+	{routeGET, 0, 1, 145},
 	// POST /v2/users/{}/apps/{}/concepts/{}:train
-	{"POST", "train", 146, 1},
+	{routePOST, 1, 1, 146},
 	// GET /v2/users/{}/apps/{}/datasets/status
-	{"GET", "", 147, 1},
+	{routeGET, 0, 1, 147},
 	// DELETE /v2/users/{}/apps/{}/datasets/{}
-	{"DELETE", "", 148, 1},
+	{routeDELETE, 0, 1, 148},
 	// GET /v2/users/{}/apps/{}/datasets/{}
-	{"GET", "", 149, 1},
+	{routeGET, 0, 1, 149},
 	// POST /v2/users/{}/apps/{}/datasets/{}:train
-	{"POST", "train", 150, 1},
+	{routePOST, 1, 1, 150},
 	// POST /v2/users/{}/apps/{}/deployments/searches
-	{"POST", "", 151, 1},
+	{routePOST, 0, 1, 151},
 	// GET /v2/users/{}/apps/{}/deployments/{}
-	{"GET", "", 152, 1},
+	{routeGET, 0, 1, 152},
 	// POST /v2/users/{}/apps/{}/evaluations/searches
-	{"POST", "", 153, 1},
+	{routePOST, 0, 1, 153},
 	// GET /v2/users/{}/apps/{}/evaluations/{}
-	{"GET", "", 154, 1},
+	{routeGET, 0, 1, 154},
 	// POST /v2/users/{}/apps/{}/inputs/searches
-	{"POST", "", 155, 1},
+	{routePOST, 0, 1, 155},
 	// GET /v2/users/{}/apps/{}/inputs/status
-	{"GET", "", 156, 1},
+	{routeGET, 0, 1, 156},
 	// GET /v2/users/{}/apps/{}/inputs/{}
-	{"GET", "", 157, 1},
+	{routeGET, 0, 1, 157},
 	// POST /v2/users/{}/apps/{}/instances/searches
-	{"POST", "", 158, 1},
+	{routePOST, 0, 1, 158},
 	// DELETE /v2/users/{}/apps/{}/instances/{}
-	{"DELETE", "", 159, 1},
+	{routeDELETE, 0, 1, 159},
 	// GET /v2/users/{}/apps/{}/instances/{}
-	{"GET", "", 160, 1},
+	{routeGET, 0, 1, 160},
 	// POST /v2/users/{}/apps/{}/labels/searches
-	{"POST", "", 161, 1},
+	{routePOST, 0, 1, 161},
 	// DELETE /v2/users/{}/apps/{}/labels/{}
-	{"DELETE", "", 162, 1},
+	{routeDELETE, 0, 1, 162},
 	// GET /v2/users/{}/apps/{}/labels/{}
-	{"GET", "", 163, 1},
+	{routeGET, 0, 1, 163},
 	// DELETE /v2/users/{}/apps/{}/metrics/{}
-	{"DELETE", "", 164, 1},
+	{routeDELETE, 0, 1, 164},
 	// GET /v2/users/{}/apps/{}/metrics/{}
-	{"GET", "", 165, 1},
+	{routeGET, 0, 1, 165},
 	// POST /v2/users/{}/apps/{}/models/searches
-	{"POST", "", 166, 1},
+	{routePOST, 0, 1, 166},
 	// GET /v2/users/{}/apps/{}/models/status
-	{"GET", "", 167, 1},
+	{routeGET, 0, 1, 167},
 	// DELETE /v2/users/{}/apps/{}/models/{}
-	{"DELETE", "", 168, 1},
+	{routeDELETE, 0, 1, 168},
 	// GET /v2/users/{}/apps/{}/models/{}
-	{"GET", "", 169, 1},
+	{routeGET, 0, 1, 169},
 	// POST /v2/users/{}/apps/{}/models/{}:train
-	{"POST", "train", 170, 1},
+	{routePOST, 1, 1, 170},
 	// GET /v2/users/{}/apps/{}/modules/{}
-	{"GET", "", 171, 1},
+	{routeGET, 0, 1, 171},
 	// GET /v2/users/{}/apps/{}/nodepools/status
-	{"GET", "", 172, 1},
+	{routeGET, 0, 1, 172},
 	// DELETE /v2/users/{}/apps/{}/nodepools/{}
-	{"DELETE", "", 173, 1},
+	{routeDELETE, 0, 1, 173},
 	// GET /v2/users/{}/apps/{}/nodepools/{}
-	{"GET", "", 174, 1},
+	{routeGET, 0, 1, 174},
 	// POST /v2/users/{}/apps/{}/nodepools/{}:train
-	{"POST", "train", 175, 1},
+	{routePOST, 1, 1, 175},
 	// GET /v2/users/{}/apps/{}/pipelines/{}
-	{"GET", "", 176, 1},
+	{routeGET, 0, 1, 176},
 	// POST /v2/users/{}/apps/{}/runners/searches
-	{"POST", "", 177, 1},
+	{routePOST, 0, 1, 177},
 	// DELETE /v2/users/{}/apps/{}/runners/{}
-	{"DELETE", "", 178, 1},
+	{routeDELETE, 0, 1, 178},
 	// GET /v2/users/{}/apps/{}/runners/{}
-	{"GET", "", 179, 1},
+	{routeGET, 0, 1, 179},
 	// GET /v2/users/{}/apps/{}/schedules/{}
-	{"GET", "", 180, 1},
+	{routeGET, 0, 1, 180},
 	// POST /v2/users/{}/apps/{}/secrets/searches
-	{"POST", "", 181, 1},
+	{routePOST, 0, 1, 181},
 	// GET /v2/users/{}/apps/{}/secrets/status
-	{"GET", "", 182, 1},
+	{routeGET, 0, 1, 182},
 	// DELETE /v2/users/{}/apps/{}/secrets/{}
-	{"DELETE", "", 183, 1},
+	{routeDELETE, 0, 1, 183},
 	// GET /v2/users/{}/apps/{}/secrets/{}
-	{"GET", "", 184, 1},
+	{routeGET, 0, 1, 184},
 	// GET /v2/users/{}/apps/{}/snapshots/status
-	{"GET", "", 185, 1},
+	{routeGET, 0, 1, 185},
 	// DELETE /v2/users/{}/apps/{}/snapshots/{}
-	{"DELETE", "", 186, 1},
+	{routeDELETE, 0, 1, 186},
 	// GET /v2/users/{}/apps/{}/snapshots/{}
-	{"GET", "", 187, 1},
+	{routeGET, 0, 1, 187},
 	// POST /v2/users/{}/apps/{}/tasks/searches
-	{"POST", "", 188, 1},
+	{routePOST, 0, 1, 188},
 	// GET /v2/users/{}/apps/{}/tasks/status
-	{"GET", "", 189, 1},
+	{routeGET, 0, 1, 189},
 	// GET /v2/users/{}/apps/{}/tasks/{}
-	{"GET", "", 190, 1},
+	{routeGET, 0, 1, 190},
 	// POST /v2/users/{}/apps/{}/templates/searches
-	{"POST", "", 191, 1},
+	{routePOST, 0, 1, 191},
 	// GET /v2/users/{}/apps/{}/templates/status
-	{"GET", "", 192, 1},
+	{routeGET, 0, 1, 192},
 	// DELETE /v2/users/{}/apps/{}/templates/{}
-	{"DELETE", "", 193, 1},
+	{routeDELETE, 0, 1, 193},
 	// GET /v2/users/{}/apps/{}/templates/{}
-	{"GET", "", 194, 1},
+	{routeGET, 0, 1, 194},
 	// GET /v2/users/{}/apps/{}/triggers/status
-	{"GET", "", 195, 1},
+	{routeGET, 0, 1, 195},
 	// GET /v2/users/{}/apps/{}/triggers/{}
-	{"GET", "", 196, 1},
+	{routeGET, 0, 1, 196},
 	// POST /v2/users/{}/apps/{}/uploads/searches
-	{"POST", "", 197, 1},
+	{routePOST, 0, 1, 197},
 	// GET /v2/users/{}/apps/{}/uploads/status
-	{"GET", "", 198, 1},
+	{routeGET, 0, 1, 198},
 	// DELETE /v2/users/{}/apps/{}/uploads/{}
-	{"DELETE", "", 199, 1},
+	{routeDELETE, 0, 1, 199},
 	// GET /v2/users/{}/apps/{}/uploads/{}
-	{"GET", "", 200, 1},
+	{routeGET, 0, 1, 200},
 	// GET /v2/users/{}/apps/{}/versions/{}
-	{"GET", "", 201, 1},
+	{routeGET, 0, 1, 201},
 	// POST /v2/users/{}/apps/{}/webhooks/searches
-	{"POST", "", 202, 1},
+	{routePOST, 0, 1, 202},
 	// DELETE /v2/users/{}/apps/{}/webhooks/{}
-	{"DELETE", "", 203, 1},
+	{routeDELETE, 0, 1, 203},
 	// GET /v2/users/{}/apps/{}/webhooks/{}
-	{"GET", "", 204, 1},
+	{routeGET, 0, 1, 204},
 	// POST /v2/users/{}/apps/{}/webhooks/{}:train
-	{"POST", "train", 205, 1},
+	{routePOST, 1, 1, 205},
 	// DELETE /v2/users/{}/apps/{}/workflows/{}
-	{"DELETE", "", 206, 1},
+	{routeDELETE, 0, 1, 206},
 	// GET /v2/users/{}/apps/{}/workflows/{}
-	{"GET", "", 207, 1},
+	{routeGET, 0, 1, 207},
 	// GET /v2/users/{}/keys/{}/versions/{}
-	{"GET", "", 208, 1},
+	{routeGET, 0, 1, 208},
 	// POST /v2/users/{}/apps/{}/annotations/{}/outputs
-	{"POST", "", 209, 1},
+	{routePOST, 0, 1, 209},
 	// GET /v2/users/{}/apps/{}/annotations/{}/versions
-	{"GET", "", 210, 1},
+	{routeGET, 0, 1, 210},
 	// POST /v2/users/{}/apps/{}/annotations/{}/versions
-	{"POST", "", 211, 1},
+	{routePOST, 0, 1, 211},
 	// GET /v2/users/{}/apps/{}/artifacts/{}/versions
-	{"GET", "", 212, 1},
+	{routeGET, 0, 1, 212},
 	// POST /v2/users/{}/apps/{}/artifacts/{}/versions
-	{"POST", "", 213, 1},
+	{routePOST, 0, 1, 213},
 	// POST /v2/users/{}/apps/{}/bookmarks/{}/versions
-	{"POST", "", 214, 1},
+	{routePOST, 0, 1, 214},
 	// POST /v2/users/{}/apps/{}/clusters/{}/feedback
-	{"POST", "", 215, 1},
+	{routePOST, 0, 1, 215},
 	// GET /v2/users/{}/apps/{}/clusters/{}/versions
-	{"GET", "", 216, 1},
+	{routeGET, 0, 1, 216},
 	// POST /v2/users/{}/apps/{}/collectors/{}/feedback
-	{"POST", "", 217, 1},
+	{routePOST, 0, 1, 217},
 	// POST /v2/users/{}/apps/{}/collectors/{}/outputs
-	{"POST", "", 218, 1},
+	{routePOST, 0, 1, 218},
 	// GET /v2/users/{}/apps/{}/collectors/{}/versions
-	{"GET", "", 219, 1},
+	{routeGET, 0, 1, 219},
 	// POST /v2/users/{}/apps/{}/concepts/{}/feedback
-	{"POST", "", 220, 1},
+	{routePOST, 0, 1, 220},
 	// POST /v2/users/{}/apps/{}/concepts/{}/outputs
-	{"POST", "", 221, 1},
+	{routePOST, 0, 1, 221},
 	// POST /v2/users/{}/apps/{}/concepts/{}/versions
-	{"POST", "", 222, 1},
+	{routePOST, 0, 1, 222},
 	// POST /v2/users/{}/apps/{}/datasets/{}/feedback
-	{"POST", "", 223, 1},
+	{routePOST, 0, 1, 223},
 	// POST /v2/users/{}/apps/{}/datasets/{}/outputs
-	{"POST", "", 224, 1},
+	{routePOST, 0, 1, 224},
 	// GET /v2/users/{}/apps/{}/datasets/{}/versions
-	{"GET", "", 225, 1},
+	{routeGET, 0, 1, 225},
 	// POST /v2/users/{}/apps/{}/datasets/{}/versions
-	{"POST", "", 226, 1},
+	{routePOST, 0, 1, 226},
 	// POST /v2/users/{}/apps/{}/deployments/{}/feedback
-	{"POST", "", 227, 1},
+	{routePOST, 0, 1, 227},
 	// POST /v2/users/{}/apps/{}/deployments/{}/outputs
-	{"POST", "", 228, 1},
+	{routePOST, 0, 1, 228},
 	// GET /v2/users/{}/apps/{}/deployments/{}/versions
-	{"GET", "", 229, 1},
+	{routeGET, 0, 1, 229},
 	// GET /v2/users/{}/apps/{}/evaluations/{}/versions
-	{"GET", "", 230, 1},
+	{routeGET, 0, 1, 230},
 	// POST /v2/users/{}/apps/{}/evaluations/{}/versions
-	{"POST", "", 231, 1},
+	{routePOST, 0, 1, 231},
 	// POST /v2/users/{}/apps/{}/inputs/{}/feedback
-	{"POST", "", 232, 1},
+	{routePOST, 0, 1, 232},
 	// POST /v2/users/{}/apps/{}/inputs/{}/versions
-	{"POST", "", 233, 1},
+	{routePOST, 0, 1, 233},
 	// POST /v2/users/{}/apps/{}/instances/{}/feedback
-	{"POST", "", 234, 1},
+	{routePOST, 0, 1, 234},
 	// GET /v2/users/{}/apps/{}/labels/{}/versions
-	{"GET", "", 235, 1},
+	{routeGET, 0, 1, 235},
 	// POST /v2/users/{}/apps/{}/labels/{}/versions
-	{"POST", "", 236, 1},
+	{routePOST, 0, 1, 236},
 	// POST /v2/users/{}/apps/{}/metrics/{}/feedback
-	{"POST", "", 237, 1},
+	{routePOST, 0, 1, 237},
 	// POST /v2/users/{}/apps/{}/metrics/{}/outputs
-	{"POST", "", 238, 1},
+	{routePOST, 0, 1, 238},
 	// POST /v2/users/{}/apps/{}/metrics/{}/versions
-	{"POST", "", 239, 1},
+	{routePOST, 0, 1, 239},
 	// POST /v2/users/{}/apps/{}/models/{}/feedback
-	{"POST", "", 240, 1},
+	{routePOST, 0, 1, 240},
 	// GET /v2/users/{}/apps/{}/models/{}/versions
-	{"GET", "", 241, 1},
+	{routeGET, 0, 1, 241},
 	// POST /v2/users/{}/apps/{}/models/{}/versions
-	{"POST", "", 242, 1},
+	{routePOST, 0, 1, 242},
 	// POST /v2/users/{}/apps/{}/modules/{}/outputs
-	{"POST", "", 243, 1},
+	{routePOST, 0, 1, 243},
 	// GET /v2/users/{}/apps/{}/modules/{}/versions
-	{"GET", "", 244, 1},
+	{routeGET, 0, 1, 244},
 	// POST /v2/users/{}/apps/{}/nodepools/{}/outputs
-	{"POST", "", 245, 1},
+	{routePOST, 0, 1, 245},
 	// POST /v2/users/{}/apps/{}/nodepools/{}/versions
-	{"POST", "", 246, 1},
+	{routePOST, 0, 1, 246},
 	// POST /v2/users/{}/apps/{}/pipelines/{}/outputs
-	{"POST", "", 247, 1},
+	{routePOST, 0, 1, 247},
 	// POST /v2/users/{}/apps/{}/pipelines/{}/versions
-	{"POST", "", 248, 1},
+	{routePOST, 0, 1, 248},
 	// POST /v2/users/{}/apps/{}/runners/{}/feedback
-	{"POST", "", 249, 1},
+	{routePOST, 0, 1, 249},
 	// GET /v2/users/{}/apps/{}/runners/{}/versions
-	{"GET", "", 250, 1},
+	{routeGET, 0, 1, 250},
 	// POST /v2/users/{}/apps/{}/schedules/{}/outputs
-	{"POST", "", 251, 1},
+	{routePOST, 0, 1, 251},
 	// GET /v2/users/{}/apps/{}/schedules/{}/versions
-	{"GET", "", 252, 1},
+	{routeGET, 0, 1, 252},
 	// POST /v2/users/{}/apps/{}/secrets/{}/feedback
-	{"POST", "", 253, 1},
+	{routePOST, 0, 1, 253},
 	// POST /v2/users/{}/apps/{}/secrets/{}/outputs
-	{"POST", "", 254, 1},
+	{routePOST, 0, 1, 254},
 	// GET /v2/users/{}/apps/{}/secrets/{}/versions
-	{"GET", "", 255, 1},
+	{routeGET, 0, 1, 255},
 	// POST /v2/users/{}/apps/{}/snapshots/{}/feedback
-	{"POST", "", 256, 1},
+	{routePOST, 0, 1, 256},
 	// GET /v2/users/{}/apps/{}/snapshots/{}/versions
-	{"GET", "", 257, 1},
+	{routeGET, 0, 1, 257},
 	// POST /v2/users/{}/apps/{}/snapshots/{}/versions
-	{"POST", "", 258, 1},
+	{routePOST, 0, 1, 258},
 	// POST /v2/users/{}/apps/{}/tasks/{}/feedback
-	{"POST", "", 259, 1},
+	{routePOST, 0, 1, 259},
 	// POST /v2/users/{}/apps/{}/tasks/{}/outputs
-	{"POST", "", 260, 1},
+	{routePOST, 0, 1, 260},
 	// GET /v2/users/{}/apps/{}/tasks/{}/versions
-	{"GET", "", 261, 1},
+	{routeGET, 0, 1, 261},
 	// POST /v2/users/{}/apps/{}/templates/{}/feedback
-	{"POST", "", 262, 1},
+	{routePOST, 0, 1, 262},
 	// POST /v2/users/{}/apps/{}/templates/{}/outputs
-	{"POST", "", 263, 1},
+	{routePOST, 0, 1, 263},
 	// POST /v2/users/{}/apps/{}/triggers/{}/feedback
-	{"POST", "", 264, 1},
+	{routePOST, 0, 1, 264},
 	// POST /v2/users/{}/apps/{}/triggers/{}/outputs
-	{"POST", "", 265, 1},
+	{routePOST, 0, 1, 265},
 	// GET /v2/users/{}/apps/{}/triggers/{}/versions
-	{"GET", "", 266, 1},
+	{routeGET, 0, 1, 266},
 	// POST /v2/users/{}/apps/{}/triggers/{}/versions
-	{"POST", "", 267, 1},
+	{routePOST, 0, 1, 267},
 	// POST /v2/users/{}/apps/{}/uploads/{}/outputs
-	{"POST", "", 268, 1},
+	{routePOST, 0, 1, 268},
 	// GET /v2/users/{}/apps/{}/uploads/{}/versions
-	{"GET", "", 269, 1},
+	{routeGET, 0, 1, 269},
 	// GET /v2/users/{}/apps/{}/versions/{}/metrics
-	{"GET", "", 270, 1},
+	{routeGET, 0, 1, 270},
 	// POST /v2/users/{}/apps/{}/versions/{}/outputs
-	{"POST", "", 271, 1},
+	{routePOST, 0, 1, 271},
 	// POST /v2/users/{}/apps/{}/webhooks/{}/feedback
-	{"POST", "", 272, 1},
+	{routePOST, 0, 1, 272},
 	// GET /v2/users/{}/apps/{}/webhooks/{}/versions
-	{"GET", "", 273, 1},
+	{routeGET, 0, 1, 273},
 	// POST /v2/users/{}/apps/{}/webhooks/{}/versions
-	{"POST", "", 274, 1},
+	{routePOST, 0, 1, 274},
 	// POST /v2/users/{}/apps/{}/workflows/{}/feedback
-	{"POST", "", 275, 1},
+	{routePOST, 0, 1, 275},
 	// GET /v2/users/{}/apps/{}/workflows/{}/versions
-	{"GET", "", 276, 1},
+	{routeGET, 0, 1, 276},
 	// POST /v2/users/{}/apps/{}/workflows/{}/versions
-	{"POST", "", 277, 1},
+	{routePOST, 0, 1, 277},
 	// GET /v2/users/{}/keys/{}/versions/{}/metrics
-	{"GET", "", 278, 1},
+	{routeGET, 0, 1, 278},
 	// DELETE /v2/users/{}/apps/{}/annotations/{}/versions/{}
-	{"DELETE", "", 279, 1},
+	{routeDELETE, 0, 1, 279},
 	// GET /v2/users/{}/apps/{}/annotations/{}/versions/{}
-	{"GET", "", 280, 1},
+	{routeGET, 0, 1, 280},
 	// GET /v2/users/{}/apps/{}/artifacts/{}/files/**
-	{"GET", "", 281, 1},
+	{routeGET, 0, 1, 281},
 	// DELETE /v2/users/{}/apps/{}/artifacts/{}/versions/{}
-	{"DELETE", "", 282, 1},
+	{routeDELETE, 0, 1, 282},
 	// DELETE /v2/users/{}/apps/{}/clusters/{}/versions/{}
-	{"DELETE", "", 283, 1},
+	{routeDELETE, 0, 1, 283},
 	// GET /v2/users/{}/apps/{}/clusters/{}/versions/{}
-	{"GET", "", 284, 1},
+	{routeGET, 0, 1, 284},
 	// DELETE /v2/users/{}/apps/{}/concepts/{}/versions/{}
-	{"DELETE", "", 285, 1},
+	{routeDELETE, 0, 1, 285},
 	// GET /v2/users/{}/apps/{}/concepts/{}/versions/{}
-	{"GET", "", 286, 1},
+	{routeGET, 0, 1, 286},
 	// GET /v2/users/{}/apps/{}/deployments/{}/versions/{}
-	{"GET", "", 287, 1},
+	{routeGET, 0, 1, 287},
 	// GET /v2/users/{}/apps/{}/evaluations/{}/versions/{}
-	{"GET", "", 288, 1},
+	{routeGET, 0, 1, 288},
 	// GET /v2/users/{}/apps/{}/inputs/{}/versions/{}
-	{"GET", "", 289, 1},
+	{routeGET, 0, 1, 289},
 	// DELETE /v2/users/{}/apps/{}/metrics/{}/versions/{}
-	{"DELETE", "", 290, 1},
+	{routeDELETE, 0, 1, 290},
 	// GET /v2/users/{}/apps/{}/metrics/{}/versions/{}
-	{"GET", "", 291, 1},
+	{routeGET, 0, 1, 291},
 	// GET /v2/users/{}/apps/{}/models/{}/versions/{}
-	{"GET", "", 292, 1},
+	{routeGET, 0, 1, 292},
 	// DELETE /v2/users/{}/apps/{}/nodepools/{}/versions/{}
-	{"DELETE", "", 293, 1},
+	{routeDELETE, 0, 1, 293},
 	// GET /v2/users/{}/apps/{}/nodepools/{}/versions/{}
-	{"GET", "", 294, 1},
+	{routeGET, 0, 1, 294},
 	// GET /v2/users/{}/apps/{}/pipelines/{}/versions/{}
-	{"GET", "", 295, 1},
+	{routeGET, 0, 1, 295},
 	// DELETE /v2/users/{}/apps/{}/runners/{}/versions/{}
-	{"DELETE", "", 296, 1},
+	{routeDELETE, 0, 1, 296},
 	// GET /v2/users/{}/apps/{}/runners/{}/versions/{}
-	{"GET", "", 297, 1},
+	{routeGET, 0, 1, 297},
 	// GET /v2/users/{}/apps/{}/schedules/{}/versions/{}
-	{"GET", "", 298, 1},
+	{routeGET, 0, 1, 298},
 	// DELETE /v2/users/{}/apps/{}/secrets/{}/versions/{}
-	{"DELETE", "", 299, 1},
+	{routeDELETE, 0, 1, 299},
 	// GET /v2/users/{}/apps/{}/snapshots/{}/files/**
-	{"GET", "", 300, 1},
+	{routeGET, 0, 1, 300},
 	// GET /v2/users/{}/apps/{}/tasks/{}/versions/{}
-	{"GET", "", 301, 1},
+	{routeGET, 0, 1, 301},
 	// GET /v2/users/{}/apps/{}/templates/{}/versions/{}
-	{"GET", "", 302, 1},
+	{routeGET, 0, 1, 302},
 	// GET /v2/users/{}/apps/{}/triggers/{}/versions/{}
-	{"GET", "", 303, 1},
+	{routeGET, 0, 1, 303},
 	// GET /v2/users/{}/apps/{}/uploads/{}/files/**
-	{"GET", "", 304, 1},
+	{routeGET, 0, 1, 304},
 	// DELETE /v2/users/{}/apps/{}/uploads/{}/versions/{}
-	{"DELETE", "", 305, 1},
+	{routeDELETE, 0, 1, 305},
 	// GET /v2/users/{}/apps/{}/uploads/{}/versions/{}
-	{"GET", "", 306, 1},
+	{routeGET, 0, 1, 306},
 	// GET /v2/users/{}/apps/{}/webhooks/{}/versions/{}
-	{"GET", "", 307, 1},
+	{routeGET, 0, 1, 307},
 	// DELETE /v2/users/{}/apps/{}/workflows/{}/versions/{}
-	{"DELETE", "", 308, 1},
+	{routeDELETE, 0, 1, 308},
 	// GET /v2/users/{}/apps/{}/annotations/{}/versions/{}/metrics
-	{"GET", "", 309, 1},
+	{routeGET, 0, 1, 309},
 	// POST /v2/users/{}/apps/{}/annotations/{}/versions/{}/outputs
-	{"POST", "", 310, 1},
+	{routePOST, 0, 1, 310},
 	// GET /v2/users/{}/apps/{}/bookmarks/{}/versions/{}/metrics
-	{"GET", "", 311, 1},
+	{routeGET, 0, 1, 311},
 	// GET /v2/users/{}/apps/{}/clusters/{}/versions/{}/metrics
-	{"GET", "", 312, 1},
+	{routeGET, 0, 1, 312},
 	// GET /v2/users/{}/apps/{}/collectors/{}/versions/{}/metrics
-	{"GET", "", 313, 1},
+	{routeGET, 0, 1, 313},
 	// POST /v2/users/{}/apps/{}/collectors/{}/versions/{}/outputs
-	{"POST", "", 314, 1},
+	{routePOST, 0, 1, 314},
 	// GET /v2/users/{}/apps/{}/concepts/{}/versions/{}/metrics
-	{"GET", "", 315, 1},
+	{routeGET, 0, 1, 315},
 	// POST /v2/users/{}/apps/{}/concepts/{}/versions/{}/outputs
-	{"POST", "", 316, 1},
+	{routePOST, 0, 1, 316},
 	// GET /v2/users/{}/apps/{}/datasets/{}/versions/{}/metrics
-	{"GET", "", 317, 1},
+	{routeGET, 0, 1, 317},
 	// POST /v2/users/{}/apps/{}/datasets/{}/versions/{}/outputs
-	{"POST", "", 318, 1},
+	{routePOST, 0, 1, 318},
 	// GET /v2/users/{}/apps/{}/deployments/{}/versions/{}/metrics
-	{"GET", "", 319, 1},
+	{routeGET, 0, 1, 319},
 	// POST /v2/users/{}/apps/{}/deployments/{}/versions/{}/outputs
-	{"POST", "", 320, 1},
+	{routePOST, 0, 1, 320},
 	// GET /v2/users/{}/apps/{}/labels/{}/versions/{}/metrics
-	{"GET", "", 321, 1},
+	{routeGET, 0, 1, 321},
 	// POST /v2/users/{}/apps/{}/metrics/{}/versions/{}/outputs
-	{"POST", "", 322, 1},
+	{routePOST, 0, 1, 322},
 	// GET /v2/users/{}/apps/{}/modules/{}/versions/{}/metrics
-	{"GET", "", 323, 1},
+	{routeGET, 0, 1, 323},
 	// POST /v2/users/{}/apps/{}/modules/{}/versions/{}/outputs
-	{"POST", "", 324, 1},
+	{routePOST, 0, 1, 324},
 	// GET /v2/users/{}/apps/{}/nodepools/{}/versions/{}/metrics
-	{"GET", "", 325, 1},
+	{routeGET, 0, 1, 325},
 	// POST /v2/users/{}/apps/{}/nodepools/{}/versions/{}/outputs
-	{"POST", "", 326, 1},
+	{routePOST, 0, 1, 326},
 	// GET /v2/users/{}/apps/{}/pipelines/{}/versions/{}/metrics
-	{"GET", "", 327, 1},
+	{routeGET, 0, 1, 327},
 	// POST /v2/users/{}/apps/{}/pipelines/{}/versions/{}/outputs
-	{"POST", "", 328, 1},
+	{routePOST, 0, 1, 328},
 	// GET /v2/users/{}/apps/{}/runners/{}/versions/{}/metrics
-	{"GET", "", 329, 1},
+	{routeGET, 0, 1, 329},
 	// POST /v2/users/{}/apps/{}/schedules/{}/versions/{}/outputs
-	{"POST", "", 330, 1},
+	{routePOST, 0, 1, 330},
 	// POST /v2/users/{}/apps/{}/secrets/{}/versions/{}/outputs
-	{"POST", "", 331, 1},
+	{routePOST, 0, 1, 331},
 	// GET /v2/users/{}/apps/{}/tasks/{}/versions/{}/metrics
-	{"GET", "", 332, 1},
+	{routeGET, 0, 1, 332},
 	// POST /v2/users/{}/apps/{}/tasks/{}/versions/{}/outputs
-	{"POST", "", 333, 1},
+	{routePOST, 0, 1, 333},
 	// POST /v2/users/{}/apps/{}/templates/{}/versions/{}/outputs
-	{"POST", "", 334, 1},
+	{routePOST, 0, 1, 334},
 	// POST /v2/users/{}/apps/{}/triggers/{}/versions/{}/outputs
-	{"POST", "", 335, 1},
+	{routePOST, 0, 1, 335},
 	// GET /v2/users/{}/apps/{}/uploads/{}/versions/{}/metrics
-	{"GET", "", 336, 1},
+	{routeGET, 0, 1, 336},
 	// POST /v2/users/{}/apps/{}/uploads/{}/versions/{}/outputs
-	{"POST", "", 337, 1},
+	{routePOST, 0, 1, 337},
 	// GET /v2/users/{}/apps/{}/workflows/{}/versions/{}/metrics
-	{"GET", "", 338, 1},
+	{routeGET, 0, 1, 338},
 }
 
 // routeEndpoints are the endpoints of the bindings, in routeEnds' order.
