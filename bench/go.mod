@@ -4,6 +4,8 @@ go 1.26.0
 
 require (
 	github.com/casbin/casbin/v2 v2.135.0
+	github.com/go-chi/chi/v5 v5.5.0
+	github.com/julienschmidt/httprouter v1.3.0
 	github.com/open-policy-agent/opa v1.22.2
 	github.com/scopegen/scopegen v0.0.0
 	github.com/scopegen/scopegen/examples v0.0.0

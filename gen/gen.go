@@ -23,6 +23,7 @@ import (
 
 	"github.com/scopegen/scopegen/internal/lookup"
 	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/route"
 )
 
 // Header is the first line of every generated file, in the form go vet and
@@ -69,6 +70,11 @@ func Generate(m *model.Model, opts Options) ([]File, error) {
 	if p, ok := lookup.New(methods); ok {
 		g.plan = p
 	}
+	routes, err := route.New(route.FromModel(m))
+	if err != nil {
+		return nil, err
+	}
+	g.routes = routes
 	files, err := fixedFiles(opts.Package, g.header())
 	if err != nil {
 		return nil, err
@@ -119,10 +125,11 @@ func checkPackageName(name, flag string) error {
 
 // generator holds the model and options; it prints, and never decides names.
 type generator struct {
-	m    *model.Model
-	opts Options
-	grpc []*model.Endpoint // the endpoints with a gRPC method, the keys of plan
-	plan *lookup.Plan      // the perfect hash of their methods, or nil: a switch
+	m      *model.Model
+	opts   Options
+	grpc   []*model.Endpoint // the endpoints with a gRPC method, the keys of plan
+	plan   *lookup.Plan      // the perfect hash of their methods, or nil: a switch
+	routes *route.Table      // the tables of the HTTP bindings
 }
 
 // header returns the comment lines that start every generated file.

@@ -7,14 +7,22 @@ package api_test
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	scopes "github.com/scopegen/scopegen/bench/api"
 	"github.com/scopegen/scopegen/bench/internal/cputime"
 	"github.com/scopegen/scopegen/bench/internal/peers"
 	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/route"
+	"github.com/scopegen/scopegen/scopehttp"
 )
 
 // specFile is the spec the package was generated from.
@@ -415,4 +423,278 @@ func BenchmarkOPA(b *testing.B) {
 			t.Stop()
 		})
 	}
+}
+
+var loadRouters = sync.OnceValue(func() *peers.Routers {
+	m, err := loadModel()
+	if err != nil {
+		panic(err)
+	}
+	return peers.NewRouters(m)
+})
+
+// allGrant is a key of both principal kinds that holds the All scope: every
+// endpoint allows it.
+func allGrant(tb testing.TB) scopes.Grant {
+	return grant(tb, peers.Grant{Kinds: model.AppKey | model.PersonalAccessToken, Scopes: []string{load(tb).AllScope.Name}})
+}
+
+var (
+	esink  scopes.Endpoint
+	bsink  bool
+	routes = loadRouters
+)
+
+// TestRoutes checks, before anything is timed, that LookupRoute gives
+// route.Match's endpoint (the rule in plain code) for the request of every
+// binding (of 2,000 spread over a larger spec), and for each with a verb, a
+// segment or a trailing slash changed;
+// that CheckHTTP decides as CheckEndpoint on it; that every router routes
+// each request of the mix to its binding; and that LookupRoute and CheckHTTP
+// never allocate.
+func TestRoutes(t *testing.T) {
+	rs := routes()
+	g := allGrant(t)
+	t.Logf("%d bindings; the routers cannot hold %v of them; the mix: %d requests", len(rs.Routes), rs.Skipped, len(rs.Mix))
+	if len(rs.Wrong) > 0 {
+		t.Errorf("bindings a router holds but routes elsewhere: %v", rs.Wrong)
+	}
+	if len(rs.Mix) < min(peers.MaxMix, len(rs.Routes)/2) {
+		t.Errorf("a mix of %d requests: too few", len(rs.Mix))
+	}
+	// Every binding's request on a spec of a real API's size; about 2,000 of
+	// them on larger ones, for route.Match tries every binding.
+	step := max(1, len(rs.Requests)/2000)
+	for k := 0; k < len(rs.Requests); k += step {
+		req := rs.Requests[k]
+		for _, r := range []peers.Request{req, {Verb: "HEAD", Path: req.Path}, {Verb: "PUT", Path: req.Path}, {Verb: req.Verb, Path: req.Path + "/"},
+			{Verb: req.Verb, Path: req.Path + "/x"}, {Verb: req.Verb, Path: req.Path[:len(req.Path)/2]}} {
+			want := route.Match(rs.Routes, r.Verb, r.Path)
+			e, ok := scopes.LookupRoute(r.Verb, r.Path)
+			if ok != (len(want) > 0) || ok && int(e) != want[0] {
+				t.Fatalf("LookupRoute(%q, %q) = %v, %v; the rule says %v", r.Verb, r.Path, e, ok, want)
+			}
+			if ok && g.CheckHTTP(r.Verb, r.Path) != g.CheckEndpoint(e) {
+				t.Fatalf("CheckHTTP(%q, %q) is not CheckEndpoint(%v)", r.Verb, r.Path, e)
+			}
+		}
+	}
+	for i, req := range rs.Mix {
+		if !rs.LookupHTTPRouter(req.Verb, req.Path) || !rs.FindChi(req.Verb, req.Path) || !rs.HandlerServeMux(rs.MuxRequests[i]) {
+			t.Errorf("%s %s: not routed by every router", req.Verb, req.Path)
+		}
+		if n := testing.AllocsPerRun(10, func() { esink, bsink = scopes.LookupRoute(req.Verb, req.Path) }); n != 0 {
+			t.Errorf("LookupRoute(%s %s) allocates %v times", req.Verb, req.Path, n)
+		}
+		if n := testing.AllocsPerRun(10, func() { sink = g.CheckHTTP(req.Verb, req.Path) }); n != 0 {
+			t.Errorf("CheckHTTP(%s %s) allocates %v times", req.Verb, req.Path, n)
+		}
+	}
+}
+
+// routeContenders are the benchmarks of BenchmarkRoute and
+// BenchmarkRouteBursts: each makes n requests, taking the mix in turn.
+func routeContenders(b testing.TB) []cputime.Burst {
+	rs := routes()
+	g := allGrant(b)
+	mix, muxReqs := rs.Mix, rs.MuxRequests
+	all := rs.Requests
+	return []cputime.Burst{
+		{Name: "CheckHTTP", Run: func(n int) {
+			for i := range n {
+				r := &mix[i%len(mix)]
+				sink = g.CheckHTTP(r.Verb, r.Path)
+			}
+		}},
+		{Name: "LookupRoute", Run: func(n int) {
+			for i := range n {
+				r := &mix[i%len(mix)]
+				esink, bsink = scopes.LookupRoute(r.Verb, r.Path)
+			}
+		}},
+		{Name: "HTTPRouter", Run: func(n int) {
+			for i := range n {
+				r := &mix[i%len(mix)]
+				bsink = rs.LookupHTTPRouter(r.Verb, r.Path)
+			}
+		}},
+		{Name: "Chi", Run: func(n int) {
+			for i := range n {
+				r := &mix[i%len(mix)]
+				bsink = rs.FindChi(r.Verb, r.Path)
+			}
+		}},
+		{Name: "ServeMux", Run: func(n int) {
+			for i := range n {
+				bsink = rs.HandlerServeMux(muxReqs[i%len(muxReqs)])
+			}
+		}},
+		{Name: "CheckHTTP-every", Run: func(n int) {
+			for i := range n {
+				r := &all[i%len(all)]
+				sink = g.CheckHTTP(r.Verb, r.Path)
+			}
+		}},
+	}
+}
+
+// BenchmarkRoute times, per request of the mix, CheckHTTP (route and
+// decide), LookupRoute (route) and the routing alone of httprouter, chi
+// and ServeMux; CheckHTTP-every takes the requests of every binding instead,
+// the custom verbs and literals beside variables that the routers lack
+// included.
+func BenchmarkRoute(b *testing.B) {
+	for _, c := range routeContenders(b) {
+		b.Run(c.Name, func(b *testing.B) {
+			b.ReportAllocs()
+			t := cputime.Thread(b)
+			c.Run(b.N)
+			t.Stop()
+		})
+	}
+}
+
+// TestRouteCalls makes $ROUTE_CALLS requests of the mix with the contender
+// of BenchmarkRoute named $ROUTE_CONTENDER, and nothing else: callgrind.sh
+// counts the instructions of a run with n and one with 2n calls, whose
+// difference divided by n is the instructions per request, a measure that
+// other load on the machine does not disturb.
+func TestRouteCalls(t *testing.T) {
+	n, err := strconv.Atoi(os.Getenv("ROUTE_CALLS"))
+	if err != nil {
+		t.Skip("ROUTE_CALLS is not set")
+	}
+	name := os.Getenv("ROUTE_CONTENDER")
+	for _, c := range routeContenders(t) {
+		if c.Name == name {
+			c.Run(n)
+			return
+		}
+	}
+	t.Fatalf("no contender %q", name)
+}
+
+// BenchmarkRouteBursts times the same in short bursts, taking turns (see
+// cputime.Bursts): the figures of an idle machine, and their ratios measured
+// at the same time.
+func BenchmarkRouteBursts(b *testing.B) {
+	cputime.Bursts(b, routeContenders(b)...)
+}
+
+// BenchmarkMiddleware times requests over loopback to a trivial handler
+// (204, no body), with scopehttp's middleware in front and without, and
+// reports the median time of a request of each and the median of rounds'
+// ratios as the overhead, in percent; and the time the middleware adds in
+// process (a recorder, no network). The two kinds of request take turns on
+// the same connection to the same server, which a header of the same length
+// tells to run the middleware or not, so that nothing but the middleware
+// differs between them (two servers measured about 1% apart with no
+// middleware at all).
+func BenchmarkMiddleware(b *testing.B) {
+	g := allGrant(b)
+	var req *peers.Request
+	for i := range routes().Mix {
+		if r := &routes().Mix[i]; r.Verb == "GET" {
+			req = r
+			break
+		}
+	}
+	if req == nil {
+		b.Fatal("no GET request in the mix")
+	}
+	mw := scopehttp.New[scopes.Grant, scopes.Decision](func(r *http.Request) (scopes.Grant, error) {
+		k, err := scopehttp.KeyFromRequest(r)
+		if err != nil {
+			return scopes.Grant{}, err
+		}
+		if k != "k1" {
+			return scopes.Grant{}, scopehttp.ErrKeyNotFound
+		}
+		return g, nil
+	})
+	trivial := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	guarded := mw.Handler(trivial)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Bench") == "guarded" {
+			guarded.ServeHTTP(w, r)
+		} else {
+			trivial.ServeHTTP(w, r)
+		}
+	}))
+	defer srv.Close()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+	defer client.CloseIdleConnections()
+	newReq := func(kind string) *http.Request {
+		r, err := http.NewRequest(req.Verb, srv.URL+req.Path, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r.Header.Set("Authorization", "Key k1")
+		r.Header.Set("X-Bench", kind)
+		return r
+	}
+	plainReq, guardedReq := newReq("plainly"), newReq("guarded")
+	do := func(r *http.Request) time.Duration {
+		start := time.Now()
+		resp, err := client.Do(r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		d := time.Since(start)
+		if resp.StatusCode != http.StatusNoContent {
+			b.Fatalf("%s %s: %s", r.Method, r.URL, resp.Status)
+		}
+		return d
+	}
+	const round = 20 // pairs of requests per round
+	var plainNs, guardedNs, ratios []float64
+	do(plainReq)
+	do(guardedReq)
+	for b.Loop() {
+		var p, q time.Duration
+		for i := range round {
+			if i%2 == 0 {
+				p += do(plainReq)
+				q += do(guardedReq)
+			} else {
+				q += do(guardedReq)
+				p += do(plainReq)
+			}
+		}
+		plainNs = append(plainNs, float64(p.Nanoseconds())/round)
+		guardedNs = append(guardedNs, float64(q.Nanoseconds())/round)
+		ratios = append(ratios, float64(q)/float64(p))
+	}
+	// In process: the handler alone, with and without the middleware.
+	rec := httptest.NewRecorder()
+	inReq := httptest.NewRequest(req.Verb, req.Path, nil)
+	inReq.Header.Set("Authorization", "Key k1")
+	inProcess := func(h http.Handler) float64 {
+		best := time.Duration(1<<63 - 1)
+		for range 50 {
+			start := time.Now()
+			for range 200 {
+				h.ServeHTTP(rec, inReq)
+			}
+			best = min(best, time.Since(start))
+		}
+		return float64(best.Nanoseconds()) / 200
+	}
+	added := inProcess(guarded) - inProcess(trivial)
+	b.ReportMetric(2*round, "requests/op")
+	b.ReportMetric(median(plainNs), "plain-ns/req")
+	b.ReportMetric(median(guardedNs), "scopehttp-ns/req")
+	b.ReportMetric((median(ratios)-1)*100, "overhead-%")
+	b.ReportMetric(added, "added-ns/req")
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	v = slices.Clone(v)
+	slices.Sort(v)
+	return v[len(v)/2]
 }

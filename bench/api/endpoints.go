@@ -6,604 +6,1543 @@ package api
 // The endpoints of the spec, in spec order.
 const (
 	// ListInputs is /synth.api.V2/ListInputs.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/inputs
 	ListInputs Endpoint = 1
 	// GetInput is /synth.api.V2/GetInput.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/inputs/{input_id}
 	GetInput Endpoint = 2
 	// PostInputs is /synth.api.V2/PostInputs.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/inputs
 	PostInputs Endpoint = 3
 	// PatchInputs is /synth.api.V2/PatchInputs.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/inputs
 	PatchInputs Endpoint = 4
 	// PostInputsSearches is /synth.api.V2/PostInputsSearches.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/inputs/searches
 	PostInputsSearches Endpoint = 5
 	// GetInputCount is /synth.api.V2/GetInputCount.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/inputs/status
 	GetInputCount Endpoint = 6
 	// GetInputVersion is /synth.api.V2/GetInputVersion.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/inputs/{input_id}/versions/{version_id}
 	GetInputVersion Endpoint = 7
 	// PostInputVersions is /synth.api.V2/PostInputVersions.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/inputs/{input_id}/versions
 	PostInputVersions Endpoint = 8
 	// PostInputFeedback is /synth.api.V2/PostInputFeedback.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/inputs/{input_id}/feedback
 	PostInputFeedback Endpoint = 9
 	// ListModels is /synth.api.V2/ListModels.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models
 	ListModels Endpoint = 10
 	// GetModel is /synth.api.V2/GetModel.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models/{model_id}
 	GetModel Endpoint = 11
 	// PostModels is /synth.api.V2/PostModels.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models
 	PostModels Endpoint = 12
 	// PatchModels is /synth.api.V2/PatchModels.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models
 	PatchModels Endpoint = 13
 	// DeleteModels is /synth.api.V2/DeleteModels.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models
 	DeleteModels Endpoint = 14
 	// DeleteModel is /synth.api.V2/DeleteModel.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models/{model_id}
 	DeleteModel Endpoint = 15
 	// PostModelsSearches is /synth.api.V2/PostModelsSearches.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models/searches
 	PostModelsSearches Endpoint = 16
 	// GetModelCount is /synth.api.V2/GetModelCount.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models/status
 	GetModelCount Endpoint = 17
 	// ListModelVersions is /synth.api.V2/ListModelVersions.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models/{model_id}/versions
 	ListModelVersions Endpoint = 18
 	// GetModelVersion is /synth.api.V2/GetModelVersion.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models/{model_id}/versions/{version_id}
 	GetModelVersion Endpoint = 19
 	// PostModelVersions is /synth.api.V2/PostModelVersions.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models/{model_id}/versions
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models/{model_id}:train
 	PostModelVersions Endpoint = 20
 	// PostModelFeedback is /synth.api.V2/PostModelFeedback.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/models/{model_id}/feedback
 	PostModelFeedback Endpoint = 21
 	// ListConcepts is /synth.api.V2/ListConcepts.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/concepts
 	ListConcepts Endpoint = 22
 	// GetConcept is /synth.api.V2/GetConcept.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/concepts/{concept_id}
 	GetConcept Endpoint = 23
 	// PostConcepts is /synth.api.V2/PostConcepts.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/concepts
 	PostConcepts Endpoint = 24
 	// PatchConcepts is /synth.api.V2/PatchConcepts.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/concepts
 	PatchConcepts Endpoint = 25
 	// DeleteConcepts is /synth.api.V2/DeleteConcepts.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/concepts
 	DeleteConcepts Endpoint = 26
 	// DeleteConcept is /synth.api.V2/DeleteConcept.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/concepts/{concept_id}
 	DeleteConcept Endpoint = 27
 	// PostConceptsSearches is /synth.api.V2/PostConceptsSearches.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/concepts/searches
 	PostConceptsSearches Endpoint = 28
 	// GetConceptVersion is /synth.api.V2/GetConceptVersion.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/concepts/{concept_id}/versions/{version_id}
 	GetConceptVersion Endpoint = 29
 	// PostConceptVersions is /synth.api.V2/PostConceptVersions.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/concepts/{concept_id}/versions
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/concepts/{concept_id}:train
 	PostConceptVersions Endpoint = 30
 	// DeleteConceptVersion is /synth.api.V2/DeleteConceptVersion.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/concepts/{concept_id}/versions/{version_id}
 	DeleteConceptVersion Endpoint = 31
 	// PostConceptOutputs is /synth.api.V2/PostConceptOutputs.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/concepts/{concept_id}/outputs
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/concepts/{concept_id}/versions/{version_id}/outputs
 	PostConceptOutputs Endpoint = 32
 	// PostConceptFeedback is /synth.api.V2/PostConceptFeedback.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/concepts/{concept_id}/feedback
 	PostConceptFeedback Endpoint = 33
 	// GetConceptVersionMetrics is /synth.api.V2/GetConceptVersionMetrics.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/concepts/{concept_id}/versions/{version_id}/metrics
 	GetConceptVersionMetrics Endpoint = 34
 	// ListWorkflows is /synth.api.V2/ListWorkflows.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/workflows
 	ListWorkflows Endpoint = 35
 	// GetWorkflow is /synth.api.V2/GetWorkflow.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/workflows/{workflow_id}
 	GetWorkflow Endpoint = 36
 	// PostWorkflows is /synth.api.V2/PostWorkflows.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/workflows
 	PostWorkflows Endpoint = 37
 	// PatchWorkflows is /synth.api.V2/PatchWorkflows.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/workflows
 	PatchWorkflows Endpoint = 38
 	// DeleteWorkflows is /synth.api.V2/DeleteWorkflows.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/workflows
 	DeleteWorkflows Endpoint = 39
 	// DeleteWorkflow is /synth.api.V2/DeleteWorkflow.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/workflows/{workflow_id}
 	DeleteWorkflow Endpoint = 40
 	// ListWorkflowVersions is /synth.api.V2/ListWorkflowVersions.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/workflows/{workflow_id}/versions
 	ListWorkflowVersions Endpoint = 41
 	// PostWorkflowVersions is /synth.api.V2/PostWorkflowVersions.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/workflows/{workflow_id}/versions
 	PostWorkflowVersions Endpoint = 42
 	// DeleteWorkflowVersion is /synth.api.V2/DeleteWorkflowVersion.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/workflows/{workflow_id}/versions/{version_id}
 	DeleteWorkflowVersion Endpoint = 43
 	// PostWorkflowFeedback is /synth.api.V2/PostWorkflowFeedback.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/workflows/{workflow_id}/feedback
 	PostWorkflowFeedback Endpoint = 44
 	// GetWorkflowVersionMetrics is /synth.api.V2/GetWorkflowVersionMetrics.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/workflows/{workflow_id}/versions/{version_id}/metrics
 	GetWorkflowVersionMetrics Endpoint = 45
 	// ListDatasets is /synth.api.V2/ListDatasets.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/datasets
 	ListDatasets Endpoint = 46
 	// GetDataset is /synth.api.V2/GetDataset.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/datasets/{dataset_id}
 	GetDataset Endpoint = 47
 	// PostDatasets is /synth.api.V2/PostDatasets.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/datasets
 	PostDatasets Endpoint = 48
 	// PatchDatasets is /synth.api.V2/PatchDatasets.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/datasets
 	PatchDatasets Endpoint = 49
 	// DeleteDatasets is /synth.api.V2/DeleteDatasets.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/datasets
 	DeleteDatasets Endpoint = 50
 	// DeleteDataset is /synth.api.V2/DeleteDataset.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/datasets/{dataset_id}
 	DeleteDataset Endpoint = 51
 	// GetDatasetCount is /synth.api.V2/GetDatasetCount.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/datasets/status
 	GetDatasetCount Endpoint = 52
 	// ListDatasetVersions is /synth.api.V2/ListDatasetVersions.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/datasets/{dataset_id}/versions
 	ListDatasetVersions Endpoint = 53
 	// PostDatasetVersions is /synth.api.V2/PostDatasetVersions.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/datasets/{dataset_id}/versions
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/datasets/{dataset_id}:train
 	PostDatasetVersions Endpoint = 54
 	// PostDatasetOutputs is /synth.api.V2/PostDatasetOutputs.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/datasets/{dataset_id}/outputs
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/datasets/{dataset_id}/versions/{version_id}/outputs
 	PostDatasetOutputs Endpoint = 55
 	// PostDatasetFeedback is /synth.api.V2/PostDatasetFeedback.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/datasets/{dataset_id}/feedback
 	PostDatasetFeedback Endpoint = 56
 	// GetDatasetVersionMetrics is /synth.api.V2/GetDatasetVersionMetrics.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/datasets/{dataset_id}/versions/{version_id}/metrics
 	GetDatasetVersionMetrics Endpoint = 57
 	// ListAnnotations is /synth.api.V2/ListAnnotations.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/annotations
 	ListAnnotations Endpoint = 58
 	// GetAnnotation is /synth.api.V2/GetAnnotation.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/annotations/{annotation_id}
+	//   - GET /v2/annotations/{annotation_id}
 	GetAnnotation Endpoint = 59
 	// PostAnnotations is /synth.api.V2/PostAnnotations.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/annotations
 	PostAnnotations Endpoint = 60
 	// PatchAnnotations is /synth.api.V2/PatchAnnotations.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/annotations
 	PatchAnnotations Endpoint = 61
 	// DeleteAnnotations is /synth.api.V2/DeleteAnnotations.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/annotations
 	DeleteAnnotations Endpoint = 62
 	// DeleteAnnotation is /synth.api.V2/DeleteAnnotation.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/annotations/{annotation_id}
 	DeleteAnnotation Endpoint = 63
 	// PostAnnotationsSearches is /synth.api.V2/PostAnnotationsSearches.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/annotations/searches
 	PostAnnotationsSearches Endpoint = 64
 	// ListAnnotationVersions is /synth.api.V2/ListAnnotationVersions.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/annotations/{annotation_id}/versions
 	ListAnnotationVersions Endpoint = 65
 	// GetAnnotationVersion is /synth.api.V2/GetAnnotationVersion.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/annotations/{annotation_id}/versions/{version_id}
 	GetAnnotationVersion Endpoint = 66
 	// PostAnnotationVersions is /synth.api.V2/PostAnnotationVersions.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/annotations/{annotation_id}/versions
 	PostAnnotationVersions Endpoint = 67
 	// DeleteAnnotationVersion is /synth.api.V2/DeleteAnnotationVersion.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/annotations/{annotation_id}/versions/{version_id}
 	DeleteAnnotationVersion Endpoint = 68
 	// PostAnnotationOutputs is /synth.api.V2/PostAnnotationOutputs.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/annotations/{annotation_id}/outputs
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/annotations/{annotation_id}/versions/{version_id}/outputs
 	PostAnnotationOutputs Endpoint = 69
 	// GetAnnotationVersionMetrics is /synth.api.V2/GetAnnotationVersionMetrics.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/annotations/{annotation_id}/versions/{version_id}/metrics
 	GetAnnotationVersionMetrics Endpoint = 70
 	// ListModules is /synth.api.V2/ListModules.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/modules
 	ListModules Endpoint = 71
 	// GetModule is /synth.api.V2/GetModule.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/modules/{module_id}
 	GetModule Endpoint = 72
 	// PostModules is /synth.api.V2/PostModules.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/modules
 	PostModules Endpoint = 73
 	// PatchModules is /synth.api.V2/PatchModules.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/modules
 	PatchModules Endpoint = 74
 	// ListModuleVersions is /synth.api.V2/ListModuleVersions.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/modules/{module_id}/versions
 	ListModuleVersions Endpoint = 75
 	// PostModuleOutputs is /synth.api.V2/PostModuleOutputs.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/modules/{module_id}/outputs
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/modules/{module_id}/versions/{version_id}/outputs
 	PostModuleOutputs Endpoint = 76
 	// GetModuleVersionMetrics is /synth.api.V2/GetModuleVersionMetrics.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/modules/{module_id}/versions/{version_id}/metrics
 	GetModuleVersionMetrics Endpoint = 77
 	// ListApps is /synth.api.V2/ListApps.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps
 	ListApps Endpoint = 78
 	// GetApp is /synth.api.V2/GetApp.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{app_id}
 	GetApp Endpoint = 79
 	// PostApps is /synth.api.V2/PostApps.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps
 	PostApps Endpoint = 80
 	// PatchApps is /synth.api.V2/PatchApps.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps
 	PatchApps Endpoint = 81
 	// DeleteApps is /synth.api.V2/DeleteApps.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps
 	DeleteApps Endpoint = 82
 	// PostAppsSearches is /synth.api.V2/PostAppsSearches.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/searches
 	PostAppsSearches Endpoint = 83
 	// GetAppCount is /synth.api.V2/GetAppCount.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/status
 	GetAppCount Endpoint = 84
 	// ListAppVersions is /synth.api.V2/ListAppVersions.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{app_id}/versions
 	ListAppVersions Endpoint = 85
 	// GetAppVersion is /synth.api.V2/GetAppVersion.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{app_id}/versions/{version_id}
 	GetAppVersion Endpoint = 86
 	// PostAppVersions is /synth.api.V2/PostAppVersions.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{app_id}/versions
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{app_id}:train
 	PostAppVersions Endpoint = 87
 	// PostAppOutputs is /synth.api.V2/PostAppOutputs.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{app_id}/outputs
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{app_id}/versions/{version_id}/outputs
 	PostAppOutputs Endpoint = 88
 	// PostAppFeedback is /synth.api.V2/PostAppFeedback.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{app_id}/feedback
 	PostAppFeedback Endpoint = 89
 	// GetAppVersionMetrics is /synth.api.V2/GetAppVersionMetrics.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{app_id}/versions/{version_id}/metrics
 	GetAppVersionMetrics Endpoint = 90
 	// ListKeys is /synth.api.V2/ListKeys.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/keys
 	ListKeys Endpoint = 91
 	// GetKey is /synth.api.V2/GetKey.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/keys/{key_id}
 	GetKey Endpoint = 92
 	// PostKeys is /synth.api.V2/PostKeys.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/keys
 	PostKeys Endpoint = 93
 	// PatchKeys is /synth.api.V2/PatchKeys.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/keys
 	PatchKeys Endpoint = 94
 	// DeleteKeys is /synth.api.V2/DeleteKeys.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/keys
 	DeleteKeys Endpoint = 95
 	// DeleteKey is /synth.api.V2/DeleteKey.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/keys/{key_id}
 	DeleteKey Endpoint = 96
 	// GetKeyCount is /synth.api.V2/GetKeyCount.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/keys/status
 	GetKeyCount Endpoint = 97
 	// GetKeyVersion is /synth.api.V2/GetKeyVersion.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/keys/{key_id}/versions/{version_id}
 	GetKeyVersion Endpoint = 98
 	// PostKeyVersions is /synth.api.V2/PostKeyVersions.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/keys/{key_id}/versions
 	PostKeyVersions Endpoint = 99
 	// GetKeyVersionMetrics is /synth.api.V2/GetKeyVersionMetrics.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/keys/{key_id}/versions/{version_id}/metrics
 	GetKeyVersionMetrics Endpoint = 100
 	// ListLabels is /synth.api.V2/ListLabels.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/labels
 	ListLabels Endpoint = 101
 	// GetLabel is /synth.api.V2/GetLabel.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/labels/{label_id}
 	GetLabel Endpoint = 102
 	// PostLabels is /synth.api.V2/PostLabels.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/labels
 	PostLabels Endpoint = 103
 	// PatchLabels is /synth.api.V2/PatchLabels.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/labels
 	PatchLabels Endpoint = 104
 	// DeleteLabels is /synth.api.V2/DeleteLabels.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/labels
 	DeleteLabels Endpoint = 105
 	// DeleteLabel is /synth.api.V2/DeleteLabel.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/labels/{label_id}
 	DeleteLabel Endpoint = 106
 	// PostLabelsSearches is /synth.api.V2/PostLabelsSearches.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/labels/searches
 	PostLabelsSearches Endpoint = 107
 	// ListLabelVersions is /synth.api.V2/ListLabelVersions.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/labels/{label_id}/versions
 	ListLabelVersions Endpoint = 108
 	// PostLabelVersions is /synth.api.V2/PostLabelVersions.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/labels/{label_id}/versions
 	PostLabelVersions Endpoint = 109
 	// GetLabelVersionMetrics is /synth.api.V2/GetLabelVersionMetrics.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/labels/{label_id}/versions/{version_id}/metrics
 	GetLabelVersionMetrics Endpoint = 110
 	// ListTasks is /synth.api.V2/ListTasks.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/tasks
 	ListTasks Endpoint = 111
 	// GetTask is /synth.api.V2/GetTask.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/tasks/{task_id}
 	GetTask Endpoint = 112
 	// PostTasks is /synth.api.V2/PostTasks.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/tasks
 	PostTasks Endpoint = 113
 	// PostTasksSearches is /synth.api.V2/PostTasksSearches.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/tasks/searches
 	PostTasksSearches Endpoint = 114
 	// GetTaskCount is /synth.api.V2/GetTaskCount.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/tasks/status
 	GetTaskCount Endpoint = 115
 	// ListTaskVersions is /synth.api.V2/ListTaskVersions.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/tasks/{task_id}/versions
 	ListTaskVersions Endpoint = 116
 	// GetTaskVersion is /synth.api.V2/GetTaskVersion.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/tasks/{task_id}/versions/{version_id}
 	GetTaskVersion Endpoint = 117
 	// PostTaskOutputs is /synth.api.V2/PostTaskOutputs.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/tasks/{task_id}/outputs
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/tasks/{task_id}/versions/{version_id}/outputs
 	PostTaskOutputs Endpoint = 118
 	// PostTaskFeedback is /synth.api.V2/PostTaskFeedback.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/tasks/{task_id}/feedback
 	PostTaskFeedback Endpoint = 119
 	// GetTaskVersionMetrics is /synth.api.V2/GetTaskVersionMetrics.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/tasks/{task_id}/versions/{version_id}/metrics
 	GetTaskVersionMetrics Endpoint = 120
 	// ListPipelines is /synth.api.V2/ListPipelines.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/pipelines
 	ListPipelines Endpoint = 121
 	// GetPipeline is /synth.api.V2/GetPipeline.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/pipelines/{pipeline_id}
 	GetPipeline Endpoint = 122
 	// PostPipelines is /synth.api.V2/PostPipelines.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/pipelines
 	PostPipelines Endpoint = 123
 	// GetPipelineVersion is /synth.api.V2/GetPipelineVersion.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/pipelines/{pipeline_id}/versions/{version_id}
 	GetPipelineVersion Endpoint = 124
 	// PostPipelineVersions is /synth.api.V2/PostPipelineVersions.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/pipelines/{pipeline_id}/versions
 	PostPipelineVersions Endpoint = 125
 	// PostPipelineOutputs is /synth.api.V2/PostPipelineOutputs.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/pipelines/{pipeline_id}/outputs
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/pipelines/{pipeline_id}/versions/{version_id}/outputs
 	PostPipelineOutputs Endpoint = 126
 	// GetPipelineVersionMetrics is /synth.api.V2/GetPipelineVersionMetrics.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/pipelines/{pipeline_id}/versions/{version_id}/metrics
 	GetPipelineVersionMetrics Endpoint = 127
 	// ListSecrets is /synth.api.V2/ListSecrets.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/secrets
+	//   - GET /v2/secrets
 	ListSecrets Endpoint = 128
 	// GetSecret is /synth.api.V2/GetSecret.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/secrets/{secret_id}
 	GetSecret Endpoint = 129
 	// PostSecrets is /synth.api.V2/PostSecrets.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/secrets
 	PostSecrets Endpoint = 130
 	// PatchSecrets is /synth.api.V2/PatchSecrets.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/secrets
 	PatchSecrets Endpoint = 131
 	// DeleteSecrets is /synth.api.V2/DeleteSecrets.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/secrets
 	DeleteSecrets Endpoint = 132
 	// DeleteSecret is /synth.api.V2/DeleteSecret.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/secrets/{secret_id}
 	DeleteSecret Endpoint = 133
 	// PostSecretsSearches is /synth.api.V2/PostSecretsSearches.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/secrets/searches
 	PostSecretsSearches Endpoint = 134
 	// GetSecretCount is /synth.api.V2/GetSecretCount.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/secrets/status
 	GetSecretCount Endpoint = 135
 	// ListSecretVersions is /synth.api.V2/ListSecretVersions.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/secrets/{secret_id}/versions
 	ListSecretVersions Endpoint = 136
 	// DeleteSecretVersion is /synth.api.V2/DeleteSecretVersion.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/secrets/{secret_id}/versions/{version_id}
 	DeleteSecretVersion Endpoint = 137
 	// PostSecretOutputs is /synth.api.V2/PostSecretOutputs.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/secrets/{secret_id}/outputs
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/secrets/{secret_id}/versions/{version_id}/outputs
 	PostSecretOutputs Endpoint = 138
 	// PostSecretFeedback is /synth.api.V2/PostSecretFeedback.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/secrets/{secret_id}/feedback
 	PostSecretFeedback Endpoint = 139
 	// ListRunners is /synth.api.V2/ListRunners.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/runners
 	ListRunners Endpoint = 140
 	// GetRunner is /synth.api.V2/GetRunner.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/runners/{runner_id}
 	GetRunner Endpoint = 141
 	// PostRunners is /synth.api.V2/PostRunners.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/runners
 	PostRunners Endpoint = 142
 	// PatchRunners is /synth.api.V2/PatchRunners.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/runners
 	PatchRunners Endpoint = 143
 	// DeleteRunners is /synth.api.V2/DeleteRunners.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/runners
 	DeleteRunners Endpoint = 144
 	// DeleteRunner is /synth.api.V2/DeleteRunner.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/runners/{runner_id}
 	DeleteRunner Endpoint = 145
 	// PostRunnersSearches is /synth.api.V2/PostRunnersSearches.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/runners/searches
 	PostRunnersSearches Endpoint = 146
 	// ListRunnerVersions is /synth.api.V2/ListRunnerVersions.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/runners/{runner_id}/versions
 	ListRunnerVersions Endpoint = 147
 	// GetRunnerVersion is /synth.api.V2/GetRunnerVersion.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/runners/{runner_id}/versions/{version_id}
 	GetRunnerVersion Endpoint = 148
 	// DeleteRunnerVersion is /synth.api.V2/DeleteRunnerVersion.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/runners/{runner_id}/versions/{version_id}
 	DeleteRunnerVersion Endpoint = 149
 	// PostRunnerFeedback is /synth.api.V2/PostRunnerFeedback.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/runners/{runner_id}/feedback
 	PostRunnerFeedback Endpoint = 150
 	// GetRunnerVersionMetrics is /synth.api.V2/GetRunnerVersionMetrics.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/runners/{runner_id}/versions/{version_id}/metrics
 	GetRunnerVersionMetrics Endpoint = 151
 	// ListNodepools is /synth.api.V2/ListNodepools.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/nodepools
 	ListNodepools Endpoint = 152
 	// GetNodepool is /synth.api.V2/GetNodepool.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/nodepools/{nodepool_id}
 	GetNodepool Endpoint = 153
 	// PostNodepools is /synth.api.V2/PostNodepools.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/nodepools
 	PostNodepools Endpoint = 154
 	// PatchNodepools is /synth.api.V2/PatchNodepools.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/nodepools
 	PatchNodepools Endpoint = 155
 	// DeleteNodepools is /synth.api.V2/DeleteNodepools.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/nodepools
 	DeleteNodepools Endpoint = 156
 	// DeleteNodepool is /synth.api.V2/DeleteNodepool.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/nodepools/{nodepool_id}
 	DeleteNodepool Endpoint = 157
 	// GetNodepoolCount is /synth.api.V2/GetNodepoolCount.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/nodepools/status
 	GetNodepoolCount Endpoint = 158
 	// GetNodepoolVersion is /synth.api.V2/GetNodepoolVersion.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/nodepools/{nodepool_id}/versions/{version_id}
 	GetNodepoolVersion Endpoint = 159
 	// PostNodepoolVersions is /synth.api.V2/PostNodepoolVersions.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/nodepools/{nodepool_id}/versions
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/nodepools/{nodepool_id}:train
 	PostNodepoolVersions Endpoint = 160
 	// DeleteNodepoolVersion is /synth.api.V2/DeleteNodepoolVersion.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/nodepools/{nodepool_id}/versions/{version_id}
 	DeleteNodepoolVersion Endpoint = 161
 	// PostNodepoolOutputs is /synth.api.V2/PostNodepoolOutputs.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/nodepools/{nodepool_id}/outputs
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/nodepools/{nodepool_id}/versions/{version_id}/outputs
 	PostNodepoolOutputs Endpoint = 162
 	// GetNodepoolVersionMetrics is /synth.api.V2/GetNodepoolVersionMetrics.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/nodepools/{nodepool_id}/versions/{version_id}/metrics
 	GetNodepoolVersionMetrics Endpoint = 163
 	// ListClusters is /synth.api.V2/ListClusters.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/clusters
+	//   - GET /v2/clusters
 	ListClusters Endpoint = 164
 	// GetCluster is /synth.api.V2/GetCluster.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/clusters/{cluster_id}
 	GetCluster Endpoint = 165
 	// PostClusters is /synth.api.V2/PostClusters.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/clusters
 	PostClusters Endpoint = 166
 	// PatchClusters is /synth.api.V2/PatchClusters.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/clusters
 	PatchClusters Endpoint = 167
 	// DeleteClusters is /synth.api.V2/DeleteClusters.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/clusters
 	DeleteClusters Endpoint = 168
 	// DeleteCluster is /synth.api.V2/DeleteCluster.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/clusters/{cluster_id}
 	DeleteCluster Endpoint = 169
 	// ListClusterVersions is /synth.api.V2/ListClusterVersions.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/clusters/{cluster_id}/versions
 	ListClusterVersions Endpoint = 170
 	// GetClusterVersion is /synth.api.V2/GetClusterVersion.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/clusters/{cluster_id}/versions/{version_id}
 	GetClusterVersion Endpoint = 171
 	// DeleteClusterVersion is /synth.api.V2/DeleteClusterVersion.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/clusters/{cluster_id}/versions/{version_id}
 	DeleteClusterVersion Endpoint = 172
 	// PostClusterFeedback is /synth.api.V2/PostClusterFeedback.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/clusters/{cluster_id}/feedback
 	PostClusterFeedback Endpoint = 173
 	// GetClusterVersionMetrics is /synth.api.V2/GetClusterVersionMetrics.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/clusters/{cluster_id}/versions/{version_id}/metrics
 	GetClusterVersionMetrics Endpoint = 174
 	// ListDeployments is /synth.api.V2/ListDeployments.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/deployments
+	//   - GET /v2/deployments
 	ListDeployments Endpoint = 175
 	// GetDeployment is /synth.api.V2/GetDeployment.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/deployments/{deployment_id}
 	GetDeployment Endpoint = 176
 	// PostDeployments is /synth.api.V2/PostDeployments.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/deployments
 	PostDeployments Endpoint = 177
 	// PostDeploymentsSearches is /synth.api.V2/PostDeploymentsSearches.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/deployments/searches
 	PostDeploymentsSearches Endpoint = 178
 	// ListDeploymentVersions is /synth.api.V2/ListDeploymentVersions.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/deployments/{deployment_id}/versions
 	ListDeploymentVersions Endpoint = 179
 	// GetDeploymentVersion is /synth.api.V2/GetDeploymentVersion.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/deployments/{deployment_id}/versions/{version_id}
 	GetDeploymentVersion Endpoint = 180
 	// PostDeploymentOutputs is /synth.api.V2/PostDeploymentOutputs.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/deployments/{deployment_id}/outputs
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/deployments/{deployment_id}/versions/{version_id}/outputs
 	PostDeploymentOutputs Endpoint = 181
 	// PostDeploymentFeedback is /synth.api.V2/PostDeploymentFeedback.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/deployments/{deployment_id}/feedback
 	PostDeploymentFeedback Endpoint = 182
 	// GetDeploymentVersionMetrics is /synth.api.V2/GetDeploymentVersionMetrics.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/deployments/{deployment_id}/versions/{version_id}/metrics
 	GetDeploymentVersionMetrics Endpoint = 183
 	// ListUploads is /synth.api.V2/ListUploads.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/uploads
 	ListUploads Endpoint = 184
 	// GetUpload is /synth.api.V2/GetUpload.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/uploads/{upload_id}
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/uploads/{upload_id}/files/{path=**}
 	GetUpload Endpoint = 185
 	// PostUploads is /synth.api.V2/PostUploads.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/uploads
 	PostUploads Endpoint = 186
 	// PatchUploads is /synth.api.V2/PatchUploads.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/uploads
 	PatchUploads Endpoint = 187
 	// DeleteUploads is /synth.api.V2/DeleteUploads.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/uploads
 	DeleteUploads Endpoint = 188
 	// DeleteUpload is /synth.api.V2/DeleteUpload.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/uploads/{upload_id}
 	DeleteUpload Endpoint = 189
 	// PostUploadsSearches is /synth.api.V2/PostUploadsSearches.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/uploads/searches
 	PostUploadsSearches Endpoint = 190
 	// GetUploadCount is /synth.api.V2/GetUploadCount.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/uploads/status
 	GetUploadCount Endpoint = 191
 	// ListUploadVersions is /synth.api.V2/ListUploadVersions.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/uploads/{upload_id}/versions
 	ListUploadVersions Endpoint = 192
 	// GetUploadVersion is /synth.api.V2/GetUploadVersion.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/uploads/{upload_id}/versions/{version_id}
 	GetUploadVersion Endpoint = 193
 	// DeleteUploadVersion is /synth.api.V2/DeleteUploadVersion.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/uploads/{upload_id}/versions/{version_id}
 	DeleteUploadVersion Endpoint = 194
 	// PostUploadOutputs is /synth.api.V2/PostUploadOutputs.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/uploads/{upload_id}/outputs
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/uploads/{upload_id}/versions/{version_id}/outputs
 	PostUploadOutputs Endpoint = 195
 	// GetUploadVersionMetrics is /synth.api.V2/GetUploadVersionMetrics.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/uploads/{upload_id}/versions/{version_id}/metrics
 	GetUploadVersionMetrics Endpoint = 196
 	// ListMetrics is /synth.api.V2/ListMetrics.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/metrics
 	ListMetrics Endpoint = 197
 	// GetMetric is /synth.api.V2/GetMetric.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/metrics/{metric_id}
 	GetMetric Endpoint = 198
 	// PostMetrics is /synth.api.V2/PostMetrics.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/metrics
 	PostMetrics Endpoint = 199
 	// PatchMetrics is /synth.api.V2/PatchMetrics.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/metrics
 	PatchMetrics Endpoint = 200
 	// DeleteMetrics is /synth.api.V2/DeleteMetrics.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/metrics
 	DeleteMetrics Endpoint = 201
 	// DeleteMetric is /synth.api.V2/DeleteMetric.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/metrics/{metric_id}
 	DeleteMetric Endpoint = 202
 	// GetMetricVersion is /synth.api.V2/GetMetricVersion.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/metrics/{metric_id}/versions/{version_id}
 	GetMetricVersion Endpoint = 203
 	// PostMetricVersions is /synth.api.V2/PostMetricVersions.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/metrics/{metric_id}/versions
 	PostMetricVersions Endpoint = 204
 	// DeleteMetricVersion is /synth.api.V2/DeleteMetricVersion.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/metrics/{metric_id}/versions/{version_id}
 	DeleteMetricVersion Endpoint = 205
 	// PostMetricOutputs is /synth.api.V2/PostMetricOutputs.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/metrics/{metric_id}/outputs
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/metrics/{metric_id}/versions/{version_id}/outputs
 	PostMetricOutputs Endpoint = 206
 	// PostMetricFeedback is /synth.api.V2/PostMetricFeedback.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/metrics/{metric_id}/feedback
 	PostMetricFeedback Endpoint = 207
 	// ListEvaluations is /synth.api.V2/ListEvaluations.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/evaluations
+	//   - GET /v2/evaluations
 	ListEvaluations Endpoint = 208
 	// GetEvaluation is /synth.api.V2/GetEvaluation.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/evaluations/{evaluation_id}
+	//   - GET /v2/evaluations/{evaluation_id}
 	GetEvaluation Endpoint = 209
 	// PostEvaluations is /synth.api.V2/PostEvaluations.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/evaluations
 	PostEvaluations Endpoint = 210
 	// PostEvaluationsSearches is /synth.api.V2/PostEvaluationsSearches.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/evaluations/searches
 	PostEvaluationsSearches Endpoint = 211
 	// ListEvaluationVersions is /synth.api.V2/ListEvaluationVersions.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/evaluations/{evaluation_id}/versions
 	ListEvaluationVersions Endpoint = 212
 	// GetEvaluationVersion is /synth.api.V2/GetEvaluationVersion.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/evaluations/{evaluation_id}/versions/{version_id}
 	GetEvaluationVersion Endpoint = 213
 	// PostEvaluationVersions is /synth.api.V2/PostEvaluationVersions.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/evaluations/{evaluation_id}/versions
 	PostEvaluationVersions Endpoint = 214
 	// ListBookmarks is /synth.api.V2/ListBookmarks.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/bookmarks
 	ListBookmarks Endpoint = 215
 	// GetBookmark is /synth.api.V2/GetBookmark.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/bookmarks/{bookmark_id}
 	GetBookmark Endpoint = 216
 	// PostBookmarks is /synth.api.V2/PostBookmarks.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/bookmarks
 	PostBookmarks Endpoint = 217
 	// PatchBookmarks is /synth.api.V2/PatchBookmarks.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/bookmarks
 	PatchBookmarks Endpoint = 218
 	// GetBookmarkCount is /synth.api.V2/GetBookmarkCount.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/bookmarks/status
 	GetBookmarkCount Endpoint = 219
 	// PostBookmarkVersions is /synth.api.V2/PostBookmarkVersions.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/bookmarks/{bookmark_id}/versions
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/bookmarks/{bookmark_id}:train
 	PostBookmarkVersions Endpoint = 220
 	// GetBookmarkVersionMetrics is /synth.api.V2/GetBookmarkVersionMetrics.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/bookmarks/{bookmark_id}/versions/{version_id}/metrics
 	GetBookmarkVersionMetrics Endpoint = 221
 	// ListCollectors is /synth.api.V2/ListCollectors.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/collectors
+	//   - GET /v2/collectors
 	ListCollectors Endpoint = 222
 	// GetCollector is /synth.api.V2/GetCollector.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/collectors/{collector_id}
 	GetCollector Endpoint = 223
 	// PostCollectors is /synth.api.V2/PostCollectors.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/collectors
 	PostCollectors Endpoint = 224
 	// PatchCollectors is /synth.api.V2/PatchCollectors.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/collectors
 	PatchCollectors Endpoint = 225
 	// DeleteCollectors is /synth.api.V2/DeleteCollectors.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/collectors
 	DeleteCollectors Endpoint = 226
 	// DeleteCollector is /synth.api.V2/DeleteCollector.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/collectors/{collector_id}
 	DeleteCollector Endpoint = 227
 	// PostCollectorsSearches is /synth.api.V2/PostCollectorsSearches.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/collectors/searches
 	PostCollectorsSearches Endpoint = 228
 	// GetCollectorCount is /synth.api.V2/GetCollectorCount.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/collectors/status
 	GetCollectorCount Endpoint = 229
 	// ListCollectorVersions is /synth.api.V2/ListCollectorVersions.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/collectors/{collector_id}/versions
 	ListCollectorVersions Endpoint = 230
 	// PostCollectorOutputs is /synth.api.V2/PostCollectorOutputs.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/collectors/{collector_id}/outputs
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/collectors/{collector_id}/versions/{version_id}/outputs
 	PostCollectorOutputs Endpoint = 231
 	// PostCollectorFeedback is /synth.api.V2/PostCollectorFeedback.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/collectors/{collector_id}/feedback
 	PostCollectorFeedback Endpoint = 232
 	// GetCollectorVersionMetrics is /synth.api.V2/GetCollectorVersionMetrics.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/collectors/{collector_id}/versions/{version_id}/metrics
 	GetCollectorVersionMetrics Endpoint = 233
 	// ListWebhooks is /synth.api.V2/ListWebhooks.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/webhooks
 	ListWebhooks Endpoint = 234
 	// GetWebhook is /synth.api.V2/GetWebhook.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/webhooks/{webhook_id}
+	//   - GET /v2/webhooks/{webhook_id}
 	GetWebhook Endpoint = 235
 	// PostWebhooks is /synth.api.V2/PostWebhooks.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/webhooks
 	PostWebhooks Endpoint = 236
 	// PatchWebhooks is /synth.api.V2/PatchWebhooks.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/webhooks
 	PatchWebhooks Endpoint = 237
 	// DeleteWebhooks is /synth.api.V2/DeleteWebhooks.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/webhooks
 	DeleteWebhooks Endpoint = 238
 	// DeleteWebhook is /synth.api.V2/DeleteWebhook.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/webhooks/{webhook_id}
 	DeleteWebhook Endpoint = 239
 	// PostWebhooksSearches is /synth.api.V2/PostWebhooksSearches.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/webhooks/searches
 	PostWebhooksSearches Endpoint = 240
 	// ListWebhookVersions is /synth.api.V2/ListWebhookVersions.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/webhooks/{webhook_id}/versions
 	ListWebhookVersions Endpoint = 241
 	// GetWebhookVersion is /synth.api.V2/GetWebhookVersion.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/webhooks/{webhook_id}/versions/{version_id}
 	GetWebhookVersion Endpoint = 242
 	// PostWebhookVersions is /synth.api.V2/PostWebhookVersions.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/webhooks/{webhook_id}/versions
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/webhooks/{webhook_id}:train
 	PostWebhookVersions Endpoint = 243
 	// PostWebhookFeedback is /synth.api.V2/PostWebhookFeedback.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/webhooks/{webhook_id}/feedback
 	PostWebhookFeedback Endpoint = 244
 	// ListTriggers is /synth.api.V2/ListTriggers.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/triggers
 	ListTriggers Endpoint = 245
 	// GetTrigger is /synth.api.V2/GetTrigger.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/triggers/{trigger_id}
 	GetTrigger Endpoint = 246
 	// PostTriggers is /synth.api.V2/PostTriggers.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/triggers
 	PostTriggers Endpoint = 247
 	// PatchTriggers is /synth.api.V2/PatchTriggers.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/triggers
 	PatchTriggers Endpoint = 248
 	// DeleteTriggers is /synth.api.V2/DeleteTriggers.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/triggers
 	DeleteTriggers Endpoint = 249
 	// GetTriggerCount is /synth.api.V2/GetTriggerCount.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/triggers/status
 	GetTriggerCount Endpoint = 250
 	// ListTriggerVersions is /synth.api.V2/ListTriggerVersions.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/triggers/{trigger_id}/versions
 	ListTriggerVersions Endpoint = 251
 	// GetTriggerVersion is /synth.api.V2/GetTriggerVersion.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/triggers/{trigger_id}/versions/{version_id}
 	GetTriggerVersion Endpoint = 252
 	// PostTriggerVersions is /synth.api.V2/PostTriggerVersions.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/triggers/{trigger_id}/versions
 	PostTriggerVersions Endpoint = 253
 	// PostTriggerOutputs is /synth.api.V2/PostTriggerOutputs.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/triggers/{trigger_id}/outputs
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/triggers/{trigger_id}/versions/{version_id}/outputs
 	PostTriggerOutputs Endpoint = 254
 	// PostTriggerFeedback is /synth.api.V2/PostTriggerFeedback.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/triggers/{trigger_id}/feedback
 	PostTriggerFeedback Endpoint = 255
 	// ListTemplates is /synth.api.V2/ListTemplates.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/templates
+	//   - GET /v2/templates
 	ListTemplates Endpoint = 256
 	// GetTemplate is /synth.api.V2/GetTemplate.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/templates/{template_id}
 	GetTemplate Endpoint = 257
 	// PostTemplates is /synth.api.V2/PostTemplates.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/templates
 	PostTemplates Endpoint = 258
 	// PatchTemplates is /synth.api.V2/PatchTemplates.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/templates
 	PatchTemplates Endpoint = 259
 	// DeleteTemplates is /synth.api.V2/DeleteTemplates.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/templates
 	DeleteTemplates Endpoint = 260
 	// DeleteTemplate is /synth.api.V2/DeleteTemplate.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/templates/{template_id}
 	DeleteTemplate Endpoint = 261
 	// PostTemplatesSearches is /synth.api.V2/PostTemplatesSearches.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/templates/searches
 	PostTemplatesSearches Endpoint = 262
 	// GetTemplateCount is /synth.api.V2/GetTemplateCount.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/templates/status
 	GetTemplateCount Endpoint = 263
 	// GetTemplateVersion is /synth.api.V2/GetTemplateVersion.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/templates/{template_id}/versions/{version_id}
 	GetTemplateVersion Endpoint = 264
 	// PostTemplateOutputs is /synth.api.V2/PostTemplateOutputs.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/templates/{template_id}/outputs
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/templates/{template_id}/versions/{version_id}/outputs
 	PostTemplateOutputs Endpoint = 265
 	// PostTemplateFeedback is /synth.api.V2/PostTemplateFeedback.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/templates/{template_id}/feedback
 	PostTemplateFeedback Endpoint = 266
 	// ListArtifacts is /synth.api.V2/ListArtifacts.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/artifacts
+	//   - GET /v2/artifacts
 	ListArtifacts Endpoint = 267
 	// GetArtifact is /synth.api.V2/GetArtifact.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/artifacts/{artifact_id}
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/artifacts/{artifact_id}/files/{path=**}
 	GetArtifact Endpoint = 268
 	// PostArtifacts is /synth.api.V2/PostArtifacts.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/artifacts
 	PostArtifacts Endpoint = 269
 	// PatchArtifacts is /synth.api.V2/PatchArtifacts.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/artifacts
 	PatchArtifacts Endpoint = 270
 	// DeleteArtifacts is /synth.api.V2/DeleteArtifacts.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/artifacts
 	DeleteArtifacts Endpoint = 271
 	// DeleteArtifact is /synth.api.V2/DeleteArtifact.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/artifacts/{artifact_id}
 	DeleteArtifact Endpoint = 272
 	// PostArtifactsSearches is /synth.api.V2/PostArtifactsSearches.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/artifacts/searches
 	PostArtifactsSearches Endpoint = 273
 	// GetArtifactCount is /synth.api.V2/GetArtifactCount.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/artifacts/status
 	GetArtifactCount Endpoint = 274
 	// ListArtifactVersions is /synth.api.V2/ListArtifactVersions.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/artifacts/{artifact_id}/versions
 	ListArtifactVersions Endpoint = 275
 	// PostArtifactVersions is /synth.api.V2/PostArtifactVersions.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/artifacts/{artifact_id}/versions
 	PostArtifactVersions Endpoint = 276
 	// DeleteArtifactVersion is /synth.api.V2/DeleteArtifactVersion.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/artifacts/{artifact_id}/versions/{version_id}
 	DeleteArtifactVersion Endpoint = 277
 	// ListInstances is /synth.api.V2/ListInstances.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/instances
 	ListInstances Endpoint = 278
 	// GetInstance is /synth.api.V2/GetInstance.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/instances/{instance_id}
+	//   - GET /v2/instances/{instance_id}
 	GetInstance Endpoint = 279
 	// PostInstances is /synth.api.V2/PostInstances.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/instances
 	PostInstances Endpoint = 280
 	// PatchInstances is /synth.api.V2/PatchInstances.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/instances
 	PatchInstances Endpoint = 281
 	// DeleteInstances is /synth.api.V2/DeleteInstances.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/instances
 	DeleteInstances Endpoint = 282
 	// DeleteInstance is /synth.api.V2/DeleteInstance.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/instances/{instance_id}
 	DeleteInstance Endpoint = 283
 	// PostInstancesSearches is /synth.api.V2/PostInstancesSearches.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/instances/searches
 	PostInstancesSearches Endpoint = 284
 	// PostInstanceFeedback is /synth.api.V2/PostInstanceFeedback.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/instances/{instance_id}/feedback
 	PostInstanceFeedback Endpoint = 285
 	// ListSnapshots is /synth.api.V2/ListSnapshots.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/snapshots
+	//   - GET /v2/snapshots
 	ListSnapshots Endpoint = 286
 	// GetSnapshot is /synth.api.V2/GetSnapshot.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/snapshots/{snapshot_id}
+	//   - GET /v2/snapshots/{snapshot_id}
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/snapshots/{snapshot_id}/files/{path=**}
 	GetSnapshot Endpoint = 287
 	// PostSnapshots is /synth.api.V2/PostSnapshots.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/snapshots
 	PostSnapshots Endpoint = 288
 	// PatchSnapshots is /synth.api.V2/PatchSnapshots.
+	//
+	// HTTP:
+	//   - PATCH /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/snapshots
 	PatchSnapshots Endpoint = 289
 	// DeleteSnapshots is /synth.api.V2/DeleteSnapshots.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/snapshots
 	DeleteSnapshots Endpoint = 290
 	// DeleteSnapshot is /synth.api.V2/DeleteSnapshot.
+	//
+	// HTTP:
+	//   - DELETE /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/snapshots/{snapshot_id}
 	DeleteSnapshot Endpoint = 291
 	// GetSnapshotCount is /synth.api.V2/GetSnapshotCount.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/snapshots/status
 	GetSnapshotCount Endpoint = 292
 	// ListSnapshotVersions is /synth.api.V2/ListSnapshotVersions.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/snapshots/{snapshot_id}/versions
 	ListSnapshotVersions Endpoint = 293
 	// PostSnapshotVersions is /synth.api.V2/PostSnapshotVersions.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/snapshots/{snapshot_id}/versions
 	PostSnapshotVersions Endpoint = 294
 	// PostSnapshotFeedback is /synth.api.V2/PostSnapshotFeedback.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/snapshots/{snapshot_id}/feedback
 	PostSnapshotFeedback Endpoint = 295
 	// ListSchedules is /synth.api.V2/ListSchedules.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/schedules
 	ListSchedules Endpoint = 296
 	// GetSchedule is /synth.api.V2/GetSchedule.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/schedules/{schedule_id}
 	GetSchedule Endpoint = 297
 	// ListScheduleVersions is /synth.api.V2/ListScheduleVersions.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/schedules/{schedule_id}/versions
 	ListScheduleVersions Endpoint = 298
 	// GetScheduleVersion is /synth.api.V2/GetScheduleVersion.
+	//
+	// HTTP:
+	//   - GET /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/schedules/{schedule_id}/versions/{version_id}
 	GetScheduleVersion Endpoint = 299
 	// PostScheduleOutputs is /synth.api.V2/PostScheduleOutputs.
+	//
+	// HTTP:
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/schedules/{schedule_id}/outputs
+	//   - POST /v2/users/{user_app_id.user_id}/apps/{user_app_id.app_id}/schedules/{schedule_id}/versions/{version_id}/outputs
 	PostScheduleOutputs Endpoint = 300
 )
 

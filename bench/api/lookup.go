@@ -99,19 +99,1979 @@ var lookupSlots = [512]Endpoint{
 }
 
 // routeCustom reports whether an HTTP binding of the spec has a custom verb.
-const routeCustom = false
+const routeCustom = true
 
-// routeNodes is the tree of the spec's HTTP bindings; node 0 is the path "/".
-var routeNodes = [1]routeNode{
-	// /
-	{0, 0, 0, 0, 0, 0},
+// routeMaxBranches is the most nodes with an alternative left on a path of the tree.
+const routeMaxBranches = 1
+
+// routeLitRot, routeLitMul and routeLitMid are the parameters of the perfect hash of
+// the literal segments (internal/route.LitHash), in 64 buckets (routeLitDisp)
+// of 256 slots (routeLits).
+const routeLitRot = 30
+
+// routeLitMul multiplies the node in the hash of a literal segment.
+const routeLitMul = 0x9e3779b97f4a7c17
+
+// routeLitMid reports whether the hash of a literal segment reads the bytes between its first and last 8.
+const routeLitMid = false
+
+// routeLitBucketBits is log2 of the number of buckets of the perfect hash.
+const routeLitBucketBits = 6
+
+// routeLitSlotBits is log2 of the number of slots of the perfect hash.
+const routeLitSlotBits = 8
+
+// routeVerbs are the verbs of the bindings besides GET, POST, PUT, PATCH, DELETE,
+// HEAD and OPTIONS, numbered from routeOtherVerbs.
+var routeVerbs = [0]string{}
+
+// routeCustoms are the custom verbs of the bindings, numbered from 1.
+var routeCustoms = [1]string{
+	"train",
 }
 
-// routeLits are the literal children of the nodes, each node's sorted.
-var routeLits = [0]routeLit{}
+// routeNodes is the tree of the spec's HTTP bindings; node 0 is the path "/".
+var routeNodes = [238]routeNode{
+	// /
+	{0, 0, 0, 0, true},
+	// /v2
+	{0, 0, 0, 0, true},
+	// /v2/annotations
+	{14, 0, 0, 0, false},
+	// /v2/artifacts
+	{0, 0, 0, 1, false},
+	// /v2/clusters
+	{0, 0, 1, 1, false},
+	// /v2/collectors
+	{0, 0, 2, 1, false},
+	// /v2/deployments
+	{0, 0, 3, 1, false},
+	// /v2/evaluations
+	{15, 0, 4, 1, false},
+	// /v2/instances
+	{16, 0, 5, 0, false},
+	// /v2/secrets
+	{0, 0, 5, 1, false},
+	// /v2/snapshots
+	{17, 0, 6, 1, false},
+	// /v2/templates
+	{0, 0, 7, 1, false},
+	// /v2/users
+	{18, 0, 8, 0, false},
+	// /v2/webhooks
+	{19, 0, 8, 0, false},
+	// /v2/annotations/{}
+	{0, 0, 8, 1, false},
+	// /v2/evaluations/{}
+	{0, 0, 9, 1, false},
+	// /v2/instances/{}
+	{0, 0, 10, 1, false},
+	// /v2/snapshots/{}
+	{0, 0, 11, 1, false},
+	// /v2/users/{}
+	{0, 0, 12, 0, true},
+	// /v2/webhooks/{}
+	{0, 0, 12, 1, false},
+	// /v2/users/{}/apps
+	{24, 0, 13, 4, true},
+	// /v2/users/{}/keys
+	{26, 0, 17, 4, true},
+	// /v2/users/{}/apps/searches
+	{0, 0, 21, 1, false},
+	// /v2/users/{}/apps/status
+	{0, 0, 22, 1, false},
+	// /v2/users/{}/apps/{}
+	{0, 0, 23, 2, true},
+	// /v2/users/{}/keys/status
+	{0, 0, 25, 1, false},
+	// /v2/users/{}/keys/{}
+	{0, 0, 26, 2, true},
+	// /v2/users/{}/apps/{}/annotations
+	{59, 0, 28, 4, true},
+	// /v2/users/{}/apps/{}/artifacts
+	{62, 0, 32, 4, true},
+	// /v2/users/{}/apps/{}/bookmarks
+	{64, 0, 36, 3, true},
+	// /v2/users/{}/apps/{}/clusters
+	{65, 0, 39, 4, false},
+	// /v2/users/{}/apps/{}/collectors
+	{68, 0, 43, 4, true},
+	// /v2/users/{}/apps/{}/concepts
+	{70, 0, 47, 4, true},
+	// /v2/users/{}/apps/{}/datasets
+	{72, 0, 51, 4, true},
+	// /v2/users/{}/apps/{}/deployments
+	{74, 0, 55, 2, true},
+	// /v2/users/{}/apps/{}/evaluations
+	{76, 0, 57, 2, true},
+	// /v2/users/{}/apps/{}/feedback
+	{0, 0, 59, 1, false},
+	// /v2/users/{}/apps/{}/inputs
+	{79, 0, 60, 3, true},
+	// /v2/users/{}/apps/{}/instances
+	{81, 0, 63, 4, true},
+	// /v2/users/{}/apps/{}/labels
+	{83, 0, 67, 4, true},
+	// /v2/users/{}/apps/{}/metrics
+	{84, 0, 71, 4, false},
+	// /v2/users/{}/apps/{}/models
+	{87, 0, 75, 4, true},
+	// /v2/users/{}/apps/{}/modules
+	{88, 0, 79, 3, false},
+	// /v2/users/{}/apps/{}/nodepools
+	{90, 0, 82, 4, true},
+	// /v2/users/{}/apps/{}/outputs
+	{0, 0, 86, 1, false},
+	// /v2/users/{}/apps/{}/pipelines
+	{91, 0, 87, 2, false},
+	// /v2/users/{}/apps/{}/runners
+	{93, 0, 89, 4, true},
+	// /v2/users/{}/apps/{}/schedules
+	{94, 0, 93, 1, false},
+	// /v2/users/{}/apps/{}/secrets
+	{97, 0, 94, 4, true},
+	// /v2/users/{}/apps/{}/snapshots
+	{99, 0, 98, 4, true},
+	// /v2/users/{}/apps/{}/tasks
+	{102, 0, 102, 2, true},
+	// /v2/users/{}/apps/{}/templates
+	{105, 0, 104, 4, true},
+	// /v2/users/{}/apps/{}/triggers
+	{107, 0, 108, 4, true},
+	// /v2/users/{}/apps/{}/uploads
+	{110, 0, 112, 4, true},
+	// /v2/users/{}/apps/{}/versions
+	{111, 0, 116, 2, false},
+	// /v2/users/{}/apps/{}/webhooks
+	{113, 0, 118, 4, true},
+	// /v2/users/{}/apps/{}/workflows
+	{114, 0, 122, 4, false},
+	// /v2/users/{}/keys/{}/versions
+	{115, 0, 126, 1, false},
+	// /v2/users/{}/apps/{}/annotations/searches
+	{0, 0, 127, 1, false},
+	// /v2/users/{}/apps/{}/annotations/{}
+	{0, 0, 128, 2, true},
+	// /v2/users/{}/apps/{}/artifacts/searches
+	{0, 0, 130, 1, false},
+	// /v2/users/{}/apps/{}/artifacts/status
+	{0, 0, 131, 1, false},
+	// /v2/users/{}/apps/{}/artifacts/{}
+	{0, 0, 132, 2, true},
+	// /v2/users/{}/apps/{}/bookmarks/status
+	{0, 0, 134, 1, false},
+	// /v2/users/{}/apps/{}/bookmarks/{}
+	{0, 0, 135, 2, true},
+	// /v2/users/{}/apps/{}/clusters/{}
+	{0, 0, 137, 2, true},
+	// /v2/users/{}/apps/{}/collectors/searches
+	{0, 0, 139, 1, false},
+	// /v2/users/{}/apps/{}/collectors/status
+	{0, 0, 140, 1, false},
+	// /v2/users/{}/apps/{}/collectors/{}
+	{0, 0, 141, 2, true},
+	// /v2/users/{}/apps/{}/concepts/searches
+	{0, 0, 143, 1, false},
+	// /v2/users/{}/apps/{}/concepts/{}
+	{0, 0, 144, 3, true},
+	// /v2/users/{}/apps/{}/datasets/status
+	{0, 0, 147, 1, false},
+	// /v2/users/{}/apps/{}/datasets/{}
+	{0, 0, 148, 3, true},
+	// /v2/users/{}/apps/{}/deployments/searches
+	{0, 0, 151, 1, false},
+	// /v2/users/{}/apps/{}/deployments/{}
+	{0, 0, 152, 1, true},
+	// /v2/users/{}/apps/{}/evaluations/searches
+	{0, 0, 153, 1, false},
+	// /v2/users/{}/apps/{}/evaluations/{}
+	{0, 0, 154, 1, true},
+	// /v2/users/{}/apps/{}/inputs/searches
+	{0, 0, 155, 1, false},
+	// /v2/users/{}/apps/{}/inputs/status
+	{0, 0, 156, 1, false},
+	// /v2/users/{}/apps/{}/inputs/{}
+	{0, 0, 157, 1, true},
+	// /v2/users/{}/apps/{}/instances/searches
+	{0, 0, 158, 1, false},
+	// /v2/users/{}/apps/{}/instances/{}
+	{0, 0, 159, 2, true},
+	// /v2/users/{}/apps/{}/labels/searches
+	{0, 0, 161, 1, false},
+	// /v2/users/{}/apps/{}/labels/{}
+	{0, 0, 162, 2, true},
+	// /v2/users/{}/apps/{}/metrics/{}
+	{0, 0, 164, 2, true},
+	// /v2/users/{}/apps/{}/models/searches
+	{0, 0, 166, 1, false},
+	// /v2/users/{}/apps/{}/models/status
+	{0, 0, 167, 1, false},
+	// /v2/users/{}/apps/{}/models/{}
+	{0, 0, 168, 3, true},
+	// /v2/users/{}/apps/{}/modules/{}
+	{0, 0, 171, 1, true},
+	// /v2/users/{}/apps/{}/nodepools/status
+	{0, 0, 172, 1, false},
+	// /v2/users/{}/apps/{}/nodepools/{}
+	{0, 0, 173, 3, true},
+	// /v2/users/{}/apps/{}/pipelines/{}
+	{0, 0, 176, 1, true},
+	// /v2/users/{}/apps/{}/runners/searches
+	{0, 0, 177, 1, false},
+	// /v2/users/{}/apps/{}/runners/{}
+	{0, 0, 178, 2, true},
+	// /v2/users/{}/apps/{}/schedules/{}
+	{0, 0, 180, 1, true},
+	// /v2/users/{}/apps/{}/secrets/searches
+	{0, 0, 181, 1, false},
+	// /v2/users/{}/apps/{}/secrets/status
+	{0, 0, 182, 1, false},
+	// /v2/users/{}/apps/{}/secrets/{}
+	{0, 0, 183, 2, true},
+	// /v2/users/{}/apps/{}/snapshots/status
+	{0, 0, 185, 1, false},
+	// /v2/users/{}/apps/{}/snapshots/{}
+	{0, 0, 186, 2, true},
+	// /v2/users/{}/apps/{}/tasks/searches
+	{0, 0, 188, 1, false},
+	// /v2/users/{}/apps/{}/tasks/status
+	{0, 0, 189, 1, false},
+	// /v2/users/{}/apps/{}/tasks/{}
+	{0, 0, 190, 1, true},
+	// /v2/users/{}/apps/{}/templates/searches
+	{0, 0, 191, 1, false},
+	// /v2/users/{}/apps/{}/templates/status
+	{0, 0, 192, 1, false},
+	// /v2/users/{}/apps/{}/templates/{}
+	{0, 0, 193, 2, true},
+	// /v2/users/{}/apps/{}/triggers/status
+	{0, 0, 195, 1, false},
+	// /v2/users/{}/apps/{}/triggers/{}
+	{0, 0, 196, 1, true},
+	// /v2/users/{}/apps/{}/uploads/searches
+	{0, 0, 197, 1, false},
+	// /v2/users/{}/apps/{}/uploads/status
+	{0, 0, 198, 1, false},
+	// /v2/users/{}/apps/{}/uploads/{}
+	{0, 0, 199, 2, true},
+	// /v2/users/{}/apps/{}/versions/{}
+	{0, 0, 201, 1, true},
+	// /v2/users/{}/apps/{}/webhooks/searches
+	{0, 0, 202, 1, false},
+	// /v2/users/{}/apps/{}/webhooks/{}
+	{0, 0, 203, 3, true},
+	// /v2/users/{}/apps/{}/workflows/{}
+	{0, 0, 206, 2, true},
+	// /v2/users/{}/keys/{}/versions/{}
+	{0, 0, 208, 1, true},
+	// /v2/users/{}/apps/{}/annotations/{}/outputs
+	{0, 0, 209, 1, false},
+	// /v2/users/{}/apps/{}/annotations/{}/versions
+	{180, 0, 210, 2, false},
+	// /v2/users/{}/apps/{}/artifacts/{}/files
+	{0, 181, 212, 0, false},
+	// /v2/users/{}/apps/{}/artifacts/{}/versions
+	{182, 0, 212, 2, false},
+	// /v2/users/{}/apps/{}/bookmarks/{}/versions
+	{183, 0, 214, 1, false},
+	// /v2/users/{}/apps/{}/clusters/{}/feedback
+	{0, 0, 215, 1, false},
+	// /v2/users/{}/apps/{}/clusters/{}/versions
+	{184, 0, 216, 1, false},
+	// /v2/users/{}/apps/{}/collectors/{}/feedback
+	{0, 0, 217, 1, false},
+	// /v2/users/{}/apps/{}/collectors/{}/outputs
+	{0, 0, 218, 1, false},
+	// /v2/users/{}/apps/{}/collectors/{}/versions
+	{185, 0, 219, 1, false},
+	// /v2/users/{}/apps/{}/concepts/{}/feedback
+	{0, 0, 220, 1, false},
+	// /v2/users/{}/apps/{}/concepts/{}/outputs
+	{0, 0, 221, 1, false},
+	// /v2/users/{}/apps/{}/concepts/{}/versions
+	{186, 0, 222, 1, false},
+	// /v2/users/{}/apps/{}/datasets/{}/feedback
+	{0, 0, 223, 1, false},
+	// /v2/users/{}/apps/{}/datasets/{}/outputs
+	{0, 0, 224, 1, false},
+	// /v2/users/{}/apps/{}/datasets/{}/versions
+	{187, 0, 225, 2, false},
+	// /v2/users/{}/apps/{}/deployments/{}/feedback
+	{0, 0, 227, 1, false},
+	// /v2/users/{}/apps/{}/deployments/{}/outputs
+	{0, 0, 228, 1, false},
+	// /v2/users/{}/apps/{}/deployments/{}/versions
+	{188, 0, 229, 1, false},
+	// /v2/users/{}/apps/{}/evaluations/{}/versions
+	{189, 0, 230, 2, false},
+	// /v2/users/{}/apps/{}/inputs/{}/feedback
+	{0, 0, 232, 1, false},
+	// /v2/users/{}/apps/{}/inputs/{}/versions
+	{190, 0, 233, 1, false},
+	// /v2/users/{}/apps/{}/instances/{}/feedback
+	{0, 0, 234, 1, false},
+	// /v2/users/{}/apps/{}/labels/{}/versions
+	{191, 0, 235, 2, false},
+	// /v2/users/{}/apps/{}/metrics/{}/feedback
+	{0, 0, 237, 1, false},
+	// /v2/users/{}/apps/{}/metrics/{}/outputs
+	{0, 0, 238, 1, false},
+	// /v2/users/{}/apps/{}/metrics/{}/versions
+	{192, 0, 239, 1, false},
+	// /v2/users/{}/apps/{}/models/{}/feedback
+	{0, 0, 240, 1, false},
+	// /v2/users/{}/apps/{}/models/{}/versions
+	{193, 0, 241, 2, false},
+	// /v2/users/{}/apps/{}/modules/{}/outputs
+	{0, 0, 243, 1, false},
+	// /v2/users/{}/apps/{}/modules/{}/versions
+	{194, 0, 244, 1, false},
+	// /v2/users/{}/apps/{}/nodepools/{}/outputs
+	{0, 0, 245, 1, false},
+	// /v2/users/{}/apps/{}/nodepools/{}/versions
+	{195, 0, 246, 1, false},
+	// /v2/users/{}/apps/{}/pipelines/{}/outputs
+	{0, 0, 247, 1, false},
+	// /v2/users/{}/apps/{}/pipelines/{}/versions
+	{196, 0, 248, 1, false},
+	// /v2/users/{}/apps/{}/runners/{}/feedback
+	{0, 0, 249, 1, false},
+	// /v2/users/{}/apps/{}/runners/{}/versions
+	{197, 0, 250, 1, false},
+	// /v2/users/{}/apps/{}/schedules/{}/outputs
+	{0, 0, 251, 1, false},
+	// /v2/users/{}/apps/{}/schedules/{}/versions
+	{198, 0, 252, 1, false},
+	// /v2/users/{}/apps/{}/secrets/{}/feedback
+	{0, 0, 253, 1, false},
+	// /v2/users/{}/apps/{}/secrets/{}/outputs
+	{0, 0, 254, 1, false},
+	// /v2/users/{}/apps/{}/secrets/{}/versions
+	{199, 0, 255, 1, false},
+	// /v2/users/{}/apps/{}/snapshots/{}/feedback
+	{0, 0, 256, 1, false},
+	// /v2/users/{}/apps/{}/snapshots/{}/files
+	{0, 200, 257, 0, false},
+	// /v2/users/{}/apps/{}/snapshots/{}/versions
+	{0, 0, 257, 2, false},
+	// /v2/users/{}/apps/{}/tasks/{}/feedback
+	{0, 0, 259, 1, false},
+	// /v2/users/{}/apps/{}/tasks/{}/outputs
+	{0, 0, 260, 1, false},
+	// /v2/users/{}/apps/{}/tasks/{}/versions
+	{201, 0, 261, 1, false},
+	// /v2/users/{}/apps/{}/templates/{}/feedback
+	{0, 0, 262, 1, false},
+	// /v2/users/{}/apps/{}/templates/{}/outputs
+	{0, 0, 263, 1, false},
+	// /v2/users/{}/apps/{}/templates/{}/versions
+	{202, 0, 264, 0, false},
+	// /v2/users/{}/apps/{}/triggers/{}/feedback
+	{0, 0, 264, 1, false},
+	// /v2/users/{}/apps/{}/triggers/{}/outputs
+	{0, 0, 265, 1, false},
+	// /v2/users/{}/apps/{}/triggers/{}/versions
+	{203, 0, 266, 2, false},
+	// /v2/users/{}/apps/{}/uploads/{}/files
+	{0, 204, 268, 0, false},
+	// /v2/users/{}/apps/{}/uploads/{}/outputs
+	{0, 0, 268, 1, false},
+	// /v2/users/{}/apps/{}/uploads/{}/versions
+	{205, 0, 269, 1, false},
+	// /v2/users/{}/apps/{}/versions/{}/metrics
+	{0, 0, 270, 1, false},
+	// /v2/users/{}/apps/{}/versions/{}/outputs
+	{0, 0, 271, 1, false},
+	// /v2/users/{}/apps/{}/webhooks/{}/feedback
+	{0, 0, 272, 1, false},
+	// /v2/users/{}/apps/{}/webhooks/{}/versions
+	{206, 0, 273, 2, false},
+	// /v2/users/{}/apps/{}/workflows/{}/feedback
+	{0, 0, 275, 1, false},
+	// /v2/users/{}/apps/{}/workflows/{}/versions
+	{207, 0, 276, 2, false},
+	// /v2/users/{}/keys/{}/versions/{}/metrics
+	{0, 0, 278, 1, false},
+	// /v2/users/{}/apps/{}/annotations/{}/versions/{}
+	{0, 0, 279, 2, true},
+	// /v2/users/{}/apps/{}/artifacts/{}/files/**
+	{0, 0, 281, 1, false},
+	// /v2/users/{}/apps/{}/artifacts/{}/versions/{}
+	{0, 0, 282, 1, false},
+	// /v2/users/{}/apps/{}/bookmarks/{}/versions/{}
+	{0, 0, 283, 0, true},
+	// /v2/users/{}/apps/{}/clusters/{}/versions/{}
+	{0, 0, 283, 2, true},
+	// /v2/users/{}/apps/{}/collectors/{}/versions/{}
+	{0, 0, 285, 0, true},
+	// /v2/users/{}/apps/{}/concepts/{}/versions/{}
+	{0, 0, 285, 2, true},
+	// /v2/users/{}/apps/{}/datasets/{}/versions/{}
+	{0, 0, 287, 0, true},
+	// /v2/users/{}/apps/{}/deployments/{}/versions/{}
+	{0, 0, 287, 1, true},
+	// /v2/users/{}/apps/{}/evaluations/{}/versions/{}
+	{0, 0, 288, 1, false},
+	// /v2/users/{}/apps/{}/inputs/{}/versions/{}
+	{0, 0, 289, 1, false},
+	// /v2/users/{}/apps/{}/labels/{}/versions/{}
+	{0, 0, 290, 0, true},
+	// /v2/users/{}/apps/{}/metrics/{}/versions/{}
+	{0, 0, 290, 2, true},
+	// /v2/users/{}/apps/{}/models/{}/versions/{}
+	{0, 0, 292, 1, false},
+	// /v2/users/{}/apps/{}/modules/{}/versions/{}
+	{0, 0, 293, 0, true},
+	// /v2/users/{}/apps/{}/nodepools/{}/versions/{}
+	{0, 0, 293, 2, true},
+	// /v2/users/{}/apps/{}/pipelines/{}/versions/{}
+	{0, 0, 295, 1, true},
+	// /v2/users/{}/apps/{}/runners/{}/versions/{}
+	{0, 0, 296, 2, true},
+	// /v2/users/{}/apps/{}/schedules/{}/versions/{}
+	{0, 0, 298, 1, true},
+	// /v2/users/{}/apps/{}/secrets/{}/versions/{}
+	{0, 0, 299, 1, true},
+	// /v2/users/{}/apps/{}/snapshots/{}/files/**
+	{0, 0, 300, 1, false},
+	// /v2/users/{}/apps/{}/tasks/{}/versions/{}
+	{0, 0, 301, 1, true},
+	// /v2/users/{}/apps/{}/templates/{}/versions/{}
+	{0, 0, 302, 1, true},
+	// /v2/users/{}/apps/{}/triggers/{}/versions/{}
+	{0, 0, 303, 1, true},
+	// /v2/users/{}/apps/{}/uploads/{}/files/**
+	{0, 0, 304, 1, false},
+	// /v2/users/{}/apps/{}/uploads/{}/versions/{}
+	{0, 0, 305, 2, true},
+	// /v2/users/{}/apps/{}/webhooks/{}/versions/{}
+	{0, 0, 307, 1, false},
+	// /v2/users/{}/apps/{}/workflows/{}/versions/{}
+	{0, 0, 308, 1, true},
+	// /v2/users/{}/apps/{}/annotations/{}/versions/{}/metrics
+	{0, 0, 309, 1, false},
+	// /v2/users/{}/apps/{}/annotations/{}/versions/{}/outputs
+	{0, 0, 310, 1, false},
+	// /v2/users/{}/apps/{}/bookmarks/{}/versions/{}/metrics
+	{0, 0, 311, 1, false},
+	// /v2/users/{}/apps/{}/clusters/{}/versions/{}/metrics
+	{0, 0, 312, 1, false},
+	// /v2/users/{}/apps/{}/collectors/{}/versions/{}/metrics
+	{0, 0, 313, 1, false},
+	// /v2/users/{}/apps/{}/collectors/{}/versions/{}/outputs
+	{0, 0, 314, 1, false},
+	// /v2/users/{}/apps/{}/concepts/{}/versions/{}/metrics
+	{0, 0, 315, 1, false},
+	// /v2/users/{}/apps/{}/concepts/{}/versions/{}/outputs
+	{0, 0, 316, 1, false},
+	// /v2/users/{}/apps/{}/datasets/{}/versions/{}/metrics
+	{0, 0, 317, 1, false},
+	// /v2/users/{}/apps/{}/datasets/{}/versions/{}/outputs
+	{0, 0, 318, 1, false},
+	// /v2/users/{}/apps/{}/deployments/{}/versions/{}/metrics
+	{0, 0, 319, 1, false},
+	// /v2/users/{}/apps/{}/deployments/{}/versions/{}/outputs
+	{0, 0, 320, 1, false},
+	// /v2/users/{}/apps/{}/labels/{}/versions/{}/metrics
+	{0, 0, 321, 1, false},
+	// /v2/users/{}/apps/{}/metrics/{}/versions/{}/outputs
+	{0, 0, 322, 1, false},
+	// /v2/users/{}/apps/{}/modules/{}/versions/{}/metrics
+	{0, 0, 323, 1, false},
+	// /v2/users/{}/apps/{}/modules/{}/versions/{}/outputs
+	{0, 0, 324, 1, false},
+	// /v2/users/{}/apps/{}/nodepools/{}/versions/{}/metrics
+	{0, 0, 325, 1, false},
+	// /v2/users/{}/apps/{}/nodepools/{}/versions/{}/outputs
+	{0, 0, 326, 1, false},
+	// /v2/users/{}/apps/{}/pipelines/{}/versions/{}/metrics
+	{0, 0, 327, 1, false},
+	// /v2/users/{}/apps/{}/pipelines/{}/versions/{}/outputs
+	{0, 0, 328, 1, false},
+	// /v2/users/{}/apps/{}/runners/{}/versions/{}/metrics
+	{0, 0, 329, 1, false},
+	// /v2/users/{}/apps/{}/schedules/{}/versions/{}/outputs
+	{0, 0, 330, 1, false},
+	// /v2/users/{}/apps/{}/secrets/{}/versions/{}/outputs
+	{0, 0, 331, 1, false},
+	// /v2/users/{}/apps/{}/tasks/{}/versions/{}/metrics
+	{0, 0, 332, 1, false},
+	// /v2/users/{}/apps/{}/tasks/{}/versions/{}/outputs
+	{0, 0, 333, 1, false},
+	// /v2/users/{}/apps/{}/templates/{}/versions/{}/outputs
+	{0, 0, 334, 1, false},
+	// /v2/users/{}/apps/{}/triggers/{}/versions/{}/outputs
+	{0, 0, 335, 1, false},
+	// /v2/users/{}/apps/{}/uploads/{}/versions/{}/metrics
+	{0, 0, 336, 1, false},
+	// /v2/users/{}/apps/{}/uploads/{}/versions/{}/outputs
+	{0, 0, 337, 1, false},
+	// /v2/users/{}/apps/{}/workflows/{}/versions/{}/metrics
+	{0, 0, 338, 1, false},
+}
 
-// routeEnds are the bindings that end at each node.
-var routeEnds = [0]routeEnd{}
+// routeLitDisp is the displacement of each bucket of the perfect hash.
+var routeLitDisp = [64]uint32{
+	0, 3, 1, 4, 0, 0, 0, 0, 2, 4, 0, 3, 0, 1, 0, 7,
+	0, 0, 12, 0, 0, 7, 0, 0, 9, 1, 0, 2, 17, 2, 1, 0,
+	0, 0, 9, 5, 8, 2, 0, 18, 0, 4, 2, 2, 0, 5, 0, 0,
+	10, 14, 1, 1, 2, 0, 3, 2, 6, 2, 0, 1, 0, 3, 0, 5,
+}
+
+// routeLits are the slots of the perfect hash: the literal children of the
+// nodes, {first, last, parent, node, n, segment}; {} is empty.
+var routeLits = [256]routeLit{
+	{},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/runners/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 197, 228, 7, "metrics"},
+	// /v2/users/{}/apps/{}/inputs/status
+	{0x737574617473, 0x0, 37, 78, 6, "status"},
+	// /v2/users/{}/apps/{}/clusters
+	{0x7372657473756c63, 0x7372657473756c63, 24, 30, 8, "clusters"},
+	// /v2/users/{}/apps/{}/webhooks/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 113, 176, 8, "versions"},
+	// /v2/evaluations
+	{0x697461756c617665, 0x736e6f697461756c, 1, 7, 11, "evaluations"},
+	// /v2/users/{}/apps/{}/workflows/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 207, 237, 7, "metrics"},
+	// /v2/snapshots
+	{0x746f687370616e73, 0x73746f687370616e, 1, 10, 9, "snapshots"},
+	{},
+	// /v2/users/{}/apps/{}/evaluations
+	{0x697461756c617665, 0x736e6f697461756c, 24, 35, 11, "evaluations"},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/modules/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 88, 146, 8, "versions"},
+	{},
+	// /v2/users/{}/apps/{}/instances/searches
+	{0x7365686372616573, 0x7365686372616573, 38, 80, 8, "searches"},
+	// /v2/users/{}/apps/{}/secrets
+	{0x73746572636573, 0x0, 24, 48, 7, "secrets"},
+	// /v2/users/{}/apps/{}/annotations/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 180, 209, 7, "outputs"},
+	// /v2/users/{}/apps/{}/triggers/status
+	{0x737574617473, 0x0, 52, 106, 6, "status"},
+	// /v2/users/{}/apps/{}/artifacts/{}/files
+	{0x73656c6966, 0x0, 62, 118, 5, "files"},
+	// /v2/users/{}/apps/{}/webhooks/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 113, 175, 8, "feedback"},
+	// /v2/users/{}/apps/{}/collectors/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 68, 123, 8, "feedback"},
+	// /v2/users/{}/apps/{}/collectors/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 185, 213, 7, "outputs"},
+	// /v2/users/{}/apps/{}/tasks/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 102, 161, 8, "feedback"},
+	// /v2/users/{}/apps/{}/templates/status
+	{0x737574617473, 0x0, 51, 104, 6, "status"},
+	// /v2/users/{}/apps/{}/artifacts/searches
+	{0x7365686372616573, 0x7365686372616573, 28, 60, 8, "searches"},
+	// /v2/users/{}/apps/{}/schedules/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 198, 229, 7, "outputs"},
+	// /v2/users/{}/apps/{}/metrics/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 192, 221, 7, "outputs"},
+	// /v2/users/{}/apps/{}/collectors/{}/outputs
+	{0x7374757074756f, 0x0, 68, 124, 7, "outputs"},
+	// /v2/users/{}/apps/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 111, 174, 7, "outputs"},
+	// /v2/users/{}/apps/{}/secrets/status
+	{0x737574617473, 0x0, 48, 96, 6, "status"},
+	{},
+	// /v2/users/{}/apps/{}/tasks/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 102, 163, 8, "versions"},
+	// /v2/users/{}/apps/{}/concepts/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 70, 128, 8, "versions"},
+	// /v2/users/{}/apps/{}/pipelines/{}/outputs
+	{0x7374757074756f, 0x0, 91, 149, 7, "outputs"},
+	// /v2/secrets
+	{0x73746572636573, 0x0, 1, 9, 7, "secrets"},
+	// /v2/users/{}/apps/{}/concepts/{}/outputs
+	{0x7374757074756f, 0x0, 70, 127, 7, "outputs"},
+	// /v2/users/{}/apps/{}/snapshots/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 99, 158, 8, "feedback"},
+	{},
+	// /v2/users/{}/apps/{}/secrets/{}/outputs
+	{0x7374757074756f, 0x0, 97, 156, 7, "outputs"},
+	// /v2/users/{}/apps/{}/clusters/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 65, 122, 8, "versions"},
+	// /v2/users/{}/apps/{}/templates/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 202, 233, 7, "outputs"},
+	// /v2/users/{}/apps/{}/uploads/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 110, 172, 8, "versions"},
+	// /v2/users/{}/apps/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 24, 54, 8, "versions"},
+	// /v2/users/{}/apps/{}/models/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 87, 143, 8, "feedback"},
+	// /v2/webhooks
+	{0x736b6f6f68626577, 0x736b6f6f68626577, 1, 13, 8, "webhooks"},
+	// /v2/users/{}/apps/{}/workflows
+	{0x776f6c666b726f77, 0x73776f6c666b726f, 24, 56, 9, "workflows"},
+	// /v2/users/{}/apps/{}/models/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 87, 144, 8, "versions"},
+	// /v2/users/{}/apps/{}/deployments
+	{0x656d796f6c706564, 0x73746e656d796f6c, 24, 34, 11, "deployments"},
+	// /v2/users/{}/apps/{}/artifacts/status
+	{0x737574617473, 0x0, 28, 61, 6, "status"},
+	// /v2/users/{}/apps/{}/nodepools
+	{0x6c6f6f7065646f6e, 0x736c6f6f7065646f, 24, 43, 9, "nodepools"},
+	// /v2/users/{}/apps/{}/labels/searches
+	{0x7365686372616573, 0x7365686372616573, 39, 82, 8, "searches"},
+	// /v2/users/{}/apps/{}/runners
+	{0x7372656e6e7572, 0x0, 24, 46, 7, "runners"},
+	// /v2/users/{}/apps/{}/snapshots/status
+	{0x737574617473, 0x0, 49, 98, 6, "status"},
+	// /v2/users/{}/apps/{}/outputs
+	{0x7374757074756f, 0x0, 24, 44, 7, "outputs"},
+	// /v2/users/{}/apps/{}/collectors/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 185, 212, 7, "metrics"},
+	{},
+	// /v2/users/{}/apps/{}/templates
+	{0x6574616c706d6574, 0x736574616c706d65, 24, 51, 9, "templates"},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/bookmarks/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 183, 210, 7, "metrics"},
+	// /v2/users/{}/apps/{}/pipelines
+	{0x656e696c65706970, 0x73656e696c657069, 24, 45, 9, "pipelines"},
+	// /v2/users/{}/apps/{}/concepts/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 70, 126, 8, "feedback"},
+	// /v2/users/{}/apps/{}/secrets/searches
+	{0x7365686372616573, 0x7365686372616573, 48, 95, 8, "searches"},
+	// /v2/users/{}/apps/{}/uploads/status
+	{0x737574617473, 0x0, 53, 109, 6, "status"},
+	// /v2/users/{}/apps/{}/pipelines/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 196, 226, 7, "metrics"},
+	// /v2/users/{}/apps/{}/uploads/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 205, 236, 7, "outputs"},
+	// /v2/users/{}/apps/{}/webhooks/searches
+	{0x7365686372616573, 0x7365686372616573, 55, 112, 8, "searches"},
+	// /v2/users/{}/apps/{}/templates/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 105, 166, 8, "versions"},
+	// /v2/users/{}/apps/{}/triggers/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 203, 234, 7, "outputs"},
+	// /v2/users/{}/apps/{}/tasks/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 201, 232, 7, "outputs"},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/deployments/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 74, 134, 8, "versions"},
+	{},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/metrics
+	{0x7363697274656d, 0x0, 24, 40, 7, "metrics"},
+	// /v2/users/{}/apps/{}/datasets/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 187, 216, 7, "metrics"},
+	// /v2/users/{}/apps/{}/uploads
+	{0x7364616f6c7075, 0x0, 24, 53, 7, "uploads"},
+	{},
+	// /v2/users/{}/apps/{}/modules/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 194, 223, 7, "outputs"},
+	// /v2/users/{}/apps/{}/clusters/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 184, 211, 7, "metrics"},
+	// /v2/deployments
+	{0x656d796f6c706564, 0x73746e656d796f6c, 1, 6, 11, "deployments"},
+	// /v2/users/{}/apps/{}/datasets/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 187, 217, 7, "outputs"},
+	// /v2/users/{}/apps/{}/triggers/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 107, 167, 8, "feedback"},
+	// /v2/users/{}/apps/{}/datasets/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 72, 129, 8, "feedback"},
+	// /v2/users/{}/apps/{}/deployments/searches
+	{0x7365686372616573, 0x7365686372616573, 34, 73, 8, "searches"},
+	{},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/nodepools/{}/outputs
+	{0x7374757074756f, 0x0, 90, 147, 7, "outputs"},
+	// /v2/users/{}/apps/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 111, 173, 7, "metrics"},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/nodepools/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 195, 225, 7, "outputs"},
+	{},
+	// /v2/users/{}/apps/{}/workflows/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 114, 177, 8, "feedback"},
+	// /v2/annotations
+	{0x697461746f6e6e61, 0x736e6f697461746f, 1, 2, 11, "annotations"},
+	// /v2/users/{}/apps/{}/templates/{}/outputs
+	{0x7374757074756f, 0x0, 105, 165, 7, "outputs"},
+	// /v2/users/{}/apps/{}/bookmarks/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 64, 120, 8, "versions"},
+	// /v2/users/{}/apps/{}/labels/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 83, 139, 8, "versions"},
+	// /v2/users/{}/apps/{}/deployments/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 188, 218, 7, "metrics"},
+	// /v2/users/{}/apps/{}/labels/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 191, 220, 7, "metrics"},
+	// /v2/users/{}/apps/{}/inputs/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 79, 137, 8, "versions"},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/schedules
+	{0x656c756465686373, 0x73656c7564656863, 24, 47, 9, "schedules"},
+	{},
+	{},
+	{},
+	{},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/tasks/status
+	{0x737574617473, 0x0, 50, 101, 6, "status"},
+	// /v2/users/{}/apps/{}/artifacts
+	{0x7463616669747261, 0x7374636166697472, 24, 28, 9, "artifacts"},
+	// /v2/users/{}/apps/{}/instances
+	{0x65636e6174736e69, 0x7365636e6174736e, 24, 38, 9, "instances"},
+	{},
+	// /v2/users/{}/apps/{}/secrets/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 199, 230, 7, "outputs"},
+	{},
+	// /v2/users/{}/apps/{}/concepts/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 186, 215, 7, "outputs"},
+	// /v2/users/{}/apps/{}/pipelines/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 91, 150, 8, "versions"},
+	{},
+	// /v2
+	{0x3276, 0x0, 0, 1, 2, "v2"},
+	{},
+	{},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/collectors/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 68, 125, 8, "versions"},
+	// /v2/users/{}/apps/{}/snapshots/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 99, 160, 8, "versions"},
+	// /v2/users/{}/apps/{}/instances/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 81, 138, 8, "feedback"},
+	// /v2/users/{}/apps/{}/artifacts/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 62, 119, 8, "versions"},
+	// /v2/users/{}/apps/{}/concepts
+	{0x73747065636e6f63, 0x73747065636e6f63, 24, 32, 8, "concepts"},
+	{},
+	// /v2/users/{}/apps/{}/deployments/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 188, 219, 7, "outputs"},
+	{},
+	// /v2/users/{}/apps/{}/clusters/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 65, 121, 8, "feedback"},
+	// /v2/users/{}/apps/{}/runners/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 93, 151, 8, "feedback"},
+	{},
+	{},
+	// /v2/artifacts
+	{0x7463616669747261, 0x7374636166697472, 1, 3, 9, "artifacts"},
+	// /v2/users
+	{0x7372657375, 0x0, 1, 12, 5, "users"},
+	// /v2/users/{}/apps/{}/uploads/searches
+	{0x7365686372616573, 0x7365686372616573, 53, 108, 8, "searches"},
+	// /v2/users/{}/apps/{}/schedules/{}/outputs
+	{0x7374757074756f, 0x0, 94, 153, 7, "outputs"},
+	// /v2/users/{}/apps/{}/pipelines/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 196, 227, 7, "outputs"},
+	// /v2/users/{}/apps/{}/evaluations/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 76, 135, 8, "versions"},
+	{},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/models
+	{0x736c65646f6d, 0x0, 24, 41, 6, "models"},
+	// /v2/users/{}/apps/{}/schedules/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 94, 154, 8, "versions"},
+	// /v2/users/{}/apps/{}/bookmarks/status
+	{0x737574617473, 0x0, 29, 63, 6, "status"},
+	// /v2/users/{}/apps/{}/tasks/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 201, 231, 7, "metrics"},
+	// /v2/users/{}/apps/{}/triggers/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 107, 169, 8, "versions"},
+	// /v2/templates
+	{0x6574616c706d6574, 0x736574616c706d65, 1, 11, 9, "templates"},
+	// /v2/users/{}/apps/{}/metrics/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 84, 142, 8, "versions"},
+	{},
+	// /v2/users/{}/apps/{}/nodepools/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 195, 224, 7, "metrics"},
+	// /v2/users/{}/apps/searches
+	{0x7365686372616573, 0x7365686372616573, 20, 22, 8, "searches"},
+	// /v2/users/{}/apps/{}/uploads/{}/files
+	{0x73656c6966, 0x0, 110, 170, 5, "files"},
+	{},
+	// /v2/instances
+	{0x65636e6174736e69, 0x7365636e6174736e, 1, 8, 9, "instances"},
+	{},
+	{},
+	{},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/runners/searches
+	{0x7365686372616573, 0x7365686372616573, 46, 92, 8, "searches"},
+	// /v2/users/{}/apps/{}/modules
+	{0x73656c75646f6d, 0x0, 24, 42, 7, "modules"},
+	// /v2/users/{}/apps/{}/concepts/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 186, 214, 7, "metrics"},
+	{},
+	// /v2/users/{}/apps/status
+	{0x737574617473, 0x0, 20, 23, 6, "status"},
+	// /v2/users/{}/apps/{}/metrics/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 84, 140, 8, "feedback"},
+	// /v2/users/{}/apps/{}/templates/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 105, 164, 8, "feedback"},
+	// /v2/users/{}/apps/{}/secrets/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 97, 157, 8, "versions"},
+	// /v2/users/{}/apps/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 24, 36, 8, "feedback"},
+	{},
+	// /v2/users/{}/apps/{}/annotations/{}/outputs
+	{0x7374757074756f, 0x0, 59, 116, 7, "outputs"},
+	// /v2/users/{}/apps/{}/modules/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 194, 222, 7, "metrics"},
+	// /v2/users/{}/apps/{}/bookmarks
+	{0x6b72616d6b6f6f62, 0x736b72616d6b6f6f, 24, 29, 9, "bookmarks"},
+	// /v2/clusters
+	{0x7372657473756c63, 0x7372657473756c63, 1, 4, 8, "clusters"},
+	// /v2/users/{}/keys
+	{0x7379656b, 0x0, 18, 21, 4, "keys"},
+	{},
+	// /v2/users/{}/apps/{}/evaluations/searches
+	{0x7365686372616573, 0x7365686372616573, 35, 75, 8, "searches"},
+	// /v2/users/{}/keys/status
+	{0x737574617473, 0x0, 21, 25, 6, "status"},
+	// /v2/users/{}/apps/{}/inputs/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 79, 136, 8, "feedback"},
+	// /v2/users/{}/apps/{}/tasks/searches
+	{0x7365686372616573, 0x7365686372616573, 50, 100, 8, "searches"},
+	{},
+	{},
+	// /v2/users/{}/apps
+	{0x73707061, 0x0, 18, 20, 4, "apps"},
+	// /v2/collectors
+	{0x6f7463656c6c6f63, 0x73726f7463656c6c, 1, 5, 10, "collectors"},
+	{},
+	{},
+	// /v2/users/{}/keys/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 26, 57, 8, "versions"},
+	{},
+	// /v2/users/{}/apps/{}/annotations
+	{0x697461746f6e6e61, 0x736e6f697461746f, 24, 27, 11, "annotations"},
+	// /v2/users/{}/apps/{}/annotations/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 59, 117, 8, "versions"},
+	{},
+	// /v2/users/{}/apps/{}/nodepools/status
+	{0x737574617473, 0x0, 43, 89, 6, "status"},
+	// /v2/users/{}/apps/{}/annotations/searches
+	{0x7365686372616573, 0x7365686372616573, 27, 58, 8, "searches"},
+	// /v2/users/{}/apps/{}/datasets/status
+	{0x737574617473, 0x0, 33, 71, 6, "status"},
+	// /v2/users/{}/apps/{}/webhooks
+	{0x736b6f6f68626577, 0x736b6f6f68626577, 24, 55, 8, "webhooks"},
+	// /v2/users/{}/apps/{}/datasets/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 72, 131, 8, "versions"},
+	// /v2/users/{}/apps/{}/workflows/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 114, 178, 8, "versions"},
+	// /v2/users/{}/apps/{}/uploads/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 205, 235, 7, "metrics"},
+	{},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/secrets/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 97, 155, 8, "feedback"},
+	// /v2/users/{}/apps/{}/snapshots
+	{0x746f687370616e73, 0x73746f687370616e, 24, 49, 9, "snapshots"},
+	// /v2/users/{}/apps/{}/tasks
+	{0x736b736174, 0x0, 24, 50, 5, "tasks"},
+	{},
+	// /v2/users/{}/apps/{}/deployments/{}/outputs
+	{0x7374757074756f, 0x0, 74, 133, 7, "outputs"},
+	// /v2/users/{}/apps/{}/uploads/{}/outputs
+	{0x7374757074756f, 0x0, 110, 171, 7, "outputs"},
+	{},
+	// /v2/users/{}/apps/{}/collectors
+	{0x6f7463656c6c6f63, 0x73726f7463656c6c, 24, 31, 10, "collectors"},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/collectors/status
+	{0x737574617473, 0x0, 31, 67, 6, "status"},
+	// /v2/users/{}/apps/{}/deployments/{}/feedback
+	{0x6b63616264656566, 0x6b63616264656566, 74, 132, 8, "feedback"},
+	{},
+	// /v2/users/{}/apps/{}/inputs/searches
+	{0x7365686372616573, 0x7365686372616573, 37, 77, 8, "searches"},
+	{},
+	// /v2/users/{}/apps/{}/templates/searches
+	{0x7365686372616573, 0x7365686372616573, 51, 103, 8, "searches"},
+	{},
+	// /v2/users/{}/apps/{}/triggers
+	{0x7372656767697274, 0x7372656767697274, 24, 52, 8, "triggers"},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/collectors/searches
+	{0x7365686372616573, 0x7365686372616573, 31, 66, 8, "searches"},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/labels
+	{0x736c6562616c, 0x0, 24, 39, 6, "labels"},
+	// /v2/users/{}/apps/{}/metrics/{}/outputs
+	{0x7374757074756f, 0x0, 84, 141, 7, "outputs"},
+	{},
+	// /v2/users/{}/apps/{}/nodepools/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 90, 148, 8, "versions"},
+	{},
+	// /v2/users/{}/apps/{}/datasets
+	{0x7374657361746164, 0x7374657361746164, 24, 33, 8, "datasets"},
+	// /v2/users/{}/apps/{}/models/status
+	{0x737574617473, 0x0, 41, 86, 6, "status"},
+	{},
+	// /v2/users/{}/apps/{}/triggers/{}/outputs
+	{0x7374757074756f, 0x0, 107, 168, 7, "outputs"},
+	{},
+	// /v2/users/{}/apps/{}/models/searches
+	{0x7365686372616573, 0x7365686372616573, 41, 85, 8, "searches"},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/snapshots/{}/files
+	{0x73656c6966, 0x0, 99, 159, 5, "files"},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/inputs
+	{0x737475706e69, 0x0, 24, 37, 6, "inputs"},
+	// /v2/users/{}/apps/{}/datasets/{}/outputs
+	{0x7374757074756f, 0x0, 72, 130, 7, "outputs"},
+	// /v2/users/{}/apps/{}/runners/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 93, 152, 8, "versions"},
+	// /v2/users/{}/apps/{}/concepts/searches
+	{0x7365686372616573, 0x7365686372616573, 32, 69, 8, "searches"},
+	// /v2/users/{}/keys/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 115, 179, 7, "metrics"},
+	// /v2/users/{}/apps/{}/tasks/{}/outputs
+	{0x7374757074756f, 0x0, 102, 162, 7, "outputs"},
+	// /v2/users/{}/apps/{}/modules/{}/outputs
+	{0x7374757074756f, 0x0, 88, 145, 7, "outputs"},
+	// /v2/users/{}/apps/{}/annotations/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 180, 208, 7, "metrics"},
+}
+
+// routeEnds are the bindings that end at each node: {verb, custom verb, endpoints}.
+var routeEnds = [339]routeEnd{
+	// GET /v2/artifacts
+	{routeGET, 0, 1, 0},
+	// GET /v2/clusters
+	{routeGET, 0, 1, 1},
+	// GET /v2/collectors
+	{routeGET, 0, 1, 2},
+	// GET /v2/deployments
+	{routeGET, 0, 1, 3},
+	// GET /v2/evaluations
+	{routeGET, 0, 1, 4},
+	// GET /v2/secrets
+	{routeGET, 0, 1, 5},
+	// GET /v2/snapshots
+	{routeGET, 0, 1, 6},
+	// GET /v2/templates
+	{routeGET, 0, 1, 7},
+	// GET /v2/annotations/{}
+	{routeGET, 0, 1, 8},
+	// GET /v2/evaluations/{}
+	{routeGET, 0, 1, 9},
+	// GET /v2/instances/{}
+	{routeGET, 0, 1, 10},
+	// GET /v2/snapshots/{}
+	{routeGET, 0, 1, 11},
+	// GET /v2/webhooks/{}
+	{routeGET, 0, 1, 12},
+	// DELETE /v2/users/{}/apps
+	{routeDELETE, 0, 1, 13},
+	// GET /v2/users/{}/apps
+	{routeGET, 0, 1, 14},
+	// PATCH /v2/users/{}/apps
+	{routePATCH, 0, 1, 15},
+	// POST /v2/users/{}/apps
+	{routePOST, 0, 1, 16},
+	// DELETE /v2/users/{}/keys
+	{routeDELETE, 0, 1, 17},
+	// GET /v2/users/{}/keys
+	{routeGET, 0, 1, 18},
+	// PATCH /v2/users/{}/keys
+	{routePATCH, 0, 1, 19},
+	// POST /v2/users/{}/keys
+	{routePOST, 0, 1, 20},
+	// POST /v2/users/{}/apps/searches
+	{routePOST, 0, 1, 21},
+	// GET /v2/users/{}/apps/status
+	{routeGET, 0, 1, 22},
+	// GET /v2/users/{}/apps/{}
+	{routeGET, 0, 1, 23},
+	// POST /v2/users/{}/apps/{}:train
+	{routePOST, 1, 1, 24},
+	// GET /v2/users/{}/keys/status
+	{routeGET, 0, 1, 25},
+	// DELETE /v2/users/{}/keys/{}
+	{routeDELETE, 0, 1, 26},
+	// GET /v2/users/{}/keys/{}
+	{routeGET, 0, 1, 27},
+	// DELETE /v2/users/{}/apps/{}/annotations
+	{routeDELETE, 0, 1, 28},
+	// GET /v2/users/{}/apps/{}/annotations
+	{routeGET, 0, 1, 29},
+	// PATCH /v2/users/{}/apps/{}/annotations
+	{routePATCH, 0, 1, 30},
+	// POST /v2/users/{}/apps/{}/annotations
+	{routePOST, 0, 1, 31},
+	// DELETE /v2/users/{}/apps/{}/artifacts
+	{routeDELETE, 0, 1, 32},
+	// GET /v2/users/{}/apps/{}/artifacts
+	{routeGET, 0, 1, 33},
+	// PATCH /v2/users/{}/apps/{}/artifacts
+	{routePATCH, 0, 1, 34},
+	// POST /v2/users/{}/apps/{}/artifacts
+	{routePOST, 0, 1, 35},
+	// GET /v2/users/{}/apps/{}/bookmarks
+	{routeGET, 0, 1, 36},
+	// PATCH /v2/users/{}/apps/{}/bookmarks
+	{routePATCH, 0, 1, 37},
+	// POST /v2/users/{}/apps/{}/bookmarks
+	{routePOST, 0, 1, 38},
+	// DELETE /v2/users/{}/apps/{}/clusters
+	{routeDELETE, 0, 1, 39},
+	// GET /v2/users/{}/apps/{}/clusters
+	{routeGET, 0, 1, 40},
+	// PATCH /v2/users/{}/apps/{}/clusters
+	{routePATCH, 0, 1, 41},
+	// POST /v2/users/{}/apps/{}/clusters
+	{routePOST, 0, 1, 42},
+	// DELETE /v2/users/{}/apps/{}/collectors
+	{routeDELETE, 0, 1, 43},
+	// GET /v2/users/{}/apps/{}/collectors
+	{routeGET, 0, 1, 44},
+	// PATCH /v2/users/{}/apps/{}/collectors
+	{routePATCH, 0, 1, 45},
+	// POST /v2/users/{}/apps/{}/collectors
+	{routePOST, 0, 1, 46},
+	// DELETE /v2/users/{}/apps/{}/concepts
+	{routeDELETE, 0, 1, 47},
+	// GET /v2/users/{}/apps/{}/concepts
+	{routeGET, 0, 1, 48},
+	// PATCH /v2/users/{}/apps/{}/concepts
+	{routePATCH, 0, 1, 49},
+	// POST /v2/users/{}/apps/{}/concepts
+	{routePOST, 0, 1, 50},
+	// DELETE /v2/users/{}/apps/{}/datasets
+	{routeDELETE, 0, 1, 51},
+	// GET /v2/users/{}/apps/{}/datasets
+	{routeGET, 0, 1, 52},
+	// PATCH /v2/users/{}/apps/{}/datasets
+	{routePATCH, 0, 1, 53},
+	// POST /v2/users/{}/apps/{}/datasets
+	{routePOST, 0, 1, 54},
+	// GET /v2/users/{}/apps/{}/deployments
+	{routeGET, 0, 1, 55},
+	// POST /v2/users/{}/apps/{}/deployments
+	{routePOST, 0, 1, 56},
+	// GET /v2/users/{}/apps/{}/evaluations
+	{routeGET, 0, 1, 57},
+	// POST /v2/users/{}/apps/{}/evaluations
+	{routePOST, 0, 1, 58},
+	// POST /v2/users/{}/apps/{}/feedback
+	{routePOST, 0, 1, 59},
+	// GET /v2/users/{}/apps/{}/inputs
+	{routeGET, 0, 1, 60},
+	// PATCH /v2/users/{}/apps/{}/inputs
+	{routePATCH, 0, 1, 61},
+	// POST /v2/users/{}/apps/{}/inputs
+	{routePOST, 0, 1, 62},
+	// DELETE /v2/users/{}/apps/{}/instances
+	{routeDELETE, 0, 1, 63},
+	// GET /v2/users/{}/apps/{}/instances
+	{routeGET, 0, 1, 64},
+	// PATCH /v2/users/{}/apps/{}/instances
+	{routePATCH, 0, 1, 65},
+	// POST /v2/users/{}/apps/{}/instances
+	{routePOST, 0, 1, 66},
+	// DELETE /v2/users/{}/apps/{}/labels
+	{routeDELETE, 0, 1, 67},
+	// GET /v2/users/{}/apps/{}/labels
+	{routeGET, 0, 1, 68},
+	// PATCH /v2/users/{}/apps/{}/labels
+	{routePATCH, 0, 1, 69},
+	// POST /v2/users/{}/apps/{}/labels
+	{routePOST, 0, 1, 70},
+	// DELETE /v2/users/{}/apps/{}/metrics
+	{routeDELETE, 0, 1, 71},
+	// GET /v2/users/{}/apps/{}/metrics
+	{routeGET, 0, 1, 72},
+	// PATCH /v2/users/{}/apps/{}/metrics
+	{routePATCH, 0, 1, 73},
+	// POST /v2/users/{}/apps/{}/metrics
+	{routePOST, 0, 1, 74},
+	// DELETE /v2/users/{}/apps/{}/models
+	{routeDELETE, 0, 1, 75},
+	// GET /v2/users/{}/apps/{}/models
+	{routeGET, 0, 1, 76},
+	// PATCH /v2/users/{}/apps/{}/models
+	{routePATCH, 0, 1, 77},
+	// POST /v2/users/{}/apps/{}/models
+	{routePOST, 0, 1, 78},
+	// GET /v2/users/{}/apps/{}/modules
+	{routeGET, 0, 1, 79},
+	// PATCH /v2/users/{}/apps/{}/modules
+	{routePATCH, 0, 1, 80},
+	// POST /v2/users/{}/apps/{}/modules
+	{routePOST, 0, 1, 81},
+	// DELETE /v2/users/{}/apps/{}/nodepools
+	{routeDELETE, 0, 1, 82},
+	// GET /v2/users/{}/apps/{}/nodepools
+	{routeGET, 0, 1, 83},
+	// PATCH /v2/users/{}/apps/{}/nodepools
+	{routePATCH, 0, 1, 84},
+	// POST /v2/users/{}/apps/{}/nodepools
+	{routePOST, 0, 1, 85},
+	// POST /v2/users/{}/apps/{}/outputs
+	{routePOST, 0, 1, 86},
+	// GET /v2/users/{}/apps/{}/pipelines
+	{routeGET, 0, 1, 87},
+	// POST /v2/users/{}/apps/{}/pipelines
+	{routePOST, 0, 1, 88},
+	// DELETE /v2/users/{}/apps/{}/runners
+	{routeDELETE, 0, 1, 89},
+	// GET /v2/users/{}/apps/{}/runners
+	{routeGET, 0, 1, 90},
+	// PATCH /v2/users/{}/apps/{}/runners
+	{routePATCH, 0, 1, 91},
+	// POST /v2/users/{}/apps/{}/runners
+	{routePOST, 0, 1, 92},
+	// GET /v2/users/{}/apps/{}/schedules
+	{routeGET, 0, 1, 93},
+	// DELETE /v2/users/{}/apps/{}/secrets
+	{routeDELETE, 0, 1, 94},
+	// GET /v2/users/{}/apps/{}/secrets
+	{routeGET, 0, 1, 95},
+	// PATCH /v2/users/{}/apps/{}/secrets
+	{routePATCH, 0, 1, 96},
+	// POST /v2/users/{}/apps/{}/secrets
+	{routePOST, 0, 1, 97},
+	// DELETE /v2/users/{}/apps/{}/snapshots
+	{routeDELETE, 0, 1, 98},
+	// GET /v2/users/{}/apps/{}/snapshots
+	{routeGET, 0, 1, 99},
+	// PATCH /v2/users/{}/apps/{}/snapshots
+	{routePATCH, 0, 1, 100},
+	// POST /v2/users/{}/apps/{}/snapshots
+	{routePOST, 0, 1, 101},
+	// GET /v2/users/{}/apps/{}/tasks
+	{routeGET, 0, 1, 102},
+	// POST /v2/users/{}/apps/{}/tasks
+	{routePOST, 0, 1, 103},
+	// DELETE /v2/users/{}/apps/{}/templates
+	{routeDELETE, 0, 1, 104},
+	// GET /v2/users/{}/apps/{}/templates
+	{routeGET, 0, 1, 105},
+	// PATCH /v2/users/{}/apps/{}/templates
+	{routePATCH, 0, 1, 106},
+	// POST /v2/users/{}/apps/{}/templates
+	{routePOST, 0, 1, 107},
+	// DELETE /v2/users/{}/apps/{}/triggers
+	{routeDELETE, 0, 1, 108},
+	// GET /v2/users/{}/apps/{}/triggers
+	{routeGET, 0, 1, 109},
+	// PATCH /v2/users/{}/apps/{}/triggers
+	{routePATCH, 0, 1, 110},
+	// POST /v2/users/{}/apps/{}/triggers
+	{routePOST, 0, 1, 111},
+	// DELETE /v2/users/{}/apps/{}/uploads
+	{routeDELETE, 0, 1, 112},
+	// GET /v2/users/{}/apps/{}/uploads
+	{routeGET, 0, 1, 113},
+	// PATCH /v2/users/{}/apps/{}/uploads
+	{routePATCH, 0, 1, 114},
+	// POST /v2/users/{}/apps/{}/uploads
+	{routePOST, 0, 1, 115},
+	// GET /v2/users/{}/apps/{}/versions
+	{routeGET, 0, 1, 116},
+	// POST /v2/users/{}/apps/{}/versions
+	{routePOST, 0, 1, 117},
+	// DELETE /v2/users/{}/apps/{}/webhooks
+	{routeDELETE, 0, 1, 118},
+	// GET /v2/users/{}/apps/{}/webhooks
+	{routeGET, 0, 1, 119},
+	// PATCH /v2/users/{}/apps/{}/webhooks
+	{routePATCH, 0, 1, 120},
+	// POST /v2/users/{}/apps/{}/webhooks
+	{routePOST, 0, 1, 121},
+	// DELETE /v2/users/{}/apps/{}/workflows
+	{routeDELETE, 0, 1, 122},
+	// GET /v2/users/{}/apps/{}/workflows
+	{routeGET, 0, 1, 123},
+	// PATCH /v2/users/{}/apps/{}/workflows
+	{routePATCH, 0, 1, 124},
+	// POST /v2/users/{}/apps/{}/workflows
+	{routePOST, 0, 1, 125},
+	// POST /v2/users/{}/keys/{}/versions
+	{routePOST, 0, 1, 126},
+	// POST /v2/users/{}/apps/{}/annotations/searches
+	{routePOST, 0, 1, 127},
+	// DELETE /v2/users/{}/apps/{}/annotations/{}
+	{routeDELETE, 0, 1, 128},
+	// GET /v2/users/{}/apps/{}/annotations/{}
+	{routeGET, 0, 1, 129},
+	// POST /v2/users/{}/apps/{}/artifacts/searches
+	{routePOST, 0, 1, 130},
+	// GET /v2/users/{}/apps/{}/artifacts/status
+	{routeGET, 0, 1, 131},
+	// DELETE /v2/users/{}/apps/{}/artifacts/{}
+	{routeDELETE, 0, 1, 132},
+	// GET /v2/users/{}/apps/{}/artifacts/{}
+	{routeGET, 0, 1, 133},
+	// GET /v2/users/{}/apps/{}/bookmarks/status
+	{routeGET, 0, 1, 134},
+	// GET /v2/users/{}/apps/{}/bookmarks/{}
+	{routeGET, 0, 1, 135},
+	// POST /v2/users/{}/apps/{}/bookmarks/{}:train
+	{routePOST, 1, 1, 136},
+	// DELETE /v2/users/{}/apps/{}/clusters/{}
+	{routeDELETE, 0, 1, 137},
+	// GET /v2/users/{}/apps/{}/clusters/{}
+	{routeGET, 0, 1, 138},
+	// POST /v2/users/{}/apps/{}/collectors/searches
+	{routePOST, 0, 1, 139},
+	// GET /v2/users/{}/apps/{}/collectors/status
+	{routeGET, 0, 1, 140},
+	// DELETE /v2/users/{}/apps/{}/collectors/{}
+	{routeDELETE, 0, 1, 141},
+	// GET /v2/users/{}/apps/{}/collectors/{}
+	{routeGET, 0, 1, 142},
+	// POST /v2/users/{}/apps/{}/concepts/searches
+	{routePOST, 0, 1, 143},
+	// DELETE /v2/users/{}/apps/{}/concepts/{}
+	{routeDELETE, 0, 1, 144},
+	// GET /v2/users/{}/apps/{}/concepts/{}
+	{routeGET, 0, 1, 145},
+	// POST /v2/users/{}/apps/{}/concepts/{}:train
+	{routePOST, 1, 1, 146},
+	// GET /v2/users/{}/apps/{}/datasets/status
+	{routeGET, 0, 1, 147},
+	// DELETE /v2/users/{}/apps/{}/datasets/{}
+	{routeDELETE, 0, 1, 148},
+	// GET /v2/users/{}/apps/{}/datasets/{}
+	{routeGET, 0, 1, 149},
+	// POST /v2/users/{}/apps/{}/datasets/{}:train
+	{routePOST, 1, 1, 150},
+	// POST /v2/users/{}/apps/{}/deployments/searches
+	{routePOST, 0, 1, 151},
+	// GET /v2/users/{}/apps/{}/deployments/{}
+	{routeGET, 0, 1, 152},
+	// POST /v2/users/{}/apps/{}/evaluations/searches
+	{routePOST, 0, 1, 153},
+	// GET /v2/users/{}/apps/{}/evaluations/{}
+	{routeGET, 0, 1, 154},
+	// POST /v2/users/{}/apps/{}/inputs/searches
+	{routePOST, 0, 1, 155},
+	// GET /v2/users/{}/apps/{}/inputs/status
+	{routeGET, 0, 1, 156},
+	// GET /v2/users/{}/apps/{}/inputs/{}
+	{routeGET, 0, 1, 157},
+	// POST /v2/users/{}/apps/{}/instances/searches
+	{routePOST, 0, 1, 158},
+	// DELETE /v2/users/{}/apps/{}/instances/{}
+	{routeDELETE, 0, 1, 159},
+	// GET /v2/users/{}/apps/{}/instances/{}
+	{routeGET, 0, 1, 160},
+	// POST /v2/users/{}/apps/{}/labels/searches
+	{routePOST, 0, 1, 161},
+	// DELETE /v2/users/{}/apps/{}/labels/{}
+	{routeDELETE, 0, 1, 162},
+	// GET /v2/users/{}/apps/{}/labels/{}
+	{routeGET, 0, 1, 163},
+	// DELETE /v2/users/{}/apps/{}/metrics/{}
+	{routeDELETE, 0, 1, 164},
+	// GET /v2/users/{}/apps/{}/metrics/{}
+	{routeGET, 0, 1, 165},
+	// POST /v2/users/{}/apps/{}/models/searches
+	{routePOST, 0, 1, 166},
+	// GET /v2/users/{}/apps/{}/models/status
+	{routeGET, 0, 1, 167},
+	// DELETE /v2/users/{}/apps/{}/models/{}
+	{routeDELETE, 0, 1, 168},
+	// GET /v2/users/{}/apps/{}/models/{}
+	{routeGET, 0, 1, 169},
+	// POST /v2/users/{}/apps/{}/models/{}:train
+	{routePOST, 1, 1, 170},
+	// GET /v2/users/{}/apps/{}/modules/{}
+	{routeGET, 0, 1, 171},
+	// GET /v2/users/{}/apps/{}/nodepools/status
+	{routeGET, 0, 1, 172},
+	// DELETE /v2/users/{}/apps/{}/nodepools/{}
+	{routeDELETE, 0, 1, 173},
+	// GET /v2/users/{}/apps/{}/nodepools/{}
+	{routeGET, 0, 1, 174},
+	// POST /v2/users/{}/apps/{}/nodepools/{}:train
+	{routePOST, 1, 1, 175},
+	// GET /v2/users/{}/apps/{}/pipelines/{}
+	{routeGET, 0, 1, 176},
+	// POST /v2/users/{}/apps/{}/runners/searches
+	{routePOST, 0, 1, 177},
+	// DELETE /v2/users/{}/apps/{}/runners/{}
+	{routeDELETE, 0, 1, 178},
+	// GET /v2/users/{}/apps/{}/runners/{}
+	{routeGET, 0, 1, 179},
+	// GET /v2/users/{}/apps/{}/schedules/{}
+	{routeGET, 0, 1, 180},
+	// POST /v2/users/{}/apps/{}/secrets/searches
+	{routePOST, 0, 1, 181},
+	// GET /v2/users/{}/apps/{}/secrets/status
+	{routeGET, 0, 1, 182},
+	// DELETE /v2/users/{}/apps/{}/secrets/{}
+	{routeDELETE, 0, 1, 183},
+	// GET /v2/users/{}/apps/{}/secrets/{}
+	{routeGET, 0, 1, 184},
+	// GET /v2/users/{}/apps/{}/snapshots/status
+	{routeGET, 0, 1, 185},
+	// DELETE /v2/users/{}/apps/{}/snapshots/{}
+	{routeDELETE, 0, 1, 186},
+	// GET /v2/users/{}/apps/{}/snapshots/{}
+	{routeGET, 0, 1, 187},
+	// POST /v2/users/{}/apps/{}/tasks/searches
+	{routePOST, 0, 1, 188},
+	// GET /v2/users/{}/apps/{}/tasks/status
+	{routeGET, 0, 1, 189},
+	// GET /v2/users/{}/apps/{}/tasks/{}
+	{routeGET, 0, 1, 190},
+	// POST /v2/users/{}/apps/{}/templates/searches
+	{routePOST, 0, 1, 191},
+	// GET /v2/users/{}/apps/{}/templates/status
+	{routeGET, 0, 1, 192},
+	// DELETE /v2/users/{}/apps/{}/templates/{}
+	{routeDELETE, 0, 1, 193},
+	// GET /v2/users/{}/apps/{}/templates/{}
+	{routeGET, 0, 1, 194},
+	// GET /v2/users/{}/apps/{}/triggers/status
+	{routeGET, 0, 1, 195},
+	// GET /v2/users/{}/apps/{}/triggers/{}
+	{routeGET, 0, 1, 196},
+	// POST /v2/users/{}/apps/{}/uploads/searches
+	{routePOST, 0, 1, 197},
+	// GET /v2/users/{}/apps/{}/uploads/status
+	{routeGET, 0, 1, 198},
+	// DELETE /v2/users/{}/apps/{}/uploads/{}
+	{routeDELETE, 0, 1, 199},
+	// GET /v2/users/{}/apps/{}/uploads/{}
+	{routeGET, 0, 1, 200},
+	// GET /v2/users/{}/apps/{}/versions/{}
+	{routeGET, 0, 1, 201},
+	// POST /v2/users/{}/apps/{}/webhooks/searches
+	{routePOST, 0, 1, 202},
+	// DELETE /v2/users/{}/apps/{}/webhooks/{}
+	{routeDELETE, 0, 1, 203},
+	// GET /v2/users/{}/apps/{}/webhooks/{}
+	{routeGET, 0, 1, 204},
+	// POST /v2/users/{}/apps/{}/webhooks/{}:train
+	{routePOST, 1, 1, 205},
+	// DELETE /v2/users/{}/apps/{}/workflows/{}
+	{routeDELETE, 0, 1, 206},
+	// GET /v2/users/{}/apps/{}/workflows/{}
+	{routeGET, 0, 1, 207},
+	// GET /v2/users/{}/keys/{}/versions/{}
+	{routeGET, 0, 1, 208},
+	// POST /v2/users/{}/apps/{}/annotations/{}/outputs
+	{routePOST, 0, 1, 209},
+	// GET /v2/users/{}/apps/{}/annotations/{}/versions
+	{routeGET, 0, 1, 210},
+	// POST /v2/users/{}/apps/{}/annotations/{}/versions
+	{routePOST, 0, 1, 211},
+	// GET /v2/users/{}/apps/{}/artifacts/{}/versions
+	{routeGET, 0, 1, 212},
+	// POST /v2/users/{}/apps/{}/artifacts/{}/versions
+	{routePOST, 0, 1, 213},
+	// POST /v2/users/{}/apps/{}/bookmarks/{}/versions
+	{routePOST, 0, 1, 214},
+	// POST /v2/users/{}/apps/{}/clusters/{}/feedback
+	{routePOST, 0, 1, 215},
+	// GET /v2/users/{}/apps/{}/clusters/{}/versions
+	{routeGET, 0, 1, 216},
+	// POST /v2/users/{}/apps/{}/collectors/{}/feedback
+	{routePOST, 0, 1, 217},
+	// POST /v2/users/{}/apps/{}/collectors/{}/outputs
+	{routePOST, 0, 1, 218},
+	// GET /v2/users/{}/apps/{}/collectors/{}/versions
+	{routeGET, 0, 1, 219},
+	// POST /v2/users/{}/apps/{}/concepts/{}/feedback
+	{routePOST, 0, 1, 220},
+	// POST /v2/users/{}/apps/{}/concepts/{}/outputs
+	{routePOST, 0, 1, 221},
+	// POST /v2/users/{}/apps/{}/concepts/{}/versions
+	{routePOST, 0, 1, 222},
+	// POST /v2/users/{}/apps/{}/datasets/{}/feedback
+	{routePOST, 0, 1, 223},
+	// POST /v2/users/{}/apps/{}/datasets/{}/outputs
+	{routePOST, 0, 1, 224},
+	// GET /v2/users/{}/apps/{}/datasets/{}/versions
+	{routeGET, 0, 1, 225},
+	// POST /v2/users/{}/apps/{}/datasets/{}/versions
+	{routePOST, 0, 1, 226},
+	// POST /v2/users/{}/apps/{}/deployments/{}/feedback
+	{routePOST, 0, 1, 227},
+	// POST /v2/users/{}/apps/{}/deployments/{}/outputs
+	{routePOST, 0, 1, 228},
+	// GET /v2/users/{}/apps/{}/deployments/{}/versions
+	{routeGET, 0, 1, 229},
+	// GET /v2/users/{}/apps/{}/evaluations/{}/versions
+	{routeGET, 0, 1, 230},
+	// POST /v2/users/{}/apps/{}/evaluations/{}/versions
+	{routePOST, 0, 1, 231},
+	// POST /v2/users/{}/apps/{}/inputs/{}/feedback
+	{routePOST, 0, 1, 232},
+	// POST /v2/users/{}/apps/{}/inputs/{}/versions
+	{routePOST, 0, 1, 233},
+	// POST /v2/users/{}/apps/{}/instances/{}/feedback
+	{routePOST, 0, 1, 234},
+	// GET /v2/users/{}/apps/{}/labels/{}/versions
+	{routeGET, 0, 1, 235},
+	// POST /v2/users/{}/apps/{}/labels/{}/versions
+	{routePOST, 0, 1, 236},
+	// POST /v2/users/{}/apps/{}/metrics/{}/feedback
+	{routePOST, 0, 1, 237},
+	// POST /v2/users/{}/apps/{}/metrics/{}/outputs
+	{routePOST, 0, 1, 238},
+	// POST /v2/users/{}/apps/{}/metrics/{}/versions
+	{routePOST, 0, 1, 239},
+	// POST /v2/users/{}/apps/{}/models/{}/feedback
+	{routePOST, 0, 1, 240},
+	// GET /v2/users/{}/apps/{}/models/{}/versions
+	{routeGET, 0, 1, 241},
+	// POST /v2/users/{}/apps/{}/models/{}/versions
+	{routePOST, 0, 1, 242},
+	// POST /v2/users/{}/apps/{}/modules/{}/outputs
+	{routePOST, 0, 1, 243},
+	// GET /v2/users/{}/apps/{}/modules/{}/versions
+	{routeGET, 0, 1, 244},
+	// POST /v2/users/{}/apps/{}/nodepools/{}/outputs
+	{routePOST, 0, 1, 245},
+	// POST /v2/users/{}/apps/{}/nodepools/{}/versions
+	{routePOST, 0, 1, 246},
+	// POST /v2/users/{}/apps/{}/pipelines/{}/outputs
+	{routePOST, 0, 1, 247},
+	// POST /v2/users/{}/apps/{}/pipelines/{}/versions
+	{routePOST, 0, 1, 248},
+	// POST /v2/users/{}/apps/{}/runners/{}/feedback
+	{routePOST, 0, 1, 249},
+	// GET /v2/users/{}/apps/{}/runners/{}/versions
+	{routeGET, 0, 1, 250},
+	// POST /v2/users/{}/apps/{}/schedules/{}/outputs
+	{routePOST, 0, 1, 251},
+	// GET /v2/users/{}/apps/{}/schedules/{}/versions
+	{routeGET, 0, 1, 252},
+	// POST /v2/users/{}/apps/{}/secrets/{}/feedback
+	{routePOST, 0, 1, 253},
+	// POST /v2/users/{}/apps/{}/secrets/{}/outputs
+	{routePOST, 0, 1, 254},
+	// GET /v2/users/{}/apps/{}/secrets/{}/versions
+	{routeGET, 0, 1, 255},
+	// POST /v2/users/{}/apps/{}/snapshots/{}/feedback
+	{routePOST, 0, 1, 256},
+	// GET /v2/users/{}/apps/{}/snapshots/{}/versions
+	{routeGET, 0, 1, 257},
+	// POST /v2/users/{}/apps/{}/snapshots/{}/versions
+	{routePOST, 0, 1, 258},
+	// POST /v2/users/{}/apps/{}/tasks/{}/feedback
+	{routePOST, 0, 1, 259},
+	// POST /v2/users/{}/apps/{}/tasks/{}/outputs
+	{routePOST, 0, 1, 260},
+	// GET /v2/users/{}/apps/{}/tasks/{}/versions
+	{routeGET, 0, 1, 261},
+	// POST /v2/users/{}/apps/{}/templates/{}/feedback
+	{routePOST, 0, 1, 262},
+	// POST /v2/users/{}/apps/{}/templates/{}/outputs
+	{routePOST, 0, 1, 263},
+	// POST /v2/users/{}/apps/{}/triggers/{}/feedback
+	{routePOST, 0, 1, 264},
+	// POST /v2/users/{}/apps/{}/triggers/{}/outputs
+	{routePOST, 0, 1, 265},
+	// GET /v2/users/{}/apps/{}/triggers/{}/versions
+	{routeGET, 0, 1, 266},
+	// POST /v2/users/{}/apps/{}/triggers/{}/versions
+	{routePOST, 0, 1, 267},
+	// POST /v2/users/{}/apps/{}/uploads/{}/outputs
+	{routePOST, 0, 1, 268},
+	// GET /v2/users/{}/apps/{}/uploads/{}/versions
+	{routeGET, 0, 1, 269},
+	// GET /v2/users/{}/apps/{}/versions/{}/metrics
+	{routeGET, 0, 1, 270},
+	// POST /v2/users/{}/apps/{}/versions/{}/outputs
+	{routePOST, 0, 1, 271},
+	// POST /v2/users/{}/apps/{}/webhooks/{}/feedback
+	{routePOST, 0, 1, 272},
+	// GET /v2/users/{}/apps/{}/webhooks/{}/versions
+	{routeGET, 0, 1, 273},
+	// POST /v2/users/{}/apps/{}/webhooks/{}/versions
+	{routePOST, 0, 1, 274},
+	// POST /v2/users/{}/apps/{}/workflows/{}/feedback
+	{routePOST, 0, 1, 275},
+	// GET /v2/users/{}/apps/{}/workflows/{}/versions
+	{routeGET, 0, 1, 276},
+	// POST /v2/users/{}/apps/{}/workflows/{}/versions
+	{routePOST, 0, 1, 277},
+	// GET /v2/users/{}/keys/{}/versions/{}/metrics
+	{routeGET, 0, 1, 278},
+	// DELETE /v2/users/{}/apps/{}/annotations/{}/versions/{}
+	{routeDELETE, 0, 1, 279},
+	// GET /v2/users/{}/apps/{}/annotations/{}/versions/{}
+	{routeGET, 0, 1, 280},
+	// GET /v2/users/{}/apps/{}/artifacts/{}/files/**
+	{routeGET, 0, 1, 281},
+	// DELETE /v2/users/{}/apps/{}/artifacts/{}/versions/{}
+	{routeDELETE, 0, 1, 282},
+	// DELETE /v2/users/{}/apps/{}/clusters/{}/versions/{}
+	{routeDELETE, 0, 1, 283},
+	// GET /v2/users/{}/apps/{}/clusters/{}/versions/{}
+	{routeGET, 0, 1, 284},
+	// DELETE /v2/users/{}/apps/{}/concepts/{}/versions/{}
+	{routeDELETE, 0, 1, 285},
+	// GET /v2/users/{}/apps/{}/concepts/{}/versions/{}
+	{routeGET, 0, 1, 286},
+	// GET /v2/users/{}/apps/{}/deployments/{}/versions/{}
+	{routeGET, 0, 1, 287},
+	// GET /v2/users/{}/apps/{}/evaluations/{}/versions/{}
+	{routeGET, 0, 1, 288},
+	// GET /v2/users/{}/apps/{}/inputs/{}/versions/{}
+	{routeGET, 0, 1, 289},
+	// DELETE /v2/users/{}/apps/{}/metrics/{}/versions/{}
+	{routeDELETE, 0, 1, 290},
+	// GET /v2/users/{}/apps/{}/metrics/{}/versions/{}
+	{routeGET, 0, 1, 291},
+	// GET /v2/users/{}/apps/{}/models/{}/versions/{}
+	{routeGET, 0, 1, 292},
+	// DELETE /v2/users/{}/apps/{}/nodepools/{}/versions/{}
+	{routeDELETE, 0, 1, 293},
+	// GET /v2/users/{}/apps/{}/nodepools/{}/versions/{}
+	{routeGET, 0, 1, 294},
+	// GET /v2/users/{}/apps/{}/pipelines/{}/versions/{}
+	{routeGET, 0, 1, 295},
+	// DELETE /v2/users/{}/apps/{}/runners/{}/versions/{}
+	{routeDELETE, 0, 1, 296},
+	// GET /v2/users/{}/apps/{}/runners/{}/versions/{}
+	{routeGET, 0, 1, 297},
+	// GET /v2/users/{}/apps/{}/schedules/{}/versions/{}
+	{routeGET, 0, 1, 298},
+	// DELETE /v2/users/{}/apps/{}/secrets/{}/versions/{}
+	{routeDELETE, 0, 1, 299},
+	// GET /v2/users/{}/apps/{}/snapshots/{}/files/**
+	{routeGET, 0, 1, 300},
+	// GET /v2/users/{}/apps/{}/tasks/{}/versions/{}
+	{routeGET, 0, 1, 301},
+	// GET /v2/users/{}/apps/{}/templates/{}/versions/{}
+	{routeGET, 0, 1, 302},
+	// GET /v2/users/{}/apps/{}/triggers/{}/versions/{}
+	{routeGET, 0, 1, 303},
+	// GET /v2/users/{}/apps/{}/uploads/{}/files/**
+	{routeGET, 0, 1, 304},
+	// DELETE /v2/users/{}/apps/{}/uploads/{}/versions/{}
+	{routeDELETE, 0, 1, 305},
+	// GET /v2/users/{}/apps/{}/uploads/{}/versions/{}
+	{routeGET, 0, 1, 306},
+	// GET /v2/users/{}/apps/{}/webhooks/{}/versions/{}
+	{routeGET, 0, 1, 307},
+	// DELETE /v2/users/{}/apps/{}/workflows/{}/versions/{}
+	{routeDELETE, 0, 1, 308},
+	// GET /v2/users/{}/apps/{}/annotations/{}/versions/{}/metrics
+	{routeGET, 0, 1, 309},
+	// POST /v2/users/{}/apps/{}/annotations/{}/versions/{}/outputs
+	{routePOST, 0, 1, 310},
+	// GET /v2/users/{}/apps/{}/bookmarks/{}/versions/{}/metrics
+	{routeGET, 0, 1, 311},
+	// GET /v2/users/{}/apps/{}/clusters/{}/versions/{}/metrics
+	{routeGET, 0, 1, 312},
+	// GET /v2/users/{}/apps/{}/collectors/{}/versions/{}/metrics
+	{routeGET, 0, 1, 313},
+	// POST /v2/users/{}/apps/{}/collectors/{}/versions/{}/outputs
+	{routePOST, 0, 1, 314},
+	// GET /v2/users/{}/apps/{}/concepts/{}/versions/{}/metrics
+	{routeGET, 0, 1, 315},
+	// POST /v2/users/{}/apps/{}/concepts/{}/versions/{}/outputs
+	{routePOST, 0, 1, 316},
+	// GET /v2/users/{}/apps/{}/datasets/{}/versions/{}/metrics
+	{routeGET, 0, 1, 317},
+	// POST /v2/users/{}/apps/{}/datasets/{}/versions/{}/outputs
+	{routePOST, 0, 1, 318},
+	// GET /v2/users/{}/apps/{}/deployments/{}/versions/{}/metrics
+	{routeGET, 0, 1, 319},
+	// POST /v2/users/{}/apps/{}/deployments/{}/versions/{}/outputs
+	{routePOST, 0, 1, 320},
+	// GET /v2/users/{}/apps/{}/labels/{}/versions/{}/metrics
+	{routeGET, 0, 1, 321},
+	// POST /v2/users/{}/apps/{}/metrics/{}/versions/{}/outputs
+	{routePOST, 0, 1, 322},
+	// GET /v2/users/{}/apps/{}/modules/{}/versions/{}/metrics
+	{routeGET, 0, 1, 323},
+	// POST /v2/users/{}/apps/{}/modules/{}/versions/{}/outputs
+	{routePOST, 0, 1, 324},
+	// GET /v2/users/{}/apps/{}/nodepools/{}/versions/{}/metrics
+	{routeGET, 0, 1, 325},
+	// POST /v2/users/{}/apps/{}/nodepools/{}/versions/{}/outputs
+	{routePOST, 0, 1, 326},
+	// GET /v2/users/{}/apps/{}/pipelines/{}/versions/{}/metrics
+	{routeGET, 0, 1, 327},
+	// POST /v2/users/{}/apps/{}/pipelines/{}/versions/{}/outputs
+	{routePOST, 0, 1, 328},
+	// GET /v2/users/{}/apps/{}/runners/{}/versions/{}/metrics
+	{routeGET, 0, 1, 329},
+	// POST /v2/users/{}/apps/{}/schedules/{}/versions/{}/outputs
+	{routePOST, 0, 1, 330},
+	// POST /v2/users/{}/apps/{}/secrets/{}/versions/{}/outputs
+	{routePOST, 0, 1, 331},
+	// GET /v2/users/{}/apps/{}/tasks/{}/versions/{}/metrics
+	{routeGET, 0, 1, 332},
+	// POST /v2/users/{}/apps/{}/tasks/{}/versions/{}/outputs
+	{routePOST, 0, 1, 333},
+	// POST /v2/users/{}/apps/{}/templates/{}/versions/{}/outputs
+	{routePOST, 0, 1, 334},
+	// POST /v2/users/{}/apps/{}/triggers/{}/versions/{}/outputs
+	{routePOST, 0, 1, 335},
+	// GET /v2/users/{}/apps/{}/uploads/{}/versions/{}/metrics
+	{routeGET, 0, 1, 336},
+	// POST /v2/users/{}/apps/{}/uploads/{}/versions/{}/outputs
+	{routePOST, 0, 1, 337},
+	// GET /v2/users/{}/apps/{}/workflows/{}/versions/{}/metrics
+	{routeGET, 0, 1, 338},
+}
 
 // routeEndpoints are the endpoints of the bindings, in routeEnds' order.
-var routeEndpoints = [0]Endpoint{}
+var routeEndpoints = [339]Endpoint{
+	ListArtifacts,
+	ListClusters,
+	ListCollectors,
+	ListDeployments,
+	ListEvaluations,
+	ListSecrets,
+	ListSnapshots,
+	ListTemplates,
+	GetAnnotation,
+	GetEvaluation,
+	GetInstance,
+	GetSnapshot,
+	GetWebhook,
+	DeleteApps,
+	ListApps,
+	PatchApps,
+	PostApps,
+	DeleteKeys,
+	ListKeys,
+	PatchKeys,
+	PostKeys,
+	PostAppsSearches,
+	GetAppCount,
+	GetApp,
+	PostAppVersions,
+	GetKeyCount,
+	DeleteKey,
+	GetKey,
+	DeleteAnnotations,
+	ListAnnotations,
+	PatchAnnotations,
+	PostAnnotations,
+	DeleteArtifacts,
+	ListArtifacts,
+	PatchArtifacts,
+	PostArtifacts,
+	ListBookmarks,
+	PatchBookmarks,
+	PostBookmarks,
+	DeleteClusters,
+	ListClusters,
+	PatchClusters,
+	PostClusters,
+	DeleteCollectors,
+	ListCollectors,
+	PatchCollectors,
+	PostCollectors,
+	DeleteConcepts,
+	ListConcepts,
+	PatchConcepts,
+	PostConcepts,
+	DeleteDatasets,
+	ListDatasets,
+	PatchDatasets,
+	PostDatasets,
+	ListDeployments,
+	PostDeployments,
+	ListEvaluations,
+	PostEvaluations,
+	PostAppFeedback,
+	ListInputs,
+	PatchInputs,
+	PostInputs,
+	DeleteInstances,
+	ListInstances,
+	PatchInstances,
+	PostInstances,
+	DeleteLabels,
+	ListLabels,
+	PatchLabels,
+	PostLabels,
+	DeleteMetrics,
+	ListMetrics,
+	PatchMetrics,
+	PostMetrics,
+	DeleteModels,
+	ListModels,
+	PatchModels,
+	PostModels,
+	ListModules,
+	PatchModules,
+	PostModules,
+	DeleteNodepools,
+	ListNodepools,
+	PatchNodepools,
+	PostNodepools,
+	PostAppOutputs,
+	ListPipelines,
+	PostPipelines,
+	DeleteRunners,
+	ListRunners,
+	PatchRunners,
+	PostRunners,
+	ListSchedules,
+	DeleteSecrets,
+	ListSecrets,
+	PatchSecrets,
+	PostSecrets,
+	DeleteSnapshots,
+	ListSnapshots,
+	PatchSnapshots,
+	PostSnapshots,
+	ListTasks,
+	PostTasks,
+	DeleteTemplates,
+	ListTemplates,
+	PatchTemplates,
+	PostTemplates,
+	DeleteTriggers,
+	ListTriggers,
+	PatchTriggers,
+	PostTriggers,
+	DeleteUploads,
+	ListUploads,
+	PatchUploads,
+	PostUploads,
+	ListAppVersions,
+	PostAppVersions,
+	DeleteWebhooks,
+	ListWebhooks,
+	PatchWebhooks,
+	PostWebhooks,
+	DeleteWorkflows,
+	ListWorkflows,
+	PatchWorkflows,
+	PostWorkflows,
+	PostKeyVersions,
+	PostAnnotationsSearches,
+	DeleteAnnotation,
+	GetAnnotation,
+	PostArtifactsSearches,
+	GetArtifactCount,
+	DeleteArtifact,
+	GetArtifact,
+	GetBookmarkCount,
+	GetBookmark,
+	PostBookmarkVersions,
+	DeleteCluster,
+	GetCluster,
+	PostCollectorsSearches,
+	GetCollectorCount,
+	DeleteCollector,
+	GetCollector,
+	PostConceptsSearches,
+	DeleteConcept,
+	GetConcept,
+	PostConceptVersions,
+	GetDatasetCount,
+	DeleteDataset,
+	GetDataset,
+	PostDatasetVersions,
+	PostDeploymentsSearches,
+	GetDeployment,
+	PostEvaluationsSearches,
+	GetEvaluation,
+	PostInputsSearches,
+	GetInputCount,
+	GetInput,
+	PostInstancesSearches,
+	DeleteInstance,
+	GetInstance,
+	PostLabelsSearches,
+	DeleteLabel,
+	GetLabel,
+	DeleteMetric,
+	GetMetric,
+	PostModelsSearches,
+	GetModelCount,
+	DeleteModel,
+	GetModel,
+	PostModelVersions,
+	GetModule,
+	GetNodepoolCount,
+	DeleteNodepool,
+	GetNodepool,
+	PostNodepoolVersions,
+	GetPipeline,
+	PostRunnersSearches,
+	DeleteRunner,
+	GetRunner,
+	GetSchedule,
+	PostSecretsSearches,
+	GetSecretCount,
+	DeleteSecret,
+	GetSecret,
+	GetSnapshotCount,
+	DeleteSnapshot,
+	GetSnapshot,
+	PostTasksSearches,
+	GetTaskCount,
+	GetTask,
+	PostTemplatesSearches,
+	GetTemplateCount,
+	DeleteTemplate,
+	GetTemplate,
+	GetTriggerCount,
+	GetTrigger,
+	PostUploadsSearches,
+	GetUploadCount,
+	DeleteUpload,
+	GetUpload,
+	GetAppVersion,
+	PostWebhooksSearches,
+	DeleteWebhook,
+	GetWebhook,
+	PostWebhookVersions,
+	DeleteWorkflow,
+	GetWorkflow,
+	GetKeyVersion,
+	PostAnnotationOutputs,
+	ListAnnotationVersions,
+	PostAnnotationVersions,
+	ListArtifactVersions,
+	PostArtifactVersions,
+	PostBookmarkVersions,
+	PostClusterFeedback,
+	ListClusterVersions,
+	PostCollectorFeedback,
+	PostCollectorOutputs,
+	ListCollectorVersions,
+	PostConceptFeedback,
+	PostConceptOutputs,
+	PostConceptVersions,
+	PostDatasetFeedback,
+	PostDatasetOutputs,
+	ListDatasetVersions,
+	PostDatasetVersions,
+	PostDeploymentFeedback,
+	PostDeploymentOutputs,
+	ListDeploymentVersions,
+	ListEvaluationVersions,
+	PostEvaluationVersions,
+	PostInputFeedback,
+	PostInputVersions,
+	PostInstanceFeedback,
+	ListLabelVersions,
+	PostLabelVersions,
+	PostMetricFeedback,
+	PostMetricOutputs,
+	PostMetricVersions,
+	PostModelFeedback,
+	ListModelVersions,
+	PostModelVersions,
+	PostModuleOutputs,
+	ListModuleVersions,
+	PostNodepoolOutputs,
+	PostNodepoolVersions,
+	PostPipelineOutputs,
+	PostPipelineVersions,
+	PostRunnerFeedback,
+	ListRunnerVersions,
+	PostScheduleOutputs,
+	ListScheduleVersions,
+	PostSecretFeedback,
+	PostSecretOutputs,
+	ListSecretVersions,
+	PostSnapshotFeedback,
+	ListSnapshotVersions,
+	PostSnapshotVersions,
+	PostTaskFeedback,
+	PostTaskOutputs,
+	ListTaskVersions,
+	PostTemplateFeedback,
+	PostTemplateOutputs,
+	PostTriggerFeedback,
+	PostTriggerOutputs,
+	ListTriggerVersions,
+	PostTriggerVersions,
+	PostUploadOutputs,
+	ListUploadVersions,
+	GetAppVersionMetrics,
+	PostAppOutputs,
+	PostWebhookFeedback,
+	ListWebhookVersions,
+	PostWebhookVersions,
+	PostWorkflowFeedback,
+	ListWorkflowVersions,
+	PostWorkflowVersions,
+	GetKeyVersionMetrics,
+	DeleteAnnotationVersion,
+	GetAnnotationVersion,
+	GetArtifact,
+	DeleteArtifactVersion,
+	DeleteClusterVersion,
+	GetClusterVersion,
+	DeleteConceptVersion,
+	GetConceptVersion,
+	GetDeploymentVersion,
+	GetEvaluationVersion,
+	GetInputVersion,
+	DeleteMetricVersion,
+	GetMetricVersion,
+	GetModelVersion,
+	DeleteNodepoolVersion,
+	GetNodepoolVersion,
+	GetPipelineVersion,
+	DeleteRunnerVersion,
+	GetRunnerVersion,
+	GetScheduleVersion,
+	DeleteSecretVersion,
+	GetSnapshot,
+	GetTaskVersion,
+	GetTemplateVersion,
+	GetTriggerVersion,
+	GetUpload,
+	DeleteUploadVersion,
+	GetUploadVersion,
+	GetWebhookVersion,
+	DeleteWorkflowVersion,
+	GetAnnotationVersionMetrics,
+	PostAnnotationOutputs,
+	GetBookmarkVersionMetrics,
+	GetClusterVersionMetrics,
+	GetCollectorVersionMetrics,
+	PostCollectorOutputs,
+	GetConceptVersionMetrics,
+	PostConceptOutputs,
+	GetDatasetVersionMetrics,
+	PostDatasetOutputs,
+	GetDeploymentVersionMetrics,
+	PostDeploymentOutputs,
+	GetLabelVersionMetrics,
+	PostMetricOutputs,
+	GetModuleVersionMetrics,
+	PostModuleOutputs,
+	GetNodepoolVersionMetrics,
+	PostNodepoolOutputs,
+	GetPipelineVersionMetrics,
+	PostPipelineOutputs,
+	GetRunnerVersionMetrics,
+	PostScheduleOutputs,
+	PostSecretOutputs,
+	GetTaskVersionMetrics,
+	PostTaskOutputs,
+	PostTemplateOutputs,
+	PostTriggerOutputs,
+	GetUploadVersionMetrics,
+	PostUploadOutputs,
+	GetWorkflowVersionMetrics,
+}

@@ -8,7 +8,7 @@ package api
 // or commented differently, another for any change of a value.
 // Decision.SpecHash returns it, so that the events of the transport adapters
 // say which spec decided a call.
-const SpecHash = "af426b3fd5662761"
+const SpecHash = "6efa620bcd74be6f"
 
 // The principal kinds of the spec: the kinds of credential it knows, each a
 // bit of a Principal.

@@ -7,7 +7,9 @@ package shipped_test
 
 import (
 	"context"
+	"os"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -15,6 +17,7 @@ import (
 	"github.com/scopegen/scopegen/bench/internal/peers"
 	scopes "github.com/scopegen/scopegen/bench/shipped"
 	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/route"
 )
 
 // specFile is the spec the package was generated from.
@@ -415,4 +418,160 @@ func BenchmarkOPA(b *testing.B) {
 			t.Stop()
 		})
 	}
+}
+
+var loadRouters = sync.OnceValue(func() *peers.Routers {
+	m, err := loadModel()
+	if err != nil {
+		panic(err)
+	}
+	return peers.NewRouters(m)
+})
+
+// allGrant is a key of both principal kinds that holds the All scope: every
+// endpoint allows it.
+func allGrant(tb testing.TB) scopes.Grant {
+	return grant(tb, peers.Grant{Kinds: model.AppKey | model.PersonalAccessToken, Scopes: []string{load(tb).AllScope.Name}})
+}
+
+var (
+	esink  scopes.Endpoint
+	bsink  bool
+	routes = loadRouters
+)
+
+// TestRoutes checks, before anything is timed, that LookupRoute gives
+// route.Match's endpoint (the rule in plain code) for the request of every
+// binding (of 2,000 spread over a larger spec), and for each with a verb, a
+// segment or a trailing slash changed;
+// that CheckHTTP decides as CheckEndpoint on it; that every router routes
+// each request of the mix to its binding; and that LookupRoute and CheckHTTP
+// never allocate.
+func TestRoutes(t *testing.T) {
+	rs := routes()
+	g := allGrant(t)
+	t.Logf("%d bindings; the routers cannot hold %v of them; the mix: %d requests", len(rs.Routes), rs.Skipped, len(rs.Mix))
+	if len(rs.Wrong) > 0 {
+		t.Errorf("bindings a router holds but routes elsewhere: %v", rs.Wrong)
+	}
+	if len(rs.Mix) < min(peers.MaxMix, len(rs.Routes)/2) {
+		t.Errorf("a mix of %d requests: too few", len(rs.Mix))
+	}
+	// Every binding's request on a spec of a real API's size; about 2,000 of
+	// them on larger ones, for route.Match tries every binding.
+	step := max(1, len(rs.Requests)/2000)
+	for k := 0; k < len(rs.Requests); k += step {
+		req := rs.Requests[k]
+		for _, r := range []peers.Request{req, {Verb: "HEAD", Path: req.Path}, {Verb: "PUT", Path: req.Path}, {Verb: req.Verb, Path: req.Path + "/"},
+			{Verb: req.Verb, Path: req.Path + "/x"}, {Verb: req.Verb, Path: req.Path[:len(req.Path)/2]}} {
+			want := route.Match(rs.Routes, r.Verb, r.Path)
+			e, ok := scopes.LookupRoute(r.Verb, r.Path)
+			if ok != (len(want) > 0) || ok && int(e) != want[0] {
+				t.Fatalf("LookupRoute(%q, %q) = %v, %v; the rule says %v", r.Verb, r.Path, e, ok, want)
+			}
+			if ok && g.CheckHTTP(r.Verb, r.Path) != g.CheckEndpoint(e) {
+				t.Fatalf("CheckHTTP(%q, %q) is not CheckEndpoint(%v)", r.Verb, r.Path, e)
+			}
+		}
+	}
+	for i, req := range rs.Mix {
+		if !rs.LookupHTTPRouter(req.Verb, req.Path) || !rs.FindChi(req.Verb, req.Path) || !rs.HandlerServeMux(rs.MuxRequests[i]) {
+			t.Errorf("%s %s: not routed by every router", req.Verb, req.Path)
+		}
+		if n := testing.AllocsPerRun(10, func() { esink, bsink = scopes.LookupRoute(req.Verb, req.Path) }); n != 0 {
+			t.Errorf("LookupRoute(%s %s) allocates %v times", req.Verb, req.Path, n)
+		}
+		if n := testing.AllocsPerRun(10, func() { sink = g.CheckHTTP(req.Verb, req.Path) }); n != 0 {
+			t.Errorf("CheckHTTP(%s %s) allocates %v times", req.Verb, req.Path, n)
+		}
+	}
+}
+
+// routeContenders are the benchmarks of BenchmarkRoute and
+// BenchmarkRouteBursts: each makes n requests, taking the mix in turn.
+func routeContenders(b testing.TB) []cputime.Burst {
+	rs := routes()
+	g := allGrant(b)
+	mix, muxReqs := rs.Mix, rs.MuxRequests
+	all := rs.Requests
+	return []cputime.Burst{
+		{Name: "CheckHTTP", Run: func(n int) {
+			for i := range n {
+				r := &mix[i%len(mix)]
+				sink = g.CheckHTTP(r.Verb, r.Path)
+			}
+		}},
+		{Name: "LookupRoute", Run: func(n int) {
+			for i := range n {
+				r := &mix[i%len(mix)]
+				esink, bsink = scopes.LookupRoute(r.Verb, r.Path)
+			}
+		}},
+		{Name: "HTTPRouter", Run: func(n int) {
+			for i := range n {
+				r := &mix[i%len(mix)]
+				bsink = rs.LookupHTTPRouter(r.Verb, r.Path)
+			}
+		}},
+		{Name: "Chi", Run: func(n int) {
+			for i := range n {
+				r := &mix[i%len(mix)]
+				bsink = rs.FindChi(r.Verb, r.Path)
+			}
+		}},
+		{Name: "ServeMux", Run: func(n int) {
+			for i := range n {
+				bsink = rs.HandlerServeMux(muxReqs[i%len(muxReqs)])
+			}
+		}},
+		{Name: "CheckHTTP-every", Run: func(n int) {
+			for i := range n {
+				r := &all[i%len(all)]
+				sink = g.CheckHTTP(r.Verb, r.Path)
+			}
+		}},
+	}
+}
+
+// BenchmarkRoute times, per request of the mix, CheckHTTP (route and
+// decide), LookupRoute (route) and the routing alone of httprouter, chi
+// and ServeMux; CheckHTTP-every takes the requests of every binding instead,
+// the custom verbs and literals beside variables that the routers lack
+// included.
+func BenchmarkRoute(b *testing.B) {
+	for _, c := range routeContenders(b) {
+		b.Run(c.Name, func(b *testing.B) {
+			b.ReportAllocs()
+			t := cputime.Thread(b)
+			c.Run(b.N)
+			t.Stop()
+		})
+	}
+}
+
+// TestRouteCalls makes $ROUTE_CALLS requests of the mix with the contender
+// of BenchmarkRoute named $ROUTE_CONTENDER, and nothing else: callgrind.sh
+// counts the instructions of a run with n and one with 2n calls, whose
+// difference divided by n is the instructions per request, a measure that
+// other load on the machine does not disturb.
+func TestRouteCalls(t *testing.T) {
+	n, err := strconv.Atoi(os.Getenv("ROUTE_CALLS"))
+	if err != nil {
+		t.Skip("ROUTE_CALLS is not set")
+	}
+	name := os.Getenv("ROUTE_CONTENDER")
+	for _, c := range routeContenders(t) {
+		if c.Name == name {
+			c.Run(n)
+			return
+		}
+	}
+	t.Fatalf("no contender %q", name)
+}
+
+// BenchmarkRouteBursts times the same in short bursts, taking turns (see
+// cputime.Bursts): the figures of an idle machine, and their ratios measured
+// at the same time.
+func BenchmarkRouteBursts(b *testing.B) {
+	cputime.Bursts(b, routeContenders(b)...)
 }

@@ -67,349 +67,446 @@ var lookupSlots = [64]Endpoint{
 // routeCustom reports whether an HTTP binding of the spec has a custom verb.
 const routeCustom = false
 
+// routeMaxBranches is the most nodes with an alternative left on a path of the tree.
+const routeMaxBranches = 1
+
+// routeLitRot, routeLitMul and routeLitMid are the parameters of the perfect hash of
+// the literal segments (internal/route.LitHash), in 16 buckets (routeLitDisp)
+// of 64 slots (routeLits).
+const routeLitRot = 30
+
+// routeLitMul multiplies the node in the hash of a literal segment.
+const routeLitMul = 0x9e3779b97f4a7c17
+
+// routeLitMid reports whether the hash of a literal segment reads the bytes between its first and last 8.
+const routeLitMid = false
+
+// routeLitBucketBits is log2 of the number of buckets of the perfect hash.
+const routeLitBucketBits = 4
+
+// routeLitSlotBits is log2 of the number of slots of the perfect hash.
+const routeLitSlotBits = 6
+
+// routeVerbs are the verbs of the bindings besides GET, POST, PUT, PATCH, DELETE,
+// HEAD and OPTIONS, numbered from routeOtherVerbs.
+var routeVerbs = [0]string{}
+
+// routeCustoms are the custom verbs of the bindings, numbered from 1.
+var routeCustoms = [0]string{}
+
 // routeNodes is the tree of the spec's HTTP bindings; node 0 is the path "/".
 var routeNodes = [60]routeNode{
 	// /
-	{0, 1, 0, 0, 0, 0},
+	{0, 0, 0, 0, true},
 	// /v2
-	{1, 6, 0, 0, 0, 0},
+	{0, 0, 0, 0, true},
 	// /v2/concepts
-	{7, 2, 10, 0, 0, 3},
+	{10, 0, 0, 3, true},
 	// /v2/inputs
-	{9, 1, 12, 0, 3, 4},
+	{12, 0, 3, 4, true},
 	// /v2/models
-	{10, 1, 14, 0, 7, 4},
+	{14, 0, 7, 4, true},
 	// /v2/searches
-	{11, 0, 0, 0, 11, 1},
+	{0, 0, 11, 1, false},
 	// /v2/users
-	{11, 0, 15, 0, 12, 0},
+	{15, 0, 12, 0, false},
 	// /v2/workflows
-	{11, 0, 16, 0, 12, 4},
+	{16, 0, 12, 4, false},
 	// /v2/concepts/searches
-	{11, 0, 0, 0, 16, 1},
+	{0, 0, 16, 1, false},
 	// /v2/concepts/status
-	{11, 0, 0, 0, 17, 1},
+	{0, 0, 17, 1, false},
 	// /v2/concepts/{}
-	{11, 0, 0, 0, 18, 1},
+	{0, 0, 18, 1, false},
 	// /v2/inputs/status
-	{11, 0, 0, 0, 19, 1},
+	{0, 0, 19, 1, false},
 	// /v2/inputs/{}
-	{11, 0, 0, 0, 20, 2},
+	{0, 0, 20, 2, false},
 	// /v2/models/searches
-	{11, 0, 0, 0, 22, 1},
+	{0, 0, 22, 1, false},
 	// /v2/models/{}
-	{11, 4, 0, 0, 23, 2},
+	{0, 0, 23, 2, true},
 	// /v2/users/{}
-	{15, 4, 0, 0, 25, 0},
+	{0, 0, 25, 0, true},
 	// /v2/workflows/{}
-	{19, 1, 0, 0, 25, 2},
+	{0, 0, 25, 2, true},
 	// /v2/models/{}/inputs
-	{20, 0, 0, 0, 27, 1},
+	{0, 0, 27, 1, false},
 	// /v2/models/{}/output_info
-	{20, 0, 0, 0, 28, 1},
+	{0, 0, 28, 1, false},
 	// /v2/models/{}/outputs
-	{20, 0, 0, 0, 29, 1},
+	{0, 0, 29, 1, false},
 	// /v2/models/{}/versions
-	{20, 0, 26, 0, 30, 2},
+	{26, 0, 30, 2, false},
 	// /v2/users/{}/apps
-	{20, 0, 27, 0, 32, 0},
+	{27, 0, 32, 0, false},
 	// /v2/users/{}/deployments
-	{20, 0, 28, 0, 32, 0},
+	{28, 0, 32, 0, false},
 	// /v2/users/{}/models
-	{20, 0, 0, 0, 32, 1},
+	{0, 0, 32, 1, false},
 	// /v2/users/{}/workflows
-	{20, 0, 0, 0, 33, 1},
+	{0, 0, 33, 1, false},
 	// /v2/workflows/{}/results
-	{20, 0, 0, 0, 34, 1},
+	{0, 0, 34, 1, false},
 	// /v2/models/{}/versions/{}
-	{20, 4, 0, 0, 35, 2},
+	{0, 0, 35, 2, true},
 	// /v2/users/{}/apps/{}
-	{24, 5, 0, 0, 37, 0},
+	{0, 0, 37, 0, true},
 	// /v2/users/{}/deployments/{}
-	{29, 1, 0, 0, 37, 0},
+	{0, 0, 37, 0, true},
 	// /v2/models/{}/versions/{}/inputs
-	{30, 0, 0, 0, 37, 1},
+	{0, 0, 37, 1, false},
 	// /v2/models/{}/versions/{}/metrics
-	{30, 0, 0, 0, 38, 2},
+	{0, 0, 38, 2, false},
 	// /v2/models/{}/versions/{}/output_info
-	{30, 0, 0, 0, 40, 1},
+	{0, 0, 40, 1, false},
 	// /v2/models/{}/versions/{}/outputs
-	{30, 0, 0, 0, 41, 1},
+	{0, 0, 41, 1, false},
 	// /v2/users/{}/apps/{}/concepts
-	{30, 2, 41, 0, 42, 3},
+	{41, 0, 42, 3, true},
 	// /v2/users/{}/apps/{}/inputs
-	{32, 1, 43, 0, 45, 4},
+	{43, 0, 45, 4, true},
 	// /v2/users/{}/apps/{}/models
-	{33, 1, 45, 0, 49, 4},
+	{45, 0, 49, 4, true},
 	// /v2/users/{}/apps/{}/searches
-	{34, 0, 0, 0, 53, 1},
+	{0, 0, 53, 1, false},
 	// /v2/users/{}/apps/{}/workflows
-	{34, 0, 46, 0, 54, 4},
+	{46, 0, 54, 4, false},
 	// /v2/users/{}/deployments/{}/outputs
-	{34, 0, 0, 0, 58, 1},
+	{0, 0, 58, 1, false},
 	// /v2/users/{}/apps/{}/concepts/searches
-	{34, 0, 0, 0, 59, 1},
+	{0, 0, 59, 1, false},
 	// /v2/users/{}/apps/{}/concepts/status
-	{34, 0, 0, 0, 60, 1},
+	{0, 0, 60, 1, false},
 	// /v2/users/{}/apps/{}/concepts/{}
-	{34, 0, 0, 0, 61, 1},
+	{0, 0, 61, 1, false},
 	// /v2/users/{}/apps/{}/inputs/status
-	{34, 0, 0, 0, 62, 1},
+	{0, 0, 62, 1, false},
 	// /v2/users/{}/apps/{}/inputs/{}
-	{34, 0, 0, 0, 63, 2},
+	{0, 0, 63, 2, false},
 	// /v2/users/{}/apps/{}/models/searches
-	{34, 0, 0, 0, 65, 1},
+	{0, 0, 65, 1, false},
 	// /v2/users/{}/apps/{}/models/{}
-	{34, 4, 0, 0, 66, 2},
+	{0, 0, 66, 2, true},
 	// /v2/users/{}/apps/{}/workflows/{}
-	{38, 2, 0, 0, 68, 2},
+	{0, 0, 68, 2, true},
 	// /v2/users/{}/apps/{}/models/{}/inputs
-	{40, 0, 0, 0, 70, 1},
+	{0, 0, 70, 1, false},
 	// /v2/users/{}/apps/{}/models/{}/output_info
-	{40, 0, 0, 0, 71, 1},
+	{0, 0, 71, 1, false},
 	// /v2/users/{}/apps/{}/models/{}/outputs
-	{40, 0, 0, 0, 72, 1},
+	{0, 0, 72, 1, false},
 	// /v2/users/{}/apps/{}/models/{}/versions
-	{40, 0, 53, 0, 73, 2},
+	{53, 0, 73, 2, false},
 	// /v2/users/{}/apps/{}/workflows/{}/results
-	{40, 0, 0, 0, 75, 1},
+	{0, 0, 75, 1, false},
 	// /v2/users/{}/apps/{}/workflows/{}/versions
-	{40, 0, 54, 0, 76, 0},
+	{54, 0, 76, 0, false},
 	// /v2/users/{}/apps/{}/models/{}/versions/{}
-	{40, 4, 0, 0, 76, 2},
+	{0, 0, 76, 2, true},
 	// /v2/users/{}/apps/{}/workflows/{}/versions/{}
-	{44, 1, 0, 0, 78, 0},
+	{0, 0, 78, 0, true},
 	// /v2/users/{}/apps/{}/models/{}/versions/{}/inputs
-	{45, 0, 0, 0, 78, 1},
+	{0, 0, 78, 1, false},
 	// /v2/users/{}/apps/{}/models/{}/versions/{}/metrics
-	{45, 0, 0, 0, 79, 2},
+	{0, 0, 79, 2, false},
 	// /v2/users/{}/apps/{}/models/{}/versions/{}/output_info
-	{45, 0, 0, 0, 81, 1},
+	{0, 0, 81, 1, false},
 	// /v2/users/{}/apps/{}/models/{}/versions/{}/outputs
-	{45, 0, 0, 0, 82, 1},
+	{0, 0, 82, 1, false},
 	// /v2/users/{}/apps/{}/workflows/{}/versions/{}/results
-	{45, 0, 0, 0, 83, 1},
+	{0, 0, 83, 1, false},
 }
 
-// routeLits are the literal children of the nodes, each node's sorted.
-var routeLits = [45]routeLit{
-	{"v2", 1},
-	{"concepts", 2},
-	{"inputs", 3},
-	{"models", 4},
-	{"searches", 5},
-	{"users", 6},
-	{"workflows", 7},
-	{"searches", 8},
-	{"status", 9},
-	{"status", 11},
-	{"searches", 13},
-	{"inputs", 17},
-	{"output_info", 18},
-	{"outputs", 19},
-	{"versions", 20},
-	{"apps", 21},
-	{"deployments", 22},
-	{"models", 23},
-	{"workflows", 24},
-	{"results", 25},
-	{"inputs", 29},
-	{"metrics", 30},
-	{"output_info", 31},
-	{"outputs", 32},
-	{"concepts", 33},
-	{"inputs", 34},
-	{"models", 35},
-	{"searches", 36},
-	{"workflows", 37},
-	{"outputs", 38},
-	{"searches", 39},
-	{"status", 40},
-	{"status", 42},
-	{"searches", 44},
-	{"inputs", 47},
-	{"output_info", 48},
-	{"outputs", 49},
-	{"versions", 50},
-	{"results", 51},
-	{"versions", 52},
-	{"inputs", 55},
-	{"metrics", 56},
-	{"output_info", 57},
-	{"outputs", 58},
-	{"results", 59},
+// routeLitDisp is the displacement of each bucket of the perfect hash.
+var routeLitDisp = [16]uint32{
+	0, 0, 12, 0, 1, 0, 0, 12, 2, 8, 2, 17, 0, 17, 0, 2,
 }
 
-// routeEnds are the bindings that end at each node.
+// routeLits are the slots of the perfect hash: the literal children of the
+// nodes, {first, last, parent, node, n, segment}; {} is empty.
+var routeLits = [64]routeLit{
+	// /v2/models/{}/outputs
+	{0x7374757074756f, 0x0, 14, 19, 7, "outputs"},
+	// /v2/models/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 14, 20, 8, "versions"},
+	{},
+	// /v2/users/{}/apps/{}/models
+	{0x736c65646f6d, 0x0, 27, 35, 6, "models"},
+	{},
+	// /v2
+	{0x3276, 0x0, 0, 1, 2, "v2"},
+	// /v2/workflows
+	{0x776f6c666b726f77, 0x73776f6c666b726f, 1, 7, 9, "workflows"},
+	{},
+	// /v2/users/{}/apps/{}/models/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 53, 56, 7, "metrics"},
+	// /v2/models/{}/versions/{}/metrics
+	{0x7363697274656d, 0x0, 26, 30, 7, "metrics"},
+	{},
+	{},
+	{},
+	// /v2/users/{}/workflows
+	{0x776f6c666b726f77, 0x73776f6c666b726f, 15, 24, 9, "workflows"},
+	// /v2/users/{}/apps/{}/searches
+	{0x7365686372616573, 0x7365686372616573, 27, 36, 8, "searches"},
+	{},
+	{},
+	{},
+	// /v2/users/{}/apps/{}/concepts/searches
+	{0x7365686372616573, 0x7365686372616573, 33, 39, 8, "searches"},
+	{},
+	// /v2/workflows/{}/results
+	{0x73746c75736572, 0x0, 16, 25, 7, "results"},
+	{},
+	// /v2/users/{}/apps/{}/workflows
+	{0x776f6c666b726f77, 0x73776f6c666b726f, 27, 37, 9, "workflows"},
+	// /v2/inputs
+	{0x737475706e69, 0x0, 1, 3, 6, "inputs"},
+	// /v2/users
+	{0x7372657375, 0x0, 1, 6, 5, "users"},
+	// /v2/users/{}/apps/{}/models/searches
+	{0x7365686372616573, 0x7365686372616573, 35, 44, 8, "searches"},
+	{},
+	// /v2/users/{}/apps/{}/inputs
+	{0x737475706e69, 0x0, 27, 34, 6, "inputs"},
+	// /v2/concepts/status
+	{0x737574617473, 0x0, 2, 9, 6, "status"},
+	{},
+	// /v2/users/{}/apps
+	{0x73707061, 0x0, 15, 21, 4, "apps"},
+	// /v2/searches
+	{0x7365686372616573, 0x7365686372616573, 1, 5, 8, "searches"},
+	// /v2/inputs/status
+	{0x737574617473, 0x0, 3, 11, 6, "status"},
+	// /v2/users/{}/models
+	{0x736c65646f6d, 0x0, 15, 23, 6, "models"},
+	// /v2/users/{}/deployments
+	{0x656d796f6c706564, 0x73746e656d796f6c, 15, 22, 11, "deployments"},
+	// /v2/models/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 26, 32, 7, "outputs"},
+	// /v2/concepts
+	{0x73747065636e6f63, 0x73747065636e6f63, 1, 2, 8, "concepts"},
+	{},
+	// /v2/users/{}/deployments/{}/outputs
+	{0x7374757074756f, 0x0, 28, 38, 7, "outputs"},
+	// /v2/users/{}/apps/{}/models/{}/inputs
+	{0x737475706e69, 0x0, 45, 47, 6, "inputs"},
+	// /v2/users/{}/apps/{}/workflows/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 46, 52, 8, "versions"},
+	// /v2/models
+	{0x736c65646f6d, 0x0, 1, 4, 6, "models"},
+	// /v2/users/{}/apps/{}/models/{}/output_info
+	{0x695f74757074756f, 0x6f666e695f747570, 45, 48, 11, "output_info"},
+	// /v2/users/{}/apps/{}/models/{}/versions/{}/outputs
+	{0x7374757074756f, 0x0, 53, 58, 7, "outputs"},
+	// /v2/users/{}/apps/{}/models/{}/versions/{}/inputs
+	{0x737475706e69, 0x0, 53, 55, 6, "inputs"},
+	// /v2/models/{}/inputs
+	{0x737475706e69, 0x0, 14, 17, 6, "inputs"},
+	// /v2/models/searches
+	{0x7365686372616573, 0x7365686372616573, 4, 13, 8, "searches"},
+	// /v2/users/{}/apps/{}/inputs/status
+	{0x737574617473, 0x0, 34, 42, 6, "status"},
+	// /v2/users/{}/apps/{}/models/{}/versions/{}/output_info
+	{0x695f74757074756f, 0x6f666e695f747570, 53, 57, 11, "output_info"},
+	// /v2/concepts/searches
+	{0x7365686372616573, 0x7365686372616573, 2, 8, 8, "searches"},
+	// /v2/users/{}/apps/{}/workflows/{}/versions/{}/results
+	{0x73746c75736572, 0x0, 54, 59, 7, "results"},
+	{},
+	// /v2/users/{}/apps/{}/concepts
+	{0x73747065636e6f63, 0x73747065636e6f63, 27, 33, 8, "concepts"},
+	{},
+	// /v2/users/{}/apps/{}/models/{}/versions
+	{0x736e6f6973726576, 0x736e6f6973726576, 45, 50, 8, "versions"},
+	// /v2/users/{}/apps/{}/workflows/{}/results
+	{0x73746c75736572, 0x0, 46, 51, 7, "results"},
+	{},
+	// /v2/models/{}/output_info
+	{0x695f74757074756f, 0x6f666e695f747570, 14, 18, 11, "output_info"},
+	// /v2/models/{}/versions/{}/output_info
+	{0x695f74757074756f, 0x6f666e695f747570, 26, 31, 11, "output_info"},
+	// /v2/models/{}/versions/{}/inputs
+	{0x737475706e69, 0x0, 26, 29, 6, "inputs"},
+	// /v2/users/{}/apps/{}/concepts/status
+	{0x737574617473, 0x0, 33, 40, 6, "status"},
+	{},
+	// /v2/users/{}/apps/{}/models/{}/outputs
+	{0x7374757074756f, 0x0, 45, 49, 7, "outputs"},
+	{},
+}
+
+// routeEnds are the bindings that end at each node: {verb, custom verb, endpoints}.
 var routeEnds = [84]routeEnd{
 	// GET /v2/concepts
-	{"GET", "", 0, 1},
+	{routeGET, 0, 1, 0},
 	// PATCH /v2/concepts
-	{"PATCH", "", 1, 1},
+	{routePATCH, 0, 1, 1},
 	// POST /v2/concepts
-	{"POST", "", 2, 1},
+	{routePOST, 0, 1, 2},
 	// DELETE /v2/inputs
-	{"DELETE", "", 3, 1},
+	{routeDELETE, 0, 1, 3},
 	// GET /v2/inputs
-	{"GET", "", 4, 1},
+	{routeGET, 0, 1, 4},
 	// PATCH /v2/inputs
-	{"PATCH", "", 5, 1},
+	{routePATCH, 0, 1, 5},
 	// POST /v2/inputs
-	{"POST", "", 6, 1},
+	{routePOST, 0, 1, 6},
 	// DELETE /v2/models
-	{"DELETE", "", 7, 1},
+	{routeDELETE, 0, 1, 7},
 	// GET /v2/models
-	{"GET", "", 8, 1},
+	{routeGET, 0, 1, 8},
 	// PATCH /v2/models
-	{"PATCH", "", 9, 1},
+	{routePATCH, 0, 1, 9},
 	// POST /v2/models
-	{"POST", "", 10, 1},
+	{routePOST, 0, 1, 10},
 	// POST /v2/searches
-	{"POST", "", 11, 1},
+	{routePOST, 0, 1, 11},
 	// DELETE /v2/workflows
-	{"DELETE", "", 12, 1},
+	{routeDELETE, 0, 1, 12},
 	// GET /v2/workflows
-	{"GET", "", 13, 1},
+	{routeGET, 0, 1, 13},
 	// PATCH /v2/workflows
-	{"PATCH", "", 14, 1},
+	{routePATCH, 0, 1, 14},
 	// POST /v2/workflows
-	{"POST", "", 15, 1},
+	{routePOST, 0, 1, 15},
 	// POST /v2/concepts/searches
-	{"POST", "", 16, 1},
+	{routePOST, 0, 1, 16},
 	// GET /v2/concepts/status
-	{"GET", "", 17, 1},
+	{routeGET, 0, 1, 17},
 	// GET /v2/concepts/{}
-	{"GET", "", 18, 1},
+	{routeGET, 0, 1, 18},
 	// GET /v2/inputs/status
-	{"GET", "", 19, 1},
+	{routeGET, 0, 1, 19},
 	// DELETE /v2/inputs/{}
-	{"DELETE", "", 20, 1},
+	{routeDELETE, 0, 1, 20},
 	// GET /v2/inputs/{}
-	{"GET", "", 21, 1},
+	{routeGET, 0, 1, 21},
 	// POST /v2/models/searches
-	{"POST", "", 22, 1},
+	{routePOST, 0, 1, 22},
 	// DELETE /v2/models/{}
-	{"DELETE", "", 23, 1},
+	{routeDELETE, 0, 1, 23},
 	// GET /v2/models/{}
-	{"GET", "", 24, 1},
+	{routeGET, 0, 1, 24},
 	// DELETE /v2/workflows/{}
-	{"DELETE", "", 25, 1},
+	{routeDELETE, 0, 1, 25},
 	// GET /v2/workflows/{}
-	{"GET", "", 26, 1},
+	{routeGET, 0, 1, 26},
 	// GET /v2/models/{}/inputs
-	{"GET", "", 27, 1},
+	{routeGET, 0, 1, 27},
 	// GET /v2/models/{}/output_info
-	{"GET", "", 28, 1},
+	{routeGET, 0, 1, 28},
 	// POST /v2/models/{}/outputs
-	{"POST", "", 29, 1},
+	{routePOST, 0, 1, 29},
 	// GET /v2/models/{}/versions
-	{"GET", "", 30, 1},
+	{routeGET, 0, 1, 30},
 	// POST /v2/models/{}/versions
-	{"POST", "", 31, 1},
+	{routePOST, 0, 1, 31},
 	// GET /v2/users/{}/models
-	{"GET", "", 32, 1},
+	{routeGET, 0, 1, 32},
 	// GET /v2/users/{}/workflows
-	{"GET", "", 33, 1},
+	{routeGET, 0, 1, 33},
 	// POST /v2/workflows/{}/results
-	{"POST", "", 34, 1},
+	{routePOST, 0, 1, 34},
 	// DELETE /v2/models/{}/versions/{}
-	{"DELETE", "", 35, 1},
+	{routeDELETE, 0, 1, 35},
 	// GET /v2/models/{}/versions/{}
-	{"GET", "", 36, 1},
+	{routeGET, 0, 1, 36},
 	// GET /v2/models/{}/versions/{}/inputs
-	{"GET", "", 37, 1},
+	{routeGET, 0, 1, 37},
 	// GET /v2/models/{}/versions/{}/metrics
-	{"GET", "", 38, 1},
+	{routeGET, 0, 1, 38},
 	// POST /v2/models/{}/versions/{}/metrics
-	{"POST", "", 39, 1},
+	{routePOST, 0, 1, 39},
 	// GET /v2/models/{}/versions/{}/output_info
-	{"GET", "", 40, 1},
+	{routeGET, 0, 1, 40},
 	// POST /v2/models/{}/versions/{}/outputs
-	{"POST", "", 41, 1},
+	{routePOST, 0, 1, 41},
 	// GET /v2/users/{}/apps/{}/concepts
-	{"GET", "", 42, 1},
+	{routeGET, 0, 1, 42},
 	// PATCH /v2/users/{}/apps/{}/concepts
-	{"PATCH", "", 43, 1},
+	{routePATCH, 0, 1, 43},
 	// POST /v2/users/{}/apps/{}/concepts
-	{"POST", "", 44, 1},
+	{routePOST, 0, 1, 44},
 	// DELETE /v2/users/{}/apps/{}/inputs
-	{"DELETE", "", 45, 1},
+	{routeDELETE, 0, 1, 45},
 	// GET /v2/users/{}/apps/{}/inputs
-	{"GET", "", 46, 1},
+	{routeGET, 0, 1, 46},
 	// PATCH /v2/users/{}/apps/{}/inputs
-	{"PATCH", "", 47, 1},
+	{routePATCH, 0, 1, 47},
 	// POST /v2/users/{}/apps/{}/inputs
-	{"POST", "", 48, 1},
+	{routePOST, 0, 1, 48},
 	// DELETE /v2/users/{}/apps/{}/models
-	{"DELETE", "", 49, 1},
+	{routeDELETE, 0, 1, 49},
 	// GET /v2/users/{}/apps/{}/models
-	{"GET", "", 50, 1},
+	{routeGET, 0, 1, 50},
 	// PATCH /v2/users/{}/apps/{}/models
-	{"PATCH", "", 51, 1},
+	{routePATCH, 0, 1, 51},
 	// POST /v2/users/{}/apps/{}/models
-	{"POST", "", 52, 1},
+	{routePOST, 0, 1, 52},
 	// POST /v2/users/{}/apps/{}/searches
-	{"POST", "", 53, 1},
+	{routePOST, 0, 1, 53},
 	// DELETE /v2/users/{}/apps/{}/workflows
-	{"DELETE", "", 54, 1},
+	{routeDELETE, 0, 1, 54},
 	// GET /v2/users/{}/apps/{}/workflows
-	{"GET", "", 55, 1},
+	{routeGET, 0, 1, 55},
 	// PATCH /v2/users/{}/apps/{}/workflows
-	{"PATCH", "", 56, 1},
+	{routePATCH, 0, 1, 56},
 	// POST /v2/users/{}/apps/{}/workflows
-	{"POST", "", 57, 1},
+	{routePOST, 0, 1, 57},
 	// POST /v2/users/{}/deployments/{}/outputs
-	{"POST", "", 58, 1},
+	{routePOST, 0, 1, 58},
 	// POST /v2/users/{}/apps/{}/concepts/searches
-	{"POST", "", 59, 1},
+	{routePOST, 0, 1, 59},
 	// GET /v2/users/{}/apps/{}/concepts/status
-	{"GET", "", 60, 1},
+	{routeGET, 0, 1, 60},
 	// GET /v2/users/{}/apps/{}/concepts/{}
-	{"GET", "", 61, 1},
+	{routeGET, 0, 1, 61},
 	// GET /v2/users/{}/apps/{}/inputs/status
-	{"GET", "", 62, 1},
+	{routeGET, 0, 1, 62},
 	// DELETE /v2/users/{}/apps/{}/inputs/{}
-	{"DELETE", "", 63, 1},
+	{routeDELETE, 0, 1, 63},
 	// GET /v2/users/{}/apps/{}/inputs/{}
-	{"GET", "", 64, 1},
+	{routeGET, 0, 1, 64},
 	// POST /v2/users/{}/apps/{}/models/searches
-	{"POST", "", 65, 1},
+	{routePOST, 0, 1, 65},
 	// DELETE /v2/users/{}/apps/{}/models/{}
-	{"DELETE", "", 66, 1},
+	{routeDELETE, 0, 1, 66},
 	// GET /v2/users/{}/apps/{}/models/{}
-	{"GET", "", 67, 1},
+	{routeGET, 0, 1, 67},
 	// DELETE /v2/users/{}/apps/{}/workflows/{}
-	{"DELETE", "", 68, 1},
+	{routeDELETE, 0, 1, 68},
 	// GET /v2/users/{}/apps/{}/workflows/{}
-	{"GET", "", 69, 1},
+	{routeGET, 0, 1, 69},
 	// GET /v2/users/{}/apps/{}/models/{}/inputs
-	{"GET", "", 70, 1},
+	{routeGET, 0, 1, 70},
 	// GET /v2/users/{}/apps/{}/models/{}/output_info
-	{"GET", "", 71, 1},
+	{routeGET, 0, 1, 71},
 	// POST /v2/users/{}/apps/{}/models/{}/outputs
-	{"POST", "", 72, 1},
+	{routePOST, 0, 1, 72},
 	// GET /v2/users/{}/apps/{}/models/{}/versions
-	{"GET", "", 73, 1},
+	{routeGET, 0, 1, 73},
 	// POST /v2/users/{}/apps/{}/models/{}/versions
-	{"POST", "", 74, 1},
+	{routePOST, 0, 1, 74},
 	// POST /v2/users/{}/apps/{}/workflows/{}/results
-	{"POST", "", 75, 1},
+	{routePOST, 0, 1, 75},
 	// DELETE /v2/users/{}/apps/{}/models/{}/versions/{}
-	{"DELETE", "", 76, 1},
+	{routeDELETE, 0, 1, 76},
 	// GET /v2/users/{}/apps/{}/models/{}/versions/{}
-	{"GET", "", 77, 1},
+	{routeGET, 0, 1, 77},
 	// GET /v2/users/{}/apps/{}/models/{}/versions/{}/inputs
-	{"GET", "", 78, 1},
+	{routeGET, 0, 1, 78},
 	// GET /v2/users/{}/apps/{}/models/{}/versions/{}/metrics
-	{"GET", "", 79, 1},
+	{routeGET, 0, 1, 79},
 	// POST /v2/users/{}/apps/{}/models/{}/versions/{}/metrics
-	{"POST", "", 80, 1},
+	{routePOST, 0, 1, 80},
 	// GET /v2/users/{}/apps/{}/models/{}/versions/{}/output_info
-	{"GET", "", 81, 1},
+	{routeGET, 0, 1, 81},
 	// POST /v2/users/{}/apps/{}/models/{}/versions/{}/outputs
-	{"POST", "", 82, 1},
+	{routePOST, 0, 1, 82},
 	// POST /v2/users/{}/apps/{}/workflows/{}/versions/{}/results
-	{"POST", "", 83, 1},
+	{routePOST, 0, 1, 83},
 }
 
 // routeEndpoints are the endpoints of the bindings, in routeEnds' order.

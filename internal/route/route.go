@@ -2,7 +2,10 @@
 // the endpoint an HTTP request addresses: the HTTP bindings of a spec's
 // endpoints (a verb and a path template each) become a tree of path
 // segments, flattened into tables that the generated package's fixed code
-// walks (gen/internal/core/route.go) without allocating.
+// walks (gen/internal/core/route.go) without allocating: a perfect hash of
+// every node's literal children (LitHash), each node's variable and **
+// children, and the bindings that end at each node, with verbs and custom
+// verbs as small integers.
 //
 // The rule, which Match states in plain code for tests:
 //
@@ -28,6 +31,8 @@ package route
 import (
 	"slices"
 	"strings"
+
+	"github.com/scopegen/scopegen/internal/model"
 )
 
 // Kind is the kind of a segment of a path template.
@@ -60,11 +65,19 @@ type Route struct {
 // generated tables hold only integers and strings.
 type Table struct {
 	Nodes     []Node
-	Lits      []Lit // the literal children of each node, sorted by segment
-	Ends      []End // the bindings that end at each node
-	Endpoints []int // the endpoints of each End
-	Custom    bool  // some binding has a custom verb
-	MaxDepth  int   // the most segments of a template
+	Lits      []Lit    // the literal children of each node, sorted by segment
+	Ends      []End    // the bindings that end at each node
+	Endpoints []int    // the endpoints of each End
+	Custom    bool     // some binding has a custom verb
+	MaxDepth  int      // the most segments of a template
+	Verbs     []string // the verbs of bindings that are not in model.StandardVerbs, sorted: VerbID numbers them
+	Customs   []string // the custom verbs, sorted: CustomID numbers them
+	Hash      LitHash  // the perfect hash of Lits
+	// MaxBranches is the most nodes with a choice left (a literal child
+	// taken where a variable or ** remains, or a variable where a **
+	// remains) on any path of the tree: the depth of the walk's stack of
+	// alternatives.
+	MaxBranches int
 }
 
 // Node is a node of the tree: the segments matched so far.
@@ -77,6 +90,7 @@ type Node struct {
 
 // Lit is a literal child of a node.
 type Lit struct {
+	Parent  int
 	Segment string
 	Node    int
 }
@@ -90,9 +104,27 @@ type End struct {
 	NEndpoint int
 }
 
+// VerbID numbers an HTTP verb as the walk compares it: model.StandardVerbs
+// from 1 in their order, then t.Verbs; 0 for a verb no binding has.
+func (t *Table) VerbID(verb string) int {
+	if i := slices.Index(model.StandardVerbs, verb); i >= 0 {
+		return i + 1
+	}
+	if i := slices.Index(t.Verbs, verb); i >= 0 {
+		return len(model.StandardVerbs) + 1 + i
+	}
+	return 0
+}
+
+// CustomID numbers a custom verb: t.Customs from 1; 0 for none.
+func (t *Table) CustomID(custom string) int {
+	return slices.Index(t.Customs, custom) + 1
+}
+
 // New builds the table of routes. Routes with the same verb, custom verb and
-// segments share one End, in the order given.
-func New(routes []Route) *Table {
+// segments share one End, in the order given. It fails only when no perfect
+// hash of the literal segments is found, which would be a bug.
+func New(routes []Route) (*Table, error) {
 	type node struct {
 		lits  map[string]*node
 		param *node
@@ -128,6 +160,12 @@ func New(routes []Route) *Table {
 		}
 		t.MaxDepth = max(t.MaxDepth, len(r.Segments))
 		t.Custom = t.Custom || r.Custom != ""
+		if r.Custom != "" && !slices.Contains(t.Customs, r.Custom) {
+			t.Customs = append(t.Customs, r.Custom)
+		}
+		if !slices.Contains(model.StandardVerbs, r.Verb) && !slices.Contains(t.Verbs, r.Verb) {
+			t.Verbs = append(t.Verbs, r.Verb)
+		}
 		i := slices.IndexFunc(n.ends, func(e *End) bool { return e.Verb == r.Verb && e.Custom == r.Custom })
 		if i < 0 {
 			n.ends = append(n.ends, &End{Verb: r.Verb, Custom: r.Custom})
@@ -161,7 +199,7 @@ func New(routes []Route) *Table {
 		out := &t.Nodes[i]
 		out.Lit, out.NLit = len(t.Lits), len(n.lits)
 		for _, seg := range sortedKeys(n.lits) {
-			t.Lits = append(t.Lits, Lit{seg, index[n.lits[seg]]})
+			t.Lits = append(t.Lits, Lit{i, seg, index[n.lits[seg]]})
 		}
 		if n.param != nil {
 			out.Param = index[n.param]
@@ -185,7 +223,33 @@ func New(routes []Route) *Table {
 			t.Ends = append(t.Ends, e)
 		}
 	}
-	return t
+	slices.Sort(t.Verbs)
+	slices.Sort(t.Customs)
+	t.MaxBranches = t.branches(0)
+	var err error
+	t.Hash, err = newLitHash(t.Lits)
+	return t, err
+}
+
+// branches is the most nodes with a choice left on a path from node n down.
+func (t *Table) branches(n int) int {
+	nd := t.Nodes[n]
+	most := 0
+	for _, l := range t.Lits[nd.Lit : nd.Lit+nd.NLit] {
+		b := t.branches(l.Node)
+		if nd.Param != 0 || nd.Rest != 0 {
+			b++
+		}
+		most = max(most, b)
+	}
+	if nd.Param != 0 {
+		b := t.branches(nd.Param)
+		if nd.Rest != 0 {
+			b++
+		}
+		most = max(most, b)
+	}
+	return most
 }
 
 // sortedKeys returns the keys of m in order.

@@ -105,7 +105,10 @@ func TestMatch(t *testing.T) {
 // literals are sorted, each child is numbered after its parent, and shared
 // bindings are one End.
 func TestNew(t *testing.T) {
-	tab := New(routesOf(t))
+	tab, err := New(routesOf(t))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(tab.Nodes) == 0 || !tab.Custom || tab.MaxDepth != 3 {
 		t.Fatalf("%d nodes, custom %v, depth %d", len(tab.Nodes), tab.Custom, tab.MaxDepth)
 	}
@@ -135,7 +138,71 @@ func TestNew(t *testing.T) {
 	if ends != len(tab.Ends)+100 {
 		t.Errorf("every End once, and one End shared by endpoints 13 and 14: counted %d of %d", ends, len(tab.Ends))
 	}
-	if again := New(routesOf(t)); !slices.Equal(again.Nodes, tab.Nodes) || !slices.Equal(again.Lits, tab.Lits) || !slices.Equal(again.Ends, tab.Ends) {
+	if again, _ := New(routesOf(t)); !slices.Equal(again.Nodes, tab.Nodes) || !slices.Equal(again.Lits, tab.Lits) || !slices.Equal(again.Ends, tab.Ends) {
 		t.Error("New is not deterministic")
+	}
+}
+
+// TestLitHash checks that the perfect hash finds every literal child, and
+// nothing else, on the test routes and on many nodes with segments of every
+// length, some of which differ only between their first and last 8 bytes
+// (which the hash then reads too).
+func TestLitHash(t *testing.T) {
+	var many []Route
+	for i := range 300 {
+		seg := strings.Repeat("s", i%23+1) + string(rune('a'+i%26))
+		many = append(many, parse(i+1, "GET /"+seg+"/{x}/"+seg+"/n"+strings.Repeat("0", i%5)))
+	}
+	mid := append(slices.Clone(many), parse(301, "GET /collection_AAA_of_things_end"), parse(302, "GET /collection_BBB_of_things_end"))
+	for name, routes := range map[string][]Route{"test": routesOf(t), "many": many, "mid": mid} {
+		tb, err := New(routes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tb.Hash.Mid != (name == "mid") {
+			t.Errorf("%s: Mid = %v", name, tb.Hash.Mid)
+		}
+		if len(tb.Hash.Slots) > 2*len(tb.Lits)+2 {
+			t.Errorf("%s: %d slots for %d literal segments", name, len(tb.Hash.Slots), len(tb.Lits))
+		}
+		for _, l := range tb.Lits {
+			if got := tb.Child(l.Parent, l.Segment); got != l.Node {
+				t.Errorf("%s: Child(%d, %q) = %d, want %d", name, l.Parent, l.Segment, got, l.Node)
+			}
+			for _, other := range []string{l.Segment + "x", l.Segment[1:], "x" + l.Segment[1:], ""} {
+				if got := tb.Child(l.Parent, other); got != 0 && tb.Lits[slices.IndexFunc(tb.Lits, func(x Lit) bool { return x.Node == got })].Segment != other {
+					t.Errorf("%s: Child(%d, %q) = %d, not a child of that segment", name, l.Parent, other, got)
+				}
+			}
+			if got := tb.Child(l.Parent+1, l.Segment); got != 0 && !slices.Contains(tb.Lits, Lit{l.Parent + 1, l.Segment, got}) {
+				t.Errorf("%s: Child(%d, %q) = %d, a child of another node", name, l.Parent+1, l.Segment, got)
+			}
+		}
+	}
+}
+
+// TestVerbsAndBranches checks the numbering of verbs and custom verbs, and
+// the depth of the walk's stack of alternatives.
+func TestVerbsAndBranches(t *testing.T) {
+	tb, err := New(append(routesOf(t), parse(20, "LIST /l"), parse(21, "POST /l:zap")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tb.VerbID("GET") != 1 || tb.VerbID("OPTIONS") != 7 || tb.VerbID("LIST") != 8 || tb.VerbID("get") != 0 {
+		t.Errorf("verbs: %v; GET %d, OPTIONS %d, LIST %d", tb.Verbs, tb.VerbID("GET"), tb.VerbID("OPTIONS"), tb.VerbID("LIST"))
+	}
+	if !slices.Equal(tb.Customs, []string{"cancel", "zap"}) || tb.CustomID("zap") != 2 || tb.CustomID("") != 0 {
+		t.Errorf("custom verbs %v", tb.Customs)
+	}
+	// /users: literal me beside {id}; /files: {name} beside **; /a: b beside {x}.
+	if tb.MaxBranches != 1 {
+		t.Errorf("MaxBranches = %d, want 1", tb.MaxBranches)
+	}
+	deep, err := New([]Route{parse(1, "GET /a/b/c"), parse(2, "GET /a/{x}/c"), parse(3, "GET /a/b/{y}"), parse(4, "GET /a/b/**")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if deep.MaxBranches != 2 {
+		t.Errorf("MaxBranches = %d, want 2 (/a: b or {x}; /a/b: c, {y} or **)", deep.MaxBranches)
 	}
 }

@@ -42,11 +42,13 @@ type target struct {
 	Peers  bool           // benchmark casbin and OPA too
 	Grants int            // random grants in the agreement test
 	Big    bool
+	// Middleware: benchmark scopehttp's middleware over loopback too.
+	Middleware bool
 }
 
 var targets = []target{
 	{Pkg: "shipped", Spec: "../spec/scopes.yaml", Peers: true, Grants: 300},
-	{Pkg: "api", Spec: "specs/api.yaml", Synth: &synth.Options{Endpoints: 300, Scopes: 120, Seed: 1}, Peers: true, Grants: 60},
+	{Pkg: "api", Spec: "specs/api.yaml", Synth: &synth.Options{Endpoints: 300, Scopes: 120, Seed: 1}, Peers: true, Grants: 60, Middleware: true},
 	{Pkg: "big", Spec: "specs/big.yaml", Synth: &synth.Options{Endpoints: 10000, Scopes: 2000, Seed: 1}, Grants: 40, Big: true},
 }
 
@@ -145,7 +147,8 @@ func outputs(t target, tmpl *template.Template) (out []output, remove []string, 
 		Allowed     string
 		Endpoints   int
 		Scopes      int
-	}{t, filepath.ToSlash(filepath.Join("..", t.Spec)), calls[0].GoName, len(m.Endpoints), len(m.Scopes)}); err != nil {
+		Routes      bool // the spec has HTTP bindings
+	}{t, filepath.ToSlash(filepath.Join("..", t.Spec)), calls[0].GoName, len(m.Endpoints), len(m.Scopes), hasBindings(m)}); err != nil {
 		return nil, nil, "", err
 	}
 	src, err := format.Source(buf.Bytes())
@@ -187,6 +190,15 @@ func staleFiles(t target, tmpl *template.Template) ([]string, error) {
 		}
 	}
 	return stale, nil
+}
+
+func hasBindings(m *model.Model) bool {
+	for _, e := range m.Endpoints {
+		if len(e.HTTP) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func size(files []gen.File) int {

@@ -67,75 +67,126 @@ var lookupSlots = [16]Endpoint{
 // routeCustom reports whether an HTTP binding of the spec has a custom verb.
 const routeCustom = true
 
+// routeMaxBranches is the most nodes with an alternative left on a path of the tree.
+const routeMaxBranches = 1
+
+// routeLitRot, routeLitMul and routeLitMid are the parameters of the perfect hash of
+// the literal segments (internal/route.LitHash), in 4 buckets (routeLitDisp)
+// of 16 slots (routeLits).
+const routeLitRot = 30
+
+// routeLitMul multiplies the node in the hash of a literal segment.
+const routeLitMul = 0x9e3779b97f4a7c17
+
+// routeLitMid reports whether the hash of a literal segment reads the bytes between its first and last 8.
+const routeLitMid = false
+
+// routeLitBucketBits is log2 of the number of buckets of the perfect hash.
+const routeLitBucketBits = 2
+
+// routeLitSlotBits is log2 of the number of slots of the perfect hash.
+const routeLitSlotBits = 4
+
+// routeVerbs are the verbs of the bindings besides GET, POST, PUT, PATCH, DELETE,
+// HEAD and OPTIONS, numbered from routeOtherVerbs.
+var routeVerbs = [0]string{}
+
+// routeCustoms are the custom verbs of the bindings, numbered from 1.
+var routeCustoms = [1]string{
+	"delete",
+}
+
 // routeNodes is the tree of the spec's HTTP bindings; node 0 is the path "/".
 var routeNodes = [14]routeNode{
 	// /
-	{0, 2, 0, 0, 0, 0},
+	{0, 0, 0, 0, true},
 	// /healthz
-	{2, 0, 0, 0, 0, 1},
+	{0, 0, 0, 1, false},
 	// /v1
-	{2, 3, 0, 0, 1, 0},
+	{0, 0, 1, 0, true},
 	// /v1/files
-	{5, 1, 7, 0, 1, 0},
+	{7, 0, 1, 0, true},
 	// /v1/tags
-	{6, 1, 0, 9, 1, 0},
+	{0, 9, 1, 0, true},
 	// /v1/users
-	{7, 0, 10, 0, 1, 0},
+	{10, 0, 1, 0, false},
 	// /v1/files/me
-	{7, 0, 0, 0, 1, 1},
+	{0, 0, 1, 1, false},
 	// /v1/files/{}
-	{7, 1, 0, 0, 2, 3},
+	{0, 0, 2, 3, true},
 	// /v1/tags/export
-	{8, 0, 0, 0, 5, 2},
+	{0, 0, 5, 2, false},
 	// /v1/tags/**
-	{8, 0, 0, 0, 7, 1},
+	{0, 0, 7, 1, false},
 	// /v1/users/{}
-	{8, 1, 0, 0, 8, 0},
+	{0, 0, 8, 0, true},
 	// /v1/files/{}/tags
-	{9, 0, 0, 0, 8, 2},
+	{0, 0, 8, 2, false},
 	// /v1/users/{}/files
-	{9, 0, 13, 0, 10, 0},
+	{13, 0, 10, 0, false},
 	// /v1/users/{}/files/{}
-	{9, 0, 0, 0, 10, 1},
+	{0, 0, 10, 1, false},
 }
 
-// routeLits are the literal children of the nodes, each node's sorted.
-var routeLits = [9]routeLit{
-	{"healthz", 1},
-	{"v1", 2},
-	{"files", 3},
-	{"tags", 4},
-	{"users", 5},
-	{"me", 6},
-	{"export", 8},
-	{"tags", 11},
-	{"files", 12},
+// routeLitDisp is the displacement of each bucket of the perfect hash.
+var routeLitDisp = [4]uint32{
+	1, 0, 0, 0,
 }
 
-// routeEnds are the bindings that end at each node.
+// routeLits are the slots of the perfect hash: the literal children of the
+// nodes, {first, last, parent, node, n, segment}; {} is empty.
+var routeLits = [16]routeLit{
+	{},
+	// /v1/files
+	{0x73656c6966, 0x0, 2, 3, 5, "files"},
+	{},
+	// /v1/users
+	{0x7372657375, 0x0, 2, 5, 5, "users"},
+	{},
+	{},
+	// /v1
+	{0x3176, 0x0, 0, 2, 2, "v1"},
+	// /v1/files/{}/tags
+	{0x73676174, 0x0, 7, 11, 4, "tags"},
+	// /v1/users/{}/files
+	{0x73656c6966, 0x0, 10, 12, 5, "files"},
+	// /v1/tags
+	{0x73676174, 0x0, 2, 4, 4, "tags"},
+	// /v1/tags/export
+	{0x74726f707865, 0x0, 4, 8, 6, "export"},
+	// /v1/files/me
+	{0x656d, 0x0, 3, 6, 2, "me"},
+	// /healthz
+	{0x7a68746c616568, 0x0, 0, 1, 7, "healthz"},
+	{},
+	{},
+	{},
+}
+
+// routeEnds are the bindings that end at each node: {verb, custom verb, endpoints}.
 var routeEnds = [11]routeEnd{
 	// GET /healthz
-	{"GET", "", 0, 1},
+	{routeGET, 0, 1, 0},
 	// GET /v1/files/me
-	{"GET", "", 1, 1},
+	{routeGET, 0, 1, 1},
 	// DELETE /v1/files/{}
-	{"DELETE", "", 2, 1},
+	{routeDELETE, 0, 1, 2},
 	// GET /v1/files/{}
-	{"GET", "", 3, 1},
+	{routeGET, 0, 1, 3},
 	// POST /v1/files/{}:delete
-	{"POST", "delete", 4, 1},
+	{routePOST, 1, 1, 4},
 	// GET /v1/tags/export
-	{"GET", "", 5, 1},
+	{routeGET, 0, 1, 5},
 	// HEAD /v1/tags/export
-	{"HEAD", "", 6, 1},
+	{routeHEAD, 0, 1, 6},
 	// PUT /v1/tags/**
-	{"PUT", "", 7, 2},
+	{routePUT, 0, 2, 7},
 	// PATCH /v1/files/{}/tags
-	{"PATCH", "", 9, 1},
+	{routePATCH, 0, 1, 9},
 	// POST /v1/files/{}/tags
-	{"POST", "", 10, 1},
+	{routePOST, 0, 1, 10},
 	// GET /v1/users/{}/files/{}
-	{"GET", "", 11, 1},
+	{routeGET, 0, 1, 11},
 }
 
 // routeEndpoints are the endpoints of the bindings, in routeEnds' order.

@@ -63,16 +63,52 @@ var lookupSlots = [16]Endpoint{
 // routeCustom reports whether an HTTP binding of the spec has a custom verb.
 const routeCustom = false
 
+// routeMaxBranches is the most nodes with an alternative left on a path of the tree.
+const routeMaxBranches = 0
+
+// routeLitRot, routeLitMul and routeLitMid are the parameters of the perfect hash of
+// the literal segments (internal/route.LitHash), in 2 buckets (routeLitDisp)
+// of 2 slots (routeLits).
+const routeLitRot = 29
+
+// routeLitMul multiplies the node in the hash of a literal segment.
+const routeLitMul = 0x9e3779b97f4a7c15
+
+// routeLitMid reports whether the hash of a literal segment reads the bytes between its first and last 8.
+const routeLitMid = false
+
+// routeLitBucketBits is log2 of the number of buckets of the perfect hash.
+const routeLitBucketBits = 1
+
+// routeLitSlotBits is log2 of the number of slots of the perfect hash.
+const routeLitSlotBits = 1
+
+// routeVerbs are the verbs of the bindings besides GET, POST, PUT, PATCH, DELETE,
+// HEAD and OPTIONS, numbered from routeOtherVerbs.
+var routeVerbs = [0]string{}
+
+// routeCustoms are the custom verbs of the bindings, numbered from 1.
+var routeCustoms = [0]string{}
+
 // routeNodes is the tree of the spec's HTTP bindings; node 0 is the path "/".
 var routeNodes = [1]routeNode{
 	// /
-	{0, 0, 0, 0, 0, 0},
+	{0, 0, 0, 0, false},
 }
 
-// routeLits are the literal children of the nodes, each node's sorted.
-var routeLits = [0]routeLit{}
+// routeLitDisp is the displacement of each bucket of the perfect hash.
+var routeLitDisp = [2]uint32{
+	0, 0,
+}
 
-// routeEnds are the bindings that end at each node.
+// routeLits are the slots of the perfect hash: the literal children of the
+// nodes, {first, last, parent, node, n, segment}; {} is empty.
+var routeLits = [2]routeLit{
+	{},
+	{},
+}
+
+// routeEnds are the bindings that end at each node: {verb, custom verb, endpoints}.
 var routeEnds = [0]routeEnd{}
 
 // routeEndpoints are the endpoints of the bindings, in routeEnds' order.

@@ -5,7 +5,8 @@
 // endpoints named like real ones (/synth.api.V2/ListWidgets,
 // PostWidgetVersions, ...) that each require 1 to 13 op scopes, closed under
 // prerequisites. Some endpoints are PAT-only, a few are public, some have
-// request-dependent scopes and response redactions.
+// request-dependent scopes and response redactions. Every endpoint has HTTP
+// bindings shaped like a real REST API's (see bindings).
 //
 // The output is deterministic for a given Options, and always passes
 // model.Build without errors or warnings. Benchmarks and scaling tests use it
@@ -62,7 +63,7 @@ func Spec(opts Options) []byte {
 // File returns a synthetic spec.
 func File(opts Options) *spec.File {
 	opts = opts.Normalized()
-	s := &synth{opts: opts, r: rand.New(rand.NewPCG(opts.Seed, 0x5c09e5e7))}
+	s := &synth{opts: opts, r: rand.New(rand.NewPCG(opts.Seed, 0x5c09e5e7)), rh: rand.New(rand.NewPCG(opts.Seed, 0x4177e9b1))}
 	s.buildScopes()
 	s.buildEndpoints()
 	return s.file()
@@ -161,6 +162,7 @@ type endpoint struct {
 	method     string
 	res        *resource
 	tmpl       int
+	http       []string // "VERB /path"
 	public     bool
 	principals string // "" for the defaults
 	requires   []*scope
@@ -181,6 +183,7 @@ type redaction struct {
 type synth struct {
 	opts      Options
 	r         *rand.Rand
+	rh        *rand.Rand // the choices of HTTP bindings, a stream of its own so that the rest of a spec stays as it was before bindings
 	all       *scope
 	bare      [numBare]*scope
 	resources []*resource
@@ -399,9 +402,10 @@ func (s *synth) buildEndpoints() {
 	n := s.opts.Endpoints
 	used := map[string]bool{}
 	type pick struct {
-		r    *resource
-		t    int
-		name string
+		r     *resource
+		t     int
+		name  string
+		round int
 	}
 	var picks []pick
 	for round := 0; len(picks) < n; round++ {
@@ -424,7 +428,7 @@ func (s *synth) buildEndpoints() {
 					continue
 				}
 				used[name] = true
-				picks = append(picks, pick{r, t, name})
+				picks = append(picks, pick{r, t, name, round})
 			}
 		}
 		if round == 0 && len(picks) < n {
@@ -433,7 +437,7 @@ func (s *synth) buildEndpoints() {
 				for _, r := range s.resources {
 					if name := tm.name(r); len(picks) < n && !used[name] && applicable(r, tm) {
 						used[name] = true
-						picks = append(picks, pick{r, t, name})
+						picks = append(picks, pick{r, t, name, 0})
 					}
 				}
 			}
@@ -454,6 +458,7 @@ func (s *synth) buildEndpoints() {
 	for i, p := range picks {
 		tm := templates[p.t]
 		e := &endpoint{method: "/" + s.opts.Service + "/" + p.name, res: p.r, tmpl: p.t}
+		e.http = s.bindings(p.r, p.t, "/v"+strconv.Itoa(p.round+2))
 		// A few public endpoints: at least one in any spec of 10 or more.
 		if tm.publicOK && (s.r.IntN(80) == 0 || public == 0 && n >= 10 && i >= n/2) {
 			e.public = true
@@ -632,6 +637,9 @@ func (s *synth) file() *spec.File {
 	var last *resource
 	for _, e := range s.endpoints {
 		x := spec.Endpoint{Method: str(e.method), Public: spec.Bool{Value: e.public}}
+		for _, b := range e.http {
+			x.HTTP = append(x.HTTP, spec.Binding{Rule: str(b)})
+		}
 		if e.res != last {
 			x.Comment = spaced(e.res.many())
 			last = e.res

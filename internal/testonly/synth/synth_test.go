@@ -42,7 +42,7 @@ func TestSizesBuildCleanly(t *testing.T) {
 		synth.Options{Endpoints: 40, Scopes: 3},
 		synth.Options{Endpoints: 5, Scopes: 400},
 		synth.Options{Endpoints: 3000, Scopes: 6000},
-		synth.Options{Endpoints: 20000, Scopes: 500},
+		synth.Options{Endpoints: 12000, Scopes: 500}, // versioned methods; 20,000 with HTTP bindings exceed the 4 MiB of a spec
 	)
 	for _, o := range opts {
 		for seed := range uint64(3) {
@@ -77,9 +77,23 @@ func TestShape(t *testing.T) {
 	for _, o := range sizes[1:] {
 		m := build(t, synth.Spec(o))
 		var pat, public, request, redact, prereq int
+		var bindings, custom, rest, depth int
 		most := 0
 		hist := make([]int, 14)
 		for _, e := range m.Endpoints {
+			if len(e.HTTP) == 0 {
+				t.Errorf("%s has no HTTP binding", e.Method)
+			}
+			for _, b := range e.HTTP {
+				bindings++
+				depth = max(depth, len(b.Segments))
+				if b.CustomVerb != "" {
+					custom++
+				}
+				if b.Segments[len(b.Segments)-1].Kind == model.Rest {
+					rest++
+				}
+			}
 			if e.Public {
 				public++
 				continue
@@ -107,6 +121,10 @@ func TestShape(t *testing.T) {
 		t.Logf("%d endpoints, %d scopes (max id %d, %d reserved ids): %d PAT-only, %d public, %d with request scopes, %d redacting, up to %d required; %d scopes with prerequisites, %d presets",
 			len(m.Endpoints), len(m.Scopes), m.MaxID, len(m.Reserved.IDs), pat, public, request, redact, most, prereq, len(m.Presets))
 		t.Logf("endpoints by number of required scopes (0 to 13): %v", hist)
+		t.Logf("%d HTTP bindings: %d with a custom verb, %d ending in **, up to %d segments", bindings, custom, rest, depth)
+		if bindings < len(m.Endpoints) || bindings > len(m.Endpoints)*13/10 || custom < 3 || rest < 1 {
+			t.Error("the spec's HTTP bindings lack some feature of a real API: one or two per endpoint, a few custom verbs, a **")
+		}
 		n := len(m.Scopes)
 		if m.MaxID < n*13/10 || m.MaxID > n*16/10 {
 			t.Errorf("max id %d for %d scopes, want about 1.4 times as many", m.MaxID, n)

@@ -63,39 +63,78 @@ var lookupSlots = [16]Endpoint{
 // routeCustom reports whether an HTTP binding of the spec has a custom verb.
 const routeCustom = true
 
+// routeMaxBranches is the most nodes with an alternative left on a path of the tree.
+const routeMaxBranches = 0
+
+// routeLitRot, routeLitMul and routeLitMid are the parameters of the perfect hash of
+// the literal segments (internal/route.LitHash), in 2 buckets (routeLitDisp)
+// of 4 slots (routeLits).
+const routeLitRot = 29
+
+// routeLitMul multiplies the node in the hash of a literal segment.
+const routeLitMul = 0x9e3779b97f4a7c15
+
+// routeLitMid reports whether the hash of a literal segment reads the bytes between its first and last 8.
+const routeLitMid = false
+
+// routeLitBucketBits is log2 of the number of buckets of the perfect hash.
+const routeLitBucketBits = 1
+
+// routeLitSlotBits is log2 of the number of slots of the perfect hash.
+const routeLitSlotBits = 2
+
+// routeVerbs are the verbs of the bindings besides GET, POST, PUT, PATCH, DELETE,
+// HEAD and OPTIONS, numbered from routeOtherVerbs.
+var routeVerbs = [0]string{}
+
+// routeCustoms are the custom verbs of the bindings, numbered from 1.
+var routeCustoms = [1]string{
+	"search",
+}
+
 // routeNodes is the tree of the spec's HTTP bindings; node 0 is the path "/".
 var routeNodes = [5]routeNode{
 	// /
-	{0, 2, 0, 0, 0, 0},
+	{0, 0, 0, 0, true},
 	// /healthz
-	{2, 0, 0, 0, 0, 1},
+	{0, 0, 0, 1, false},
 	// /v1
-	{2, 1, 0, 0, 1, 0},
+	{0, 0, 1, 0, true},
 	// /v1/items
-	{3, 0, 4, 0, 1, 2},
+	{4, 0, 1, 2, false},
 	// /v1/items/{}
-	{3, 0, 0, 0, 3, 2},
+	{0, 0, 3, 2, false},
 }
 
-// routeLits are the literal children of the nodes, each node's sorted.
-var routeLits = [3]routeLit{
-	{"healthz", 1},
-	{"v1", 2},
-	{"items", 3},
+// routeLitDisp is the displacement of each bucket of the perfect hash.
+var routeLitDisp = [2]uint32{
+	1, 0,
 }
 
-// routeEnds are the bindings that end at each node.
+// routeLits are the slots of the perfect hash: the literal children of the
+// nodes, {first, last, parent, node, n, segment}; {} is empty.
+var routeLits = [4]routeLit{
+	// /v1
+	{0x3176, 0x0, 0, 2, 2, "v1"},
+	{},
+	// /healthz
+	{0x7a68746c616568, 0x0, 0, 1, 7, "healthz"},
+	// /v1/items
+	{0x736d657469, 0x0, 2, 3, 5, "items"},
+}
+
+// routeEnds are the bindings that end at each node: {verb, custom verb, endpoints}.
 var routeEnds = [5]routeEnd{
 	// GET /healthz
-	{"GET", "", 0, 1},
+	{routeGET, 0, 1, 0},
 	// GET /v1/items
-	{"GET", "", 1, 1},
+	{routeGET, 0, 1, 1},
 	// POST /v1/items:search
-	{"POST", "search", 2, 1},
+	{routePOST, 1, 1, 2},
 	// GET /v1/items/{}
-	{"GET", "", 3, 1},
+	{routeGET, 0, 1, 3},
 	// PUT /v1/items/{}
-	{"PUT", "", 4, 1},
+	{routePUT, 0, 1, 4},
 }
 
 // routeEndpoints are the endpoints of the bindings, in routeEnds' order.
