@@ -17,6 +17,7 @@ BENCHTIME=${BENCHTIME:-300ms}   # per benchmark run of the checkers
 BURSTTIME=${BURSTTIME:-2s}      # per run of BenchmarkBursts and BenchmarkParallelBursts
 GENTIME=${GENTIME:-500ms}       # per benchmark run of the generator
 DIFFTIME=${DIFFTIME:-1x}        # per benchmark run of scopegen diff (one diff: up to seconds at 10k)
+MWTIME=${MWTIME:-3s}            # per run of BenchmarkMiddleware (rounds of 40 loopback requests)
 BUILDS=${BUILDS:-3}             # fresh builds of each generated package
 # -mod=mod: the bench module follows the root module (replace ../), whose
 # dependencies may change; let the go command record them in go.sum.
@@ -45,12 +46,15 @@ go test -count=1 -p 1 ./...
 
 echo "== checker benchmarks (-count $COUNT -benchtime $BENCHTIME)"
 # -p 1: one package at a time, so benchmarks never share the CPUs.
-go test -p 1 -run '^$' -bench '^Benchmark(Generated|Naive|CasbinCached|Casbin|OPA)$' -count "$COUNT" -benchtime "$BENCHTIME" -benchmem \
+go test -p 1 -run '^$' -bench '^Benchmark(Generated|Naive|CasbinCached|Casbin|OPA|Route)$' -count "$COUNT" -benchtime "$BENCHTIME" -benchmem \
 	./shipped ./api ./big | tee -a "$RESULTS"
 
 echo "== fastest bursts (-count $COUNT -benchtime $BURSTTIME: many bursts, so that some run on idle CPUs)"
-go test -p 1 -run '^$' -bench '^Benchmark(Parallel)?Bursts$' -count "$COUNT" -benchtime "$BURSTTIME" \
+go test -p 1 -run '^$' -bench '^Benchmark(Parallel|Route)?Bursts$' -count "$COUNT" -benchtime "$BURSTTIME" \
 	./shipped ./api ./big | tee -a "$RESULTS"
+
+echo "== scopehttp's middleware over loopback (-count $COUNT -benchtime $MWTIME)"
+go test -run '^$' -bench '^BenchmarkMiddleware$' -count "$COUNT" -benchtime "$MWTIME" ./api | tee -a "$RESULTS"
 
 echo "== generator benchmarks (-count $COUNT -benchtime $GENTIME)"
 go test -run '^$' -bench '^BenchmarkGenerate$' -count "$COUNT" -benchtime "$GENTIME" -benchmem ./generator | tee -a "$RESULTS"

@@ -120,6 +120,23 @@ func (res results) best(pkg, name string) float64 {
 	return res.extraMedian(pkg, "Bursts", name+"-best-ns/op")
 }
 
+// routeBest is the median of a BenchmarkRouteBursts figure: the fastest
+// burst of contender name, or NaN.
+func (res results) routeBest(pkg, name string) float64 {
+	return res.extraMedian(pkg, "RouteBursts", name+"-best-ns/op")
+}
+
+// routeContenders are BenchmarkRoute's, CheckHTTP, LookupRoute and
+// CheckHTTP-every first.
+var routeContenders = []struct{ title, name string }{
+	{"scopegen CheckHTTP (route and decide)", "CheckHTTP"},
+	{"scopegen LookupRoute (route)", "LookupRoute"},
+	{"scopegen CheckHTTP, the requests of every binding", "CheckHTTP-every"},
+	{"httprouter, routing alone (Router.Lookup)", "HTTPRouter"},
+	{"chi, routing alone (Mux.Find)", "Chi"},
+	{"ServeMux, routing alone (ServeMux.Handler)", "ServeMux"},
+}
+
 // extraMedian is the median of a benchmark's metric unit, or NaN.
 func (res results) extraMedian(pkg, name, unit string) float64 {
 	if s := res[pkg+" "+name]; s != nil {
@@ -294,6 +311,30 @@ func main() {
 		cells := []string{c.title}
 		for _, sp := range specs {
 			cells = append(cells, duration(res.extraMedian(sp.pkg, "ParallelBursts", c.unit)), "", "")
+		}
+		t.row(cells...)
+	}
+	section("HTTP routing: per request of the mix (BenchmarkRoute; the routers route alone)")
+	for _, c := range routeContenders {
+		bench(c.title, "Route/"+c.name)
+	}
+	section("HTTP routing, fastest of many short bursts, taking turns (BenchmarkRouteBursts)")
+	for _, c := range routeContenders {
+		cells := []string{c.title}
+		for _, sp := range specs {
+			cells = append(cells, duration(res.routeBest(sp.pkg, c.name)), "", "")
+		}
+		t.row(cells...)
+	}
+	section("scopehttp's middleware: a loopback request to a trivial handler (BenchmarkMiddleware)")
+	for _, c := range []struct{ title, unit string }{
+		{"without the middleware, median of rounds", "plain-ns/req"},
+		{"with it", "scopehttp-ns/req"},
+		{"the middleware's time in process (no network), fastest burst", "added-ns/req"},
+	} {
+		cells := []string{c.title}
+		for _, sp := range specs {
+			cells = append(cells, duration(res.extraMedian(sp.pkg, "Middleware", c.unit)), "", "")
 		}
 		t.row(cells...)
 	}
@@ -505,6 +546,66 @@ func main() {
 		p := specs[i].pkg
 		r := 2 * check(false, p, "allowed") / res.cpu(p, "Generated/CheckParallel/allowed")
 		return ratio(r), true, false, known(r)
+	})
+	// HTTP routing.
+	onlyAPI := func(p string) bool { return p == "api" }
+	for _, r := range []struct {
+		title, peer string
+		limit       float64
+	}{
+		{"CheckHTTP ÷ ServeMux's routing alone, mix, fastest bursts: < 1×", "ServeMux", 1},
+		{"CheckHTTP ÷ chi's routing alone, mix, fastest bursts: < 1×", "Chi", 1},
+		{"CheckHTTP ÷ httprouter's routing alone, mix, fastest bursts: ≤ 1.5×", "HTTPRouter", 1.5},
+	} {
+		target(r.title, func(i int) (string, bool, bool, bool) {
+			p := specs[i].pkg
+			v := res.routeBest(p, "CheckHTTP") / res.routeBest(p, r.peer)
+			ok := v < r.limit || r.limit == 1.5 && v <= r.limit
+			return ratio(v), ok, onlyAPI(p), known(v)
+		})
+		target("same, medians of CPU time", func(i int) (string, bool, bool, bool) {
+			p := specs[i].pkg
+			v := res.cpu(p, "Route/CheckHTTP") / res.cpu(p, "Route/"+r.peer)
+			return ratio(v), true, false, known(v)
+		})
+	}
+	target("growth of CheckHTTP, mix, 10k ÷ real-API spec, fastest bursts: ≤ 1.3×", func(i int) (string, bool, bool, bool) {
+		if specs[i].pkg != "big" {
+			return "", false, false, false
+		}
+		v := res.routeBest("big", "CheckHTTP") / res.routeBest("api", "CheckHTTP")
+		return ratio(v), v <= 1.3, true, known(v)
+	})
+	for _, c := range []struct{ title, name string }{{"LookupRoute", "LookupRoute"}, {"httprouter", "HTTPRouter"}, {"chi", "Chi"}, {"ServeMux", "ServeMux"}} {
+		target("growth of "+c.title+", 10k ÷ real-API spec, fastest bursts", func(i int) (string, bool, bool, bool) {
+			if specs[i].pkg != "big" {
+				return "", false, false, false
+			}
+			v := res.routeBest("big", c.name) / res.routeBest("api", c.name)
+			return ratio(v), true, false, known(v)
+		})
+	}
+	target("growth of CheckHTTP, 10k ÷ real-API spec, medians of CPU time", func(i int) (string, bool, bool, bool) {
+		if specs[i].pkg != "big" {
+			return "", false, false, false
+		}
+		v := res.cpu("big", "Route/CheckHTTP") / res.cpu("api", "Route/CheckHTTP")
+		return ratio(v), true, false, known(v)
+	})
+	target("allocs/op of CheckHTTP and LookupRoute: 0", func(i int) (string, bool, bool, bool) {
+		p := specs[i].pkg
+		worst, n := 0.0, 0
+		for _, c := range routeContenders[:3] {
+			if s := res[p+" Route/"+c.name]; s != nil {
+				worst = max(worst, slices.Max(append([]float64{0}, s.allocs...)))
+				n++
+			}
+		}
+		return fmt.Sprintf("max %s", count(worst)), worst == 0, n > 0, n > 0
+	})
+	target("scopehttp's overhead on a loopback request, median of rounds: < 2%", func(i int) (string, bool, bool, bool) {
+		v := res.extraMedian(specs[i].pkg, "Middleware", "overhead-%")
+		return fmt.Sprintf("%.2f%%", v), v < 2, specs[i].pkg == "api", known(v)
 	})
 	target("scopegen generate (load + render) of the 10k spec, CPU: < 1 s", func(i int) (string, bool, bool, bool) {
 		v := res.cpu("generator", "Generate/total/"+specs[i].gen)
