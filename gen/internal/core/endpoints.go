@@ -22,6 +22,7 @@ const (
 	// HTTP:
 	//   - DELETE /v1/files/{file_id}
 	//   - POST /v1/files/{file_id}:delete
+	//   - POST /{file_id}
 	DeleteFile Endpoint = 3
 	// RetagFile is /files.v1.Files/RetagFile.
 	//
@@ -30,6 +31,9 @@ const (
 	//   - PUT /v1/tags/**
 	RetagFile Endpoint = 4
 	// SearchFiles is /files.v1.Files/SearchFiles.
+	//
+	// HTTP:
+	//   - POST /**:search
 	SearchFiles Endpoint = 5
 	// PatchTags is /files.v1.Tags/PatchTags.
 	//

@@ -8,7 +8,7 @@ package core
 // or commented differently, another for any change of a value.
 // Decision.SpecHash returns it, so that the events of the transport adapters
 // say which spec decided a call.
-const SpecHash = "d2d822532a7fc2b3"
+const SpecHash = "6c4365ec2aa02f19"
 
 // The principal kinds of the spec: the kinds of credential it knows, each a
 // bit of a Principal.
