@@ -409,18 +409,36 @@ func (c *comparer) candidates(method string, s search) [][]int {
 	if c.exhaustive {
 		return c.everySet(s.must, s.request)
 	}
-	var ro, rn []int
+	// What each side requires: every alternative's scopes (an endpoint
+	// of one alternative has those it requires), or none.
+	ros, rns := [][]int{nil}, [][]int{nil}
 	reveal := [][]int{nil}
 	if e := c.om.Endpoint(method); e != nil {
-		ro = c.set(e.Requires, true)
+		for _, a := range e.Alternatives {
+			ros = append(ros, c.set(a.Requires, true))
+		}
 		for _, r := range e.Redactions {
 			reveal = append(reveal, c.set(r.Unless, true))
 		}
 	}
 	if e := c.nm.Endpoint(method); e != nil {
-		rn = c.uncarry(c.set(e.Requires, false), s.store)
+		for _, a := range e.Alternatives {
+			rns = append(rns, c.uncarry(c.set(a.Requires, false), s.store))
+		}
 		for _, r := range e.Redactions {
 			reveal = append(reveal, c.uncarry(c.set(r.Unless, false), s.store))
+		}
+	}
+	if len(ros) > 1 {
+		ros = ros[1:]
+	}
+	if len(rns) > 1 {
+		rns = rns[1:]
+	}
+	bases := [][]int{nil}
+	for _, ro := range ros {
+		for _, rn := range rns {
+			bases = append(bases, inter(ro, rn), ro, rn, union(ro, rn))
 		}
 	}
 	var all []int
@@ -441,7 +459,7 @@ func (c *comparer) candidates(method string, s search) [][]int {
 	}
 	var out [][]int
 	seen := map[string]bool{}
-	for _, base := range [][]int{nil, inter(ro, rn), ro, rn, union(ro, rn)} {
+	for _, base := range bases {
 		for _, r := range reveal {
 			for _, g := range givers {
 				raw := union(union(union(base, r), g), s.must)
