@@ -65,10 +65,11 @@ func pairAlternatives(ao, an []alt) {
 
 // alternatives compares the requirements of an endpoint that lists several
 // alternatives on a side (any_of). A new alternative, or one that requires
-// fewer scopes, is an escalation, witnessed by a key holding exactly what
-// the alternative needs that OLD refuses and NEW allows; an alternative
-// removed, or one that requires more, is breaking, witnessed by a key that
-// holds what the alternative needed on OLD and that NEW refuses. An
+// fewer scopes, is an escalation, witnessed by a key of a kind it accepts
+// holding exactly what the alternative needs that OLD refuses and NEW
+// allows; an alternative removed, or one that requires more, is breaking,
+// witnessed by a key of a kind it accepted holding what it needed on OLD,
+// which NEW refuses. An
 // alternative whose kinds change is one removed and one added.
 func (c *comparer) alternatives(o, n *model.Endpoint) {
 	m, here := n.Name, []string{n.Name}
@@ -76,14 +77,14 @@ func (c *comparer) alternatives(o, n *model.Endpoint) {
 	pairAlternatives(ao, an)
 	for _, x := range an {
 		a := x.a
-		kinds := reference.KeyOf(c.nm, a.Principals)
+		key := reference.KeyOf(c.nm, a.Principals)
 		if x.match < 0 {
 			f := c.finding("endpoint-alternative-added", m, or(a.Pos, n.Pos), false, here,
-				fmt.Sprintf("endpoint %s accepts a new alternative: %s holding %s", m, kinds, needsText(c.newNames(x.set)))).
+				fmt.Sprintf("endpoint %s accepts a new alternative: %s holding %s", m, key, needsText(c.newNames(x.set)))).
 				pin(append([]string{strings.Join(c.nm.KindNames(a.Principals), "|")}, c.newNames(x.set)...)...)
-			must := x.set
+			must, kinds := x.set, a.Principals
 			f.seek = func() *Witness {
-				return c.find(search{methods: here, must: must, request: -1, control: len(must) > 0, want: func(o, n Decision) bool {
+				return c.find(search{methods: here, must: must, kinds: kinds, request: -1, control: len(must) > 0, want: func(o, n Decision) bool {
 					return !o.Allowed && o.Reason != string(reference.Public) && n.Allowed
 				}})
 			}
@@ -93,11 +94,11 @@ func (c *comparer) alternatives(o, n *model.Endpoint) {
 		y := ao[x.match]
 		if fewer := minus(y.set, x.set); len(fewer) > 0 {
 			f := c.finding("endpoint-requirement-removed", m, firstWritten(a.RequiresPos, or(a.Pos, n.Pos)), false, here,
-				fmt.Sprintf("endpoint %s no longer requires %s in its alternative %d (%s holding %s)", m, list(c.names(fewer)), x.i+1, kinds, needsText(c.newNames(x.set)))).
+				fmt.Sprintf("endpoint %s no longer requires %s in its alternative %d (%s holding %s)", m, list(c.names(fewer)), x.i+1, key, needsText(c.newNames(x.set)))).
 				pin(c.names(fewer)...)
-			must := x.set
+			must, kinds := x.set, a.Principals
 			f.seek = func() *Witness {
-				return c.find(search{methods: here, must: must, request: -1, control: len(must) > 0, want: func(o, n Decision) bool {
+				return c.find(search{methods: here, must: must, kinds: kinds, request: -1, control: len(must) > 0, want: func(o, n Decision) bool {
 					return o.Reason == string(reference.MissingScopes) && n.Allowed
 				}})
 			}
@@ -106,11 +107,11 @@ func (c *comparer) alternatives(o, n *model.Endpoint) {
 		if more := minus(x.set, y.set); len(more) > 0 {
 			names := c.newNames(more)
 			f := c.finding("endpoint-requirement-added", m, scopePos(a.Requires, a.RequiresPos, names[0], or(a.Pos, n.Pos)), false, here,
-				fmt.Sprintf("endpoint %s now requires %s too in its alternative %d (%s): keys that call it that way without %s lose access", m, list(names), x.i+1, kinds, itThem(len(names)))).
+				fmt.Sprintf("endpoint %s now requires %s too in its alternative %d (%s): keys that call it that way without %s lose access", m, list(names), x.i+1, key, itThem(len(names)))).
 				pin(names...)
-			must := y.set
+			must, kinds := y.set, y.a.Principals
 			f.seek = func() *Witness {
-				return c.find(search{methods: here, must: must, request: -1, control: len(must) > 0, want: func(o, n Decision) bool {
+				return c.find(search{methods: here, must: must, kinds: kinds, request: -1, control: len(must) > 0, want: func(o, n Decision) bool {
 					return o.Allowed && n.Reason == string(reference.MissingScopes)
 				}})
 			}
@@ -121,13 +122,13 @@ func (c *comparer) alternatives(o, n *model.Endpoint) {
 		if y.match >= 0 {
 			continue
 		}
-		kinds := reference.KeyOf(c.om, y.a.Principals)
+		key := reference.KeyOf(c.om, y.a.Principals)
 		f := c.finding("endpoint-alternative-removed", m, n.Pos, false, here,
-			fmt.Sprintf("endpoint %s no longer accepts %s holding %s (its alternative %d on the old spec)", m, kinds, needsText(c.names(y.set)), y.i+1)).
+			fmt.Sprintf("endpoint %s no longer accepts %s holding %s (its alternative %d on the old spec)", m, key, needsText(c.names(y.set)), y.i+1)).
 			pin(append([]string{strings.Join(c.om.KindNames(y.a.Principals), "|")}, c.names(y.set)...)...)
-		must := y.set
+		must, kinds := y.set, y.a.Principals
 		f.seek = func() *Witness {
-			return c.find(search{methods: here, must: must, request: -1, control: len(must) > 0, want: func(o, n Decision) bool {
+			return c.find(search{methods: here, must: must, kinds: kinds, request: -1, control: len(must) > 0, want: func(o, n Decision) bool {
 				return o.Allowed && !n.Allowed
 			}})
 		}

@@ -305,11 +305,9 @@ func alternativeHeld(old, new *diff.Spec, f diff.Finding) map[string]bool {
 	}
 	out := map[string]bool{}
 	for _, a := range e.Alternatives {
-		if a.Principals&kind == 0 || !slices.ContainsFunc(a.Requires, func(s *model.Scope) bool { return !reference.Has(m, g, s) }) {
-			if a.Principals&kind != 0 {
-				for _, s := range a.Requires {
-					out[s.Name] = true
-				}
+		if a.Principals&kind != 0 && !slices.ContainsFunc(a.Requires, func(s *model.Scope) bool { return !reference.Has(m, g, s) }) {
+			for _, s := range a.Requires {
+				out[s.Name] = true
 			}
 		}
 	}

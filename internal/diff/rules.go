@@ -797,6 +797,13 @@ func (c *comparer) outcomes() {
 			case model.KeyInvalid:
 				what = " (calls by invalid, disabled or expired keys)"
 				affects = guarded(c.nm)
+			case model.InsufficientScopes:
+				// and public endpoints whose handler refuses some requests
+				for _, e := range c.nm.Endpoints {
+					if !e.Public || len(e.Redactions) > 0 || len(e.RequestScopes) > 0 {
+						affects = append(affects, e.Name)
+					}
+				}
 			default:
 				affects = guarded(c.nm)
 			}
@@ -805,10 +812,21 @@ func (c *comparer) outcomes() {
 				pin(outcomeText(o), outcomeText(n))
 			if f.searchesWitness() {
 				role := n.Role
+				want := func(o, n Decision) bool { return Recoded(o, n) && o.outcome == role && n.outcome == role }
 				f.seek = func() *Witness {
-					return c.find(search{methods: c.common(), request: -1, want: func(o, n Decision) bool {
-						return Recoded(o, n) && o.outcome == role && n.outcome == role
-					}})
+					if w := c.find(search{methods: c.common(), request: -1, want: want}); w != nil {
+						return w
+					}
+					// A request the handler refuses: every call without one
+					// may be allowed (an endpoint open to every key).
+					for _, method := range c.common() {
+						for _, q := range c.requests(method)[1:] {
+							if w := c.find(search{methods: []string{method}, request: q, want: want}); w != nil {
+								return w
+							}
+						}
+					}
+					return nil
 				}
 			}
 		} else if o.Message != n.Message {

@@ -350,6 +350,9 @@ type search struct {
 	// change to the endpoint (one that becomes public, say).
 	control bool
 	store   store // how the key keeps its scopes
+	// kinds, when not 0, are the only kinds of key tried: those of the
+	// alternative a finding is about, so that its witness may use it.
+	kinds model.Principal
 }
 
 // find returns the smallest key that shows s on one of its endpoints (the
@@ -374,8 +377,11 @@ func (c *comparer) find(s search) *Witness {
 // the first that shows s by dropping scopes while it still does.
 func (c *comparer) findOn(method string, s search) (probe, bool) {
 	for _, set := range c.candidates(method, s) {
+		if len(minus(s.must, set)) > 0 {
+			continue // closeOld dropped a scope of must that OLD lacks: no key holds it
+		}
 		for _, k := range c.kinds {
-			if k == 0 && len(set) > 0 {
+			if k == 0 && len(set) > 0 || s.kinds != 0 && k&s.kinds == 0 {
 				continue
 			}
 			for _, open := range []bool{false, true} {

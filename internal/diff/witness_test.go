@@ -59,7 +59,8 @@ func TestWitnessSearchIsComplete(t *testing.T) {
 				t.Errorf("iteration %d (%s): %s %s has no witness, yet this key shows it: %+v\n-- old --\n%s-- new --\n%s",
 					i, strings.Join(ops, ", "), f.Rule, f.Element, *e.Witness, base.yaml(), mut.yaml())
 			case f.Witness != nil && e.Witness == nil:
-				t.Errorf("iteration %d: %s %s has a witness the exhaustive search does not find: %+v", i, f.Rule, f.Element, *f.Witness)
+				t.Errorf("iteration %d (%s): %s %s (%s) has a witness the exhaustive search does not find: %+v\n-- old --\n%s-- new --\n%s",
+					i, strings.Join(ops, ", "), f.Rule, f.Element, f.Message, *f.Witness, base.yaml(), mut.yaml())
 			case f.Witness == nil:
 				absent++
 			case size(old, new, f) > size(old, new, e):
