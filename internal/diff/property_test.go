@@ -716,7 +716,10 @@ func anyDifference(r *rand.Rand, old, new *model.Model, all bool) string {
 				}
 			}
 			for _, k := range kinds {
-				keys = append(keys, key{k, scopes, false, nil}, key{k, scopes, true, pick(r, methods, 0.5)})
+				// A key restricted to endpoints names one at least: one
+				// that names none is not restricted (reference.NewGrant).
+				endpoints := pick(r, methods, 0.5)
+				keys = append(keys, key{k, scopes, false, nil}, key{k, scopes, len(endpoints) > 0, endpoints})
 			}
 		}
 	} else {
@@ -724,6 +727,7 @@ func anyDifference(r *rand.Rand, old, new *model.Model, all bool) string {
 			k := key{kind: kinds[r.IntN(3)], scopes: pick(r, names, 0.4), restricted: r.IntN(3) == 0}
 			if k.restricted {
 				k.endpoints = pick(r, methods, 0.5)
+				k.restricted = len(k.endpoints) > 0
 			}
 			keys = append(keys, k)
 		}

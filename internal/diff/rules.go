@@ -826,7 +826,8 @@ func (c *comparer) outcomes() {
 							}
 						}
 					}
-					return nil
+					// A key restricted to another endpoint.
+					return c.findElsewhere(c.common(), want)
 				}
 			}
 		} else if o.Message != n.Message {

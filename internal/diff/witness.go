@@ -118,7 +118,13 @@ type probe struct {
 	// requires, and an endpoint list naming an endpoint a side lacks makes
 	// the grant invalid there, so some witnesses are open keys.
 	open bool
+	// to, when set, is the endpoint a key that is not open is restricted
+	// to instead of method: it calls an endpoint it may not call.
+	to string
 }
+
+// restriction is the endpoint p's key is restricted to, unless it is open.
+func (p probe) restriction() string { return cmp.Or(p.to, p.method) }
 
 // store says how a key keeps its scopes from one version of the spec to the
 // next.
@@ -205,7 +211,7 @@ func (c *comparer) valid(p probe) bool {
 			return false
 		}
 	}
-	if !p.open && (c.om.Endpoint(p.method) == nil || c.nm.Endpoint(p.method) == nil) {
+	if !p.open && (c.om.Endpoint(p.restriction()) == nil || c.nm.Endpoint(p.restriction()) == nil) {
 		return false
 	}
 	if !c.holdsPrerequisites(p, p.old, true) {
@@ -243,7 +249,7 @@ func (c *comparer) holdsPrerequisites(p probe, set []int, old bool) bool {
 		}
 	}
 	if !p.open {
-		if e := m.Endpoint(p.method); e != nil {
+		if e := m.Endpoint(p.restriction()); e != nil {
 			for _, r := range e.Requires {
 				if !held(r) { // and its prerequisites, held with it (above)
 					return false
@@ -265,7 +271,7 @@ func (c *comparer) grantOn(p probe, set []int, old bool) reference.Grant {
 			}
 		}
 		if p.method != "" && !p.open {
-			g.Restricted, g.Endpoints[p.method] = true, true
+			g.Restricted, g.Endpoints[p.restriction()] = true, true
 		}
 	}
 	return g
@@ -664,9 +670,36 @@ func (c *comparer) witness(p probe) *Witness {
 	w.Grant = Grant{Kind: c.kindName(p.kind), Preset: p.preset, Scopes: nonNil(c.names(p.old)),
 		NewScopes: nonNil(c.newNames(p.new)), Endpoints: []string{}, Stored: p.store.String()}
 	if p.kind != 0 && p.method != "" && !p.open {
-		w.Grant.Restricted, w.Grant.Endpoints = true, []string{p.method}
+		w.Grant.Restricted, w.Grant.Endpoints = true, []string{p.restriction()}
 	}
 	return w
+}
+
+// findElsewhere returns the smallest key, of each kind and holding what
+// another endpoint of both sides requires, restricted to that endpoint,
+// whose call of one of methods shows want: a call refused because the key
+// may not call the endpoint (endpoint_not_granted); or nil. It is what
+// shows a changed outcome when no other refusal gets it (every endpoint
+// open to every key).
+func (c *comparer) findElsewhere(methods []string, want func(o, n Decision) bool) *Witness {
+	for _, method := range methods {
+		for _, to := range c.common() {
+			if to == method {
+				continue
+			}
+			set := c.closeOld(c.set(c.om.Endpoint(to).Requires, true))
+			for _, k := range c.kinds[1:] {
+				p := probe{kind: k, old: set, new: c.carry(set, matched), method: method, request: -1, to: to}
+				if !c.valid(p) {
+					continue
+				}
+				if o, n := c.decide(p); want(o, n) {
+					return c.witness(c.shrink(p, nil, want))
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // when is the condition under which endpoint method of m checks s, or "".
