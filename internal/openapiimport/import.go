@@ -147,7 +147,13 @@ func Import(name string, data []byte, opts Options) (*Result, error) {
 	if err := im.kindsOf(); err != nil {
 		return nil, err
 	}
+	if len(im.kinds) == 0 {
+		return nil, fmt.Errorf("%s: the description declares no security schemes (components.securitySchemes, or securityDefinitions in Swagger 2.0), so no operation can require a credential; there is nothing for scopegen to check", name)
+	}
 	im.scopesOf()
+	if len(im.scopes) == 0 {
+		return nil, fmt.Errorf("%s: the description has no scopes (no oauth2 or openIdConnect scheme declares or requires one), and a spec needs at least one; an API whose credentials carry no scopes has nothing for scopegen to check", name)
+	}
 	im.endpointsOf()
 	if len(im.errs) > 0 {
 		return nil, im.errs.Sorted()
@@ -178,7 +184,7 @@ func Import(name string, data []byte, opts Options) (*Result, error) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("internal error: the imported spec does not read back: %v; please report this with the description", oneLine(err))
+		return nil, fmt.Errorf("%s: internal error: the imported spec does not read back: %v; please report this with the description", name, oneLine(err))
 	}
 	return res, nil
 }

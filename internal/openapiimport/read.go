@@ -1,6 +1,7 @@
 package openapiimport
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -105,6 +106,9 @@ func read(name string, data []byte) (doc *document, pos *positions, err error) {
 		Swagger any `json:"swagger" yaml:"swagger"`
 		OpenAPI any `json:"openapi" yaml:"openapi"`
 	}
+	if pos.root != nil && pos.root.Kind != yaml.MappingNode {
+		return nil, nil, fmt.Errorf("%s: not an OpenAPI description: its top level is not an object (line %d)", name, pos.root.Line)
+	}
 	if pos.root != nil {
 		err = pos.root.Decode(&head)
 	} else {
@@ -161,9 +165,23 @@ func read(name string, data []byte) (doc *document, pos *positions, err error) {
 func read3(data []byte) (*document, error) {
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = false
-	t, err := loader.LoadFromData(data)
-	if err != nil {
-		return nil, err
+	var t *openapi3.T
+	// JSON is read as JSON: the loader reads every document as YAML first,
+	// which takes seconds on a large one-line JSON file.
+	if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && trimmed[0] == '{' {
+		var doc openapi3.T
+		if json.Unmarshal(data, &doc) == nil {
+			if err := loader.ResolveRefsIn(&doc, nil); err != nil {
+				return nil, err
+			}
+			t = &doc
+		}
+	}
+	if t == nil {
+		var err error
+		if t, err = loader.LoadFromData(data); err != nil {
+			return nil, err
+		}
 	}
 	doc := &document{version: t.OpenAPI}
 	if t.Info != nil {

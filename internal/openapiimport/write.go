@@ -82,10 +82,6 @@ func (im *importer) specFile() *spec.File {
 		}
 		f.Kinds = append(f.Kinds, sk)
 	}
-	if len(im.kinds) == 0 {
-		// No scheme: every endpoint is public; the spec still needs kinds.
-		f.Kinds = nil
-	}
 	for _, s := range im.scopes {
 		sc := spec.Scope{Pos: s.pos, Name: str(s.name, s.pos), ID: spec.Int{Value: s.id, Pos: s.pos, Set: true},
 			Description: str(s.description, s.pos)}
