@@ -426,13 +426,23 @@ func (im *importer) endpointsOf() {
 			im.eps = append(im.eps, e)
 			continue
 		}
+		var dropped []string // why requirements were left out
 		for i, r := range reqs {
-			if a, ok := im.alternative(o, what, i, len(reqs), r); ok {
-				dup := slices.ContainsFunc(e.alts, func(b alt) bool { return b.kind == a.kind && slices.Equal(b.scopes, a.scopes) })
-				if !dup {
-					e.alts = append(e.alts, a)
-				}
+			a, why := im.alternative(o, what, i, len(reqs), r)
+			if why != "" {
+				dropped = append(dropped, why)
+				continue
 			}
+			dup := slices.ContainsFunc(e.alts, func(b alt) bool { return b.kind == a.kind && slices.Equal(b.scopes, a.scopes) })
+			if !dup {
+				e.alts = append(e.alts, a)
+			}
+		}
+		for i, why := range dropped {
+			if i == len(dropped)-1 && len(e.alts) == 0 {
+				why += "; with no requirement left, the operation is left out: its requests are refused as an unknown endpoint"
+			}
+			im.warnf(o.pos, "%s", why)
 		}
 		e.alts = prune(e.alts)
 		if len(e.alts) > model.MaxAlternatives {
@@ -440,7 +450,6 @@ func (im *importer) endpointsOf() {
 			e.alts = e.alts[:model.MaxAlternatives]
 		}
 		if len(e.alts) == 0 {
-			im.warnf(o.pos, "operation %s is left out: no grant can satisfy any of its security requirements; its requests are refused as an unknown endpoint", what)
 			im.leftOut = append(im.leftOut, what+": no grant can satisfy its security")
 			continue
 		}
@@ -452,15 +461,14 @@ func (im *importer) endpointsOf() {
 }
 
 // alternative makes the alternative of requirement r, the i-th of n of
-// operation o: ok is false when no single grant can hold it.
-func (im *importer) alternative(o *operation, what string, i, n int, r requirement) (alt, bool) {
+// operation o: why says, when no single grant can hold it, that it is left out and why.
+func (im *importer) alternative(o *operation, what string, i, n int, r requirement) (alt, string) {
 	var a alt
 	var kinds []string
 	for _, key := range r.keys {
 		k := im.byScheme[key]
 		if k == nil {
-			im.warnf(o.pos, "operation %s: security requirement %d of %d names scheme %q, which the description does not define; that requirement is left out (no credential can meet it)", what, i+1, n, key)
-			return alt{}, false
+			return alt{}, fmt.Sprintf("operation %s: security requirement %d of %d names scheme %q, which the description does not define; that requirement is left out (no credential can meet it)", what, i+1, n, key)
 		}
 		if a.kind != nil && a.kind != k {
 			if !slices.Contains(kinds, k.name) {
@@ -480,19 +488,17 @@ func (im *importer) alternative(o *operation, what string, i, n int, r requireme
 		}
 	}
 	if len(kinds) > 1 {
-		im.warnf(o.pos, "operation %s: security requirement %d of %d needs credentials of several schemes at once (%s), which one grant cannot hold; that requirement is left out (fewer ways to call it, never more). If they are one credential, pass -merge-schemes KIND=%s", what, i+1, n, strings.Join(r.keys, ", "), strings.Join(r.keys, ","))
-		return alt{}, false
+		return alt{}, fmt.Sprintf("operation %s: security requirement %d of %d needs credentials of several schemes at once (%s), which one grant cannot hold; that requirement is left out (fewer ways to call it, never more). If they are one credential, pass -merge-schemes KIND=%s", what, i+1, n, strings.Join(r.keys, ", "), strings.Join(r.keys, ","))
 	}
 	if len(a.scopes) > model.MaxRequiredPerEndpoint {
-		im.warnf(o.pos, "operation %s: security requirement %d of %d lists %d scopes; a spec holds at most %d, so that requirement is left out", what, i+1, n, len(a.scopes), model.MaxRequiredPerEndpoint)
-		return alt{}, false
+		return alt{}, fmt.Sprintf("operation %s: security requirement %d of %d lists %d scopes; a spec holds at most %d, so that requirement is left out", what, i+1, n, len(a.scopes), model.MaxRequiredPerEndpoint)
 	}
 	for _, s := range a.scopes {
 		if s.invalid {
-			return alt{}, false
+			return alt{}, fmt.Sprintf("operation %s: security requirement %d of %d needs scope %q, which a spec cannot name; that requirement is left out", what, i+1, n, s.name)
 		}
 	}
-	return a, true
+	return a, ""
 }
 
 // validOp reports whether s may name an HTTP-only endpoint.
