@@ -55,8 +55,8 @@ func (im *importer) goNames() {
 		k.goName = claim(prevKind[k.name], def, def+"Kind", "Kind"+def)
 	}
 	for _, s := range im.scopes {
-		def := model.GoIdent(s.name)
-		s.goName = claim(prevScope[s.name], def, def+"Scope", "Scope"+def+strconv.FormatInt(s.id, 10))
+		def := model.ScopeGoName(s.name)
+		s.goName = claim(prevScope[s.name], def, def+"Scope", "Scope"+model.GoIdent(s.name)+strconv.FormatInt(s.id, 10))
 	}
 	for _, e := range im.eps {
 		def := model.GoIdent(e.name)
@@ -85,7 +85,7 @@ func (im *importer) specFile() *spec.File {
 	for _, s := range im.scopes {
 		sc := spec.Scope{Pos: s.pos, Name: str(s.name, s.pos), ID: spec.Int{Value: s.id, Pos: s.pos, Set: true},
 			Description: str(s.description, s.pos)}
-		if s.goName != model.GoIdent(s.name) {
+		if s.goName != model.ScopeGoName(s.name) {
 			sc.GoName = str(s.goName, s.pos)
 		}
 		f.Scopes = append(f.Scopes, sc)
