@@ -29,9 +29,11 @@ func TestHostile(t *testing.T) {
 	for _, tc := range []struct {
 		name, doc, want string
 	}{
-		{"unresolvable schema $ref", head + "paths:\n  /a:\n    get:\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Missing'}}}}}\n", "cannot read the OpenAPI description"},
+		{"unresolvable security scheme $ref", head + "paths: {}\ncomponents:\n  securitySchemes:\n    a: {$ref: '#/components/securitySchemes/missing'}\n", "cannot read the OpenAPI description"},
+		{"unresolvable JSON path $ref", `{"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {"/a": {"$ref": "#/components/pathItems/nope"}}}`, "cannot read the OpenAPI description"},
 		{"unresolvable path $ref", head + "paths:\n  /a: {$ref: '#/components/pathItems/nope'}\n", "cannot read the OpenAPI description"},
-		{"external $ref", head + "paths:\n  /a:\n    get:\n      responses: {'200': {$ref: 'other.yaml#/responses/ok'}}\n", "cannot read the OpenAPI description"},
+		{"external $ref", head + "paths:\n  /a: {$ref: 'other.yaml#/paths/~1a'}\n", "cannot read the OpenAPI description"},
+		{"external URL $ref", head + "paths: {}\ncomponents:\n  securitySchemes:\n    a: {$ref: 'https://example.com/x.yaml#/s'}\n", "cannot read the OpenAPI description"},
 		{"no schemes", head + "paths:\n  /a:\n" + op, "declares no security schemes"},
 		{"no scopes", head + "security: [{k: []}]\ncomponents: {securitySchemes: {k: {type: apiKey, in: header, name: K}}}\npaths:\n  /a:\n" + op, "has no scopes"},
 		{"cyclic schema $refs", head + "security: [{o: [s]}]\npaths:\n  /a:\n" + op + "components:\n  securitySchemes:\n    o: {type: openIdConnect, openIdConnectUrl: https://x}\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n", ""},

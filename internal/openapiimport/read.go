@@ -98,18 +98,36 @@ func read(name string, data []byte) (doc *document, pos *positions, err error) {
 	if len(data) > MaxBytes {
 		return nil, nil, fmt.Errorf("%s: %w; import a smaller one", name, ErrTooLarge)
 	}
-	pos = newPositions(name, data)
-	if err := checkDepth(pos.root, data); err != nil {
-		return nil, nil, fmt.Errorf("%s: %v", name, err)
+	if isJSON(data) {
+		// JSON: one linear scan for the nesting and the positions, then
+		// only what the import reads goes to the parser (schemas,
+		// parameters and responses of a large description take most of
+		// its time, and say nothing about authorization).
+		keys, err := scanJSON(name, data)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %v", name, err)
+		}
+		pos = &positions{name: name, json: keys}
+		if pruned, err := pruneJSON(data); err == nil {
+			data = pruned
+		}
+	} else {
+		pos = newPositions(name, data)
+		if err := checkDepth(pos.root, data); err != nil {
+			return nil, nil, fmt.Errorf("%s: %v", name, err)
+		}
+		if pruned, err := pruneYAML(pos.root); err == nil {
+			data = pruned
+		}
 	}
 	var head struct {
 		Swagger any `json:"swagger" yaml:"swagger"`
 		OpenAPI any `json:"openapi" yaml:"openapi"`
 	}
-	if pos.root != nil && pos.root.Kind != yaml.MappingNode {
+	if pos.json == nil && pos.root != nil && pos.root.Kind != yaml.MappingNode {
 		return nil, nil, fmt.Errorf("%s: not an OpenAPI description: its top level is not an object (line %d)", name, pos.root.Line)
 	}
-	if pos.root != nil {
+	if pos.json == nil && pos.root != nil {
 		err = pos.root.Decode(&head)
 	} else {
 		err = json.Unmarshal(data, &head)
@@ -462,7 +480,8 @@ func depthOK(n *yaml.Node, depth int) (int, bool) {
 // (JSON indented with tabs, say) gets line 1 for everything.
 type positions struct {
 	name string
-	root *yaml.Node // the top-level mapping; nil when unreadable
+	root *yaml.Node          // the top-level mapping; nil when unreadable
+	json map[string]spec.Pos // for JSON: the keys of the first three levels (scanJSON)
 }
 
 func newPositions(name string, data []byte) *positions {
@@ -478,6 +497,14 @@ func newPositions(name string, data []byte) *positions {
 // key of path found.
 func (p *positions) at(path ...string) spec.Pos {
 	pos := spec.Pos{File: p.name, Line: 1, Col: 1}
+	if p.json != nil {
+		for n := len(path); n > 0; n-- {
+			if at, ok := p.json[strings.Join(path[:n], "\x00")]; ok {
+				return at
+			}
+		}
+		return pos
+	}
 	n := p.root
 	for _, k := range path {
 		if n == nil || n.Kind != yaml.MappingNode {
