@@ -28,13 +28,27 @@ func newOracle(t *testing.T, file string, data []byte, opts Options) *oracle {
 		t.Fatal(err)
 	}
 	o := &oracle{doc: doc, opts: opts, kindOf: map[string]string{}, pattern: map[*operation]string{}, byPat: map[string][]*operation{}}
-	for _, s := range doc.schemes {
-		o.kindOf[s.key] = kindName(s.key)
-	}
+	// The README's rule: a merged scheme is its -merge-schemes kind; any
+	// other is its key, converted when it cannot name a kind, with _2, _3,
+	// ... when that name is taken (by a merge, or an earlier scheme in key
+	// order).
+	taken := map[string]bool{}
 	for _, m := range opts.Merge {
+		taken[m.Kind] = true
 		for _, s := range m.Schemes {
 			o.kindOf[s] = m.Kind
 		}
+	}
+	for _, s := range doc.schemes {
+		if _, merged := o.kindOf[s.key]; merged {
+			continue
+		}
+		name := kindName(s.key)
+		for i := 2; taken[name]; i++ {
+			name = fmt.Sprintf("%s_%d", kindName(s.key), i)
+		}
+		taken[name] = true
+		o.kindOf[s.key] = name
 	}
 	for _, op := range doc.ops {
 		b, err := model.ParseBinding(op.verb + " " + o.path(op))

@@ -248,22 +248,24 @@ func (im *importer) kindsOf() error {
 		}
 	}
 	taken := map[string]string{} // kind name → what took it
+	for _, m := range im.opts.Merge {
+		taken[m.Kind] = "-merge-schemes" // the names asked for are kept
+	}
 	for _, s := range im.doc.schemes {
 		k := im.byScheme[s.key]
+		merged := k != nil
 		if k == nil {
 			k = &kindOut{name: kindName(s.key), schemes: []*scheme{s}}
 			im.byScheme[s.key] = k
 		} else if k.schemes[0] != s {
 			continue // the kind of a merge, made at its first scheme
 		}
-		if k.name != s.key && len(k.schemes) == 1 || taken[k.name] != "" {
+		if !merged && (k.name != s.key || taken[k.name] != "") {
 			base := k.name
 			for i := 2; taken[k.name] != ""; i++ {
 				k.name = fmt.Sprintf("%s_%d", base, i)
 			}
-			if len(k.schemes) == 1 {
-				im.warnf(s.pos, "security scheme %q is not a valid principal kind name (printable characters without spaces, not \"none\", unused); it is imported as kind %q", s.key, k.name)
-			}
+			im.warnf(s.pos, "security scheme %q cannot name a principal kind as it is (a kind's name is printable characters without spaces, not \"none\", and not another kind's); it is imported as kind %q", s.key, k.name)
 		}
 		taken[k.name] = s.key
 		k.pos = s.pos
