@@ -80,6 +80,7 @@ var commands = []command{
 			"2 usage error or unknown name.",
 		runGrant},
 	{"import-proto", importProtoArgs, "write a spec from .proto files whose scope rules are custom options", importProtoDetail, runImportProto},
+	{"import-openapi", importOpenAPIArgs, "write a spec from an OpenAPI description's security schemes and requirements", importOpenAPIDetail, runImportOpenAPI},
 	{"diff", diffArgs,
 		"classify the changes between two versions of a spec: escalation, breaking, safe",
 		diffDetail(), runDiff},
