@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/protoimport"
 	"github.com/scopegen/scopegen/internal/testonly/cases"
 	"github.com/scopegen/scopegen/internal/testonly/prototruth"
@@ -30,8 +31,8 @@ var acmeFlags = []string{"import-proto", "-enum", "acme.auth.Scope", "-grants-al
 	protodata + "/acme/api/items.proto", protodata + "/acme/api/reports.proto"}
 
 func TestImportProtoHelp(t *testing.T) {
-	want := []string{"I", "auth-default", "auth-map", "auth-option", "config", "depends-option", "enum", "exposed-option",
-		"grants-all", "http-option", "names", "o", "profile", "requires-option", "strip-prefix"}
+	want := []string{"I", "any-of", "auth-default", "auth-map", "auth-option", "config", "depends-option", "enum", "exposed-option",
+		"grants-all", "http-option", "names", "o", "principals", "profile", "requires-option", "separator", "service-requires-option", "strip-prefix"}
 	if got := flagsOf(t, "import-proto"); !slices.Equal(got, want) {
 		t.Errorf("flags = %v, want %v", got, want)
 	}
@@ -73,7 +74,7 @@ func TestImportProtoUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-enum", "a.S", "x.proto"}, "pass -requires-option, -auth-option (or -auth-default) too"},
+		{[]string{"-enum", "a.S", "x.proto"}, "pass -requires-option (or -service-requires-option), -auth-option (or -auth-default) too"},
 		{[]string{"-enum", "a.S", "-requires-option", "a.r", "-auth-option", "a.auth", "x.proto"}, "pass -auth-map too"},
 		{[]string{"-profile", "clarifia", "x.proto"}, `unknown profile "clarifia"; the profiles are clarifai`},
 		{[]string{"-profile", "clarifai"}, "no .proto files given"},
@@ -156,6 +157,43 @@ func TestImportProto(t *testing.T) {
 	}
 	if info, err := os.Stat(path); err != nil || !info.ModTime().Equal(old) {
 		t.Errorf("an unchanged spec was written again")
+	}
+}
+
+// TestImportProtoGoogle imports the cut-down Google protos with -profile
+// google, with the config file that writes it out, and with flags (which
+// set no outcomes): the same spec, the golden google.yaml.
+func TestImportProtoGoogle(t *testing.T) {
+	if !model.ValidScopeName("https://www.googleapis.com/auth/pubsub") {
+		t.Skip("scope names as URLs are not valid yet")
+	}
+	golden, err := os.ReadFile(protodata + "/google.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := []string{protodata + "/google/google/pubsub/v1/pubsub.proto", protodata + "/google/google/cloud/compute/v1/compute.proto"}
+	for _, args := range [][]string{
+		{"-profile", "google"},
+		{"-config", protodata + "/google/importproto.yaml"},
+		{"-service-requires-option", "google.api.oauth_scopes", "-any-of", "-separator", ",", "-principals", "oauth2", "-auth-default", "oauth2"},
+	} {
+		code, out, errOut := scopegen(t, append(append([]string{"import-proto"}, args...), files...)...)
+		if code != 0 || errOut != "" {
+			t.Errorf("%v: exit %d, stderr:\n%s", args, code, errOut)
+			continue
+		}
+		if args[0] == "-service-requires-option" {
+			cut := func(s string) string { return s[strings.Index(s, "\nprincipals:"):] }
+			out, golden = cut(out), []byte(cut(string(golden)))
+		}
+		if out != string(golden) {
+			t.Errorf("%v: the output differs from google.yaml:\n%s", args, out)
+		}
+	}
+	// -auth-default names a kind -principals does not declare.
+	code, _, errOut := scopegen(t, append([]string{"import-proto", "-profile", "google", "-auth-default", "oauth"}, files...)...)
+	if code != 2 || !strings.Contains(errOut, `-auth-default: unknown target "oauth"; did you mean "oauth2"?`) {
+		t.Errorf("an undeclared kind: exit %d, stderr %s", code, errOut)
 	}
 }
 

@@ -3,9 +3,9 @@ package protoimport_test
 import (
 	"bytes"
 	"errors"
-	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -46,7 +46,7 @@ func FuzzParseAuthMap(f *testing.F) {
 			return
 		}
 		again, err := protoimport.ParseAuthMap(protoimport.FormatAuthMap(m))
-		if err != nil || !maps.Equal(m, again) {
+		if err != nil || !reflect.DeepEqual(m, again) {
 			t.Fatalf("%q → %q → %v, %v", s, protoimport.FormatAuthMap(m), again, err)
 		}
 	})
