@@ -1,0 +1,166 @@
+package protoimport_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/bufbuild/protocompile"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/protoimport"
+	"github.com/scopegen/scopegen/internal/reference"
+	"github.com/scopegen/scopegen/internal/textdiff"
+)
+
+// googleFiles are the cut-down Google protos of testdata/protoimport/google,
+// by import path.
+var googleFiles = []string{"google/pubsub/v1/pubsub.proto", "google/cloud/compute/v1/compute.proto"}
+
+// oauthScopesField is the field number of google.api.oauth_scopes, an
+// extension of google.protobuf.ServiceOptions (google/api/client.proto).
+const oauthScopesField = 1050
+
+// googleTruth compiles the Google fixture with its imports, as protoc
+// would, and returns for each method the scopes its service's
+// google.api.oauth_scopes lists, split at the commas: what the protos say,
+// read without the importer.
+func googleTruth(t *testing.T, root string) map[string][]string {
+	t.Helper()
+	c := protocompile.Compiler{Resolver: protocompile.WithStandardImports(&protocompile.SourceResolver{ImportPaths: []string{root}})}
+	files, err := c.Compile(context.Background(), googleFiles...)
+	if err != nil {
+		t.Fatalf("the Google fixture does not compile: %v", err)
+	}
+	out := map[string][]string{}
+	for _, f := range files {
+		for i := 0; i < f.Services().Len(); i++ {
+			sd := f.Services().Get(i)
+			var scopes []string
+			sd.Options().ProtoReflect().Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+				if fd.IsExtension() && fd.Number() == oauthScopesField && fd.ContainingMessage().FullName() == "google.protobuf.ServiceOptions" {
+					scopes = strings.Split(v.String(), ",")
+				}
+				return true
+			})
+			if len(scopes) == 0 {
+				t.Fatalf("service %s has no google.api.oauth_scopes", sd.FullName())
+			}
+			for j := 0; j < sd.Methods().Len(); j++ {
+				out["/"+string(sd.FullName())+"/"+string(sd.Methods().Get(j).Name())] = scopes
+			}
+		}
+	}
+	return out
+}
+
+// TestGoogle imports the cut-down Google protos with -profile google and
+// checks the spec against what compiling them says (googleTruth), then
+// decides calls by the reference rules: for every method, each scope its
+// service lists lets a token call it alone, a token with no scope may not,
+// nor one holding only scopes its service does not list. The spec is
+// compared with the golden testdata/protoimport/google.yaml.
+func TestGoogle(t *testing.T) {
+	if !model.ValidScopeName("https://www.googleapis.com/auth/pubsub") {
+		t.Skip("scope names as URLs are not valid yet")
+	}
+	root := filepath.Join(testdata, "google")
+	truth := googleTruth(t, root)
+	var srcs []protoimport.Source
+	for _, f := range googleFiles {
+		src, err := protoimport.ReadFile(filepath.Join(root, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, src)
+	}
+	res, err := protoimport.Import(protoimport.Profiles["google"](), srcs, protoimport.DirResolver([]string{root}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Warnings) > 0 {
+		t.Errorf("warnings: %v", res.Warnings)
+	}
+	m := readBack(t, res.YAML)
+	if len(m.Endpoints) != len(truth) {
+		t.Errorf("%d endpoints, want %d", len(m.Endpoints), len(truth))
+	}
+	oauth2 := m.Kind("oauth2")
+	if oauth2 == nil || len(m.Kinds) != 1 {
+		t.Fatalf("kinds %v, want oauth2 alone", m.KindNames(m.AllKinds()))
+	}
+	all := map[string]bool{}
+	for _, scopes := range truth {
+		for _, s := range scopes {
+			all[s] = true
+		}
+	}
+	if len(m.Scopes) != len(all) {
+		t.Errorf("%d scopes, want %d", len(m.Scopes), len(all))
+	}
+	decide := func(method string, scopes ...string) reference.Decision {
+		g, err := reference.NewGrant(m, oauth2.Bit, scopes, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return reference.Decide(m, g, method)
+	}
+	for method, scopes := range truth {
+		e := m.Endpoint(method)
+		if e == nil {
+			t.Errorf("%s is not in the spec", method)
+			continue
+		}
+		if got, want := describeAlternatives(e), strings.Join(sortedCopy(scopes), " | "); got != want {
+			t.Errorf("%s: %s, want %s", method, got, want)
+		}
+		for _, s := range scopes {
+			if d := decide(method, s); !d.Allowed {
+				t.Errorf("%s with %s alone: denied (%s)", method, s, d.Reason)
+			}
+		}
+		if d := decide(method); d.Allowed || d.Reason != reference.MissingScopes {
+			t.Errorf("%s with no scope: allowed %v (%s), want denied for missing scopes", method, d.Allowed, d.Reason)
+		}
+		var others []string
+		for s := range all {
+			if !slices.Contains(scopes, s) {
+				others = append(others, s)
+			}
+		}
+		if len(others) > 0 {
+			if d := decide(method, others...); d.Allowed {
+				t.Errorf("%s with only other services' scopes %v: allowed", method, others)
+			}
+		}
+		if d := reference.Decide(m, reference.Grant{}, method); d.Allowed {
+			t.Errorf("%s without credentials: allowed", method)
+		}
+	}
+	checkAlternatives(t, m)
+
+	golden := filepath.Join(testdata, "google.yaml")
+	if *update {
+		if err := os.WriteFile(golden, res.YAML, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./internal/protoimport -update)", err)
+	}
+	if !bytes.Equal(old, res.YAML) {
+		t.Errorf("the spec differs from %s (go test ./internal/protoimport -update to accept):\n%s", golden, textdiff.Unified("google.yaml", "google.yaml", old, res.YAML))
+	}
+}
+
+func sortedCopy(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return out
+}
