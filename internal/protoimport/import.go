@@ -167,8 +167,9 @@ type importer struct {
 
 	endpoints []*endpointOut
 	skipped   []Skipped
-	rpcs      int // RPCs read from the files named
-	services  int // services read from the files named
+	rpcs      int               // RPCs read from the files named
+	services  int               // services read from the files named
+	tooMany   map[spec.Pos]bool // requires options reported for giving too many alternatives
 
 	importNames map[string]string // file key → the longest import path naming it
 	importFile  map[string]string // import path → the key of the file it names
@@ -235,7 +236,7 @@ func Import(c *Config, files []Source, resolve Resolver) (*Result, error) {
 	if len(files) == 0 {
 		return nil, errors.New("no .proto files given")
 	}
-	im := &importer{s: s, byValue: map[string]*scopeOut{}, scopeIndex: map[string]*scopeOut{}, unset: map[string]bool{}, matched: map[string]bool{},
+	im := &importer{s: s, byValue: map[string]*scopeOut{}, scopeIndex: map[string]*scopeOut{}, tooMany: map[spec.Pos]bool{}, unset: map[string]bool{}, matched: map[string]bool{},
 		written:     map[string]map[string]bool{"value": {}, "rpc": {}, "service": {}},
 		importNames: map[string]string{}, importFile: map[string]string{}, importRoots: map[string]bool{}}
 	seen := map[string]bool{}
@@ -1138,8 +1139,12 @@ func (im *importer) endpoint(r *rpc, t Target) {
 			r.method, why, strings.Join(names, ", "))
 	case t.Public:
 	case len(alts) > model.MaxAlternatives:
-		im.errorf(req.pos, "rpc %s may be called with any of %d sets of scopes, more than the %d alternatives an endpoint may have; list fewer scopes in its any-of options",
-			r.method, len(alts), model.MaxAlternatives)
+		// Once for a service's option, not once per RPC.
+		if !im.tooMany[req.pos] {
+			im.tooMany[req.pos] = true
+			im.errorf(req.pos, "rpc %s may be called with any of more than %d sets of scopes (one scope of each any-of option), the most alternatives an endpoint may have; list fewer scopes in its any-of options",
+				r.method, model.MaxAlternatives)
+		}
 	case len(alts) == 1:
 		e.requires = alts[0]
 	default:

@@ -255,6 +255,7 @@ type strPart struct {
 	text  string
 	pos   spec.Pos
 	exact bool // pos is the text's own: the literal holds it as written
+	buf   []byte
 }
 
 // advanceTo is where name, the text of p without its surrounding space,
@@ -303,15 +304,23 @@ func stringParts(f *protoFile, s ast.StringValueNode, sep string) []strPart {
 	cur := strPart{pos: pieces[0].pos, exact: pieces[0].exact}
 	started := false
 	for pi, p := range pieces {
+		// at is the position of byte i of the piece, moved on as i is
+		// (from the start each time, a long list would take quadratic time).
+		at, atI := p.pos, 0
+		posOf := func(i int) spec.Pos {
+			at, atI = advance(at, p.text[atI:i]), i
+			return at
+		}
 		for i := 0; i < len(p.text); {
 			if !started {
 				cur.pos, cur.exact = p.pos, p.exact
 				if p.exact {
-					cur.pos = advance(p.pos, p.text[:i])
+					cur.pos = posOf(i)
 				}
 				started = true
 			}
 			if sep != "" && strings.HasPrefix(p.text[i:], sep) {
+				cur.text = string(cur.buf)
 				out = append(out, cur)
 				cur, started = strPart{}, false
 				i += len(sep)
@@ -320,13 +329,13 @@ func stringParts(f *protoFile, s ast.StringValueNode, sep string) []strPart {
 					// placed at that separator.
 					end := p.pos
 					if p.exact {
-						end = advance(p.pos, p.text[:i-len(sep)])
+						end = posOf(i - len(sep))
 					}
 					out = append(out, strPart{pos: end, exact: p.exact})
 				}
 				continue
 			}
-			cur.text += p.text[i : i+1]
+			cur.buf = append(cur.buf, p.text[i]) // (appending, not +=: a long string is linear)
 			i++
 		}
 	}
@@ -334,6 +343,7 @@ func stringParts(f *protoFile, s ast.StringValueNode, sep string) []strPart {
 		if !started {
 			cur.pos, cur.exact = pieces[0].pos, pieces[0].exact
 		}
+		cur.text = string(cur.buf)
 		out = append(out, cur)
 	}
 	return out

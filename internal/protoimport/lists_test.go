@@ -8,6 +8,7 @@ import (
 	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/protoimport"
 	"github.com/scopegen/scopegen/internal/reference"
+	"github.com/scopegen/scopegen/internal/spec"
 )
 
 // describeAlternatives is what an endpoint requires, as its alternatives:
@@ -148,5 +149,74 @@ func checkAlternatives(t *testing.T, m *model.Model) {
 	}
 	if d := decide("/no.Such/Method", nil); d.Allowed {
 		t.Error("an unknown method is allowed")
+	}
+}
+
+// TestListLimits: a service whose any-of option lists more scopes than an
+// endpoint may have alternatives is one error, at the option, not one per
+// RPC; a long string of scopes is read in linear time.
+func TestListLimits(t *testing.T) {
+	google := protoimport.Profiles["google"]
+	var scopes []string
+	for i := range model.MaxAlternatives + 1 {
+		scopes = append(scopes, "S:"+strings.Repeat("x", i+1))
+	}
+	file := `syntax = "proto3";
+service S {
+  option (google.api.oauth_scopes) = "` + strings.Join(scopes, ",") + `";
+  rpc A (R) returns (R);
+  rpc B (R) returns (R);
+}
+`
+	_, err := protoimport.Import(google(), []protoimport.Source{{Name: "s.proto", Data: []byte(file)}}, nil)
+	if err == nil || strings.Count(err.Error(), "\n") != 0 || !strings.HasPrefix(err.Error(),
+		"s.proto:3:10: rpc /S/A may be called with any of more than 16 sets of scopes (one scope of each any-of option), the most alternatives an endpoint may have") {
+		t.Errorf("error %v", err)
+	}
+
+	// One scope name of 4 MB, and 200,000 short ones: both read at once
+	// (a name over the length limit is an error, at its place).
+	long := `syntax = "proto3";
+service S {
+  option (google.api.oauth_scopes) = "` + strings.Repeat("x", 4<<20) + `";
+  rpc A (R) returns (R);
+}
+`
+	_, err = protoimport.Import(google(), []protoimport.Source{{Name: "s.proto", Data: []byte(long)}}, nil)
+	if err == nil || !strings.Contains(err.Error(), "s.proto:3:39: service S requires a scope name of 4194304 bytes") {
+		t.Errorf("a long name: %v", err)
+	}
+	many := `syntax = "proto3";
+service S {
+  option (google.api.oauth_scopes) = "` + strings.Repeat("A:b,", 200000) + `A:c";
+  rpc A (R) returns (R);
+}
+`
+	res, err := protoimport.Import(google(), []protoimport.Source{{Name: "s.proto", Data: []byte(many)}}, nil)
+	if err != nil || len(res.Warnings) != spec.MaxErrors+1 || !strings.Contains(res.Warnings[0].String(), "lists A:b twice") {
+		t.Errorf("many names: %v, warnings %d", err, len(res.Warnings))
+	}
+}
+
+// TestListSettings: the settings about an enum's values need an enum, and a
+// target names only kinds the spec declares.
+func TestListSettings(t *testing.T) {
+	src := []protoimport.Source{{Name: "s.proto", Data: []byte(`syntax = "proto3"; service S { rpc A (R) returns (R); }`)}}
+	for _, tc := range []struct {
+		change func(c *protoimport.Config)
+		want   string
+	}{
+		{func(c *protoimport.Config) { c.Depends = []string{"t.needs"} }, "-depends-option is about the values of the scope enum, and no -enum is given"},
+		{func(c *protoimport.Config) { c.GrantsAll = "All" }, "-grants-all is about the values of the scope enum"},
+		{func(c *protoimport.Config) { c.AuthDefault = &protoimport.Target{Kinds: []string{"pat"}} },
+			"auth default: pat is not a kind of credential the spec declares (oauth2); declare it with -principals"},
+		{func(c *protoimport.Config) { c.Lists = append(c.Lists, protoimport.ScopeList{Option: "(google.api.oauth_scopes)"}) },
+			"requires option google.api.oauth_scopes is given twice"},
+	} {
+		c := protoimport.Profiles["google"]()
+		tc.change(c)
+		if _, err := protoimport.Import(c, src, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("error %v, want %q", err, tc.want)
+		}
 	}
 }
