@@ -210,7 +210,9 @@ func TestListSettings(t *testing.T) {
 		{func(c *protoimport.Config) { c.GrantsAll = "All" }, "-grants-all is about the values of the scope enum"},
 		{func(c *protoimport.Config) { c.AuthDefault = &protoimport.Target{Kinds: []string{"pat"}} },
 			"auth default: pat is not a kind of credential the spec declares (oauth2); declare it with -principals"},
-		{func(c *protoimport.Config) { c.Lists = append(c.Lists, protoimport.ScopeList{Option: "(google.api.oauth_scopes)"}) },
+		{func(c *protoimport.Config) {
+			c.Lists = append(c.Lists, protoimport.ScopeList{Option: "(google.api.oauth_scopes)"})
+		},
 			"requires option google.api.oauth_scopes is given twice"},
 	} {
 		c := protoimport.Profiles["google"]()
