@@ -105,7 +105,7 @@ func randSpec(o randSpecOptions) []byte {
 		}
 		names[name] = true
 		s := &scope{name: name, id: newID(), desc: oddText(r), closure: map[int]bool{}, all: i == allIndex}
-		s.goName = goName(model.GoIdent(name), "Scope")
+		s.goName = goName(model.ScopeGoName(name), "Scope")
 		if r.IntN(10) == 0 {
 			s.deprecated = []string{"true", "use another scope", "retired: see #12"}[r.IntN(3)]
 		}
@@ -402,7 +402,17 @@ func word(r *rand.Rand, n int, first string) string {
 }
 
 func oddScopeName(r *rand.Rand, i int) string {
-	switch r.IntN(9) {
+	switch r.IntN(12) {
+	case 9: // a URL, as Google's APIs name scopes
+		return "https://www." + strings.ToLower(word(r, 3+r.IntN(8), letters)) + ".com/auth/" + strings.ToLower(word(r, 2+r.IntN(10), letters)) + []string{"", ".readonly", "/v1", "?x=1#y"}[r.IntN(4)]
+	case 10: // verb:resource, with dashes, as Atlassian's and Slack's
+		return []string{"read", "write", "manage", "admin"}[r.IntN(4)] + ":" + strings.ToLower(word(r, 2+r.IntN(6), letters)) + "-" + word(r, 1+r.IntN(6), wordChars)
+	case 11: // anything printable without spaces or commas: quotes, backslashes, comment marks, a digit first, non-ASCII
+		var b strings.Builder
+		for range 1 + r.IntN(12) {
+			b.WriteString([]string{"\"", "\\", "*/", "/*", "%", "`", "1", "é", "Ω", "ß", "{", "}", ".", "|", "$", "a", "Z", "_", "-", ":"}[r.IntN(20)])
+		}
+		return b.String()
 	case 0:
 		return string(letters[r.IntN(len(letters))]) // one letter
 	case 1:

@@ -260,7 +260,7 @@ func (b *builder) reserved() {
 			if len(n.Value) > MaxNameLength {
 				b.errorf(n.Pos, "reserved name %q is %d bytes, longer than a scope name may be (%d); no scope can take it, so remove it", truncate(n.Value), len(n.Value), MaxNameLength)
 			} else {
-				b.errorf(n.Pos, "reserved name %q is not a scope name (Resource:Op or a bare name)", truncate(n.Value))
+				b.errorf(n.Pos, "reserved name %q is not a scope name (printable characters without spaces or commas)", truncate(n.Value))
 			}
 			continue
 		}
@@ -307,7 +307,7 @@ func (b *builder) scopes() {
 			b.errorf(s.Name.Pos, "scope name %q is %d bytes, longer than a scope name may be (%d); shorten it", truncate(name), len(name), MaxNameLength)
 			continue
 		case !ValidScopeName(name):
-			b.errorf(s.Name.Pos, "scope name %q is malformed; write Resource:Op (e.g. Inputs:Get) or a bare name (e.g. Predict), using letters, digits and '_'", truncate(name))
+			b.errorf(s.Name.Pos, "scope name %q is malformed; a scope name is printable characters without spaces or commas (e.g. Inputs:Get, read:jira-work, https://api.example.com/auth/read)", truncate(name))
 			continue
 		case b.m.scopeByName[name] != nil:
 			b.errorf(s.Name.Pos, "scope %q is defined twice (first at %s); rename or remove one", name, b.m.scopeByName[name].Pos)
@@ -348,7 +348,7 @@ func (b *builder) scopes() {
 				b.errorf(s.Requires[0].Pos, "scope %q grants every scope, so it cannot have prerequisites; remove requires", name)
 			}
 		}
-		sc.GoName = GoIdent(name)
+		sc.GoName = ScopeGoName(name)
 		if s.GoName.Value != "" {
 			sc.GoName = s.GoName.Value
 		}

@@ -9,8 +9,6 @@ import (
 )
 
 var (
-	// scopeName is "Resource:Op" or a bare name; parts are letters, digits and '_'.
-	scopeName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*(:[A-Za-z0-9_]+)*$`)
 	// fullMethod is a gRPC full method name: /package.Service/Method.
 	fullMethod = regexp.MustCompile(`^/[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*/[A-Za-z_][A-Za-z0-9_]*$`)
 	// fieldPath is a dotted path of protobuf field names.
@@ -48,20 +46,20 @@ func ValidGoName(s string) bool {
 	return token.IsIdentifier(s) && token.IsExported(s)
 }
 
-// ValidScopeName reports whether s is a well-formed scope name: a bare name
-// (Predict) or parts joined by ':' (Inputs:Get), each part of ASCII letters,
-// digits and '_', the first starting with a letter, and at most MaxNameLength
-// bytes in all. It is the rule Build applies to every scope's name.
+// ValidScopeName reports whether s is a well-formed scope name: one or more
+// printable characters without spaces or commas, at most MaxNameLength
+// bytes, as APIs write their scopes: Inputs:Get, Predict, read:jira-work,
+// https://www.googleapis.com/auth/compute.readonly. Commas separate scopes
+// in lists (the CLI's -scopes, Missing's text), so no name holds one. It is
+// the rule Build applies to every scope's name.
 func ValidScopeName(s string) bool {
-	return len(s) <= MaxNameLength && scopeName.MatchString(s)
+	return s != "" && len(s) <= MaxNameLength && !strings.ContainsRune(s, ',') && printableWord(s)
 }
 
-// ValidOperationName reports whether s is a well-formed operation name, the
-// name of an HTTP-only endpoint: at most MaxNameLength bytes of printable
-// characters without spaces, not starting with '/' (which starts a gRPC
-// method). It is the rule Build applies to every operation name.
-func ValidOperationName(s string) bool {
-	if s == "" || len(s) > MaxNameLength || s[0] == '/' || !utf8.ValidString(s) {
+// printableWord reports whether s is valid UTF-8 of printable characters
+// without spaces.
+func printableWord(s string) bool {
+	if !utf8.ValidString(s) {
 		return false
 	}
 	for _, r := range s {
@@ -70,6 +68,26 @@ func ValidOperationName(s string) bool {
 		}
 	}
 	return true
+}
+
+// ScopeGoName is the Go identifier a scope takes when it sets no go_name:
+// GoIdent of its name (https://www.googleapis.com/auth/compute.readonly is
+// HttpsWwwGoogleapisComAuthComputeReadonly), after "Scope" when that would
+// not start with a letter (1password:read is Scope1passwordRead).
+func ScopeGoName(name string) string {
+	id := GoIdent(name)
+	if id == "" || id[0] < 'A' || id[0] > 'Z' {
+		return "Scope" + id
+	}
+	return id
+}
+
+// ValidOperationName reports whether s is a well-formed operation name, the
+// name of an HTTP-only endpoint: at most MaxNameLength bytes of printable
+// characters without spaces, not starting with '/' (which starts a gRPC
+// method). It is the rule Build applies to every operation name.
+func ValidOperationName(s string) bool {
+	return s != "" && len(s) <= MaxNameLength && s[0] != '/' && printableWord(s)
 }
 
 // ReservedGoNames are the identifiers the generated package declares itself;

@@ -49,16 +49,18 @@ func TestValidScopeName(t *testing.T) {
 		{long + "a", false},
 		{long[:model.MaxNameLength-4] + ":Get", true},
 		{"", false},
-		{"1Inputs", false},
-		{"_Inputs", false},
-		{"Inputs:", false},
-		{":Get", false},
-		{"Inputs::Get", false},
-		{"Inputs-Get", false},
+		{"1Inputs", true}, // free-form: scope names as APIs write them
+		{"_Inputs", true},
+		{"Inputs:", true},
+		{"Inputs-Get", true},
+		{"read:jira-work", true},
+		{"https://www.googleapis.com/auth/compute.readonly", true},
+		{"Éa", true},
 		{"Inputs Get", false},
+		{"Inputs,Get", false}, // a comma separates scopes in lists
 		{"Inputs:Get\n", false},
-		{"Éa", false}, // ASCII only
-		{"aé", false},
+		{"a\x00", false},
+		{"a\u00a0b", false}, // a no-break space is a space
 	} {
 		if got := model.ValidScopeName(tc.name); got != tc.want {
 			t.Errorf("ValidScopeName(%q) = %v, want %v", tc.name, got, tc.want)
@@ -74,6 +76,39 @@ func TestValidScopeName(t *testing.T) {
 		if rejected == tc.want {
 			t.Errorf("Build %s scope name %q, but ValidScopeName says %v: %v", map[bool]string{true: "rejects", false: "accepts"}[rejected], tc.name, tc.want, diags)
 		}
+	}
+}
+
+// TestScopeGoName checks the Go identifiers of free-form scope names, and
+// that two names with one identifier are an error naming both places.
+func TestScopeGoName(t *testing.T) {
+	for name, want := range map[string]string{
+		"Inputs:Get":     "InputsGet",
+		"read:jira-work": "ReadJiraWork",
+		"https://www.googleapis.com/auth/compute.readonly": "HttpsWwwGoogleapisComAuthComputeReadonly",
+		"1password:read": "Scope1passwordRead",
+		"_x":             "X",
+		"::":             "Scope",
+		"données:lire":   "DonnEsLire",
+	} {
+		if got := model.ScopeGoName(name); got != want {
+			t.Errorf("ScopeGoName(%q) = %q, want %q", name, got, want)
+		}
+	}
+	f := baseFile()
+	for i, name := range []string{"read:jira-work", "read.jira.work"} {
+		f.Scopes = append(f.Scopes, spec.Scope{Name: spec.Str{Value: name}, ID: spec.Int{Value: int64(i + 1), Set: true},
+			Description: spec.Str{Value: "Read."}})
+	}
+	diags, _ := build(t, spec.Marshal(f))
+	found := false
+	for _, d := range diags {
+		if strings.Contains(d.Msg, `"ReadJiraWork", which scopes.yaml:`) && strings.Contains(d.Msg, "already uses") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("read:jira-work and read.jira.work: want an error naming both, got %v", diags)
 	}
 }
 

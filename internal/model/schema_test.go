@@ -3,6 +3,7 @@ package model
 import (
 	"encoding/json"
 	"os"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -103,7 +104,6 @@ func TestSchemaMatchesModel(t *testing.T) {
 	// The patterns are the model's regular expressions, which use only
 	// syntax that JSON Schema's (ECMA-262) regular expressions share.
 	for path, re := range map[string]string{
-		"definitions/scopeName":                  scopeName.String(),
 		"definitions/endpoint/properties/method": fullMethod.String(),
 		"definitions/redaction/properties/field": fieldPath.String(),
 		"definitions/preset/properties/name":     presetName.String(),
@@ -111,6 +111,20 @@ func TestSchemaMatchesModel(t *testing.T) {
 	} {
 		if got := at(path)["pattern"]; got != re {
 			t.Errorf("schema %s pattern %v, want %s", path, got, re)
+		}
+	}
+	// A scope name is any printable word without commas: the schema's
+	// pattern (syntax that ECMA-262 and Go share) agrees with
+	// ValidScopeName on these.
+	pattern, _ := at("definitions/scopeName")["pattern"].(string)
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		t.Fatalf("schema definitions/scopeName pattern %q: %v", pattern, err)
+	}
+	for _, name := range []string{"Inputs:Get", "Predict", "read:jira-work", "https://www.googleapis.com/auth/compute.readonly",
+		"a.b/c", "1password", "ü", "", "a b", "a,b", "a\tb", "a\x00", "a\x7f", "a\n"} {
+		if got, want := re.MatchString(name), ValidScopeName(name); got != want {
+			t.Errorf("schema scopeName pattern matches %q: %v; ValidScopeName: %v", name, got, want)
 		}
 	}
 	if got := at("properties/scopegen")["const"]; got != float64(spec.Format) {

@@ -35,6 +35,8 @@ func checkCases() []checkCase {
 		{"redacted", grantOf(core.AppKey, core.FilesGet), mGetFile, core.ReasonAllowed, true},
 		{"redacted/public", core.Grant{}, mCheck, core.ReasonPublic, true},
 		{"unknown", grantOf(core.AppKey, core.All), "/files.v1.Files/PatchFile", core.ReasonUnknownEndpoint, false},
+		{"alternatives/allowed", grantOf(core.PersonalAccessToken, core.FilesAdd), mShareFile, core.ReasonAllowed, false},
+		{"alternatives/denied", grantOf(core.AppKey, core.TagsGet), mShareFile, core.ReasonMissingScopes, false},
 	}
 }
 

@@ -117,6 +117,22 @@ func decisionCases() []decisionCase {
 		{"the other of two", grantOf(core.AppKey, core.TagsPatch), core.PatchTags, core.ReasonMissingScopes, core.NewSet(core.TagsGet), nil, 0},
 		{"both", grantOf(core.AppKey, core.TagsGet, core.TagsPatch), core.PatchTags, core.ReasonAllowed, none, nil, 0},
 
+		// ShareFile: any of Files:Get and Tags:Get for an app key, Files:Add
+		// for an app key or a PAT, nothing for OAuth 2.0. A denial's
+		// Missing is what the closest alternative its kind may use lacks,
+		// the first on a tie; without credentials or with a kind none
+		// accepts, the closest of all.
+		{"no credentials", core.Grant{}, core.ShareFile, core.ReasonNoCredentials, none, nil, 0},
+		{"no kind", grantOf(0, core.FilesGet), core.ShareFile, core.ReasonPrincipal, none, nil, 0},
+		{"not granted: tie, the first", restricted(core.AppKey, []core.Scope{core.FilesGet}, core.GetFile), core.ShareFile, core.ReasonEndpointNotGranted, core.NewSet(core.TagsGet), nil, 0},
+		{"app key: tie, the first", grantOf(core.AppKey, core.FilesGet), core.ShareFile, core.ReasonMissingScopes, core.NewSet(core.TagsGet), nil, 0},
+		{"app key: the closest", grantOf(core.AppKey), core.ShareFile, core.ReasonMissingScopes, core.NewSet(core.FilesAdd), nil, 0},
+		{"pat: only the second is its", grantOf(core.PersonalAccessToken, core.FilesGet, core.TagsGet), core.ShareFile, core.ReasonMissingScopes, core.NewSet(core.FilesAdd), nil, 0},
+		{"the first", grantOf(core.AppKey, core.FilesGet, core.TagsGet), core.ShareFile, core.ReasonAllowed, none, nil, 0},
+		{"the second", grantOf(core.PersonalAccessToken, core.FilesAdd), core.ShareFile, core.ReasonAllowed, none, nil, 0},
+		{"the third, no scope", grantOf(core.Oauth2), core.ShareFile, core.ReasonAllowed, none, nil, 0},
+		{"restricted to it", restricted(core.AppKey, []core.Scope{core.FilesAdd}, core.ShareFile), core.ShareFile, core.ReasonAllowed, none, nil, 0},
+
 		// ExportTags: HTTP-only, decided by its bindings.
 		{"no credentials", core.Grant{}, core.ExportTags, core.ReasonNoCredentials, core.NewSet(core.TagsGet), nil, 0},
 		{"no kind", grantOf(0, core.TagsGet), core.ExportTags, core.ReasonPrincipal, none, nil, 0},

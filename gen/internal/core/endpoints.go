@@ -22,6 +22,7 @@ const (
 	// HTTP:
 	//   - DELETE /v1/files/{file_id}
 	//   - POST /v1/files/{file_id}:delete
+	//   - POST /{file_id}
 	DeleteFile Endpoint = 3
 	// RetagFile is /files.v1.Files/RetagFile.
 	//
@@ -30,6 +31,9 @@ const (
 	//   - PUT /v1/tags/**
 	RetagFile Endpoint = 4
 	// SearchFiles is /files.v1.Files/SearchFiles.
+	//
+	// HTTP:
+	//   - POST /**:search
 	SearchFiles Endpoint = 5
 	// PatchTags is /files.v1.Tags/PatchTags.
 	//
@@ -37,24 +41,26 @@ const (
 	//   - PATCH /v1/files/{file_id}/tags
 	//   - PUT /v1/tags/**
 	PatchTags Endpoint = 6
+	// ShareFile is /files.v1.Files/ShareFile.
+	ShareFile Endpoint = 7
 	// ExportTags is exportTags.
 	//
 	// HTTP:
 	//   - GET /v1/tags/export
 	//   - HEAD /v1/tags/export
-	ExportTags Endpoint = 7
+	ExportTags Endpoint = 8
 )
 
 const (
 	// NumEndpoints is the number of endpoints in the spec.
-	NumEndpoints = 7
+	NumEndpoints = 8
 	// endpointWords is the number of 64-bit words in an endpointSet.
 	endpointWords = 1
 )
 
 // allEndpoints holds every endpoint: the restriction of a key that is not
 // restricted to endpoints.
-var allEndpoints = endpointSet{0xfe}
+var allEndpoints = endpointSet{0x1fe}
 
 // endpointTable is indexed by Endpoint; entry 0 is no endpoint.
 var endpointTable = [NumEndpoints + 1]endpointInfo{
@@ -71,6 +77,8 @@ var endpointTable = [NumEndpoints + 1]endpointInfo{
 	{principals: AppKey | PersonalAccessToken, required: []wordMask{{0, 0x8000000000000000}}, requestScopes: []Scope{Predict}},
 	// PatchTags
 	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0xc}}},
+	// ShareFile
+	{principals: AppKey | PersonalAccessToken | Oauth2, alternatives: []alternative{{AppKey, []wordMask{{0, 0x8000000000000000}, {2, 0x4}}}, {AppKey | PersonalAccessToken, []wordMask{{1, 0x1}}}, {Oauth2, []wordMask{}}}},
 	// ExportTags
 	{principals: AppKey | PersonalAccessToken, required: []wordMask{{2, 0x4}}},
 }
@@ -85,6 +93,7 @@ var endpointMethods = [NumEndpoints + 1]string{
 	"/files.v1.Files/RetagFile",
 	"/files.v1.Files/SearchFiles",
 	"/files.v1.Tags/PatchTags",
+	"/files.v1.Files/ShareFile",
 	"exportTags",
 }
 
@@ -103,6 +112,8 @@ var endpointFastTable = [NumEndpoints + 1]endpointFast{
 	{0x8000000000000000, 0, AppKey | PersonalAccessToken},
 	// PatchTags
 	{0xc, 2, AppKey | PersonalAccessToken},
+	// ShareFile
+	{0, 0, 0},
 	// ExportTags
 	{0x4, 2, AppKey | PersonalAccessToken},
 }

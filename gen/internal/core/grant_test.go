@@ -16,6 +16,7 @@ const (
 	mDeleteFile  = "/files.v1.Files/DeleteFile"
 	mRetagFile   = "/files.v1.Files/RetagFile"
 	mSearchFiles = "/files.v1.Files/SearchFiles"
+	mShareFile   = "/files.v1.Files/ShareFile"
 	mPatchTags   = "/files.v1.Tags/PatchTags"
 )
 
@@ -39,7 +40,7 @@ func grantOf(kind core.Principal, scopes ...core.Scope) core.Grant {
 }
 
 // allEndpoints is every endpoint of the spec, in spec order.
-var allEndpoints = []core.Endpoint{core.Check, core.GetFile, core.DeleteFile, core.RetagFile, core.SearchFiles, core.PatchTags, core.ExportTags}
+var allEndpoints = []core.Endpoint{core.Check, core.GetFile, core.DeleteFile, core.RetagFile, core.SearchFiles, core.PatchTags, core.ShareFile, core.ExportTags}
 
 func TestEndpoint(t *testing.T) {
 	type redaction struct {
@@ -63,6 +64,9 @@ func TestEndpoint(t *testing.T) {
 		{core.RetagFile, mRetagFile, core.PersonalAccessToken, false, core.NewSet(core.FilesAdd, core.FilesDelete, core.FilesGet, core.TagsGet, core.TagsPatch), core.Set{}, nil},
 		{core.SearchFiles, mSearchFiles, both, false, core.NewSet(core.FilesGet), core.NewSet(core.Predict), nil},
 		{core.PatchTags, mPatchTags, both, false, core.NewSet(core.TagsGet, core.TagsPatch), core.Set{}, nil},
+		// Three alternatives: Required is what all of them require (none),
+		// Principals every kind one of them accepts.
+		{core.ShareFile, mShareFile, core.AllPrincipals, false, core.Set{}, core.Set{}, nil},
 		// An HTTP-only endpoint: named by its operation, which is no method.
 		{core.ExportTags, "exportTags", both, false, core.NewSet(core.TagsGet), core.Set{}, nil},
 	} {
@@ -162,8 +166,8 @@ func TestNewGrantErrors(t *testing.T) {
 		err       string
 	}{
 		{0, []string{"Files:Get"}, nil, "unknown principal kind 0"},
-		{4, []string{"Files:Get"}, nil, "unknown principal kind 4"},
-		{both | 4, nil, nil, "unknown principal kind 7"},
+		{8, []string{"Files:Get"}, nil, "unknown principal kind 8"},
+		{both | 8, nil, nil, "unknown principal kind 11"},
 		{255, nil, nil, "unknown principal kind 255"},
 		{core.AppKey, []string{"Files:Gett"}, nil, `unknown scope "Files:Gett"`},
 		{core.AppKey, []string{"Files:Get", "files:get"}, nil, `unknown scope "files:get"`},
@@ -238,6 +242,7 @@ func TestRestrictionLimitsAll(t *testing.T) {
 		core.RetagFile:   core.ReasonAllowed,
 		core.SearchFiles: core.ReasonEndpointNotGranted,
 		core.PatchTags:   core.ReasonEndpointNotGranted,
+		core.ShareFile:   core.ReasonEndpointNotGranted,
 		core.ExportTags:  core.ReasonEndpointNotGranted,
 	}
 	for _, e := range allEndpoints {
@@ -257,7 +262,7 @@ func TestMakeGrant(t *testing.T) {
 		restricted bool
 		eps        []core.Endpoint
 	}{
-		{"drops kind bits", core.MakeGrant(core.AppKey|4|128, core.Set{}), core.AppKey, core.Set{}, false, nil},
+		{"drops kind bits", core.MakeGrant(core.AppKey|8|128, core.Set{}), core.AppKey, core.Set{}, false, nil},
 		{"kind 0", core.MakeGrant(0, core.NewSet(core.FilesGet)), 0, core.NewSet(core.FilesGet), false, nil},
 		{"drops non-scope bits", core.MakeGrant(core.AppKey, allBits.Difference(core.NewSet(core.All))), core.AppKey, core.AllScopes().Difference(core.NewSet(core.All)), false, nil},
 		{"non-scope bits with All", core.MakeGrant(core.AppKey, core.Set{^uint64(0), 0, 0}), core.AppKey, core.AllScopes(), false, nil},

@@ -55,28 +55,28 @@ func (g Grant) Check(fullMethod string) Decision {
 
 // lookupDisp is the displacement of each bucket of the perfect hash (16 buckets).
 var lookupDisp = [16]uint16{
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 0,
 }
 
 // lookupSlots maps each slot of the perfect hash to its endpoint (16 slots for
-// 6 gRPC methods; 0 is empty).
+// 7 gRPC methods; 0 is empty).
 var lookupSlots = [16]Endpoint{
-	0, 0, 1, 0, 0, 4, 6, 0, 3, 2, 5, 0, 0, 0, 0, 0,
+	0, 0, 1, 0, 0, 4, 6, 0, 3, 2, 5, 7, 0, 0, 0, 0,
 }
 
 // routeCustom reports whether an HTTP binding of the spec has a custom verb.
 const routeCustom = true
 
 // routeMaxBranches is the most nodes with an alternative left on a path of the tree.
-const routeMaxBranches = 1
+const routeMaxBranches = 2
 
 // routeLitRot, routeLitMul and routeLitMid are the parameters of the perfect hash of
 // the literal segments (internal/route.LitHash), in 4 buckets (routeLitDisp)
 // of 16 slots (routeLits).
-const routeLitRot = 30
+const routeLitRot = 29
 
 // routeLitMul multiplies the node in the hash of a literal segment.
-const routeLitMul = 0x9e3779b97f4a7c17
+const routeLitMul = 0x9e3779b97f4a7c15
 
 // routeLitMid reports whether the hash of a literal segment reads the bytes between its first and last 8.
 const routeLitMid = false
@@ -92,45 +92,50 @@ const routeLitSlotBits = 4
 var routeVerbs = [0]string{}
 
 // routeCustoms are the custom verbs of the bindings, numbered from 1.
-var routeCustoms = [1]string{
+var routeCustoms = [2]string{
 	"delete",
+	"search",
 }
 
 // routeNodes is the tree of the spec's HTTP bindings; node 0 is the path "/".
-var routeNodes = [14]routeNode{
+var routeNodes = [16]routeNode{
 	// /
-	{0, 0, 0, 0, true},
+	{3, 4, 0, 0, true},
 	// /healthz
 	{0, 0, 0, 1, false},
 	// /v1
 	{0, 0, 1, 0, true},
-	// /v1/files
-	{7, 0, 1, 0, true},
-	// /v1/tags
-	{0, 9, 1, 0, true},
-	// /v1/users
-	{10, 0, 1, 0, false},
-	// /v1/files/me
+	// /{}
 	{0, 0, 1, 1, false},
+	// /**
+	{0, 0, 2, 1, false},
+	// /v1/files
+	{9, 0, 3, 0, true},
+	// /v1/tags
+	{0, 11, 3, 0, true},
+	// /v1/users
+	{12, 0, 3, 0, false},
+	// /v1/files/me
+	{0, 0, 3, 1, false},
 	// /v1/files/{}
-	{0, 0, 2, 3, true},
+	{0, 0, 4, 3, true},
 	// /v1/tags/export
-	{0, 0, 5, 2, false},
+	{0, 0, 7, 2, false},
 	// /v1/tags/**
-	{0, 0, 7, 1, false},
+	{0, 0, 9, 1, false},
 	// /v1/users/{}
-	{0, 0, 8, 0, true},
+	{0, 0, 10, 0, true},
 	// /v1/files/{}/tags
-	{0, 0, 8, 2, false},
+	{0, 0, 10, 2, false},
 	// /v1/users/{}/files
-	{13, 0, 10, 0, false},
+	{15, 0, 12, 0, false},
 	// /v1/users/{}/files/{}
-	{0, 0, 10, 1, false},
+	{0, 0, 12, 1, false},
 }
 
 // routeLitDisp is the displacement of each bucket of the perfect hash.
 var routeLitDisp = [4]uint32{
-	1, 0, 0, 0,
+	0, 0, 1, 1,
 }
 
 // routeLits are the slots of the perfect hash: the literal children of the
@@ -138,60 +143,66 @@ var routeLitDisp = [4]uint32{
 var routeLits = [16]routeLit{
 	{},
 	// /v1/files
-	{0x73656c6966, 0x0, 2, 3, 5, "files"},
+	{0x73656c6966, 0x0, 2, 5, 5, "files"},
+	{},
+	// /v1/files/me
+	{0x656d, 0x0, 5, 8, 2, "me"},
 	{},
 	// /v1/users
-	{0x7372657375, 0x0, 2, 5, 5, "users"},
-	{},
-	{},
+	{0x7372657375, 0x0, 2, 7, 5, "users"},
+	// /v1/users/{}/files
+	{0x73656c6966, 0x0, 12, 14, 5, "files"},
 	// /v1
 	{0x3176, 0x0, 0, 2, 2, "v1"},
-	// /v1/files/{}/tags
-	{0x73676174, 0x0, 7, 11, 4, "tags"},
-	// /v1/users/{}/files
-	{0x73656c6966, 0x0, 10, 12, 5, "files"},
 	// /v1/tags
-	{0x73676174, 0x0, 2, 4, 4, "tags"},
-	// /v1/tags/export
-	{0x74726f707865, 0x0, 4, 8, 6, "export"},
-	// /v1/files/me
-	{0x656d, 0x0, 3, 6, 2, "me"},
+	{0x73676174, 0x0, 2, 6, 4, "tags"},
+	// /v1/files/{}/tags
+	{0x73676174, 0x0, 9, 13, 4, "tags"},
+	{},
+	{},
 	// /healthz
 	{0x7a68746c616568, 0x0, 0, 1, 7, "healthz"},
-	{},
+	// /v1/tags/export
+	{0x74726f707865, 0x0, 6, 10, 6, "export"},
 	{},
 	{},
 }
 
 // routeEnds are the bindings that end at each node: {verb, custom verb, endpoints}.
-var routeEnds = [11]routeEnd{
+var routeEnds = [13]routeEnd{
 	// GET /healthz
 	{routeGET, 0, 1, 0},
+	// POST /{}
+	{routePOST, 0, 1, 1},
+	// POST /**:search
+	{routePOST, 2, 1, 2},
 	// GET /v1/files/me
-	{routeGET, 0, 1, 1},
-	// DELETE /v1/files/{}
-	{routeDELETE, 0, 1, 2},
-	// GET /v1/files/{}
 	{routeGET, 0, 1, 3},
-	// POST /v1/files/{}:delete
-	{routePOST, 1, 1, 4},
-	// GET /v1/tags/export
+	// DELETE /v1/files/{}
+	{routeDELETE, 0, 1, 4},
+	// GET /v1/files/{}
 	{routeGET, 0, 1, 5},
+	// POST /v1/files/{}:delete
+	{routePOST, 1, 1, 6},
+	// GET /v1/tags/export
+	{routeGET, 0, 1, 7},
 	// HEAD /v1/tags/export
-	{routeHEAD, 0, 1, 6},
+	{routeHEAD, 0, 1, 8},
 	// PUT /v1/tags/**
-	{routePUT, 0, 2, 7},
+	{routePUT, 0, 2, 9},
 	// PATCH /v1/files/{}/tags
-	{routePATCH, 0, 1, 9},
+	{routePATCH, 0, 1, 11},
 	// POST /v1/files/{}/tags
-	{routePOST, 0, 1, 10},
+	{routePOST, 0, 1, 12},
 	// GET /v1/users/{}/files/{}
-	{routeGET, 0, 1, 11},
+	{routeGET, 0, 1, 13},
 }
 
 // routeEndpoints are the endpoints of the bindings, in routeEnds' order.
-var routeEndpoints = [12]Endpoint{
+var routeEndpoints = [14]Endpoint{
 	Check,
+	DeleteFile,
+	SearchFiles,
 	GetFile,
 	DeleteFile,
 	GetFile,

@@ -111,7 +111,9 @@ func lookupRoute(verb, path string) int {
 		// without ":verb" comes first, when the spec has that custom verb.
 		for i := len(path) - 1; i > 0 && path[i] != '/'; i-- {
 			if path[i] == ':' {
-				if c := routeCustomOf(path[i+1:]); c != 0 {
+				// i == 1: "/:verb" leaves one empty segment, which no
+				// binding matches (walking "/" would match none at all).
+				if c := routeCustomOf(path[i+1:]); c != 0 && i > 1 {
 					if x := routeWalk(path[:i], v, c); x >= 0 {
 						return x
 					}

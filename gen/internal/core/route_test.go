@@ -35,7 +35,7 @@ func TestLookupRoute(t *testing.T) {
 	}{
 		{"GET", "/healthz", core.Check},
 		{"HEAD", "/healthz", core.Check}, // GET also for HEAD
-		{"POST", "/healthz", 0},
+		{"PUT", "/healthz", 0},
 		{"GET", "/v1/files/42", core.GetFile},
 		{"GET", "/v1/files/me", core.GetFile}, // the literal binding, also GetFile's
 		{"DELETE", "/v1/files/42", core.DeleteFile},
@@ -64,6 +64,10 @@ func TestLookupRoute(t *testing.T) {
 		{"GET", "v1/files/42", 0},
 		{"get", "/healthz", 0},
 		{"GET", "/", 0},
+		{"POST", "/x:search", core.SearchFiles},
+		{"POST", "/a/b:search", core.SearchFiles},
+		{"POST", "/:search", core.DeleteFile}, // ** takes no empty segment: {file_id} takes ":search"
+		{"POST", "/x", core.DeleteFile},
 	} {
 		e, ok := core.LookupRoute(tc.verb, tc.path)
 		if ok != (tc.want != 0) || e != tc.want {
@@ -78,7 +82,7 @@ func TestLookupRoute(t *testing.T) {
 func TestLookupRouteAgainstReference(t *testing.T) {
 	routes := specRoutes(t)
 	r := rand.New(rand.NewPCG(1, 2))
-	words := []string{"", ".", "..", "%2E", "%2e%2E", ".%2e", "%2E%2E%2E", "x", "42", "me", "a%2Fb", "x:delete", "42:delete", ":delete", "x:other"}
+	words := []string{"", ".", "..", "%2E", "%2e%2E", ".%2e", "%2E%2E%2E", "x", "42", "me", "a%2Fb", "x:delete", "42:delete", ":delete", "x:other", "x:search", ":search"}
 	for _, rt := range routes {
 		for _, s := range rt.Segments {
 			if s.Kind == route.Literal {

@@ -405,14 +405,15 @@ func TestPrincipal(t *testing.T) {
 		{core.AppKey, "app_key"},
 		{core.PersonalAccessToken, "pat"},
 		{core.AppKey | core.PersonalAccessToken, "app_key|pat"},
-		{4, "none"}, // bits that are no kind are not named
-		{core.PersonalAccessToken | 8, "pat"},
-		{255, "app_key|pat"},
+		{core.Oauth2, "oauth2"},
+		{8, "none"}, // bits that are no kind are not named
+		{core.PersonalAccessToken | 16, "pat"},
+		{255, "app_key|pat|oauth2"},
 	} {
 		if got := tt.p.String(); got != tt.name {
 			t.Errorf("Principal(%d).String() = %q, want %q", tt.p, got, tt.name)
 		}
-		if strings.Contains(tt.name, "|") || tt.name == "none" || tt.p > 3 {
+		if strings.Contains(tt.name, "|") || tt.name == "none" || tt.p&^core.AllPrincipals != 0 {
 			continue
 		}
 		if got, ok := core.ParsePrincipal(tt.name); !ok || got != tt.p {

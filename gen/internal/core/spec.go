@@ -8,17 +8,19 @@ package core
 // or commented differently, another for any change of a value.
 // Decision.SpecHash returns it, so that the events of the transport adapters
 // say which spec decided a call.
-const SpecHash = "d2d822532a7fc2b3"
+const SpecHash = "b690479471035809"
 
 // The principal kinds of the spec: the kinds of credential it knows, each a
 // bit of a Principal.
 const (
 	// AppKey is the "app_key" principal kind. An app-specific API key.
 	AppKey Principal = 1
-	// PersonalAccessToken is the "pat" principal kind. A personal access token (PAT).
+	// PersonalAccessToken is the "pat" principal kind. A personal access token.
 	PersonalAccessToken Principal = 2
+	// Oauth2 is the "oauth2" principal kind. An OAuth 2.0 access token.
+	Oauth2 Principal = 4
 	// AllPrincipals is every principal kind the spec declares.
-	AllPrincipals = AppKey | PersonalAccessToken
+	AllPrincipals = AppKey | PersonalAccessToken | Oauth2
 )
 
 // principalNames holds each principal kind's name in the spec, in order.
@@ -28,6 +30,7 @@ var principalNames = [...]struct {
 }{
 	{AppKey, "app_key"},
 	{PersonalAccessToken, "pat"},
+	{Oauth2, "oauth2"},
 }
 
 // outcomeTable holds each outcome's code, status, gRPC code and message.
