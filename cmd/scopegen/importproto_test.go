@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/protoimport"
 	"github.com/scopegen/scopegen/internal/testonly/cases"
 	"github.com/scopegen/scopegen/internal/testonly/prototruth"
@@ -162,11 +161,11 @@ func TestImportProto(t *testing.T) {
 
 // TestImportProtoGoogle imports the cut-down Google protos with -profile
 // google, with the config file that writes it out, and with flags (which
-// set no outcomes): the same spec, the golden google.yaml.
+// set no outcomes): the same spec, the golden google.yaml. The checker
+// generated from it lets a token holding any one scope of a method's
+// service call it, and decides as the reference does
+// (testdata/protoimport/e2e/google/decide_test.go).
 func TestImportProtoGoogle(t *testing.T) {
-	if !model.ValidScopeName("https://www.googleapis.com/auth/pubsub") {
-		t.Skip("scope names as URLs are not valid yet")
-	}
 	golden, err := os.ReadFile(protodata + "/google.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -190,6 +189,51 @@ func TestImportProtoGoogle(t *testing.T) {
 			t.Errorf("%v: the output differs from google.yaml:\n%s", args, out)
 		}
 	}
+	// Generate the checker and run testdata/protoimport/e2e/google's driver
+	// in a module of its own, with what compiling the protos says and the
+	// reference's decisions.
+	truth, err := prototruth.ServiceScopes([]string{protodata + "/google"},
+		[]string{"google/pubsub/v1/pubsub.proto", "google/cloud/compute/v1/compute.proto"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkg := filepath.Join(t.TempDir(), "scopes")
+	if code, _, errOut := scopegen(t, "generate", "-spec", protodata+"/google.yaml", "-out", pkg, "-pkg", "scopes"); code != 0 {
+		t.Fatalf("generate: %s", errOut)
+	}
+	driver, err := os.ReadFile(protodata + "/e2e/google/decide_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	truthJSON, err := json.Marshal(truth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	suite, err := json.Marshal(cases.Build(load(t, protodata+"/google.yaml"), 1, 2000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{
+		"go.mod":         []byte("module example.com/scopes\n\ngo 1.24\n"),
+		"decide_test.go": driver,
+		"truth.json":     truthJSON,
+		"cases.json":     suite,
+	} {
+		if err := os.WriteFile(filepath.Join(pkg, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(goTool, "test", "-count=1", "./...")
+	cmd.Dir = pkg
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go test in the generated package: %v\n%s", err, out)
+	}
+
 	// -auth-default names a kind -principals does not declare.
 	code, _, errOut := scopegen(t, append([]string{"import-proto", "-profile", "google", "-auth-default", "oauth"}, files...)...)
 	if code != 2 || !strings.Contains(errOut, `-auth-default: unknown target "oauth"; did you mean "oauth2"?`) {

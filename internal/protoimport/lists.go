@@ -235,7 +235,11 @@ func (im *importer) stringScope(name string, pos spec.Pos, verb, what string) (s
 	sc := im.byName(name)
 	if sc == nil {
 		if !model.ValidScopeName(name) {
-			im.errorf(pos, "%s %q, which is not a name a spec can hold", verb, name)
+			hint := ""
+			if strings.Contains(name, ",") {
+				hint = "; several scopes in one string need a separator (separator: \",\" in the config, or -separator ,)"
+			}
+			im.errorf(pos, "%s %q, which is not a scope name (printable characters without spaces or commas)%s", verb, name, hint)
 			return spec.Str{}, false
 		}
 		sc = &scopeOut{pos: pos, name: name, id: int64(len(im.scopes) + 1)}
@@ -349,17 +353,33 @@ func stringParts(f *protoFile, s ast.StringValueNode, sep string) []strPart {
 	return out
 }
 
-// scopeDescriptionListed describes a scope named by strings: where it is
-// listed.
+// scopeDescriptionListed describes a scope named by strings: the services
+// and RPCs that list it ("Listed by services a.S, a.T and RPC /a.U/Get."),
+// the first few of each.
 func scopeDescriptionListed(sc *scopeOut) string {
 	const most = 4
-	where := sc.listedBy
-	more := ""
-	if len(where) > most {
-		more = fmt.Sprintf(" and %d more", len(where)-most)
-		where = where[:most]
+	var parts []string
+	for _, kind := range []struct{ prefix, one, many string }{{"service ", "service", "services"}, {"rpc ", "RPC", "RPCs"}} {
+		var names []string
+		for _, w := range sc.listedBy {
+			if n, ok := strings.CutPrefix(w, kind.prefix); ok {
+				names = append(names, n)
+			}
+		}
+		if len(names) == 0 {
+			continue
+		}
+		what := kind.one
+		if len(names) > 1 {
+			what = kind.many
+		}
+		list := strings.Join(names[:min(len(names), most)], ", ")
+		if len(names) > most {
+			list += fmt.Sprintf(" and %d more", len(names)-most)
+		}
+		parts = append(parts, what+" "+list)
 	}
-	return "Listed by " + strings.Join(where, ", ") + more + " (the .proto files name the scope, and do not describe it)."
+	return "Listed by " + strings.Join(parts, "; ") + " (the .proto files name the scope, and do not describe it)."
 }
 
 // Principal is the set of kinds t names, bit i being kinds[i] (none: the
