@@ -129,3 +129,90 @@ func TestGoogle(t *testing.T) {
 		t.Errorf("the spec differs from %s (go test ./internal/protoimport -update to accept):\n%s", golden, textdiff.Unified("google.yaml", "google.yaml", old, res.YAML))
 	}
 }
+
+// googleapisEnv names a directory holding Google's protos as
+// github.com/googleapis/googleapis lays them out (google/pubsub/v1/...),
+// for TestGoogleReal: the npm package google-proto-files carries them.
+const googleapisEnv = "SCOPEGEN_GOOGLEAPIS"
+
+// TestGoogleReal imports each API of a googleapis tree with -profile google
+// (the files of one directory, such as google/pubsub/v1, that set
+// google.api.oauth_scopes), and checks each spec against what compiling
+// them says, as TestGoogle does. It is skipped unless SCOPEGEN_GOOGLEAPIS
+// names the tree; the directories it cannot import are listed, with why.
+func TestGoogleReal(t *testing.T) {
+	root := os.Getenv(googleapisEnv)
+	if root == "" {
+		t.Skip("set " + googleapisEnv + " to a directory of Google's protos (google/pubsub/v1/pubsub.proto...) to import them")
+	}
+	byDir := map[string][]string{}
+	var dirs []string
+	err := filepath.WalkDir(filepath.Join(root, "google"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".proto") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil || !bytes.Contains(data, []byte("(google.api.oauth_scopes)")) {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		dir := filepath.ToSlash(filepath.Dir(rel))
+		if dir == "google/api" {
+			return nil // client.proto declares the option
+		}
+		if byDir[dir] == nil {
+			dirs = append(dirs, dir)
+		}
+		byDir[dir] = append(byDir[dir], filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var imported, endpoints, scopes, alternatives int
+	var failed []string
+	for _, dir := range dirs {
+		files := byDir[dir]
+		var srcs []protoimport.Source
+		for _, f := range files {
+			src, err := protoimport.ReadFile(filepath.Join(root, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			srcs = append(srcs, src)
+		}
+		res, err := protoimport.Import(protoimport.Profiles["google"](), srcs, protoimport.DirResolver([]string{root}))
+		if err != nil {
+			failed = append(failed, dir+": "+strings.SplitN(err.Error(), "\n", 2)[0])
+			continue
+		}
+		truth, err := prototruth.ServiceScopes([]string{root}, files)
+		if err != nil {
+			t.Errorf("%s: %v", dir, err)
+			continue
+		}
+		m := readBack(t, res.YAML)
+		imported++
+		endpoints += len(m.Endpoints)
+		scopes += len(m.Scopes)
+		for method, want := range truth {
+			e := m.Endpoint(method)
+			if e == nil {
+				t.Errorf("%s: %s is not in the spec", dir, method)
+				continue
+			}
+			alternatives += len(e.Alternatives)
+			if got := describeAlternatives(e); got != strings.Join(want, " | ") {
+				t.Errorf("%s: %s requires %q, the protos say any one of %q", dir, method, got, want)
+			}
+		}
+		if len(m.Endpoints) != len(truth) {
+			t.Errorf("%s: %d endpoints, the protos have %d methods", dir, len(m.Endpoints), len(truth))
+		}
+		checkAlternatives(t, m)
+	}
+	t.Logf("%d of %d APIs imported: %d endpoints, %d alternatives, %d scopes (counted per API)", imported, len(dirs), endpoints, alternatives, scopes)
+	for _, f := range failed {
+		t.Logf("not imported: %s", f)
+	}
+}

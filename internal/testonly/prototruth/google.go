@@ -17,8 +17,8 @@ const OAuthScopesField = 1050
 // which must hold every import but the standard google/protobuf ones) and
 // returns for each method, by full name (/pkg.Service/Method), the scopes
 // its service's google.api.oauth_scopes lists, split at its commas, in
-// order: what Google's protos say, as protoc reads them. A service without
-// the option is an error.
+// order: what Google's protos say, as protoc reads them. The methods of a
+// service without the option have none (an empty, non-nil list).
 func ServiceScopes(roots, files []string) (map[string][]string, error) {
 	c := protocompile.Compiler{Resolver: protocompile.WithStandardImports(&protocompile.SourceResolver{ImportPaths: roots})}
 	compiled, err := c.Compile(context.Background(), files...)
@@ -29,16 +29,13 @@ func ServiceScopes(roots, files []string) (map[string][]string, error) {
 	for _, f := range compiled {
 		for i := 0; i < f.Services().Len(); i++ {
 			sd := f.Services().Get(i)
-			var scopes []string
+			scopes := []string{}
 			sd.Options().ProtoReflect().Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
 				if fd.IsExtension() && fd.Number() == OAuthScopesField && fd.ContainingMessage().FullName() == "google.protobuf.ServiceOptions" {
 					scopes = strings.Split(v.String(), ",")
 				}
 				return true
 			})
-			if len(scopes) == 0 {
-				return nil, fmt.Errorf("service %s has no google.api.oauth_scopes", sd.FullName())
-			}
 			for j := 0; j < sd.Methods().Len(); j++ {
 				out["/"+string(sd.FullName())+"/"+string(sd.Methods().Get(j).Name())] = scopes
 			}
