@@ -77,7 +77,7 @@ func (g *generator) scopesFile(f *jen.File) {
 		jen.Switch(jen.Id("s")).BlockFunc(func(c *jen.Group) {
 			for _, s := range m.Scopes {
 				if len(s.Closure) > 0 {
-					c.Case(jen.Id(s.GoName)).Block(jen.Return(g.setLit(s.Closure)).Comment("// "+strings.Join(model.Names(s.Closure), ", "))) // "// ": jennifer prints a comment that starts with // or /* as it is
+					c.Case(jen.Id(s.GoName)).Block(jen.Return(g.setLit(s.Closure)).Comment("// " + strings.Join(model.Names(s.Closure), ", "))) // "// ": jennifer prints a comment that starts with // or /* as it is
 				}
 			}
 		}),

@@ -136,22 +136,31 @@ func (r Reason) String() string {
 // making one never allocates. The zero Decision denies: it is the decision on
 // a method that is not an endpoint.
 type Decision struct {
-	endpoint    Endpoint
-	reason      Reason
-	alternative uint8  // for an endpoint with alternatives, the one missing counts from, from 1
-	missing     uint64 // bit i: the i-th required scope of the endpoint (or alternative) is missing
-	redacted    uint64 // bit i: the i-th redaction of the endpoint applies
+	endpoint Endpoint
+	// reason is the Reason in its low reasonBits bits; above them, a denial
+	// of an endpoint with alternatives holds the index of the one missing
+	// counts from. One field, not two: a Decision is returned in registers,
+	// one a field, and every check pays for each.
+	reason   Reason
+	missing  uint64 // bit i: the i-th required scope of the endpoint (or alternative) is missing
+	redacted uint64 // bit i: the i-th redaction of the endpoint applies
 }
 
+// reasonBits is how many low bits of Decision.reason hold the Reason: every
+// Reason is below 1<<reasonBits, and an alternative's index (below
+// MaxAlternatives, 16) fits above them.
+const reasonBits = 4
+
 // Allowed reports whether the call may go ahead: the reason is
-// ReasonAllowed or ReasonPublic (one unsigned compare).
+// ReasonAllowed or ReasonPublic (one unsigned compare; an allowed decision
+// has no alternative's index above the reason).
 func (d Decision) Allowed() bool {
 	return d.reason-ReasonAllowed <= ReasonPublic-ReasonAllowed
 }
 
 // Reason says why the call was decided as it was.
 func (d Decision) Reason() Reason {
-	return d.reason
+	return d.reason & (1<<reasonBits - 1)
 }
 
 // Endpoint returns the endpoint called, or 0 when the method is not one.
@@ -167,7 +176,7 @@ func (d Decision) Method() string {
 
 // Outcome returns how the call ends: OutcomeAllowed or the denial's outcome.
 func (d Decision) Outcome() Outcome {
-	return reasonInfo[d.reason].outcome
+	return reasonInfo[d.Reason()].outcome
 }
 
 // Code returns the outcome's numeric status code; 0 when allowed.
@@ -194,8 +203,8 @@ func (d Decision) Missing() Set {
 		return s
 	}
 	required := endpointTable[d.endpoint].required
-	if a := int(d.alternative) - 1; a >= 0 && a < len(endpointTable[d.endpoint].alternatives) {
-		required = endpointTable[d.endpoint].alternatives[a].required
+	if alts := endpointTable[d.endpoint].alternatives; alts != nil {
+		required = alts[int(d.reason>>reasonBits)%len(alts)].required
 	}
 	bit := 0
 	for _, m := range required {
@@ -257,8 +266,8 @@ type DeniedError struct {
 func (e *DeniedError) Error() string {
 	d := e.Decision
 	msg := fmt.Sprintf("%s (%d): %s: %s", d.Status(), d.Code(), strconv.Quote(d.Method()), d.Outcome().Message())
-	if d.reason != ReasonMissingScopes {
-		msg += " (" + d.reason.String() + ")"
+	if d.Reason() != ReasonMissingScopes {
+		msg += " (" + d.Reason().String() + ")"
 	}
 	if m := d.Missing(); !m.IsEmpty() {
 		msg += "; missing scopes " + m.String()

@@ -24,7 +24,7 @@ func (d Decision) Message() string {
 
 // ReasonName returns the name of the decision's Reason, e.g. "missing_scopes".
 func (d Decision) ReasonName() string {
-	return d.reason.String()
+	return d.Reason().String()
 }
 
 // MissingNames returns an iterator over the names of the scopes Missing

@@ -1,6 +1,10 @@
 package core
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/scopegen/scopegen/internal/model"
+)
 
 // TestRedactionsNeedEveryUnlessScope checks that a field is shown only to a
 // caller holding every scope of its unless, when several of them share a word
@@ -28,5 +32,16 @@ func TestRedactionsNeedEveryUnlessScope(t *testing.T) {
 		if got := redactions(info, &tt.held); got != tt.want {
 			t.Errorf("holding %v: redactions = %#b, want %#b", tt.held, got, tt.want)
 		}
+	}
+}
+
+// TestReasonBits checks that every Reason fits below reasonBits and every
+// alternative's index above them, in Decision.reason's eight bits.
+func TestReasonBits(t *testing.T) {
+	if len(reasonInfo) > 1<<reasonBits {
+		t.Errorf("%d reasons do not fit in %d bits", len(reasonInfo), reasonBits)
+	}
+	if model.MaxAlternatives > 1<<(8-reasonBits) {
+		t.Errorf("the indexes of %d alternatives do not fit above the reason", model.MaxAlternatives)
 	}
 }

@@ -111,7 +111,7 @@ func checkAlternatives(d *grant, e Endpoint, info *endpointInfo) Decision {
 	default:
 		scopes, kinds = &d.scopes, d.kinds
 	}
-	fewest := -1
+	fewest, closest := -1, 0
 	for i := range info.alternatives {
 		a := &info.alternatives[i]
 		if a.principals&kinds == 0 {
@@ -122,9 +122,10 @@ func checkAlternatives(d *grant, e Endpoint, info *endpointInfo) Decision {
 			return Decision{endpoint: e, reason: ReasonAllowed, redacted: redactions(info, scopes)}
 		}
 		if fewest < 0 || n < fewest {
-			fewest, dec.missing, dec.alternative = n, bits, uint8(i+1)
+			fewest, closest, dec.missing = n, i, bits
 		}
 	}
+	dec.reason |= Reason(closest) << reasonBits
 	return dec
 }
 
