@@ -222,3 +222,40 @@ func TestListSettings(t *testing.T) {
 		}
 	}
 }
+
+// TestListEnum: with an enum, options written in full read its values as
+// they read strings without one: on services, any one of them.
+func TestListEnum(t *testing.T) {
+	const file = `syntax = "proto3";
+package e;
+enum Scope { UNSET = 0; Read = 1; Write = 2; Admin = 3; }
+service S {
+  option (e.svc) = Read;
+  option (e.svc) = Admin;
+  rpc Get (M) returns (M);
+  rpc Put (M) returns (M) { option (e.needs) = Write; }
+}
+`
+	c, err := protoimport.ParseConfig("c.yaml", []byte(`enum: e.Scope
+names: keep
+auth_default: app_key|pat
+options:
+  requires:
+    - e.needs
+    - {option: e.svc, on: service, any_of: true}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := protoimport.Import(c, []protoimport.Source{{Name: "e.proto", Data: []byte(file)}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := readBack(t, res.YAML)
+	for method, want := range map[string]string{"/e.S/Get": "Read | Admin", "/e.S/Put": "Write"} {
+		if got := describeAlternatives(m.Endpoint(method)); got != want {
+			t.Errorf("%s: %q, want %q", method, got, want)
+		}
+	}
+	checkAlternatives(t, m)
+}
