@@ -234,8 +234,20 @@ func TestImportProtoGoogle(t *testing.T) {
 		t.Fatalf("go test in the generated package: %v\n%s", err, out)
 	}
 
+	// explain reads it: any one scope of the service, with an oauth2 token.
+	code, out, errOut := scopegen(t, "explain", "-spec", protodata+"/google.yaml", "-kind", "oauth2",
+		"-scopes", "https://www.googleapis.com/auth/pubsub", "/google.pubsub.v1.Publisher/Publish")
+	if code != 0 || !strings.HasPrefix(out, "ALLOWED") {
+		t.Errorf("explain: exit %d:\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = scopegen(t, "explain", "-spec", protodata+"/google.yaml", "-kind", "oauth2",
+		"-scopes", "https://www.googleapis.com/auth/pubsub", "/google.cloud.compute.v1.Zones/Get")
+	if code != 1 || !strings.HasPrefix(out, "DENIED 403 ACCESS_TOKEN_SCOPE_INSUFFICIENT (PERMISSION_DENIED)") {
+		t.Errorf("explain of a scope of another service: exit %d:\n%s%s", code, out, errOut)
+	}
+
 	// -auth-default names a kind -principals does not declare.
-	code, _, errOut := scopegen(t, append([]string{"import-proto", "-profile", "google", "-auth-default", "oauth"}, files...)...)
+	code, _, errOut = scopegen(t, append([]string{"import-proto", "-profile", "google", "-auth-default", "oauth"}, files...)...)
 	if code != 2 || !strings.Contains(errOut, `-auth-default: unknown target "oauth"; did you mean "oauth2"?`) {
 		t.Errorf("an undeclared kind: exit %d, stderr %s", code, errOut)
 	}

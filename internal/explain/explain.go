@@ -176,7 +176,7 @@ func Explain(m *model.Model, c Call) *Explanation {
 	if len(problems) == 0 {
 		var err1, err2 error
 		key, err1 = reference.NewGrant(m, kinds, keyScopes, keyEndpoints)
-		invite, err2 = reference.NewGrant(m, model.AppKey|model.PersonalAccessToken, invScopes, invEndpoints)
+		invite, err2 = reference.NewGrant(m, m.AllKinds(), invScopes, invEndpoints)
 		for _, err := range []error{err1, err2} {
 			if err != nil { // not expected after the checks above; fail closed anyway
 				problems = append(problems, err.Error())
