@@ -59,15 +59,21 @@ func Docs(m *model.Model, source string) []byte {
 	}
 
 	w("\n## Endpoints\n\nIn spec order. A key restricted to endpoints may call only those, and still needs\nthe op scopes each one requires. Request-dependent scopes are checked by the\nhandler for some requests only; a redacted field is removed from the response\nunless the key holds every scope listed.\n\n")
+	if slices.ContainsFunc(m.Endpoints, func(e *model.Endpoint) bool { return len(e.Alternatives) > 1 }) {
+		w("An endpoint that requires any one of several alternatives accepts a key that\nholds every scope of one of them, if the key's kind is one that alternative\nlists (in parentheses when it lists fewer than the endpoint accepts).\n\n")
+	}
 	if slices.ContainsFunc(m.Endpoints, func(e *model.Endpoint) bool { return len(e.HTTP) > 0 }) {
 		w("An endpoint's HTTP bindings follow its name. A request that the bindings of\nseveral endpoints match alike (shared) is allowed only when every one of them\nallows it.\n\n")
 	}
 	w("| Endpoint | Principals | Requires | Request-dependent | Redacted | Notes |\n|---|---|---|---|---|---|\n")
 	for _, e := range m.Endpoints {
 		principals, requires := strings.Join(m.KindNames(e.Principals), ", "), codes(model.Names(e.Requires))
-		if e.Public {
+		switch {
+		case e.Public:
 			principals, requires = "public: no credentials needed", ""
-		} else if requires == "" {
+		case len(e.Alternatives) > 1:
+			requires = alternativesCell(m, e)
+		case requires == "":
 			requires = "no op scope"
 		}
 		var request, redacted []string
@@ -92,18 +98,20 @@ func Docs(m *model.Model, source string) []byte {
 		for _, u := range reference.Uses(m, s) {
 			switch u.Kind {
 			case reference.UseRequired:
-				required = append(required, u.Endpoint.Method)
+				required = append(required, "`"+u.Endpoint.Name+"`")
+			case reference.UseAlternative:
+				required = append(required, "`"+u.Endpoint.Name+"` (an alternative)")
 			case reference.UseRequest:
-				request = append(request, u.Endpoint.Method)
+				request = append(request, u.Endpoint.Name)
 			case reference.UseRedaction:
-				reveals = append(reveals, fmt.Sprintf("`%s` of `%s`", u.Field, u.Endpoint.Method))
+				reveals = append(reveals, fmt.Sprintf("`%s` of `%s`", u.Field, u.Endpoint.Name))
 			}
 		}
 		if len(required)+len(request)+len(reveals) == 0 {
 			w("| `%s` | no endpoint |  |  |\n", s.Name)
 			continue
 		}
-		w("| `%s` | %s | %s | %s |\n", s.Name, codes(required), codes(request), strings.Join(reveals, ", "))
+		w("| `%s` | %s | %s | %s |\n", s.Name, strings.Join(required, ", "), codes(request), strings.Join(reveals, ", "))
 	}
 
 	w("\n## Outcomes\n\nWhat a refused call returns.\n\n| Outcome | Code | Status | gRPC | Message |\n|---|---:|---|---|---|\n")
@@ -130,6 +138,23 @@ func Docs(m *model.Model, source string) []byte {
 	}
 	w("- Ids: %s\n- Names: %s\n", orNone(strings.Join(ids, ", ")), orNone(codes(m.Reserved.Names)))
 	return []byte(b.String())
+}
+
+// alternativesCell lists the alternatives of e, one a line: its scopes, and
+// its kinds of key when they are fewer than e accepts.
+func alternativesCell(m *model.Model, e *model.Endpoint) string {
+	out := "any one of:"
+	for _, a := range e.Alternatives {
+		scopes := codes(model.Names(a.Requires))
+		if scopes == "" {
+			scopes = "no op scope"
+		}
+		out += "<br>" + scopes
+		if a.Principals != e.Principals {
+			out += " (" + strings.Join(m.KindNames(a.Principals), ", ") + ")"
+		}
+	}
+	return out
 }
 
 // endpointCell is an endpoint's name and its HTTP bindings, one a line, a

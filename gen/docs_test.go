@@ -335,3 +335,35 @@ outcomes:
 		t.Errorf("the same spec written two ways gives two references:\n%s", textdiff.Unified("SCOPES.md", "SCOPES.md", docs[0], docs[1]))
 	}
 }
+
+// TestDocsAlternatives checks how the reference shows an endpoint that
+// accepts any one of several alternatives (any_of): one a line, with its
+// kinds of key when it takes fewer than the endpoint; and, in the reverse
+// index, the scopes only some alternatives require.
+func TestDocsAlternatives(t *testing.T) {
+	m, err := model.Load("../testdata/alternatives/scopes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(gen.Docs(m, "scopes.yaml"))
+	for _, want := range []string{
+		"\nAn endpoint that requires any one of several alternatives accepts a key that\n",
+		"\n| `getFile`<br>`GET /files/{file_id}` | oauth2, api_key | any one of:<br>`Files:Write` (oauth2)<br>`Files:Read` (oauth2)<br>`Files:Read`, `Meta:Read` |  |  | Read a file. |\n",
+		"\n| `batchGet`<br>`POST /batch` (shared with `putMeta`) | oauth2, api_key | any one of:<br>`Files:Read`<br>no op scope (api_key) |  |  |  |\n",
+		"\n| `putMeta`<br>`PUT /files/{file_id}/meta`<br>`POST /batch` (shared with `batchGet`) | oauth2, api_key | `Meta:Read`, `Meta:Write` |  |  |  |\n",
+		"\n| `Files:Read` | `getFile` (an alternative), `batchGet` (an alternative) |  |  |\n",
+		"\n| `Meta:Read` | `getFile` (an alternative), `putMeta` |  |  |\n",
+	} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("the reference lacks %q", want)
+		}
+	}
+	// A spec without alternatives does not explain them.
+	shipped, err := model.Load("../spec/scopes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(gen.Docs(shipped, "s")), "any one of") {
+		t.Error("the shipped spec's reference mentions alternatives")
+	}
+}

@@ -53,6 +53,12 @@ func goldens(t *testing.T) []golden {
 
 func generate(t *testing.T, name string, data []byte, pkg string) []gen.File {
 	t.Helper()
+	return generateWith(t, name, data, gen.Options{Package: pkg})
+}
+
+// generateWith generates the package of spec data with options o.
+func generateWith(t *testing.T, name string, data []byte, o gen.Options) []gen.File {
+	t.Helper()
 	f, err := spec.Parse(name, data)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
@@ -61,7 +67,7 @@ func generate(t *testing.T, name string, data []byte, pkg string) []gen.File {
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	files, err := gen.Generate(m, gen.Options{Package: pkg})
+	files, err := gen.Generate(m, o)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
@@ -69,15 +75,16 @@ func generate(t *testing.T, name string, data []byte, pkg string) []gen.File {
 }
 
 // TestGolden compares the data files the generator prints for each golden
-// spec with the files in its archive; the fixed files, the same for every
-// spec, are tested as Go in gen/internal/core. Run go test ./gen -update to
-// accept a change, then review the diff of testdata/golden.
+// spec, and its Markdown reference (SCOPES.md), with the files in its
+// archive; the fixed files, the same for every spec, are tested as Go in
+// gen/internal/core. Run go test ./gen -update to accept a change, then
+// review the diff of testdata/golden.
 func TestGolden(t *testing.T) {
 	for _, g := range goldens(t) {
 		t.Run(filepath.Base(g.path), func(t *testing.T) {
 			var data []gen.File
-			for _, f := range generate(t, "scopes.yaml", g.spec, "scopes") {
-				if gen.IsData(f.Name) {
+			for _, f := range generateWith(t, "scopes.yaml", g.spec, gen.Options{Package: "scopes", Docs: "SCOPES.md"}) {
+				if gen.IsData(f.Name) || f.Name == "SCOPES.md" {
 					data = append(data, f)
 				}
 			}

@@ -2,13 +2,18 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scopegen/scopegen/internal/model"
 )
 
 // downstreamEnv turns TestDownstream on. It is off in go test ./... because
@@ -112,6 +117,7 @@ func TestDownstream(t *testing.T) {
 		t.Errorf("the README's published path is %q", got)
 	}
 	svc := newModule("svc")
+	writeProtos(t, load(t, filepath.Join(svc, "api", "scopes.yaml")), filepath.Join(svc, "api", "proto"))
 	sh(t, svc, env, block(t, codeBlocks(downstream, "sh"), "go mod edit -replace"))
 	if gomod := readFile(t, filepath.Join(svc, "go.mod")); !strings.Contains(gomod, "\ntool "+toolPath+"\n") || !strings.Contains(gomod, "\nreplace github.com/scopegen/scopegen => ../scopegen\n") {
 		t.Fatalf("go.mod after the README's steps:\n%s", gomod)
@@ -293,4 +299,41 @@ func checkerComments(t *testing.T, text string) string {
 		t.Fatal("the README's example of the generated package prints nothing")
 	}
 	return want.String()
+}
+
+// writeProtos writes into dir one .proto file per package of m's gRPC
+// methods, declaring their services and methods: the API the workflow's
+// check -proto reads, where every RPC has a rule.
+func writeProtos(t *testing.T, m *model.Model, dir string) {
+	t.Helper()
+	services := map[string]map[string][]string{} // package, service: methods
+	for _, e := range m.Endpoints {
+		if e.Method == "" {
+			continue
+		}
+		full, method, _ := strings.Cut(e.Method[1:], "/")
+		dot := strings.LastIndexByte(full, '.')
+		pkg, svc := full[:dot], full[dot+1:]
+		if services[pkg] == nil {
+			services[pkg] = map[string][]string{}
+		}
+		services[pkg][svc] = append(services[pkg][svc], method)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, pkg := range slices.Sorted(maps.Keys(services)) {
+		var b strings.Builder
+		fmt.Fprintf(&b, "syntax = \"proto3\";\npackage %s;\nmessage M {}\n", pkg)
+		for _, svc := range slices.Sorted(maps.Keys(services[pkg])) {
+			fmt.Fprintf(&b, "service %s {\n", svc)
+			for _, method := range services[pkg][svc] {
+				fmt.Fprintf(&b, "  rpc %s(M) returns (M);\n", method)
+			}
+			b.WriteString("}\n")
+		}
+		if err := os.WriteFile(filepath.Join(dir, pkg+".proto"), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

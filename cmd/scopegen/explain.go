@@ -19,7 +19,7 @@ type explainFlags struct {
 
 func (f *explainFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.spec, "spec", "spec/scopes.yaml", "read the scopes spec from `file`")
-	fs.StringVar(&f.kind, "kind", "app_key", "the `kind` of key making the call: app_key or pat, or none for a call without credentials (as scopegen diff's witnesses of kind none make)")
+	fs.StringVar(&f.kind, "kind", "", "the `kind` of key making the call: a kind the spec declares (app_key or pat in the shipped spec; several joined by |), or none for a call without credentials (as scopegen diff's witnesses of kind none make) (default: the spec's first kind, app_key in the shipped spec)")
 	fs.StringVar(&f.scopes, "scopes", "", "the op scopes the key holds, as a comma-separated `list`, e.g. Inputs:Get,Concepts:Get (default: none)")
 	fs.StringVar(&f.endpoints, "endpoints", "", "the only endpoints the key may call, as a comma-separated `list` of full method names, e.g. /clarifai.api.V2/ListInputs (default: none given, so the key is not restricted to endpoints)")
 	fs.StringVar(&f.inviteScopes, "invite-scopes", "", "the op scopes of the collaborator's invite, as a comma-separated `list`; giving this flag or -invite-endpoints makes the caller a collaborator (default: not a collaborator)")
@@ -53,6 +53,9 @@ func runExplain(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error
 		if err := explain.CheckRequest(m, f.request); err != nil {
 			return usageError{err.Error()}
 		}
+	}
+	if f.kind == "" && len(m.Kinds) > 0 {
+		f.kind = m.Kinds[0].Name
 	}
 	c := explain.Call{
 		Method:          pos[0],

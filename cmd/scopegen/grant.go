@@ -18,7 +18,7 @@ type grantFlags struct {
 
 func (f *grantFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.spec, "spec", "spec/scopes.yaml", "read the scopes spec from `file`")
-	fs.StringVar(&f.kind, "kind", "app_key", "the `kind` of key to make: app_key or pat")
+	fs.StringVar(&f.kind, "kind", "", "the `kind` of key to make: a kind the spec declares (app_key or pat in the shipped spec) (default: the spec's first kind, app_key in the shipped spec)")
 	fs.StringVar(&f.scopes, "scopes", "", "the op scopes the key would hold, as a comma-separated `list`, e.g. Inputs:Get,Inputs:Patch (default: none)")
 	fs.StringVar(&f.endpoints, "endpoints", "", "the only endpoints the key would call, as a comma-separated `list` of full method names, e.g. /clarifai.api.V2/ListInputs (default: none given, so the key is not restricted to endpoints)")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object instead of text (default: text)")
@@ -33,6 +33,9 @@ func runGrant(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	m, err := loadModel(f.spec)
 	if err != nil {
 		return err
+	}
+	if f.kind == "" && len(m.Kinds) > 0 {
+		f.kind = m.Kinds[0].Name
 	}
 	r, err := explain.CheckGrant(m, f.kind, splitList(f.scopes), splitList(f.endpoints))
 	if err != nil {

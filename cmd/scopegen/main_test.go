@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -373,7 +374,7 @@ func TestExplainJSONShape(t *testing.T) {
 	types := map[string]string{
 		"method": "string", "allowed": "bool", "code": "number", "status": "string",
 		"grpc_code": "number", "grpc_status": "string", "reason": "string",
-		"missing": "array", "required": "array", "request_dependent": "array",
+		"missing": "array", "required": "array", "alternatives": "array", "request_dependent": "array",
 		"redacted": "array", "reveal": "object", "collaborator": "bool",
 		"grant": "object", "message": "string",
 	}
@@ -417,6 +418,13 @@ func TestExplainJSONShape(t *testing.T) {
 		for k, want := range map[string]string{"kind": "string", "scopes": "array", "restricted": "bool", "endpoints": "array"} {
 			if got := kind(grant[k]); got != want {
 				t.Errorf("%v: grant.%s is %s, want %s", args, k, got, want)
+			}
+		}
+		alts, _ := v["alternatives"].([]any)
+		for _, a := range alts {
+			a := a.(map[string]any)
+			if kind(a["scopes"]) != "array" || kind(a["principals"]) != "array" || kind(a["missing"]) != "array" || kind(a["usable"]) != "bool" || kind(a["chosen"]) != "bool" || len(a) != 5 {
+				t.Errorf("%v: alternatives entry %v", args, a)
 			}
 		}
 		rd, _ := v["request_dependent"].([]any)
@@ -946,5 +954,41 @@ func TestExplainHTTP(t *testing.T) {
 		if code, _, errOut := scopegen(t, "explain", "-spec", clarifai, arg); code != 2 || !strings.Contains(errOut, "neither a method nor an HTTP request") {
 			t.Errorf("explain %q: exit %d, stderr %q; want a usage error", arg, code, errOut)
 		}
+	}
+}
+
+// TestExplainAlternatives: on a spec of its own kinds whose endpoints accept
+// any one of several alternatives, -kind defaults to the spec's first kind,
+// the JSON lists each alternative with what the key lacks of it, and a
+// denial's missing is the closest usable alternative's.
+func TestExplainAlternatives(t *testing.T) {
+	const alts = "../../testdata/alternatives/scopes.yaml"
+	code, v := explainJSON(t, "-spec", alts, "-scopes", "Files:Read", "getFile")
+	if code != 0 || v["allowed"] != true || v["grant"].(map[string]any)["kind"] != "oauth2" {
+		t.Errorf("no -kind: exit %d, %v", code, v)
+	}
+	code, v = explainJSON(t, "-spec", alts, "-kind", "api_key", "-scopes", "Files:Read", "getFile")
+	if code != 1 || v["reason"] != "missing_scopes" || fmt.Sprint(v["missing"]) != "[Meta:Read]" {
+		t.Errorf("api_key: exit %d, %v", code, v)
+	}
+	var got []string
+	for _, a := range v["alternatives"].([]any) {
+		a := a.(map[string]any)
+		got = append(got, fmt.Sprint(a["scopes"], a["principals"], a["missing"], a["usable"], a["chosen"]))
+	}
+	want := []string{
+		"[Files:Write] [oauth2] [Files:Write] false false",
+		"[Files:Read] [oauth2] [] false false",
+		"[Files:Read Meta:Read] [oauth2 api_key] [Meta:Read] true true",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("alternatives:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// batchGet takes an API key holding no op scope, but not such a token.
+	if code, v = explainJSON(t, "-spec", alts, "-kind", "api_key", "batchGet"); code != 0 {
+		t.Errorf("batchGet, api_key: exit %d, %v", code, v)
+	}
+	if code, v = explainJSON(t, "-spec", alts, "-kind", "oauth2", "batchGet"); code != 1 || fmt.Sprint(v["missing"]) != "[Files:Read]" {
+		t.Errorf("batchGet, oauth2: exit %d, %v", code, v)
 	}
 }

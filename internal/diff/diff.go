@@ -203,7 +203,8 @@ var Rules = []Rule{
 	{"endpoint-removed", Breaking, true, "an endpoint is removed: its clients get unknown_endpoint"},
 	{"endpoint-not-public", Breaking, true, "a public endpoint now needs credentials"},
 	{"endpoint-principal-removed", Breaking, true, "an endpoint no longer accepts a kind of key"},
-	{"endpoint-requirement-added", Breaking, true, "an endpoint requires more op scopes"},
+	{"endpoint-requirement-added", Breaking, true, "an endpoint requires more op scopes (in one of its alternatives, for an endpoint with any_of)"},
+	{"endpoint-alternative-removed", Breaking, true, "an endpoint no longer accepts one of its alternatives (any_of), or an alternative's kinds of key change"},
 	{"endpoint-redaction-added", Breaking, true, "an endpoint redacts a new response field"},
 	{"endpoint-redaction-unless-added", Breaking, true, "revealing a redacted field needs more scopes"},
 	{"endpoint-request-scope-added", Breaking, true, "the handler checks a new scope for some requests"},
@@ -211,7 +212,8 @@ var Rules = []Rule{
 	{"endpoint-binding-removed", Breaking, false, "an HTTP binding of an endpoint is removed: its requests get unknown_endpoint, or another endpoint's binding decides them"},
 	{"endpoint-public", Escalation, true, "an endpoint becomes public: callable without credentials"},
 	{"endpoint-principal-added", Escalation, true, "an endpoint opens to another kind of key"},
-	{"endpoint-requirement-removed", Escalation, true, "an endpoint requires fewer op scopes"},
+	{"endpoint-requirement-removed", Escalation, true, "an endpoint requires fewer op scopes (in one of its alternatives, for an endpoint with any_of)"},
+	{"endpoint-alternative-added", Escalation, true, "an endpoint accepts a new alternative (any_of): a key holding what it needs may call it"},
 	{"endpoint-redaction-removed", Escalation, true, "an endpoint no longer redacts a response field"},
 	{"endpoint-redaction-unless-removed", Escalation, true, "revealing a redacted field needs fewer scopes"},
 	{"endpoint-request-scope-removed", Escalation, true, "the handler no longer checks a scope for some requests"},
@@ -594,6 +596,8 @@ func refs(m *model.Model, s *model.Scope) []int {
 		switch u.Kind {
 		case reference.UseRequired:
 			names = append(names, "requires "+u.Endpoint.Name)
+		case reference.UseAlternative:
+			names = append(names, "alternative "+u.Endpoint.Name)
 		case reference.UseRequest:
 			names = append(names, "request "+u.Endpoint.Name)
 		case reference.UseRedaction:
@@ -746,6 +750,11 @@ func (c *comparer) index(m *model.Model, idx map[*model.Scope]int) [][]int {
 	for i, e := range m.Endpoints {
 		for _, s := range e.Requires {
 			add(s, i)
+		}
+		for _, a := range e.Alternatives {
+			for _, s := range a.Requires {
+				add(s, i)
+			}
 		}
 		for _, r := range e.RequestScopes {
 			add(r.Scope, i)

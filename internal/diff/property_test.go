@@ -38,8 +38,15 @@ type tEndpoint struct {
 	public       bool
 	principals   []string // nil: defaults.principals
 	requires     []string
+	anyOf        []tAlt // nil: requires is the one alternative
 	request      []tRequest
 	redact       []tRedact
+}
+
+// tAlt is one alternative of an endpoint's any_of.
+type tAlt struct {
+	requires   []string
+	principals []string // nil: the endpoint's
 }
 
 type tRequest struct{ scope, when string }
@@ -64,6 +71,10 @@ func (s *tSpec) clone() *tSpec {
 	for i := range c.endpoints {
 		e := &c.endpoints[i]
 		e.principals, e.requires, e.request = slices.Clone(e.principals), slices.Clone(e.requires), slices.Clone(e.request)
+		e.anyOf = slices.Clone(e.anyOf)
+		for j := range e.anyOf {
+			e.anyOf[j].requires, e.anyOf[j].principals = slices.Clone(e.anyOf[j].requires), slices.Clone(e.anyOf[j].principals)
+		}
 		e.redact = slices.Clone(e.redact)
 		for j := range e.redact {
 			e.redact[j].unless = slices.Clone(e.redact[j].unless)
@@ -118,7 +129,12 @@ func (s *tSpec) yaml() []byte {
 		x := spec.Endpoint{Method: str(e.method), Description: str(e.desc), Public: spec.Bool{Value: e.public}}
 		if !e.public {
 			x.HasPrincipals, x.Principals = e.principals != nil, strs(e.principals)
-			x.Requires = strs(e.requires)
+			if e.anyOf == nil {
+				x.Requires = strs(e.requires)
+			}
+			for _, a := range e.anyOf {
+				x.AnyOf = append(x.AnyOf, spec.Alternative{Requires: strs(a.requires), HasPrincipals: a.principals != nil, Principals: strs(a.principals)})
+			}
 		}
 		for _, r := range e.request {
 			x.RequestScopes = append(x.RequestScopes, spec.RequestScope{Scope: str(r.scope), When: str(r.when)})
@@ -244,6 +260,13 @@ func randomEndpoint(r *rand.Rand, s *tSpec, method string) tEndpoint {
 			e.principals = nil
 		}
 		e.requires = pick(r, names, 0.35)
+		if r.IntN(4) == 0 {
+			e.anyOf = []tAlt{{requires: e.requires}}
+			e.requires = nil
+			for range 1 + r.IntN(2) {
+				e.addAlternative(r, names)
+			}
+		}
 	}
 	if r.IntN(3) == 0 {
 		e.request = []tRequest{{names[r.IntN(len(names))], "some requests"}}
@@ -252,6 +275,42 @@ func randomEndpoint(r *rand.Rand, s *tSpec, method string) tEndpoint {
 		e.redact = []tRedact{{fieldPool[r.IntN(len(fieldPool))], []string{names[r.IntN(len(names))]}}}
 	}
 	return e
+}
+
+// kinds are the kinds of key that may use an alternative of e that lists
+// none: e's, or both.
+func (e *tEndpoint) kinds() []string {
+	if e.principals == nil {
+		return []string{"app_key", "pat"}
+	}
+	return e.principals
+}
+
+// addAlternative adds a random alternative to e's any_of, unless it would
+// be the same as one it has.
+func (e *tEndpoint) addAlternative(r *rand.Rand, names []string) {
+	a := tAlt{requires: pick(r, names, 0.3)}
+	if k := e.kinds(); len(k) > 1 && r.IntN(2) == 0 {
+		a.principals = []string{k[r.IntN(len(k))]}
+	}
+	if !slices.ContainsFunc(e.anyOf, func(b tAlt) bool { return e.sameAlt(a, b) }) {
+		e.anyOf = append(e.anyOf, a)
+	}
+}
+
+// sameAlt reports whether alternatives a and b of e are alike.
+func (e *tEndpoint) sameAlt(a, b tAlt) bool {
+	ka, kb := a.principals, b.principals
+	if ka == nil {
+		ka = e.kinds()
+	}
+	if kb == nil {
+		kb = e.kinds()
+	}
+	ra, rb := slices.Clone(a.requires), slices.Clone(b.requires)
+	slices.Sort(ra)
+	slices.Sort(rb)
+	return slices.Equal(ka, kb) && slices.Equal(ra, rb)
 }
 
 // remove drops name from every list of s.
@@ -264,6 +323,9 @@ func (s *tSpec) remove(name string) {
 	for i := range s.endpoints {
 		e := &s.endpoints[i]
 		e.requires = drop(e.requires)
+		for j := range e.anyOf {
+			e.anyOf[j].requires = drop(e.anyOf[j].requires)
+		}
 		e.request = slices.DeleteFunc(e.request, func(q tRequest) bool { return q.scope == name })
 		for j := range e.redact {
 			e.redact[j].unless = drop(e.redact[j].unless)
@@ -294,6 +356,9 @@ func (s *tSpec) rename(from, to string) {
 	for i := range s.endpoints {
 		e := &s.endpoints[i]
 		sub(e.requires)
+		for j := range e.anyOf {
+			sub(e.anyOf[j].requires)
+		}
 		for j := range e.request {
 			if e.request[j].scope == from {
 				e.request[j].scope = to
@@ -325,7 +390,7 @@ func mutate(r *rand.Rand, s *tSpec) string {
 	if len(s.endpoints) > 0 {
 		e = &s.endpoints[r.IntN(len(s.endpoints))]
 	}
-	switch op := r.IntN(25); {
+	switch op := r.IntN(29); {
 	case op == 0:
 		from, to := anyName(), s.unusedName(r)
 		s.rename(from, to)
@@ -347,14 +412,23 @@ func mutate(r *rand.Rand, s *tSpec) string {
 		return "toggle prerequisite"
 	case op == 5 && e != nil:
 		e.public = !e.public
-		e.requires = nil
+		e.requires, e.anyOf = nil, nil
 		if !e.public {
 			e.requires = []string{anyName()}
 		}
 		return "toggle public"
 	case op == 6 && e != nil && !e.public:
 		e.principals = kindsPool[1+r.IntN(3)]
+		for i := range e.anyOf {
+			if e.anyOf[i].principals != nil && !slices.Contains(e.principals, e.anyOf[i].principals[0]) {
+				e.anyOf[i].principals = nil
+			}
+		}
 		return "principals"
+	case op == 7 && e != nil && !e.public && e.anyOf != nil:
+		a := &e.anyOf[r.IntN(len(e.anyOf))]
+		a.requires = toggle(a.requires, anyName())
+		return "toggle requirement of an alternative"
 	case op == 7 && e != nil && !e.public:
 		e.requires = toggle(e.requires, anyName())
 		return "toggle requirement"
@@ -456,10 +530,34 @@ func mutate(r *rand.Rand, s *tSpec) string {
 		from := anyName()
 		s.rename(from, s.unusedName(r))
 		s.scopes = append(s.scopes, tScope{name: from, id: s.unusedID(r), desc: "Takes an old name."})
-		if e != nil && !e.public {
-			e.requires = append(e.requires, from) // which an endpoint requires
+		switch {
+		case e != nil && !e.public && e.anyOf != nil:
+			e.anyOf[0].requires = append(e.anyOf[0].requires, from) // which an endpoint requires
+		case e != nil && !e.public:
+			e.requires = append(e.requires, from)
 		}
 		return "give the name of " + from + " to a new scope"
+	case op == 25 && e != nil && !e.public: // an alternative is added
+		if e.anyOf == nil {
+			e.anyOf, e.requires = []tAlt{{requires: e.requires}}, nil
+		}
+		e.addAlternative(r, names)
+		return "add an alternative"
+	case op == 26 && e != nil && len(e.anyOf) > 1:
+		i := r.IntN(len(e.anyOf))
+		e.anyOf = slices.Delete(e.anyOf, i, i+1)
+		return "remove an alternative"
+	case op == 27 && e != nil && e.anyOf != nil:
+		a := &e.anyOf[r.IntN(len(e.anyOf))]
+		if a.principals != nil {
+			a.principals = nil
+		} else if k := e.kinds(); len(k) > 1 {
+			a.principals = []string{k[r.IntN(len(k))]}
+		}
+		return "principals of an alternative"
+	case op == 28 && e != nil && len(e.anyOf) == 1 && e.anyOf[0].principals == nil: // one alternative becomes requires again
+		e.requires, e.anyOf = e.anyOf[0].requires, nil
+		return "any_of of one becomes requires"
 	}
 	return "nothing"
 }
@@ -482,6 +580,7 @@ func TestPropertyRandomMutations(t *testing.T) {
 	r := rand.New(rand.NewPCG(*propertySeed, 11))
 	compared, quiet, empty, witnesses := 0, 0, 0, 0
 	stored := map[string]int{} // findings of the rules of reused ids and names
+	alts := map[string]int{}   // findings on endpoints with several alternatives, by rule
 	for i := range iterations {
 		base := randomSpec(r)
 		old, err := diff.Load("old.yaml", base.yaml())
@@ -517,6 +616,9 @@ func TestPropertyRandomMutations(t *testing.T) {
 			if strings.HasSuffix(f.Rule, "-reused-gains") {
 				stored[f.Rule]++
 			}
+			if e := new.Model.Endpoint(f.Element); e != nil && len(e.Alternatives) > 1 || strings.Contains(f.Rule, "alternative") {
+				alts[f.Rule+map[bool]string{true: " witnessed", false: ""}[f.Witness != nil]]++
+			}
 			failing = failing || f.Category != diff.Safe
 			escalates = escalates || f.Category == diff.Escalation
 		}
@@ -527,7 +629,7 @@ func TestPropertyRandomMutations(t *testing.T) {
 			// New reach is an escalation: without one, every new endpoint
 			// is behind op scopes.
 			for _, e := range new.Model.Endpoints {
-				if old.Model.Endpoint(e.Method) == nil && (e.Public || len(e.Requires) == 0) {
+				if old.Model.Endpoint(e.Method) == nil && (e.Public || slices.ContainsFunc(e.Alternatives, func(a model.Alternative) bool { return len(a.Requires) == 0 })) {
 					t.Fatalf("iteration %d (%s): no escalation, yet new endpoint %s is open to anyone or any key\n-- old --\n%s\n-- new --\n%s", i, strings.Join(ops, ", "), e.Method, base.yaml(), mut.yaml())
 				}
 			}
@@ -546,9 +648,14 @@ func TestPropertyRandomMutations(t *testing.T) {
 			t.Fatalf("iteration %d (%s): no escalation or breaking finding, yet %s\n-- old --\n%s\n-- new --\n%s", i, strings.Join(ops, ", "), msg, base.yaml(), mut.yaml())
 		}
 	}
-	t.Logf("%d pairs compared, %d without escalation or breaking findings (%d without any), %d witnesses checked, keys stored by id or name gain in %v", compared, quiet, empty, witnesses, stored)
+	t.Logf("%d pairs compared, %d without escalation or breaking findings (%d without any), %d witnesses checked, keys stored by id or name gain in %v; on endpoints with alternatives: %v", compared, quiet, empty, witnesses, stored, alts)
 	if compared < iterations/2 || quiet < iterations/20 || witnesses < iterations/4 || !testing.Short() && len(stored) < 2 {
 		t.Errorf("too few useful cases: %d compared, %d quiet, %d witnesses of %d, reused ids and names %v", compared, quiet, witnesses, iterations, stored)
+	}
+	for _, rule := range []string{"endpoint-alternative-added", "endpoint-alternative-removed", "endpoint-requirement-added", "endpoint-requirement-removed"} {
+		if !testing.Short() && alts[rule+" witnessed"] == 0 {
+			t.Errorf("no witnessed %s on an endpoint with alternatives: %v", rule, alts)
+		}
 	}
 }
 
@@ -609,7 +716,10 @@ func anyDifference(r *rand.Rand, old, new *model.Model, all bool) string {
 				}
 			}
 			for _, k := range kinds {
-				keys = append(keys, key{k, scopes, false, nil}, key{k, scopes, true, pick(r, methods, 0.5)})
+				// A key restricted to endpoints names one at least: one
+				// that names none is not restricted (reference.NewGrant).
+				endpoints := pick(r, methods, 0.5)
+				keys = append(keys, key{k, scopes, false, nil}, key{k, scopes, len(endpoints) > 0, endpoints})
 			}
 		}
 	} else {
@@ -617,6 +727,7 @@ func anyDifference(r *rand.Rand, old, new *model.Model, all bool) string {
 			k := key{kind: kinds[r.IntN(3)], scopes: pick(r, names, 0.4), restricted: r.IntN(3) == 0}
 			if k.restricted {
 				k.endpoints = pick(r, methods, 0.5)
+				k.restricted = len(k.endpoints) > 0
 			}
 			keys = append(keys, k)
 		}

@@ -204,6 +204,16 @@ func (c *comparer) storedGains(prev, n *model.Scope, st store, pos spec.Pos) {
 		}
 		w = c.find(search{methods: checks, must: []int{x}, request: y, control: true, want: Gained, store: st})
 	}
+	for _, method := range methods { // in a request for which OLD's handler checks a scope NEW's does not
+		if w != nil {
+			break
+		}
+		for _, q := range c.requests(method)[1:] {
+			if w = c.find(search{methods: []string{method}, must: []int{x}, request: q, control: true, want: Gained, store: st}); w != nil {
+				break
+			}
+		}
+	}
 	if w == nil {
 		return
 	}
@@ -414,13 +424,16 @@ func (c *comparer) endpoints() {
 		switch {
 		case n.Public:
 			open = fmt.Sprintf("new endpoint %s is public: anyone may call it, without credentials", n.Name)
-		case len(n.Requires) == 0:
-			open = fmt.Sprintf("new endpoint %s requires no op scope: every %s may call it", n.Name, strings.TrimPrefix(strings.TrimPrefix(reference.KeyOf(c.nm, n.Principals), "a "), "an "))
+		case openKinds(n) != 0:
+			open = fmt.Sprintf("new endpoint %s requires no op scope: every %s may call it", n.Name, strings.TrimPrefix(strings.TrimPrefix(reference.KeyOf(c.nm, openKinds(n)), "a "), "an "))
+			if len(n.Alternatives) > 1 {
+				open = fmt.Sprintf("new endpoint %s has an alternative that requires no op scope: every %s may call it", n.Name, strings.TrimPrefix(strings.TrimPrefix(reference.KeyOf(c.nm, openKinds(n)), "a "), "an "))
+			}
 		}
 		c.bindings(nil, n)
 		if open == "" {
 			c.finding("endpoint-added", n.Name, n.Pos, false, []string{n.Name},
-				fmt.Sprintf("new endpoint %s (it requires %s)", n.Name, list(model.Names(n.Requires))))
+				fmt.Sprintf("new endpoint %s (it requires %s)", n.Name, c.requiresText(c.nm, n)))
 			continue
 		}
 		f := c.finding("endpoint-added-open", n.Name, n.Pos, false, []string{n.Name}, open).pin(open)
@@ -468,7 +481,10 @@ func (c *comparer) endpoints() {
 // request-dependent scopes and redactions).
 func (c *comparer) rules(e *model.Endpoint, old bool) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%t %d %v", e.Public, e.Principals, c.set(e.Requires, old))
+	fmt.Fprintf(&b, "%t %d", e.Public, e.Principals)
+	for _, a := range e.Alternatives {
+		fmt.Fprintf(&b, " %d %v", a.Principals, c.set(a.Requires, old))
+	}
 	idx := c.newIdx
 	if old {
 		idx = c.oldIdx
@@ -495,12 +511,12 @@ func (c *comparer) changedEndpoint(o, n *model.Endpoint) {
 			}})
 		}
 	case o.Public && !n.Public:
-		needs := "no op scope"
-		if len(n.Requires) > 0 {
-			needs = list(model.Names(n.Requires))
+		needs := c.requiresText(c.nm, n)
+		msg := fmt.Sprintf("endpoint %s is no longer public: it now needs %s holding %s", m, reference.KeyOf(c.nm, n.Principals), needs)
+		if len(n.Alternatives) > 1 {
+			msg = fmt.Sprintf("endpoint %s is no longer public: it now needs %s", m, needs)
 		}
-		f := c.finding("endpoint-not-public", m, n.Pos, false, here,
-			fmt.Sprintf("endpoint %s is no longer public: it now needs %s holding %s", m, reference.KeyOf(c.nm, n.Principals), needs)).
+		f := c.finding("endpoint-not-public", m, n.Pos, false, here, msg).
 			pin(reference.KeyOf(c.nm, n.Principals), needs)
 		f.seek = func() *Witness {
 			return c.find(search{methods: here, request: -1, want: func(o, n Decision) bool {
@@ -561,6 +577,10 @@ func (c *comparer) principals(o, n *model.Endpoint) {
 }
 
 func (c *comparer) requirements(o, n *model.Endpoint) {
+	if len(o.Alternatives) != 1 || len(n.Alternatives) != 1 {
+		c.alternatives(o, n)
+		return
+	}
 	m, here := n.Name, []string{n.Name}
 	ro, rn := c.set(o.Requires, true), c.set(n.Requires, false)
 	if fewer := minus(ro, rn); len(fewer) > 0 {
@@ -777,6 +797,13 @@ func (c *comparer) outcomes() {
 			case model.KeyInvalid:
 				what = " (calls by invalid, disabled or expired keys)"
 				affects = guarded(c.nm)
+			case model.InsufficientScopes:
+				// and public endpoints whose handler refuses some requests
+				for _, e := range c.nm.Endpoints {
+					if !e.Public || len(e.Redactions) > 0 || len(e.RequestScopes) > 0 {
+						affects = append(affects, e.Name)
+					}
+				}
 			default:
 				affects = guarded(c.nm)
 			}
@@ -785,10 +812,22 @@ func (c *comparer) outcomes() {
 				pin(outcomeText(o), outcomeText(n))
 			if f.searchesWitness() {
 				role := n.Role
+				want := func(o, n Decision) bool { return Recoded(o, n) && o.outcome == role && n.outcome == role }
 				f.seek = func() *Witness {
-					return c.find(search{methods: c.common(), request: -1, want: func(o, n Decision) bool {
-						return Recoded(o, n) && o.outcome == role && n.outcome == role
-					}})
+					if w := c.find(search{methods: c.common(), request: -1, want: want}); w != nil {
+						return w
+					}
+					// A request the handler refuses: every call without one
+					// may be allowed (an endpoint open to every key).
+					for _, method := range c.common() {
+						for _, q := range c.requests(method)[1:] {
+							if w := c.find(search{methods: []string{method}, request: q, want: want}); w != nil {
+								return w
+							}
+						}
+					}
+					// A key restricted to another endpoint.
+					return c.findElsewhere(c.common(), want)
 				}
 			}
 		} else if o.Message != n.Message {
@@ -870,4 +909,30 @@ func idRuns(a, b []int, pos map[int]spec.Pos) []idRun {
 		out = append(out, idRun{id, id, pos[id]})
 	}
 	return out
+}
+
+// openKinds are the kinds of key that may call endpoint e holding no op
+// scope: those of its alternatives that require none.
+func openKinds(e *model.Endpoint) model.Principal {
+	var out model.Principal
+	for _, a := range e.Alternatives {
+		if len(a.Requires) == 0 {
+			out |= a.Principals
+		}
+	}
+	return out
+}
+
+// requiresText says what endpoint e of m requires: its op scopes ("no op
+// scope" for none), or, for several alternatives, each one with its kinds
+// of key: "an app_key key holding A and B, or a pat key holding C".
+func (c *comparer) requiresText(m *model.Model, e *model.Endpoint) string {
+	if len(e.Alternatives) <= 1 {
+		return needsText(model.Names(e.Requires))
+	}
+	parts := make([]string, len(e.Alternatives))
+	for i, a := range e.Alternatives {
+		parts[i] = reference.KeyOf(m, a.Principals) + " holding " + needsText(model.Names(a.Requires))
+	}
+	return strings.Join(parts, ", or ")
 }

@@ -118,7 +118,13 @@ type probe struct {
 	// requires, and an endpoint list naming an endpoint a side lacks makes
 	// the grant invalid there, so some witnesses are open keys.
 	open bool
+	// to, when set, is the endpoint a key that is not open is restricted
+	// to instead of method: it calls an endpoint it may not call.
+	to string
 }
+
+// restriction is the endpoint p's key is restricted to, unless it is open.
+func (p probe) restriction() string { return cmp.Or(p.to, p.method) }
 
 // store says how a key keeps its scopes from one version of the spec to the
 // next.
@@ -205,7 +211,7 @@ func (c *comparer) valid(p probe) bool {
 			return false
 		}
 	}
-	if !p.open && (c.om.Endpoint(p.method) == nil || c.nm.Endpoint(p.method) == nil) {
+	if !p.open && (c.om.Endpoint(p.restriction()) == nil || c.nm.Endpoint(p.restriction()) == nil) {
 		return false
 	}
 	if !c.holdsPrerequisites(p, p.old, true) {
@@ -243,7 +249,7 @@ func (c *comparer) holdsPrerequisites(p probe, set []int, old bool) bool {
 		}
 	}
 	if !p.open {
-		if e := m.Endpoint(p.method); e != nil {
+		if e := m.Endpoint(p.restriction()); e != nil {
 			for _, r := range e.Requires {
 				if !held(r) { // and its prerequisites, held with it (above)
 					return false
@@ -265,7 +271,7 @@ func (c *comparer) grantOn(p probe, set []int, old bool) reference.Grant {
 			}
 		}
 		if p.method != "" && !p.open {
-			g.Restricted, g.Endpoints[p.method] = true, true
+			g.Restricted, g.Endpoints[p.restriction()] = true, true
 		}
 	}
 	return g
@@ -350,6 +356,9 @@ type search struct {
 	// change to the endpoint (one that becomes public, say).
 	control bool
 	store   store // how the key keeps its scopes
+	// kinds, when not 0, are the only kinds of key tried: those of the
+	// alternative a finding is about, so that its witness may use it.
+	kinds model.Principal
 }
 
 // find returns the smallest key that shows s on one of its endpoints (the
@@ -374,8 +383,11 @@ func (c *comparer) find(s search) *Witness {
 // the first that shows s by dropping scopes while it still does.
 func (c *comparer) findOn(method string, s search) (probe, bool) {
 	for _, set := range c.candidates(method, s) {
+		if len(minus(s.must, set)) > 0 {
+			continue // closeOld dropped a scope of must that OLD lacks: no key holds it
+		}
 		for _, k := range c.kinds {
-			if k == 0 && len(set) > 0 {
+			if k == 0 && len(set) > 0 || s.kinds != 0 && k&s.kinds == 0 {
 				continue
 			}
 			for _, open := range []bool{false, true} {
@@ -409,18 +421,36 @@ func (c *comparer) candidates(method string, s search) [][]int {
 	if c.exhaustive {
 		return c.everySet(s.must, s.request)
 	}
-	var ro, rn []int
+	// What each side requires: every alternative's scopes (an endpoint
+	// of one alternative has those it requires), or none.
+	ros, rns := [][]int{nil}, [][]int{nil}
 	reveal := [][]int{nil}
 	if e := c.om.Endpoint(method); e != nil {
-		ro = c.set(e.Requires, true)
+		for _, a := range e.Alternatives {
+			ros = append(ros, c.set(a.Requires, true))
+		}
 		for _, r := range e.Redactions {
 			reveal = append(reveal, c.set(r.Unless, true))
 		}
 	}
 	if e := c.nm.Endpoint(method); e != nil {
-		rn = c.uncarry(c.set(e.Requires, false), s.store)
+		for _, a := range e.Alternatives {
+			rns = append(rns, c.uncarry(c.set(a.Requires, false), s.store))
+		}
 		for _, r := range e.Redactions {
 			reveal = append(reveal, c.uncarry(c.set(r.Unless, false), s.store))
+		}
+	}
+	if len(ros) > 1 {
+		ros = ros[1:]
+	}
+	if len(rns) > 1 {
+		rns = rns[1:]
+	}
+	bases := [][]int{nil}
+	for _, ro := range ros {
+		for _, rn := range rns {
+			bases = append(bases, inter(ro, rn), ro, rn, union(ro, rn))
 		}
 	}
 	var all []int
@@ -441,7 +471,7 @@ func (c *comparer) candidates(method string, s search) [][]int {
 	}
 	var out [][]int
 	seen := map[string]bool{}
-	for _, base := range [][]int{nil, inter(ro, rn), ro, rn, union(ro, rn)} {
+	for _, base := range bases {
 		for _, r := range reveal {
 			for _, g := range givers {
 				raw := union(union(union(base, r), g), s.must)
@@ -640,9 +670,36 @@ func (c *comparer) witness(p probe) *Witness {
 	w.Grant = Grant{Kind: c.kindName(p.kind), Preset: p.preset, Scopes: nonNil(c.names(p.old)),
 		NewScopes: nonNil(c.newNames(p.new)), Endpoints: []string{}, Stored: p.store.String()}
 	if p.kind != 0 && p.method != "" && !p.open {
-		w.Grant.Restricted, w.Grant.Endpoints = true, []string{p.method}
+		w.Grant.Restricted, w.Grant.Endpoints = true, []string{p.restriction()}
 	}
 	return w
+}
+
+// findElsewhere returns the smallest key, of each kind and holding what
+// another endpoint of both sides requires, restricted to that endpoint,
+// whose call of one of methods shows want: a call refused because the key
+// may not call the endpoint (endpoint_not_granted); or nil. It is what
+// shows a changed outcome when no other refusal gets it (every endpoint
+// open to every key).
+func (c *comparer) findElsewhere(methods []string, want func(o, n Decision) bool) *Witness {
+	for _, method := range methods {
+		for _, to := range c.common() {
+			if to == method {
+				continue
+			}
+			set := c.closeOld(c.set(c.om.Endpoint(to).Requires, true))
+			for _, k := range c.kinds[1:] {
+				p := probe{kind: k, old: set, new: c.carry(set, matched), method: method, request: -1, to: to}
+				if !c.valid(p) {
+					continue
+				}
+				if o, n := c.decide(p); want(o, n) {
+					return c.witness(c.shrink(p, nil, want))
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // when is the condition under which endpoint method of m checks s, or "".

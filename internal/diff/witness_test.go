@@ -25,7 +25,7 @@ func TestWitnessSearchIsComplete(t *testing.T) {
 		iterations = min(iterations, 40)
 	}
 	r := rand.New(rand.NewPCG(*propertySeed, 23))
-	checked, absent := 0, 0
+	checked, absent, onAlts := 0, 0, 0 // onAlts: findings on endpoints with alternatives (any_of)
 	for i := range iterations {
 		base := randomSpec(r)
 		old, err := diff.Load("old.yaml", base.yaml())
@@ -51,12 +51,16 @@ func TestWitnessSearchIsComplete(t *testing.T) {
 				continue
 			}
 			checked++
+			if e := new.Model.Endpoint(f.Element); e != nil && len(e.Alternatives) > 1 {
+				onAlts++
+			}
 			switch {
 			case f.Witness == nil && e.Witness != nil:
 				t.Errorf("iteration %d (%s): %s %s has no witness, yet this key shows it: %+v\n-- old --\n%s-- new --\n%s",
 					i, strings.Join(ops, ", "), f.Rule, f.Element, *e.Witness, base.yaml(), mut.yaml())
 			case f.Witness != nil && e.Witness == nil:
-				t.Errorf("iteration %d: %s %s has a witness the exhaustive search does not find: %+v", i, f.Rule, f.Element, *f.Witness)
+				t.Errorf("iteration %d (%s): %s %s (%s) has a witness the exhaustive search does not find: %+v\n-- old --\n%s-- new --\n%s",
+					i, strings.Join(ops, ", "), f.Rule, f.Element, f.Message, *f.Witness, base.yaml(), mut.yaml())
 			case f.Witness == nil:
 				absent++
 			case size(old, new, f) > size(old, new, e):
@@ -68,7 +72,10 @@ func TestWitnessSearchIsComplete(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d findings of rules that take a witness compared, %d without a witness on both sides", checked, absent)
+	t.Logf("%d findings of rules that take a witness compared, %d without a witness on both sides, %d on endpoints with several alternatives", checked, absent, onAlts)
+	if !testing.Short() && onAlts == 0 {
+		t.Errorf("no finding on an endpoint with several alternatives was compared")
+	}
 }
 
 // size orders witnesses' keys: by number of scopes, and a key holding a

@@ -52,15 +52,19 @@ type Call struct {
 // Explanation is a decision with its reasons; it is what scopegen explain
 // -json prints, and Text what it prints otherwise.
 type Explanation struct {
-	Method           string              `json:"method"`
-	Allowed          bool                `json:"allowed"`
-	Code             int                 `json:"code"`        // the outcome's code; 0 when allowed
-	Status           string              `json:"status"`      // the outcome's status; "OK" when allowed
-	GRPCCode         int                 `json:"grpc_code"`   // 0 when allowed
-	GRPCStatus       string              `json:"grpc_status"` // e.g. "PERMISSION_DENIED"; "OK" when allowed
-	Reason           string              `json:"reason"`      // a reference.Reason, or InvalidGrant
-	Missing          []string            `json:"missing"`     // required op scopes the grant lacks, by id
-	Required         []HeldScope         `json:"required"`    // every op scope the endpoint requires
+	Method     string      `json:"method"`
+	Allowed    bool        `json:"allowed"`
+	Code       int         `json:"code"`        // the outcome's code; 0 when allowed
+	Status     string      `json:"status"`      // the outcome's status; "OK" when allowed
+	GRPCCode   int         `json:"grpc_code"`   // 0 when allowed
+	GRPCStatus string      `json:"grpc_status"` // e.g. "PERMISSION_DENIED"; "OK" when allowed
+	Reason     string      `json:"reason"`      // a reference.Reason, or InvalidGrant
+	Missing    []string    `json:"missing"`     // required op scopes the grant lacks, by id
+	Required   []HeldScope `json:"required"`    // every op scope the endpoint requires: those of every alternative
+	// Alternatives are the endpoint's ways to be allowed (any one
+	// suffices), each with what the grant lacks of it; one for an endpoint
+	// that lists requires, none for a public one or an unknown method.
+	Alternatives     []Alternative       `json:"alternatives"`
 	RequestDependent []RequestScope      `json:"request_dependent"`
 	Redacted         []string            `json:"redacted"` // response fields removed (allowed calls only)
 	Reveal           map[string][]string `json:"reveal"`   // redacted field → the scopes that would reveal it
@@ -72,6 +76,22 @@ type Explanation struct {
 	HTTP *HTTPRequest `json:"http,omitempty"`
 
 	lines []string // the explanation for text output, after the first line
+}
+
+// Alternative is one way to be allowed to call the endpoint: a key of one
+// of Principals holding every scope of Scopes; Missing are those the grant
+// lacks. Usable is whether the grant's kind may use it (false for a call
+// without credentials); Chosen marks the alternative the decision is
+// about: the first the grant satisfies when allowed, else the closest (the
+// one Missing of the explanation comes from: fewest scopes missing, the
+// first on a tie, among those the grant's kind may use, or among all of
+// them when the endpoint accepts no kind the grant has).
+type Alternative struct {
+	Scopes     []string `json:"scopes"`
+	Principals []string `json:"principals"`
+	Missing    []string `json:"missing"`
+	Usable     bool     `json:"usable"`
+	Chosen     bool     `json:"chosen"`
 }
 
 // HeldScope is a scope the endpoint requires and whether the grant holds it.
@@ -151,6 +171,7 @@ func Explain(m *model.Model, c Call) *Explanation {
 		GRPCStatus:       "OK",
 		Missing:          []string{},
 		Required:         []HeldScope{},
+		Alternatives:     []Alternative{},
 		RequestDependent: []RequestScope{},
 		Redacted:         []string{},
 		Reveal:           map[string][]string{},
@@ -257,6 +278,7 @@ func Explain(m *model.Model, c Call) *Explanation {
 	for _, s := range e.Requires {
 		x.Required = append(x.Required, HeldScope{s.Name, reference.Has(m, g, s)})
 	}
+	x.Alternatives = alternatives(m, e, g, x.Reason)
 	for _, r := range e.RequestScopes {
 		x.RequestDependent = append(x.RequestDependent, RequestScope{r.Scope.Name, r.When, reference.Has(m, g, r.Scope)})
 	}
@@ -300,11 +322,19 @@ func Explain(m *model.Model, c Call) *Explanation {
 	}
 
 	// Scopes.
-	if len(e.Requires) == 0 && !e.Public {
+	switch {
+	case len(e.Alternatives) > 1:
+		x.line("requires", "any one of %d alternatives", len(e.Alternatives))
+		for i, a := range e.Alternatives {
+			x.line(fmt.Sprintf("any_of %d", i+1), "%s", x.alternativeLine(m, a, x.Alternatives[i], held))
+		}
+	case len(e.Requires) == 0 && !e.Public:
 		x.line("requires", "no op scope")
 	}
 	for _, s := range e.Requires {
-		x.line("requires", "%s: %s", s.Name, held(s))
+		if len(e.Alternatives) <= 1 {
+			x.line("requires", "%s: %s", s.Name, held(s))
+		}
 	}
 	for _, r := range e.RequestScopes {
 		h := "not held: such requests are refused"
@@ -385,6 +415,7 @@ func explainNoCredentials(m *model.Model, x *Explanation, method string, keyGive
 		for _, s := range e.Requires {
 			x.Required = append(x.Required, HeldScope{s.Name, false})
 		}
+		x.Alternatives = alternatives(m, e, reference.Grant{}, x.Reason)
 		for _, r := range e.RequestScopes {
 			x.RequestDependent = append(x.RequestDependent, RequestScope{r.Scope.Name, r.When, false})
 		}
@@ -439,6 +470,10 @@ func (x *Explanation) message(m *model.Model, e *model.Endpoint, g, key, invite 
 		for i, name := range x.Missing {
 			parts[i] = name + who(m.Scope(name))
 		}
+		if len(e.Alternatives) > 1 {
+			closest := slices.IndexFunc(x.Alternatives, func(a Alternative) bool { return a.Chosen })
+			return fmt.Sprintf("%s lacks %s, which alternative %d of %s requires, the closest of %d (any one suffices)", caller, strings.Join(parts, ", "), closest+1, e.Name, len(e.Alternatives))
+		}
 		return fmt.Sprintf("%s lacks %s, which %s requires", caller, strings.Join(parts, ", "), e.Name)
 	}
 	return x.Reason
@@ -476,4 +511,60 @@ func printable(s string) string {
 		return q
 	}
 	return s
+}
+
+// alternatives lists the alternatives of e with what grant g lacks of each,
+// and marks the one the decision (of reason) is about, as reference.Decide
+// picks it: among those g's kind may use (all of them when g has no
+// credentials or e accepts none of its kinds), the first g satisfies, else
+// the first of those that lack the fewest scopes.
+func alternatives(m *model.Model, e *model.Endpoint, g reference.Grant, reason string) []Alternative {
+	out := make([]Alternative, len(e.Alternatives))
+	usable := g.Kinds
+	if g.Scopes == nil || reason == string(reference.PrincipalNotAllowed) {
+		usable = m.AllKinds()
+	}
+	chosen := -1
+	for i, a := range e.Alternatives {
+		var missing []string
+		for _, s := range a.Requires {
+			if !reference.Has(m, g, s) {
+				missing = append(missing, s.Name)
+			}
+		}
+		out[i] = Alternative{Scopes: nonNil(model.Names(a.Requires)), Principals: nonNil(m.KindNames(a.Principals)),
+			Missing: nonNil(missing), Usable: g.Scopes != nil && a.Principals&g.Kinds != 0}
+		if a.Principals&usable != 0 && (chosen < 0 || len(missing) < len(out[chosen].Missing)) {
+			chosen = i
+		}
+	}
+	if chosen >= 0 {
+		out[chosen].Chosen = true
+	}
+	return out
+}
+
+// alternativeLine describes alternative a of an endpoint, as x explains it
+// (ax), for text output: its kinds and scopes, each held or missing.
+func (x *Explanation) alternativeLine(m *model.Model, a model.Alternative, ax Alternative, held func(*model.Scope) string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: ", strings.Join(ax.Principals, ", "))
+	if len(a.Requires) == 0 {
+		b.WriteString("no op scope")
+	}
+	for i, s := range a.Requires {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s %s", s.Name, held(s))
+	}
+	switch {
+	case !ax.Usable:
+		fmt.Fprintf(&b, "; not for %s keys", x.Grant.Kind)
+	case len(ax.Missing) == 0:
+		b.WriteString("; held in full")
+	case ax.Chosen:
+		b.WriteString("; the closest")
+	}
+	return b.String()
 }

@@ -14,8 +14,9 @@ import (
 )
 
 // testSpec has a redaction, an endpoint only PATs may call, a
-// request-dependent scope, a public endpoint, a preset and a scope that
-// grants every scope.
+// request-dependent scope, a public endpoint, a preset, a scope that
+// grants every scope, and an endpoint with two alternatives (any_of), one
+// only PATs may use.
 const testSpec = `scopegen: 1
 outcomes:
   insufficient_scopes: {code: 7, status: DENIED, grpc: PERMISSION_DENIED, message: the key lacks scopes}
@@ -45,6 +46,10 @@ endpoints:
       - {scope: Read, when: it returns items}
   - method: /t.S/Health
     public: true
+  - method: /t.S/Share
+    any_of:
+      - {requires: [Read, Write], principals: [pat]}
+      - {requires: [Search]}
 `
 
 func testModel(t *testing.T) *model.Model {
@@ -131,6 +136,28 @@ func TestExplainText(t *testing.T) {
   unknown    method "/t.S/Gte"; did you mean "/t.S/Get"?
   grant      none: a key that names what the spec does not define is refused outright
 `},
+		{explain.Call{Method: "/t.S/Share", Kind: "pat", Scopes: []string{"Read"}, Collaborator: true, InviteScopes: []string{"Read", "Search"}}, `DENIED 7 DENIED (PERMISSION_DENIED)
+  method     /t.S/Share
+  reason     missing_scopes: the collaborator lacks Write (neither the key nor the invite holds it), which alternative 1 of /t.S/Share requires, the closest of 2 (any one suffices)
+  principal  pat: accepted (the endpoint accepts app_key, pat)
+  endpoints  any: the key is not restricted to endpoints
+  requires   any one of 2 alternatives
+  any_of 1   pat: Read held, Write missing (neither the key nor the invite holds it); the closest
+  any_of 2   app_key, pat: Search missing (the key lacks it)
+  key        pat, scopes Read, any endpoint
+  invite     app_key|pat, scopes Read, Search, any endpoint
+  effective  pat, scopes Read, any endpoint (what both allow)
+`},
+		{explain.Call{Method: "/t.S/Share", Kind: "app_key", Scopes: []string{"Search"}}, `ALLOWED
+  method     /t.S/Share
+  reason     allowed: the key (app_key) may call /t.S/Share
+  principal  app_key: accepted (the endpoint accepts app_key, pat)
+  endpoints  any: the key is not restricted to endpoints
+  requires   any one of 2 alternatives
+  any_of 1   pat: Read missing, Write missing; not for app_key keys
+  any_of 2   app_key, pat: Search held; held in full
+  grant      app_key, scopes Search, any endpoint
+`},
 	} {
 		if got := explain.Explain(m, tc.call).Text(); got != tc.want {
 			t.Errorf("%+v:\n%s\nwant:\n%s", tc.call, got, tc.want)
@@ -147,13 +174,21 @@ func TestExplainJSON(t *testing.T) {
 		want string
 	}{
 		{explain.Call{Method: "/t.S/Get", Kind: "app_key", Scopes: []string{"Read"}},
-			`{"method":"/t.S/Get","allowed":true,"code":0,"status":"OK","grpc_code":0,"grpc_status":"OK","reason":"allowed","missing":[],"required":[{"scope":"Read","held":true}],"request_dependent":[],"redacted":["item.secret"],"reveal":{"item.secret":["Write"]},"collaborator":false,"grant":{"kind":"app_key","scopes":["Read"],"restricted":false,"endpoints":[]},"message":"the key (app_key) may call /t.S/Get; the response omits item.secret"}`},
+			`{"method":"/t.S/Get","allowed":true,"code":0,"status":"OK","grpc_code":0,"grpc_status":"OK","reason":"allowed","missing":[],"required":[{"scope":"Read","held":true}],"alternatives":[{"scopes":["Read"],"principals":["app_key","pat"],"missing":[],"usable":true,"chosen":true}],"request_dependent":[],"redacted":["item.secret"],"reveal":{"item.secret":["Write"]},"collaborator":false,"grant":{"kind":"app_key","scopes":["Read"],"restricted":false,"endpoints":[]},"message":"the key (app_key) may call /t.S/Get; the response omits item.secret"}`},
 		{explain.Call{Method: "/t.S/Find", Kind: "pat", Scopes: []string{"Read"}, Collaborator: true, InviteEndpoints: []string{"/t.S/Find"}},
-			`{"method":"/t.S/Find","allowed":false,"code":7,"status":"DENIED","grpc_code":7,"grpc_status":"PERMISSION_DENIED","reason":"missing_scopes","missing":["Search"],"required":[{"scope":"Search","held":false}],"request_dependent":[{"scope":"Read","when":"it returns items","held":false}],"redacted":[],"reveal":{},"collaborator":true,"grant":{"kind":"pat","scopes":[],"restricted":true,"endpoints":["/t.S/Find"]},"message":"the collaborator lacks Search (neither the key nor the invite holds it), which /t.S/Find requires"}`},
+			`{"method":"/t.S/Find","allowed":false,"code":7,"status":"DENIED","grpc_code":7,"grpc_status":"PERMISSION_DENIED","reason":"missing_scopes","missing":["Search"],"required":[{"scope":"Search","held":false}],"alternatives":[{"scopes":["Search"],"principals":["app_key","pat"],"missing":["Search"],"usable":true,"chosen":true}],"request_dependent":[{"scope":"Read","when":"it returns items","held":false}],"redacted":[],"reveal":{},"collaborator":true,"grant":{"kind":"pat","scopes":[],"restricted":true,"endpoints":["/t.S/Find"]},"message":"the collaborator lacks Search (neither the key nor the invite holds it), which /t.S/Find requires"}`},
 		{explain.Call{Method: "/t.S/Get", Kind: explain.NoCredentials},
-			`{"method":"/t.S/Get","allowed":false,"code":9,"status":"NO_KEY","grpc_code":16,"grpc_status":"UNAUTHENTICATED","reason":"no_credentials","missing":["Read"],"required":[{"scope":"Read","held":false}],"request_dependent":[],"redacted":[],"reveal":{},"collaborator":false,"grant":{"kind":"none","scopes":[],"restricted":false,"endpoints":[]},"message":"/t.S/Get is not public: a call needs an app_key or pat key, and this one carries no credentials"}`},
+			`{"method":"/t.S/Get","allowed":false,"code":9,"status":"NO_KEY","grpc_code":16,"grpc_status":"UNAUTHENTICATED","reason":"no_credentials","missing":["Read"],"required":[{"scope":"Read","held":false}],"alternatives":[{"scopes":["Read"],"principals":["app_key","pat"],"missing":["Read"],"usable":false,"chosen":true}],"request_dependent":[],"redacted":[],"reveal":{},"collaborator":false,"grant":{"kind":"none","scopes":[],"restricted":false,"endpoints":[]},"message":"/t.S/Get is not public: a call needs an app_key or pat key, and this one carries no credentials"}`},
 		{explain.Call{Method: "/t.S/Get", Kind: explain.NoCredentials, Scopes: []string{"Read"}},
-			`{"method":"/t.S/Get","allowed":false,"code":8,"status":"BAD_KEY","grpc_code":16,"grpc_status":"UNAUTHENTICATED","reason":"invalid_grant","missing":[],"required":[],"request_dependent":[],"redacted":[],"reveal":{},"collaborator":false,"grant":{"kind":"none","scopes":[],"restricted":true,"endpoints":[]},"message":"invalid key: -kind none means a call without credentials, which holds no scopes and no endpoints and is no collaborator; drop -scopes, -endpoints, -invite-scopes and -invite-endpoints, or give -kind app_key or pat"}`},
+			`{"method":"/t.S/Get","allowed":false,"code":8,"status":"BAD_KEY","grpc_code":16,"grpc_status":"UNAUTHENTICATED","reason":"invalid_grant","missing":[],"required":[],"alternatives":[],"request_dependent":[],"redacted":[],"reveal":{},"collaborator":false,"grant":{"kind":"none","scopes":[],"restricted":true,"endpoints":[]},"message":"invalid key: -kind none means a call without credentials, which holds no scopes and no endpoints and is no collaborator; drop -scopes, -endpoints, -invite-scopes and -invite-endpoints, or give -kind app_key or pat"}`},
+		// Alternatives: the app_key key may use only the second, and lacks
+		// its Search; the pat key holds the first in full.
+		{explain.Call{Method: "/t.S/Share", Kind: "app_key", Scopes: []string{"Read", "Write"}},
+			`{"method":"/t.S/Share","allowed":false,"code":7,"status":"DENIED","grpc_code":7,"grpc_status":"PERMISSION_DENIED","reason":"missing_scopes","missing":["Search"],"required":[],"alternatives":[{"scopes":["Read","Write"],"principals":["pat"],"missing":[],"usable":false,"chosen":false},{"scopes":["Search"],"principals":["app_key","pat"],"missing":["Search"],"usable":true,"chosen":true}],"request_dependent":[],"redacted":[],"reveal":{},"collaborator":false,"grant":{"kind":"app_key","scopes":["Read","Write"],"restricted":false,"endpoints":[]},"message":"the key lacks Search, which alternative 2 of /t.S/Share requires, the closest of 2 (any one suffices)"}`},
+		{explain.Call{Method: "/t.S/Share", Kind: "pat", Scopes: []string{"Read", "Write"}},
+			`{"method":"/t.S/Share","allowed":true,"code":0,"status":"OK","grpc_code":0,"grpc_status":"OK","reason":"allowed","missing":[],"required":[],"alternatives":[{"scopes":["Read","Write"],"principals":["pat"],"missing":[],"usable":true,"chosen":true},{"scopes":["Search"],"principals":["app_key","pat"],"missing":["Search"],"usable":true,"chosen":false}],"request_dependent":[],"redacted":[],"reveal":{},"collaborator":false,"grant":{"kind":"pat","scopes":["Read","Write"],"restricted":false,"endpoints":[]},"message":"the key (pat) may call /t.S/Share"}`},
+		{explain.Call{Method: "/t.S/Health", Kind: "pat"},
+			`{"method":"/t.S/Health","allowed":true,"code":0,"status":"OK","grpc_code":0,"grpc_status":"OK","reason":"public","missing":[],"required":[],"alternatives":[],"request_dependent":[],"redacted":[],"reveal":{},"collaborator":false,"grant":{"kind":"pat","scopes":[],"restricted":false,"endpoints":[]},"message":"/t.S/Health is public: anyone may call it, with or without a key"}`},
 	} {
 		b, err := json.Marshal(explain.Explain(m, tc.call))
 		if err != nil {
@@ -209,7 +244,36 @@ func TestExplainMatchesReference(t *testing.T) {
 				!slices.Equal(x.Redacted, nonNil(d.Redacted)) || x.Code != d.Code(m) {
 				t.Fatalf("%+v: explained %v %s %v %v %d, the reference says %+v", c, x.Allowed, x.Reason, x.Missing, x.Redacted, x.Code, d)
 			}
+			checkAlternatives(t, m, c, x)
 		}
+	}
+}
+
+// checkAlternatives: an explanation lists the endpoint's alternatives, and
+// the one it marks chosen is what the decision is about: the one the
+// missing scopes come from, or one the grant holds in full when allowed.
+func checkAlternatives(t *testing.T, m *model.Model, c explain.Call, x *explain.Explanation) {
+	t.Helper()
+	e := m.Endpoint(c.Method)
+	if e == nil || e.Public || x.Reason == string(explain.InvalidGrant) {
+		if len(x.Alternatives) != 0 {
+			t.Fatalf("%+v: alternatives %+v, want none", c, x.Alternatives)
+		}
+		return
+	}
+	if len(x.Alternatives) != len(e.Alternatives) {
+		t.Fatalf("%+v: %d alternatives, the endpoint has %d", c, len(x.Alternatives), len(e.Alternatives))
+	}
+	chosen := slices.IndexFunc(x.Alternatives, func(a explain.Alternative) bool { return a.Chosen })
+	if chosen < 0 {
+		t.Fatalf("%+v: no alternative chosen: %+v", c, x.Alternatives)
+	}
+	a := x.Alternatives[chosen]
+	switch {
+	case x.Allowed && (!a.Usable || len(a.Missing) > 0):
+		t.Fatalf("%+v: allowed, yet the chosen alternative is %+v", c, a)
+	case x.Reason == string(reference.MissingScopes) && !slices.Equal(a.Missing, x.Missing):
+		t.Fatalf("%+v: missing %v, the chosen alternative lacks %v", c, x.Missing, a.Missing)
 	}
 }
 

@@ -32,7 +32,9 @@ type GrantReport struct {
 // CheckGrant checks a key of kind (app_key, pat, or both joined by |)
 // holding scopes and restricted to endpoints (none: not restricted) before
 // it is made. Each held scope needs its prerequisites, and each endpoint
-// the key is restricted to needs the op scopes it requires, with theirs.
+// the key is restricted to needs the op scopes it requires, with theirs
+// (for an endpoint with several alternatives, those every alternative
+// requires; a key that holds no alternative in full gets a warning).
 // A kind, scope or endpoint that m does not define is an error listing
 // every such name, with did-you-mean hints; the command calls it a usage
 // error.
@@ -62,10 +64,21 @@ func CheckGrant(m *model.Model, kind string, scopes, endpoints []string) (*Grant
 	}
 	// A restriction to endpoints this kind of key may never call is allowed
 	// by the rules but useless; say so without failing.
+	// Likewise a restriction to an endpoint with several alternatives
+	// (any_of), which prerequisites check only for the scopes all of them
+	// require, when the key, with its closure, holds none it may use.
+	closure := reference.Closure(m, g)
 	for _, e := range m.Endpoints {
-		if g.Endpoints[e.Name] && !e.Public && e.Principals&g.Kinds == 0 {
+		switch {
+		case !g.Endpoints[e.Name] || e.Public:
+		case e.Principals&g.Kinds == 0:
 			r.Warnings = append(r.Warnings, fmt.Sprintf("%s accepts only %s keys, so this key (%s) can never call it",
 				e.Name, strings.Join(m.KindNames(e.Principals), ", "), r.Kind))
+		case len(e.Alternatives) > 1:
+			if d := reference.Decide(m, closure, e.Name); d.Reason == reference.MissingScopes {
+				r.Warnings = append(r.Warnings, fmt.Sprintf("%s accepts any one of %d alternatives, and this key (%s) holds none its kind may use, so it cannot call it: add %s (what the closest lacks)",
+					e.Name, len(e.Alternatives), r.Kind, strings.Join(d.Missing, ", ")))
+			}
 		}
 	}
 	return r, nil

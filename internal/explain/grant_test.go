@@ -2,9 +2,11 @@ package explain_test
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/scopegen/scopegen/internal/explain"
+	"github.com/scopegen/scopegen/internal/model"
 )
 
 // TestCheckGrant pins the report on a would-be key: what it lacks, scopes by
@@ -54,5 +56,34 @@ func TestCheckGrantUnknownNames(t *testing.T) {
 	want := `unknown key kind "x" in -kind; the kinds are app_key, pat; unknown scope "Raed" in -scopes; did you mean "Read"?; unknown endpoint "Get" in -endpoints; did you mean "/t.S/Get"? (methods are full gRPC names)`
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
+	}
+}
+
+// TestCheckGrantAlternatives: a key restricted to an endpoint with several
+// alternatives (any_of) needs only what all of them require to be made,
+// and is warned when it holds none its kind may use.
+func TestCheckGrantAlternatives(t *testing.T) {
+	m, err := model.Load("../../testdata/alternatives/scopes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		kind     string
+		scopes   []string
+		warnings []string
+	}{
+		{"oauth2", []string{"Files:Read"}, nil},
+		{"api_key", []string{"Files:Read", "Meta:Read"}, nil},
+		{"api_key", []string{"Files:Write"}, []string{"getFile accepts any one of 3 alternatives, and this key (api_key) holds none its kind may use, so it cannot call it: add Files:Read, Meta:Read (what the closest lacks)"}},
+		// Meta:Write brings Meta:Read with its closure: the warning counts it.
+		{"api_key", []string{"Files:Read", "Meta:Write"}, nil},
+	} {
+		r, err := explain.CheckGrant(m, tc.kind, tc.scopes, []string{"getFile"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(r.Warnings, tc.warnings) {
+			t.Errorf("%s %v: warnings %q, want %q", tc.kind, tc.scopes, r.Warnings, tc.warnings)
+		}
 	}
 }

@@ -304,10 +304,11 @@ func ParseKinds(m *model.Model, s string) (model.Principal, error) {
 }
 
 // KeyOf says in words which keys principal kinds p of m accept, as messages
-// name them: "an app_key key", "a pat key", "an app_key or pat key".
+// name them: "an app_key key", "a pat key", "an app_key or pat key",
+// "an oauth2 key".
 func KeyOf(m *model.Model, p model.Principal) string {
 	kinds := strings.Join(m.KindNames(p), " or ")
-	if strings.HasPrefix(kinds, "a") {
+	if kinds != "" && strings.ContainsRune("aeiouAEIOU", rune(kinds[0])) {
 		return "an " + kinds + " key"
 	}
 	return "a " + kinds + " key"

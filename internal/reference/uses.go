@@ -11,9 +11,10 @@ type UseKind int
 
 // The ways an endpoint refers to a scope, in the order UsesAt lists them.
 const (
-	UseRequired  UseKind = iota // the endpoint requires the scope
-	UseRequest                  // the endpoint's handler checks the scope for some requests
-	UseRedaction                // the scope is one of those that reveal a field the endpoint redacts
+	UseRequired    UseKind = iota // the endpoint requires the scope (every alternative does)
+	UseAlternative                // some alternatives of the endpoint (any_of) require the scope, not all
+	UseRequest                    // the endpoint's handler checks the scope for some requests
+	UseRedaction                  // the scope is one of those that reveal a field the endpoint redacts
 )
 
 // Use is one place where an endpoint refers to a scope.
@@ -24,14 +25,18 @@ type Use struct {
 }
 
 // UsesAt lists where endpoint e refers to scope s, as the spec writes it:
-// its requirement, then each entry of its request-dependent scopes that
+// its requirement (or, for a scope only some of its alternatives require,
+// those), then each entry of its request-dependent scopes that
 // names s, then each of its redactions whose scopes include s, in spec
 // order. A scope that grants every scope is listed only where the spec
 // names it. UsesAt returns nil when e does not refer to s.
 func UsesAt(e *model.Endpoint, s *model.Scope) []Use {
 	var out []Use
-	if slices.Contains(e.Requires, s) {
+	switch {
+	case slices.Contains(e.Requires, s):
 		out = append(out, Use{Endpoint: e, Kind: UseRequired})
+	case slices.ContainsFunc(e.Alternatives, func(a model.Alternative) bool { return slices.Contains(a.Requires, s) }):
+		out = append(out, Use{Endpoint: e, Kind: UseAlternative})
 	}
 	for _, r := range e.RequestScopes {
 		if r.Scope == s {

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/scopegen/scopegen/internal/explain"
 	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/reference"
 	"github.com/scopegen/scopegen/internal/spec"
@@ -21,8 +23,13 @@ type ItemKind string
 //   - endpoint: "allowed" (a call of it is allowed) and, unless it is
 //     public, "denied": refused for a rule of its own, a required scope
 //     the key lacks (missing_scopes) or a kind of key it does not accept
-//     (principal); for an endpoint that requires no op scope and accepts
-//     every kind, any refusal (no_credentials, endpoint_not_granted).
+//     (principal); for an endpoint that every kind of key may call holding
+//     no op scope, any refusal (no_credentials, endpoint_not_granted).
+//   - alternative, one of the alternatives of an endpoint that lists
+//     several (any_of): "satisfied", a call allowed through that
+//     alternative alone (the key holds it in full, and no other
+//     alternative its kind may use). An endpoint of one alternative has no
+//     such item: its "allowed" covers it.
 //   - redaction, a field an endpoint redacts: "applied" (an allowed call
 //     of the endpoint omits it) and "lifted" (an allowed call shows it).
 //   - request_scope, a scope an endpoint's handler checks for some
@@ -30,22 +37,21 @@ type ItemKind string
 //     is refused, missing_request_scope) and "held" (such a call by a key
 //     holding it is allowed).
 //
-// When endpoints may require one of several alternative sets of scopes,
-// each alternative will be an item of one more kind, "alternative", with
-// one facet, "satisfied" (a call allowed through that alternative alone):
-// the reports count and list items of any kind the same way.
+// The reports count and list items of any kind the same way.
 const (
 	EndpointItem     ItemKind = "endpoint"
+	AlternativeItem  ItemKind = "alternative"
 	RedactionItem    ItemKind = "redaction"
 	RequestScopeItem ItemKind = "request_scope"
 )
 
 // ItemKinds lists the kinds of coverage item, in report order.
-var ItemKinds = []ItemKind{EndpointItem, RedactionItem, RequestScopeItem}
+var ItemKinds = []ItemKind{EndpointItem, AlternativeItem, RedactionItem, RequestScopeItem}
 
 // plural names a kind in a summary line: "endpoints 37/37".
 var plural = map[ItemKind]string{
 	EndpointItem:     "endpoints",
+	AlternativeItem:  "alternatives",
 	RedactionItem:    "redactions",
 	RequestScopeItem: "request scopes",
 }
@@ -53,9 +59,10 @@ var plural = map[ItemKind]string{
 // Item is one thing of the spec that tests should exercise.
 type Item struct {
 	Kind     ItemKind
-	Endpoint string // the full method of the endpoint it belongs to
+	Endpoint string // the name of the endpoint it belongs to: its full method, or its operation
 	// Element names the item: the method of an endpoint, the field of a
-	// redaction, the scope of a request-dependent scope.
+	// redaction, the scope of a request-dependent scope; an alternative by
+	// its number, scopes and kinds: "2: Files:Read (oauth2)".
 	Element string
 	Pos     spec.Pos // where the spec writes it
 	Facets  []Facet
@@ -64,7 +71,7 @@ type Item struct {
 // Facet is one outcome an item must be seen to get, and the passing tests
 // that show it.
 type Facet struct {
-	Name  string   // allowed, denied, applied, lifted, refused or held
+	Name  string   // allowed, denied, satisfied, applied, lifted, refused or held
 	Tests []string // names of the passing tests that show it, in run order
 	// Need says what test would show it, for messages: "a test whose key
 	// lacks Concepts:Get (reason missing_scopes)".
@@ -85,6 +92,8 @@ func (it Item) What() string {
 		return "redaction " + it.Element + " of " + it.Endpoint
 	case RequestScopeItem:
 		return "request scope " + it.Element + " of " + it.Endpoint
+	case AlternativeItem:
+		return "alternative " + it.Element + " of " + it.Endpoint
 	}
 	return string(it.Kind) + " " + it.Element + " of " + it.Endpoint
 }
@@ -182,21 +191,28 @@ func (c Coverage) Summary() string {
 // that the passing results show.
 func Measure(m *model.Model, results []Result) Coverage {
 	var c Coverage
-	at := map[string][]int{} // method → indexes of its items in c.Items
+	at := map[string][]int{} // endpoint name → indexes of its items in c.Items
 	for _, e := range m.Endpoints {
 		add := func(it Item) {
-			at[e.Method] = append(at[e.Method], len(c.Items))
+			at[e.Name] = append(at[e.Name], len(c.Items))
 			c.Items = append(c.Items, it)
 		}
-		add(Item{Kind: EndpointItem, Endpoint: e.Method, Element: e.Method, Pos: e.Pos, Facets: endpointFacets(m, e)})
+		add(Item{Kind: EndpointItem, Endpoint: e.Name, Element: e.Name, Pos: e.Pos, Facets: endpointFacets(m, e)})
+		if len(e.Alternatives) > 1 {
+			for i, a := range e.Alternatives {
+				add(Item{Kind: AlternativeItem, Endpoint: e.Name, Element: alternativeName(m, i, a), Pos: a.Pos, Facets: []Facet{
+					{Name: "satisfied", Need: fmt.Sprintf("an allowed call whose key (%s) %s, and satisfies no other alternative", strings.Join(m.KindNames(a.Principals), " or "), holds(a.Requires))},
+				}})
+			}
+		}
 		for _, r := range e.RequestScopes {
-			add(Item{Kind: RequestScopeItem, Endpoint: e.Method, Element: r.Scope.Name, Pos: r.Pos, Facets: []Facet{
+			add(Item{Kind: RequestScopeItem, Endpoint: e.Name, Element: r.Scope.Name, Pos: r.Pos, Facets: []Facet{
 				{Name: "refused", Need: fmt.Sprintf("a test with request: %s whose key may call the endpoint but lacks %s", r.Scope.Name, r.Scope.Name)},
 				{Name: "held", Need: fmt.Sprintf("a test with request: %s whose key may call the endpoint and holds %s", r.Scope.Name, r.Scope.Name)},
 			}})
 		}
 		for _, r := range e.Redactions {
-			add(Item{Kind: RedactionItem, Endpoint: e.Method, Element: r.Field, Pos: r.Pos, Facets: []Facet{
+			add(Item{Kind: RedactionItem, Endpoint: e.Name, Element: r.Field, Pos: r.Pos, Facets: []Facet{
 				{Name: "applied", Need: "an allowed call whose key lacks " + strings.Join(model.Names(r.Unless), " or ")},
 				{Name: "lifted", Need: "an allowed call whose key holds " + strings.Join(model.Names(r.Unless), " and ")},
 			}})
@@ -211,7 +227,7 @@ func Measure(m *model.Model, results []Result) Coverage {
 		if e == nil {
 			continue
 		}
-		for _, i := range at[e.Method] {
+		for _, i := range at[e.Name] {
 			it := &c.Items[i]
 			var shows []string
 			switch it.Kind {
@@ -219,8 +235,12 @@ func Measure(m *model.Model, results []Result) Coverage {
 				switch {
 				case x.Allowed:
 					shows = []string{"allowed"}
-				case ownDenial(e, x.Reason):
+				case ownDenial(m, e, x.Reason):
 					shows = []string{"denied"}
+				}
+			case AlternativeItem:
+				if x.Allowed && satisfiedAlone(x.Alternatives, it.Element) {
+					shows = []string{"satisfied"}
 				}
 			case RedactionItem:
 				switch {
@@ -258,8 +278,52 @@ func Measure(m *model.Model, results []Result) Coverage {
 	return c
 }
 
-// allKinds are the kinds of key an endpoint may accept.
-const allKinds = model.AppKey | model.PersonalAccessToken
+// alternativeName names alternative i of an endpoint, a, for reports:
+// "2: Files:Read (oauth2)", "3: no op scope (api_key, pat)".
+func alternativeName(m *model.Model, i int, a model.Alternative) string {
+	scopes := strings.Join(model.Names(a.Requires), ", ")
+	if scopes == "" {
+		scopes = "no op scope"
+	}
+	return fmt.Sprintf("%d: %s (%s)", i+1, scopes, strings.Join(m.KindNames(a.Principals), ", "))
+}
+
+// satisfiedAlone reports whether the alternative named element (by
+// alternativeName) is the only one that the grant of an explained call,
+// whose alternatives are alts, holds in full and may use.
+func satisfiedAlone(alts []explain.Alternative, element string) bool {
+	n, _, _ := strings.Cut(element, ":")
+	held := -1
+	for i, a := range alts {
+		if a.Usable && len(a.Missing) == 0 {
+			if held >= 0 {
+				return false
+			}
+			held = i
+		}
+	}
+	return held >= 0 && strconv.Itoa(held+1) == n
+}
+
+// holds says what a key holding scopes holds, for messages.
+func holds(scopes []*model.Scope) string {
+	if len(scopes) == 0 {
+		return "holds no op scope it needs"
+	}
+	return "holds " + strings.Join(model.Names(scopes), " and ")
+}
+
+// openKinds are the kinds of key that may call e holding no op scope: those
+// of its alternatives that require none.
+func openKinds(e *model.Endpoint) model.Principal {
+	var out model.Principal
+	for _, a := range e.Alternatives {
+		if len(a.Requires) == 0 {
+			out |= a.Principals
+		}
+	}
+	return out
+}
 
 // endpointFacets are the facets of endpoint e: allowed, and unless it is
 // public, denied.
@@ -269,14 +333,20 @@ func endpointFacets(m *model.Model, e *model.Endpoint) []Facet {
 	}
 	kinds := strings.Join(m.KindNames(e.Principals), " or ")
 	allowed := fmt.Sprintf("a test whose key (%s) holds %s", kinds, strings.Join(model.Names(e.Requires), " and "))
-	if len(e.Requires) == 0 {
+	switch {
+	case len(e.Alternatives) > 1:
+		allowed = fmt.Sprintf("a test whose key holds one of its %d alternatives", len(e.Alternatives))
+	case len(e.Requires) == 0:
 		allowed = fmt.Sprintf("a test whose key is of kind %s", kinds)
 	}
 	var denied []string
-	if len(e.Requires) > 0 {
+	switch {
+	case len(e.Alternatives) > 1 && openKinds(e) != e.Principals:
+		denied = append(denied, "a test whose key lacks a scope of every alternative its kind may use (reason missing_scopes)")
+	case len(e.Alternatives) <= 1 && len(e.Requires) > 0:
 		denied = append(denied, fmt.Sprintf("a test whose key lacks %s (reason missing_scopes)", strings.Join(model.Names(e.Requires), " or ")))
 	}
-	if other := allKinds &^ e.Principals; other != 0 {
+	if other := m.AllKinds() &^ e.Principals; other != 0 {
 		denied = append(denied, fmt.Sprintf("a test whose key is of kind %s (reason principal)", strings.Join(m.KindNames(other), " or ")))
 	}
 	if len(denied) == 0 {
@@ -288,16 +358,17 @@ func endpointFacets(m *model.Model, e *model.Endpoint) []Facet {
 	}
 }
 
-// ownDenial reports whether a call of e refused for reason shows e's own
-// rules at work: a required scope the key lacks, or a kind of key e does
-// not accept; for an endpoint that has neither rule, any refusal but the
+// ownDenial reports whether a call of e, an endpoint of m, refused for
+// reason shows e's own rules at work: a required scope the key lacks, or a
+// kind of key e does not accept; for an endpoint that has neither rule
+// (every kind of key may call it holding no op scope), any refusal but the
 // handler's (missing_request_scope).
-func ownDenial(e *model.Endpoint, reason string) bool {
+func ownDenial(m *model.Model, e *model.Endpoint, reason string) bool {
 	switch reference.Reason(reason) {
 	case reference.MissingScopes, reference.PrincipalNotAllowed:
 		return true
 	case reference.MissingRequestScope:
 		return false
 	}
-	return len(e.Requires) == 0 && e.Principals == allKinds
+	return openKinds(e) == m.AllKinds()
 }

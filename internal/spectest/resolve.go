@@ -61,8 +61,10 @@ var Reasons = []string{
 	string(reference.MissingRequestScope),
 }
 
-// Kinds are the values of grant.kind: the kinds of key, and none for a
-// call without credentials. The default is app_key.
+// Kinds are the values of grant.kind for a spec that declares no kinds of
+// credential (app_key and pat), and none for a call without credentials. A
+// spec that declares its kinds (principals:) takes those and none; the
+// default is the spec's first kind, app_key for one that declares none.
 var Kinds = []string{"app_key", "pat", explain.NoCredentials}
 
 // Resolve checks the names of f against m (scopes, presets, endpoints,
@@ -111,19 +113,21 @@ func (r *resolver) test(f *File, t *Test) *Case {
 	// The grant and the invite.
 	if g := t.Grant; g != nil {
 		kind := g.Kind.Value
+		kinds := append(m.KindNames(m.AllKinds()), explain.NoCredentials)
 		switch {
-		case g.Kind.Pos.Line == 0:
-			kind = "app_key"
-		case !slices.Contains(Kinds, kind):
-			r.errorf(g.Kind.Pos, "unknown kind %q%s", kind, hintOrList(kind, "kinds", Kinds))
+		case g.Kind.Pos.Line == 0 && len(m.Kinds) > 0:
+			kind = m.Kinds[0].Name
+		case !slices.Contains(kinds, kind):
+			r.errorf(g.Kind.Pos, "unknown kind %q%s", kind, hintOrList(kind, "kinds", kinds))
 		}
 		c.Call.Kind = kind
 		if kind == explain.NoCredentials {
+			some := strings.Join(m.KindNames(m.AllKinds()), " or ")
 			if g.Preset.Pos.Line != 0 || g.Scopes != nil || g.Endpoints != nil {
-				r.errorf(g.Pos, "a grant of kind none is a call without credentials, which holds no preset, scopes or endpoints; remove them, or give kind app_key or pat")
+				r.errorf(g.Pos, "a grant of kind none is a call without credentials, which holds no preset, scopes or endpoints; remove them, or give kind %s", some)
 			}
 			if t.Invite != nil {
-				r.errorf(t.Invite.Pos, "a call without credentials (kind none) is no collaborator; remove invite:, or give the grant kind app_key or pat")
+				r.errorf(t.Invite.Pos, "a call without credentials (kind none) is no collaborator; remove invite:, or give the grant kind %s", some)
 			}
 		}
 		c.Preset = g.Preset.Value
