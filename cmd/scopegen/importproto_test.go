@@ -30,8 +30,8 @@ var acmeFlags = []string{"import-proto", "-enum", "acme.auth.Scope", "-grants-al
 	protodata + "/acme/api/items.proto", protodata + "/acme/api/reports.proto"}
 
 func TestImportProtoHelp(t *testing.T) {
-	want := []string{"I", "auth-default", "auth-map", "auth-option", "config", "depends-option", "enum", "exposed-option",
-		"grants-all", "http-option", "names", "o", "profile", "requires-option", "strip-prefix"}
+	want := []string{"I", "any-of", "auth-default", "auth-map", "auth-option", "config", "depends-option", "enum", "exposed-option",
+		"grants-all", "http-option", "names", "o", "principals", "profile", "requires-option", "separator", "service-requires-option", "strip-prefix"}
 	if got := flagsOf(t, "import-proto"); !slices.Equal(got, want) {
 		t.Errorf("flags = %v, want %v", got, want)
 	}
@@ -73,7 +73,7 @@ func TestImportProtoUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-enum", "a.S", "x.proto"}, "pass -requires-option, -auth-option (or -auth-default) too"},
+		{[]string{"-enum", "a.S", "x.proto"}, "pass -requires-option (or -service-requires-option), -auth-option (or -auth-default) too"},
 		{[]string{"-enum", "a.S", "-requires-option", "a.r", "-auth-option", "a.auth", "x.proto"}, "pass -auth-map too"},
 		{[]string{"-profile", "clarifia", "x.proto"}, `unknown profile "clarifia"; the profiles are clarifai`},
 		{[]string{"-profile", "clarifai"}, "no .proto files given"},
@@ -156,6 +156,100 @@ func TestImportProto(t *testing.T) {
 	}
 	if info, err := os.Stat(path); err != nil || !info.ModTime().Equal(old) {
 		t.Errorf("an unchanged spec was written again")
+	}
+}
+
+// TestImportProtoGoogle imports the cut-down Google protos with -profile
+// google, with the config file that writes it out, and with flags (which
+// set no outcomes): the same spec, the golden google.yaml. The checker
+// generated from it lets a token holding any one scope of a method's
+// service call it, and decides as the reference does
+// (testdata/protoimport/e2e/google/decide_test.go).
+func TestImportProtoGoogle(t *testing.T) {
+	golden, err := os.ReadFile(protodata + "/google.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := []string{protodata + "/google/google/pubsub/v1/pubsub.proto", protodata + "/google/google/cloud/compute/v1/compute.proto"}
+	for _, args := range [][]string{
+		{"-profile", "google"},
+		{"-config", protodata + "/google/importproto.yaml"},
+		{"-service-requires-option", "google.api.oauth_scopes", "-any-of", "-separator", ",", "-principals", "oauth2", "-auth-default", "oauth2"},
+	} {
+		code, out, errOut := scopegen(t, append(append([]string{"import-proto"}, args...), files...)...)
+		if code != 0 || errOut != "" {
+			t.Errorf("%v: exit %d, stderr:\n%s", args, code, errOut)
+			continue
+		}
+		if args[0] == "-service-requires-option" {
+			cut := func(s string) string { return s[strings.Index(s, "\nprincipals:"):] }
+			out, golden = cut(out), []byte(cut(string(golden)))
+		}
+		if out != string(golden) {
+			t.Errorf("%v: the output differs from google.yaml:\n%s", args, out)
+		}
+	}
+	// Generate the checker and run testdata/protoimport/e2e/google's driver
+	// in a module of its own, with what compiling the protos says and the
+	// reference's decisions.
+	truth, err := prototruth.ServiceScopes([]string{protodata + "/google"},
+		[]string{"google/pubsub/v1/pubsub.proto", "google/cloud/compute/v1/compute.proto"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkg := filepath.Join(t.TempDir(), "scopes")
+	if code, _, errOut := scopegen(t, "generate", "-spec", protodata+"/google.yaml", "-out", pkg, "-pkg", "scopes"); code != 0 {
+		t.Fatalf("generate: %s", errOut)
+	}
+	driver, err := os.ReadFile(protodata + "/e2e/google/decide_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	truthJSON, err := json.Marshal(truth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	suite, err := json.Marshal(cases.Build(load(t, protodata+"/google.yaml"), 1, 2000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{
+		"go.mod":         []byte("module example.com/scopes\n\ngo 1.24\n"),
+		"decide_test.go": driver,
+		"truth.json":     truthJSON,
+		"cases.json":     suite,
+	} {
+		if err := os.WriteFile(filepath.Join(pkg, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(goTool, "test", "-count=1", "./...")
+	cmd.Dir = pkg
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go test in the generated package: %v\n%s", err, out)
+	}
+
+	// explain reads it: any one scope of the service, with an oauth2 token.
+	code, out, errOut := scopegen(t, "explain", "-spec", protodata+"/google.yaml", "-kind", "oauth2",
+		"-scopes", "https://www.googleapis.com/auth/pubsub", "/google.pubsub.v1.Publisher/Publish")
+	if code != 0 || !strings.HasPrefix(out, "ALLOWED") {
+		t.Errorf("explain: exit %d:\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = scopegen(t, "explain", "-spec", protodata+"/google.yaml", "-kind", "oauth2",
+		"-scopes", "https://www.googleapis.com/auth/pubsub", "/google.cloud.compute.v1.Zones/Get")
+	if code != 1 || !strings.HasPrefix(out, "DENIED 403 ACCESS_TOKEN_SCOPE_INSUFFICIENT (PERMISSION_DENIED)") {
+		t.Errorf("explain of a scope of another service: exit %d:\n%s%s", code, out, errOut)
+	}
+
+	// -auth-default names a kind -principals does not declare.
+	code, _, errOut = scopegen(t, append([]string{"import-proto", "-profile", "google", "-auth-default", "oauth"}, files...)...)
+	if code != 2 || !strings.Contains(errOut, `-auth-default: unknown target "oauth"; did you mean "oauth2"?`) {
+		t.Errorf("an undeclared kind: exit %d, stderr %s", code, errOut)
 	}
 }
 

@@ -11,6 +11,13 @@
 // (cl_depending_scopes) inside package clarifai.auth.util and
 // (clarifai.auth.util.cl_depending_scopes) elsewhere are the same option.
 //
+// Scopes may instead be named by strings, as Google's protos name them
+// (option (google.api.oauth_scopes) = "https://...,https://..." on a
+// service): without an enum, every scope an option lists is a scope of the
+// spec. An option may be read on services (every RPC of the service that
+// sets no requires option of its own needs it), list alternatives (any one
+// scope suffices) and hold several scopes in one string (ScopeList).
+//
 // Every name is configured (Config); nothing about a particular API is built
 // in except the profiles, which are configs with a name.
 package protoimport
@@ -46,7 +53,9 @@ var NameStyles = []string{NamesColon, NamesLastColon, NamesKeep}
 // path of a field inside it ((acme.auth.rule).requires). Each option setting
 // is a list: any of the names counts.
 type Config struct {
-	// Enum is the full name of the enum whose values are the scopes.
+	// Enum is the full name of the enum whose values are the scopes. Without
+	// one, the scopes are the strings the requires options list, named as
+	// written (Google's "https://www.googleapis.com/auth/cloud-platform").
 	Enum string
 	// Names is the name style (NamesColon when empty); StripPrefix is removed
 	// from value names first (SCOPE_ for SCOPE_INPUTS_GET).
@@ -57,9 +66,19 @@ type Config struct {
 
 	Depends  []string // on enum values: repeated, the scopes a scope needs (prerequisites)
 	Exposed  []string // on enum values: bool, whether users may pick the scope
-	Requires []string // on RPCs: repeated, the scopes the method needs
+	Requires []string // on RPCs: repeated, the scopes the method needs (every one)
 	Auth     []string // on RPCs: an enum value naming the auth type
 	HTTP     []string // on RPCs: google.api.HttpRule bindings (default google.api.http)
+
+	// Lists are options that list scopes, each with how it reads: on
+	// services or RPCs, every scope needed or any one, one scope per string
+	// or several. Requires are the plain case (on RPCs, every scope, one per
+	// value); an option is named in one or the other.
+	Lists []ScopeList
+
+	// Principals are the kinds of credential the spec declares (its
+	// top-level principals), which targets name; none: app_key and pat.
+	Principals []string
 
 	// AuthMap says what each auth type value means; AuthDefault, if set, is
 	// used for RPCs that have no auth option.
@@ -115,13 +134,68 @@ var Profiles = map[string]func() *Config{
 			Auth:      []string{"clarifai.auth.util.cl_auth_type"},
 			AuthMap: map[string]Target{
 				"NoAuth":           {Public: true},
-				"KeyAuth":          {Principals: model.AppKey | model.PersonalAccessToken},
-				"PATAuth":          {Principals: model.PersonalAccessToken},
+				"KeyAuth":          {Kinds: []string{"app_key", "pat"}},
+				"PATAuth":          {Kinds: []string{"pat"}},
 				"SessionTokenAuth": {Skip: true},
 				"AdminAuth":        {Skip: true},
 			},
 		}
 	},
+	// google reads Google's API protos (github.com/googleapis/googleapis):
+	// option (google.api.oauth_scopes) = "https://...,https://..." on each
+	// service (google/api/client.proto, a ServiceOptions extension, field
+	// 1050), any one of whose comma-separated scopes lets a credential of
+	// kind oauth2 (an OAuth 2.0 access token) call every RPC of the service.
+	"google": func() *Config {
+		return &Config{
+			Lists:       []ScopeList{{Option: "google.api.oauth_scopes", Service: true, AnyOf: true, Separator: ","}},
+			Principals:  []string{"oauth2"},
+			AuthDefault: &Target{Kinds: []string{"oauth2"}},
+			// What Google's APIs answer: the HTTP status as the code, the
+			// google.rpc.ErrorInfo reason of a missing scope, else the code's name, as
+			// the status.
+			Outcomes: map[model.Role]Outcome{
+				model.InsufficientScopes: {403, "ACCESS_TOKEN_SCOPE_INSUFFICIENT", "PERMISSION_DENIED", "Request had insufficient authentication scopes."},
+				model.KeyInvalid:         {401, "UNAUTHENTICATED", "UNAUTHENTICATED", "Request had invalid authentication credentials."},
+				model.KeyNotFound:        {401, "UNAUTHENTICATED", "UNAUTHENTICATED", "Request is missing required authentication credential."},
+				model.UnknownEndpoint:    {404, "NOT_FOUND", "UNIMPLEMENTED", "Method not found."},
+			},
+		}
+	},
+}
+
+// ScopeList is an option that lists scopes, and how to read it.
+type ScopeList struct {
+	// Option is the option's name, an OptionRef in text form.
+	Option string
+	// Service is set for an option on services: what it lists is what every
+	// RPC of the service requires, unless the RPC sets a requires option
+	// (of any list on RPCs) itself, which then replaces it. Otherwise the
+	// option is on RPCs.
+	Service bool
+	// AnyOf is set when any one scope the option lists suffices (each is an
+	// alternative of the endpoint); otherwise every one is needed.
+	AnyOf bool
+	// Separator, if set, splits a string value into several scopes (","
+	// for Google's "https://...,https://..."); otherwise a string is one
+	// scope. Space around a scope is dropped.
+	Separator string
+}
+
+// String is the list as the config writes it, for messages.
+func (l ScopeList) String() string {
+	var b strings.Builder
+	b.WriteString(l.Option)
+	if l.Service {
+		b.WriteString(" on services")
+	}
+	if l.AnyOf {
+		b.WriteString(", any one")
+	}
+	if l.Separator != "" {
+		fmt.Fprintf(&b, ", separated by %q", l.Separator)
+	}
+	return b.String()
 }
 
 // ProfileNames lists the profiles, sorted.
@@ -138,9 +212,9 @@ func ProfileNames() []string {
 // (no API key or token can call it: a session or admin login), or the kinds
 // of key that may call it.
 type Target struct {
-	Public     bool
-	Skip       bool
-	Principals model.Principal
+	Public bool
+	Skip   bool
+	Kinds  []string // names of kinds the spec declares (Config.Principals), in order
 }
 
 // Target words.
@@ -150,41 +224,52 @@ const (
 )
 
 // ParseTarget reads "public", "skip" or principal names joined by '|' or '+'
-// ("app_key|pat", "pat").
-func ParseTarget(s string) (Target, error) {
+// ("app_key|pat", "pat"), of the default kinds (model.DefaultKinds).
+func ParseTarget(s string) (Target, error) { return ParseTargetKinds(s, nil) }
+
+// ParseTargetKinds is ParseTarget for a spec that declares kinds (none:
+// model.DefaultKinds). The kinds of the target are in the order of kinds.
+func ParseTargetKinds(s string, kinds []string) (Target, error) {
+	if len(kinds) == 0 {
+		kinds = defaultKindNames()
+	}
 	s = strings.TrimSpace(s)
+	eg := strings.Join(kinds, "|")
 	switch s {
 	case TargetPublic:
 		return Target{Public: true}, nil
 	case TargetSkip:
 		return Target{Skip: true}, nil
 	case "":
-		return Target{}, errors.New("empty; write public, skip, or the kinds of key: app_key|pat, app_key or pat")
+		return Target{}, fmt.Errorf("empty; write public, skip, or the kinds of key: %s", eg)
+	}
+	set := map[string]bool{}
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '|' || r == '+' }) {
+		part = strings.TrimSpace(part)
+		if !slices.Contains(kinds, part) {
+			return Target{}, fmt.Errorf("unknown target %q%s (targets are public, skip, %s, or kinds joined by |)",
+				part, spec.DidYouMean(part, append([]string{TargetPublic, TargetSkip}, kinds...)), strings.Join(kinds, ", "))
+		}
+		set[part] = true
 	}
 	var t Target
-	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '|' || r == '+' }) {
-		t2, err := parsePrincipal(strings.TrimSpace(part))
-		if err != nil {
-			return Target{}, err
+	for _, k := range kinds {
+		if set[k] {
+			t.Kinds = append(t.Kinds, k)
 		}
-		t.Principals |= t2
 	}
-	if t.Principals == 0 {
-		return Target{}, fmt.Errorf("%q names no kind of key; write public, skip, or app_key|pat, app_key or pat", s)
+	if len(t.Kinds) == 0 {
+		return Target{}, fmt.Errorf("%q names no kind of key; write public, skip, or %s", s, eg)
 	}
 	return t, nil
 }
 
-func parsePrincipal(s string) (model.Principal, error) {
-	var names []string
-	for _, n := range model.DefaultKinds {
-		if n.Name == s {
-			return n.Bit, nil
-		}
-		names = append(names, n.Name)
+func defaultKindNames() []string {
+	var out []string
+	for _, k := range model.DefaultKinds {
+		out = append(out, k.Name)
 	}
-	return 0, fmt.Errorf("unknown target %q%s (targets are public, skip, %s, or kinds joined by |)",
-		s, spec.DidYouMean(s, append([]string{TargetPublic, TargetSkip}, names...)), strings.Join(names, ", "))
+	return out
 }
 
 // String is the text form ParseTarget reads.
@@ -195,24 +280,16 @@ func (t Target) String() string {
 	case t.Skip:
 		return TargetSkip
 	}
-	return strings.Join(kindNames(t.Principals), "|")
-}
-
-// kindNames returns the names of the kinds in p: an imported spec declares
-// no kinds, so they are model.DefaultKinds.
-func kindNames(p model.Principal) []string {
-	var out []string
-	for _, k := range model.DefaultKinds {
-		if p&k.Bit != 0 {
-			out = append(out, k.Name)
-		}
-	}
-	return out
+	return strings.Join(t.Kinds, "|")
 }
 
 // ParseAuthMap reads "Value=target,Value=target", e.g.
 // "NoAuth=public,KeyAuth=app_key|pat,PATAuth=pat,SessionTokenAuth=skip".
-func ParseAuthMap(s string) (map[string]Target, error) {
+func ParseAuthMap(s string) (map[string]Target, error) { return ParseAuthMapKinds(s, nil) }
+
+// ParseAuthMapKinds is ParseAuthMap for a spec that declares kinds (as
+// ParseTargetKinds).
+func ParseAuthMapKinds(s string, kinds []string) (map[string]Target, error) {
 	out := map[string]Target{}
 	for _, entry := range strings.Split(s, ",") {
 		entry = strings.TrimSpace(entry)
@@ -227,7 +304,7 @@ func ParseAuthMap(s string) (map[string]Target, error) {
 		if _, dup := out[k]; dup {
 			return nil, fmt.Errorf("%s is mapped twice; keep one", k)
 		}
-		t, err := ParseTarget(v)
+		t, err := ParseTargetKinds(v, kinds)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", k, err)
 		}
@@ -352,7 +429,16 @@ func (c *Config) ScopeName(value string) string {
 }
 
 // ConfigKeys are the keys a config file may have, for messages.
-var ConfigKeys = []string{"enum", "names", "strip_prefix", "grants_all", "options", "auth", "auth_default", "import_paths", "outcomes"}
+var ConfigKeys = []string{"enum", "names", "strip_prefix", "grants_all", "principals", "options", "auth", "auth_default", "import_paths", "outcomes"}
+
+// ListKeys are the keys of an option written in full under options.requires.
+var ListKeys = []string{"option", "on", "any_of", "separator"}
+
+// The values of a list's on: key.
+const (
+	OnRPC     = "rpc"
+	OnService = "service"
+)
 
 // OptionKeys are the keys of a config file's options.
 var OptionKeys = []string{"depends", "exposed", "requires", "auth", "http"}
@@ -389,6 +475,8 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 		authDefault            []spec.Str
 		importPaths            []spec.Str
 		outcomes               []configEntry[Outcome]
+		principals             []spec.Str
+		lists                  []listEntry
 	)
 	str := func(key string, dst *spec.Str) spec.Field {
 		return spec.Field{Key: key, Set: func(v *yaml.Node) {
@@ -402,11 +490,16 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 	}
 	var optionFields []spec.Field
 	for _, k := range OptionKeys {
+		if k == "requires" {
+			optionFields = append(optionFields, spec.Field{Key: k, Set: func(v *yaml.Node) { options[k], lists = requiresList(d, v) }})
+			continue
+		}
 		optionFields = append(optionFields, spec.Field{Key: k, Set: func(v *yaml.Node) { options[k] = nameList(d, v, "options."+k) }})
 	}
 	var strip spec.Str
 	d.Mapping(top, "the config",
 		str("enum", &enum), str("names", &names), str("strip_prefix", &strip), str("grants_all", &grantsAll),
+		list("principals", &principals),
 		spec.Field{Key: "options", Set: func(v *yaml.Node) {
 			if !null(v) {
 				d.Mapping(v, "options", optionFields...)
@@ -470,7 +563,27 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 			}
 		}
 	}
-	target := func(l []spec.Str) (Target, error) { return ParseTarget(strings.Join(values(l), "|")) }
+	for i, p := range principals {
+		switch {
+		case !validKind(p.Value):
+			errs.Add(p.Pos, "principals: %q is not a kind name (printable characters without spaces, '|', '+' or ','), e.g. oauth2", p.Value)
+		case slices.Contains(values(principals[:i]), p.Value):
+			errs.Add(p.Pos, "principals: %s is listed twice; keep one", p.Value)
+		}
+	}
+	c.Principals = values(principals)
+	for _, l := range lists {
+		if _, err := ParseOptionRef(l.option.Value); err != nil {
+			errs.Add(l.option.Pos, "options.requires: %v", err)
+		}
+		if l.on.Value != "" && l.on.Value != OnRPC && l.on.Value != OnService {
+			errs.Add(l.on.Pos, "options.requires: on: %q is neither %s nor %s%s", l.on.Value, OnRPC, OnService, spec.DidYouMean(l.on.Value, []string{OnRPC, OnService}))
+		}
+		c.Lists = append(c.Lists, ScopeList{Option: l.option.Value, Service: l.on.Value == OnService, AnyOf: l.anyOf, Separator: l.separator.Value})
+	}
+	target := func(l []spec.Str) (Target, error) {
+		return ParseTargetKinds(strings.Join(values(l), "|"), c.Principals)
+	}
 	for _, a := range auth {
 		t, err := target(a.value)
 		if err != nil {
@@ -523,6 +636,52 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 type configEntry[T any] struct {
 	key   spec.Str
 	value T
+}
+
+// listEntry is an option written in full under options.requires.
+type listEntry struct {
+	option, on, separator spec.Str
+	anyOf                 bool
+}
+
+// requiresList reads options.requires: a name, a list of names (as
+// nameList), or options written in full, {option: NAME, on: service,
+// any_of: true, separator: ","}, alone or in the list.
+func requiresList(d *spec.Decoder, v *yaml.Node) (names []spec.Str, lists []listEntry) {
+	full := func(v *yaml.Node) {
+		var l listEntry
+		d.Mapping(v, "an option of options.requires",
+			spec.Field{Key: "option", Set: func(v *yaml.Node) { l.option = d.Str(v, "option") }},
+			spec.Field{Key: "on", Set: func(v *yaml.Node) { l.on = d.Str(v, "on") }},
+			spec.Field{Key: "any_of", Set: func(v *yaml.Node) { l.anyOf = d.Bool(v, "any_of").Value }},
+			spec.Field{Key: "separator", Set: func(v *yaml.Node) { l.separator = d.Str(v, "separator") }},
+		)
+		if l.option.Value == "" {
+			d.Errorf(v, "an option of options.requires needs option: its name, e.g. {option: google.api.oauth_scopes, on: service, any_of: true, separator: \",\"}")
+			return
+		}
+		lists = append(lists, l)
+	}
+	switch {
+	case v.Kind == yaml.MappingNode:
+		full(v)
+		return nil, lists
+	case v.Kind == yaml.SequenceNode:
+		for _, e := range v.Content {
+			if e.Kind == yaml.MappingNode {
+				full(e)
+				continue
+			}
+			names = append(names, d.Str(e, "options.requires"))
+		}
+		return names, lists
+	}
+	return nameList(d, v, "options.requires"), nil
+}
+
+// validKind reports whether s can name a kind of credential in a target.
+func validKind(s string) bool {
+	return model.ValidOperationName(s) && !strings.ContainsAny(s, "|+,")
 }
 
 // null reports whether v is a key's missing value ("key:" alone).
@@ -604,7 +763,11 @@ func (c *Config) Merge(o *Config) {
 	set(&c.GrantsAll, o.GrantsAll)
 	setList(&c.Depends, o.Depends)
 	setList(&c.Exposed, o.Exposed)
-	setList(&c.Requires, o.Requires)
+	if len(o.Requires) > 0 || len(o.Lists) > 0 {
+		// One setting, in two forms: either replaces both.
+		c.Requires, c.Lists = o.Requires, o.Lists
+	}
+	setList(&c.Principals, o.Principals)
 	setList(&c.Auth, o.Auth)
 	setList(&c.HTTP, o.HTTP)
 	setList(&c.ImportPaths, o.ImportPaths)
@@ -635,11 +798,8 @@ func (c *Config) Merge(o *Config) {
 // Missing lists what the config lacks to import anything, as flag names.
 func (c *Config) Missing() []string {
 	var out []string
-	if c.Enum == "" {
-		out = append(out, "-enum")
-	}
-	if len(c.Requires) == 0 {
-		out = append(out, "-requires-option")
+	if len(c.Requires) == 0 && len(c.Lists) == 0 {
+		out = append(out, "-requires-option (or -service-requires-option)")
 	}
 	if len(c.Auth) == 0 && c.AuthDefault == nil {
 		out = append(out, "-auth-option (or -auth-default)")

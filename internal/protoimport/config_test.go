@@ -67,16 +67,21 @@ outcomes:
 		t.Errorf("config %+v", c)
 	}
 	for text, want := range map[string]string{
-		"enum: a.S\nenums: b\n":                      `c.yaml:2:1: unknown key "enums" in the config; did you mean "enum"?`,
-		"options: {require: x}\n":                    `c.yaml:1:11: unknown key "require" in options; did you mean "requires"?`,
-		"auth: {K: apps}\n":                          `auth: K: unknown target "apps"`,
-		"outcomes: {denied: {code: 1}}\n":            `unknown outcome "denied"`,
-		"":                                           "the config is empty",
-		"options: {requires: {a: b}}\n":              "want a name or a list of names",
-		"enum: a.S\nnames: colonn\n":                 `c.yaml:2:8: names: unknown name style "colonn"; did you mean "colon"?`,
-		"enum: S-x\n":                                `c.yaml:1:7: enum: "S-x" is not a full name`,
-		"enum: a.S\ngrants_all: All-x\n":             `c.yaml:2:13: grants_all: "All-x" is not an enum value name`,
-		"enum: a.S\noptions:\n  depends: (a.needs\n": `c.yaml:3:12: options.depends: option name "(a.needs" has no closing parenthesis`,
+		"enum: a.S\nenums: b\n":           `c.yaml:2:1: unknown key "enums" in the config; did you mean "enum"?`,
+		"options: {require: x}\n":         `c.yaml:1:11: unknown key "require" in options; did you mean "requires"?`,
+		"auth: {K: apps}\n":               `auth: K: unknown target "apps"`,
+		"outcomes: {denied: {code: 1}}\n": `unknown outcome "denied"`,
+		"":                                "the config is empty",
+		"options: {requires: [{option: a.b, on: services}]}\n":  `c.yaml:1:40: options.requires: on: "services" is neither rpc nor service; did you mean "service"?`,
+		"options: {requires: [{option: a.b, any_of: maybe}]}\n": `c.yaml:1:44: any_of must be true or false, not "maybe"`,
+		"principals: [oauth2, oauth2]\n":                        `c.yaml:1:22: principals: oauth2 is listed twice; keep one`,
+		"principals: [a|b]\n":                                   `c.yaml:1:14: principals: "a|b" is not a kind name`,
+		"principals: [oauth2]\nauth_default: pat\n":             `c.yaml:2:15: auth_default: unknown target "pat"`,
+		"options: {requires: {a: b}}\n":                         `unknown key "a" in an option of options.requires (known keys: any_of, on, option, separator)`,
+		"enum: a.S\nnames: colonn\n":                            `c.yaml:2:8: names: unknown name style "colonn"; did you mean "colon"?`,
+		"enum: S-x\n":                                           `c.yaml:1:7: enum: "S-x" is not a full name`,
+		"enum: a.S\ngrants_all: All-x\n":                        `c.yaml:2:13: grants_all: "All-x" is not an enum value name`,
+		"enum: a.S\noptions:\n  depends: (a.needs\n":            `c.yaml:3:12: options.depends: option name "(a.needs" has no closing parenthesis`,
 	} {
 		if _, err := protoimport.ParseConfig("c.yaml", []byte(text)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: error %v, want %q", text, err, want)
@@ -114,7 +119,7 @@ service S {
 }
 `
 	c := &protoimport.Config{Enum: "p.Auth.Scope", Names: protoimport.NamesKeep, Depends: []string{"p.needs"},
-		Requires: []string{"p.requires"}, AuthDefault: &protoimport.Target{Principals: model.AppKey}}
+		Requires: []string{"p.requires"}, AuthDefault: &protoimport.Target{Kinds: []string{"app_key"}}}
 	res, err := protoimport.Import(c, []protoimport.Source{{Name: "p.proto", Data: []byte(file)}}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -190,14 +195,16 @@ func TestConfigYAMLErrors(t *testing.T) {
 			"c.yaml:2:1: a config is one YAML document; remove this second one"},
 		{"enum: t.S\nnames: &n colon\nstrip_prefix: *n\n",
 			"c.yaml:3:15: YAML aliases (*name) are not allowed in a config; write the value out so a diff shows it"},
-		{"enum: t.S\noptions:\n  requires: {a: b}\n",
-			"c.yaml:3:13: options.requires: want a name or a list of names (a.b or [a.b, c.d]), not a mapping"},
+		{"enum: t.S\noptions:\n  requires: [a.b, [c]]\n",
+			"c.yaml:3:19: options.requires must be a string, not a list"},
+		{"enum: t.S\noptions:\n  requires: {on: service}\n",
+			`c.yaml:3:13: an option of options.requires needs option: its name, e.g. {option: google.api.oauth_scopes, on: service, any_of: true, separator: ","}`},
 		{"enum: t.S\noutcomes:\n  key_invalid: {code: x, status: BAD}\n",
 			`c.yaml:3:23: code must be a whole number, not "x"`},
 		{"enum: t.S\nauth:\n  K: pat\n  K: app_key\n",
 			`c.yaml:4:3: auth has key "K" twice; keep one`},
 		{"enum: t.S\n<<: 5\n",
-			`c.yaml:2:1: unknown key "<<" in the config (known keys: auth, auth_default, enum, grants_all, import_paths, names, options, outcomes, strip_prefix)`},
+			`c.yaml:2:1: unknown key "<<" in the config (known keys: auth, auth_default, enum, grants_all, import_paths, names, options, outcomes, principals, strip_prefix)`},
 	} {
 		_, err := protoimport.ParseConfig("c.yaml", []byte(tc.text))
 		if err == nil || err.Error() != tc.want {

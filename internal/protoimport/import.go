@@ -3,6 +3,7 @@ package protoimport
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"path"
 	"path/filepath"
 	"slices"
@@ -40,7 +41,9 @@ type Skipped struct {
 // settings is a checked Config.
 type settings struct {
 	*Config
-	depends, exposed, requires, auth, http []OptionRef
+	depends, exposed, auth, http []OptionRef
+	lists                        []list   // Requires, then Lists
+	kinds                        []string // the kinds of credential: Principals, or model.DefaultKinds'
 }
 
 func check(c *Config) (*settings, error) {
@@ -51,12 +54,61 @@ func check(c *Config) (*settings, error) {
 	if c.Names != "" && !slices.Contains(NameStyles, c.Names) {
 		return nil, fmt.Errorf("unknown name style %q%s; the styles are %s", c.Names, spec.DidYouMean(c.Names, NameStyles), strings.Join(NameStyles, ", "))
 	}
-	if !isFullName(strings.TrimPrefix(c.Enum, ".")) {
+	if c.Enum != "" && !isFullName(strings.TrimPrefix(c.Enum, ".")) {
 		return nil, fmt.Errorf("the enum %q is not a full name such as acme.auth.Scope", c.Enum)
 	}
 	c.Enum = strings.TrimPrefix(c.Enum, ".")
 	if c.GrantsAll != "" && !isIdent(c.GrantsAll) {
 		return nil, fmt.Errorf("grants-all %q is not an enum value name", c.GrantsAll)
+	}
+	if c.Enum == "" {
+		// Scopes named by strings: the settings about an enum's values
+		// would be silently ignored.
+		for _, x := range []struct {
+			set  bool
+			what string
+		}{{len(c.Depends) > 0, "-depends-option"}, {len(c.Exposed) > 0, "-exposed-option"}, {c.GrantsAll != "", "-grants-all"},
+			{c.Names != "", "-names"}, {c.StripPrefix != "", "-strip-prefix"}} {
+			if x.set {
+				return nil, fmt.Errorf("%s is about the values of the scope enum, and no -enum is given (without one, the scopes are the strings the requires options list); pass -enum, or leave %s out", x.what, x.what)
+			}
+		}
+	}
+	s.kinds = c.Principals
+	if len(s.kinds) == 0 {
+		s.kinds = defaultKindNames()
+	}
+	for i, k := range s.kinds {
+		switch {
+		case !validKind(k):
+			return nil, fmt.Errorf("principals: %q is not a kind name (printable characters without spaces, '|', '+' or ','), e.g. oauth2", k)
+		case slices.Contains(s.kinds[:i], k):
+			return nil, fmt.Errorf("principals: %s is listed twice; keep one", k)
+		case len(s.kinds) > model.MaxKinds:
+			return nil, fmt.Errorf("principals: %d kinds; a spec declares at most %d", len(s.kinds), model.MaxKinds)
+		}
+	}
+	targets := []struct {
+		t    Target
+		what string
+	}{}
+	for _, v := range slices.Sorted(maps.Keys(c.AuthMap)) {
+		targets = append(targets, struct {
+			t    Target
+			what string
+		}{c.AuthMap[v], "auth map: " + v})
+	}
+	if c.AuthDefault != nil {
+		targets = append(targets, struct {
+			t    Target
+			what string
+		}{*c.AuthDefault, "auth default"})
+	}
+	for _, x := range targets {
+		if _, unknown := sortedKinds(x.t, s.kinds); len(unknown) > 0 {
+			return nil, fmt.Errorf("%s: %s is not a kind of credential the spec declares (%s)%s; declare it with -principals (principals: in a config file)",
+				x.what, strings.Join(unknown, ", "), strings.Join(s.kinds, ", "), spec.DidYouMean(unknown[0], s.kinds))
+		}
 	}
 	http := c.HTTP
 	if len(http) == 0 {
@@ -69,11 +121,28 @@ func check(c *Config) (*settings, error) {
 		what  string
 	}{
 		{&s.depends, c.Depends, "depends option"}, {&s.exposed, c.Exposed, "exposed option"},
-		{&s.requires, c.Requires, "requires option"}, {&s.auth, c.Auth, "auth option"}, {&s.http, http, "http option"},
+		{&s.auth, c.Auth, "auth option"}, {&s.http, http, "http option"},
 	} {
 		if *x.dst, err = refs(x.names, x.what); err != nil {
 			return nil, err
 		}
+	}
+	all := make([]ScopeList, 0, len(c.Requires)+len(c.Lists))
+	for _, n := range c.Requires {
+		all = append(all, ScopeList{Option: n})
+	}
+	all = append(all, c.Lists...)
+	seen := map[string]bool{}
+	for _, l := range all {
+		r, err := ParseOptionRef(l.Option)
+		if err != nil {
+			return nil, fmt.Errorf("requires option: %v", err)
+		}
+		if seen[r.String()] {
+			return nil, fmt.Errorf("requires option %s is given twice; give it once, saying how it reads", r)
+		}
+		seen[r.String()] = true
+		s.lists = append(s.lists, list{ScopeList: l, ref: r})
 	}
 	return s, nil
 }
@@ -85,11 +154,12 @@ type importer struct {
 	errs  spec.Errors
 	warns spec.Errors
 
-	enum    enumDecl
-	scopes  []*scopeOut
-	byValue map[string]*scopeOut // enum value name → scope
-	values  []string             // every value name of the enum, for suggestions
-	unset   map[string]bool      // value names with number 0
+	enum       enumDecl
+	scopes     []*scopeOut
+	scopeIndex map[string]*scopeOut // scope name → scope
+	byValue    map[string]*scopeOut // enum value name → scope
+	values     []string             // every value name of the enum, for suggestions
+	unset      map[string]bool      // value names with number 0
 
 	reservedIDs   []spec.Int
 	reservedNames []spec.Str
@@ -97,7 +167,9 @@ type importer struct {
 
 	endpoints []*endpointOut
 	skipped   []Skipped
-	rpcs      int // RPCs read from the files named
+	rpcs      int               // RPCs read from the files named
+	services  int               // services read from the files named
+	tooMany   map[spec.Pos]bool // requires options reported for giving too many alternatives
 
 	importNames map[string]string // file key → the longest import path naming it
 	importFile  map[string]string // import path → the key of the file it names
@@ -133,6 +205,7 @@ type scopeOut struct {
 	deprecated  bool
 	grantsAll   bool
 	internal    bool
+	listedBy    []string // without an enum: the services and RPCs that list the scope, in order
 }
 
 // endpointOut is an endpoint as it will be written.
@@ -145,7 +218,8 @@ type endpointOut struct {
 	description string
 	public      bool
 	principals  model.Principal
-	requires    []spec.Str // by name
+	requires    []spec.Str   // by name
+	anyOf       [][]spec.Str // the alternatives, when more than one: then requires is empty
 	http        []binding
 	shared      []bool // for each binding, whether other endpoints have one that matches the same requests
 }
@@ -162,8 +236,8 @@ func Import(c *Config, files []Source, resolve Resolver) (*Result, error) {
 	if len(files) == 0 {
 		return nil, errors.New("no .proto files given")
 	}
-	im := &importer{s: s, byValue: map[string]*scopeOut{}, unset: map[string]bool{}, matched: map[string]bool{},
-		written:     map[string]map[string]bool{"value": {}, "rpc": {}},
+	im := &importer{s: s, byValue: map[string]*scopeOut{}, scopeIndex: map[string]*scopeOut{}, tooMany: map[spec.Pos]bool{}, unset: map[string]bool{}, matched: map[string]bool{},
+		written:     map[string]map[string]bool{"value": {}, "rpc": {}, "service": {}},
 		importNames: map[string]string{}, importFile: map[string]string{}, importRoots: map[string]bool{}}
 	seen := map[string]bool{}
 	for _, src := range files {
@@ -184,21 +258,48 @@ func Import(c *Config, files []Source, resolve Resolver) (*Result, error) {
 	// Files in name order: the output does not depend on the order of the
 	// command line.
 	sort.SliceStable(im.files, func(i, j int) bool { return im.files[i].src.Name < im.files[j].src.Name })
-	missing := im.findEnum(resolve, seen)
-	if im.enum.node == nil {
-		nf := im.enumNotFound(missing)
-		if len(im.errs) == 0 {
-			return nil, nf
+	if s.Enum != "" {
+		missing := im.findEnum(resolve, seen)
+		if im.enum.node == nil {
+			nf := im.enumNotFound(missing)
+			if len(im.errs) == 0 {
+				return nil, nf
+			}
+			im.errorf(spec.Pos{File: im.files[0].src.Name, Line: 1, Col: 1}, "%s", nf.Error())
 		}
-		im.errorf(spec.Pos{File: im.files[0].src.Name, Line: 1, Col: 1}, "%s", nf.Error())
+	}
+	// Without an enum, the scopes are the strings the files list: their
+	// imports are not needed, and not parsed; they are looked up only to
+	// name the files by their import paths.
+	if s.Enum == "" && resolve != nil {
+		resolve = once(resolve)
+		for _, f := range im.files {
+			for _, imp := range f.imports {
+				if !im.provides(imp.path) {
+					if src, ok, err := resolve(imp.path); ok && err == nil {
+						im.importedAs(imp.path, src)
+					}
+				}
+			}
+		}
 	}
 	if len(im.errs) > 0 {
 		return nil, im.errs.Sorted()
 	}
 	im.canonicalNames()
 	im.importCycles()
-	im.readScopes()
+	if s.Enum != "" {
+		im.readScopes()
+	}
 	im.readServices()
+	if s.Enum == "" {
+		for _, sc := range im.scopes {
+			sc.description = scopeDescriptionListed(sc)
+		}
+		if len(im.scopes) == 0 && len(im.errs) == 0 {
+			im.errorf(im.anchor(), "the files list no scope (by %s), so there is nothing to import; check the option names, or pass -enum if the scopes are an enum's values", im.listNames(false)+im.listNames(true))
+		}
+	}
 	im.unmatched()
 	if len(im.errs) > 0 {
 		return nil, im.errs.Sorted()
@@ -590,6 +691,7 @@ func (im *importer) readScopes() {
 			continue
 		}
 		byName[sc.name] = sc
+		im.scopeIndex[sc.name] = sc
 		im.byValue[d.Name.Val] = sc
 		im.scopes = append(im.scopes, sc)
 		sc.description = im.comment(f, d, d.Name.Val)
@@ -689,12 +791,7 @@ func scopeDescription(sc *scopeOut) string {
 }
 
 func (im *importer) byName(name string) *scopeOut {
-	for _, s := range im.scopes {
-		if s.name == name {
-			return s
-		}
-	}
-	return nil
+	return im.scopeIndex[name]
 }
 
 func sortStrs(s []spec.Str) []spec.Str {
@@ -791,7 +888,8 @@ type rpc struct {
 	node       *ast.RPCNode
 	service    string
 	method     string
-	requires   []spec.Str
+	req        requirement // the RPC's own requires options
+	svcReq     requirement // its service's
 	auth       string
 	authPos    spec.Pos
 	hasAuth    bool
@@ -812,6 +910,7 @@ func (im *importer) readServices() {
 	unmappedAuth := map[string]*unmapped{}
 	var unmappedOrder []string
 	var noAuth []*rpc
+	serviceLists := im.listNames(true) != ""
 	for _, f := range im.files {
 		if !f.listed {
 			continue
@@ -825,6 +924,20 @@ func (im *importer) readServices() {
 				return
 			}
 			services[sd.name] = f.pos(sd.node.Name)
+			im.services++
+			var sopts []*ast.OptionNode
+			for _, d := range sd.node.Decls {
+				if o, ok := d.(*ast.OptionNode); ok {
+					im.noteWritten(o, sd.name, "service")
+					sopts = append(sopts, o)
+				}
+			}
+			svcReq := im.readLists(f, sopts, sd.name, true, "service "+sd.name)
+			// RPCs that neither they nor their service say anything of:
+			// they require no scope, which is worth a word when services
+			// are expected to say.
+			var bare []*rpc
+			defer func() { im.bareRPCs(sd, bare) }()
 			for _, d := range sd.node.Decls {
 				n, ok := d.(*ast.RPCNode)
 				if !ok {
@@ -832,6 +945,10 @@ func (im *importer) readServices() {
 				}
 				im.rpcs++
 				r := im.readRPC(f, sd.name, n)
+				r.svcReq = svcReq
+				if !r.req.set && !svcReq.set && serviceLists {
+					bare = append(bare, r)
+				}
 				if prev, dup := methods[r.method]; dup {
 					im.errorf(f.pos(n.Name), "method %s is defined twice (first at %s); protoc refuses this too: rename or remove one", r.method, prev)
 					continue
@@ -889,6 +1006,31 @@ func (im *importer) readServices() {
 	}
 }
 
+// bareRPCs warns of the RPCs of service sd that require no scope because
+// neither they nor sd set a requires option, when there are options on
+// services: any credential they accept may call them.
+func (im *importer) bareRPCs(sd serviceDecl, bare []*rpc) {
+	var names []string
+	for _, r := range bare {
+		if slices.ContainsFunc(im.endpoints, func(e *endpointOut) bool { return e.method == r.method && !e.public }) {
+			names = append(names, r.node.Name.Val)
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	const most = 5
+	list := strings.Join(names[:min(len(names), most)], ", ")
+	if len(names) > most {
+		list += fmt.Sprintf(" and %d more", len(names)-most)
+	}
+	what := fmt.Sprintf("its RPCs %s set no requires option either, so they require no scope: any credential of the kinds they accept may call them", list)
+	if len(names) == 1 {
+		what = fmt.Sprintf("its RPC %s sets no requires option either, so it requires no scope: any credential of the kinds it accepts may call it", list)
+	}
+	im.warnf(sd.file.pos(sd.node.Name), "service %s sets no %s, and %s; if that is not so, list the scopes", sd.name, im.listNames(true), what)
+}
+
 func plural(n int) string {
 	if n == 1 {
 		return ""
@@ -907,8 +1049,8 @@ func mappedHint(m map[string]Target) string {
 func (im *importer) readRPC(f *protoFile, service string, n *ast.RPCNode) *rpc {
 	r := &rpc{file: f, node: n, service: service, method: "/" + service + "/" + n.Name.Val}
 	scope := join(service, n.Name.Val)
-	firstAt := map[string]spec.Pos{}
-	var acc *rule // assembled from (google.api.http).get = ... lines
+	var opts []*ast.OptionNode // for the requires options, read together
+	var acc *rule              // assembled from (google.api.http).get = ... lines
 	rr := &ruleReader{im: im, f: f, method: r.method}
 	for _, d := range n.Decls {
 		opt, ok := d.(*ast.OptionNode)
@@ -922,18 +1064,7 @@ func (im *importer) readRPC(f *protoFile, service string, n *ast.RPCNode) *rpc {
 			continue
 		}
 		im.noteWritten(opt, scope, "rpc")
-		for _, fv := range im.values_(opt, scope, im.s.requires, "requires") {
-			ref, ok := im.scopeRef(f, fv, fmt.Sprintf("rpc %s requires", r.method))
-			if !ok {
-				continue
-			}
-			if first, dup := firstAt[ref.Value]; dup {
-				im.warnf(ref.Pos, "rpc %s lists %s twice (first at line %d); merged", r.method, im.byName(ref.Value).value, first.Line)
-				continue
-			}
-			firstAt[ref.Value] = ref.Pos
-			r.requires = append(r.requires, ref)
-		}
+		opts = append(opts, opt)
 		for _, fv := range im.values_(opt, scope, im.s.auth, "auth") {
 			v, ok := identValue(fv.val)
 			switch {
@@ -970,7 +1101,7 @@ func (im *importer) readRPC(f *protoFile, service string, n *ast.RPCNode) *rpc {
 	if acc != nil {
 		r.http = append(acc.bindings(), r.http...)
 	}
-	sortStrs(r.requires)
+	r.req = im.readLists(f, opts, scope, false, "rpc "+r.method)
 	return r
 }
 
@@ -981,20 +1112,43 @@ func (im *importer) endpoint(r *rpc, t Target) {
 		return
 	}
 	f := r.file
+	principals, _ := sortedKinds(t, im.s.kinds) // checked by check
 	e := &endpointOut{pos: f.pos(r.node.Name), file: f.canon, service: r.service, method: r.method,
-		public: t.Public, principals: t.Principals, requires: r.requires}
-	if t.Public && len(r.requires) > 0 {
-		names := make([]string, len(r.requires))
-		for i, s := range r.requires {
-			names[i] = im.byName(s.Value).value
+		public: t.Public, principals: principals}
+	// The RPC's own requires options replace its service's.
+	req := r.req
+	if !req.set {
+		req = r.svcReq
+	}
+	listed := slices.Clone(req.all)
+	for _, g := range req.anyOf {
+		listed = append(listed, g...)
+	}
+	alts := req.alternatives()
+	switch {
+	case t.Public && len(listed) > 0:
+		names := make([]string, len(listed))
+		for i, s := range listed {
+			names[i] = im.shown(s.Value)
 		}
 		why := "auth type " + r.auth + " is public"
 		if !r.hasAuth {
 			why = "-auth-default is public"
 		}
-		im.warnf(r.requires[0].Pos, "rpc %s takes no key (%s), so the scopes it lists (%s) cannot be checked; they are left out",
+		im.warnf(listed[0].Pos, "rpc %s takes no key (%s), so the scopes it lists (%s) cannot be checked; they are left out",
 			r.method, why, strings.Join(names, ", "))
-		e.requires = nil
+	case t.Public:
+	case len(alts) > model.MaxAlternatives:
+		// Once for a service's option, not once per RPC.
+		if !im.tooMany[req.pos] {
+			im.tooMany[req.pos] = true
+			im.errorf(req.pos, "rpc %s may be called with any of more than %d sets of scopes (one scope of each any-of option), the most alternatives an endpoint may have; list fewer scopes in its any-of options",
+				r.method, model.MaxAlternatives)
+		}
+	case len(alts) == 1:
+		e.requires = alts[0]
+	default:
+		e.anyOf = alts
 	}
 	var desc []string
 	if c := im.comment(f, r.node, "rpc "+r.method); c != "" {
@@ -1067,10 +1221,18 @@ func (im *importer) sharedBindings() {
 // requires option that matches nothing would let every key call every RPC,
 // an auth option that matches nothing would give every RPC -auth-default.
 func (im *importer) unmatched() {
-	pos := im.enum.file.pos(im.enum.node.Name)
+	pos := im.anchor()
 	http := im.s.http
 	if len(im.s.HTTP) == 0 {
 		http = nil // the default: files without HTTP bindings are fine
+	}
+	var requires, serviceRequires []OptionRef
+	for _, l := range im.s.lists {
+		if l.Service {
+			serviceRequires = append(serviceRequires, l.ref)
+		} else {
+			requires = append(requires, l.ref)
+		}
 	}
 	for _, x := range []struct {
 		refs  []OptionRef
@@ -1079,14 +1241,17 @@ func (im *importer) unmatched() {
 		where string
 	}{
 		{im.s.depends, "depends", "-depends-option", "value"}, {im.s.exposed, "exposed", "-exposed-option", "value"},
-		{im.s.requires, "requires", "-requires-option", "rpc"}, {im.s.auth, "auth", "-auth-option", "rpc"},
-		{http, "http", "-http-option", "rpc"},
+		{requires, "requires", "-requires-option", "rpc"}, {serviceRequires, "service requires", "-service-requires-option", "service"},
+		{im.s.auth, "auth", "-auth-option", "rpc"}, {http, "http", "-http-option", "rpc"},
 	} {
-		if len(x.refs) == 0 || im.matched[x.what] || x.where == "rpc" && im.rpcs == 0 {
+		if len(x.refs) == 0 || im.matched[x.what] || x.where != "value" && im.rpcs == 0 {
 			continue // (files with no RPCs import the scopes alone)
 		}
-		if x.what == "requires" && !slices.ContainsFunc(im.endpoints, func(e *endpointOut) bool { return !e.public }) {
+		if strings.HasSuffix(x.what, "requires") && !slices.ContainsFunc(im.endpoints, func(e *endpointOut) bool { return !e.public }) {
 			continue // every RPC is public or left out: none could require a scope
+		}
+		if x.what == "requires" && len(serviceRequires) > 0 && im.matched["service requires"] {
+			continue // the services say what their RPCs require; the RPCs need not
 		}
 		var written []string
 		for w := range im.written[x.where] {
@@ -1102,8 +1267,11 @@ func (im *importer) unmatched() {
 			}
 		}
 		on := "no RPC of the files named sets it"
-		if x.where == "value" {
+		switch x.where {
+		case "value":
 			on = "no value of enum " + im.s.Enum + " sets it"
+		case "service":
+			on = "no service of the files named sets it"
 		}
 		seen := "; no options are set there"
 		if len(written) > 0 {
@@ -1113,14 +1281,21 @@ func (im *importer) unmatched() {
 		if x.what == "depends" || x.what == "exposed" || x.what == "http" {
 			fix += ", or leave the setting out if the files have no such option"
 		}
-		im.errorf(pos, "%s/options.%s %s: %s%s%s; %s", x.flag, x.what, strings.Join(names, ","), on, hint, seen, fix)
+		key := "options." + x.what
+		if x.what == "service requires" {
+			key = "options.requires (on: service)"
+		}
+		im.errorf(pos, "%s/%s %s: %s%s%s; %s", x.flag, key, strings.Join(names, ","), on, hint, seen, fix)
 	}
 }
 
 // sources are the files the spec comes from: those with services, and the
 // enum's.
 func (im *importer) sources() []string {
-	set := map[string]bool{im.enum.file.canon: true}
+	set := map[string]bool{}
+	if im.enum.node != nil {
+		set[im.enum.file.canon] = true
+	}
 	for _, f := range im.files {
 		if f.listed {
 			f.walk(func(enumDecl) {}, func(serviceDecl) { set[f.canon] = true }, func(string) {})
@@ -1182,9 +1357,9 @@ func (im *importer) goNames() {
 
 // specFile is the spec as model.Build reads it, positioned in the .proto files.
 func (im *importer) specFile() *spec.File {
-	pos := im.enum.file.pos(im.enum.node.Name)
+	pos := im.anchor()
 	str := func(v string, p spec.Pos) spec.Str { return spec.Str{Value: v, Pos: p} }
-	f := &spec.File{Name: im.enum.file.src.Name, Pos: pos, Format: spec.Int{Value: spec.Format, Pos: pos, Set: true}}
+	f := &spec.File{Name: pos.File, Pos: pos, Format: spec.Int{Value: spec.Format, Pos: pos, Set: true}}
 	outcomes := im.outcomes()
 	for _, r := range model.Roles {
 		o := outcomes[r]
@@ -1192,7 +1367,16 @@ func (im *importer) specFile() *spec.File {
 		f.Outcomes = append(f.Outcomes, spec.Outcome{Role: str(string(r), p), Code: spec.Int{Value: o.Code, Pos: p, Set: true},
 			Status: str(o.Status, p), GRPC: str(o.GRPC, p), Message: str(o.Message, p)})
 	}
-	f.Principals = []spec.Str{str("app_key", pos), str("pat", pos)}
+	if len(im.s.Principals) > 0 {
+		f.Kinds = []spec.Kind{}
+		for _, k := range im.s.kinds {
+			f.Kinds = append(f.Kinds, spec.Kind{Pos: pos, Name: str(k, pos)})
+		}
+	}
+	for _, k := range im.s.kinds {
+		f.Principals = append(f.Principals, str(k, pos))
+	}
+	all := model.Principal(1)<<len(im.s.kinds) - 1
 	for _, s := range im.scopes {
 		sc := spec.Scope{Pos: s.pos, Name: str(s.name, s.pos), ID: spec.Int{Value: s.id, Pos: s.pos, Set: true},
 			Description: str(s.description, s.pos), Requires: s.requires,
@@ -1213,10 +1397,18 @@ func (im *importer) specFile() *spec.File {
 		for i, b := range e.http {
 			ep.HTTP = append(ep.HTTP, spec.Binding{Pos: b.pos, Rule: str(b.String(), b.pos), Shared: e.shared[i]})
 		}
-		if !e.public && e.principals != model.AppKey|model.PersonalAccessToken {
+		if !e.public && e.principals != all {
 			ep.HasPrincipals = true
-			for _, p := range kindNames(e.principals) {
-				ep.Principals = append(ep.Principals, str(p, e.pos))
+			for i, k := range im.s.kinds {
+				if e.principals&(1<<i) != 0 {
+					ep.Principals = append(ep.Principals, str(k, e.pos))
+				}
+			}
+		}
+		if len(e.anyOf) > 0 {
+			ep.AnyOf = []spec.Alternative{}
+			for _, a := range e.anyOf {
+				ep.AnyOf = append(ep.AnyOf, spec.Alternative{Pos: a[0].Pos, Requires: a})
 			}
 		}
 		f.Endpoints = append(f.Endpoints, ep)
@@ -1241,7 +1433,42 @@ func (im *importer) outcomePos(r model.Role) spec.Pos {
 	if line := im.s.lines["outcomes."+string(r)]; line > 0 && im.s.File != "" {
 		return spec.Pos{File: im.s.File, Line: line, Col: 1}
 	}
-	return im.enum.file.pos(im.enum.node.Name)
+	return im.anchor()
+}
+
+// anchor is where the spec as a whole comes from, for positions: the
+// enum's name, or without an enum the first service of the files named
+// (else the start of the first file).
+func (im *importer) anchor() spec.Pos {
+	if im.enum.node != nil {
+		return im.enum.file.pos(im.enum.node.Name)
+	}
+	var first *serviceDecl
+	for _, f := range im.files {
+		if f.listed && first == nil {
+			f.walk(func(enumDecl) {}, func(sd serviceDecl) {
+				if first == nil {
+					first = &sd
+				}
+			}, func(string) {})
+		}
+	}
+	if first != nil {
+		return first.file.pos(first.node.Name)
+	}
+	return spec.Pos{File: im.files[0].src.Name, Line: 1, Col: 1}
+}
+
+// listNames names the requires options on services or on RPCs, for
+// messages.
+func (im *importer) listNames(service bool) string {
+	var out []string
+	for _, l := range im.s.lists {
+		if l.Service == service {
+			out = append(out, l.ref.display())
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // sameModel reports a difference between the model built from the .proto
@@ -1261,6 +1488,9 @@ func sameModel(a, b *model.Model) error {
 		x := b.Endpoints[i]
 		if e.Method != x.Method || e.GoName != x.GoName || e.Description != x.Description || e.Public != x.Public ||
 			e.Principals != x.Principals || !slices.Equal(model.Names(e.Requires), model.Names(x.Requires)) ||
+			!slices.EqualFunc(e.Alternatives, x.Alternatives, func(a, b model.Alternative) bool {
+				return a.Principals == b.Principals && slices.Equal(model.Names(a.Requires), model.Names(b.Requires))
+			}) ||
 			!slices.EqualFunc(e.HTTP, x.HTTP, func(a, b model.Binding) bool { return a.String() == b.String() && len(a.Shared) == len(b.Shared) }) {
 			return fmt.Errorf("endpoint %s reads back differently", e.Method)
 		}

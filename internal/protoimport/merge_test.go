@@ -41,7 +41,7 @@ func TestMerge(t *testing.T) {
 		}
 		return c
 	}
-	flagTarget := Target{Principals: model.AppKey}
+	flagTarget := Target{Kinds: []string{"app_key"}}
 	flagOutcome := Outcome{Code: 2, Status: "FLAG_NOT_FOUND", GRPC: "NOT_FOUND", Message: "from the flags"}
 	cases := []struct {
 		fields []string        // the Config fields the case is about
@@ -82,6 +82,22 @@ func TestMerge(t *testing.T) {
 			fields: []string{"Requires"},
 			flags:  func(f *Config) { f.Requires = []string{"flag.requires"} },
 			want:   func(w *Config) { w.Requires = []string{"flag.requires"} },
+		},
+		{
+			// Requires and Lists are one setting in two forms: setting
+			// either replaces both.
+			fields: []string{"Lists"},
+			flags: func(f *Config) {
+				f.Lists = []ScopeList{{Option: "flag.scopes", Service: true, AnyOf: true, Separator: ","}}
+			},
+			want: func(w *Config) {
+				w.Requires, w.Lists = nil, []ScopeList{{Option: "flag.scopes", Service: true, AnyOf: true, Separator: ","}}
+			},
+		},
+		{
+			fields: []string{"Principals"},
+			flags:  func(f *Config) { f.Principals = []string{"oauth2"} },
+			want:   func(w *Config) { w.Principals = []string{"oauth2"} },
 		},
 		{
 			fields: []string{"Auth"},

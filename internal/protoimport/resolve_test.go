@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/protoimport"
 )
 
@@ -86,7 +85,7 @@ func TestImportsReadOnce(t *testing.T) {
 				data, ok := importFiles[path]
 				return protoimport.Source{Name: path, Data: []byte(data)}, ok, nil
 			}
-			c := &protoimport.Config{Enum: "t.Scope", Requires: []string{"t.requires"}, AuthDefault: &protoimport.Target{Principals: model.AppKey | model.PersonalAccessToken}}
+			c := &protoimport.Config{Enum: "t.Scope", Requires: []string{"t.requires"}, AuthDefault: &protoimport.Target{Kinds: []string{"app_key", "pat"}}}
 			res, err := protoimport.Import(c, slices.Clone(tc.files), resolve)
 			var got []string
 			switch {

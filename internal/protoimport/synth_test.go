@@ -35,8 +35,8 @@ var synthConfig = &protoimport.Config{
 	Depends: []string{"syn.auth.needs"}, Exposed: []string{"syn.auth.exposed"},
 	Requires: []string{"syn.auth.requires"}, Auth: []string{"syn.auth.auth"},
 	AuthMap: map[string]protoimport.Target{
-		"NONE": {Public: true}, "KEY": {Principals: model.AppKey | model.PersonalAccessToken},
-		"TOKEN": {Principals: model.PersonalAccessToken}, "SESSION": {Skip: true}, "ADMIN": {Skip: true},
+		"NONE": {Public: true}, "KEY": {Kinds: []string{"app_key", "pat"}},
+		"TOKEN": {Kinds: []string{"pat"}}, "SESSION": {Skip: true}, "ADMIN": {Skip: true},
 	},
 }
 

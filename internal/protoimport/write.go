@@ -21,8 +21,13 @@ func (im *importer) write(sources []string) []byte {
 		head = append(head, "  "+s)
 	}
 	f.Comment = strings.Join(head, "\n")
-	scopes := fmt.Sprintf("The values of enum %s, in the order of\n%s; an id is the value's number.\nThe zero (unset) value is not a scope.",
-		im.s.Enum, im.enum.file.canon)
+	var scopes string
+	if im.enum.node != nil {
+		scopes = fmt.Sprintf("The values of enum %s, in the order of\n%s; an id is the value's number.\nThe zero (unset) value is not a scope.",
+			im.s.Enum, im.enum.file.canon)
+	} else {
+		scopes = "The scopes the requires options list, named as written, in the order\nthey are first listed; an id is that place in the order."
+	}
 	if len(im.s.exposed) > 0 {
 		scopes += "\nInternal scopes are those the enum does not mark as exposed to users;\nthey are kept because RPCs may require them."
 	}
@@ -31,6 +36,9 @@ func (im *importer) write(sources []string) []byte {
 		"defaults": "Who may call an endpoint that does not list principals itself.",
 		"scopes":   scopes,
 		"reserved": "Numbers and names the enum reserves: no scope may take them.",
+	}
+	if im.enum.node == nil {
+		f.SectionComments["reserved"] = "Ids and names no scope may take: the .proto files reserve none. A scope\nthe files stop listing is gone from the spec; scopegen diff says so."
 	}
 	// Both reserved lists are written, empty or not; an empty requires is not.
 	if f.Reserved.IDs == nil {

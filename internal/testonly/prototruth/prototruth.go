@@ -504,7 +504,7 @@ func (api *API) Expect(cfg *protoimport.Config) (Expect, error) {
 		default:
 			return Expect{}, fmt.Errorf("%s: no auth type and no default", r.Method)
 		}
-		e.Public, e.Skip, e.Kinds = t.Public, t.Skip, int(t.Principals)
+		e.Public, e.Skip, e.Kinds = t.Public, t.Skip, int(t.Principal(nil))
 		if e.Public || e.Skip {
 			e.Requires = nil
 		}

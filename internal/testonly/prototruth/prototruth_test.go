@@ -68,7 +68,7 @@ func TestCompile(t *testing.T) {
 		Enum: "r.v1.Perm", Names: protoimport.NamesKeep,
 		Depends: []string{"(r.v1.perm).needs"}, Exposed: []string{"(r.v1.perm).exposed"},
 		Requires: []string{"(r.v1.rule).requires"}, Auth: []string{"(r.v1.rule).auth"},
-		AuthMap: map[string]protoimport.Target{"KEY": {Principals: model.PersonalAccessToken}, "NONE": {Public: true}},
+		AuthMap: map[string]protoimport.Target{"KEY": {Kinds: []string{"pat"}}, "NONE": {Public: true}},
 	}
 	api, err := prototruth.Compile(cfg, []string{dir}, []string{"r/v1/store.proto"})
 	if err != nil {
