@@ -360,9 +360,6 @@ func (b *builder) scopes() {
 		b.m.MaxID = max(b.m.MaxID, s.ID)
 	}
 	b.m.Words = b.m.MaxID/64 + 1
-	if len(b.f.Scopes) == 0 { // not b.m.Scopes: a spec whose scopes are all invalid has errors enough
-		b.errorf(b.f.Pos, "the spec defines no scopes; add a scopes: list")
-	}
 }
 
 func truncate(s string) string {

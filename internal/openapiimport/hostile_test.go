@@ -35,7 +35,7 @@ func TestHostile(t *testing.T) {
 		{"external $ref", head + "paths:\n  /a: {$ref: 'other.yaml#/paths/~1a'}\n", "cannot read the OpenAPI description"},
 		{"external URL $ref", head + "paths: {}\ncomponents:\n  securitySchemes:\n    a: {$ref: 'https://example.com/x.yaml#/s'}\n", "cannot read the OpenAPI description"},
 		{"no schemes", head + "paths:\n  /a:\n" + op, "declares no security schemes"},
-		{"no scopes", head + "security: [{k: []}]\ncomponents: {securitySchemes: {k: {type: apiKey, in: header, name: K}}}\npaths:\n  /a:\n" + op, "has no scopes"},
+		{"no scopes: an API key alone", head + "security: [{k: []}]\ncomponents: {securitySchemes: {k: {type: apiKey, in: header, name: K}}}\npaths:\n  /a:\n" + op, ""},
 		{"cyclic schema $refs", head + "security: [{o: [s]}]\npaths:\n  /a:\n" + op + "components:\n  securitySchemes:\n    o: {type: openIdConnect, openIdConnectUrl: https://x}\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n", ""},
 		{"cyclic security scheme $refs", head + "paths: {}\ncomponents:\n  securitySchemes:\n    a: {$ref: '#/components/securitySchemes/b'}\n    b: {$ref: '#/components/securitySchemes/a'}\n", ""},
 		{"self $ref", head + "security: [{o: [s]}]\ncomponents: {securitySchemes: {o: {type: openIdConnect, openIdConnectUrl: https://x}}}\npaths:\n  /a: {$ref: '#/paths/~1a'}\n", ""},
