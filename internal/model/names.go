@@ -3,6 +3,7 @@ package model
 import (
 	"go/token"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -111,4 +112,40 @@ var grpcCodes = map[string]int{
 	"NOT_FOUND": 5, "ALREADY_EXISTS": 6, "PERMISSION_DENIED": 7, "RESOURCE_EXHAUSTED": 8,
 	"FAILED_PRECONDITION": 9, "ABORTED": 10, "OUT_OF_RANGE": 11, "UNIMPLEMENTED": 12,
 	"INTERNAL": 13, "UNAVAILABLE": 14, "DATA_LOSS": 15, "UNAUTHENTICATED": 16,
+}
+
+// GoNames hands out Go identifiers a spec's build accepts for go_name:
+// exported, not one the generated package declares, not handed out before.
+// The importers use it to write go_name where a default would not build.
+// The zero GoNames is ready to use.
+type GoNames struct {
+	taken map[string]bool
+}
+
+// Claim takes and returns the first of candidates that is free; when none
+// is, the last candidate (after "X" when it is no Go name) followed by the
+// first number from 2 that makes it free.
+func (n *GoNames) Claim(candidates ...string) string {
+	if n.taken == nil {
+		n.taken = map[string]bool{}
+	}
+	free := func(id string) bool {
+		return ValidGoName(id) && !ReservedGoNames[id] && !n.taken[id]
+	}
+	for _, c := range candidates {
+		if free(c) {
+			n.taken[c] = true
+			return c
+		}
+	}
+	base := candidates[len(candidates)-1]
+	if !ValidGoName(base) {
+		base = "X" + base
+	}
+	for i := 2; ; i++ {
+		if c := base + strconv.Itoa(i); free(c) {
+			n.taken[c] = true
+			return c
+		}
+	}
 }

@@ -187,3 +187,25 @@ func TestValidOperationName(t *testing.T) {
 		}
 	}
 }
+
+// TestGoNamesClaim checks the importers' rule for a go_name: the first free
+// candidate, else the last numbered from 2; reserved and invalid names are
+// never handed out.
+func TestGoNamesClaim(t *testing.T) {
+	var n model.GoNames
+	for _, tc := range []struct {
+		candidates []string
+		want       string
+	}{
+		{[]string{"Read"}, "Read"},
+		{[]string{"Read", "ReadScope"}, "ReadScope"},
+		{[]string{"Read", "ReadScope"}, "ReadScope2"},
+		{[]string{"Grant", "GrantScope"}, "GrantScope"}, // Grant is the package's own
+		{[]string{"", "1x"}, "X1x2"},                    // no Go name: after X
+		{[]string{"lower"}, "Xlower2"},
+	} {
+		if got := n.Claim(tc.candidates...); got != tc.want {
+			t.Errorf("Claim(%q) = %q, want %q", tc.candidates, got, tc.want)
+		}
+	}
+}

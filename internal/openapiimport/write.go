@@ -16,28 +16,8 @@ import (
 // first free of a few longer candidates. A name the previous spec gave
 // stays. Only a name other than the default is written (go_name).
 func (im *importer) goNames() {
-	taken := map[string]bool{}
-	free := func(id string) bool {
-		return model.ValidGoName(id) && !model.ReservedGoNames[id] && !taken[id]
-	}
-	claim := func(candidates ...string) string {
-		for _, c := range candidates {
-			if c != "" && free(c) {
-				taken[c] = true
-				return c
-			}
-		}
-		base := candidates[len(candidates)-1]
-		if !model.ValidGoName(base) {
-			base = "X" + base
-		}
-		for i := 2; ; i++ {
-			if c := base + strconv.Itoa(i); free(c) {
-				taken[c] = true
-				return c
-			}
-		}
-	}
+	var names model.GoNames // the model's rule, which Build applies to the go_name written
+	claim := names.Claim
 	prevScope, prevEp, prevKind := map[string]string{}, map[string]string{}, map[string]string{}
 	if p := im.opts.Prev; p != nil {
 		for _, s := range p.Scopes {

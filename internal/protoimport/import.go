@@ -1312,31 +1312,8 @@ func (im *importer) sources() []string {
 // goNames gives a go_name to each scope and endpoint whose default Go
 // identifier is taken, reserved or invalid, so that the spec builds.
 func (im *importer) goNames() {
-	taken := map[string]bool{}
-	// The model's rule, which Build applies to the go_name written: the
-	// candidates are ASCII (GoIdent drops other runes; proto names are
-	// ASCII), so its acceptance of non-ASCII letters never comes into play.
-	free := func(id string) bool {
-		return model.ValidGoName(id) && !model.ReservedGoNames[id] && !taken[id]
-	}
-	claim := func(candidates ...string) string {
-		for _, c := range candidates {
-			if free(c) {
-				taken[c] = true
-				return c
-			}
-		}
-		base := candidates[len(candidates)-1]
-		if !model.ValidGoName(base) {
-			base = "X" + base
-		}
-		for i := 2; ; i++ {
-			if c := base + strconv.Itoa(i); free(c) {
-				taken[c] = true
-				return c
-			}
-		}
-	}
+	var names model.GoNames // the model's rule, which Build applies to the go_name written
+	claim := names.Claim
 	for _, s := range im.scopes {
 		def := model.GoIdent(s.name)
 		got := claim(def, def+"Scope", "Scope"+def+strconv.FormatInt(s.id, 10))
