@@ -16,7 +16,7 @@ import (
 )
 
 // checkArgs is check's usage line.
-const checkArgs = "[-spec F] [-out DIR] [-pkg NAME] [-docs NAME] [-grpc [-grpc-out DIR] [-import-path P]] [-proto FILE.proto... [-exclusions F] [-format text|json|github-actions|exclusions]]"
+const checkArgs = "[-spec F] [-out DIR] [-pkg NAME] [-docs NAME] [-grpc [-grpc-out DIR] [-import-path P]] [-proto FILE.proto...] [-openapi FILE] [-exclusions F] [-format text|json|github-actions|exclusions]"
 
 // checkDetail is check's help text after the summary.
 const checkDetail = "Generates the package in memory and compares it with -out (and the gRPC\n" +
@@ -38,6 +38,9 @@ const checkDetail = "Generates the package in memory and compares it with -out (
 	"  exclude:\n" +
 	"    - method: /acme.api.Items/Login\n" +
 	"      reason: takes a browser session, not an API key; the frontend guards it\n" +
+	"-openapi FILE does the same with every operation of an OpenAPI description\n" +
+	"(2.0, 3.0 or 3.1), named as import-openapi names its endpoint (the\n" +
+	"operationId, or VERB:/path); an exclusion then names the operation.\n" +
 	"An exclusion names one method, never a pattern, so that an RPC added later is\n" +
 	"decided on its own. Each method with neither is an error at its file:line:col;\n" +
 	"so is an exclusion of a method no file defines, or one the spec has an endpoint\n" +

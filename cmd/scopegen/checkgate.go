@@ -10,6 +10,7 @@ import (
 
 	"github.com/scopegen/scopegen/internal/completeness"
 	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/openapiimport"
 	"github.com/scopegen/scopegen/internal/protoimport"
 	"github.com/scopegen/scopegen/internal/spec"
 )
@@ -18,6 +19,7 @@ import (
 // definitions to compare the spec with, the exclusions, the format.
 type gateFlags struct {
 	proto      listFlag // .proto files, with the positional arguments
+	openapi    listFlag // OpenAPI descriptions
 	exclusions string
 	format     string
 	// An OpenAPI description (-openapi FILE) will be one more source of
@@ -26,24 +28,25 @@ type gateFlags struct {
 
 func (f *gateFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.proto, "proto", "the completeness gate: check that every RPC of the services this .proto `file` defines has a rule in the spec or is excluded with a reason; repeat it, or name more .proto files as arguments after it (default: none, no gate)")
+	fs.Var(&f.openapi, "openapi", "the completeness gate on an OpenAPI description: check that every operation of this `file` (2.0, 3.0 or 3.1, JSON or YAML) has a rule in the spec, named as import-openapi names it, or is excluded with a reason; repeat it for more (default: none)")
 	fs.StringVar(&f.exclusions, "exclusions", "", "with -proto, read the methods excluded on purpose from `file` (default: the spec's name with .exclude before the extension, e.g. spec/scopes.exclude.yaml, if it exists; -exclusions \"\" reads none)")
 	fs.StringVar(&f.format, "format", "text", "with -proto, the gate's output `format`: text, json, github-actions (annotations) or exclusions (the exclusions file for the current methods)")
 }
 
 // on reports whether the gate was asked for.
-func (f *gateFlags) on() bool { return len(f.proto) > 0 }
+func (f *gateFlags) on() bool { return len(f.proto) > 0 || len(f.openapi) > 0 }
 
 // parse checks the gate's flags; files are check's positional arguments,
 // more .proto files.
 func (f *gateFlags) parse(fs *flag.FlagSet, files []string) error {
-	if len(files) > 0 && !f.on() {
+	if len(files) > 0 && len(f.proto) == 0 {
 		return usagef("unexpected argument %q; check takes only flags, and .proto files after -proto (scopegen check -proto api/*.proto)", files[0])
 	}
 	f.proto = append(f.proto, files...)
 	if !f.on() {
 		for _, name := range []string{"exclusions", "format"} {
 			if isSet(fs, name) {
-				return usagef("-%s is a flag of the completeness gate; add -proto FILE.proto...", name)
+				return usagef("-%s is a flag of the completeness gate; add -proto FILE.proto... or -openapi FILE", name)
 			}
 		}
 		return nil
@@ -55,9 +58,27 @@ func (f *gateFlags) parse(fs *flag.FlagSet, files []string) error {
 }
 
 // operations reads the API's own definitions: every RPC of the services
-// the .proto files define, read as import-proto reads them. (An OpenAPI
-// reader adds its operations here.)
+// the .proto files define, read as import-proto reads them, and every
+// operation of the OpenAPI descriptions, named as import-openapi names
+// their endpoints (a description is the group of its operations).
 func (f *gateFlags) operations() ([]completeness.Operation, error) {
+	var ops []completeness.Operation
+	for _, name := range f.openapi {
+		data, err := readDescription(name)
+		if err != nil {
+			return nil, err
+		}
+		described, err := openapiimport.Operations(name, data)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range described {
+			ops = append(ops, completeness.Operation{Name: o.Name, Group: name, GroupPos: spec.Pos{File: name, Line: 1, Col: 1}, Pos: o.Pos})
+		}
+	}
+	if len(f.proto) == 0 {
+		return ops, nil
+	}
 	var sources []protoimport.Source
 	for _, name := range f.proto {
 		src, err := protoimport.ReadFile(name)
@@ -70,9 +91,8 @@ func (f *gateFlags) operations() ([]completeness.Operation, error) {
 	if err != nil {
 		return nil, err
 	}
-	ops := make([]completeness.Operation, len(rpcs))
-	for i, r := range rpcs {
-		ops[i] = completeness.Operation{Name: r.Method, Group: r.Service, GroupPos: r.ServicePos, Pos: r.Pos}
+	for _, r := range rpcs {
+		ops = append(ops, completeness.Operation{Name: r.Method, Group: r.Service, GroupPos: r.ServicePos, Pos: r.Pos})
 	}
 	return ops, nil
 }
@@ -130,7 +150,7 @@ func (f *gateFlags) gate(set *flag.FlagSet, m *model.Model, specPath string) (*c
 	}
 	r := completeness.Check(m, ops, exclusions)
 	r.Spec, r.Exclusions = specPath, f.exclusionsName(specPath)
-	for _, name := range f.proto {
+	for _, name := range append(slices.Clone(f.proto), f.openapi...) {
 		if !slices.Contains(r.Files, name) {
 			r.Files = append(r.Files, name)
 		}

@@ -877,7 +877,7 @@ func TestHelp(t *testing.T) {
 	// The flags are a public contract.
 	want := map[string][]string{
 		"generate": {"docs", "grpc", "grpc-out", "import-path", "out", "pkg", "spec"},
-		"check":    {"docs", "exclusions", "format", "grpc", "grpc-out", "import-path", "out", "pkg", "proto", "spec"},
+		"check":    {"docs", "exclusions", "format", "grpc", "grpc-out", "import-path", "openapi", "out", "pkg", "proto", "spec"},
 		"explain":  {"endpoints", "invite-endpoints", "invite-scopes", "json", "kind", "request", "scopes", "spec"},
 		"grant":    {"endpoints", "json", "kind", "scopes", "spec"},
 		"diff":     {"allow", "allowances", "base", "base-spec", "config", "fail-on", "format", "now"},

@@ -316,7 +316,7 @@ func TestParseExclusions(t *testing.T) {
 		{"no reason", "exclude:\n  - method: /p.S/A\n", "x.yaml:2:5: the exclusion needs reason: (why the spec leaves this method without a rule, and what guards it instead)"},
 		{"blank reason", "exclude:\n  - {method: /p.S/A, reason: \"  \"}\n", "x.yaml:2:5: the exclusion needs reason:"},
 		{"no method", "exclude:\n  - reason: why\n", "x.yaml:2:5: the exclusion needs method: (/package.Service/Method)"},
-		{"not a method", "exclude:\n  - {method: p.S.A, reason: why}\n", `x.yaml:2:14: method "p.S.A" is not a gRPC full method name; write /package.Service/Method, as the spec's endpoints do`},
+		{"not a method", "exclude:\n  - {method: /p.S.A, reason: why}\n", `x.yaml:2:14: method "/p.S.A" is neither a gRPC full method name (/package.Service/Method) nor an operation's name (an OpenAPI operationId: printable characters without spaces, not starting with '/'), as the spec's endpoints name them`},
 		{"unknown field", "exclude:\n  - {method: /p.S/A, reason: why, reasons: more}\n", `x.yaml:2:35: unknown key "reasons" in an exclusion; did you mean "reason"?`},
 		{"twice", "exclude:\n  - {method: /p.S/A, reason: why}\n  - {method: /p.S/A, reason: why}\n", "x.yaml:3:5: method /p.S/A is excluded twice (first at x.yaml:2:14); keep one"},
 		{"reason not a string", "exclude:\n  - {method: /p.S/A, reason: [a]}\n", "x.yaml:2:30: reason must be a string, not a list"},

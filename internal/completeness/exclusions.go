@@ -9,6 +9,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/spec"
 )
 
@@ -90,8 +91,8 @@ func exclusion(d *spec.Decoder, e *yaml.Node) (Exclusion, bool) {
 			*dst = s.Value
 			if key == "method" {
 				x.Pos = s.Pos
-				if s.Value != "" && !looksLikeMethod(s.Value) {
-					d.Errorf(v, "method %q is not a gRPC full method name; write /package.Service/Method, as the spec's endpoints do", s.Value)
+				if s.Value != "" && !looksLikeMethod(s.Value) && !model.ValidOperationName(s.Value) {
+					d.Errorf(v, "method %q is neither a gRPC full method name (/package.Service/Method) nor an operation's name (an OpenAPI operationId: printable characters without spaces, not starting with '/'), as the spec's endpoints name them", s.Value)
 					ok, reported[key] = false, true
 				}
 			}

@@ -383,15 +383,7 @@ func (im *importer) scopesOf() {
 // alternative left out) or whose path a binding cannot hold is left out:
 // the checker then refuses its requests as an unknown endpoint.
 func (im *importer) endpointsOf() {
-	usedNames := map[string]bool{}
-	for _, o := range im.doc.ops {
-		if o.id != "" && validOp(o.id) {
-			if usedNames[o.id] {
-				continue
-			}
-			usedNames[o.id] = true
-		}
-	}
+	usedNames := usedOperationIDs(im.doc.ops)
 	firstID := map[string]*operation{}
 	noSecurity := 0
 	for _, o := range im.doc.ops {
