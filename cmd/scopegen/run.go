@@ -46,8 +46,8 @@ var commands = []command{
 			"or the package cannot be written, 2 usage error (a bad flag, package name or\n" +
 			"output directory).",
 		runGenerate},
-	{"check", checkArgs, "exit 1 with a diff when the generated package is stale; with -proto, exit 3 when a method of the API has no rule", checkDetail, runCheck},
-	{"explain", "[-spec F] [-kind app_key|pat|none] [-scopes a,b] [-endpoints m1,m2] [-invite-scopes a,b] [-invite-endpoints m1,m2] [-request SCOPE] [-json] METHOD | \"VERB /path\"",
+	{"check", checkArgs, "exit 1 with a diff when the generated package is stale; with -proto or -openapi, exit 3 when a method of the API has no rule", checkDetail, runCheck},
+	{"explain", "[-spec F] [-kind KIND|none] [-scopes a,b] [-endpoints m1,m2] [-invite-scopes a,b] [-invite-endpoints m1,m2] [-request SCOPE] [-json] METHOD | \"VERB /path\"",
 		"show whether a key may call METHOD, or make an HTTP request, and why",
 		"Decides a call of METHOD (a full gRPC method name, e.g. /clarifai.api.V2/ListInputs)\n" +
 			"by a key of kind -kind holding the op scopes -scopes, restricted to the endpoints\n" +
@@ -70,7 +70,7 @@ var commands = []command{
 			"an unknown METHOD is denied as an unknown endpoint.\n\n" +
 			"Exit status: 0 allowed, 1 denied or the spec is invalid, 2 usage error.",
 		runExplain},
-	{"grant", "[-spec F] [-kind app_key|pat] [-scopes a,b] [-endpoints m1,m2] [-json]",
+	{"grant", "[-spec F] [-kind KIND] [-scopes a,b] [-endpoints m1,m2] [-json]",
 		"check that a would-be key holds every prerequisite of its scopes and endpoints",
 		"Validates a key before it is made: each held scope needs its prerequisites\n" +
 			"(Inputs:Patch needs Inputs:Get), and each endpoint the key is restricted to\n" +
