@@ -19,11 +19,10 @@ const testdata = "../../testdata/openapi"
 
 // fixture is one import: a description, the flags, and what it gives.
 type fixture struct {
-	name  string // for t.Run
-	file  string // the description's name, as warnings name it
-	data  []byte
-	opts  Options
-	flags []string
+	name string // for t.Run
+	file string // the description's name, as warnings name it
+	data []byte
+	opts Options
 }
 
 // parseFlags reads the flags of a fixture: one per line, as on the command

@@ -55,10 +55,6 @@ type scheme struct {
 	pos         spec.Pos
 }
 
-// scoped reports whether the scheme's requirements list scopes: oauth2 and
-// openIdConnect.
-func (s *scheme) scoped() bool { return s.typ == "oauth2" || s.typ == "openIdConnect" }
-
 // requirement is one Security Requirement Object: scheme key → scopes, with
 // the keys in sorted order.
 type requirement struct {
