@@ -73,7 +73,7 @@ func (m *Middleware[G, D]) Handler(next http.Handler) http.Handler {
 		case !d.Allowed():
 			Deny(w, d)
 		default:
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), key[G, D]{}, decided[G, D]{g, d})))
+			next.ServeHTTP(w, r.WithContext(&decided[G, D]{r.Context(), g, d}))
 		}
 	})
 }
@@ -87,17 +87,36 @@ func (m *Middleware[G, D]) Decide(r *http.Request) (G, D, error) {
 // key is the context key of a request's grant and decision.
 type key[G, D any] struct{}
 
-// decided is what the context holds.
+// decided is the context of an allowed request: its parent's, with the
+// grant and the decision. It is its own value, under key[G, D], so that
+// passing them to the handler costs one allocation (context.WithValue would
+// take two, the context and the boxed value).
 type decided[G, D any] struct {
+	context.Context
 	g G
 	d D
+}
+
+// Value returns the decided context itself for key[G, D], and otherwise
+// what the parent holds.
+func (c *decided[G, D]) Value(k any) any {
+	if _, ok := k.(key[G, D]); ok {
+		return c
+	}
+	return c.Context.Value(k)
 }
 
 // FromContext returns the grant and the decision of an allowed request, in
 // its handler.
 func FromContext[G, D any](ctx context.Context) (G, D, bool) {
-	v, ok := ctx.Value(key[G, D]{}).(decided[G, D])
-	return v.g, v.d, ok
+	if c, ok := ctx.Value(key[G, D]{}).(*decided[G, D]); ok {
+		return c.g, c.d, true
+	}
+	var (
+		g G
+		d D
+	)
+	return g, d, false
 }
 
 // Status returns the HTTP status of a denial: 401 when the caller has no
@@ -172,7 +191,7 @@ func BearerFromRequest(r *http.Request) (string, error) {
 
 // credential returns the credential of scheme in r's Authorization header.
 func credential(r *http.Request, scheme string) (string, error) {
-	values := r.Header.Values("Authorization")
+	values := r.Header["Authorization"] // the canonical key, as Header.Values would look up
 	switch len(values) {
 	case 0:
 		return "", ErrNoCredentials
