@@ -118,3 +118,78 @@ func TestRedactedLongList(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactedListSizes: lists of every size around the batch size (16),
+// with every pattern of elements that change (none, all, every other, one,
+// all but one), nested in the response's list (Children) as well: each
+// element is redacted or shared as it should be, wherever its copy is
+// allocated (with the response, in a block of its own, or in batches).
+func TestRedactedListSizes(t *testing.T) {
+	e := scopegrpc.New[scopes.Grant, scopes.Decision](fixedResolver(mustGrant(t, scopes.AppKey, "Items:Get")))
+	patterns := map[string]func(i, n int) bool{
+		"none":        func(int, int) bool { return false },
+		"all":         func(int, int) bool { return true },
+		"even":        func(i, _ int) bool { return i%2 == 0 },
+		"odd":         func(i, _ int) bool { return i%2 == 1 },
+		"first":       func(i, _ int) bool { return i == 0 },
+		"last":        func(i, n int) bool { return i == n-1 },
+		"all but one": func(i, n int) bool { return i != n/2 },
+	}
+	item := func(id string, concepts bool) *testpb.Item {
+		it := &testpb.Item{Id: id, Secret: "kept", Data: &testpb.Data{Text: "text of " + id}}
+		if concepts {
+			it.Data.Concepts = []*testpb.Concept{{Id: "c" + id}}
+		}
+		return it
+	}
+	child := func(id string, secret bool) *testpb.Item {
+		it := &testpb.Item{Id: id}
+		if secret {
+			it.Secret = "secret " + id
+		}
+		return it
+	}
+	for n := range 20 {
+		for name, changes := range patterns {
+			resp := &testpb.ListItemsResponse{}
+			for i := range n {
+				// The spec redacts items.data.concepts and items.children.secret.
+				it := item(fmt.Sprint(i), changes(i, n))
+				for j := range n % 5 {
+					it.Children = append(it.Children, child(fmt.Sprint(i, ".", j), changes(j, n%5)))
+				}
+				resp.Items = append(resp.Items, it)
+			}
+			before := proto.Clone(resp)
+			o := invoke(e, context.Background(), listItems, false, resp)
+			if o.err != nil {
+				t.Fatal(o.err)
+			}
+			if !proto.Equal(resp, before) {
+				t.Fatalf("%d items, %s: redaction changed the handler's response", n, name)
+			}
+			got := o.sent[0].(*testpb.ListItemsResponse)
+			for i, it := range got.Items {
+				src := resp.Items[i]
+				want := proto.Clone(src).(*testpb.Item)
+				want.Data.Concepts = nil
+				changed := len(src.Data.Concepts) > 0
+				for _, c := range want.Children {
+					changed = changed || c.Secret != ""
+					c.Secret = ""
+				}
+				if !proto.Equal(it, want) {
+					t.Fatalf("%d items, %s: item %d is %v, want %v", n, name, i, it, want)
+				}
+				if (it == src) == changed {
+					t.Errorf("%d items, %s: item %d shared %v, but it changes %v", n, name, i, it == src, changed)
+				}
+				for j, c := range it.Children {
+					if (c == src.Children[j]) != (src.Children[j].Secret == "") {
+						t.Errorf("%d items, %s: child %d.%d shared %v", n, name, i, j, c == src.Children[j])
+					}
+				}
+			}
+		}
+	}
+}

@@ -41,18 +41,20 @@ type Redactor struct {
 	InPlace bool
 
 	byMethod atomic.Pointer[map[string]*redactor]
-	mu       sync.Mutex // serializes writers, which copy the map
+	last     atomic.Pointer[redactor] // the one found last, tried first
+	mu       sync.Mutex               // serializes writers, which copy the map
 }
 
 // redactor holds the redacted fields of an endpoint resolved on one message
 // type.
 type redactor struct {
-	desc  protoreflect.MessageDescriptor
-	typ   reflect.Type // the Go type of the messages, which plan is for
-	plan  *structNode  // the fast path of redactCopy for typ, or nil
-	bad   uint64       // the redacted fields that are not fields of desc
-	errs  []error      // why the i-th redacted field is not a field of desc, or nil
-	steps []*step      // the first fields of the paths, which share their prefixes
+	method string
+	desc   protoreflect.MessageDescriptor
+	typ    reflect.Type // the Go type of the messages, which plan is for
+	plan   *structNode  // the fast path of redactCopy for typ, or nil
+	bad    uint64       // the redacted fields that are not fields of desc
+	errs   []error      // why the i-th redacted field is not a field of desc, or nil
+	steps  []*step      // the first fields of the paths, which share their prefixes
 }
 
 // step is a field on the paths of redacted fields. Bit i of a mask stands for
@@ -64,16 +66,21 @@ type step struct {
 	next []*step // the fields below it
 }
 
-// redactorFor returns the redactor of the endpoint of d for messages of type
-// desc, of Go type typ.
-func redactorFor[D Redactions](rs *Redactor, d D, desc protoreflect.MessageDescriptor, typ reflect.Type) *redactor {
+// redactorFor returns the redactor of the endpoint of d for msg, a valid
+// message of Go type typ.
+func redactorFor[D Redactions](rs *Redactor, d D, msg proto.Message, typ reflect.Type) *redactor {
 	method := d.Method()
+	if r := rs.last.Load(); r != nil && r.method == method && r.is(msg, typ) {
+		return r
+	}
 	if m := rs.byMethod.Load(); m != nil {
-		if r := (*m)[method]; r != nil && r.desc == desc && r.typ == typ {
+		if r := (*m)[method]; r != nil && r.is(msg, typ) {
+			rs.last.Store(r)
 			return r
 		}
 	}
-	r := newRedactor(d.Redactable(), desc, typ)
+	r := newRedactor(method, d.Redactable(), msg.ProtoReflect().Descriptor(), typ)
+	rs.last.Store(r)
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	next := map[string]*redactor{method: r}
@@ -88,10 +95,17 @@ func redactorFor[D Redactions](rs *Redactor, d D, desc protoreflect.MessageDescr
 	return r
 }
 
-// newRedactor resolves fields, an endpoint's redacted fields in order, on
+// is reports whether r is for msg, of Go type typ: a type of protoc-gen-go's
+// open struct API has one descriptor, and other messages (dynamicpb's) are
+// told apart by theirs.
+func (r *redactor) is(msg proto.Message, typ reflect.Type) bool {
+	return r.typ == typ && (r.plan != nil || r.desc == msg.ProtoReflect().Descriptor())
+}
+
+// newRedactor resolves fields, the redacted fields of method in order, on
 // messages of type desc, of Go type typ.
-func newRedactor(fields iter.Seq[string], desc protoreflect.MessageDescriptor, typ reflect.Type) *redactor {
-	r := &redactor{desc: desc, typ: typ}
+func newRedactor(method string, fields iter.Seq[string], desc protoreflect.MessageDescriptor, typ reflect.Type) *redactor {
+	r := &redactor{method: method, desc: desc, typ: typ}
 	for field := range fields {
 		bit := uint64(1) << len(r.errs)
 		p, err := resolve(desc, field)
@@ -323,7 +337,7 @@ func Redact[D Redactions](r *Redactor, d D, msg proto.Message) (proto.Message, e
 	if !m.IsValid() {
 		return msg, nil
 	}
-	rd := redactorFor(r, d, m.Descriptor(), reflect.TypeOf(msg))
+	rd := redactorFor(r, d, msg, reflect.TypeOf(msg))
 	mask, err := rd.mask(d.RedactionMask())
 	if err != nil {
 		return nil, fmt.Errorf("cannot redact the response of %s: %v", d.Method(), err)

@@ -1,6 +1,7 @@
 package scopeproto
 
 import (
+	"math/bits"
 	"reflect"
 	"strconv"
 	"strings"
@@ -14,7 +15,7 @@ import (
 // struct API, the Go structs with exported fields that most services use:
 // a plan made once per response type gives the offset in its Go struct of
 // each field on the paths to the redacted fields, and a redacted copy is made
-// by copying those structs field by field, without protoreflect. A struct is
+// by copying those structs word by word, without protoreflect. A struct is
 // copied without its state, which a new message makes for itself, and its
 // size cache, which proto.Marshal writes atomically on messages that
 // goroutines share, so that copying never races with marshalling. Every
@@ -25,7 +26,18 @@ import (
 type structType struct {
 	typ    reflect.Type // the struct
 	fields []goField    // its fields but state and size cache
+
+	// The fields are copied as the words from from on, when they lie in
+	// at most 64 words that hold neither the state nor the size cache (as
+	// protoc-gen-go lays them out); bit i of ptrs says that word i holds a
+	// pointer. Else words is 0 and they are copied one by one.
+	from  uintptr
+	words int
+	ptrs  uint64
 }
+
+// wordSize is the size of a pointer, and of the words that copyWords copies.
+const wordSize = unsafe.Sizeof(uintptr(0))
 
 // goField is a field of a struct: where it is and how to copy it.
 type goField struct {
@@ -55,11 +67,27 @@ const (
 // holds the copies of a message and of the messages below it along singular
 // fields; the copies of the elements of a list are an array of their groups,
 // one allocation for the changed elements of the list.
+//
+// A list of at most maxBatch elements of which at least half change takes
+// one allocation for its pointers and the copies (a listBlock), and a
+// message copied on its own (the response, a map's value) takes the same
+// allocation for itself and the first of its list fields: the copy of a list
+// response is one allocation.
 type structNode struct {
 	st     *structType
 	steps  []structStep
 	group  reflect.Type               // the node's group
 	arrays [maxBatch + 1]reflect.Type // arrays[k]: an array of k groups
+
+	listed   int                      // the step of the list field that withList holds, or -1
+	withList *[maxBatch + 1]listBlock // withList[n]: the group, then the list block of n elements of listed
+}
+
+// listBlock is a type that holds a list of n elements and n groups, their
+// copies: at list, an array of n pointers; at elems, an array of n groups.
+type listBlock struct {
+	typ         reflect.Type
+	list, elems uintptr
 }
 
 // maxBatch is the most groups allocated at once for the elements of a list.
@@ -73,6 +101,8 @@ type structStep struct {
 	mapT     reflect.Type // of a map field: the map type
 	next     *structNode  // the message type the field holds, below it
 	groupOff uintptr      // of a singular message field: where its group is in this node's group
+
+	blocks *[maxBatch + 1]listBlock // of a list field: blocks[n], for n elements
 }
 
 // structPlan returns the plan of the fast path for messages of Go type t (a
@@ -131,6 +161,34 @@ func planNode(t reflect.Type, steps []*step, depth int) *structNode {
 	for k := 1; k <= maxBatch; k++ {
 		n.arrays[k] = reflect.ArrayOf(k, n.group)
 	}
+	n.listed = -1
+	for i := range n.steps {
+		s := &n.steps[i]
+		if !s.list {
+			continue
+		}
+		ptrs := reflect.TypeFor[unsafe.Pointer]()
+		s.blocks = new([maxBatch + 1]listBlock)
+		for k := 1; k <= maxBatch; k++ {
+			t := reflect.StructOf([]reflect.StructField{
+				{Name: "List", Type: reflect.ArrayOf(k, ptrs)},
+				{Name: "Elems", Type: s.next.arrays[k]},
+			})
+			s.blocks[k] = listBlock{typ: t, list: 0, elems: t.Field(1).Offset}
+		}
+		if n.listed < 0 {
+			n.listed = i
+			n.withList = new([maxBatch + 1]listBlock)
+			for k := 1; k <= maxBatch; k++ {
+				t := reflect.StructOf([]reflect.StructField{
+					{Name: "Self", Type: n.group},
+					{Name: "Block", Type: s.blocks[k].typ},
+				})
+				off := t.Field(1).Offset
+				n.withList[k] = listBlock{typ: t, list: off, elems: off + s.blocks[k].elems}
+			}
+		}
+	}
 	return n
 }
 
@@ -162,13 +220,16 @@ func openStructType(t reflect.Type) *structType {
 	}
 	st := &structType{typ: t}
 	hasState := false
+	var skip []goField // the state and the size cache
 	for i := range t.NumField() {
 		f := t.Field(i)
 		switch {
 		case f.Name == "state" && f.Type == messageState:
 			hasState = true
+			skip = append(skip, goFieldOf(f))
 			continue
 		case f.Name == "sizeCache" && f.Type.Kind() == reflect.Int32:
+			skip = append(skip, goFieldOf(f))
 			continue
 		case f.Name == "unknownFields" && f.Type.Kind() == reflect.Slice:
 		case !f.IsExported() || strings.HasPrefix(f.Name, "XXX_"):
@@ -183,7 +244,61 @@ func openStructType(t reflect.Type) *structType {
 	if !hasState {
 		return nil
 	}
+	st.layWords(skip)
 	return st
+}
+
+// layWords sets from, words and ptrs when the fields of st lie in at most
+// 64 words that hold none of skip, the state and the size cache.
+func (st *structType) layWords(skip []goField) {
+	if len(st.fields) == 0 {
+		return
+	}
+	from, to := st.fields[0].off, uintptr(0)
+	for _, f := range st.fields {
+		from, to = min(from, f.off), max(to, f.off+f.size)
+	}
+	from -= from % wordSize
+	to = (to + wordSize - 1) / wordSize * wordSize
+	for _, f := range skip {
+		if f.off < to && f.off+f.size > from {
+			return
+		}
+	}
+	if (to-from)/wordSize > 64 {
+		return
+	}
+	var ptrs uint64
+	for _, f := range st.fields {
+		w := (f.off - from) / wordSize
+		switch f.kind {
+		case onePointer, stringKind, sliceKind:
+			ptrs |= 1 << w // the data pointer, first
+		case ifaceKind:
+			ptrs |= 3 << w // the type and the data
+		}
+	}
+	st.from, st.words, st.ptrs = from, int((to-from)/wordSize), ptrs
+}
+
+// copyFields copies the fields of st (all but state and size cache) from the
+// struct at src to the one at dst.
+func (st *structType) copyFields(dst, src unsafe.Pointer) {
+	if st.words == 0 {
+		for _, f := range st.fields {
+			copyField(dst, src, f)
+		}
+		return
+	}
+	d, s := unsafe.Add(dst, st.from), unsafe.Add(src, st.from)
+	for i := range st.words {
+		off := uintptr(i) * wordSize
+		if st.ptrs&(1<<i) != 0 {
+			*(*unsafe.Pointer)(unsafe.Add(d, off)) = *(*unsafe.Pointer)(unsafe.Add(s, off))
+		} else {
+			*(*uintptr)(unsafe.Add(d, off)) = *(*uintptr)(unsafe.Add(s, off))
+		}
+	}
 }
 
 // goFieldOf returns where f is and how to copy it.
@@ -308,21 +423,55 @@ func (n *structNode) changes(src unsafe.Pointer, mask uint64) bool {
 // false when none of them holds data. It never writes to src or to what src
 // points to.
 func (n *structNode) redactCopy(src unsafe.Pointer, mask uint64) (unsafe.Pointer, bool) {
+	if n.listed >= 0 {
+		// The copy of a list response: one allocation, when the list fits.
+		s := &n.steps[n.listed]
+		if s.via&mask != 0 && s.ends&mask == 0 {
+			list := *(*[]unsafe.Pointer)(unsafe.Add(src, s.field.off))
+			if changed, ok := s.blockFits(list, mask); ok {
+				b := &n.withList[len(list)]
+				g := reflect.New(b.typ).UnsafePointer()
+				n.copyInto(g, src, mask, listCopy{unsafe.Add(g, b.list), changed})
+				return g, true
+			}
+		}
+	}
 	if !n.changes(src, mask) {
 		return src, false
 	}
 	g := reflect.New(n.group).UnsafePointer()
-	n.copyInto(g, src, mask)
+	n.copyInto(g, src, mask, listCopy{})
 	return g, true
+}
+
+// listCopy is where a list field is copied to: a listBlock allocated for it
+// (nil for none), and the elements of the list that change, as bits.
+type listCopy struct {
+	block   unsafe.Pointer
+	changed uint64
+}
+
+// blockFits returns the elements of list (of s's elements) that change, as
+// bits, and whether its copy takes a listBlock: it has at most maxBatch
+// elements, and at least half of them change.
+func (s *structStep) blockFits(list []unsafe.Pointer, mask uint64) (changed uint64, ok bool) {
+	if len(list) == 0 || len(list) > maxBatch {
+		return 0, false
+	}
+	for i, e := range list {
+		if e != nil && s.next.changes(e, mask) {
+			changed |= 1 << i
+		}
+	}
+	return changed, 2*bits.OnesCount64(changed) >= len(list)
 }
 
 // copyInto writes into the group at g (zeroed) the redacted copy of the
 // message at src, of n's type, which changes: its struct at g, and the copies
-// below it along singular fields in their places in g.
-func (n *structNode) copyInto(g, src unsafe.Pointer, mask uint64) {
-	for _, f := range n.st.fields {
-		copyField(g, src, f)
-	}
+// below it along singular fields in their places in g. When listed.block is
+// not nil, the list field of step n.listed is copied there.
+func (n *structNode) copyInto(g, src unsafe.Pointer, mask uint64, listed listCopy) {
+	n.st.copyFields(g, src)
 	for i := range n.steps {
 		s := &n.steps[i]
 		if s.via&mask == 0 || !isSet(src, s.field) {
@@ -333,13 +482,17 @@ func (n *structNode) copyInto(g, src unsafe.Pointer, mask uint64) {
 		case s.ends&mask != 0:
 			clearField(g, s.field)
 		case s.list:
-			s.copyList(at, *(*[]unsafe.Pointer)(unsafe.Add(src, s.field.off)), mask)
+			var to listCopy
+			if i == n.listed {
+				to = listed
+			}
+			s.copyList(at, *(*[]unsafe.Pointer)(unsafe.Add(src, s.field.off)), mask, to)
 		case s.mapT != nil:
 			s.copyMap(at, unsafe.Add(src, s.field.off), mask)
 		default:
 			if e := *(*unsafe.Pointer)(unsafe.Add(src, s.field.off)); s.next.changes(e, mask) {
 				c := unsafe.Add(g, s.groupOff)
-				s.next.copyInto(c, e, mask)
+				s.next.copyInto(c, e, mask, listCopy{})
 				*(*unsafe.Pointer)(at) = c
 			}
 		}
@@ -348,8 +501,31 @@ func (n *structNode) copyInto(g, src unsafe.Pointer, mask uint64) {
 
 // copyList sets the list field at dst of a copy to a new list holding the
 // elements of src, the redacted copies in place of those that change. The
-// copies are allocated maxBatch groups at a time.
-func (s *structStep) copyList(dst unsafe.Pointer, src []unsafe.Pointer, mask uint64) {
+// list and the copies are the listBlock to.block when it is not nil (made for
+// len(src) elements, to.changed of which change), or one that copyList
+// allocates when the list fits one; else the copies are allocated maxBatch
+// groups at a time.
+func (s *structStep) copyList(dst unsafe.Pointer, src []unsafe.Pointer, mask uint64, to listCopy) {
+	if to.block == nil {
+		if changed, ok := s.blockFits(src, mask); ok {
+			to = listCopy{reflect.New(s.blocks[len(src)].typ).UnsafePointer(), changed}
+		}
+	}
+	if to.block != nil {
+		b := &s.blocks[len(src)]
+		out := unsafe.Slice((*unsafe.Pointer)(unsafe.Add(to.block, b.list)), len(src))
+		size := s.next.group.Size()
+		for i, e := range src {
+			if to.changed&(1<<i) != 0 {
+				c := unsafe.Add(to.block, b.elems+uintptr(i)*size)
+				s.next.copyInto(c, e, mask, listCopy{})
+				e = c
+			}
+			out[i] = e
+		}
+		*(*[]unsafe.Pointer)(dst) = out
+		return
+	}
 	var changed [4]uint64 // of the first 256 elements, those that change
 	k := 0
 	for i, e := range src {
@@ -379,7 +555,7 @@ func (s *structStep) copyList(dst unsafe.Pointer, src []unsafe.Pointer, mask uin
 			k -= left
 		}
 		c := unsafe.Add(batch, uintptr(used)*size)
-		s.next.copyInto(c, e, mask)
+		s.next.copyInto(c, e, mask, listCopy{})
 		out[i] = c
 		used++
 	}
@@ -397,7 +573,7 @@ func (s *structStep) copyMap(dst, src unsafe.Pointer, mask uint64) {
 		v := it.Value()
 		if e := v.UnsafePointer(); e != nil && s.next.changes(e, mask) {
 			g := reflect.New(s.next.group).UnsafePointer()
-			s.next.copyInto(g, e, mask)
+			s.next.copyInto(g, e, mask, listCopy{})
 			v = reflect.NewAt(elem, g)
 		}
 		out.SetMapIndex(it.Key(), v)
