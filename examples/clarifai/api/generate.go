@@ -5,13 +5,12 @@
 //
 //	cd examples && go generate ./clarifai/api
 //
-// which needs protoc (apt-get install protobuf-compiler) and the plugins
-// (go install google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12,
-// go install google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.6.2,
-// go install github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-grpc-gateway@v2.34.0 and
-// go install connectrpc.com/connect/cmd/protoc-gen-connect-go@v1.19.1).
+// which needs only the go command: goprotoc (internal/tools/goprotoc of the
+// root module) compiles the proto with protocompile and runs protoc-gen-go,
+// protoc-gen-go-grpc, protoc-gen-grpc-gateway and protoc-gen-connect-go at
+// the versions the line below pins (go run downloads them once).
 // google/api/annotations.proto and http.proto, which v2.proto imports, are
 // vendored from googleapis under third_party, with their license.
 package api
 
-//go:generate protoc -I . -I third_party --go_out=. --go_opt=paths=source_relative --go-grpc_out=. --go-grpc_opt=paths=source_relative --grpc-gateway_out=. --grpc-gateway_opt=paths=source_relative,allow_delete_body=true --connect-go_out=. --connect-go_opt=paths=source_relative,simple=true v2.proto
+//go:generate go -C ../../.. run ./internal/tools/goprotoc -I examples/clarifai/api -I examples/clarifai/api/third_party "--plugin=protoc-gen-go=go run google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12" --go_out=examples/clarifai/api --go_opt=paths=source_relative "--plugin=protoc-gen-go-grpc=go run google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.6.2" --go-grpc_out=examples/clarifai/api --go-grpc_opt=paths=source_relative "--plugin=protoc-gen-grpc-gateway=go run github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-grpc-gateway@v2.34.0" --grpc-gateway_out=examples/clarifai/api --grpc-gateway_opt=paths=source_relative,allow_delete_body=true "--plugin=protoc-gen-connect-go=go run connectrpc.com/connect/cmd/protoc-gen-connect-go@v1.19.1" --connect-go_out=examples/clarifai/api --connect-go_opt=paths=source_relative,simple=true v2.proto

@@ -4,9 +4,10 @@
 //
 //	cd scopeconnect && go generate ./internal/testpb
 //
-// which needs protoc (apt-get install protobuf-compiler) and the plugins
-// (go install google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12 and
-// go install connectrpc.com/connect/cmd/protoc-gen-connect-go@v1.19.1).
+// which needs only the go command: goprotoc (internal/tools/goprotoc of the
+// root module) compiles the proto with protocompile and runs protoc-gen-go
+// and protoc-gen-connect-go at the versions the line below pins (go run
+// downloads them once).
 package testpb
 
-//go:generate protoc -I ../testdata --go_out=. --go_opt=paths=source_relative --connect-go_out=. --connect-go_opt=paths=source_relative items.proto
+//go:generate go -C ../../.. run ./internal/tools/goprotoc -I scopeconnect/internal/testdata "--plugin=protoc-gen-go=go run google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12" --go_out=scopeconnect/internal/testpb --go_opt=paths=source_relative "--plugin=protoc-gen-connect-go=go run connectrpc.com/connect/cmd/protoc-gen-connect-go@v1.19.1" --connect-go_out=scopeconnect/internal/testpb --connect-go_opt=paths=source_relative items.proto
