@@ -78,8 +78,10 @@ func (o Outcome) String() string {
 }
 
 // Reason says why a call was decided as it was. The zero Reason is
-// ReasonUnknownEndpoint, so that the zero Decision is a denial.
-type Reason uint8
+// ReasonUnknownEndpoint, so that the zero Decision is a denial. (It is 16
+// bits wide so that a Decision can hold, beside it, the index of an
+// alternative: see reasonBits.)
+type Reason uint16
 
 const (
 	// ReasonUnknownEndpoint: the method is not an endpoint of the spec. It
@@ -148,7 +150,7 @@ type Decision struct {
 
 // reasonBits is how many low bits of Decision.reason hold the Reason: every
 // Reason is below 1<<reasonBits, and an alternative's index (below
-// MaxAlternatives, 16) fits above them.
+// MaxAlternatives, 256) fits in the 12 bits above them.
 const reasonBits = 4
 
 // Allowed reports whether the call may go ahead: the reason is

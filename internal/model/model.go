@@ -57,7 +57,7 @@ const (
 	// Principal is a set of them in 32 bits.
 	MaxKinds = 32
 	// MaxAlternatives is the most alternatives (any_of) of an endpoint.
-	MaxAlternatives = 16
+	MaxAlternatives = 256
 )
 
 // Model is a validated spec, ready to generate code from.

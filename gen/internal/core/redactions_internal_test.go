@@ -41,7 +41,7 @@ func TestReasonBits(t *testing.T) {
 	if len(reasonInfo) > 1<<reasonBits {
 		t.Errorf("%d reasons do not fit in %d bits", len(reasonInfo), reasonBits)
 	}
-	if model.MaxAlternatives > 1<<(8-reasonBits) {
+	if model.MaxAlternatives > 1<<(16-reasonBits) {
 		t.Errorf("the indexes of %d alternatives do not fit above the reason", model.MaxAlternatives)
 	}
 }

@@ -6,6 +6,7 @@ package cases
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"github.com/scopegen/scopegen/internal/model"
@@ -175,6 +176,22 @@ func Build(m *model.Model, seed uint64, n int) Suite {
 			add(Grant{Kind: randKind(m, r), Scopes: less, Endpoints: eps}, nil)
 		}
 	}
+	// The endpoints with the most alternatives (up to 8): a grant of exactly
+	// the last one, and one that lacks its last scope, which a spec can make
+	// the closest (as testdata/golden/many_alternatives.txtar does), so that
+	// a denial names an alternative of a high index.
+	for _, e := range mostAlternatives(m, 8) {
+		a := e.Alternatives[len(e.Alternatives)-1]
+		kind := int(a.Principals & -a.Principals) // one kind it accepts
+		if kind == 0 {
+			kind = randKind(m, r)
+		}
+		req := model.Names(a.Requires)
+		add(Grant{Kind: kind, Scopes: req}, nil)
+		if len(req) > 0 {
+			add(Grant{Kind: kind, Scopes: req[:len(req)-1]}, nil)
+		}
+	}
 	for range n {
 		key := randGrant(m, r)
 		var invite *Grant
@@ -196,6 +213,19 @@ func Build(m *model.Model, seed uint64, n int) Suite {
 		s.Covers = append(s.Covers, Cover{A: a, B: b, Want: reference.Covers(m, effective(m, s.Cases[a]), effective(m, s.Cases[b]))})
 	}
 	return s
+}
+
+// mostAlternatives returns up to n endpoints of m with more than one
+// alternative, those with the most first (in spec order on a tie).
+func mostAlternatives(m *model.Model, n int) []*model.Endpoint {
+	var most []*model.Endpoint
+	for _, e := range m.Endpoints {
+		if len(e.Alternatives) > 1 {
+			most = append(most, e)
+		}
+	}
+	slices.SortStableFunc(most, func(a, b *model.Endpoint) int { return len(b.Alternatives) - len(a.Alternatives) })
+	return most[:min(n, len(most))]
 }
 
 // randKind is a random non-empty set of m's kinds: any set when m declares
