@@ -20,15 +20,7 @@ func TestRedactedCopyShares(t *testing.T) {
 	e := scopegrpc.New[scopes.Grant, scopes.Decision](fixedResolver(mustGrant(t, scopes.AppKey, "Items:Get")))
 	items := stored()
 	resp := &testpb.ListItemsResponse{Items: items}
-	before := proto.Clone(resp)
-	o := invoke(e, context.Background(), listItems, false, resp)
-	if o.err != nil {
-		t.Fatal(o.err)
-	}
-	got := o.sent[0].(*testpb.ListItemsResponse)
-	if !proto.Equal(resp, before) {
-		t.Fatal("redaction changed the handler's response")
-	}
+	got := redactedList(t, e, resp)
 	a, b, c := got.Items[0], got.Items[1], got.Items[2]
 	switch {
 	case got == resp:
@@ -99,15 +91,7 @@ func TestRedactedLongList(t *testing.T) {
 		}
 		resp.Items = append(resp.Items, it)
 	}
-	before := proto.Clone(resp)
-	o := invoke(e, context.Background(), listItems, false, resp)
-	if o.err != nil {
-		t.Fatal(o.err)
-	}
-	if !proto.Equal(resp, before) {
-		t.Fatal("redaction changed the handler's response")
-	}
-	got := o.sent[0].(*testpb.ListItemsResponse)
+	got := redactedList(t, e, resp)
 	for i, it := range got.Items {
 		want := proto.Clone(resp.Items[i]).(*testpb.Item)
 		if want.Data != nil {
@@ -151,45 +135,55 @@ func TestRedactedListSizes(t *testing.T) {
 	}
 	for n := range 20 {
 		for name, changes := range patterns {
-			resp := &testpb.ListItemsResponse{}
-			for i := range n {
-				// The spec redacts items.data.concepts and items.children.secret.
-				it := item(fmt.Sprint(i), changes(i, n))
-				for j := range n % 5 {
-					it.Children = append(it.Children, child(fmt.Sprint(i, ".", j), changes(j, n%5)))
+			t.Run(fmt.Sprintf("%d items/%s", n, name), func(t *testing.T) {
+				resp := &testpb.ListItemsResponse{}
+				for i := range n {
+					// The spec redacts items.data.concepts and items.children.secret.
+					it := item(fmt.Sprint(i), changes(i, n))
+					for j := range n % 5 {
+						it.Children = append(it.Children, child(fmt.Sprint(i, ".", j), changes(j, n%5)))
+					}
+					resp.Items = append(resp.Items, it)
 				}
-				resp.Items = append(resp.Items, it)
-			}
-			before := proto.Clone(resp)
-			o := invoke(e, context.Background(), listItems, false, resp)
-			if o.err != nil {
-				t.Fatal(o.err)
-			}
-			if !proto.Equal(resp, before) {
-				t.Fatalf("%d items, %s: redaction changed the handler's response", n, name)
-			}
-			got := o.sent[0].(*testpb.ListItemsResponse)
-			for i, it := range got.Items {
-				src := resp.Items[i]
-				want := proto.Clone(src).(*testpb.Item)
-				want.Data.Concepts = nil
-				changed := len(src.Data.Concepts) > 0
-				for _, c := range want.Children {
-					changed = changed || c.Secret != ""
-					c.Secret = ""
-				}
-				if !proto.Equal(it, want) {
-					t.Fatalf("%d items, %s: item %d is %v, want %v", n, name, i, it, want)
-				}
-				if (it == src) == changed {
-					t.Errorf("%d items, %s: item %d shared %v, but it changes %v", n, name, i, it == src, changed)
-				}
-				for j, c := range it.Children {
-					if (c == src.Children[j]) != (src.Children[j].Secret == "") {
-						t.Errorf("%d items, %s: child %d.%d shared %v", n, name, i, j, c == src.Children[j])
+				got := redactedList(t, e, resp)
+				for i, it := range got.Items {
+					src := resp.Items[i]
+					want := proto.Clone(src).(*testpb.Item)
+					want.Data.Concepts = nil
+					changed := len(src.Data.Concepts) > 0
+					for _, c := range want.Children {
+						changed = changed || c.Secret != ""
+						c.Secret = ""
+					}
+					if !proto.Equal(it, want) {
+						t.Fatalf("item %d is %v, want %v", i, it, want)
+					}
+					if (it == src) == changed {
+						t.Errorf("item %d shared %v, but it changes %v", i, it == src, changed)
+					}
+					for j, c := range it.Children {
+						if (c == src.Children[j]) != (src.Children[j].Secret == "") {
+							t.Errorf("child %d.%d shared %v", i, j, c == src.Children[j])
+						}
 					}
 				}
-			}
+			})
 		}
 	}
+}
+
+// redactedList calls ListItems through e with the handler's response resp,
+// and returns what the client gets, after checking that the handler's
+// response was left as it was.
+func redactedList(t *testing.T, e *scopegrpc.Enforcer[scopes.Grant, scopes.Decision], resp *testpb.ListItemsResponse) *testpb.ListItemsResponse {
+	t.Helper()
+	before := proto.Clone(resp)
+	o := invoke(e, context.Background(), listItems, false, resp)
+	if o.err != nil {
+		t.Fatal(o.err)
+	}
+	if !proto.Equal(resp, before) {
+		t.Fatal("redaction changed the handler's response")
+	}
+	return o.sent[0].(*testpb.ListItemsResponse)
 }
