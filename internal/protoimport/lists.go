@@ -32,7 +32,9 @@ type requirement struct {
 // alternatives are the sets of scopes of which any one suffices: one per
 // choice of a scope from each group of anyOf, each with all. A set that
 // holds another is left out (it adds nothing: the smaller one suffices),
-// and so is a repeat. With no group, the one set is all.
+// and so is a repeat. With no group, the one set is all. Past maxChoices
+// choices it stops and returns them as they are, too many anyway for the
+// caller, which says so: the work is bounded whatever the lists hold.
 func (r requirement) alternatives() [][]spec.Str {
 	alts := [][]spec.Str{slices.Clone(r.all)}
 	for _, g := range r.anyOf {
@@ -40,21 +42,30 @@ func (r requirement) alternatives() [][]spec.Str {
 		for _, a := range alts {
 			for _, s := range g {
 				next = append(next, append(slices.Clone(a), s))
-				if len(next) > model.MaxAlternatives*model.MaxAlternatives {
-					return next // too many anyway; the caller says so
+				if len(next) > maxChoices {
+					return next
 				}
 			}
 		}
 		alts = next
 	}
-	for i := range alts {
-		alts[i] = uniqueStrs(sortStrs(alts[i]))
+	// Repeats first, by their sorted names; then the sets that hold a
+	// smaller one (only a smaller set can be a proper subset).
+	seen := map[string]bool{}
+	var unique [][]spec.Str
+	for _, a := range alts {
+		a = uniqueStrs(sortStrs(a))
+		key := strings.Join(strValues(a), "\x00")
+		if !seen[key] {
+			seen[key] = true
+			unique = append(unique, a)
+		}
 	}
 	var out [][]spec.Str
-	for i, a := range alts {
+	for _, a := range unique {
 		redundant := false
-		for j, b := range alts {
-			if j != i && subset(b, a) && (len(b) < len(a) || j < i) {
+		for _, b := range unique {
+			if len(b) < len(a) && subset(b, a) {
 				redundant = true
 				break
 			}
@@ -62,6 +73,21 @@ func (r requirement) alternatives() [][]spec.Str {
 		if !redundant {
 			out = append(out, a)
 		}
+	}
+	return out
+}
+
+// maxChoices bounds the choices alternatives makes before it drops repeats
+// and sets that hold others: well past what can leave at most
+// model.MaxAlternatives in real lists, and few enough that the dropping,
+// quadratic at worst, takes milliseconds.
+const maxChoices = 16 * model.MaxAlternatives
+
+// strValues returns the names of s.
+func strValues(s []spec.Str) []string {
+	out := make([]string, len(s))
+	for i, x := range s {
+		out[i] = x.Value
 	}
 	return out
 }

@@ -176,6 +176,23 @@ service S {
 		t.Errorf("error %v", err)
 	}
 
+	// 30,000 scopes any one of which suffices, on a service of 10 RPCs: the
+	// same one error, after a bounded amount of work per RPC (the choices
+	// are not compared pairwise).
+	var wide []string
+	for i := range 30000 {
+		wide = append(wide, fmt.Sprintf("S:%d", i))
+	}
+	var rpcs strings.Builder
+	for i := range 10 {
+		fmt.Fprintf(&rpcs, "  rpc M%d (R) returns (R);\n", i)
+	}
+	file = "syntax = \"proto3\";\nservice S {\n  option (google.api.oauth_scopes) = \"" + strings.Join(wide, ",") + "\";\n" + rpcs.String() + "}\n"
+	_, err = protoimport.Import(google(), []protoimport.Source{{Name: "s.proto", Data: []byte(file)}}, nil)
+	if err == nil || strings.Count(err.Error(), "\n") != 0 || !strings.Contains(err.Error(), "more than "+strconv.Itoa(model.MaxAlternatives)+" sets of scopes") {
+		t.Errorf("30,000 scopes on 10 RPCs: %v", err)
+	}
+
 	// One scope name of 4 MB, and 200,000 short ones: both read at once
 	// (a name over the length limit is an error, at its place).
 	long := `syntax = "proto3";
