@@ -448,9 +448,21 @@ func (c *comparer) candidates(method string, s search) [][]int {
 		rns = rns[1:]
 	}
 	bases := [][]int{nil}
-	for _, ro := range ros {
+	if len(ros)*len(rns) <= maxCrossed {
+		for _, ro := range ros {
+			for _, rn := range rns {
+				bases = append(bases, inter(ro, rn), ro, rn, union(ro, rn))
+			}
+		}
+	} else {
+		// Many alternatives: each alone, and each of NEW with the one of OLD
+		// that shares the most scopes with it (a changed alternative's old
+		// self), so that the candidates grow with the alternatives, not
+		// with their product.
+		bases = append(bases, ros...)
 		for _, rn := range rns {
-			bases = append(bases, inter(ro, rn), ro, rn, union(ro, rn))
+			ro := closestSet(ros, rn)
+			bases = append(bases, rn, inter(ro, rn), union(ro, rn))
 		}
 	}
 	var all []int
@@ -491,6 +503,24 @@ func (c *comparer) candidates(method string, s search) [][]int {
 	}
 	slices.SortStableFunc(out, c.smaller(s.must))
 	return out
+}
+
+// maxCrossed is how many pairs of an endpoint's alternatives (OLD's times
+// NEW's) candidates crosses in full; 8 on each side, past what real edits
+// and the property tests hold.
+const maxCrossed = 64
+
+// closestSet returns the set of sets that shares the most places with set
+// (the first on a tie).
+func closestSet(sets [][]int, set []int) []int {
+	var best []int
+	shared := -1
+	for _, s := range sets {
+		if k := len(inter(s, set)); k > shared {
+			best, shared = s, k
+		}
+	}
+	return best
 }
 
 // setKey is a set of places as a map key.
