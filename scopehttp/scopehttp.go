@@ -24,6 +24,7 @@ package scopehttp
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -104,6 +105,12 @@ func (c *decided[G, D]) Value(k any) any {
 		return c
 	}
 	return c.Context.Value(k)
+}
+
+// String names the context as context.WithValue's do, without printing the
+// grant.
+func (c *decided[G, D]) String() string {
+	return fmt.Sprint(c.Context) + ".WithValue(scopehttp.grant)"
 }
 
 // FromContext returns the grant and the decision of an allowed request, in

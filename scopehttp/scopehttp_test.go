@@ -228,3 +228,17 @@ func TestAllowedAllocs(t *testing.T) {
 		t.Error("the handler did not find the decision in its context")
 	}
 }
+
+// TestContextString: printing an allowed request's context names it and
+// its parent, as context.WithValue's do, and never prints the grant.
+func TestContextString(t *testing.T) {
+	mw := scopehttp.New[scopes.Grant, scopes.Decision](resolve)
+	var got string
+	h := mw.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = fmt.Sprint(r.Context()) }))
+	req := httptest.NewRequest("GET", "/v1/items/1", nil)
+	req.Header.Set("Authorization", "Key reader")
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	if want := "context.Background.WithValue(scopehttp.grant)"; got != want {
+		t.Errorf("the context prints as %q, want %q", got, want)
+	}
+}

@@ -36,7 +36,7 @@ type structType struct {
 	ptrs  uint64
 }
 
-// wordSize is the size of a pointer, and of the words that copyWords copies.
+// wordSize is the size of a pointer, and of the words that copyFields copies.
 const wordSize = unsafe.Sizeof(uintptr(0))
 
 // goField is a field of a struct: where it is and how to copy it.
@@ -69,17 +69,16 @@ const (
 // one allocation for the changed elements of the list.
 //
 // A list of at most maxBatch elements of which at least half change takes
-// one allocation for its pointers and the copies (a listBlock), and a
-// message copied on its own (the response, a map's value) takes the same
-// allocation for itself and the first of its list fields: the copy of a list
-// response is one allocation.
+// one allocation for its pointers and the copies (a listBlock), and the
+// response takes the same allocation for itself and the first of its list
+// fields: the copy of a list response is one allocation.
 type structNode struct {
 	st     *structType
 	steps  []structStep
 	group  reflect.Type               // the node's group
 	arrays [maxBatch + 1]reflect.Type // arrays[k]: an array of k groups
 
-	listed   int                      // the step of the list field that withList holds, or -1
+	listed   int                      // of the response's node: the step of the list field that withList holds; else -1
 	withList *[maxBatch + 1]listBlock // withList[n]: the group, then the list block of n elements of listed
 }
 
@@ -112,7 +111,11 @@ func structPlan(t reflect.Type, steps []*step) *structNode {
 	if t.Kind() != reflect.Pointer {
 		return nil
 	}
-	return planNode(t.Elem(), steps, 0)
+	n := planNode(t.Elem(), steps, 0)
+	if n != nil {
+		n.planWithList()
+	}
+	return n
 }
 
 func planNode(t reflect.Type, steps []*step, depth int) *structNode {
@@ -176,20 +179,31 @@ func planNode(t reflect.Type, steps []*step, depth int) *structNode {
 			})
 			s.blocks[k] = listBlock{typ: t, list: 0, elems: t.Field(1).Offset}
 		}
-		if n.listed < 0 {
-			n.listed = i
-			n.withList = new([maxBatch + 1]listBlock)
-			for k := 1; k <= maxBatch; k++ {
-				t := reflect.StructOf([]reflect.StructField{
-					{Name: "Self", Type: n.group},
-					{Name: "Block", Type: s.blocks[k].typ},
-				})
-				off := t.Field(1).Offset
-				n.withList[k] = listBlock{typ: t, list: off, elems: off + s.blocks[k].elems}
-			}
-		}
 	}
 	return n
+}
+
+// planWithList makes the types with which the copy of a message of n's
+// type made on its own (the response) holds the block of its first list
+// field too.
+func (n *structNode) planWithList() {
+	for i := range n.steps {
+		s := &n.steps[i]
+		if !s.list {
+			continue
+		}
+		n.listed = i
+		n.withList = new([maxBatch + 1]listBlock)
+		for k := 1; k <= maxBatch; k++ {
+			t := reflect.StructOf([]reflect.StructField{
+				{Name: "Self", Type: n.group},
+				{Name: "Block", Type: s.blocks[k].typ},
+			})
+			off := t.Field(1).Offset
+			n.withList[k] = listBlock{typ: t, list: off, elems: off + s.blocks[k].elems}
+		}
+		return
+	}
 }
 
 // fieldByNumber returns the field of struct t that holds the proto field

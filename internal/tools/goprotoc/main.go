@@ -30,6 +30,7 @@ import (
 	"strings"
 
 	"github.com/bufbuild/protocompile"
+	"github.com/bufbuild/protocompile/options"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -116,12 +117,22 @@ func parseArgs(args []string) (*invocation, error) {
 		case strings.HasPrefix(a, "--"):
 			flag, value, ok := strings.Cut(a[2:], "=")
 			name, isOut := strings.CutSuffix(flag, "_out")
-			name, isOpt := strings.CutSuffix(name, "_opt")
+			isOpt := false
+			if !isOut {
+				name, isOpt = strings.CutSuffix(flag, "_opt")
+			}
 			switch {
 			case !ok || name == "" || !isOut && !isOpt:
 				return nil, fmt.Errorf("unknown flag %s (run goprotoc -h)", a)
 			case isOut:
-				get(name).out = value
+				p := get(name)
+				// --NAME_out=PARAMS:DIR, as protoc takes it (but not a
+				// Windows drive, C:\dir).
+				if i := strings.LastIndexByte(value, ':'); i > 1 {
+					p.params = append(p.params, value[:i])
+					value = value[i+1:]
+				}
+				p.out = value
 			default:
 				p := get(name)
 				p.params = append(p.params, value)
@@ -151,18 +162,9 @@ func parseArgs(args []string) (*invocation, error) {
 
 // run compiles the files and runs each plugin on them.
 func run(inv *invocation) error {
-	compiler := protocompile.Compiler{
-		Resolver:       protocompile.WithStandardImports(&protocompile.SourceResolver{ImportPaths: inv.imports}),
-		SourceInfoMode: protocompile.SourceInfoStandard,
-	}
-	files, err := compiler.Compile(context.Background(), inv.files...)
+	req, err := request(inv)
 	if err != nil {
 		return err
-	}
-	req := &pluginpb.CodeGeneratorRequest{FileToGenerate: inv.files}
-	seen := map[string]bool{}
-	for _, f := range files {
-		req.ProtoFile = appendWithImports(req.ProtoFile, f, seen)
 	}
 	for _, p := range inv.plugins {
 		if err := p.run(req); err != nil {
@@ -170,6 +172,38 @@ func run(inv *invocation) error {
 		}
 	}
 	return nil
+}
+
+// request compiles the files and returns the request protoc would give a
+// plugin for them, without its parameter.
+func request(inv *invocation) (*pluginpb.CodeGeneratorRequest, error) {
+	compiler := protocompile.Compiler{
+		Resolver:       protocompile.WithStandardImports(&protocompile.SourceResolver{ImportPaths: inv.imports}),
+		SourceInfoMode: protocompile.SourceInfoStandard,
+	}
+	files, err := compiler.Compile(context.Background(), inv.files...)
+	if err != nil {
+		return nil, err
+	}
+	req := &pluginpb.CodeGeneratorRequest{FileToGenerate: inv.files}
+	seen := map[string]bool{}
+	for _, f := range files {
+		req.ProtoFile = appendWithImports(req.ProtoFile, f, seen)
+	}
+	// As protoc does: the files to generate lose their source-retention
+	// options in proto_file, and come whole in source_file_descriptors.
+	for i, fd := range req.ProtoFile {
+		if !slices.Contains(inv.files, fd.GetName()) {
+			continue
+		}
+		stripped, err := options.StripSourceRetentionOptionsFromFile(fd)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", fd.GetName(), err)
+		}
+		req.SourceFileDescriptors = append(req.SourceFileDescriptors, fd)
+		req.ProtoFile[i] = stripped
+	}
+	return req, nil
 }
 
 // appendWithImports appends f to list after the files it imports, each file
@@ -214,6 +248,9 @@ func (p *plugin) run(req *pluginpb.CodeGeneratorRequest) error {
 	if resp.Error != nil {
 		return fmt.Errorf("plugin %s: %s", p.name, resp.GetError())
 	}
+	if err := p.supports(req, resp); err != nil {
+		return err
+	}
 	for _, f := range resp.File {
 		name := filepath.FromSlash(f.GetName())
 		if f.GetInsertionPoint() != "" || !filepath.IsLocal(name) {
@@ -232,4 +269,36 @@ func (p *plugin) run(req *pluginpb.CodeGeneratorRequest) error {
 		fmt.Fprintf(os.Stderr, "goprotoc: wrote %s\n", path)
 	}
 	return nil
+}
+
+// supports returns an error, as protoc does, when a file to generate uses a
+// feature that the plugin's response does not declare it supports: proto3
+// optional fields, or editions.
+func (p *plugin) supports(req *pluginpb.CodeGeneratorRequest, resp *pluginpb.CodeGeneratorResponse) error {
+	features := resp.GetSupportedFeatures()
+	for _, fd := range req.SourceFileDescriptors {
+		if fd.GetSyntax() == "editions" && features&uint64(pluginpb.CodeGeneratorResponse_FEATURE_SUPPORTS_EDITIONS) == 0 {
+			return fmt.Errorf("plugin %s does not support editions, which %s uses", p.name, fd.GetName())
+		}
+		if features&uint64(pluginpb.CodeGeneratorResponse_FEATURE_PROTO3_OPTIONAL) == 0 && hasProto3Optional(fd.GetMessageType()) {
+			return fmt.Errorf("plugin %s does not support proto3 optional fields, which %s has", p.name, fd.GetName())
+		}
+	}
+	return nil
+}
+
+// hasProto3Optional reports whether a message of msgs, or one nested in
+// them, has a proto3 optional field.
+func hasProto3Optional(msgs []*descriptorpb.DescriptorProto) bool {
+	for _, m := range msgs {
+		for _, f := range m.GetField() {
+			if f.GetProto3Optional() {
+				return true
+			}
+		}
+		if hasProto3Optional(m.GetNestedType()) {
+			return true
+		}
+	}
+	return false
 }

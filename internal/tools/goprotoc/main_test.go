@@ -126,6 +126,14 @@ func TestParseArgs(t *testing.T) {
 		strings.Join(p.params, ",") != "p=1" || strings.Join(p.command, "|") != "go|run|example.com/gen@v1" || strings.Join(inv.files, " ") != "f.proto" {
 		t.Errorf("parseArgs = %+v, plugin %+v", inv, p)
 	}
+	// protoc's --NAME_out=PARAMS:DIR, and a plugin whose name ends in _opt.
+	inv, err = parseArgs([]string{"--go_out=paths=source_relative:out", "--foo_opt_out=d", "f.proto"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if go_, foo := inv.plugins[0], inv.plugins[1]; go_.out != "out" || strings.Join(go_.params, ",") != "paths=source_relative" || foo.name != "foo_opt" || foo.out != "d" {
+		t.Errorf("parseArgs: plugins %+v, %+v", go_, foo)
+	}
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -150,5 +158,46 @@ func TestHelp(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.HasPrefix(string(out), "usage: goprotoc") {
 		t.Errorf("goprotoc -h: %v\n%s", err, out)
+	}
+}
+
+// TestSourceRetention: as protoc does, a file to generate comes without its
+// source-retention options in proto_file and whole in
+// source_file_descriptors.
+func TestSourceRetention(t *testing.T) {
+	inv, err := parseArgs([]string{"-I", "testdata/protos", "--x_out=.", "retention.proto"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := request(inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := req.ProtoFile[len(req.ProtoFile)-1]
+	if last.GetName() != "retention.proto" || len(req.SourceFileDescriptors) != 1 {
+		t.Fatalf("proto_file ends with %s, %d source_file_descriptors", last.GetName(), len(req.SourceFileDescriptors))
+	}
+	if b, _ := proto.Marshal(last.GetMessageType()[0].GetOptions()); len(b) != 0 {
+		t.Errorf("proto_file keeps the source-retention option: %v", last.GetMessageType()[0].GetOptions())
+	}
+	if b, _ := proto.Marshal(req.SourceFileDescriptors[0].GetMessageType()[0].GetOptions()); len(b) == 0 {
+		t.Error("source_file_descriptors lost the source-retention option")
+	}
+}
+
+// TestUnsupportedFeature: a plugin that does not declare proto3 optional
+// support is refused on a file that has such a field, as protoc refuses it.
+func TestUnsupportedFeature(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GOPROTOC_TEST_PLUGIN", "echo")
+	inv, err := parseArgs([]string{"-I", "testdata/protos", "--plugin=protoc-gen-echo=" + self, "--echo_out=" + t.TempDir(), "retention.proto"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := run(inv); err == nil || !strings.Contains(err.Error(), "plugin echo does not support proto3 optional fields, which retention.proto has") {
+		t.Errorf("run: %v, want a refusal", err)
 	}
 }
