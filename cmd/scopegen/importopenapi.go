@@ -87,19 +87,8 @@ func runImportOpenAPI(set *flag.FlagSet, args []string, stdout, stderr io.Writer
 		return err
 	}
 	opts := openapiimport.Options{Merge: merge, ServerPath: serverPath, Source: filepath.ToSlash(filepath.Base(name))}
-	if prev != "" {
-		b, err := os.ReadFile(prev)
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return usagef("cannot read -prev: %v", unwrapPath(err))
-			}
-			return fmt.Errorf("cannot read -prev: %v", unwrapPath(err))
-		}
-		f, err := spec.Parse(prev, b)
-		if err != nil {
-			return err
-		}
-		opts.Prev = f
+	if opts.Prev, err = readPrev(prev); err != nil {
+		return err
 	}
 	res, err := openapiimport.Import(name, data, opts)
 	if err != nil {
@@ -116,6 +105,21 @@ func runImportOpenAPI(set *flag.FlagSet, args []string, stdout, stderr io.Writer
 		return fmt.Errorf("cannot write the spec: %v", err)
 	}
 	return nil
+}
+
+// readPrev reads and parses the spec of -prev, or returns nil for "".
+func readPrev(name string) (*spec.File, error) {
+	if name == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, usagef("cannot read -prev: %v", unwrapPath(err))
+		}
+		return nil, fmt.Errorf("cannot read -prev: %v", unwrapPath(err))
+	}
+	return spec.Parse(name, b)
 }
 
 // readDescription reads a description, refusing one past openapiimport.MaxBytes

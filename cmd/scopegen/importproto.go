@@ -13,7 +13,7 @@ import (
 	"github.com/scopegen/scopegen/internal/protoimport"
 )
 
-const importProtoArgs = "[-profile NAME | -config FILE] [-enum NAME] [-requires-option NAME] [-service-requires-option NAME] [-auth-option NAME] [-auth-map MAP] [flags] [-o FILE] FILE.proto..."
+const importProtoArgs = "[-profile NAME | -config FILE] [-enum NAME] [-requires-option NAME] [-service-requires-option NAME] [-auth-option NAME] [-auth-map MAP] [flags] [-o FILE] [-prev FILE] FILE.proto..."
 
 const importProtoDetail = "Reads .proto files whose scope rules are custom options and writes the spec:\n" +
 	"the values of an enum are the scopes (ids are their numbers; the zero value\n" +
@@ -28,8 +28,8 @@ const importProtoDetail = "Reads .proto files whose scope rules are custom optio
 	"colon (Inputs_Get → Inputs:Get), last-colon or keep. HTTP bindings\n" +
 	"(google.api.http) become the endpoint's http.\n\n" +
 	"Without -enum, the scopes are the strings the requires options list,\n" +
-	"named as written, ids in the order first listed (Google's protos:\n" +
-	"-profile google). -service-requires-option names an option on services:\n" +
+	"named as written, ids in the order first listed, or -prev's (Google's\n" +
+	"protos: -profile google). -service-requires-option names an option on services:\n" +
 	"every RPC of the service that sets no requires option itself requires\n" +
 	"what it lists (an RPC's own options replace its service's). -any-of: any\n" +
 	"one listed scope suffices, each an alternative (any_of); -separator ,\n" +
@@ -53,6 +53,11 @@ const importProtoDetail = "Reads .proto files whose scope rules are custom optio
 	"The output is the same bytes for the same files, in any order, from any\n" +
 	"directory: files are named by their import paths. A run of three or more\n" +
 	"reserved numbers is written as a range (reserved 100 to max: 100-16383).\n\n" +
+	"-prev names the spec of the previous import: its endpoints that persist\n" +
+	"keep their order (the values of their Endpoint constants) and, without\n" +
+	"-enum, its scopes that persist keep their ids, new ones get ids after all\n" +
+	"it used, and removed ones are reserved, so that scopegen diff of the two\n" +
+	"imports shows only what changed in the protos.\n\n" +
 	"Example:\n" +
 	"  scopegen import-proto -profile clarifai -o spec/scopes.yaml \\\n" +
 	"      proto/clarifai/api/service.proto\n" +
@@ -68,7 +73,7 @@ const importProtoDetail = "Reads .proto files whose scope rules are custom optio
 
 // importFlags are the flags of import-proto.
 type importFlags struct {
-	out, config, profile                   string
+	out, config, profile, prev             string
 	enum, names, stripPrefix, grantsAll    string
 	depends, exposed, requires, auth, http string
 	serviceRequires, separator, principals string
@@ -88,6 +93,7 @@ func (l *listFlag) Set(s string) error {
 
 func (f *importFlags) register(set *flag.FlagSet) {
 	set.StringVar(&f.out, "o", "", "write the spec to `file`, replacing it whole (not through a symbolic link, which is refused) and leaving it untouched when it holds the same bytes (default: standard output)")
+	set.StringVar(&f.prev, "prev", "", "the spec `file` a previous import wrote: endpoints that persist keep their order and, without -enum, scopes that persist keep their ids, and removed scopes are reserved (default: none: ids in the order first listed); it may be the -o file")
 	set.StringVar(&f.config, "config", "", "read the settings from a YAML `file` (default: none)")
 	set.StringVar(&f.profile, "profile", "", "start from the settings for a known API: "+strings.Join(protoimport.ProfileNames(), ", ")+" (default: none)")
 	set.StringVar(&f.enum, "enum", "", "the full `name` of the enum whose values are the scopes, e.g. clarifai.auth.scope.S (default: none: the scopes are the strings the requires options list, named as written)")
@@ -128,6 +134,9 @@ func runImportProto(set *flag.FlagSet, args []string, stdout, stderr io.Writer) 
 	}
 	if len(files) == 0 {
 		return usagef("no .proto files given; pass the files whose services to import")
+	}
+	if cfg.Prev, err = readPrev(f.prev); err != nil {
+		return err
 	}
 	var sources []protoimport.Source
 	for _, name := range files {

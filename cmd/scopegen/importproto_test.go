@@ -31,7 +31,7 @@ var acmeFlags = []string{"import-proto", "-enum", "acme.auth.Scope", "-grants-al
 
 func TestImportProtoHelp(t *testing.T) {
 	want := []string{"I", "any-of", "auth-default", "auth-map", "auth-option", "config", "depends-option", "enum", "exposed-option",
-		"grants-all", "http-option", "names", "o", "principals", "profile", "requires-option", "separator", "service-requires-option", "strip-prefix"}
+		"grants-all", "http-option", "names", "o", "prev", "principals", "profile", "requires-option", "separator", "service-requires-option", "strip-prefix"}
 	if got := flagsOf(t, "import-proto"); !slices.Equal(got, want) {
 		t.Errorf("flags = %v, want %v", got, want)
 	}
@@ -83,6 +83,7 @@ func TestImportProtoUsage(t *testing.T) {
 		{[]string{"-profile", "clarifai", "-names", "snake", "x.proto"}, `-names "snake": the styles are colon, last-colon, keep`},
 		{[]string{"-profile", "clarifai", "-requires-option", "(a.b", "x.proto"}, "-requires-option: option name \"(a.b\" has no closing parenthesis"},
 		{[]string{"-config", "nope.yaml", "x.proto"}, "cannot read -config"},
+		{[]string{"-profile", "google", "-prev", "/no/such/spec.yaml", "x.proto"}, "cannot read -prev"},
 		{[]string{"-profile", "clarifai", "-bogus", "x.proto"}, "flag provided but not defined: -bogus"},
 	} {
 		code, _, errOut := scopegen(t, append([]string{"import-proto"}, tc.args...)...)

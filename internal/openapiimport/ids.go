@@ -1,76 +1,30 @@
 package openapiimport
 
 import (
-	"slices"
 	"sort"
 
 	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/prevspec"
 )
 
-// assignIDs gives each scope its id: the one it has in the previous spec,
-// or a fresh one. Without a previous spec, ids follow the names' order, 1
-// up. With one, new scopes take ids after every id the previous spec used
-// or reserved (or, past model.MaxScopeID, the lowest free ones), in name
-// order, and the scopes it had that are gone are reserved, id and name, so
-// that no later scope reuses them.
+// assignIDs gives each scope its id (prevspec.AssignIDs): the one it has
+// in the previous spec, or a fresh one; without a previous spec, ids follow
+// the names' order, 1 up. The previous spec's scopes that are gone are
+// reserved, id and name.
 func (im *importer) assignIDs() {
-	prevID := map[string]int64{}
-	used := map[int64]bool{}
-	var max int64
-	if p := im.opts.Prev; p != nil {
-		for _, s := range p.Scopes {
-			prevID[s.Name.Value] = s.ID.Value
-			used[s.ID.Value] = true
-			max = maxInt(max, s.ID.Value)
-		}
-		for _, id := range p.Reserved.IDs {
-			used[id.Value] = true
-			max = maxInt(max, id.Value)
-			im.reservedIDs = append(im.reservedIDs, id.Value)
-		}
-		for _, n := range p.Reserved.Names {
-			if s := im.byScope[n.Value]; s != nil && !s.invalid {
-				im.warnf(s.pos, "scope %q is back: the previous spec reserved its name (a scope removed earlier); it is no longer reserved, and it gets a fresh id (its old id stays reserved)", n.Value)
-				continue
-			}
-			im.reservedNames = append(im.reservedNames, n.Value)
-		}
-		for _, s := range p.Scopes {
-			if cur := im.byScope[s.Name.Value]; cur == nil || cur.invalid {
-				im.reservedIDs = append(im.reservedIDs, s.ID.Value)
-				im.reservedNames = append(im.reservedNames, s.Name.Value)
-			}
-		}
+	names := make([]string, len(im.scopes))
+	for i, s := range im.scopes {
+		names[i] = s.name
 	}
-	next := max + 1
-	fresh := func() int64 {
-		for next <= model.MaxScopeID && used[next] {
-			next++
-		}
-		if next > model.MaxScopeID {
-			next = 1
-			for used[next] {
-				next++
-			}
-		}
-		used[next] = true
-		return next
+	ids := prevspec.AssignIDs(im.opts.Prev, names)
+	for _, n := range ids.Back {
+		im.warnf(im.byScope[n].pos, "scope %q is back: the previous spec reserved its name (a scope removed earlier); it is no longer reserved, and it gets a fresh id (its old id stays reserved)", n)
 	}
+	im.reservedIDs, im.reservedNames = ids.ReservedIDs, ids.ReservedNames
 	for _, s := range im.scopes {
-		if id, ok := prevID[s.name]; ok {
-			s.id = id
-		}
-	}
-	for _, s := range im.scopes {
-		if s.id == 0 {
-			s.id = fresh()
-		}
+		s.id = ids.ID[s.name]
 	}
 	sort.Slice(im.scopes, func(i, j int) bool { return im.scopes[i].id < im.scopes[j].id })
-	slices.Sort(im.reservedIDs)
-	im.reservedIDs = slices.Compact(im.reservedIDs)
-	slices.Sort(im.reservedNames)
-	im.reservedNames = slices.Compact(im.reservedNames)
 	for _, e := range im.eps {
 		for i := range e.alts {
 			sc := e.alts[i].scopes
@@ -79,36 +33,15 @@ func (im *importer) assignIDs() {
 	}
 }
 
-func maxInt(a, b int64) int64 {
-	if a > b {
-		return a
-	}
-	return b
-}
-
 // order puts the endpoints that the previous spec has first, in its order,
 // so that their Endpoint constants keep their values, then the new ones in
 // path order.
 func (im *importer) order() {
-	p := im.opts.Prev
-	if p == nil {
+	if im.opts.Prev == nil {
 		return
 	}
-	rank := map[string]int{}
-	for i, e := range p.Endpoints {
-		name := e.Operation.Value
-		if name == "" {
-			name = e.Method.Value
-		}
-		rank[name] = i + 1
-	}
-	r := func(e *endpointOut) int {
-		if n := rank[e.name]; n > 0 {
-			return n
-		}
-		return len(rank) + 1
-	}
-	sort.SliceStable(im.eps, func(i, j int) bool { return r(im.eps[i]) < r(im.eps[j]) })
+	rank := prevspec.Rank(im.opts.Prev)
+	sort.SliceStable(im.eps, func(i, j int) bool { return rank(im.eps[i].name) < rank(im.eps[j].name) })
 }
 
 // sharedBindings marks the bindings of operations whose paths differ only

@@ -91,6 +91,13 @@ type Config struct {
 	// Outcomes replace the default outcomes, by role.
 	Outcomes map[model.Role]Outcome
 
+	// Prev is the spec a previous import wrote (-prev), or nil: endpoints
+	// that persist keep their order, and without an enum (whose numbers
+	// are the ids) scopes that persist keep their ids, new ones get fresh
+	// ids and removed ones are reserved, so that scopegen diff of two
+	// imports reads as the API's real change.
+	Prev *spec.File
+
 	// File is where the config was read from, for positions; empty for flags.
 	File string
 	// lines are the config file's line numbers by key path ("outcomes.key_invalid").
@@ -781,6 +788,9 @@ func (c *Config) Merge(o *Config) {
 	}
 	if o.AuthDefault != nil {
 		c.AuthDefault = o.AuthDefault
+	}
+	if o.Prev != nil {
+		c.Prev = o.Prev
 	}
 	if len(o.Outcomes) > 0 {
 		if c.Outcomes == nil {

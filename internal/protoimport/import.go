@@ -14,6 +14,7 @@ import (
 	"github.com/bufbuild/protocompile/ast"
 
 	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/prevspec"
 	"github.com/scopegen/scopegen/internal/spec"
 )
 
@@ -303,6 +304,9 @@ func Import(c *Config, files []Source, resolve Resolver) (*Result, error) {
 	im.unmatched()
 	if len(im.errs) > 0 {
 		return nil, im.errs.Sorted()
+	}
+	if c.Prev != nil {
+		im.keepPrev(c.Prev)
 	}
 	im.goNames()
 	im.sharedBindings()
@@ -1476,4 +1480,35 @@ func sameModel(a, b *model.Model) error {
 		return errors.New("reserved ids or names read back differently")
 	}
 	return nil
+}
+
+// keepPrev keeps what the previous import prev fixed (prevspec): the order
+// of the endpoints that persist and, when the scopes are strings (no enum,
+// whose numbers are the ids), the ids of the scopes that persist, with
+// fresh ids for new ones and the removed ones reserved.
+func (im *importer) keepPrev(prev *spec.File) {
+	rank := prevspec.Rank(prev)
+	sort.SliceStable(im.endpoints, func(i, j int) bool { return rank(im.endpoints[i].method) < rank(im.endpoints[j].method) })
+	if im.s.Enum != "" {
+		return
+	}
+	names := make([]string, len(im.scopes))
+	for i, sc := range im.scopes {
+		names[i] = sc.name
+	}
+	ids := prevspec.AssignIDs(prev, names)
+	for _, n := range ids.Back {
+		im.warnf(im.scopeIndex[n].pos, "scope %q is back: the previous spec reserved its name (a scope removed earlier); it is no longer reserved, and it gets a fresh id (its old id stays reserved)", n)
+	}
+	for _, sc := range im.scopes {
+		sc.id = ids.ID[sc.name]
+	}
+	sort.SliceStable(im.scopes, func(i, j int) bool { return im.scopes[i].id < im.scopes[j].id })
+	at := im.anchor()
+	for _, id := range ids.ReservedIDs {
+		im.reservedIDs = append(im.reservedIDs, spec.Int{Value: id, Pos: at, Set: true})
+	}
+	for _, n := range ids.ReservedNames {
+		im.reservedNames = append(im.reservedNames, spec.Str{Value: n, Pos: at})
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/scopegen/scopegen/internal/model"
+	"github.com/scopegen/scopegen/internal/spec"
 )
 
 // mergeFile is a config file that sets every setting a file can.
@@ -125,6 +126,11 @@ func TestMerge(t *testing.T) {
 				w.AuthMap["Shared"] = Target{Public: true}
 				w.AuthMap["FlagKey"] = flagTarget
 			},
+		},
+		{
+			fields: []string{"Prev"},
+			flags:  func(f *Config) { f.Prev = &spec.File{} },
+			want:   func(w *Config) { w.Prev = &spec.File{} },
 		},
 		{
 			fields: []string{"AuthDefault"},
