@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scopegen/scopegen/internal/model"
 	"github.com/scopegen/scopegen/internal/protoimport"
 	"github.com/scopegen/scopegen/internal/testonly/cases"
 	"github.com/scopegen/scopegen/internal/testonly/prototruth"
@@ -202,38 +203,7 @@ func TestImportProtoGoogle(t *testing.T) {
 	if code, _, errOut := scopegen(t, "generate", "-spec", protodata+"/google.yaml", "-out", pkg, "-pkg", "scopes"); code != 0 {
 		t.Fatalf("generate: %s", errOut)
 	}
-	driver, err := os.ReadFile(protodata + "/e2e/google/decide_test.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	truthJSON, err := json.Marshal(truth)
-	if err != nil {
-		t.Fatal(err)
-	}
-	suite, err := json.Marshal(cases.Build(load(t, protodata+"/google.yaml"), 1, 2000))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, data := range map[string][]byte{
-		"go.mod":         []byte("module example.com/scopes\n\ngo 1.24\n"),
-		"decide_test.go": driver,
-		"truth.json":     truthJSON,
-		"cases.json":     suite,
-	} {
-		if err := os.WriteFile(filepath.Join(pkg, name), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(goTool, "test", "-count=1", "./...")
-	cmd.Dir = pkg
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go test in the generated package: %v\n%s", err, out)
-	}
+	runDriver(t, pkg, protodata+"/e2e/google/decide_test.go", load(t, protodata+"/google.yaml"), truth)
 
 	// explain reads it: any one scope of the service, with an oauth2 token.
 	code, out, errOut := scopegen(t, "explain", "-spec", protodata+"/google.yaml", "-kind", "oauth2",
@@ -389,11 +359,25 @@ func TestImportProtoReal(t *testing.T) {
 	if code, out, errOut := scopegen(t, "check", "-spec", specPath, "-out", pkg, "-pkg", "scopes"); code != 0 {
 		t.Fatalf("check right after generate: exit %d\n%s%s", code, out, errOut)
 	}
-	driver, err := os.ReadFile(protodata + "/e2e/decide_test.go")
+	runDriver(t, pkg, protodata+"/e2e/decide_test.go", m, want)
+}
+
+// runDriver runs a driver test (a decide_test.go of testdata/protoimport/e2e)
+// in the generated package at pkg, as a module of its own, with truth (what
+// compiling the protos says) as truth.json; and testdata/e2e/check_test.go,
+// the checker against the reference's decisions on m for 2,000 random grants
+// (cases.json).
+func runDriver(t *testing.T, pkg, driverPath string, m *model.Model, truth any) {
+	t.Helper()
+	driver, err := os.ReadFile(driverPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	truth, err := json.Marshal(want)
+	agree, err := os.ReadFile("../../testdata/e2e/check_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	truthJSON, err := json.Marshal(truth)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -404,7 +388,8 @@ func TestImportProtoReal(t *testing.T) {
 	for name, data := range map[string][]byte{
 		"go.mod":         []byte("module example.com/scopes\n\ngo 1.24\n"),
 		"decide_test.go": driver,
-		"truth.json":     truth,
+		"check_test.go":  agree,
+		"truth.json":     truthJSON,
 		"cases.json":     suite,
 	} {
 		if err := os.WriteFile(filepath.Join(pkg, name), data, 0o644); err != nil {

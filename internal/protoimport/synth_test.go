@@ -376,8 +376,8 @@ func TestSynthetic(t *testing.T) {
 // module of its own and runs testdata/protoimport/e2e/decide_test.go in it:
 // grants made from what the .proto files say of each RPC (its scopes are
 // enough, each is needed, other kinds of key are refused, public RPCs need
-// no key, skipped ones are unknown), and the reference's decisions for
-// random and targeted grants, without allocating.
+// no key, skipped ones are unknown), and testdata/e2e/check_test.go: the
+// reference's decisions for random and targeted grants, without allocating.
 func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and tests generated packages with the go command")
@@ -387,6 +387,12 @@ func TestEndToEnd(t *testing.T) {
 		t.Skip("no go command")
 	}
 	driver, err := os.ReadFile(filepath.Join(testdata, "e2e", "decide_test.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The checker against the reference on cases.json: the driver every
+	// end-to-end test runs (its package clause is package scopes).
+	agree, err := os.ReadFile("../../testdata/e2e/check_test.go")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -419,6 +425,7 @@ func TestEndToEnd(t *testing.T) {
 			write := map[string][]byte{
 				"go.mod":         []byte("module example.com/scopes\n\ngo 1.24\n"),
 				"decide_test.go": driver,
+				"check_test.go":  agree,
 				"cases.json":     suite,
 				"truth.json":     truth,
 			}

@@ -2,9 +2,9 @@
 // the end-to-end tests of internal/protoimport and cmd/scopegen, with
 // truth.json: what the .proto files say of each RPC and each scope, written
 // by the test from the files (or from compiling them), not from the spec. It
-// drives the generated checker with grants made from that, and with the
-// reference's decisions (cases.json), and checks that checking does not
-// allocate.
+// drives the generated checker with grants made from that, and checks that
+// checking does not allocate; testdata/e2e/check_test.go, copied beside it,
+// checks the reference's decisions (cases.json).
 
 package scopes
 
@@ -193,67 +193,6 @@ func TestWhatTheProtoSays(t *testing.T) {
 				d := mkGrant(t, kind, less).Check(r.Method)
 				if d.Allowed() || d.Missing().String() != s {
 					t.Errorf("%s: a %v key without %s gets allowed %v, missing %q", r.Method, kind, s, d.Allowed(), d.Missing())
-				}
-			}
-		}
-	}
-}
-
-type decisionCase struct {
-	Method  string `json:"method"`
-	Allowed bool   `json:"allowed"`
-	Reason  string `json:"reason"`
-	Code    int    `json:"code"`
-	Missing string `json:"missing"`
-}
-
-type grantCase struct {
-	Kind      int      `json:"kind"`
-	Scopes    []string `json:"scopes"`
-	Endpoints []string `json:"endpoints"`
-}
-
-func TestDecisionsAgainstReference(t *testing.T) {
-	data, err := os.ReadFile("cases.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s struct {
-		Cases []struct {
-			None      bool           `json:"none"`
-			Key       grantCase      `json:"key"`
-			Invite    *grantCase     `json:"invite"`
-			Decisions []decisionCase `json:"decisions"`
-		} `json:"cases"`
-	}
-	if err := json.Unmarshal(data, &s); err != nil {
-		t.Fatal(err)
-	}
-	mk := func(g grantCase) Grant {
-		out, err := NewGrant(Principal(g.Kind), g.Scopes, g.Endpoints)
-		if err != nil {
-			t.Fatalf("NewGrant(%+v): %v", g, err)
-		}
-		return out
-	}
-	for i, c := range s.Cases {
-		var g Grant
-		if !c.None {
-			g = mk(c.Key)
-			if c.Invite != nil {
-				g = g.Intersect(mk(*c.Invite))
-			}
-		}
-		for _, want := range c.Decisions {
-			d := g.Check(want.Method)
-			if d.Allowed() != want.Allowed || d.Reason().String() != want.Reason || d.Code() != want.Code || d.Missing().String() != want.Missing {
-				t.Errorf("case %d %v: Check(%q) = %v %s %d %q; reference %+v", i, g, want.Method, d.Allowed(), d.Reason(), d.Code(), d.Missing(), want)
-			}
-		}
-		if i < 20 {
-			for _, want := range c.Decisions {
-				if n := testing.AllocsPerRun(10, func() { g.Check(want.Method) }); n != 0 {
-					t.Errorf("Check(%q) allocates %v times", want.Method, n)
 				}
 			}
 		}

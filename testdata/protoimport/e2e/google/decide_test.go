@@ -2,9 +2,9 @@
 // import-proto -profile google writes, by cmd/scopegen's
 // TestImportProtoGoogle, with truth.json: for each method, the scopes its
 // service's google.api.oauth_scopes lists, from compiling the .proto files,
-// not from the spec; and cases.json, the reference's decisions. It drives
-// the generated checker with them, and checks that checking does not
-// allocate.
+// not from the spec. It drives the generated checker with them, and checks
+// that checking does not allocate; testdata/e2e/check_test.go, copied beside
+// it, checks the reference's decisions (cases.json).
 
 package scopes
 
@@ -56,62 +56,5 @@ func TestAnyScopeOfTheService(t *testing.T) {
 	}
 	if d := grant(truth["/google.pubsub.v1.Publisher/Publish"]...).Check("/google.pubsub.v1.Publisher/Nothing"); d.Allowed() {
 		t.Error("an unknown method is allowed")
-	}
-}
-
-type decisionCase struct {
-	Method  string `json:"method"`
-	Allowed bool   `json:"allowed"`
-	Reason  string `json:"reason"`
-	Code    int    `json:"code"`
-	Missing string `json:"missing"`
-}
-
-type grantCase struct {
-	Kind      int      `json:"kind"`
-	Scopes    []string `json:"scopes"`
-	Endpoints []string `json:"endpoints"`
-}
-
-func TestDecisionsAgainstReference(t *testing.T) {
-	data, err := os.ReadFile("cases.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s struct {
-		Cases []struct {
-			None      bool           `json:"none"`
-			Key       grantCase      `json:"key"`
-			Invite    *grantCase     `json:"invite"`
-			Decisions []decisionCase `json:"decisions"`
-		} `json:"cases"`
-	}
-	if err := json.Unmarshal(data, &s); err != nil {
-		t.Fatal(err)
-	}
-	if len(s.Cases) == 0 {
-		t.Fatal("cases.json has no case")
-	}
-	mk := func(g grantCase) Grant {
-		out, err := NewGrant(Principal(g.Kind), g.Scopes, g.Endpoints)
-		if err != nil {
-			t.Fatalf("NewGrant(%+v): %v", g, err)
-		}
-		return out
-	}
-	for i, c := range s.Cases {
-		var g Grant
-		if !c.None {
-			g = mk(c.Key)
-			if c.Invite != nil {
-				g = g.Intersect(mk(*c.Invite))
-			}
-		}
-		for _, want := range c.Decisions {
-			d := g.Check(want.Method)
-			if d.Allowed() != want.Allowed || d.Reason().String() != want.Reason || d.Code() != want.Code || d.Missing().String() != want.Missing {
-				t.Errorf("case %d %v: Check(%q) = %v %s %d %q; reference %+v", i, g, want.Method, d.Allowed(), d.Reason(), d.Code(), d.Missing(), want)
-			}
-		}
 	}
 }
