@@ -424,10 +424,10 @@ func (c *comparer) endpoints() {
 		switch {
 		case n.Public:
 			open = fmt.Sprintf("new endpoint %s is public: anyone may call it, without credentials", n.Name)
-		case openKinds(n) != 0:
-			open = fmt.Sprintf("new endpoint %s requires no op scope: every %s may call it", n.Name, strings.TrimPrefix(strings.TrimPrefix(reference.KeyOf(c.nm, openKinds(n)), "a "), "an "))
+		case n.OpenKinds() != 0:
+			open = fmt.Sprintf("new endpoint %s requires no op scope: every %s may call it", n.Name, strings.TrimPrefix(strings.TrimPrefix(reference.KeyOf(c.nm, n.OpenKinds()), "a "), "an "))
 			if len(n.Alternatives) > 1 {
-				open = fmt.Sprintf("new endpoint %s has an alternative that requires no op scope: every %s may call it", n.Name, strings.TrimPrefix(strings.TrimPrefix(reference.KeyOf(c.nm, openKinds(n)), "a "), "an "))
+				open = fmt.Sprintf("new endpoint %s has an alternative that requires no op scope: every %s may call it", n.Name, strings.TrimPrefix(strings.TrimPrefix(reference.KeyOf(c.nm, n.OpenKinds()), "a "), "an "))
 			}
 		}
 		c.bindings(nil, n)
@@ -907,18 +907,6 @@ func idRuns(a, b []int, pos map[int]spec.Pos) []idRun {
 			continue
 		}
 		out = append(out, idRun{id, id, pos[id]})
-	}
-	return out
-}
-
-// openKinds are the kinds of key that may call endpoint e holding no op
-// scope: those of its alternatives that require none.
-func openKinds(e *model.Endpoint) model.Principal {
-	var out model.Principal
-	for _, a := range e.Alternatives {
-		if len(a.Requires) == 0 {
-			out |= a.Principals
-		}
 	}
 	return out
 }

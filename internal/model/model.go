@@ -222,6 +222,18 @@ type Endpoint struct {
 	PrincipalsPos, RequiresPos                                     []spec.Pos
 }
 
+// OpenKinds are the kinds of key that may call e holding no op scope: those
+// of its alternatives that require none.
+func (e *Endpoint) OpenKinds() Principal {
+	var out Principal
+	for _, a := range e.Alternatives {
+		if len(a.Requires) == 0 {
+			out |= a.Principals
+		}
+	}
+	return out
+}
+
 // Alternative is one way to be allowed to call an endpoint: a credential of
 // one of Principals holding every scope of Requires. Pos is where it is
 // written (the endpoint's requires for the one alternative of requires),

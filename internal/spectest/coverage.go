@@ -313,18 +313,6 @@ func holds(scopes []*model.Scope) string {
 	return "holds " + strings.Join(model.Names(scopes), " and ")
 }
 
-// openKinds are the kinds of key that may call e holding no op scope: those
-// of its alternatives that require none.
-func openKinds(e *model.Endpoint) model.Principal {
-	var out model.Principal
-	for _, a := range e.Alternatives {
-		if len(a.Requires) == 0 {
-			out |= a.Principals
-		}
-	}
-	return out
-}
-
 // endpointFacets are the facets of endpoint e: allowed, and unless it is
 // public, denied.
 func endpointFacets(m *model.Model, e *model.Endpoint) []Facet {
@@ -341,7 +329,7 @@ func endpointFacets(m *model.Model, e *model.Endpoint) []Facet {
 	}
 	var denied []string
 	switch {
-	case len(e.Alternatives) > 1 && openKinds(e) != e.Principals:
+	case len(e.Alternatives) > 1 && e.OpenKinds() != e.Principals:
 		denied = append(denied, "a test whose key lacks a scope of every alternative its kind may use (reason missing_scopes)")
 	case len(e.Alternatives) <= 1 && len(e.Requires) > 0:
 		denied = append(denied, fmt.Sprintf("a test whose key lacks %s (reason missing_scopes)", strings.Join(model.Names(e.Requires), " or ")))
@@ -370,5 +358,5 @@ func ownDenial(m *model.Model, e *model.Endpoint, reason string) bool {
 	case reference.MissingRequestScope:
 		return false
 	}
-	return openKinds(e) == m.AllKinds()
+	return e.OpenKinds() == m.AllKinds()
 }
