@@ -87,29 +87,15 @@ func FuzzImport(f *testing.F) {
 			return protoimport.Source{}, false, nil
 		}
 		res, err := protoimport.Import(&cfg, []protoimport.Source{{Name: "fuzz.proto", Data: data}}, resolve)
-		var diags spec.Errors
-		switch {
-		case errors.As(err, &diags):
-			for _, d := range diags {
-				if d.Pos.Line < 1 || d.Pos.Col < 1 || strings.TrimSpace(d.Msg) == "" {
-					t.Errorf("malformed diagnostic %q", d)
-				}
-				if strings.Contains(d.Msg, "cannot parse: ") {
-					t.Errorf("the parser panicked: %s", d)
-				}
-			}
-		case err != nil:
-			if strings.Contains(err.Error(), "internal error") {
-				t.Fatalf("%v\n%s", err, data)
-			}
-		default:
-			readBack(t, res.YAML)
-			// The same bytes again.
-			cfg := *c
-			again, err := protoimport.Import(&cfg, []protoimport.Source{{Name: "fuzz.proto", Data: data}}, resolve)
-			if err != nil || !bytes.Equal(again.YAML, res.YAML) {
-				t.Fatalf("a second import differs (%v)", err)
-			}
+		if !importedWell(t, data, err) {
+			return
+		}
+		readBack(t, res.YAML)
+		// The same bytes again.
+		cfg = *c
+		again, err := protoimport.Import(&cfg, []protoimport.Source{{Name: "fuzz.proto", Data: data}}, resolve)
+		if err != nil || !bytes.Equal(again.YAML, res.YAML) {
+			t.Fatalf("a second import differs (%v)", err)
 		}
 	})
 }
@@ -131,27 +117,39 @@ func FuzzImportGoogle(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		src := []protoimport.Source{{Name: "fuzz.proto", Data: data}}
 		res, err := protoimport.Import(protoimport.Profiles["google"](), src, nil)
-		var diags spec.Errors
-		switch {
-		case errors.As(err, &diags):
-			for _, d := range diags {
-				if d.Pos.Line < 1 || d.Pos.Col < 1 || strings.TrimSpace(d.Msg) == "" {
-					t.Errorf("malformed diagnostic %q", d)
-				}
-				if strings.Contains(d.Msg, "cannot parse: ") {
-					t.Errorf("the parser panicked: %s", d)
-				}
-			}
-		case err != nil:
-			if strings.Contains(err.Error(), "internal error") {
-				t.Fatalf("%v\n%s", err, data)
-			}
-		default:
-			checkAlternatives(t, readBack(t, res.YAML))
-			again, err := protoimport.Import(protoimport.Profiles["google"](), src, nil)
-			if err != nil || !bytes.Equal(again.YAML, res.YAML) {
-				t.Fatalf("a second import differs (%v)", err)
-			}
+		if !importedWell(t, data, err) {
+			return
+		}
+		checkAlternatives(t, readBack(t, res.YAML))
+		again, err := protoimport.Import(protoimport.Profiles["google"](), src, nil)
+		if err != nil || !bytes.Equal(again.YAML, res.YAML) {
+			t.Fatalf("a second import differs (%v)", err)
 		}
 	})
+}
+
+// importedWell checks the error of an import of data: positioned one-line
+// diagnostics, none from a recovered parser panic, and no internal error.
+// It reports whether the import gave a spec (err is nil).
+func importedWell(t *testing.T, data []byte, err error) bool {
+	t.Helper()
+	var diags spec.Errors
+	switch {
+	case errors.As(err, &diags):
+		for _, d := range diags {
+			if d.Pos.Line < 1 || d.Pos.Col < 1 || strings.TrimSpace(d.Msg) == "" {
+				t.Errorf("malformed diagnostic %q", d)
+			}
+			if strings.Contains(d.Msg, "cannot parse: ") {
+				t.Errorf("the parser panicked: %s", d)
+			}
+		}
+		return false
+	case err != nil:
+		if strings.Contains(err.Error(), "internal error") {
+			t.Fatalf("%v\n%s", err, data)
+		}
+		return false
+	}
+	return true
 }

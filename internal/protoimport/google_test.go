@@ -40,15 +40,7 @@ func googleTruth(t *testing.T, root string) map[string][]string {
 func TestGoogle(t *testing.T) {
 	root := filepath.Join(testdata, "google")
 	truth := googleTruth(t, root)
-	var srcs []protoimport.Source
-	for _, f := range googleFiles {
-		src, err := protoimport.ReadFile(filepath.Join(root, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		srcs = append(srcs, src)
-	}
-	res, err := protoimport.Import(protoimport.Profiles["google"](), srcs, protoimport.DirResolver([]string{root}))
+	res, err := importGoogle(t, root, googleFiles)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,15 +165,7 @@ func TestGoogleReal(t *testing.T) {
 	var failed []string
 	for _, dir := range dirs {
 		files := byDir[dir]
-		var srcs []protoimport.Source
-		for _, f := range files {
-			src, err := protoimport.ReadFile(filepath.Join(root, f))
-			if err != nil {
-				t.Fatal(err)
-			}
-			srcs = append(srcs, src)
-		}
-		res, err := protoimport.Import(protoimport.Profiles["google"](), srcs, protoimport.DirResolver([]string{root}))
+		res, err := importGoogle(t, root, files)
 		if err != nil {
 			failed = append(failed, dir+": "+strings.SplitN(err.Error(), "\n", 2)[0])
 			continue
@@ -215,4 +199,19 @@ func TestGoogleReal(t *testing.T) {
 	for _, f := range failed {
 		t.Logf("not imported: %s", f)
 	}
+}
+
+// importGoogle imports files (paths relative to root, which imports are
+// looked up in) with -profile google.
+func importGoogle(t *testing.T, root string, files []string) (*protoimport.Result, error) {
+	t.Helper()
+	var srcs []protoimport.Source
+	for _, f := range files {
+		src, err := protoimport.ReadFile(filepath.Join(root, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, src)
+	}
+	return protoimport.Import(protoimport.Profiles["google"](), srcs, protoimport.DirResolver([]string{root}))
 }
